@@ -1,0 +1,31 @@
+// Builds the three bundles: the VS Code client, the language server and the CLI.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // ssh2's optional native helpers; dockerode works without them.
+  external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+};
+
+const bundles = [
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] },
+  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+if (watch) {
+  for (const options of bundles) await (await esbuild.context(options)).watch();
+} else {
+  const started = Date.now();
+  await Promise.all(bundles.map((options) => esbuild.build(options)));
+  console.log(`built dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
+}
