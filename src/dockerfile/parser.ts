@@ -1,7 +1,365 @@
-import type { Dockerfile } from './model';
+/**
+ * A Dockerfile parser that follows BuildKit's reading of the file: parser directives,
+ * continuation lines with the active escape character (blank and comment lines inside
+ * them skipped), heredocs, flags, exec form and ONBUILD triggers. It never throws and
+ * walks the text once, so its cost is linear in the file's size.
+ */
+import type { Comment, Dockerfile, Flag, Heredoc, Instruction, ParserDirective, Span, Stage, Word } from './model';
+import { sameStageName } from './model';
 
-/** Parses any text into a Dockerfile model. Never throws; cost is linear in the text. */
+/** Instructions whose arguments BuildKit scans for heredocs. */
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+const DIRECTIVE = /^#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+const HEREDOC_WORD = /^\d*<<(-?)([^<]+)$/;
+
+/**
+ * An instruction's text with continuations joined. `map` pairs offsets in `text` with
+ * offsets in the source: each entry starts a run where both advance together.
+ */
+interface Logical {
+  text: string;
+  map: number[]; // [logicalStart0, sourceStart0, logicalStart1, sourceStart1, ...]
+}
+
+function toSource(logical: Logical, at: number): number {
+  const map = logical.map;
+  // Most instructions are one run; longer ones are searched from the end backwards,
+  // which is short because runs are few.
+  let k = map.length - 2;
+  while (k > 0 && map[k] > at) k -= 2;
+  return map[k + 1] + (at - map[k]);
+}
+
+/** Source span of the logical slice [from, to); the end maps onto the last character. */
+function spanOf(logical: Logical, from: number, to: number): Span {
+  const start = toSource(logical, from);
+  const end = to > from ? toSource(logical, to - 1) + 1 : start;
+  return { start, end };
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
 export function parse(text: string): Dockerfile {
-  // Stub: replaced by the real parser.
-  return { text, escape: '\\', directives: [], comments: [], instructions: [], stages: [], globalArgs: [], lineStarts: [0] };
+  const lineStarts = computeLineStarts(text);
+  const lineCount = lineStarts.length;
+  const lineEnd = (line: number): number => {
+    let end = line + 1 < lineCount ? lineStarts[line + 1] - 1 : text.length;
+    if (end > lineStarts[line] && text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  };
+
+  const directives: ParserDirective[] = [];
+  const comments: Comment[] = [];
+  const instructions: Instruction[] = [];
+  let escape = '\\';
+
+  let line = 0;
+  // Parser directives: only at the very top, before any blank line, comment or instruction.
+  const seen = new Set<string>();
+  for (; line < lineCount; line++) {
+    let start = lineStarts[line];
+    const end = lineEnd(line);
+    if (line === 0 && text.charCodeAt(0) === 0xfeff) start++;
+    const content = text.slice(start, end);
+    const m = DIRECTIVE.exec(content);
+    if (!m) break;
+    const name = m[1].toLowerCase();
+    if (seen.has(name)) break; // BuildKit treats a repeated directive as a comment and stops.
+    seen.add(name);
+    const nameStart = start + content.indexOf(m[1]);
+    const valueStart = m[2] ? start + content.lastIndexOf(m[2]) : end;
+    directives.push({
+      name,
+      value: m[2],
+      span: { start, end },
+      nameSpan: { start: nameStart, end: nameStart + m[1].length },
+      valueSpan: { start: valueStart, end: valueStart + m[2].length },
+    });
+    comments.push({ text: content.slice(1), span: { start, end } });
+    if (name === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
+  }
+  const escapeCode = escape.charCodeAt(0);
+
+  /** Index just past the content of a line, and where its continuation escape sits (or -1). */
+  const continuationAt = (start: number, end: number): number => {
+    let k = end;
+    while (k > start && isSpace(text.charCodeAt(k - 1))) k--;
+    return k > start && text.charCodeAt(k - 1) === escapeCode ? k - 1 : -1;
+  };
+
+  while (line < lineCount) {
+    const ls = lineStarts[line];
+    const le = lineEnd(line);
+    let first = ls;
+    while (first < le && (isSpace(text.charCodeAt(first)) || text.charCodeAt(first) === 0xfeff)) first++;
+    if (first === le) {
+      line++;
+      continue;
+    }
+    if (text.charCodeAt(first) === 35 /* # */) {
+      comments.push({ text: text.slice(first + 1, le), span: { start: first, end: le } });
+      line++;
+      continue;
+    }
+
+    // An instruction: gather its physical lines.
+    const parts: string[] = [];
+    const map: number[] = [];
+    let logicalLength = 0;
+    let segStart = first;
+    let lastEnd = le;
+    let cur = line;
+    for (;;) {
+      const curEnd = lineEnd(cur);
+      const cont = continuationAt(segStart, curEnd);
+      const segEnd = cont >= 0 ? cont : curEnd;
+      map.push(logicalLength, segStart);
+      parts.push(text.slice(segStart, segEnd));
+      logicalLength += segEnd - segStart;
+      lastEnd = segEnd;
+      cur++;
+      if (cont < 0) break;
+      // Skip blank and comment lines inside the continuation, as BuildKit does.
+      let next = -1;
+      while (cur < lineCount) {
+        const s = lineStarts[cur];
+        const e = lineEnd(cur);
+        let f = s;
+        while (f < e && isSpace(text.charCodeAt(f))) f++;
+        if (f === e) {
+          cur++;
+          continue;
+        }
+        if (text.charCodeAt(f) === 35) {
+          comments.push({ text: text.slice(f + 1, e), span: { start: f, end: e } });
+          cur++;
+          continue;
+        }
+        next = s;
+        break;
+      }
+      if (next < 0) break;
+      segStart = next;
+    }
+    const logical: Logical = { text: parts.length === 1 ? parts[0] : parts.join(''), map };
+    const instruction = parseInstruction(logical, 0, escapeCode);
+    instruction.span = { start: first, end: Math.max(lastEnd, instruction.keywordSpan.end) };
+    line = cur;
+
+    // Heredoc bodies follow the instruction's last line, in the order they were opened.
+    const opener = instruction.trigger ?? instruction;
+    if (HEREDOC_KEYWORDS.has(opener.keyword)) {
+      const pending = findHeredocs(opener);
+      for (const doc of pending) {
+        const bodyStart = line < lineCount ? lineStarts[line] : text.length;
+        let closed: Span | undefined;
+        let bodyEnd = text.length;
+        while (line < lineCount) {
+          const s = lineStarts[line];
+          const e = lineEnd(line);
+          let f = s;
+          if (doc.stripTabs) while (f < e && text.charCodeAt(f) === 9) f++;
+          if (e - f === doc.delimiter.length && text.startsWith(doc.delimiter, f)) {
+            closed = { start: s, end: e };
+            bodyEnd = s;
+            line++;
+            break;
+          }
+          line++;
+        }
+        const bodySpan = { start: bodyStart, end: closed ? bodyEnd : text.length };
+        doc.bodySpan = bodySpan;
+        doc.body = text.slice(bodySpan.start, bodySpan.end);
+        doc.closeSpan = closed;
+        instruction.span.end = closed ? closed.end : text.length;
+      }
+      opener.heredocs = pending;
+      if (opener !== instruction) opener.span.end = instruction.span.end;
+    }
+    instructions.push(instruction);
+  }
+
+  return assemble(text, escape, directives, comments, instructions, lineStarts);
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  let at = text.indexOf('\n');
+  while (at >= 0) {
+    starts.push(at + 1);
+    at = text.indexOf('\n', at + 1);
+  }
+  return starts;
+}
+
+/** Reads keyword, flags and arguments from a logical line starting at `from`. */
+function parseInstruction(logical: Logical, from: number, escapeCode: number): Instruction {
+  const t = logical.text;
+  const n = t.length;
+  let i = from;
+  while (i < n && isSpace(t.charCodeAt(i))) i++;
+  const kwStart = i;
+  while (i < n && !isSpace(t.charCodeAt(i))) i++;
+  const keyword = t.slice(kwStart, i).toUpperCase();
+  const keywordSpan = spanOf(logical, kwStart, i);
+
+  const words = splitWords(t, i, escapeCode);
+  const flags: Flag[] = [];
+  let w = 0;
+  // ONBUILD's flags belong to its trigger; every other instruction reads leading --flags.
+  if (keyword !== 'ONBUILD') {
+    for (; w < words.length; w += 2) {
+      const ws = words[w];
+      const we = words[w + 1];
+      if (we - ws < 2 || t.charCodeAt(ws) !== 45 || t.charCodeAt(ws + 1) !== 45) break;
+      const eq = t.indexOf('=', ws);
+      const hasValue = eq >= 0 && eq < we;
+      const nameEnd = hasValue ? eq : we;
+      flags.push({
+        name: t.slice(ws + 2, nameEnd),
+        value: hasValue ? t.slice(eq + 1, we) : undefined,
+        span: spanOf(logical, ws, we),
+        nameSpan: spanOf(logical, ws + 2, nameEnd),
+        valueSpan: hasValue ? spanOf(logical, eq + 1, we) : undefined,
+      });
+    }
+  }
+  const argsStart = w < words.length ? words[w] : n;
+  let argsEnd = n;
+  while (argsEnd > argsStart && isSpace(t.charCodeAt(argsEnd - 1))) argsEnd--;
+  const args: Word[] = [];
+  for (let k = w; k < words.length; k += 2) {
+    args.push({ value: t.slice(words[k], words[k + 1]), span: spanOf(logical, words[k], words[k + 1]) });
+  }
+  const argsText = t.slice(argsStart, argsEnd);
+  const argsSpan = argsStart < argsEnd ? spanOf(logical, argsStart, argsEnd) : { start: keywordSpan.end, end: keywordSpan.end };
+
+  let json: Instruction['json'];
+  if (argsText.charCodeAt(0) === 91 /* [ */ && keyword !== 'ONBUILD') {
+    json = parseJsonArray(argsText, argsSpan);
+  }
+
+  let trigger: Instruction | undefined;
+  if (keyword === 'ONBUILD' && argsStart < n) {
+    trigger = parseInstruction(logical, argsStart, escapeCode);
+  }
+
+  return {
+    keyword,
+    keywordSpan,
+    span: { start: keywordSpan.start, end: argsSpan.end },
+    flags,
+    args,
+    argsText,
+    argsSpan,
+    json,
+    heredocs: [],
+    trigger,
+    stage: -1,
+  };
+}
+
+/** Start/end pairs of words split on whitespace outside quotes; the escape character escapes. */
+function splitWords(t: string, from: number, escapeCode: number): number[] {
+  const out: number[] = [];
+  const n = t.length;
+  let i = from;
+  while (i < n) {
+    while (i < n && isSpace(t.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    let quote = 0;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (quote) {
+        if (c === escapeCode && quote === 34 && i + 1 < n) i++;
+        else if (c === quote) quote = 0;
+      } else if (c === escapeCode && i + 1 < n) {
+        i++;
+      } else if (c === 34 || c === 39) {
+        quote = c;
+      } else if (isSpace(c)) {
+        break;
+      }
+      i++;
+    }
+    out.push(start, i);
+  }
+  return out;
+}
+
+function parseJsonArray(argsText: string, argsSpan: Span): Instruction['json'] {
+  try {
+    const value: unknown = JSON.parse(argsText);
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+      return { values: value as string[], span: argsSpan };
+    }
+  } catch {
+    // Not JSON: BuildKit runs it as shell form.
+  }
+  return undefined;
+}
+
+/**
+ * Heredoc openers among an instruction's words. Like BuildKit, a word opens a heredoc when
+ * it is `[n]<<[-]DELIM` with a non-empty delimiter; quotes around the delimiter turn off
+ * expansion in the body.
+ */
+function findHeredocs(instruction: Instruction): Heredoc[] {
+  const found: Heredoc[] = [];
+  if (instruction.json) return found;
+  for (const word of instruction.args) {
+    const m = HEREDOC_WORD.exec(word.value);
+    if (!m) continue;
+    const delimiter = m[2].replace(/["']/g, '');
+    if (!delimiter) continue;
+    found.push({
+      delimiter,
+      quoted: delimiter.length !== m[2].length,
+      stripTabs: m[1] === '-',
+      openSpan: word.span,
+      bodySpan: { start: 0, end: 0 },
+      body: '',
+      closeSpan: undefined,
+    });
+  }
+  return found;
+}
+
+function assemble(
+  text: string,
+  escape: string,
+  directives: ParserDirective[],
+  comments: Comment[],
+  instructions: Instruction[],
+  lineStarts: number[],
+): Dockerfile {
+  const stages: Stage[] = [];
+  const globalArgs: Instruction[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      const base = instruction.args[0];
+      const hasAs = instruction.args.length >= 3 && instruction.args[1].value.toLowerCase() === 'as';
+      const name = hasAs ? instruction.args[2] : undefined;
+      let parent: number | undefined;
+      if (base) {
+        for (let s = stages.length - 1; s >= 0; s--) {
+          const stageName = stages[s].name;
+          if (stageName && sameStageName(stageName.value, base.value)) {
+            parent = s;
+            break;
+          }
+        }
+      }
+      stages.push({ index: stages.length, from: instruction, base, name, instructions: [], parent });
+    }
+    const stage = stages.length - 1;
+    instruction.stage = stage;
+    if (instruction.trigger) instruction.trigger.stage = stage;
+    if (stage >= 0) stages[stage].instructions.push(instruction);
+    else if (instruction.keyword === 'ARG') globalArgs.push(instruction);
+  }
+  return { text, escape, directives, comments, instructions, stages, globalArgs, lineStarts };
 }
