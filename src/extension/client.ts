@@ -1,0 +1,142 @@
+/**
+ * Starts Berth's language server (dist/server.js) over Node IPC for Dockerfiles, and answers
+ * its `workspace/configuration` requests from the one config reader.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import * as config from './config';
+
+export const CLIENT_ID = 'berth';
+
+/** Documents the server lints: saved Dockerfiles and new, unsaved ones. */
+export const DOCUMENT_SELECTOR = [
+  { language: 'dockerfile', scheme: 'file' },
+  { language: 'dockerfile', scheme: 'untitled' },
+];
+
+/** Value at a dotted path inside the settings object, for sections like `berth.rules`. */
+function settingsAt(settings: config.ServerSettings, path: string[]): unknown {
+  let value: unknown = settings;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return null;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value ?? null;
+}
+
+/** The language client and its lifetime. Owned by the extension context through `disposables`. */
+export class BerthClient implements vscode.Disposable {
+  private readonly client: LanguageClient;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly serverModule: string;
+
+  constructor(context: vscode.ExtensionContext) {
+    this.serverModule = context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: this.serverModule, transport: TransportKind.ipc },
+      debug: {
+        module: this.serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', '--inspect=6009'] },
+      },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: DOCUMENT_SELECTOR,
+      middleware: {
+        workspace: {
+          // The server pulls section `berth`; answer from config.ts so every read of the
+          // user's settings goes through the one typed reader.
+          configuration: async (params, token, next) => {
+            const answers: unknown[] = [];
+            for (const item of params.items) {
+              const path = item.section?.split('.') ?? [];
+              if (path[0] === config.SECTION) {
+                const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+                answers.push(settingsAt(config.serverSettings(scope), path.slice(1)));
+              } else {
+                const other = await next({ items: [item] }, token);
+                answers.push(Array.isArray(other) ? other[0] : null);
+              }
+            }
+            return answers;
+          },
+        },
+      },
+    };
+    // The id makes the client honor `berth.trace.server` and name its output channel.
+    this.client = new LanguageClient(CLIENT_ID, 'Berth', serverOptions, clientOptions);
+    this.disposables.push(
+      config.onDidChange(() => {
+        if (this.client.state !== State.Running) return;
+        // Push the new values too, so a server on either the push or the pull model updates.
+        void this.client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { [config.SECTION]: config.serverSettings() },
+        });
+      }),
+    );
+  }
+
+  /** Starts the server; a failure is shown once, with what to do about it. */
+  async start(): Promise<void> {
+    if (!fs.existsSync(this.serverModule)) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          "Berth's language server is missing at {0}. Build it with `npm run build`, then run 'Berth: Restart Language Server'.",
+          this.serverModule,
+        ),
+      );
+      return;
+    }
+    try {
+      await this.client.start();
+    } catch (error) {
+      this.reportStartFailure(error);
+    }
+  }
+
+  async restart(): Promise<void> {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Restarting the Berth language server') },
+      async () => {
+        if (this.client.state === State.Stopped) return this.start();
+        try {
+          await this.client.restart();
+        } catch (error) {
+          this.reportStartFailure(error);
+        }
+      },
+    );
+  }
+
+  showOutput(): void {
+    this.client.outputChannel.show(true);
+  }
+
+  /** Stops the server and waits for it, for `deactivate`. */
+  async stop(): Promise<void> {
+    if (this.client.needsStop()) await this.client.stop();
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    void this.client.dispose().catch(() => undefined);
+  }
+
+  private reportStartFailure(error: unknown): void {
+    const detail = error instanceof Error ? error.message : String(error);
+    const showOutput = vscode.l10n.t('Show Output');
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('The Berth language server could not start: {0}', detail), showOutput)
+      .then((choice) => {
+        if (choice === showOutput) this.showOutput();
+      });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The extension's one typed reader of VS Code settings: one getter per setting, and nothing
+ * else in the extension calls `getConfiguration`. The language server receives these values
+ * through `workspace/configuration` (section `berth`), answered from here (see client.ts).
+ */
+import * as vscode from 'vscode';
+
+export const SECTION = 'berth';
+
+/** Severity a user may give a rule; `off` silences it. */
+export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
+export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+/** Every rule with a `berth.rules.<code>` setting, in the order package.json lists them. */
+export const RULE_CODES = [
+  'image-untagged',
+  'image-latest',
+  'image-unpinned-digest',
+  'user-root',
+  'user-missing',
+  'cache-copy-before-install',
+  'apt-update-alone',
+  'unknown-instruction',
+  'from-missing',
+  'flag-unknown',
+  'flag-value-invalid',
+  'stage-name-invalid',
+  'stage-name-duplicate',
+  'args-missing',
+  'heredoc-unterminated',
+  'json-args-invalid',
+  'json-args-recommended',
+  'maintainer-deprecated',
+  'instruction-repeated',
+  'keyword-casing',
+  'workdir-relative',
+  'legacy-key-value',
+  'expose-invalid',
+  'onbuild-invalid',
+  'escape-invalid',
+] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
+export type TraceLevel = 'off' | 'messages' | 'verbose';
+
+/** What the language server gets for section `berth`. */
+export interface ServerSettings {
+  rules: Partial<Record<RuleCode, RuleLevel>>;
+  lint: { hadolintConfig: boolean };
+  trace: { server: TraceLevel };
+}
+
+function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, scope);
+}
+
+function isRuleLevel(value: unknown): value is RuleLevel {
+  return typeof value === 'string' && (RULE_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * `berth.rules.<code>`: the user's severity for one rule, or undefined so the server's default
+ * applies. VS Code reports an unset enum setting as '' (its type default), hence the check.
+ */
+export function ruleLevel(code: RuleCode, scope?: vscode.ConfigurationScope): RuleLevel | undefined {
+  const value = section(scope).get<unknown>(`rules.${code}`);
+  return isRuleLevel(value) ? value : undefined;
+}
+
+/** `berth.lint.hadolintConfig`: whether `.hadolint.yaml` suppressions and registries apply. */
+export function hadolintConfig(scope?: vscode.ConfigurationScope): boolean {
+  return section(scope).get<boolean>('lint.hadolintConfig', true) !== false;
+}
+
+/** `berth.trace.server`: how much of the LSP traffic the output channel shows. */
+export function traceServer(scope?: vscode.ConfigurationScope): TraceLevel {
+  const value = section(scope).get<unknown>('trace.server');
+  return value === 'messages' || value === 'verbose' ? value : 'off';
+}
+
+/** All of the above, shaped as the server reads section `berth`. */
+export function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
+  const rules: ServerSettings['rules'] = {};
+  for (const code of RULE_CODES) {
+    const level = ruleLevel(code, scope);
+    if (level) rules[code] = level;
+  }
+  return { rules, lint: { hadolintConfig: hadolintConfig(scope) }, trace: { server: traceServer(scope) } };
+}
+
+/** Fires when any Berth setting changes. */
+export function onDidChange(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(SECTION)) listener();
+  });
+}
