@@ -1,0 +1,349 @@
+/**
+ * `npm run bench`: Berth side by side with the peers in one run.
+ *  1. lint of generated 20/200/2,000/20,000-line Dockerfiles: our `lint` vs dockerfile-utils `validate`;
+ *  2. LSP edit → publishDiagnostics latency on a 3,000-line Dockerfile: `node dist/server.js --stdio`
+ *     vs `docker-langserver --stdio`, same client, same edits;
+ *  3. each server's resident high-water mark (VmHWM).
+ * Prints a markdown table and writes bench/results/latest.md and latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
+import { lint } from '../src/dockerfile/lint';
+import { generateDockerfile, singleLineRuns } from './generate';
+import { LspClient } from './lsp-client';
+
+const ROOT = resolve(__dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const LINT_SIZES = [20, 200, 2000, 20000];
+const LSP_LINES = 3000;
+const WARMUP_EDITS = 20;
+const MEASURED_EDITS = 100;
+const EDIT_TIMEOUT_MS = 10000;
+
+const TARGETS = {
+  lintSpeedupAt2000: 20, // peer ms / our ms at 2,000 lines
+  linearGrowth: 1.5, // our ms-per-1,000-lines at 20,000 over that at 2,000
+  lspMedianMs: 3,
+  serverPeakMb: 50,
+};
+
+// The validator settings docker-langserver uses by default (every check a warning).
+const PEER_SETTINGS: ValidatorSettings = {
+  deprecatedMaintainer: ValidationSeverity.WARNING,
+  directiveCasing: ValidationSeverity.WARNING,
+  emptyContinuationLine: ValidationSeverity.WARNING,
+  instructionCasing: ValidationSeverity.WARNING,
+  instructionCmdMultiple: ValidationSeverity.WARNING,
+  instructionEntrypointMultiple: ValidationSeverity.WARNING,
+  instructionHealthcheckMultiple: ValidationSeverity.WARNING,
+  instructionJSONInSingleQuotes: ValidationSeverity.WARNING,
+  instructionWorkdirRelative: ValidationSeverity.WARNING,
+};
+
+// A full GC between measurements so one side's garbage is not collected on the other's clock;
+// enabled here rather than with --expose-gc so `node --import tsx bench/run.ts` alone does it too.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+// ───────────────────────────── 1. lint ─────────────────────────────
+
+interface LintTiming {
+  medianMs: number;
+  p95Ms: number;
+  samples: number;
+  callsPerSample: number;
+  diagnostics: number;
+}
+
+/**
+ * Median ms per call. Warm up first (at least 3 calls and 300 ms), then time samples of enough
+ * calls each to last ~2 ms (so timer resolution does not matter on small files) until the time
+ * budget is spent, with at least 7 and at most 300 samples.
+ */
+function timeLint(fn: () => unknown[], budgetMs: number): LintTiming {
+  let diagnostics = 0;
+  const warmStart = performance.now();
+  for (let i = 0; i < 3 || performance.now() - warmStart < 300; i++) diagnostics = fn().length;
+  const t0 = performance.now();
+  fn();
+  const single = Math.max(performance.now() - t0, 1e-4);
+  const callsPerSample = Math.max(1, Math.ceil(2 / single));
+  gc();
+  const samples: number[] = [];
+  const start = performance.now();
+  let sink = 0;
+  while (samples.length < 300 && (samples.length < 7 || performance.now() - start < budgetMs)) {
+    const s = performance.now();
+    for (let i = 0; i < callsPerSample; i++) sink += fn().length;
+    samples.push((performance.now() - s) / callsPerSample);
+  }
+  if (sink < 0) console.log(sink); // keep the results alive
+  return { medianMs: median(samples), p95Ms: percentile(samples, 95), samples: samples.length, callsPerSample, diagnostics };
+}
+
+interface LintRow {
+  lines: number;
+  bytes: number;
+  ours: LintTiming;
+  peer: LintTiming;
+  ratio: number;
+}
+
+function benchLint(): LintRow[] {
+  const rows: LintRow[] = [];
+  for (const lines of LINT_SIZES) {
+    const text = generateDockerfile(lines);
+    const budget = lines >= 20000 ? 2500 : 1500;
+    const ours = timeLint(() => lint(text, {}), budget);
+    const peer = timeLint(() => validate(text, PEER_SETTINGS), budget);
+    const row = { lines, bytes: Buffer.byteLength(text), ours, peer, ratio: peer.medianMs / ours.medianMs };
+    rows.push(row);
+    console.error(
+      `lint ${lines} lines: berth ${fmtMs(ours.medianMs)} ms (${ours.diagnostics} findings), ` +
+        `dockerfile-utils ${fmtMs(peer.medianMs)} ms (${peer.diagnostics} findings), ${fmtX(row.ratio)}`,
+    );
+  }
+  return rows;
+}
+
+// ───────────────────────────── 2, 3. LSP ─────────────────────────────
+
+interface LspResult {
+  server: string;
+  command: string;
+  error?: string;
+  syncKind?: number;
+  sendsVersion?: boolean;
+  openMs?: number;
+  latenciesMs?: number[];
+  medianMs?: number;
+  p95Ms?: number;
+  maxMs?: number;
+  lastDiagnostics?: number;
+  peakRssBytes?: number;
+  serverRequests?: Record<string, number>;
+}
+
+/** The edit script: type a short command after `RUN ` on single-line RUNs spread through the file. */
+function editScript(text: string): { line: number; character: number; ch: string }[] {
+  const runs = singleLineRuns(text);
+  const typed = 'echo typed-by-bench && ';
+  const targets = [0.1, 0.3, 0.5, 0.7, 0.9].map((f) => runs[Math.floor(f * (runs.length - 1))]);
+  const perLine = Math.ceil((WARMUP_EDITS + MEASURED_EDITS) / targets.length);
+  const edits: { line: number; character: number; ch: string }[] = [];
+  for (const line of targets) {
+    for (let k = 0; k < perLine && edits.length < WARMUP_EDITS + MEASURED_EDITS; k++) {
+      edits.push({ line, character: 'RUN '.length + k, ch: typed[k % typed.length] });
+    }
+  }
+  return edits;
+}
+
+async function benchServer(server: string, command: string, args: string[], text: string): Promise<LspResult> {
+  const result: LspResult = { server, command: [command, ...args].join(' ') };
+  const client = new LspClient(server, process.execPath, [command, ...args], ROOT);
+  try {
+    const uri = 'file:///bench/Dockerfile';
+    const init = await client.request<{ capabilities: { textDocumentSync?: number | { change?: number } } }>('initialize', {
+      processId: process.pid,
+      clientInfo: { name: 'berth-bench' },
+      rootUri: null,
+      workspaceFolders: null,
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
+        textDocument: {
+          synchronization: { dynamicRegistration: false, didSave: true },
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+        },
+      },
+    });
+    const sync = init.capabilities.textDocumentSync;
+    result.syncKind = typeof sync === 'number' ? sync : (sync?.change ?? 0);
+    if (result.syncKind === 0) throw new Error(`${server} takes no document changes (textDocumentSync ${JSON.stringify(sync)})`);
+    client.notify('initialized', {});
+
+    const isPublish = (version: number) => (m: { method?: string; params?: any }) =>
+      m.method === 'textDocument/publishDiagnostics' &&
+      m.params?.uri === uri &&
+      (typeof m.params.version !== 'number' || m.params.version >= version);
+
+    let version = 1;
+    const opened = client.expect(isPublish(version), 30000, 'publishDiagnostics after didOpen');
+    const openSent = client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version, text } });
+    const first = await opened;
+    result.openMs = first.at - openSent;
+    result.sendsVersion = typeof first.message.params.version === 'number';
+
+    const lines = text.split('\n');
+    const latencies: number[] = [];
+    let last = first;
+    for (const [i, edit] of editScript(text).entries()) {
+      version++;
+      const l = lines[edit.line];
+      lines[edit.line] = l.slice(0, edit.character) + edit.ch + l.slice(edit.character);
+      const position = { line: edit.line, character: edit.character };
+      const contentChanges = result.syncKind === 2 ? [{ range: { start: position, end: position }, text: edit.ch }] : [{ text: lines.join('\n') }];
+      const published = client.expect(isPublish(version), EDIT_TIMEOUT_MS, `publishDiagnostics for edit ${i + 1} (version ${version})`);
+      const sent = client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+      last = await published;
+      if (i >= WARMUP_EDITS) latencies.push(last.at - sent);
+    }
+    result.latenciesMs = latencies;
+    result.medianMs = median(latencies);
+    result.p95Ms = percentile(latencies, 95);
+    result.maxMs = Math.max(...latencies);
+    result.lastDiagnostics = last.message.params.diagnostics?.length ?? 0;
+    result.peakRssBytes = client.peakRss();
+    result.serverRequests = Object.fromEntries(client.serverRequests);
+    console.error(
+      `lsp ${server}: median ${fmtMs(result.medianMs)} ms, p95 ${fmtMs(result.p95Ms)} ms, ` +
+        `open ${fmtMs(result.openMs)} ms, peak RSS ${fmtMb(result.peakRssBytes)} MB, ${result.lastDiagnostics} diagnostics`,
+    );
+  } catch (err) {
+    result.error = (err as Error).message;
+    console.error(`lsp ${server}: FAILED: ${result.error}`);
+  } finally {
+    await client.close();
+  }
+  return result;
+}
+
+async function benchLsp(): Promise<{ ours: LspResult; peer: LspResult }> {
+  const text = generateDockerfile(LSP_LINES);
+  // BENCH_BERTH_SERVER measures another build of our server (say, one kept from an earlier commit).
+  const serverJs = resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js'));
+  const ours: LspResult = existsSync(serverJs)
+    ? await benchServer('berth', serverJs, ['--stdio'], text)
+    : {
+        server: 'berth',
+        command: `${serverJs} --stdio`,
+        error: `${serverJs} is missing: the Berth language server is not built. Run \`npm run build\` (it bundles src/server/main.ts).`,
+      };
+  if (ours.error && !existsSync(serverJs)) console.error(`lsp berth: FAILED: ${ours.error}`);
+  const peerBin = realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver'));
+  const peer = await benchServer('docker-langserver', peerBin, ['--stdio'], text);
+  return { ours, peer };
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+function fmtMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  if (ms >= 1) return ms.toFixed(2);
+  return ms.toPrecision(2);
+}
+function fmtX(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '—';
+  return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
+}
+function fmtMb(bytes: number | undefined): string {
+  return bytes === undefined ? '—' : (bytes / 1048576).toFixed(1);
+}
+const mark = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? '✅ met' : '❌ missed');
+
+function gitDescribe(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number): string {
+  const at = (n: number) => lintRows.find((r) => r.lines === n)!;
+  const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
+  const growthOurs = perK(at(20000), 'ours') / perK(at(2000), 'ours');
+  const growthPeer = perK(at(20000), 'peer') / perK(at(2000), 'peer');
+  const { ours, peer } = lsp;
+  const ratio = (p?: number, o?: number) => (p !== undefined && o !== undefined ? p / o : undefined);
+  const out: string[] = [];
+  out.push('| Measure | Berth | Peer | Peer / Berth | Target | |');
+  out.push('|---|---:|---:|---:|---|---|');
+  for (const r of lintRows) {
+    const target = r.lines === 2000 ? `≥ ${TARGETS.lintSpeedupAt2000}x` : '';
+    const met = r.lines === 2000 ? mark(r.ratio >= TARGETS.lintSpeedupAt2000) : '';
+    out.push(
+      `| Lint, ${r.lines.toLocaleString('en-US')} lines (ms per file; dockerfile-utils \`validate\`) | ${fmtMs(r.ours.medianMs)} | ${fmtMs(r.peer.medianMs)} | ${fmtX(r.ratio)} | ${target} | ${met} |`,
+    );
+  }
+  out.push(
+    `| Lint growth: ms per 1,000 lines at 20,000 ÷ at 2,000 (1.0 = linear) | ${growthOurs.toFixed(2)} | ${growthPeer.toFixed(2)} | | ≤ ${TARGETS.linearGrowth} | ${mark(growthOurs <= TARGETS.linearGrowth)} |`,
+  );
+  const lspCell = (r: LspResult, v?: number) => (r.error ? 'failed' : fmtMs(v));
+  out.push(
+    `| LSP edit → diagnostics, ${LSP_LINES.toLocaleString('en-US')} lines, median (ms; docker-langserver) | ${lspCell(ours, ours.medianMs)} | ${lspCell(peer, peer.medianMs)} | ${fmtX(ratio(peer.medianMs, ours.medianMs))} | ≤ ${TARGETS.lspMedianMs} ms | ${mark(ours.medianMs === undefined ? undefined : ours.medianMs <= TARGETS.lspMedianMs)} |`,
+  );
+  out.push(
+    `| LSP edit → diagnostics, p95 (ms) | ${lspCell(ours, ours.p95Ms)} | ${lspCell(peer, peer.p95Ms)} | ${fmtX(ratio(peer.p95Ms, ours.p95Ms))} | | |`,
+  );
+  out.push(
+    `| LSP open → first diagnostics (ms) | ${lspCell(ours, ours.openMs)} | ${lspCell(peer, peer.openMs)} | ${fmtX(ratio(peer.openMs, ours.openMs))} | | |`,
+  );
+  out.push(
+    `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
+  );
+  const notes: string[] = [];
+  notes.push(
+    `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
+  );
+  for (const r of [ours, peer]) {
+    if (r.error) notes.push(`**${r.server} failed:** ${r.error.replace(/\s*\n\s*/g, ' ⏎ ')}`);
+  }
+  const cpu = cpus();
+  return [
+    `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+      `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, ` +
+      `load average ${loadavg()[0].toFixed(2)} at the end (other work on the machine skews the figures); run took ${elapsedS.toFixed(0)} s.`,
+    '',
+    ...out,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const lintRows = benchLint();
+  const lsp = await benchLsp();
+  const elapsedS = (performance.now() - started) / 1000;
+  const markdown = report(lintRows, lsp, elapsedS);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.md'), markdown);
+  writeFileSync(
+    join(RESULTS, 'latest.json'),
+    JSON.stringify(
+      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, elapsedS },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(markdown);
+  console.error('written bench/results/latest.md and bench/results/latest.json');
+  if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
