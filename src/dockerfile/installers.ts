@@ -1,0 +1,115 @@
+/**
+ * Dependency installs and the manifests each one reads: what the layer-cache rule looks
+ * for, and what its fix copies ahead of the install.
+ */
+import { commandWords, programName, type SimpleCommand } from './shell';
+
+export interface Install {
+  ecosystem: string;
+  /** Files (COPY sources, wildcards allowed) the install needs from the build context. */
+  manifests: string[];
+  /** False when the install also needs the sources (e.g. `pip install .`), so reordering cannot help. */
+  reorderable: boolean;
+}
+
+/** Positional (non-flag) arguments after the subcommand. */
+function positionals(words: string[], from: number): string[] {
+  return words.slice(from).filter((w) => !w.startsWith('-'));
+}
+
+/** Values of an option given as `-r x`, `-rx`, `--requirement x` or `--requirement=x`. */
+function optionValues(words: string[], short: string, long: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === short || w === long) {
+      if (i + 1 < words.length) out.push(words[++i]);
+    } else if (w.startsWith(long + '=')) out.push(w.slice(long.length + 1));
+    else if (short && w.startsWith(short) && w.length > short.length && !w.startsWith('--')) out.push(w.slice(short.length));
+  }
+  return out;
+}
+
+const NODE: Record<string, string[]> = {
+  npm: ['package.json', 'package-lock.json*'],
+  yarn: ['package.json', 'yarn.lock*', '.yarnrc.yml*'],
+  pnpm: ['package.json', 'pnpm-lock.yaml*', 'pnpm-workspace.yaml*'],
+  bun: ['package.json', 'bun.lock*'],
+};
+
+function detectPython(words: string[]): Install | undefined {
+  // pip, pip3, python -m pip, uv pip
+  let i = 0;
+  const prog = programName(words[0]);
+  if (/^python[0-9.]*$/.test(prog) && words[1] === '-m' && /^pip[0-9.]*$/.test(words[2] ?? '')) i = 3;
+  else if (/^pip[0-9.]*$/.test(prog)) i = 1;
+  else if (prog === 'uv' && words[1] === 'pip') i = 2;
+  else return undefined;
+  while (i < words.length && words[i].startsWith('-')) i++;
+  if (words[i] !== 'install' && words[i] !== 'sync') return undefined;
+  const rest = words.slice(i + 1);
+  const requirements = optionValues(rest, '-r', '--requirement');
+  if (requirements.length > 0) {
+    const constraints = optionValues(rest, '-c', '--constraint');
+    return { ecosystem: 'pip', manifests: [...requirements, ...constraints], reorderable: true };
+  }
+  const local = positionals(rest, 0).some((p) => p === '.' || p === './' || p.startsWith('.[') || p.startsWith('./'));
+  const editable = optionValues(rest, '-e', '--editable').some((p) => p === '.' || p.startsWith('.[') || p.startsWith('./'));
+  if (local || editable) return { ecosystem: 'pip', manifests: ['pyproject.toml', 'setup.py*', 'setup.cfg*'], reorderable: false };
+  return undefined;
+}
+
+/** The dependency install a simple command performs, if it is one. */
+export function detectInstall(command: SimpleCommand): Install | undefined {
+  const words = commandWords(command);
+  const prog = programName(words[0]);
+  const sub = words[1];
+  switch (prog) {
+    case 'npm':
+    case 'pnpm':
+    case 'bun': {
+      if (sub === 'ci' || ((sub === 'install' || sub === 'i') && positionals(words, 2).length === 0 && !words.includes('-g') && !words.includes('--global'))) {
+        return { ecosystem: prog, manifests: NODE[prog], reorderable: true };
+      }
+      return undefined;
+    }
+    case 'yarn': {
+      if (sub === undefined || (sub.startsWith('-') && !positionals(words, 1).length) || sub === 'install') {
+        return { ecosystem: 'yarn', manifests: NODE.yarn, reorderable: true };
+      }
+      return undefined;
+    }
+    case 'poetry':
+      return sub === 'install' ? { ecosystem: 'poetry', manifests: ['pyproject.toml', 'poetry.lock*'], reorderable: true } : undefined;
+    case 'uv':
+      if (sub === 'sync') return { ecosystem: 'uv', manifests: ['pyproject.toml', 'uv.lock*'], reorderable: true };
+      return detectPython(words);
+    case 'pipenv':
+      return (sub === 'install' || sub === 'sync') && positionals(words, 2).length === 0
+        ? { ecosystem: 'pipenv', manifests: ['Pipfile', 'Pipfile.lock*'], reorderable: true }
+        : undefined;
+    case 'go':
+      return sub === 'mod' && words[2] === 'download' ? { ecosystem: 'go', manifests: ['go.mod', 'go.sum*'], reorderable: true } : undefined;
+    case 'bundle':
+    case 'bundler':
+      return sub === undefined || sub === 'install' ? { ecosystem: 'bundler', manifests: ['Gemfile', 'Gemfile.lock*'], reorderable: true } : undefined;
+    case 'cargo':
+      return sub === 'fetch' ? { ecosystem: 'cargo', manifests: ['Cargo.toml', 'Cargo.lock*'], reorderable: true } : undefined;
+    case 'composer':
+      return sub === 'install' ? { ecosystem: 'composer', manifests: ['composer.json', 'composer.lock*'], reorderable: true } : undefined;
+    case 'mvn':
+    case 'mvnw':
+      return words.some((w) => w.startsWith('dependency:')) ? { ecosystem: 'maven', manifests: ['pom.xml'], reorderable: true } : undefined;
+    case 'gradle':
+    case 'gradlew':
+      return words.includes('dependencies') || words.includes('--write-locks')
+        ? { ecosystem: 'gradle', manifests: ['build.gradle*', 'settings.gradle*', 'gradle.properties*'], reorderable: true }
+        : undefined;
+    case 'dotnet':
+      return sub === 'restore' ? { ecosystem: 'dotnet', manifests: ['*.sln*', '*.csproj*', '*.fsproj*', '*.vbproj*'], reorderable: true } : undefined;
+    case 'mix':
+      return sub === 'deps.get' ? { ecosystem: 'mix', manifests: ['mix.exs', 'mix.lock*'], reorderable: true } : undefined;
+    default:
+      return detectPython(words);
+  }
+}

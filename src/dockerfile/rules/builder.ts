@@ -1,0 +1,308 @@
+/** The checks the builder itself makes, reported while typing instead of at build time. */
+import type { Flag, Instruction } from '../model';
+import { positionAt, sameStageName } from '../model';
+import type { RuleContext } from './context';
+
+export const INSTRUCTIONS = [
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
+  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+] as const;
+const KNOWN = new Set<string>(INSTRUCTIONS);
+
+type FlagKind = 'string' | 'bool' | 'duration' | 'int' | 'chmod' | 'mount' | readonly string[];
+
+/** The flags each instruction accepts (BuildKit, Dockerfile frontend 1.x). */
+export const FLAGS: Record<string, Record<string, FlagKind>> = {
+  FROM: { platform: 'string' },
+  RUN: { mount: 'mount', network: ['default', 'none', 'host'], security: ['sandbox', 'insecure'], device: 'string' },
+  COPY: { from: 'string', chown: 'string', chmod: 'chmod', link: 'bool', parents: 'bool', exclude: 'string' },
+  ADD: { chown: 'string', chmod: 'chmod', link: 'bool', 'keep-git-dir': 'bool', checksum: 'string', exclude: 'string', unpack: 'bool' },
+  HEALTHCHECK: { interval: 'duration', timeout: 'duration', 'start-period': 'duration', 'start-interval': 'duration', retries: 'int' },
+};
+
+const MOUNT_TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
+const DURATION = /^(?:0|(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/;
+const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/i;
+/** Instructions that cannot be empty. CMD and ENTRYPOINT may be `[]`, which still has arguments. */
+const ONBUILD_FORBIDDEN = new Set(['ONBUILD', 'FROM', 'MAINTAINER']);
+
+function flagProblem(kind: FlagKind, flag: Flag): string | undefined {
+  const value = flag.value;
+  if (value !== undefined && value.includes('$')) return undefined; // Decided at build time.
+  if (kind === 'bool') {
+    return value === undefined || value === 'true' || value === 'false' ? undefined : `--${flag.name} takes true or false, not '${value}'.`;
+  }
+  if (value === undefined || value === '') return `--${flag.name} needs a value: --${flag.name}=<value>.`;
+  if (Array.isArray(kind)) {
+    return kind.includes(value) ? undefined : `--${flag.name} must be one of ${kind.join(', ')}; got '${value}'.`;
+  }
+  switch (kind) {
+    case 'duration':
+      return DURATION.test(value) ? undefined : `--${flag.name} takes a duration such as 30s, 1m30s or 500ms; got '${value}'.`;
+    case 'int':
+      return /^\d+$/.test(value) ? undefined : `--${flag.name} takes a whole number; got '${value}'.`;
+    case 'chmod':
+      return /^[0-7]{3,4}$/.test(value) || /^[ugoa]*[+=-][rwxXst]*(,[ugoa]*[+=-][rwxXst]*)*$/.test(value)
+        ? undefined
+        : `--chmod takes octal permissions such as 755 or 0644; got '${value}'.`;
+    case 'mount': {
+      const type = /(?:^|,)type=([^,]*)/.exec(value)?.[1] ?? 'bind';
+      return MOUNT_TYPES.has(type) ? undefined : `--mount type must be one of bind, cache, tmpfs, secret, ssh; got '${type}'.`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function checkFlags(ctx: RuleContext, instruction: Instruction): void {
+  const accepted = FLAGS[instruction.keyword] ?? {};
+  for (const flag of instruction.flags) {
+    const kind = accepted[flag.name];
+    if (kind === undefined) {
+      const names = Object.keys(accepted);
+      ctx.report({
+        code: 'flag-unknown',
+        span: flag.span,
+        message: names.length
+          ? `${instruction.keyword} has no flag --${flag.name}. It accepts ${names.map((n) => '--' + n).join(', ')}.`
+          : `${instruction.keyword} takes no flags; remove --${flag.name}.`,
+      });
+      continue;
+    }
+    const problem = flagProblem(kind, flag);
+    if (problem) ctx.report({ code: 'flag-value-invalid', span: flag.valueSpan ?? flag.span, message: problem });
+  }
+}
+
+function needsArguments(instruction: Instruction): boolean {
+  return instruction.args.length === 0 && instruction.heredocs.length === 0;
+}
+
+function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild: boolean): void {
+  const { keyword } = instruction;
+  if (!KNOWN.has(keyword)) {
+    const near = INSTRUCTIONS.find((k) => editDistance(k, keyword) <= 1);
+    ctx.report({
+      code: 'unknown-instruction',
+      span: instruction.keywordSpan,
+      message: near ? `Unknown instruction '${keyword}'. Did you mean ${near}?` : `Unknown instruction '${keyword}'.`,
+      data: near ? { suggestion: near } : undefined,
+    });
+    return;
+  }
+  checkFlags(ctx, instruction);
+  if (needsArguments(instruction)) {
+    ctx.report({ code: 'args-missing', span: instruction.keywordSpan, message: `${keyword} needs arguments.` });
+    return;
+  }
+  for (const heredoc of instruction.heredocs) {
+    if (!heredoc.closeSpan) {
+      ctx.report({
+        code: 'heredoc-unterminated',
+        span: heredoc.openSpan,
+        message: `The heredoc is never closed: add a line holding only '${heredoc.delimiter}'.`,
+      });
+    }
+  }
+  if (!instruction.json && instruction.argsText.startsWith('[') && ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME'].includes(keyword)) {
+    const hint = instruction.argsText.includes("'") ? ' Use double quotes: JSON has no single-quoted strings.' : '';
+    ctx.report({
+      code: 'json-args-invalid',
+      span: instruction.argsSpan,
+      message: `This is not a valid JSON array, so ${keyword} runs it as a shell command.${hint}`,
+    });
+  }
+  switch (keyword) {
+    case 'FROM':
+      checkFrom(ctx, instruction);
+      break;
+    case 'ONBUILD':
+      if (inOnbuild) break;
+      if (instruction.trigger) {
+        if (ONBUILD_FORBIDDEN.has(instruction.trigger.keyword)) {
+          ctx.report({
+            code: 'onbuild-invalid',
+            span: instruction.trigger.keywordSpan,
+            message: `ONBUILD cannot trigger ${instruction.trigger.keyword}.`,
+          });
+        } else checkInstruction(ctx, instruction.trigger, true);
+      }
+      break;
+    case 'MAINTAINER':
+      ctx.report({
+        code: 'maintainer-deprecated',
+        span: instruction.keywordSpan,
+        message: 'MAINTAINER is deprecated. Use LABEL org.opencontainers.image.authors="…" instead.',
+      });
+      break;
+    case 'EXPOSE':
+      checkExpose(ctx, instruction);
+      break;
+    case 'ENV':
+    case 'LABEL': {
+      const first = instruction.args[0];
+      if (first && !first.value.includes('=')) {
+        ctx.report({
+          code: 'legacy-key-value',
+          span: instruction.argsSpan,
+          message: `Use ${keyword} ${first.value}=<value>: the '${keyword} key value' form is legacy and cannot set several keys.`,
+        });
+      }
+      break;
+    }
+  }
+}
+
+function checkFrom(ctx: RuleContext, from: Instruction): void {
+  const args = from.args;
+  if (args.length === 2 || args.length > 3 || (args.length === 3 && args[1].value.toLowerCase() !== 'as')) {
+    ctx.report({
+      code: 'args-missing',
+      span: from.argsSpan,
+      message: 'FROM takes an image and optionally AS <name>: FROM <image> [AS <name>].',
+    });
+  }
+}
+
+function checkExpose(ctx: RuleContext, expose: Instruction): void {
+  for (const word of expose.args) {
+    if (word.value.includes('$')) continue;
+    const m = /^(\d+)(?:-(\d+))?(?:\/([A-Za-z]+))?$/.exec(word.value);
+    let problem: string | undefined;
+    if (word.value.includes(':')) problem = `EXPOSE takes container ports only; publish '${word.value}' with docker run -p instead.`;
+    else if (!m) problem = `'${word.value}' is not a port: use <port>[/tcp|udp|sctp], e.g. 8080/tcp.`;
+    else {
+      const low = Number(m[1]);
+      const high = m[2] !== undefined ? Number(m[2]) : low;
+      if (low < 1 || high > 65535 || high < low) problem = `Port '${word.value}' is out of range 1-65535.`;
+      else if (m[3] && !['tcp', 'udp', 'sctp'].includes(m[3].toLowerCase())) problem = `Unknown protocol '${m[3]}': use tcp, udp or sctp.`;
+    }
+    if (problem) ctx.report({ code: 'expose-invalid', span: word.span, message: problem });
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 1) return 2;
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+export function checkBuilder(ctx: RuleContext): void {
+  const { doc } = ctx;
+  for (const directive of doc.directives) {
+    if (directive.name === 'escape' && directive.value !== '\\' && directive.value !== '`') {
+      ctx.report({ code: 'escape-invalid', span: directive.valueSpan, message: `The escape directive takes \\ or \`, not '${directive.value}'.` });
+    }
+  }
+  if (doc.instructions.length > 0 && doc.stages.length === 0) {
+    const first = doc.instructions.find((i) => i.keyword !== 'ARG') ?? doc.instructions[0];
+    ctx.report({ code: 'from-missing', span: first.keywordSpan, message: 'A Dockerfile must start with FROM (only ARG may come before it).' });
+  }
+  for (const instruction of doc.instructions) {
+    if (instruction.stage < 0 && instruction.keyword !== 'ARG' && instruction.keyword !== 'FROM' && doc.stages.length > 0 && KNOWN.has(instruction.keyword)) {
+      ctx.report({ code: 'from-missing', span: instruction.keywordSpan, message: `${instruction.keyword} comes before the first FROM; only ARG may.` });
+    }
+    checkInstruction(ctx, instruction, false);
+  }
+  checkStages(ctx);
+  checkCasing(ctx);
+}
+
+function checkStages(ctx: RuleContext): void {
+  const seen: { name: string }[] = [];
+  const absoluteWorkdir = new Set<number>();
+  for (const stage of ctx.doc.stages) {
+    const name = stage.name;
+    if (name) {
+      if (!STAGE_NAME.test(name.value) && !name.value.includes('$')) {
+        ctx.report({
+          code: 'stage-name-invalid',
+          span: name.span,
+          message: `Stage name '${name.value}' is invalid: start with a letter, then use letters, digits, '_', '-' or '.'.`,
+        });
+      } else if (seen.some((s) => sameStageName(s.name, name.value))) {
+        ctx.report({ code: 'stage-name-duplicate', span: name.span, message: `Another stage is already named '${name.value}' (names ignore case).` });
+      }
+      seen.push({ name: name.value });
+    }
+    let shellSeen = false;
+    const last = new Map<string, Instruction>();
+    for (const instruction of stage.instructions) {
+      const k = instruction.keyword;
+      if (k === 'SHELL') shellSeen = true;
+      if (k === 'CMD' || k === 'ENTRYPOINT' || k === 'HEALTHCHECK') {
+        const previous = last.get(k);
+        if (previous) {
+          ctx.report({
+            code: 'instruction-repeated',
+            span: previous.keywordSpan,
+            message: `This ${k} is overridden by a later ${k} in the same stage (line ${positionAt(ctx.doc, instruction.span.start).line + 1}); only the last one applies.`,
+          });
+        }
+        last.set(k, instruction);
+      }
+      if ((k === 'CMD' || k === 'ENTRYPOINT') && !instruction.json && !shellSeen && instruction.args.length > 0 && !instruction.argsText.startsWith('[')) {
+        ctx.report({
+          code: 'json-args-recommended',
+          span: instruction.argsSpan,
+          message: `${k} in shell form runs under /bin/sh -c, so the process does not receive SIGTERM. Use exec form: ${k} ["executable", "arg"].`,
+        });
+      }
+      if (k === 'WORKDIR') checkWorkdir(ctx, instruction, absoluteWorkdir);
+    }
+  }
+}
+
+/** `stages` collects the stages that set an absolute WORKDIR so far. */
+function checkWorkdir(ctx: RuleContext, workdir: Instruction, stages: Set<number>): void {
+  const path = workdir.args[0]?.value ?? '';
+  const absolute = path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('"/') || path.startsWith("'/");
+  if (absolute) {
+    stages.add(workdir.stage);
+    return;
+  }
+  // A stage built on an earlier one inherits its working directory.
+  let s: number | undefined = workdir.stage;
+  while (s !== undefined && s >= 0) {
+    if (stages.has(s)) return;
+    s = ctx.doc.stages[s].parent;
+  }
+  ctx.report({
+    code: 'workdir-relative',
+    span: workdir.args[0]?.span ?? workdir.keywordSpan,
+    message: `WORKDIR '${path}' is relative to the base image's working directory, which may change. Use an absolute path.`,
+  });
+}
+
+function checkCasing(ctx: RuleContext): void {
+  let upper = 0;
+  let lower = 0;
+  const source = ctx.doc.text;
+  for (const instruction of ctx.doc.instructions) {
+    const written = source.slice(instruction.keywordSpan.start, instruction.keywordSpan.end);
+    if (written === written.toUpperCase()) upper++;
+    else if (written === written.toLowerCase()) lower++;
+  }
+  const preferLower = lower > upper;
+  for (const instruction of ctx.doc.instructions) {
+    const written = source.slice(instruction.keywordSpan.start, instruction.keywordSpan.end);
+    const expected = preferLower ? written.toLowerCase() : written.toUpperCase();
+    if (written !== expected && KNOWN.has(instruction.keyword)) {
+      ctx.report({
+        code: 'keyword-casing',
+        span: instruction.keywordSpan,
+        message: `Write '${expected}' to match the casing of the other instructions in this file.`,
+        data: { replacement: expected },
+      });
+    }
+  }
+}

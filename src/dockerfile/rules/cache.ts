@@ -1,0 +1,74 @@
+/** Layer-cache ordering: dependency installs that re-run on every source change. */
+import { positionAt, type Instruction, type Stage, type Word } from '../model';
+import { detectInstall, type Install } from '../installers';
+import { splitCommands, type SimpleCommand } from '../shell';
+import { unquote } from '../variables';
+import { shellText, type RuleContext } from './context';
+
+const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '.\\', '/.']);
+
+/** The source word of a COPY/ADD that copies the whole build context, if it does. */
+export function broadCopySource(instruction: Instruction, escape: string): Word | undefined {
+  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return undefined;
+  if (instruction.heredocs.length > 0 || instruction.json) return undefined;
+  if (instruction.flags.some((f) => f.name === 'from')) return undefined;
+  const sources = instruction.args.slice(0, -1);
+  return sources.find((w) => WHOLE_CONTEXT.has(unquote(w.value, escape)));
+}
+
+export interface InstallStep {
+  instruction: Instruction;
+  commands: SimpleCommand[];
+  /** Index into `commands` of the first install. */
+  at: number;
+  install: Install;
+}
+
+/** The first dependency install in a RUN, if any. */
+export function findInstall(instruction: Instruction): InstallStep | undefined {
+  if (instruction.keyword !== 'RUN') return undefined;
+  const commands = splitCommands(shellText(instruction));
+  for (let at = 0; at < commands.length; at++) {
+    const install = detectInstall(commands[at]);
+    if (install) return { instruction, commands, at, install };
+  }
+  return undefined;
+}
+
+/** Broad copies in a stage, each with the first install after it. */
+export function copiesBeforeInstalls(stage: Stage, escape: string): { copy: Instruction; source: Word; step: InstallStep }[] {
+  const out: { copy: Instruction; source: Word; step: InstallStep }[] = [];
+  const open: { copy: Instruction; source: Word }[] = [];
+  for (const instruction of stage.instructions) {
+    const source = broadCopySource(instruction, escape);
+    if (source) {
+      open.push({ copy: instruction, source });
+      continue;
+    }
+    if (open.length === 0 || instruction.keyword !== 'RUN') continue;
+    const step = findInstall(instruction);
+    if (!step) continue;
+    for (const o of open) out.push({ ...o, step });
+    open.length = 0;
+  }
+  return out;
+}
+
+export function checkCache(ctx: RuleContext): void {
+  for (const stage of ctx.doc.stages) {
+    for (const { source, step } of copiesBeforeInstalls(stage, ctx.doc.escape)) {
+      const command = step.commands[step.at].words.join(' ');
+      const line = positionAt(ctx.doc, step.instruction.span.start).line + 1;
+      const manifests = step.install.manifests.join(' ');
+      const advice = step.install.reorderable
+        ? `Copy ${manifests} first, install, then copy the rest.`
+        : 'Install the dependencies from a lock or requirements file before copying the sources.';
+      ctx.report({
+        code: 'cache-copy-before-install',
+        span: source.span,
+        message: `'${source.value}' copies the whole build context before '${command}' (line ${line}), so any source change re-runs the install. ${advice}`,
+        data: { ecosystem: step.install.ecosystem, manifests: step.install.manifests },
+      });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** What every rule reads: the parsed file, settings, and analysis shared between rules. */
+import type { Dockerfile, Instruction, Span } from '../model';
+import type { LintSettings } from '../settings';
+import { expandVariables, keyValues } from '../variables';
+
+export interface Finding {
+  code: string;
+  span: Span;
+  message: string;
+  /** Handed to quick fixes through Diagnostic.data. */
+  data?: Record<string, unknown>;
+}
+
+export interface RuleContext {
+  doc: Dockerfile;
+  settings: LintSettings;
+  report(finding: Finding): void;
+  /** Default values of the global ARGs (before the first FROM); undefined value = declared without one. */
+  globalArgs(): Map<string, string | undefined>;
+}
+
+export type Rule = (ctx: RuleContext) => void;
+
+/** Global ARG defaults, later declarations overriding earlier ones, as the builder reads them. */
+export function collectGlobalArgs(doc: Dockerfile): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const arg of doc.globalArgs) {
+    for (const { name, value } of keyValues(arg.args.map((a) => a.value), doc.escape)) {
+      out.set(name, value === undefined ? undefined : expandVariables(value, (n) => out.get(n), doc.escape).value);
+    }
+  }
+  return out;
+}
+
+/** The source text a RUN executes: its shell form or exec form, plus heredoc bodies. */
+export function shellText(instruction: Instruction): string {
+  const command = instruction.json ? instruction.json.values.join(' ') : instruction.argsText;
+  if (instruction.heredocs.length === 0) return command;
+  return [command, ...instruction.heredocs.map((h) => h.body)].join('\n');
+}
+
+/** A sub-span of a word, when the word lies on one line (its value maps 1:1 onto the source). */
+export function subSpan(word: { value: string; span: Span }, from: number, to: number): Span {
+  if (word.span.end - word.span.start !== word.value.length) return word.span;
+  return { start: word.span.start + from, end: word.span.start + to };
+}
