@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { ALL_RULE_CODES, ruleCode as catalogCode } from './rules/catalog';
 import type { LintSettings, SeverityLevel } from './settings';
 
 /** Where a finding stops failing a CI run; `none` never fails. */
@@ -19,13 +20,6 @@ export interface ConfigResult {
 
 /** The file names looked for in a Dockerfile's folder and its parents, first match wins. */
 export const CONFIG_FILE_NAMES: readonly string[] = ['.hadolint.yaml', '.hadolint.yml'];
-
-/** hadolint rule codes that mean the same as one of ours. Other DL/SC codes have no counterpart. */
-export const HADOLINT_CODES: Readonly<Record<string, string>> = {
-  DL3006: 'image-untagged',
-  DL3007: 'image-latest',
-  DL3002: 'user-root',
-};
 
 const LEVELS: readonly SeverityLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
 
@@ -72,29 +66,29 @@ export function parseFailureThreshold(value: unknown): FailureThreshold | undefi
 }
 
 /**
- * A rule code as Berth knows it: hadolint codes that have a counterpart are translated, other
- * hadolint/ShellCheck codes give `null` (silently without effect), anything else is taken as ours.
+ * A rule code as Berth knows it: hadolint codes with a counterpart are translated (DL3006 →
+ * image-untagged, …), other hadolint/ShellCheck codes give `null` (no effect, no complaint), and
+ * anything else is returned as written for the caller to check.
  */
 export function ruleCode(raw: string): string | null {
   const code = raw.trim();
-  const upper = code.toUpperCase();
-  if (HADOLINT_CODES[upper]) return HADOLINT_CODES[upper];
-  if (/^(DL|SC)\d+$/.test(upper)) return null;
+  const known = catalogCode(code);
+  if (known) return known;
+  if (/^(DL|SC)\d+$/i.test(code)) return null;
   return code;
 }
-
-const OUR_CODE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export interface ParseConfigOptions {
   /** Name used in problem messages, e.g. the file's path. */
   source?: string;
-  /** When given, codes of ours outside this list are reported as unknown. */
+  /** Codes reported as unknown when outside this list; every rule Berth has by default. */
   knownCodes?: readonly string[];
 }
 
 /** Reads a config file's text. Never throws: anything wrong lands in `problems`. */
 export function parseConfig(text: string, options: ParseConfigOptions = {}): ConfigResult {
   const source = options.source ?? '.hadolint.yaml';
+  const knownCodes = options.knownCodes ?? ALL_RULE_CODES;
   const settings: LintSettings = {};
   const result: ConfigResult = { settings, problems: [] };
   const lines = new LineCounter();
@@ -133,7 +127,7 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
     const raw = String(node.value);
     const code = ruleCode(raw);
     if (code === null) return null;
-    if (!OUR_CODE.test(code) || (options.knownCodes && !options.knownCodes.includes(code))) {
+    if (!knownCodes.includes(code)) {
       problem(node, `${where}: unknown rule code '${raw}'`);
       return null;
     }

@@ -85,6 +85,10 @@ describe('parseConfig', () => {
     assert.deepEqual(result.settings, {});
   });
 
+  it('reports codes no rule has', () => {
+    assert.deepEqual(parseConfig('ignored: [image-lastest]').problems, [".hadolint.yaml:1: ignored: unknown rule code 'image-lastest'"]);
+  });
+
   it('checks codes against a known list when given one', () => {
     const result = parseConfig('ignored: [image-lastest, image-latest, DL3006]', { knownCodes: ['image-latest', 'image-untagged'] });
     assert.deepEqual(result.problems, [".hadolint.yaml:1: ignored: unknown rule code 'image-lastest'"]);
@@ -119,9 +123,11 @@ describe('ruleCode', () => {
     assert.equal(ruleCode('DL3006'), 'image-untagged');
     assert.equal(ruleCode('dl3007'), 'image-latest');
     assert.equal(ruleCode('DL3002'), 'user-root');
+    assert.equal(ruleCode('DL3009'), 'apt-update-alone', 'every counterpart in the rule catalog');
     assert.equal(ruleCode('DL3008'), null);
     assert.equal(ruleCode('SC2086'), null);
     assert.equal(ruleCode('cache-copy-before-install'), 'cache-copy-before-install');
+    assert.equal(ruleCode('no-such-rule'), 'no-such-rule', 'left for parseConfig to report');
   });
 });
 
