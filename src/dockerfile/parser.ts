@@ -19,14 +19,16 @@ const HEREDOC_WORD = /^\d*<<(-?)([^<]+)$/;
 interface Logical {
   text: string;
   map: number[]; // [logicalStart0, sourceStart0, logicalStart1, sourceStart1, ...]
+  /** The run the last lookup landed in: lookups mostly move forward, so walking from here keeps them linear. */
+  cursor: number;
 }
 
 function toSource(logical: Logical, at: number): number {
   const map = logical.map;
-  // Most instructions are one run; longer ones are searched from the end backwards,
-  // which is short because runs are few.
-  let k = map.length - 2;
+  let k = logical.cursor;
+  while (k + 2 < map.length && map[k + 2] <= at) k += 2;
   while (k > 0 && map[k] > at) k -= 2;
+  logical.cursor = k;
   return map[k + 1] + (at - map[k]);
 }
 
@@ -143,7 +145,7 @@ export function parse(text: string): Dockerfile {
       if (next < 0) break;
       segStart = next;
     }
-    const logical: Logical = { text: parts.length === 1 ? parts[0] : parts.join(''), map };
+    const logical: Logical = { text: parts.length === 1 ? parts[0] : parts.join(''), map, cursor: 0 };
     const instruction = parseInstruction(logical, 0, escapeCode);
     instruction.span = { start: first, end: Math.max(lastEnd, instruction.keywordSpan.end) };
     line = cur;
