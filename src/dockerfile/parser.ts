@@ -196,8 +196,12 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/** Reads keyword, flags and arguments from a logical line starting at `from`. */
-function parseInstruction(logical: Logical, from: number, escapeCode: number): Instruction {
+/**
+ * Reads keyword, flags and arguments from a logical line starting at `from`. A trigger
+ * (`nested`) gets no trigger of its own: BuildKit rejects `ONBUILD ONBUILD`, and
+ * recursing on it would cost a re-scan of the line per level.
+ */
+function parseInstruction(logical: Logical, from: number, escapeCode: number, nested = false): Instruction {
   const t = logical.text;
   const n = t.length;
   let i = from;
@@ -244,8 +248,8 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number): I
   }
 
   let trigger: Instruction | undefined;
-  if (keyword === 'ONBUILD' && argsStart < n) {
-    trigger = parseInstruction(logical, argsStart, escapeCode);
+  if (keyword === 'ONBUILD' && argsStart < n && !nested) {
+    trigger = parseInstruction(logical, argsStart, escapeCode, true);
   }
 
   return {
