@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RULE_INFO, ruleDocUrl } from '../dockerfile/rules/catalog';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** One finding, 1-based; `endColumn` is one past the last character, as in SARIF. */
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  /** The rule's documentation, from the diagnostic's codeDescription. */
+  helpUri?: string;
+}
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Stable order for every format: file, then position, then code. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message);
+}
+
+/** `file:line:col severity code message`, one finding a line. */
+export function formatText(findings: Finding[]): string {
+  return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message.replace(/\s*\n\s*/g, ' ')}\n`).join('');
+}
+
+export function formatJson(findings: Finding[]): string {
+  const rows = findings.map(({ file, line, column, endLine, endColumn, severity, code, message }) => ({
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    severity,
+    code,
+    message,
+  }));
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+export interface SarifOptions {
+  version: string;
+  /** Relative paths resolve against this folder (the current directory). */
+  cwd: string;
+  /** Inputs that could not be linted, shown as tool notifications. */
+  errors: { file: string; message: string }[];
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+/** SARIF 2.1.0 as GitHub code scanning reads it: rules with help links, results with 1-based regions. */
+export function formatSarif(findings: Finding[], options: SarifOptions): string {
+  const ruleIds = [...new Set(findings.map((f) => f.code))].sort(cmp);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id) => {
+    const info = RULE_INFO.get(id);
+    const sample = findings.find((f) => f.code === id);
+    const rule: Record<string, unknown> = {
+      id,
+      name: id,
+      shortDescription: { text: info?.summary ?? sample?.message ?? id },
+      helpUri: sample?.helpUri ?? ruleDocUrl(id),
+    };
+    if (info && info.severity !== 'off') rule.defaultConfiguration = { level: SARIF_LEVEL[info.severity] };
+    return rule;
+  });
+  const srcRoot = pathToFileURL(options.cwd.endsWith(path.sep) ? options.cwd : options.cwd + path.sep).href;
+  const results = findings.map((f) => ({
+    ruleId: f.code,
+    ruleIndex: ruleIndex.get(f.code),
+    level: SARIF_LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocation(f.file, options.cwd),
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        },
+      },
+    ],
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'berth',
+            version: options.version,
+            semanticVersion: options.version,
+            informationUri: 'https://github.com/berth-dev/berth',
+            rules,
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: srcRoot } },
+        // LSP and therefore our columns count UTF-16 code units.
+        columnKind: 'utf16CodeUnits',
+        invocations: [
+          {
+            executionSuccessful: options.errors.length === 0,
+            toolExecutionNotifications: options.errors.map((e) => ({
+              level: 'error',
+              message: { text: `${e.file}: ${e.message}` },
+            })),
+          },
+        ],
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/** Files under the current folder as %SRCROOT%-relative URIs (what code scanning maps to the repo), others as file: URIs. */
+function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
+  if (file === '-') return { uri: 'stdin' };
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+    return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  }
+  return { uri: pathToFileURL(absolute).href };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** What a command may touch, so the table of commands stays free of process globals. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<Buffer>;
+  cwd: string;
+  version: string;
+}
+
+/** One entry of the CLI's command table; `berth run` and later commands add theirs. */
+export interface Command {
+  name: string;
+  /** One line for `berth --help`. */
+  summary: string;
+  /** Full text for `berth help <name>` and `berth <name> --help`. */
+  help: string;
+  /** Resolves to the exit status; throws UsageError for bad arguments. */
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** Bad arguments: reported in one line with a pointer to the help, exit status 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs with its errors rewritten as short UsageErrors. */
+export function parseOptions<O extends Options>(command: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    const option = /'(-[^']*)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(`unknown option '${option ?? message}' (to lint a file whose name starts with -, put it after --)`, command);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = /--[\w-]+/.exec(message)?.[0] ?? option ?? 'an option';
+      if (message.includes('ambiguous')) throw new UsageError(`${name} needs a value (use ${name}=VALUE for a value starting with -)`, command);
+      if (message.includes('missing')) throw new UsageError(`${name} needs a value`, command);
+      throw new UsageError(`${name} takes no value`, command);
+    }
+    throw new UsageError(message.split('\n')[0], command);
+  }
+}

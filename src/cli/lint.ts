@@ -1,0 +1,123 @@
+import * as path from 'node:path';
+import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
+import { lint } from '../dockerfile/lint';
+import { ConfigFiles, readConfigFile } from '../server/configFiles';
+import { collectInputs, DOCKERFILE_PATTERNS } from './files';
+import { compareFindings, formatJson, formatSarif, formatText, FORMATS, type Finding, type Format, type Severity } from './format';
+import { parseOptions, UsageError, type Command, type Io } from './io';
+
+/** hadolint's default too: info and worse fail the run, hints (hadolint's "style") do not. */
+export const DEFAULT_FAILURE_THRESHOLD: FailureThreshold = 'info';
+
+const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'hint'];
+const RANK: Record<FailureThreshold, number> = { error: 1, warning: 2, info: 3, hint: 4, none: 0 };
+
+export const lintCommand: Command = {
+  name: 'lint',
+  summary: 'Lint Dockerfiles and Containerfiles',
+  help: `Usage: berth lint [options] PATH...
+
+Lints each PATH: a file; a folder, meaning every ${DOCKERFILE_PATTERNS}
+in it and its subfolders (node_modules and .git skipped); or - for standard input.
+
+Options:
+  -f, --format FORMAT            text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
+  -c, --config FILE              read settings from FILE instead of the nearest .hadolint.yaml or
+                                 .hadolint.yml in the file's folder or a parent folder
+  -t, --failure-threshold LEVEL  exit 1 when a finding is at least this severe: error, warning,
+                                 info (default, as hadolint), hint or none (never);
+                                 hadolint's style and ignore mean hint and none
+  -h, --help                     show this help
+
+Output:
+  text   file:line:column severity code message, sorted by file and position
+  json   one array of {file, line, column, endLine, endColumn, severity, code, message};
+         positions are 1-based and endColumn is one past the last character
+
+Exit status:
+  0  no finding at or above the failure threshold
+  1  findings at or above the failure threshold
+  2  a usage error, or a PATH that could not be read (the others are still linted)
+`,
+  run: runLint,
+};
+
+async function runLint(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions('lint', args, {
+    format: { type: 'string', short: 'f' },
+    config: { type: 'string', short: 'c' },
+    'failure-threshold': { type: 'string', short: 't' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(lintCommand.help);
+    return 0;
+  }
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (use text, json or sarif)`, 'lint');
+  let threshold: FailureThreshold | undefined;
+  if (values['failure-threshold'] !== undefined) {
+    threshold = parseFailureThreshold(values['failure-threshold']);
+    if (!threshold) {
+      throw new UsageError(`unknown failure threshold '${values['failure-threshold']}' (use error, warning, info, hint or none)`, 'lint');
+    }
+  }
+  if (!positionals.length) throw new UsageError('no PATH given; to lint the current folder: berth lint .', 'lint');
+
+  const warned = new Set<string>();
+  const warn = (problems: string[]) => {
+    for (const problem of problems) {
+      if (!warned.has(problem)) io.err(`berth: warning: ${problem}\n`);
+      warned.add(problem);
+    }
+  };
+
+  let explicit: ConfigResult | undefined;
+  if (values.config !== undefined) {
+    const read = await readConfigFile(values.config);
+    if (!read) throw new UsageError(`--config ${values.config}: no such file`, 'lint');
+    explicit = read;
+  }
+  const configFiles = new ConfigFiles();
+  const configFor = async (file: string | undefined): Promise<ConfigResult | undefined> => {
+    if (explicit) return explicit;
+    const found = await configFiles.find(file ? path.dirname(path.resolve(io.cwd, file)) : io.cwd);
+    return found?.result;
+  };
+
+  const inputs = await collectInputs(positionals, io.readStdin);
+  const findings: Finding[] = [];
+  const errors: { file: string; message: string }[] = [];
+  let failed = false;
+  for (const input of inputs) {
+    if ('error' in input) {
+      errors.push({ file: input.name, message: input.error });
+      continue;
+    }
+    const config = await configFor(input.path);
+    if (config) warn(config.problems);
+    const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
+    for (const d of lint(input.text, mergeSettings(config?.settings))) {
+      const severity = SEVERITIES[(d.severity ?? 1) - 1] ?? 'error';
+      if (RANK[severity] <= limit) failed = true;
+      findings.push({
+        file: input.name,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1,
+        severity,
+        code: String(d.code ?? ''),
+        message: typeof d.message === 'string' ? d.message : d.message.value,
+        helpUri: d.codeDescription?.href,
+      });
+    }
+  }
+  findings.sort(compareFindings);
+
+  if (format === 'json') io.out(formatJson(findings));
+  else if (format === 'sarif') io.out(formatSarif(findings, { version: io.version, cwd: io.cwd, errors }));
+  else io.out(formatText(findings));
+  for (const error of errors) io.err(`berth: ${error.file}: ${error.message}\n`);
+  return errors.length ? 2 : failed ? 1 : 0;
+}
