@@ -5,7 +5,6 @@
  * walks the text once, so its cost is linear in the file's size.
  */
 import type { Comment, Dockerfile, Flag, Heredoc, Instruction, ParserDirective, Span, Stage, Word } from './model';
-import { sameStageName } from './model';
 
 /** Instructions whose arguments BuildKit scans for heredocs. */
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
@@ -334,6 +333,11 @@ function findHeredocs(instruction: Instruction): Heredoc[] {
   return found;
 }
 
+/** The key under which two names are equal exactly when `sameStageName` says so. */
+function stageKey(name: string): string {
+  return name.toLowerCase();
+}
+
 function assemble(
   text: string,
   escape: string,
@@ -344,21 +348,15 @@ function assemble(
 ): Dockerfile {
   const stages: Stage[] = [];
   const globalArgs: Instruction[] = [];
+  // Latest stage of each name, keyed as sameStageName compares, so FROM lookups stay O(1).
+  const stageByName = new Map<string, number>();
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
       const base = instruction.args[0];
       const hasAs = instruction.args.length >= 3 && instruction.args[1].value.toLowerCase() === 'as';
       const name = hasAs ? instruction.args[2] : undefined;
-      let parent: number | undefined;
-      if (base) {
-        for (let s = stages.length - 1; s >= 0; s--) {
-          const stageName = stages[s].name;
-          if (stageName && sameStageName(stageName.value, base.value)) {
-            parent = s;
-            break;
-          }
-        }
-      }
+      const parent = base ? stageByName.get(stageKey(base.value)) : undefined;
+      if (name) stageByName.set(stageKey(name.value), stages.length);
       stages.push({ index: stages.length, from: instruction, base, name, instructions: [], parent });
     }
     const stage = stages.length - 1;
