@@ -219,8 +219,9 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
       const ws = words[w];
       const we = words[w + 1];
       if (we - ws < 2 || t.charCodeAt(ws) !== 45 || t.charCodeAt(ws + 1) !== 45) break;
-      const eq = t.indexOf('=', ws);
-      const hasValue = eq >= 0 && eq < we;
+      let eq = ws + 2;
+      while (eq < we && t.charCodeAt(eq) !== 61 /* = */) eq++;
+      const hasValue = eq < we;
       const nameEnd = hasValue ? eq : we;
       flags.push({
         name: t.slice(ws + 2, nameEnd),
