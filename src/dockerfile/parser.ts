@@ -8,7 +8,6 @@ import type { Comment, Dockerfile, Flag, Heredoc, Instruction, ParserDirective, 
 
 /** Instructions whose arguments BuildKit scans for heredocs. */
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
-const DIRECTIVE = /^#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
 const HEREDOC_WORD = /^\d*<<(-?)([^<]+)$/;
 
 /**
@@ -63,23 +62,15 @@ export function parse(text: string): Dockerfile {
     let start = lineStarts[line];
     const end = lineEnd(line);
     if (line === 0 && text.charCodeAt(0) === 0xfeff) start++;
-    const content = text.slice(start, end);
-    const m = DIRECTIVE.exec(content);
-    if (!m) break;
-    const name = m[1].toLowerCase();
-    if (seen.has(name)) break; // BuildKit treats a repeated directive as a comment and stops.
-    seen.add(name);
-    const nameStart = start + content.indexOf(m[1]);
-    const valueStart = m[2] ? start + content.lastIndexOf(m[2]) : end;
-    directives.push({
-      name,
-      value: m[2],
-      span: { start, end },
-      nameSpan: { start: nameStart, end: nameStart + m[1].length },
-      valueSpan: { start: valueStart, end: valueStart + m[2].length },
-    });
-    comments.push({ text: content.slice(1), span: { start, end } });
-    if (name === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
+    while (start < end && isUnicodeSpace(text.charCodeAt(start))) start++;
+    const directive = readDirective(text, start, end);
+    // BuildKit stops looking at the first line that is not a known directive, and
+    // rejects a repeated one; either way it is an ordinary comment from there on.
+    if (!directive || seen.has(directive.name)) break;
+    seen.add(directive.name);
+    directives.push(directive);
+    comments.push({ text: text.slice(start + 1, end), span: { start, end } });
+    if (directive.name === 'escape' && (directive.value === '`' || directive.value === '\\')) escape = directive.value;
   }
   const escapeCode = escape.charCodeAt(0);
 
@@ -183,6 +174,60 @@ export function parse(text: string): Dockerfile {
   }
 
   return assemble(text, escape, directives, comments, instructions, lineStarts);
+}
+
+const DIRECTIVE_NAMES = new Set(['syntax', 'escape', 'check']);
+
+/** Go's unicode.IsSpace, which BuildKit trims lines with. */
+function isUnicodeSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+  );
+}
+
+/** RE2's `\s`, used around a directive's `=`. */
+function isDirectiveSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 13 || c === 10;
+}
+
+/**
+ * `# name = value` as BuildKit reads it (`^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`),
+ * scanned by hand so that long lines stay linear. Only `syntax`, `escape` and `check` count.
+ */
+function readDirective(text: string, start: number, end: number): ParserDirective | undefined {
+  if (start >= end || text.charCodeAt(start) !== 35 /* # */) return undefined;
+  let i = start + 1;
+  while (i < end && isUnicodeSpace(text.charCodeAt(i))) i++;
+  const nameStart = i;
+  const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (i >= end || !isLetter(text.charCodeAt(i))) return undefined;
+  while (i < end && (isLetter(text.charCodeAt(i)) || (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57))) i++;
+  const nameEnd = i;
+  const name = text.slice(nameStart, nameEnd).toLowerCase();
+  if (!DIRECTIVE_NAMES.has(name)) return undefined;
+  while (i < end && isDirectiveSpace(text.charCodeAt(i))) i++;
+  if (i >= end || text.charCodeAt(i) !== 61 /* = */) return undefined;
+  const afterEq = ++i;
+  while (i < end && isDirectiveSpace(text.charCodeAt(i))) i++;
+  let valueEnd = end;
+  while (valueEnd > i && isDirectiveSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  let valueStart = i;
+  if (valueStart === valueEnd) {
+    // Only spaces after '=': RE2 backtracks and takes the last one as the value.
+    if (afterEq === end) return undefined;
+    valueStart = end - 1;
+    valueEnd = end;
+  }
+  return {
+    name,
+    value: text.slice(valueStart, valueEnd),
+    span: { start, end },
+    nameSpan: { start: nameStart, end: nameEnd },
+    valueSpan: { start: valueStart, end: valueEnd },
+  };
 }
 
 function computeLineStarts(text: string): number[] {
