@@ -74,11 +74,15 @@ export function parse(text: string): Dockerfile {
   }
   const escapeCode = escape.charCodeAt(0);
 
-  /** Index just past the content of a line, and where its continuation escape sits (or -1). */
+  /**
+   * Where a line's continuation escape sits, or -1. Like BuildKit, an escape that is
+   * itself escaped (`\\\\` at the end) continues nothing.
+   */
   const continuationAt = (start: number, end: number): number => {
     let k = end;
     while (k > start && isSpace(text.charCodeAt(k - 1))) k--;
-    return k > start && text.charCodeAt(k - 1) === escapeCode ? k - 1 : -1;
+    if (k === start || text.charCodeAt(k - 1) !== escapeCode) return -1;
+    return k - 1 === start || text.charCodeAt(k - 2) !== escapeCode ? k - 1 : -1;
   };
 
   while (line < lineCount) {
