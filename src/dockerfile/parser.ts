@@ -114,7 +114,7 @@ export function parse(text: string): Dockerfile {
       map.push(logicalLength, segStart);
       parts.push(text.slice(segStart, segEnd));
       logicalLength += segEnd - segStart;
-      lastEnd = segEnd;
+      lastEnd = curEnd;
       cur++;
       if (cont < 0) break;
       // Skip blank and comment lines inside the continuation, as BuildKit does.
