@@ -37,8 +37,9 @@ function spanOf(logical: Logical, from: number, to: number): Span {
   return { start, end };
 }
 
+/** Blanks that separate words on a line, as BuildKit's [\t\v\f\r ] does. */
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9;
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
 }
 
 export function parse(text: string): Dockerfile {
@@ -46,7 +47,7 @@ export function parse(text: string): Dockerfile {
   const lineCount = lineStarts.length;
   const lineEnd = (line: number): number => {
     let end = line + 1 < lineCount ? lineStarts[line + 1] - 1 : text.length;
-    if (end > lineStarts[line] && text.charCodeAt(end - 1) === 13) end--;
+    while (end > lineStarts[line] && text.charCodeAt(end - 1) === 13) end--; // BuildKit trims every trailing \r
     return end;
   };
 
@@ -80,7 +81,7 @@ export function parse(text: string): Dockerfile {
    */
   const continuationAt = (start: number, end: number): number => {
     let k = end;
-    while (k > start && isSpace(text.charCodeAt(k - 1))) k--;
+    while (k > start && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9)) k--;
     if (k === start || text.charCodeAt(k - 1) !== escapeCode) return -1;
     return k - 1 === start || text.charCodeAt(k - 2) !== escapeCode ? k - 1 : -1;
   };
@@ -89,7 +90,9 @@ export function parse(text: string): Dockerfile {
     const ls = lineStarts[line];
     const le = lineEnd(line);
     let first = ls;
-    while (first < le && (isSpace(text.charCodeAt(first)) || text.charCodeAt(first) === 0xfeff)) first++;
+    // A byte-order mark counts only at the very start of the file, as in BuildKit.
+    if (first === 0 && text.charCodeAt(0) === 0xfeff) first++;
+    while (first < le && isUnicodeSpace(text.charCodeAt(first))) first++;
     if (first === le) {
       line++;
       continue;
@@ -123,7 +126,7 @@ export function parse(text: string): Dockerfile {
         const s = lineStarts[cur];
         const e = lineEnd(cur);
         let f = s;
-        while (f < e && isSpace(text.charCodeAt(f))) f++;
+        while (f < e && isUnicodeSpace(text.charCodeAt(f))) f++;
         if (f === e) {
           cur++;
           continue;
@@ -253,7 +256,7 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
   const t = logical.text;
   const n = t.length;
   let i = from;
-  while (i < n && isSpace(t.charCodeAt(i))) i++;
+  while (i < n && isUnicodeSpace(t.charCodeAt(i))) i++;
   const kwStart = i;
   while (i < n && !isSpace(t.charCodeAt(i))) i++;
   const keyword = t.slice(kwStart, i).toUpperCase();
