@@ -271,6 +271,10 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
       const ws = words[w];
       const we = words[w + 1];
       if (we - ws < 2 || t.charCodeAt(ws) !== 45 || t.charCodeAt(ws + 1) !== 45) break;
+      if (we - ws === 2) {
+        w += 2; // A bare `--` ends the flags and is not an argument, as in BuildKit.
+        break;
+      }
       let eq = ws + 2;
       while (eq < we && t.charCodeAt(eq) !== 61 /* = */) eq++;
       const hasValue = eq < we;
