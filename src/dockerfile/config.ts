@@ -3,9 +3,19 @@
  * Pure: callers do the file system work, so the server and the CLI share the exact same reading.
  */
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import type { Node as YamlNode, Pair } from 'yaml';
 import { ALL_RULE_CODES, ruleCode as catalogCode } from './rules/catalog';
 import type { LintSettings, SeverityLevel } from './settings';
+
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+/**
+ * yaml is a quarter of the language server's bundle; it is loaded on the first config file, so a
+ * workspace without one never pays for it.
+ */
+function yaml(): Yaml {
+  return (yamlModule ??= require('yaml') as Yaml);
+}
 
 /** Where a finding stops failing a CI run; `none` never fails. */
 export type FailureThreshold = 'error' | 'warning' | 'info' | 'hint' | 'none';
@@ -87,6 +97,7 @@ export interface ParseConfigOptions {
 
 /** Reads a config file's text. Never throws: anything wrong lands in `problems`. */
 export function parseConfig(text: string, options: ParseConfigOptions = {}): ConfigResult {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const source = options.source ?? '.hadolint.yaml';
   const knownCodes = options.knownCodes ?? ALL_RULE_CODES;
   const settings: LintSettings = {};
@@ -261,7 +272,7 @@ export function configSearchPaths(dir: string, stopAt?: string): string[] {
 
 function keyOf(pair: Pair): string | undefined {
   const key = pair.key;
-  if (isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value);
+  if (yaml().isScalar(key) && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value);
   if (typeof key === 'string') return key;
   return undefined;
 }
