@@ -1,0 +1,45 @@
+import { parseSeverityLevel, ruleCode } from '../dockerfile/config';
+import { ALL_RULE_CODES } from '../dockerfile/rules/catalog';
+import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
+
+/** What the client's `berth` settings section says, checked. */
+export interface ClientSettings {
+  lint: LintSettings;
+  /** `berth.lint.hadolintConfig`: read `.hadolint.yaml` files (default true). */
+  hadolintConfig: boolean;
+  problems: string[];
+}
+
+/**
+ * Reads `{ rules: { <code>: level }, lint: { hadolintConfig } }` from whatever the client sent
+ * (null, partial or malformed values included): bad entries are reported and skipped.
+ */
+export function readClientSettings(value: unknown): ClientSettings {
+  const result: ClientSettings = { lint: {}, hadolintConfig: true, problems: [] };
+  if (!isObject(value)) return result;
+  const rules = value.rules;
+  if (isObject(rules)) {
+    const severities: Record<string, SeverityLevel> = {};
+    for (const [raw, level] of Object.entries(rules)) {
+      const code = ruleCode(raw);
+      if (code === null) continue;
+      if (!ALL_RULE_CODES.includes(code)) {
+        result.problems.push(`Setting berth.rules: unknown rule code '${raw}'`);
+        continue;
+      }
+      const parsed = parseSeverityLevel(level);
+      if (parsed) severities[code] = parsed;
+      else result.problems.push(`Setting berth.rules.${raw}: expected off, hint, info, warning or error, not ${JSON.stringify(level)}`);
+    }
+    if (Object.keys(severities).length) result.lint.severities = severities;
+  } else if (rules !== undefined && rules !== null) {
+    result.problems.push('Setting berth.rules: expected an object of rule code to off, hint, info, warning or error');
+  }
+  const lint = value.lint;
+  if (isObject(lint) && typeof lint.hadolintConfig === 'boolean') result.hadolintConfig = lint.hadolintConfig;
+  return result;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,304 @@
+/**
+ * The language server's wiring: documents in, diagnostics and quick fixes out. The features
+ * themselves are pure functions of the Dockerfile core; this file only feeds them.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  MessageType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type Range,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { version } from '../../package.json';
+import { mergeSettings } from '../dockerfile/config';
+import { codeActions } from '../dockerfile/fixes';
+import { lint } from '../dockerfile/lint';
+import type { LintSettings } from '../dockerfile/settings';
+import { listLocalImages } from '../engine/localImages';
+import { readClientSettings } from './clientSettings';
+import { ConfigFiles } from './configFiles';
+
+/** The client settings section the server pulls. */
+export const SETTINGS_SECTION = 'berth';
+
+const CONFIG_WATCH_PATTERN = '**/.hadolint.{yaml,yml}';
+
+interface SettingsEntry {
+  value: LintSettings | undefined;
+  ready: Promise<void>;
+}
+
+/** Wires every handler onto `connection` and starts listening. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const configFiles = new ConfigFiles();
+  const settingsByUri = new Map<string, SettingsEntry>();
+  const lastLint = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  const waiting = new Set<string>();
+  const reported = new Set<string>();
+  let folders: string[] = [];
+  let pullConfiguration = false;
+  let pushedSettings: unknown;
+
+  const log = (message: string) => connection.console.log(message);
+  const logError = (where: string, error: unknown) =>
+    connection.console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+
+  /** Shown once per distinct text until the configuration changes, so a bad file is not a storm. */
+  const reportOnce = (problems: string[], what: string) => {
+    if (!problems.length) return;
+    const key = problems.join('\n');
+    if (reported.has(key)) return;
+    reported.add(key);
+    for (const problem of problems) connection.console.warn(problem);
+    const shown = problems.slice(0, 3).join('; ');
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more in the output log)` : '';
+    void connection.sendNotification('window/showMessage', {
+      type: MessageType.Warning,
+      message: `Berth: ${what} has problems; the rest of it still applies: ${shown}${more}`,
+    });
+  };
+
+  const resolveSettings = async (uri: string): Promise<LintSettings> => {
+    let raw: unknown = pushedSettings;
+    if (pullConfiguration) {
+      try {
+        raw = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
+      } catch (error) {
+        logError('workspace/configuration', error);
+      }
+    }
+    const client = readClientSettings(raw);
+    reportOnce(client.problems, 'the berth settings');
+    let fromFile: LintSettings | undefined;
+    const file = client.hadolintConfig ? filePath(uri) : undefined;
+    if (file) {
+      const found = await configFiles.find(path.dirname(file), folderOf(file, folders));
+      if (found) {
+        reportOnce(found.result.problems, found.path);
+        fromFile = found.result.settings;
+      }
+    }
+    // The editor's explicit per-rule choices win over the shared file.
+    return mergeSettings(fromFile, client.lint);
+  };
+
+  const settingsFor = (uri: string): SettingsEntry => {
+    let entry = settingsByUri.get(uri);
+    if (!entry) {
+      const created: SettingsEntry = { value: undefined, ready: Promise.resolve() };
+      created.ready = resolveSettings(uri).then(
+        (value) => void (created.value = value),
+        (error) => {
+          logError('settings', error);
+          created.value = {};
+        },
+      );
+      settingsByUri.set(uri, created);
+      entry = created;
+    }
+    return entry;
+  };
+
+  const lintNow = (document: TextDocument, settings: LintSettings): Diagnostic[] => {
+    const cached = lastLint.get(document.uri);
+    if (cached && cached.version === document.version) return cached.diagnostics;
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = lint(document.getText(), settings);
+    } catch (error) {
+      // Stale ranges would be worse than none; the log says why.
+      logError(`lint ${document.uri}`, error);
+      diagnostics = [];
+    }
+    lastLint.set(document.uri, { version: document.version, diagnostics });
+    return diagnostics;
+  };
+
+  const publish = (document: TextDocument, settings: LintSettings) => {
+    const diagnostics = lintNow(document, settings);
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  };
+
+  /** Lints at once when the settings are known (every edit after the first), else as soon as they are. */
+  const validate = (document: TextDocument) => {
+    const entry = settingsFor(document.uri);
+    if (entry.value) {
+      publish(document, entry.value);
+      return;
+    }
+    if (waiting.has(document.uri)) return;
+    waiting.add(document.uri);
+    void entry.ready.then(() => {
+      waiting.delete(document.uri);
+      const current = documents.get(document.uri);
+      const settings = settingsByUri.get(document.uri)?.value;
+      if (current && settings) publish(current, settings);
+      else if (current) validate(current);
+    });
+  };
+
+  const revalidateAll = () => {
+    settingsByUri.clear();
+    lastLint.clear();
+    for (const document of documents.all()) guarded('revalidate', () => validate(document));
+  };
+
+  const guarded = (where: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      logError(where, error);
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const capabilities = params.capabilities ?? {};
+    pullConfiguration = capabilities.workspace?.configuration === true;
+    folders = foldersOf(params.workspaceFolders, params.rootUri ?? undefined);
+    pushedSettings = settingsFromPush(params.initializationOptions);
+    connection.onInitialized(() => {
+      if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        void connection.client
+          .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+          .catch((error: unknown) => logError('register didChangeConfiguration', error));
+      }
+      if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        void connection.client
+          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_WATCH_PATTERN }] })
+          .catch((error: unknown) => logError('register didChangeWatchedFiles', error));
+      }
+      if (capabilities.workspace?.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders((event) =>
+          guarded('workspace folders', () => {
+            const removed = new Set(foldersOf(event.removed));
+            folders = [...folders.filter((folder) => !removed.has(folder)), ...foldersOf(event.added)];
+            revalidateAll();
+          }),
+        );
+      }
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'berth', version: SERVER_VERSION },
+    };
+  });
+
+  connection.onDidChangeConfiguration((params) =>
+    guarded('didChangeConfiguration', () => {
+      if (!pullConfiguration) pushedSettings = settingsFromPush(params?.settings);
+      reported.clear();
+      revalidateAll();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(() =>
+    guarded('didChangeWatchedFiles', () => {
+      configFiles.clear();
+      reported.clear();
+      revalidateAll();
+    }),
+  );
+
+  documents.onDidChangeContent((event) => guarded('lint', () => validate(event.document)));
+
+  documents.onDidClose((event) =>
+    guarded('didClose', () => {
+      settingsByUri.delete(event.document.uri);
+      lastLint.delete(event.document.uri);
+      void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    }),
+  );
+
+  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+    try {
+      return await quickFixes(params);
+    } catch (error) {
+      logError('codeAction', error);
+      return [];
+    }
+  });
+
+  const quickFixes = async (params: CodeActionParams): Promise<CodeAction[]> => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const only = params.context?.only;
+    if (only && !only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) {
+      return [];
+    }
+    const entry = settingsFor(document.uri);
+    await entry.ready;
+    const text = document.getText();
+    // Our own diagnostics, not the client's copies: some clients drop `data`, which the fixes read.
+    const relevant = lintNow(document, entry.value ?? {}).filter((d) => overlaps(d.range, params.range));
+    if (!relevant.length) return [];
+    const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await listLocalImages() : undefined;
+    const actions = codeActions(text, relevant, params.range, { uri: document.uri, localImages });
+    return actions
+      .map((action) => (action.kind ? action : { ...action, kind: CodeActionKind.QuickFix }))
+      .filter((action) => !only || only.some((kind) => kind === '' || action.kind === kind || action.kind!.startsWith(`${kind}.`)));
+  };
+
+  documents.listen(connection);
+  connection.listen();
+  log(`Berth language server ${SERVER_VERSION} started (node ${process.version})`);
+}
+
+const SERVER_VERSION: string = version;
+
+/** Clients without `workspace/configuration` send `{ berth: {...} }`, or the section itself. */
+function settingsFromPush(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && SETTINGS_SECTION in value) {
+    return (value as Record<string, unknown>)[SETTINGS_SECTION];
+  }
+  return value;
+}
+
+function foldersOf(workspaceFolders: WorkspaceFolder[] | null | undefined, rootUri?: string): string[] {
+  const uris = workspaceFolders?.length ? workspaceFolders.map((folder) => folder.uri) : rootUri ? [rootUri] : [];
+  return uris.map(filePath).filter((p): p is string => p !== undefined);
+}
+
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The innermost workspace folder holding `file`: config lookup stops there, as in the project. */
+function folderOf(file: string, folders: string[]): string | undefined {
+  let best: string | undefined;
+  for (const folder of folders) {
+    const rel = path.relative(folder, file);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && (!best || folder.length > best.length)) best = folder;
+  }
+  return best;
+}
+
+/** Inclusive overlap, so a cursor just after `node` still gets the fixes for `node`. */
+function overlaps(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function before(p: { line: number; character: number }, q: { line: number; character: number }): boolean {
+  return p.line < q.line || (p.line === q.line && p.character < q.character);
+}
