@@ -375,11 +375,11 @@ function findHeredocs(instruction: Instruction): Heredoc[] {
   for (const word of instruction.args) {
     const m = HEREDOC_WORD.exec(word.value);
     if (!m) continue;
-    const delimiter = m[2].replace(/["']/g, '');
+    const { delimiter, quoted } = unquoteDelimiter(m[2]);
     if (!delimiter) continue;
     found.push({
       delimiter,
-      quoted: delimiter.length !== m[2].length,
+      quoted,
       stripTabs: m[1] === '-',
       openSpan: word.span,
       bodySpan: { start: 0, end: 0 },
@@ -393,6 +393,36 @@ function findHeredocs(instruction: Instruction): Heredoc[] {
 /** The key under which two names are equal exactly when `sameStageName` says so. */
 function stageKey(name: string): string {
   return name.toLowerCase();
+}
+
+/**
+ * The delimiter word as BuildKit's shell lexer reads it: quotes removed, and `\` escaping
+ * any character outside quotes but only `"`, `$` and `\` inside double quotes. It is
+ * quoted, turning off expansion, only when real quotes were removed (`<<\EOF` is not).
+ */
+function unquoteDelimiter(raw: string): { delimiter: string; quoted: boolean } {
+  let out = '';
+  let quoted = false;
+  let quote = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (quote === 39) {
+      if (c === 39) quote = 0;
+      else out += raw[i];
+    } else if (quote === 34) {
+      if (c === 34) quote = 0;
+      else if (c === 92 && i + 1 < raw.length && '"$\\'.includes(raw[i + 1])) out += raw[++i];
+      else if (!(c === 92 && i + 1 === raw.length)) out += raw[i];
+    } else if (c === 34 || c === 39) {
+      quote = c;
+      quoted = true;
+    } else if (c === 92) {
+      if (i + 1 < raw.length) out += raw[++i];
+    } else {
+      out += raw[i];
+    }
+  }
+  return { delimiter: out, quoted };
 }
 
 function assemble(
