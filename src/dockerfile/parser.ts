@@ -180,7 +180,7 @@ export function parse(text: string): Dockerfile {
     instructions.push(instruction);
   }
 
-  return assemble(text, escape, directives, comments, instructions, lineStarts);
+  return assemble(text, escape, directives, comments, instructions, editorLineStarts(text, lineStarts));
 }
 
 const DIRECTIVE_NAMES = new Set(['syntax', 'escape', 'check']);
@@ -235,6 +235,28 @@ function readDirective(text: string, start: number, end: number): ParserDirectiv
     nameSpan: { start: nameStart, end: nameEnd },
     valueSpan: { start: valueStart, end: valueEnd },
   };
+}
+
+/**
+ * Line starts as editors and LSP count them, where a lone `\r` also ends a line. BuildKit
+ * splits only on `\n`, which is what parsing walks; the two differ only when a lone `\r`
+ * is present, so usually the same array serves both.
+ */
+function editorLineStarts(text: string, newlineStarts: number[]): number[] {
+  let cr = text.indexOf('\r');
+  while (cr >= 0 && text.charCodeAt(cr + 1) === 10) cr = text.indexOf('\r', cr + 1);
+  if (cr < 0) return newlineStarts;
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }
 
 function computeLineStarts(text: string): number[] {
