@@ -33,6 +33,7 @@ import { ConfigFiles } from './configFiles';
 /** The client settings section the server pulls. */
 export const SETTINGS_SECTION = 'berth';
 
+const MAX_FIXED_DIAGNOSTICS = 100;
 const CONFIG_WATCH_PATTERN = '**/.hadolint.{yaml,yml}';
 
 interface SettingsEntry {
@@ -50,6 +51,7 @@ export function startServer(connection: Connection): void {
   const reported = new Set<string>();
   let folders: string[] = [];
   let pullConfiguration = false;
+  let snippetSupport = false;
   let pushedSettings: unknown;
 
   const log = (message: string) => connection.console.log(message);
@@ -167,6 +169,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const capabilities = params.capabilities ?? {};
     pullConfiguration = capabilities.workspace?.configuration === true;
+    snippetSupport = capabilities.workspace?.workspaceEdit?.snippetEditSupport === true;
     folders = foldersOf(params.workspaceFolders, params.rootUri ?? undefined);
     pushedSettings = settingsFromPush(params.initializationOptions);
     connection.onInitialized(() => {
@@ -246,10 +249,13 @@ export function startServer(connection: Connection): void {
     await entry.ready;
     const text = document.getText();
     // Our own diagnostics, not the client's copies: some clients drop `data`, which the fixes read.
-    const relevant = lintNow(document, entry.value ?? {}).filter((d) => overlaps(d.range, params.range));
+    // Capped: a select-all over a broken file can touch thousands, and no menu shows that many.
+    const relevant = lintNow(document, entry.value ?? {})
+      .filter((d) => overlaps(d.range, params.range))
+      .slice(0, MAX_FIXED_DIAGNOSTICS);
     if (!relevant.length) return [];
     const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await listLocalImages() : undefined;
-    const actions = codeActions(text, relevant, params.range, { uri: document.uri, localImages });
+    const actions = codeActions(text, relevant, params.range, { uri: document.uri, localImages, snippetSupport });
     return actions
       .map((action) => (action.kind ? action : { ...action, kind: CodeActionKind.QuickFix }))
       .filter((action) => !only || only.some((kind) => kind === '' || action.kind === kind || action.kind!.startsWith(`${kind}.`)));
