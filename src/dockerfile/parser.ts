@@ -8,7 +8,7 @@ import type { Comment, Dockerfile, Flag, Heredoc, Instruction, ParserDirective, 
 
 /** Instructions whose arguments BuildKit scans for heredocs. */
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
-const HEREDOC_WORD = /^\d*<<(-?)([^<]+)$/;
+const HEREDOC_WORD = /^\d*<<(-?)([^<]*)$/; // `*`, not `+`: `<<-` alone must not read `-` as the delimiter
 
 /**
  * An instruction's text with continuations joined. `map` pairs offsets in `text` with
