@@ -2,8 +2,7 @@
  * A real LSP client for the tests: spawns `node dist/server.js --stdio` and speaks to it through
  * vscode-languageserver-protocol's stream reader and writer, as editors do.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -20,21 +19,10 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-export const SERVER = path.join(ROOT, 'dist', 'server.js');
-const DEADLINE_MS = 15_000;
+import { ROOT, SERVER } from './build';
 
-/** Builds dist/ when it is missing or older than a source file, so the tests run what ships. */
-export function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-      const full = path.join(dir, entry.name);
-      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newest(path.join(ROOT, 'src'))) return;
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-}
+export { ensureBuilt } from './build';
+const DEADLINE_MS = 15_000;
 
 export interface StartOptions {
   /** What `workspace/configuration` answers for section `berth`; change it on the client later. */
