@@ -52,6 +52,7 @@ export function startServer(connection: Connection): void {
   let folders: string[] = [];
   let pullConfiguration = false;
   let snippetSupport = false;
+  let watchingConfigFiles = false;
   let pushedSettings: unknown;
 
   const log = (message: string) => connection.console.log(message);
@@ -179,6 +180,7 @@ export function startServer(connection: Connection): void {
           .catch((error: unknown) => logError('register didChangeConfiguration', error));
       }
       if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        watchingConfigFiles = true;
         void connection.client
           .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_WATCH_PATTERN }] })
           .catch((error: unknown) => logError('register didChangeWatchedFiles', error));
@@ -218,6 +220,11 @@ export function startServer(connection: Connection): void {
       revalidateAll();
     }),
   );
+
+  // Without file events (Neovim on Linux, Helix) a config edit shows up when a Dockerfile is reopened.
+  documents.onDidOpen(() => {
+    if (!watchingConfigFiles) configFiles.clear();
+  });
 
   documents.onDidChangeContent((event) => guarded('lint', () => validate(event.document)));
 

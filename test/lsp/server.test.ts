@@ -246,4 +246,23 @@ describe('clients without workspace/configuration', () => {
       await client.dispose();
     }
   });
+
+  it('re-read .hadolint.yaml when a Dockerfile is reopened, having no file events', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth lsp '));
+    const client = await TestClient.start({ capabilities: {}, workspaceFolders: [dir] });
+    try {
+      writeFileSync(path.join(dir, '.hadolint.yaml'), 'ignored: [DL3006]\n');
+      const uri = fileUri(path.join(dir, 'Dockerfile'));
+      await client.open(uri, 'FROM node\n', 1);
+      assert.equal(find(await client.version(uri, 1), 'image-untagged'), undefined);
+      await client.notify('textDocument/didClose', { textDocument: { uri } });
+      writeFileSync(path.join(dir, '.hadolint.yaml'), 'ignored: []\n');
+      const mark = client.mark();
+      await client.open(uri, 'FROM node\n', 1);
+      assert.ok(find(await client.version(uri, 1, mark), 'image-untagged'));
+    } finally {
+      await client.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
