@@ -284,8 +284,8 @@ function settingsFromPush(value: unknown): unknown {
 }
 
 function foldersOf(workspaceFolders: WorkspaceFolder[] | null | undefined, rootUri?: string): string[] {
-  const uris = workspaceFolders?.length ? workspaceFolders.map((folder) => folder.uri) : rootUri ? [rootUri] : [];
-  return uris.map(filePath).filter((p): p is string => p !== undefined);
+  const uris = Array.isArray(workspaceFolders) && workspaceFolders.length ? workspaceFolders.map((folder) => folder?.uri) : [rootUri];
+  return uris.map((uri) => (typeof uri === 'string' ? filePath(uri) : undefined)).filter((p): p is string => p !== undefined);
 }
 
 function filePath(uri: string): string | undefined {
