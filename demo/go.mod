@@ -1,0 +1,3 @@
+module example.com/berth-demo
+
+go 1.19
