@@ -50,7 +50,8 @@ function ruleSet(mode) {
   const ref = (name) => ({ include: `#${name}${sfx}` });
   // A character that is not the escape character ending the line.
   const notTrailingEsc = String.raw`(?:[^\s${e}]|${e}(?![ \t]*$))`;
-  const trailingEsc = String.raw`${e}[ \t]*$`;
+  // BuildKit: an escape character that is itself escaped continues nothing.
+  const trailingEsc = String.raw`(?<!${e})${e}[ \t]*$`;
 
   const instruction = (names, scopeSuffix, patterns, extra = {}) => ({
     name: `meta.instruction.${scopeSuffix}.dockerfile`,
@@ -174,7 +175,7 @@ function ruleSet(mode) {
 
   const rules = {};
   rules[`line-continuation${sfx}`] = {
-    match: String.raw`(${e})[ \t]*$\n?`,
+    match: String.raw`(?<!${e})(${e})[ \t]*$\n?`,
     captures: { 1: { name: CONTINUATION } },
   };
   rules[`continuation${sfx}`] = {
@@ -470,7 +471,7 @@ const grammar = {
         {
           // Suppression pragmas: `# berth ignore=code`, `# hadolint global ignore=DL3006`.
           name: 'comment.line.number-sign.pragma.dockerfile',
-          match: String.raw`^[ \t]*(#)[ \t]*(berth|hadolint)[ \t]+(?:(global)[ \t]+)?(ignore)(=)([^\s#]*)(.*)$`,
+          match: String.raw`^[ \t]*(#)[ \t]*((?i:berth|hadolint))[ \t]+(?:((?i:global))[ \t]+)?((?i:ignore))[ \t]*(=)[ \t]*([A-Za-z0-9_,\s-]+?)[ \t]*$`,
           captures: {
             1: { name: COMMENT_PUNCT },
             2: { name: 'keyword.other.pragma.dockerfile' },
@@ -479,7 +480,7 @@ const grammar = {
             5: { name: ASSIGN },
             6: {
               patterns: [
-                { match: '[^,]+', name: 'constant.other.rule-code.dockerfile' },
+                { match: String.raw`[^,\s]+`, name: 'constant.other.rule-code.dockerfile' },
                 { match: ',', name: 'punctuation.separator.comma.dockerfile' },
               ],
             },
