@@ -544,3 +544,43 @@ test('random mutations of the corpus tokenize completely and never stop early', 
     }
   }
 });
+
+// ---- Language configuration ----------------------------------------------------------------
+
+interface OnEnterRule {
+  beforeText: string | { pattern: string; flags?: string };
+  previousLineText?: string | { pattern: string; flags?: string };
+  action: { indent: string };
+}
+
+const toRegExp = (r: string | { pattern: string; flags?: string }) => (typeof r === 'string' ? new RegExp(r) : new RegExp(r.pattern, r.flags));
+
+test('language configuration: # comments, quote pairs, and Enter after a backslash indents the continuation', () => {
+  const config = JSON.parse(readFileSync(path.join(ROOT, 'syntaxes/language-configuration.json'), 'utf8')) as {
+    comments: { lineComment: string };
+    autoClosingPairs: { open: string; close: string }[];
+    wordPattern: string;
+    onEnterRules: OnEnterRule[];
+    folding: { markers: { start: string; end: string } };
+  };
+  assert.equal(config.comments.lineComment, '#');
+  assert.deepEqual(config.autoClosingPairs.map((p) => p.open).sort(), ['"', "'", '(', '[', '{'].sort());
+
+  // VS Code applies the first rule whose patterns match the line before the cursor and the one above.
+  const onEnter = (previous: string, current: string) =>
+    config.onEnterRules.find((r) => toRegExp(r.beforeText).test(current) && (!r.previousLineText || toRegExp(r.previousLineText).test(previous)))
+      ?.action.indent ?? 'default';
+  assert.equal(onEnter('FROM debian:12', 'RUN apt-get update \\'), 'indent');
+  assert.equal(onEnter('', 'run --mount=type=cache,target=/var/cache/apt \\'), 'indent');
+  assert.equal(onEnter('RUN apt-get update \\', '    && apt-get install -y \\'), 'none');
+  // A package called `copy` on a continuation line is not an instruction.
+  assert.equal(onEnter('RUN apt-get install -y \\', '    copy \\'), 'none');
+  assert.equal(onEnter('    && apt-get install -y curl \\', '    && rm -rf /var/lib/apt/lists/*'), 'outdent');
+  assert.equal(onEnter('FROM debian:12', 'USER app'), 'default');
+
+  const word = new RegExp(config.wordPattern, 'g');
+  assert.deepEqual('FROM node:20-alpine AS build-env'.match(word), ['FROM', 'node', '20-alpine', 'AS', 'build-env']);
+  assert.deepEqual('ENV PATH=$HOME/bin'.match(word), ['ENV', 'PATH', 'HOME', 'bin']);
+  assert.ok(new RegExp(config.folding.markers.start).test('# region build'));
+  assert.ok(new RegExp(config.folding.markers.end).test('#endregion'));
+});
