@@ -4,7 +4,10 @@
 # engine tests' image tools), a running Docker engine, and code-server cached inside the repo.
 # Idempotent: every step checks first, so a second run on a provisioned machine takes seconds.
 #
-#   bash scripts/provision.sh [--no-engine] [--no-code-server]
+#   bash scripts/provision.sh [--no-engine] [--no-code-server] [--start]
+#
+# --start is what `npm start` needs: code-server (and its build deps only when it must be
+# installed); an engine is started when possible but its absence is a warning, not an error.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,11 +21,13 @@ ENGINE_DEADLINE_S=${BERTH_ENGINE_DEADLINE_S:-60}
 
 want_engine=1
 want_code_server=1
+start_mode=0
 for arg in "$@"; do
   case "$arg" in
     --no-engine) want_engine=0 ;;
     --no-code-server) want_code_server=0 ;;
-    *) echo "provision: unknown option $arg (use --no-engine, --no-code-server)" >&2; exit 2 ;;
+    --start) start_mode=1 ;;
+    *) echo "provision: unknown option $arg (use --no-engine, --no-code-server, --start)" >&2; exit 2 ;;
   esac
 done
 
@@ -30,18 +35,35 @@ log() { printf 'provision: %s\n' "$*"; }
 die() { printf 'provision: error: %s\n' "$*" >&2; exit 1; }
 started=$SECONDS
 
+# Built by code-server's postinstall: proof that VS Code's own modules were installed and compiled.
+pty_module=lib/vscode/node_modules/node-pty/build/Release/pty.node
+code_server_ok() {
+  local pkg=$CODE_SERVER_DIR/node_modules/code-server
+  # The marker is written last, so an interrupted install is redone.
+  [[ -f $CODE_SERVER_DIR/.installed-$CODE_SERVER_VERSION && -f $pkg/out/node/entry.js && -f $pkg/$pty_module ]]
+}
+
 # --- Debian packages -------------------------------------------------------------------------
-packages=(
-  ca-certificates git xz-utils
-  docker.io                     # the engine the engine tests and run-in-container talk to
-  busybox-static debootstrap    # build test images locally (no registry is reachable)
-  chromium fonts-liberation fonts-dejavu-core  # the browser that drives code-server
+code_server_packages=(
   ripgrep                       # seeds @vscode/ripgrep, whose own install downloads from GitHub
   build-essential python3 pkg-config  # node-gyp for code-server's native modules
   libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev
 )
+packages=()
+if ((start_mode)); then
+  # npm start needs the build deps only to install code-server; a running engine is optional.
+  ((want_code_server)) && ! code_server_ok && packages+=("${code_server_packages[@]}")
+else
+  packages+=(ca-certificates git xz-utils)
+  ((want_engine)) && packages+=(
+    docker.io                   # the engine the engine tests and run-in-container talk to
+    busybox-static debootstrap  # build test images locally (no registry is reachable)
+  )
+  packages+=(chromium fonts-liberation fonts-dejavu-core) # the browser that drives code-server
+  ((want_code_server)) && packages+=("${code_server_packages[@]}")
+fi
 missing=()
-for p in "${packages[@]}"; do
+for p in "${packages[@]+"${packages[@]}"}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi
@@ -60,12 +82,20 @@ fi
 
 # --- Docker engine ---------------------------------------------------------------------------
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
-if ((want_engine)); then
+engine_problem() {
+  if ((start_mode)); then
+    log "warning: $* (Berth's lint works without one; its Docker features need it)"
+    return 0
+  fi
+  die "$*"
+}
+if ((want_engine)) && ! { ((start_mode)) && ! command -v dockerd >/dev/null; }; then
   if engine_answers; then
     log "Docker engine answers"
   else
-    [[ $(id -u) == 0 ]] || die "no Docker engine answers and only root can start dockerd here; start one (e.g. sudo dockerd &) and re-run"
-    if pgrep -x dockerd >/dev/null; then
+    if [[ $(id -u) != 0 ]]; then
+      engine_problem "no Docker engine answers and only root can start dockerd here; start one (e.g. sudo dockerd &)"
+    elif pgrep -x dockerd >/dev/null; then
       log "dockerd is running but not answering yet; waiting"
     else
       engine_log=${BERTH_DOCKERD_LOG:-/tmp/berth-dockerd.log}
@@ -73,23 +103,19 @@ if ((want_engine)); then
       # setsid: the daemon must outlive this script and its process group.
       setsid dockerd >"$engine_log" 2>&1 < /dev/null &
     fi
-    deadline=$((SECONDS + ENGINE_DEADLINE_S))
-    until engine_answers; do
-      ((SECONDS < deadline)) || die "Docker engine did not answer within ${ENGINE_DEADLINE_S} s; see ${engine_log:-the dockerd log}"
-      sleep 0.5
-    done
-    log "Docker engine answers"
+    if [[ $(id -u) == 0 ]]; then
+      deadline=$((SECONDS + ENGINE_DEADLINE_S))
+      until engine_answers || ((SECONDS >= deadline)); do sleep 0.5; done
+      if engine_answers; then
+        log "Docker engine answers"
+      else
+        engine_problem "Docker engine did not answer within ${ENGINE_DEADLINE_S} s; see ${engine_log:-the dockerd log}"
+      fi
+    fi
   fi
 fi
 
 # --- code-server -----------------------------------------------------------------------------
-# Built by code-server's postinstall: proof that VS Code's own modules were installed and compiled.
-pty_module=lib/vscode/node_modules/node-pty/build/Release/pty.node
-code_server_ok() {
-  local pkg=$CODE_SERVER_DIR/node_modules/code-server
-  # The marker is written last, so an interrupted install is redone.
-  [[ -f $CODE_SERVER_DIR/.installed-$CODE_SERVER_VERSION && -f $pkg/out/node/entry.js && -f $pkg/$pty_module ]]
-}
 if ((want_code_server)); then
   if code_server_ok; then
     log "code-server $CODE_SERVER_VERSION present in ${CODE_SERVER_DIR#$ROOT/}"
