@@ -164,6 +164,9 @@ async function runElectron(tmp, verdictFile) {
   const { runTests } = await import('@vscode/test-electron');
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
+  if (process.platform === 'linux' && !process.env.DISPLAY) {
+    log('no DISPLAY: VS Code desktop needs one; on a headless machine run this under xvfb-run -a');
+  }
   try {
     await runTests({
       version: process.env.BERTH_VSCODE_VERSION ?? 'stable',
