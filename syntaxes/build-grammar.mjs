@@ -78,6 +78,14 @@ function ruleSet(mode) {
     captures: { 1: { name: SHELL, patterns: [{ include: 'source.shell' }] } },
   };
 
+  // The shell grammar recognises a command only after a line start or a separator (it looks
+  // behind), and the text after `RUN ` has neither, so the first command word is scoped here,
+  // with the scopes the shell grammar gives commands so themes color it the same.
+  const firstCommand = {
+    match: String.raw`\G(?!(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|function|select|time|coproc|\[\[?|!|\{|\})(?=[\s;&|]|$))([^\s;&|()<>'"\x60$\\=#\[]+)(?=[\s;&|)]|$)`,
+    captures: { 1: { name: `${SHELL} entity.name.function.call.shell entity.name.command.shell` } },
+  };
+
   const markerLast = (chomp) =>
     chomp
       ? String.raw`(?=.*${MARKER_START}-(["']?)(${NAME})\1(?!.*${MARKER_START}[^\s<]))`
@@ -122,6 +130,7 @@ function ruleSet(mode) {
       end: String.raw`^${chomp ? '\\t*' : ''}(\2)$`,
       endCaptures: { 1: { name: HEREDOC_TOKEN } },
       patterns: [
+        ...(body === 'shell' ? [firstCommand] : []),
         heredocBody(true, body),
         heredocBody(false, body),
         body === 'shell'
@@ -164,7 +173,7 @@ function ruleSet(mode) {
   };
 
   const shellForm = (heredocs) =>
-    restOfInstruction(null, [...(heredocs ? heredoc('shell') : []), shellFragment]);
+    restOfInstruction(null, [...(heredocs ? heredoc('shell') : []), firstCommand, shellFragment]);
 
   const keyValue = (keyScope, keyPattern) => ({
     begin: String.raw`(?<!\S)(${keyPattern})(=)`,

@@ -259,6 +259,7 @@ test('exec form is JSON; anything that is not valid JSON runs as shell form', as
   assertLineNot(l, 3, 'meta.exec-form.dockerfile');
   assertScope(l, 3, "['node', 'server.js']", SHELL);
   assertLineNot(l, 4, 'meta.exec-form.dockerfile');
+  assertLineNot(l, 4, 'entity.name.command.shell');
   assertScope(l, 5, 'pipefail', 'string.quoted.double.json.dockerfile');
   assertScope(l, 6, 'USER', KEYWORD);
 });
@@ -276,13 +277,16 @@ test('shell form of RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD is embedded shell',
     ].join('\n'),
   );
   for (const [line, text] of [
-    [1, 'apk add --no-cache curl'],
-    [2, 'exec node server.js'],
-    [3, '/entrypoint.sh'],
-    [4, 'curl -f http://localhost/ || exit 1'],
-    [6, 'make'],
+    [1, ' add --no-cache curl'],
+    [2, ' node server.js'],
+    [4, ' -f http://localhost/ || exit 1'],
   ] as const) {
     assertScope(l, line, text, SHELL);
+  }
+  // The first word is a command even though the shell grammar cannot see a statement start there.
+  for (const [line, word] of [[1, 'apk'], [3, '/entrypoint.sh'], [4, 'curl'], [6, 'make']] as const) {
+    assertScope(l, line, word, 'entity.name.command.shell');
+    assertScope(l, line, word, SHELL);
   }
   assertScope(l, 4, '--interval', 'entity.other.attribute-name.flag.dockerfile');
   assertScope(l, 4, 'CMD', KEYWORD);
