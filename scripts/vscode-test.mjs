@@ -327,8 +327,6 @@ async function screenshot(browser, server, file) {
 }
 
 async function runCodeServer(tmp, verdictFile) {
-  if (!fs.existsSync(CODE_SERVER_ENTRY)) missing(`code-server is not installed at ${CODE_SERVER_ENTRY}; run: bash scripts/provision.sh`);
-  if (!fs.existsSync(CHROMIUM)) missing(`Chromium is not at ${CHROMIUM}; run: bash scripts/provision.sh`);
   const server = new CodeServer(tmp);
   let browser;
   const consoleLog = path.join(tmp, 'browser-console.log');
@@ -386,6 +384,10 @@ async function runCodeServer(tmp, verdictFile) {
 
 // --- main -------------------------------------------------------------------------------------
 if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) missing('dist/extension.js is not built; run: npm run build');
+if (!options.electron) {
+  if (!fs.existsSync(CODE_SERVER_ENTRY)) missing(`code-server is not installed at ${CODE_SERVER_ENTRY}; run: bash scripts/provision.sh`);
+  if (!fs.existsSync(CHROMIUM)) missing(`Chromium is not at ${CHROMIUM}; run: bash scripts/provision.sh`);
+}
 const files = await buildTests();
 log(`bundled ${files.length} test files into ${path.relative(ROOT, TEST_BUNDLE)}`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-vscode-'));
