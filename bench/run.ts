@@ -371,7 +371,10 @@ function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, 
   return [
     `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
       `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, ` +
-      `load average ${loadavg()[0].toFixed(2)} at the end (other work on the machine skews the figures); run took ${elapsedS.toFixed(0)} s.`,
+      `load average ${loadStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end; run took ${elapsedS.toFixed(0)} s.` +
+      (Math.max(loadStart, loadavg()[0]) > cpu.length * 0.75
+        ? `\n\n> ⚠ Other work was running on the machine: absolute times are inflated and noisy; re-run on a quiet machine before quoting them.`
+        : ''),
     '',
     ...out,
     '',
@@ -379,6 +382,8 @@ function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, 
     '',
   ].join('\n');
 }
+
+const loadStart = loadavg()[0];
 
 async function main(): Promise<void> {
   const started = performance.now();
