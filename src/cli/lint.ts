@@ -97,7 +97,15 @@ async function runLint(args: string[], io: Io): Promise<number> {
     const config = await configFor(input.path);
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
-    for (const d of lint(input.text, mergeSettings(config?.settings))) {
+    let diagnostics;
+    try {
+      diagnostics = lint(input.text, mergeSettings(config?.settings));
+    } catch (error) {
+      // A bug of ours on this file must not cost the findings on the others.
+      errors.push({ file: input.name, message: `internal error while linting (${error instanceof Error ? error.message : String(error)}); please report it` });
+      continue;
+    }
+    for (const d of diagnostics) {
       const severity = SEVERITIES[(d.severity ?? 1) - 1] ?? 'error';
       if (RANK[severity] <= limit) failed = true;
       findings.push({
