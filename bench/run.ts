@@ -6,14 +6,13 @@
  *  3. each server's resident high-water mark (VmHWM).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
-import { lint } from '../src/dockerfile/lint';
 import { generateDockerfile, singleLineRuns } from './generate';
+import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 
 const ROOT = resolve(__dirname, '..');
@@ -31,77 +30,7 @@ const TARGETS = {
   serverPeakMb: 50,
 };
 
-// The validator settings docker-langserver uses by default (every check a warning).
-const PEER_SETTINGS: ValidatorSettings = {
-  deprecatedMaintainer: ValidationSeverity.WARNING,
-  directiveCasing: ValidationSeverity.WARNING,
-  emptyContinuationLine: ValidationSeverity.WARNING,
-  instructionCasing: ValidationSeverity.WARNING,
-  instructionCmdMultiple: ValidationSeverity.WARNING,
-  instructionEntrypointMultiple: ValidationSeverity.WARNING,
-  instructionHealthcheckMultiple: ValidationSeverity.WARNING,
-  instructionJSONInSingleQuotes: ValidationSeverity.WARNING,
-  instructionWorkdirRelative: ValidationSeverity.WARNING,
-};
-
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
 // ───────────────────────────── 1. lint ─────────────────────────────
-
-interface LintTiming {
-  medianMs: number;
-  p95Ms: number;
-  samples: number;
-  callsPerSample: number;
-  diagnostics: number;
-}
-
-/** Times one linter on one text: warm-up, then samples of enough calls to last ~2 ms each. */
-class Sampler {
-  readonly samples: number[] = [];
-  diagnostics = 0;
-  private callsPerSample = 1;
-  private sink = 0;
-
-  constructor(private readonly fn: () => unknown[]) {}
-
-  /** At least 3 calls and 300 ms, then size the samples so timer resolution does not matter on small files. */
-  warm(): void {
-    const started = performance.now();
-    for (let i = 0; i < 3 || performance.now() - started < 300; i++) this.diagnostics = this.fn().length;
-    const t0 = performance.now();
-    this.fn();
-    this.callsPerSample = Math.max(1, Math.ceil(2 / Math.max(performance.now() - t0, 1e-4)));
-  }
-
-  /** Takes samples for `ms` (at least `min` of them, at most 300 in all). */
-  run(ms: number, min = 1): void {
-    // No forced GC here: a full collection before each run made dockerfile-utils 3-5x slower
-    // (its heap has to grow back), which would flatter us.
-    const started = performance.now();
-    for (let n = 0; this.samples.length < 300 && (n < min || performance.now() - started < ms); n++) {
-      const s = performance.now();
-      for (let i = 0; i < this.callsPerSample; i++) this.sink += this.fn().length;
-      this.samples.push((performance.now() - s) / this.callsPerSample);
-    }
-  }
-
-  result(): LintTiming {
-    if (this.sink < 0) console.log(this.sink); // keeps the results alive
-    const { samples } = this;
-    return { medianMs: median(samples), p95Ms: percentile(samples, 95), samples: samples.length, callsPerSample: this.callsPerSample, diagnostics: this.diagnostics };
-  }
-}
 
 interface LintRow {
   lines: number;
@@ -111,30 +40,66 @@ interface LintRow {
   ratio: number;
 }
 
-function benchLint(): LintRow[] {
+/** A linter in its own process (bench/lint-worker.ts), answering one request at a time. */
+class LintWorker {
+  private readonly child: ChildProcess;
+  private waiting: { resolve: (v: any) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(readonly linter: 'berth' | 'dockerfile-utils') {
+    this.child = fork(join(__dirname, 'lint-worker.ts'), [linter], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (reply) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.resolve(reply);
+    });
+    this.child.on('exit', (code, signal) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.reject(new Error(`lint worker for ${linter} exited (code ${code}, signal ${signal})`));
+    });
+  }
+
+  ask<T = unknown>(request: WorkerRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.child.send(request);
+    });
+  }
+
+  close(): void {
+    this.child.disconnect();
+  }
+}
+
+async function benchLint(): Promise<LintRow[]> {
   const rows: LintRow[] = [];
-  for (const lines of LINT_SIZES) {
-    const text = generateDockerfile(lines);
-    const budget = lines >= 20000 ? 2500 : 1500;
-    const oursSampler = new Sampler(() => lint(text, {}));
-    const peerSampler = new Sampler(() => validate(text, PEER_SETTINGS));
-    oursSampler.warm();
-    peerSampler.warm();
-    // Interleaved rounds, so a burst of other work on the machine weighs on both sides alike.
-    const ROUNDS = 6;
-    for (let round = 0; round < ROUNDS; round++) {
-      const min = round === ROUNDS - 1 ? 2 : 1; // at least 7 samples each
-      oursSampler.run(budget / ROUNDS, min);
-      peerSampler.run(budget / ROUNDS, min);
+  const oursWorker = new LintWorker('berth');
+  const peerWorker = new LintWorker('dockerfile-utils');
+  try {
+    for (const lines of LINT_SIZES) {
+      const budget = lines >= 20000 ? 2500 : 1500;
+      await oursWorker.ask({ cmd: 'prepare', lines });
+      await peerWorker.ask({ cmd: 'prepare', lines });
+      // Interleaved rounds, so a burst of other work on the machine weighs on both sides alike;
+      // only one worker runs at a time.
+      const ROUNDS = 6;
+      for (let round = 0; round < ROUNDS; round++) {
+        const min = round === ROUNDS - 1 ? 2 : 1; // at least 7 samples each
+        await oursWorker.ask({ cmd: 'run', ms: budget / ROUNDS, min });
+        await peerWorker.ask({ cmd: 'run', ms: budget / ROUNDS, min });
+      }
+      const ours = await oursWorker.ask<LintTiming>({ cmd: 'result' });
+      const peer = await peerWorker.ask<LintTiming>({ cmd: 'result' });
+      const row = { lines, bytes: Buffer.byteLength(generateDockerfile(lines)), ours, peer, ratio: peer.medianMs / ours.medianMs };
+      rows.push(row);
+      console.error(
+        `lint ${lines} lines: berth ${fmtMs(ours.medianMs)} ms (${ours.diagnostics} findings), ` +
+          `dockerfile-utils ${fmtMs(peer.medianMs)} ms (${peer.diagnostics} findings), ${fmtX(row.ratio)}`,
+      );
     }
-    const ours = oursSampler.result();
-    const peer = peerSampler.result();
-    const row = { lines, bytes: Buffer.byteLength(text), ours, peer, ratio: peer.medianMs / ours.medianMs };
-    rows.push(row);
-    console.error(
-      `lint ${lines} lines: berth ${fmtMs(ours.medianMs)} ms (${ours.diagnostics} findings), ` +
-        `dockerfile-utils ${fmtMs(peer.medianMs)} ms (${peer.diagnostics} findings), ${fmtX(row.ratio)}`,
-    );
+  } finally {
+    oursWorker.close();
+    peerWorker.close();
   }
   return rows;
 }
@@ -387,7 +352,7 @@ const loadStart = loadavg()[0];
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const lintRows = benchLint();
+  const lintRows = await benchLint();
   const lsp = await benchLsp();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown = report(lintRows, lsp, elapsedS);
