@@ -311,8 +311,10 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
     }
   }
   const argsStart = w < words.length ? words[w] : n;
+  // Trailing blanks are trimmed, but not out of the last word (an unclosed quote keeps them).
+  const lastWordEnd = w < words.length ? words[words.length - 1] : argsStart;
   let argsEnd = n;
-  while (argsEnd > argsStart && isSpace(t.charCodeAt(argsEnd - 1))) argsEnd--;
+  while (argsEnd > lastWordEnd && isSpace(t.charCodeAt(argsEnd - 1))) argsEnd--;
   const args: Word[] = [];
   for (let k = w; k < words.length; k += 2) {
     args.push({ value: t.slice(words[k], words[k + 1]), span: spanOf(logical, words[k], words[k + 1]) });
