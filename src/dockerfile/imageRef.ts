@@ -15,9 +15,9 @@ export interface ImageRef {
   nameEnd: number;
 }
 
-/** The first component is a registry when it is `localhost` or contains `.` or `:`. */
+/** The first component is a registry when it is `localhost`, contains `.` or `:`, or has capitals (repositories cannot). */
 function isRegistry(component: string): boolean {
-  return component === 'localhost' || component.includes('.') || component.includes(':');
+  return component === 'localhost' || component.includes('.') || component.includes(':') || component !== component.toLowerCase();
 }
 
 export function parseImageRef(ref: string): ImageRef {

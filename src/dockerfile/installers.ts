@@ -46,7 +46,8 @@ function detectPython(words: string[]): Install | undefined {
   else if (prog === 'uv' && words[1] === 'pip') i = 2;
   else return undefined;
   while (i < words.length && words[i].startsWith('-')) i++;
-  if (words[i] !== 'install' && words[i] !== 'sync') return undefined;
+  // `pip wheel` and `pip download` fetch every dependency just as install does.
+  if (!['install', 'sync', 'wheel', 'download'].includes(words[i])) return undefined;
   const rest = words.slice(i + 1);
   const requirements = optionValues(rest, '-r', '--requirement');
   if (requirements.length > 0) {

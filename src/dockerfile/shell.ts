@@ -18,13 +18,19 @@ export function splitCommands(text: string): SimpleCommand[] {
   let inWord = false;
   let quote = '';
   let start = -1;
+  // A redirection's target (`> /dev/null`) is not an argument of the command.
+  let dropNext = false;
   const endWord = () => {
-    if (inWord) words.push(word);
+    if (inWord) {
+      if (dropNext) dropNext = false;
+      else words.push(word);
+    }
     word = '';
     inWord = false;
   };
   const endCommand = (end: number, next: string) => {
     endWord();
+    dropNext = false;
     if (words.length > 0) out.push({ words, start, end, next });
     words = [];
     start = -1;
@@ -56,21 +62,45 @@ export function splitCommands(text: string): SimpleCommand[] {
       endWord();
       continue;
     }
+    if (c === '>' || c === '<') {
+      // `2>&1`, `>/dev/null`, `&>log`, `<<<word`: the fd number before it is no word either.
+      if (inWord && /^\d+$/.test(word)) {
+        word = '';
+        inWord = false;
+      } else endWord();
+      while (text[i + 1] === '>' || text[i + 1] === '<') i++;
+      if (text[i + 1] === '&') {
+        i++;
+        let k = i;
+        while (/[0-9-]/.test(text[k + 1] ?? '')) k++;
+        // `>&2` names a descriptor; `>& file` still names a file.
+        if (k > i) {
+          i = k;
+          continue;
+        }
+      }
+      dropNext = true;
+      continue;
+    }
     if (c === '\n' || c === ';') {
       endCommand(i, c);
       continue;
     }
     if (c === '&' || c === '|') {
+      if (c === '&' && text[i + 1] === '>') {
+        endWord();
+        i++;
+        dropNext = true;
+        continue;
+      }
       const op = text[i + 1] === c ? c + c : c;
       endCommand(i, op);
       i += op.length - 1;
       continue;
     }
-    if (c === '(' || c === ')' || c === '{' || c === '}') {
-      if (!inWord) {
-        endCommand(i, ';');
-        continue;
-      }
+    if ((c === '(' && !inWord) || c === ')' || ((c === '{' || c === '}') && !inWord)) {
+      endCommand(i, ';');
+      continue;
     }
     if (start < 0) start = i;
     if (c === '"' || c === "'") {
@@ -85,15 +115,23 @@ export function splitCommands(text: string): SimpleCommand[] {
   return out;
 }
 
+/** Words that precede a command without being it. */
+const PREFIX_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', 'time', 'exec', 'nice', 'nohup', 'command']);
+/** sudo options that take a value. */
+const SUDO_VALUE_OPTIONS = new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T']);
+
 /** The command's words past wrappers such as `sudo`, `env X=1` and leading assignments. */
 export function commandWords(command: SimpleCommand): string[] {
   const w = command.words;
   let i = 0;
-  for (;;) {
-    if (i < w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[i])) i++;
-    else if (w[i] === 'sudo' || w[i] === 'env' || w[i] === 'exec' || w[i] === 'time' || w[i] === 'nice') i++;
-    else if (i > 0 && (w[i - 1] === 'sudo' || w[i - 1] === 'env') && w[i]?.startsWith('-')) i++;
-    else break;
+  while (i < w.length) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w[i]) || PREFIX_KEYWORDS.has(w[i])) i++;
+    else if (w[i] === 'sudo' || w[i] === 'env') {
+      const wrapper = w[i++];
+      while (i < w.length && w[i].startsWith('-')) {
+        i += wrapper === 'sudo' && SUDO_VALUE_OPTIONS.has(w[i]) ? 2 : 1;
+      }
+    } else break;
   }
   return i === 0 ? w : w.slice(i);
 }

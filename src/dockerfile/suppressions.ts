@@ -20,7 +20,7 @@ export function readSuppressions(doc: Dockerfile): Suppressions {
   const byInstruction = new Map<number, Set<string>>();
   let next = 0;
   for (const comment of doc.comments) {
-    if (!comment.text.includes('ignore')) continue;
+    if (!/ignore/i.test(comment.text)) continue;
     const m = PRAGMA.exec(comment.text);
     if (!m) continue;
     const codes = m[3].split(',').map((c) => ruleCode(c)).filter((c): c is string => c !== undefined);

@@ -17,17 +17,20 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 /** Finds `$NAME` and `${NAME…}` references, skipping escaped `$` and single-quoted text. */
 export function findVariables(text: string, escape = '\\'): VariableRef[] {
   const refs: VariableRef[] = [];
-  let inSingle = false;
+  let quote = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === escape && !inSingle) {
+    if (c === escape && quote !== "'") {
       i++;
       continue;
     }
-    if (c === "'") inSingle = !inSingle;
-    if (c !== '$' || inSingle) continue;
+    if (c === "'" || c === '"') {
+      if (!quote) quote = c;
+      else if (quote === c) quote = '';
+    }
+    if (c !== '$' || quote === "'") continue;
     if (text[i + 1] === '{') {
-      const close = text.indexOf('}', i + 2);
+      const close = matchingBrace(text, i + 1, escape);
       if (close < 0) continue;
       const inner = text.slice(i + 2, close);
       const m = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?([\s\S]*)$/.exec(inner);
@@ -44,15 +47,31 @@ export function findVariables(text: string, escape = '\\'): VariableRef[] {
   return refs;
 }
 
+/** The `}` closing the `{` at `open`, counting nested `${…}`; -1 when there is none. */
+function matchingBrace(text: string, open: number, escape: string): number {
+  let depth = 0;
+  for (let k = open; k < text.length; k++) {
+    const c = text[k];
+    if (c === escape) k++;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return k;
+  }
+  return -1;
+}
+
 export interface Expansion {
   value: string;
   /** True when a variable without a value was met; `value` then holds '' in its place. */
   unresolved: boolean;
 }
 
+/** Nesting deeper than this (`${A:-${B:-…}}`) is left unresolved rather than followed. */
+const MAX_DEPTH = 16;
+
 /** Expands variables; `lookup` answers undefined for a variable that has no value. */
-export function expandVariables(text: string, lookup: (name: string) => string | undefined, escape = '\\'): Expansion {
+export function expandVariables(text: string, lookup: (name: string) => string | undefined, escape = '\\', depth = 0): Expansion {
   if (!text.includes('$')) return { value: text, unresolved: false };
+  if (depth > MAX_DEPTH) return { value: '', unresolved: true };
   let unresolved = false;
   let out = '';
   let last = 0;
@@ -64,16 +83,16 @@ export function expandVariables(text: string, lookup: (name: string) => string |
     const nonEmpty = set && value !== '';
     switch (ref.modifier) {
       case ':-':
-        out += nonEmpty ? value : expandVariables(ref.operand, lookup, escape).value;
+        out += nonEmpty ? value : expandVariables(ref.operand, lookup, escape, depth + 1).value;
         break;
       case '-':
-        out += set ? value : expandVariables(ref.operand, lookup, escape).value;
+        out += set ? value : expandVariables(ref.operand, lookup, escape, depth + 1).value;
         break;
       case ':+':
-        out += nonEmpty ? expandVariables(ref.operand, lookup, escape).value : '';
+        out += nonEmpty ? expandVariables(ref.operand, lookup, escape, depth + 1).value : '';
         break;
       case '+':
-        out += set ? expandVariables(ref.operand, lookup, escape).value : '';
+        out += set ? expandVariables(ref.operand, lookup, escape, depth + 1).value : '';
         break;
       default:
         if (!set) unresolved = true;
@@ -101,9 +120,15 @@ export function unquote(word: string, escape = '\\'): string {
   return out;
 }
 
-/** The `NAME=value` pairs (or a bare `NAME`) of an ARG or ENV instruction's words. */
-export function keyValues(words: string[], escape = '\\'): { name: string; value: string | undefined }[] {
+/**
+ * The `NAME=value` pairs (or a bare `NAME`) of an ARG or ENV instruction's words. With
+ * `legacy`, `ENV NAME value…` (no `=` in the first word) reads as one pair, as the builder does.
+ */
+export function keyValues(words: string[], escape = '\\', legacy = false): { name: string; value: string | undefined }[] {
   const out: { name: string; value: string | undefined }[] = [];
+  if (legacy && words.length > 1 && !words[0].includes('=')) {
+    return [{ name: words[0], value: words.slice(1).map((w) => unquote(w, escape)).join(' ') }];
+  }
   for (const word of words) {
     const eq = word.indexOf('=');
     if (eq <= 0) out.push({ name: word, value: undefined });

@@ -70,7 +70,7 @@ describe('parseImageRef', () => {
     assert.equal(registry.digest, DIGEST);
   });
 
-  it('a first component with upper-case letters is a registry, as in Docker', { todo: 'isRegistry ignores the upper-case rule of distribution/reference splitDockerDomain' }, () => {
+  it('a first component with upper-case letters is a registry, as in Docker', () => {
     assert.equal(parseImageRef('MyRegistry/app:1').registry, 'MyRegistry');
   });
 });

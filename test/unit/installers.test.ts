@@ -60,7 +60,7 @@ describe('detectInstall: installs', () => {
     });
   }
 
-  it('pip wheel -r downloads and builds every requirement, like an install', { todo: 'detectPython only accepts the install and sync subcommands' }, () => {
+  it('pip wheel -r downloads and builds every requirement, like an install', () => {
     assert.deepEqual(detect('pip wheel --wheel-dir /wheels -r requirements.txt'), { ecosystem: 'pip', manifests: ['requirements.txt'], reorderable: true });
   });
 

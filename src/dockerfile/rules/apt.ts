@@ -1,7 +1,7 @@
 /** apt-get update in a layer of its own: the cached index goes stale while later installs reuse it. */
 import type { Instruction, Span } from '../model';
 import { commandWords, programName, splitCommands, type SimpleCommand } from '../shell';
-import { shellText, type RuleContext } from './context';
+import { shellSpan, shellText, type RuleContext } from './context';
 
 function aptVerb(command: SimpleCommand): string | undefined {
   const words = commandWords(command);
@@ -24,11 +24,16 @@ export function aptCommands(instruction: Instruction): SimpleCommand[] {
 }
 
 /** Where `apt-get update` / `apt update` stands in the instruction's source, or the keyword. */
-export function aptUpdateSpan(text: string, instruction: Instruction): Span {
-  const source = text.slice(instruction.argsSpan.start, instruction.span.end);
-  const m = /\bapt(?:-get)?(?:[ \t]+-\S+)*[ \t]+update\b/.exec(source);
-  if (!m) return instruction.keywordSpan;
-  return { start: instruction.argsSpan.start + m.index, end: instruction.argsSpan.start + m.index + m[0].length };
+export function aptUpdateSpan(source: string, instruction: Instruction): Span {
+  const text = shellText(instruction);
+  const update = splitCommands(text).find(isAptUpdate);
+  if (!update) return instruction.keywordSpan;
+  // From the program (past sudo or env) to the last word, without trailing redirections or spaces.
+  const program = commandWords(update)[0];
+  const found = text.indexOf(program, update.start);
+  const start = found >= 0 && found < update.end ? found : update.start;
+  const end = update.start + text.slice(update.start, update.end).search(/\s*(?:[0-9]*[<>].*)?$/);
+  return shellSpan(source, instruction, start, end);
 }
 
 export function checkApt(ctx: RuleContext): void {

@@ -1,5 +1,5 @@
 /** The checks the builder itself makes, reported while typing instead of at build time. */
-import type { Flag, Instruction } from '../model';
+import type { Flag, Instruction, Span } from '../model';
 import { positionAt, sameStageName } from '../model';
 import type { RuleContext } from './context';
 
@@ -18,6 +18,28 @@ export const FLAGS: Record<string, Record<string, FlagKind>> = {
   COPY: { from: 'string', chown: 'string', chmod: 'chmod', link: 'bool', parents: 'bool', exclude: 'string' },
   ADD: { chown: 'string', chmod: 'chmod', link: 'bool', 'keep-git-dir': 'bool', checksum: 'string', exclude: 'string', unpack: 'bool' },
   HEALTHCHECK: { interval: 'duration', timeout: 'duration', 'start-period': 'duration', 'start-interval': 'duration', retries: 'int' },
+};
+
+/** How each instruction is written, for messages. */
+const USAGE: Record<string, string> = {
+  ADD: 'ADD [--flags] <src>... <dest>',
+  ARG: 'ARG <name>[=<default>]',
+  CMD: 'CMD ["executable", "arg"]',
+  COPY: 'COPY [--flags] <src>... <dest>',
+  ENTRYPOINT: 'ENTRYPOINT ["executable", "arg"]',
+  ENV: 'ENV <key>=<value>',
+  EXPOSE: 'EXPOSE <port>[/<protocol>]',
+  FROM: 'FROM <image>[:<tag>] [AS <name>]',
+  HEALTHCHECK: 'HEALTHCHECK [--flags] CMD <command>, or HEALTHCHECK NONE',
+  LABEL: 'LABEL <key>=<value>',
+  MAINTAINER: 'MAINTAINER <name>',
+  ONBUILD: 'ONBUILD <instruction>',
+  RUN: 'RUN <command>',
+  SHELL: 'SHELL ["executable", "parameters"]',
+  STOPSIGNAL: 'STOPSIGNAL <signal>',
+  USER: 'USER <user>[:<group>]',
+  VOLUME: 'VOLUME ["/path"]',
+  WORKDIR: 'WORKDIR /path',
 };
 
 const MOUNT_TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
@@ -54,6 +76,20 @@ function flagProblem(kind: FlagKind, flag: Flag): string | undefined {
   }
 }
 
+/** The part of a flag to underline: the bad mount type, the value, or the whole flag when the value is empty. */
+function problemSpan(kind: FlagKind, flag: Flag): Span {
+  const value = flag.valueSpan;
+  if (!value || value.end === value.start || flag.value === undefined) return flag.span;
+  if (kind === 'mount' && value.end - value.start === flag.value.length) {
+    const m = /(?:^|,)type=([^,]*)/.exec(flag.value);
+    if (m) {
+      const start = value.start + m.index + m[0].length - m[1].length;
+      return { start, end: start + m[1].length };
+    }
+  }
+  return value;
+}
+
 function checkFlags(ctx: RuleContext, instruction: Instruction): void {
   const accepted = FLAGS[instruction.keyword] ?? {};
   for (const flag of instruction.flags) {
@@ -70,7 +106,7 @@ function checkFlags(ctx: RuleContext, instruction: Instruction): void {
       continue;
     }
     const problem = flagProblem(kind, flag);
-    if (problem) ctx.report({ code: 'flag-value-invalid', span: flag.valueSpan ?? flag.span, message: problem });
+    if (problem) ctx.report({ code: 'flag-value-invalid', span: problemSpan(kind, flag), message: problem });
   }
 }
 
@@ -81,7 +117,7 @@ function needsArguments(instruction: Instruction): boolean {
 function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild: boolean): void {
   const { keyword } = instruction;
   if (!KNOWN.has(keyword)) {
-    const near = INSTRUCTIONS.find((k) => editDistance(k, keyword) <= 1);
+    const near = INSTRUCTIONS.find((k) => oneEditApart(k, keyword));
     ctx.report({
       code: 'unknown-instruction',
       span: instruction.keywordSpan,
@@ -92,8 +128,11 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
   }
   checkFlags(ctx, instruction);
   if (needsArguments(instruction)) {
-    ctx.report({ code: 'args-missing', span: instruction.keywordSpan, message: `${keyword} needs arguments.` });
+    ctx.report({ code: 'args-missing', span: instruction.keywordSpan, message: `${keyword} needs arguments: ${USAGE[keyword]}.` });
     return;
+  }
+  if ((keyword === 'COPY' || keyword === 'ADD') && (instruction.json ? instruction.json.values.length : instruction.args.length) < 2) {
+    ctx.report({ code: 'args-missing', span: instruction.argsSpan, message: `${keyword} needs a source and a destination: ${USAGE[keyword]}.` });
   }
   for (const heredoc of instruction.heredocs) {
     if (!heredoc.closeSpan) {
@@ -104,7 +143,7 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
       });
     }
   }
-  if (!instruction.json && instruction.argsText.startsWith('[') && ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME'].includes(keyword)) {
+  if (!instruction.json && looksLikeJson(instruction.argsText) && ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME'].includes(keyword)) {
     const hint = instruction.argsText.includes("'") ? ' Use double quotes: JSON has no single-quoted strings.' : '';
     ctx.report({
       code: 'json-args-invalid',
@@ -153,6 +192,16 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
   }
 }
 
+/**
+ * Meant as exec form: `[` right before a quote or letter, or a list of quoted strings.
+ * The shell's test command `[ -d x ]` needs a space after the bracket, so it never matches.
+ */
+function looksLikeJson(args: string): boolean {
+  if (!args.startsWith('[')) return false;
+  if (/^\[\S/.test(args)) return true;
+  return /^\[\s*(["'])[^"']*\1\s*(,\s*(["'])[^"']*\3\s*)*\]$/.test(args);
+}
+
 function checkFrom(ctx: RuleContext, from: Instruction): void {
   const args = from.args;
   if (args.length === 2 || args.length > 3 || (args.length === 3 && args[1].value.toLowerCase() !== 'as')) {
@@ -174,26 +223,28 @@ function checkExpose(ctx: RuleContext, expose: Instruction): void {
     else {
       const low = Number(m[1]);
       const high = m[2] !== undefined ? Number(m[2]) : low;
-      if (low < 1 || high > 65535 || high < low) problem = `Port '${word.value}' is out of range 1-65535.`;
+      if (low < 1 || high > 65535) problem = `Port '${word.value}' is out of range 1-65535.`;
+      else if (high < low) problem = `Port range '${word.value}' runs backwards: write ${high}-${low}.`;
       else if (m[3] && !['tcp', 'udp', 'sctp'].includes(m[3].toLowerCase())) problem = `Unknown protocol '${m[3]}': use tcp, udp or sctp.`;
     }
     if (problem) ctx.report({ code: 'expose-invalid', span: word.span, message: problem });
   }
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 1) return 2;
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
+/** Whether two keywords are one edit apart: a changed, added or dropped letter, or two swapped. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.length === b.length) {
+    const diff: number[] = [];
+    for (let i = 0; i < a.length && diff.length < 3; i++) if (a[i] !== b[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
   }
-  return dp[b.length];
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 1) return false;
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return short.slice(i) === long.slice(i + 1);
 }
 
 export function checkBuilder(ctx: RuleContext): void {
@@ -205,7 +256,8 @@ export function checkBuilder(ctx: RuleContext): void {
   }
   if (doc.instructions.length > 0 && doc.stages.length === 0) {
     const first = doc.instructions.find((i) => i.keyword !== 'ARG') ?? doc.instructions[0];
-    ctx.report({ code: 'from-missing', span: first.keywordSpan, message: 'A Dockerfile must start with FROM (only ARG may come before it).' });
+    // A misspelt FROM already gets its own error on the same word.
+    if (KNOWN.has(first.keyword)) ctx.report({ code: 'from-missing', span: first.keywordSpan, message: 'A Dockerfile must start with FROM (only ARG may come before it).' });
   }
   for (const instruction of doc.instructions) {
     if (instruction.stage < 0 && instruction.keyword !== 'ARG' && instruction.keyword !== 'FROM' && doc.stages.length > 0 && KNOWN.has(instruction.keyword)) {

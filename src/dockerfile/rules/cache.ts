@@ -7,11 +7,20 @@ import { shellText, type RuleContext } from './context';
 
 const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '.\\', '/.']);
 
-/** The source word of a COPY/ADD that copies the whole build context, if it does. */
-export function broadCopySource(instruction: Instruction, escape: string): Word | undefined {
+/** The source of a COPY/ADD that copies the whole build context, if it does. */
+export function broadCopySource(instruction: Instruction, escape: string, text?: string): Word | undefined {
   if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return undefined;
-  if (instruction.heredocs.length > 0 || instruction.json) return undefined;
+  if (instruction.heredocs.length > 0) return undefined;
   if (instruction.flags.some((f) => f.name === 'from')) return undefined;
+  if (instruction.json) {
+    const source = instruction.json.values.slice(0, -1).find((v) => WHOLE_CONTEXT.has(v));
+    if (source === undefined) return undefined;
+    // Underline the quoted source inside the array when the text is at hand.
+    const quoted = JSON.stringify(source);
+    const at = text ? text.slice(instruction.argsSpan.start, instruction.argsSpan.end).indexOf(quoted) : -1;
+    const span = at >= 0 ? { start: instruction.argsSpan.start + at, end: instruction.argsSpan.start + at + quoted.length } : instruction.argsSpan;
+    return { value: quoted, span };
+  }
   const sources = instruction.args.slice(0, -1);
   return sources.find((w) => WHOLE_CONTEXT.has(unquote(w.value, escape)));
 }
@@ -36,11 +45,11 @@ export function findInstall(instruction: Instruction): InstallStep | undefined {
 }
 
 /** Broad copies in a stage, each with the first install after it. */
-export function copiesBeforeInstalls(stage: Stage, escape: string): { copy: Instruction; source: Word; step: InstallStep }[] {
+export function copiesBeforeInstalls(stage: Stage, escape: string, text?: string): { copy: Instruction; source: Word; step: InstallStep }[] {
   const out: { copy: Instruction; source: Word; step: InstallStep }[] = [];
   const open: { copy: Instruction; source: Word }[] = [];
   for (const instruction of stage.instructions) {
-    const source = broadCopySource(instruction, escape);
+    const source = broadCopySource(instruction, escape, text);
     if (source) {
       open.push({ copy: instruction, source });
       continue;
@@ -56,7 +65,7 @@ export function copiesBeforeInstalls(stage: Stage, escape: string): { copy: Inst
 
 export function checkCache(ctx: RuleContext): void {
   for (const stage of ctx.doc.stages) {
-    for (const { source, step } of copiesBeforeInstalls(stage, ctx.doc.escape)) {
+    for (const { source, step } of copiesBeforeInstalls(stage, ctx.doc.escape, ctx.doc.text)) {
       const command = step.commands[step.at].words.join(' ');
       const line = positionAt(ctx.doc, step.instruction.span.start).line + 1;
       const manifests = step.install.manifests.join(' ');

@@ -18,7 +18,7 @@ const RULES: RuleInfo[] = [
   { code: 'user-root', severity: 'warning', summary: 'The final image runs as root.', hadolint: 'DL3002' },
   { code: 'user-missing', severity: 'info', summary: 'No USER applies to the final image, so it runs as the base image user (often root).' },
   { code: 'cache-copy-before-install', severity: 'warning', summary: 'The whole build context is copied before dependencies are installed.' },
-  { code: 'apt-update-alone', severity: 'warning', summary: 'apt-get update runs in a RUN without an install.', hadolint: 'DL3009' },
+  { code: 'apt-update-alone', severity: 'warning', summary: 'apt-get update runs in a RUN without an install.' },
   { code: 'unknown-instruction', severity: 'error', summary: 'Not a Dockerfile instruction.' },
   { code: 'from-missing', severity: 'error', summary: 'No FROM, or an instruction other than ARG before the first FROM.' },
   { code: 'flag-unknown', severity: 'error', summary: 'A flag the instruction does not accept.' },

@@ -65,7 +65,7 @@ export function checkImages(ctx: RuleContext): void {
     }
     if (trusted.length > 0) {
       const registry = ref.registry ?? 'docker.io';
-      const ok = trusted.some((t) => t === registry || (registry === 'docker.io' && (t === 'docker.io' || t === 'hub.docker.com' || t === 'index.docker.io')));
+      const ok = trusted.some((t) => registryMatches(t, registry));
       if (!ok) {
         ctx.report({
           code: 'image-untrusted-registry',
@@ -75,4 +75,16 @@ export function checkImages(ctx: RuleContext): void {
       }
     }
   }
+}
+
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'hub.docker.com', 'registry-1.docker.io']);
+
+/** hadolint's matching: exact, or a leading/trailing `*` wildcard; Docker Hub's names are one. */
+function registryMatches(pattern: string, registry: string): boolean {
+  const p = pattern.trim().toLowerCase();
+  const r = registry.toLowerCase();
+  if (p === r || (DOCKER_HUB.has(p) && DOCKER_HUB.has(r))) return true;
+  if (p.startsWith('*')) return r.endsWith(p.slice(1));
+  if (p.endsWith('*')) return r.startsWith(p.slice(0, -1));
+  return false;
 }

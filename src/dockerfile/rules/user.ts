@@ -18,16 +18,29 @@ export function effectiveUser(doc: Dockerfile, stageIndex: number): Instruction 
   return undefined;
 }
 
-/** USER's value with the stage's ENV and ARG values substituted; undefined when a variable has no known value. */
-function userName(doc: Dockerfile, user: Instruction): string | undefined {
+/**
+ * USER's value with ENV and ARG values substituted, following the stages it builds on;
+ * undefined when a variable has no known value.
+ */
+function userName(doc: Dockerfile, user: Instruction, globals: Map<string, string | undefined>): string | undefined {
   const raw = user.args[0]?.value;
   if (raw === undefined) return undefined;
   if (!raw.includes('$')) return raw;
+  const chain: Stage[] = [];
+  for (let s: number | undefined = user.stage; s !== undefined && s >= 0 && !chain.includes(doc.stages[s]); s = doc.stages[s].parent) {
+    chain.unshift(doc.stages[s]);
+  }
   const values = new Map<string, string | undefined>();
-  for (const instruction of doc.stages[user.stage]?.instructions ?? []) {
-    if (instruction === user) break;
-    if (instruction.keyword === 'ENV' || instruction.keyword === 'ARG') {
-      for (const { name, value } of keyValues(instruction.args.map((a) => a.value), doc.escape)) values.set(name, value);
+  for (const stage of chain) {
+    for (const instruction of stage.instructions) {
+      if (instruction === user) break;
+      if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') continue;
+      const words = instruction.args.map((a) => a.value);
+      for (const { name, value } of keyValues(words, doc.escape, instruction.keyword === 'ENV')) {
+        // `ARG NAME` inside a stage brings the global default into scope.
+        const resolved = value === undefined ? (instruction.keyword === 'ARG' ? globals.get(name) : undefined) : value;
+        values.set(name, resolved === undefined ? undefined : expandVariables(resolved, (n) => values.get(n), doc.escape).value);
+      }
     }
   }
   const expanded = expandVariables(raw, (n) => values.get(n), doc.escape);
@@ -45,7 +58,7 @@ export function checkUser(ctx: RuleContext): void {
   if (final < 0) return;
   const user = effectiveUser(doc, final);
   if (user) {
-    const name = userName(doc, user);
+    const name = userName(doc, user, ctx.globalArgs());
     if (name !== undefined && isRootUser(name)) {
       ctx.report({
         code: 'user-root',
