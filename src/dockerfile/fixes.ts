@@ -5,6 +5,7 @@
 import type { CodeAction, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { offsetAt, positionAt, rangeOf, type Dockerfile, type Instruction, type Span, type Stage } from './model';
 import { parse } from './parser';
+import { lintDocument } from './lint';
 import { canonicalName, parseImageRef } from './imageRef';
 import { aptCommands, aptUpdateSpan, isAptInstall, isAptUpdate } from './rules/apt';
 import { copiesBeforeInstalls } from './rules/cache';
@@ -12,7 +13,7 @@ import { collectGlobalArgs, type RuleContext } from './rules/context';
 import { resolveBase, type ResolvedBase } from './rules/image';
 import { effectiveUser } from './rules/user';
 import { ruleCode } from './rules/catalog';
-import { splitCommands } from './shell';
+import { commandWords, programName, splitCommands, type SimpleCommand } from './shell';
 import { detectInstall } from './installers';
 
 /** An image the local engine has, for tag and digest suggestions. */
@@ -40,6 +41,8 @@ interface Fixer {
   /** The instruction the diagnostic sits in. */
   instruction: Instruction | undefined;
   out: CodeAction[];
+  /** The file's line ending, which inserted lines keep. */
+  eol: string;
 }
 
 const MAX_TAG_SUGGESTIONS = 5;
@@ -49,16 +52,25 @@ export function codeActions(text: string, diagnostics: Diagnostic[], _range: Ran
   const ours = diagnostics.filter((d) => d.source === 'berth' && typeof d.code === 'string' && ruleCode(d.code as string));
   if (ours.length === 0) return [];
   const doc = parse(text);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // Rewrites are offered only for findings the current text still has at the same place,
+  // so a diagnostic that went stale while the user typed cannot undo what they typed.
+  const codes = new Set(ours.map((d) => ruleCode(d.code as string)!));
+  const current = lintDocument(doc, { severities: Object.fromEntries([...codes].map((c) => [c, 'warning'])) });
+  const stillThere = (d: Diagnostic, code: string) =>
+    current.some((c) => c.code === code && c.range.start.line === d.range.start.line && c.range.start.character === d.range.start.character);
   const out: CodeAction[] = [];
   for (const diagnostic of ours) {
     const code = ruleCode(diagnostic.code as string)!;
     const at = offsetAt(doc, diagnostic.range.start);
     const instruction = doc.instructions.find((i) => i.span.start <= at && at <= i.span.end);
-    const fixer: Fixer = { doc, ctx, diagnostic, code, instruction, out };
-    try {
-      SPECIFIC[code]?.(fixer);
-    } catch {
-      // A fix that cannot be computed for this text is simply not offered.
+    const fixer: Fixer = { doc, ctx, diagnostic, code, instruction, out, eol };
+    if (stillThere(diagnostic, code)) {
+      try {
+        SPECIFIC[code]?.(fixer);
+      } catch {
+        // A fix that cannot be computed for this text is simply not offered.
+      }
     }
     ignoreFixes(fixer);
   }
@@ -66,6 +78,13 @@ export function codeActions(text: string, diagnostics: Diagnostic[], _range: Ran
 }
 
 function action(f: Fixer, title: string, edit: WorkspaceEdit, preferred = false): void {
+  if (f.eol !== '\n') {
+    const crlf = (t: string) => t.replace(/\r?\n/g, f.eol);
+    for (const list of Object.values(edit.changes ?? {})) for (const e of list) e.newText = crlf(e.newText);
+    for (const change of edit.documentChanges ?? []) {
+      if ('edits' in change) for (const e of change.edits) if ('snippet' in e) e.snippet.value = crlf(e.snippet.value);
+    }
+  }
   f.out.push({ title, kind: 'quickfix', diagnostics: [f.diagnostic], edit, ...(preferred ? { isPreferred: true } : {}) });
 }
 
@@ -224,7 +243,8 @@ function userFix(f: Fixer): void {
   // Before the command the image runs, after every build step that may still need root.
   const start = root && root.stage === final.index ? final.instructions.indexOf(root) : 0;
   const runTarget = final.instructions.slice(start).find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
-  const line = (value: string) => `${indentAt(doc, final.from.span.start)}USER ${value}`;
+  const anchor = runTarget ?? final.instructions[final.instructions.length - 1];
+  const line = (value: string) => `${indentAt(doc, anchor.span.start)}USER ${value}`;
   const title = runTarget ? `Add 'USER ${name}' before ${runTarget.keyword}` : `Add 'USER ${name}' at the end of the final stage`;
   if (runTarget) {
     const at = runTarget.span.start;
@@ -250,62 +270,93 @@ function flagsText(doc: Dockerfile, instruction: Instruction, drop: string[] = [
   return instruction.flags.filter((fl) => !drop.includes(fl.name)).map((fl) => source(doc, fl.span) + ' ').join('');
 }
 
+/** Commands that may run before the install without reading the copied sources. */
+const BENIGN_BEFORE_INSTALL = new Set(['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'mkdir', 'set', 'export', 'corepack', 'true', 'echo', 'umask']);
+
+function benignBeforeInstall(command: SimpleCommand): boolean {
+  if (detectInstall(command)) return true;
+  const words = commandWords(command);
+  const prog = programName(words[0]);
+  if (BENIGN_BEFORE_INSTALL.has(prog)) return true;
+  // Global tools and settings do not read the project.
+  if (['npm', 'pnpm', 'yarn'].includes(prog)) return words[1] === 'config' || words.includes('-g') || words.includes('--global') || words[1] === 'global';
+  return /^pip[0-9.]*$/.test(prog) && words[1] === 'install';
+}
+
+function normalizePath(path: string): string {
+  return path.replace(/\/+$/, '').replace(/\/\.(?=\/|$)/g, '') || '/';
+}
+
 function cacheFix(f: Fixer): void {
   const { doc } = f;
   const copy = f.instruction;
-  if (!copy || copy.stage < 0) return;
+  if (!copy || copy.stage < 0 || copy.json) return;
   const stage = doc.stages[copy.stage];
-  const pair = copiesBeforeInstalls(stage, doc.escape).find((p) => p.copy === copy);
+  const pair = copiesBeforeInstalls(stage, doc.escape, doc.text).find((p) => p.copy === copy);
   if (!pair || !pair.step.install.reorderable) return;
   const { step } = pair;
+  const { install: tool } = step;
   const install = step.instruction;
   const dest = copy.args[copy.args.length - 1];
   const destText = dest.value;
   const between = stage.instructions.slice(stage.instructions.indexOf(copy) + 1, stage.instructions.indexOf(install));
   const relativeDest = !destText.startsWith('/') && !destText.startsWith('$');
   for (const i of between) {
-    if (!(SAFE_BETWEEN.has(i.keyword) || (i.keyword === 'WORKDIR' && !relativeDest))) return;
+    if (SAFE_BETWEEN.has(i.keyword)) continue;
+    // The install must still run where the manifests land.
+    if (i.keyword === 'WORKDIR' && !relativeDest && normalizePath(i.args[0]?.value ?? '') === normalizePath(destText)) continue;
+    return;
   }
 
-  // Split the RUN after its last install when more follows (`npm ci && npm run build`).
+  // The RUN up to its last install moves ahead of the copy; what follows an `&&` stays after it.
+  const shell = install.json || install.heredocs.length > 0 ? undefined : install.argsText;
+  const commands = shell !== undefined ? splitCommands(shell) : step.commands;
+  let last = -1;
+  commands.forEach((c, i) => {
+    if (detectInstall(c)) last = i;
+  });
+  if (last < 0) return;
+  if (!commands.slice(0, last).every(benignBeforeInstall)) return;
+  if (commands.slice(0, last).some((c) => c.next !== '&&' && c.next !== ';' && c.next !== '\n')) return;
+  const tail = commands.slice(last + 1);
   let installText: string | undefined;
   let restText = '';
-  if (!install.json && install.heredocs.length === 0) {
-    const commands = splitCommands(install.argsText);
-    let last = -1;
-    commands.forEach((c, i) => {
-      if (detectInstall(c)) last = i;
-    });
-    if (last < 0) return;
-    const tail = commands.slice(last + 1);
-    if (tail.length > 0) {
-      if (commands[last].next !== '&&' || commands.slice(0, last).some((c) => c.next !== '&&')) return;
-      installText = install.argsText.slice(0, commands[last].end).trim();
-      restText = install.argsText.slice(tail[0].start).trim();
-    }
+  if (shell === undefined) {
+    // Exec form and heredocs cannot be split: they move only when they install and nothing else.
+    if (tail.length > 0 || tool.early) return;
+  } else {
+    if (tail.length > 0 && commands[last].next !== '&&') return;
+    installText = shell.slice(0, commands[last].end).trim();
+    restText = tail.length > 0 ? shell.slice(tail[0].start).trim() : '';
   }
 
   const indent = indentAt(doc, copy.span.start);
   const copyKeyword = source(doc, copy.keywordSpan);
   const copyFlags = flagsText(doc, copy);
-  const manifestCopies = groupByDirectory(step.install.manifests).map(([dir, files]) => {
-    const target = dir ? joinPath(destText, dir) + '/' : files.length > 1 && !destText.endsWith('/') ? destText + '/' : destText;
+  const intoFolder = (path: string) => (path === '.' ? './' : path.endsWith('/') ? path : path + '/');
+  const manifestCopies = groupByDirectory(tool.manifests).map(([dir, files]) => {
+    const target = dir ? joinPath(destText, dir) + '/' : files.length === 1 && destText === '.' ? '.' : intoFolder(destText);
     return `${indent}${copyKeyword} ${copyFlags}${files.join(' ')} ${target}`;
   });
+  for (const dir of tool.directories ?? []) manifestCopies.push(`${indent}${copyKeyword} ${copyFlags}${dir} ${joinPath(destText, dir)}/`);
   const copyRest = `${indent}${source(doc, copy.span)}`.replace(/\\\r?\n\s*/g, '');
   const list: TextEdit[] = [{ range: wholeLines(doc, copy), newText: manifestCopies.join('\n') + '\n' }];
-  if (installText !== undefined) {
+  if (installText !== undefined && (restText || tool.early)) {
     const runKeyword = source(doc, install.keywordSpan);
     const runFlags = flagsText(doc, install);
     const runIndent = indentAt(doc, install.span.start);
-    list.push({
-      range: wholeLines(doc, install),
-      newText: `${runIndent}${runKeyword} ${runFlags}${installText}\n${copyRest}\n${runIndent}${runKeyword} ${runFlags}${restText}\n`,
-    });
+    const run = (command: string) => `${runIndent}${runKeyword} ${runFlags}${command}`;
+    let early = installText;
+    if (tool.early?.append) early += tool.early.append;
+    if (tool.early?.wrap) early = tool.early.wrap[0] + early + tool.early.wrap[1];
+    const again = tool.early?.again ? installText : '';
+    const after = [again, restText].filter(Boolean).join(' && ');
+    const lines = [run(early), copyRest, ...(after ? [run(after)] : [])];
+    list.push({ range: wholeLines(doc, install), newText: lines.join('\n') + '\n' });
   } else {
     list.push(insertLinesAfter(doc, install, copyRest));
   }
-  action(f, `Copy ${step.install.manifests.join(' ')} and install before copying the rest`, edits(f, list), true);
+  action(f, `Copy ${tool.manifests.join(' ')} and install before copying the rest`, edits(f, list), true);
 }
 
 function groupByDirectory(files: string[]): [string, string[]][] {
@@ -342,8 +393,10 @@ function aptFix(f: Fixer): void {
     list.push({ range: wholeLines(doc, run), newText: '' });
   } else {
     // Remove `apt-get update &&` (or `&& apt-get update`) from this RUN, keeping the rest.
-    const tail = /^[ \t]*&&[ \t]*(\\\r?\n[ \t]*)?/.exec(doc.text.slice(updateSpan.end, updateSpan.end + 64));
-    const head = /&&[ \t]*$/.exec(doc.text.slice(Math.max(run.argsSpan.start, updateSpan.start - 64), updateSpan.start));
+    const esc = doc.escape === '`' ? '`' : '\\\\';
+    const gap = `[ \\t]*(?:${esc}\\r?\\n[ \\t]*)?`;
+    const tail = new RegExp(`^${gap}&&${gap}`).exec(doc.text.slice(updateSpan.end, updateSpan.end + 256));
+    const head = new RegExp(`${gap}&&${gap}$`).exec(doc.text.slice(Math.max(run.argsSpan.start, updateSpan.start - 256), updateSpan.start));
     if (tail) list.push(replaceSpan(f, { start: updateSpan.start, end: updateSpan.end + tail[0].length }, ''));
     else if (head) list.push(replaceSpan(f, { start: updateSpan.start - head[0].length, end: updateSpan.end }, ''));
     else return;
@@ -376,10 +429,34 @@ function maintainerFix(f: Fixer): void {
 function legacyKeyValueFix(f: Fixer): void {
   const i = f.instruction;
   if (!i || i.args.length < 2) return;
-  const [key, ...rest] = i.args;
-  const value = rest.map((w) => w.value).join(' ');
-  const quoted = rest.length === 1 ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  action(f, `Write ${i.keyword} ${key.value}=…`, edits(f, [replaceSpan(f, i.argsSpan, `${key.value}=${quoted}`)]), true);
+  const key = i.args[0];
+  // The builder reads everything after the key as one word: spacing kept, quotes removed.
+  const raw = i.argsText.slice(key.value.length).replace(/^[ \t]+/, '');
+  const value = i.args.length === 2 && !/["']/.test(raw) ? raw : `"${asDoubleQuoted(raw, f.doc.escape)}"`;
+  action(f, `Write ${i.keyword} ${key.value}=…`, edits(f, [replaceSpan(f, i.argsSpan, `${key.value}=${value}`)]), true);
+}
+
+/** The same word's content for inside double quotes, where quotes and escapes work differently. */
+function asDoubleQuoted(raw: string, escape: string): string {
+  let out = '';
+  let quote = '';
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw[k];
+    if (quote === "'") {
+      if (c === "'") quote = '';
+      else out += c === '"' || c === '$' || c === escape ? escape + c : c;
+    } else if (quote === '"') {
+      if (c === '"') quote = '';
+      else if (c === escape && k + 1 < raw.length) out += c + raw[++k];
+      else out += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === escape && k + 1 < raw.length) {
+      // Outside quotes the escape keeps any character; inside, only these need it.
+      const n = raw[++k];
+      out += n === '"' || n === '$' || n === escape ? escape + n : n;
+    } else out += c;
+  }
+  return out;
 }
 
 function execFormFix(f: Fixer): void {

@@ -10,6 +10,13 @@ export interface Install {
   manifests: string[];
   /** False when the install also needs the sources (e.g. `pip install .`), so reordering cannot help. */
   reorderable: boolean;
+  /** Folders the install needs too (a build tool wrapper's own files), copied to the same place. */
+  directories?: string[];
+  /**
+   * How the early install differs from the one written: an option that skips the project
+   * itself (which needs the sources) and a rerun once they are in, or a stub the tool insists on.
+   */
+  early?: { append?: string; wrap?: [string, string]; again?: boolean };
 }
 
 /** Positional (non-flag) arguments after the subcommand. */
@@ -81,9 +88,23 @@ export function detectInstall(command: SimpleCommand): Install | undefined {
       return undefined;
     }
     case 'poetry':
-      return sub === 'install' ? { ecosystem: 'poetry', manifests: ['pyproject.toml', 'poetry.lock*'], reorderable: true } : undefined;
+      if (sub !== 'install') return undefined;
+      return {
+        ecosystem: 'poetry',
+        manifests: ['pyproject.toml', 'poetry.lock*'],
+        reorderable: true,
+        early: words.includes('--no-root') ? undefined : { append: ' --no-root', again: true },
+      };
     case 'uv':
-      if (sub === 'sync') return { ecosystem: 'uv', manifests: ['pyproject.toml', 'uv.lock*'], reorderable: true };
+      if (sub === 'sync') {
+        const skips = words.includes('--no-install-project') || words.includes('--no-install-workspace');
+        return {
+          ecosystem: 'uv',
+          manifests: ['pyproject.toml', 'uv.lock*'],
+          reorderable: true,
+          early: skips ? undefined : { append: ' --no-install-project', again: true },
+        };
+      }
       return detectPython(words);
     case 'pipenv':
       return (sub === 'install' || sub === 'sync') && positionals(words, 2).length === 0
@@ -95,17 +116,26 @@ export function detectInstall(command: SimpleCommand): Install | undefined {
     case 'bundler':
       return sub === undefined || sub === 'install' ? { ecosystem: 'bundler', manifests: ['Gemfile', 'Gemfile.lock*'], reorderable: true } : undefined;
     case 'cargo':
-      return sub === 'fetch' ? { ecosystem: 'cargo', manifests: ['Cargo.toml', 'Cargo.lock*'], reorderable: true } : undefined;
+      // Cargo will not read a manifest without a target, so the early fetch gets a stub one.
+      return sub === 'fetch'
+        ? { ecosystem: 'cargo', manifests: ['Cargo.toml', 'Cargo.lock*'], reorderable: true, early: { wrap: ['mkdir -p src && touch src/lib.rs && ', ' && rm -r src'] } }
+        : undefined;
     case 'composer':
       return sub === 'install' ? { ecosystem: 'composer', manifests: ['composer.json', 'composer.lock*'], reorderable: true } : undefined;
     case 'mvn':
     case 'mvnw':
-      return words.some((w) => w.startsWith('dependency:')) ? { ecosystem: 'maven', manifests: ['pom.xml'], reorderable: true } : undefined;
+      if (!words.some((w) => w.startsWith('dependency:'))) return undefined;
+      return prog === 'mvnw'
+        ? { ecosystem: 'maven', manifests: ['mvnw', 'pom.xml'], directories: ['.mvn'], reorderable: true }
+        : { ecosystem: 'maven', manifests: ['pom.xml'], reorderable: true };
     case 'gradle':
-    case 'gradlew':
-      return words.includes('dependencies') || words.includes('--write-locks')
-        ? { ecosystem: 'gradle', manifests: ['build.gradle*', 'settings.gradle*', 'gradle.properties*'], reorderable: true }
-        : undefined;
+    case 'gradlew': {
+      if (!words.includes('dependencies') && !words.includes('--write-locks')) return undefined;
+      const build = ['build.gradle*', 'settings.gradle*', 'gradle.properties*'];
+      return prog === 'gradlew'
+        ? { ecosystem: 'gradle', manifests: ['gradlew', ...build], directories: ['gradle'], reorderable: true }
+        : { ecosystem: 'gradle', manifests: build, reorderable: true };
+    }
     case 'dotnet':
       return sub === 'restore' ? { ecosystem: 'dotnet', manifests: ['*.sln*', '*.csproj*', '*.fsproj*', '*.vbproj*'], reorderable: true } : undefined;
     case 'mix':

@@ -43,7 +43,7 @@ describe('cache reorder: every ecosystem', () => {
     });
   }
 
-  it('cargo: the fetch gets a stub target, since Cargo will not read a manifest without one', { todo: 'cargo fetch fails with only Cargo.toml copied: "no targets specified in the manifest"' }, () => {
+  it('cargo: the fetch gets a stub target, since Cargo will not read a manifest without one', () => {
     const text = lines('FROM rust:1.79', 'WORKDIR /src', 'COPY . .', 'RUN cargo fetch', 'USER 1000');
     const after = fix(text, CODE, 'Copy');
     assert.equal(
@@ -59,7 +59,7 @@ describe('cache reorder: every ecosystem', () => {
     assert.match(after, /^COPY Cargo\.toml Cargo\.lock\* \.\/\n(.*\n)?.*cargo fetch.*\nCOPY \. \.\n/m);
   });
 
-  it('gradle wrapper: copies gradlew and gradle/ with the build files', { todo: 'RUN ./gradlew dependencies runs before gradlew and gradle/wrapper are copied' }, () => {
+  it('gradle wrapper: copies gradlew and gradle/ with the build files', () => {
     const text = lines('FROM eclipse-temurin:21', 'WORKDIR /src', 'COPY . .', 'RUN ./gradlew dependencies --no-daemon', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
@@ -75,7 +75,7 @@ describe('cache reorder: every ecosystem', () => {
     );
   });
 
-  it('maven wrapper: copies mvnw and .mvn/ with pom.xml', { todo: 'RUN ./mvnw dependency:go-offline runs before mvnw and .mvn/wrapper are copied' }, () => {
+  it('maven wrapper: copies mvnw and .mvn/ with pom.xml', () => {
     const text = lines('FROM eclipse-temurin:21', 'WORKDIR /src', 'COPY . .', 'RUN ./mvnw dependency:go-offline', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
@@ -83,7 +83,7 @@ describe('cache reorder: every ecosystem', () => {
     );
   });
 
-  it('poetry: the early install skips the project, which is installed once the sources are in', { todo: 'poetry install without --no-root needs the package sources (an error since Poetry 2.0)' }, () => {
+  it('poetry: the early install skips the project, which is installed once the sources are in', () => {
     const text = lines('FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN poetry install --only main', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
@@ -91,7 +91,7 @@ describe('cache reorder: every ecosystem', () => {
     );
   });
 
-  it('uv: the early sync skips the project, which is installed once the sources are in', { todo: 'uv sync builds the project itself, which needs the sources; uv documents --no-install-project for this layer' }, () => {
+  it('uv: the early sync skips the project, which is installed once the sources are in', () => {
     const text = lines('FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN uv sync --locked', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
@@ -142,7 +142,7 @@ describe('cache reorder: manifests and destinations', () => {
     assert.equal(fix(text, CODE, 'Copy'), lines('FROM node:20', 'COPY package.json package-lock.json* /app/', 'WORKDIR /app', 'RUN npm ci', 'COPY . /app', 'USER node'));
   });
 
-  it('copies one manifest into the destination folder, not onto a file of its name', { todo: "'COPY pom.xml /app' creates a file /app when /app does not exist yet; the destination needs a trailing slash" }, () => {
+  it('copies one manifest into the destination folder, not onto a file of its name', () => {
     const text = lines('FROM maven:3.9', 'COPY . /app', 'WORKDIR /app', 'RUN mvn dependency:go-offline', 'USER 1000');
     assert.equal(fix(text, CODE, 'Copy'), lines('FROM maven:3.9', 'COPY pom.xml /app/', 'WORKDIR /app', 'RUN mvn dependency:go-offline', 'COPY . /app', 'USER 1000'));
   });
@@ -241,7 +241,7 @@ describe('cache reorder: splitting the install RUN', () => {
     assert.equal(fix(text, CODE, 'Copy'), lines('FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'RUN ["npm", "ci"]', 'COPY . .', 'USER node'));
   });
 
-  it('does not move a heredoc that builds after installing ahead of the sources', { todo: 'the heredoc is moved whole, so npm run build runs before COPY . . brings the sources' }, () => {
+  it('does not move a heredoc that builds after installing ahead of the sources', () => {
     const text = lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN <<EOF', 'npm ci', 'npm run build', 'EOF', 'USER node');
     const { actions } = actionsFor(text, CODE);
     assert.deepEqual(fixTitles(actions), []);
@@ -284,11 +284,11 @@ describe('cache reorder: when not to offer it', () => {
     none(lines('FROM node:20', 'COPY . app', 'WORKDIR /srv/app', 'RUN npm ci', 'USER node'), 'relative destination, WORKDIR between');
   });
 
-  it('a WORKDIR in between that moves below the destination', { todo: "'COPY . /app/' + 'WORKDIR /app/web' + 'RUN npm ci': the fix copies package.json to /app/ but npm ci runs in /app/web" }, () => {
+  it('a WORKDIR in between that moves below the destination', () => {
     none(lines('FROM node:20', 'COPY . /app/', 'WORKDIR /app/web', 'RUN npm ci', 'USER node'), 'WORKDIR below the destination');
   });
 
-  it('the install RUN changes directory before installing', { todo: "'RUN cd web && npm ci': the fix copies the root package.json, but the install reads web/package.json" }, () => {
+  it('the install RUN changes directory before installing', () => {
     none(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN cd web && npm ci', 'USER node'), 'cd before the install');
   });
 

@@ -74,18 +74,18 @@ describe('legacy ENV/LABEL key value → key=value', () => {
     assert.equal(fix(text, 'legacy-key-value', 'Write LABEL'), lines('FROM debian:12', 'LABEL description="A small web app"', 'USER 1000'));
   });
 
-  it('keeps the spacing inside the value', { todo: 'runs of spaces in a legacy value collapse to one, changing the value' }, () => {
+  it('keeps the spacing inside the value', () => {
     const text = lines('FROM debian:12', 'ENV BANNER a  b', 'USER 1000');
     assert.equal(fix(text, 'legacy-key-value', 'Write ENV'), lines('FROM debian:12', 'ENV BANNER="a  b"', 'USER 1000'));
   });
 
-  it('keeps the meaning of escapes in a value with spaces', { todo: 'backslashes are doubled inside the new quotes, so C:\\dir becomes C:\\\\dir' }, () => {
+  it('keeps the meaning of escapes in a value with spaces', () => {
     // The legacy value `C:\\dir more` is `C:\dir more` after the builder's unescaping; the quoted form must say the same.
     const text = lines('FROM debian:12', 'ENV TARGET C:\\\\dir more', 'USER 1000');
     assert.equal(fix(text, 'legacy-key-value', 'Write ENV'), lines('FROM debian:12', 'ENV TARGET="C:\\\\dir more"', 'USER 1000'));
   });
 
-  it('keeps the meaning of quotes in a value with spaces', { todo: 'a quoted part of a longer value keeps its quotes as literal characters' }, () => {
+  it('keeps the meaning of quotes in a value with spaces', () => {
     // `"x y" z` is `x y z` to the builder.
     const text = lines('FROM debian:12', 'ENV MSG "x y" z', 'USER 1000');
     assert.equal(fix(text, 'legacy-key-value', 'Write ENV'), lines('FROM debian:12', 'ENV MSG="x y z"', 'USER 1000'));

@@ -65,7 +65,7 @@ describe('user-missing: add a non-root USER', () => {
     assert.ok(add?.edit?.changes);
   });
 
-  it('indents the USER line like the instruction it goes before', { todo: 'USER takes the indentation of FROM, not of the CMD it is inserted above' }, () => {
+  it('indents the USER line like the instruction it goes before', () => {
     const text = lines('FROM debian:12', '  RUN true', '  CMD ["x"]');
     assert.equal(fix(text, 'user-missing', 'Add'), lines('FROM debian:12', '  RUN true', '  USER 10001', '  CMD ["x"]'));
   });

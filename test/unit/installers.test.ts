@@ -45,9 +45,9 @@ const CASES: [command: string, ecosystem: string, manifests: string[], reorderab
   ['cargo fetch --locked', 'cargo', ['Cargo.toml', 'Cargo.lock*']],
   ['composer install --no-dev --no-scripts', 'composer', ['composer.json', 'composer.lock*']],
   ['mvn -B dependency:go-offline', 'maven', ['pom.xml']],
-  ['./mvnw dependency:resolve', 'maven', ['pom.xml']],
+  ['./mvnw dependency:resolve', 'maven', ['mvnw', 'pom.xml']],
   ['gradle dependencies --no-daemon', 'gradle', ['build.gradle*', 'settings.gradle*', 'gradle.properties*']],
-  ['./gradlew --write-locks', 'gradle', ['build.gradle*', 'settings.gradle*', 'gradle.properties*']],
+  ['./gradlew --write-locks', 'gradle', ['gradlew', 'build.gradle*', 'settings.gradle*', 'gradle.properties*']],
   ['dotnet restore', 'dotnet', ['*.sln*', '*.csproj*', '*.fsproj*', '*.vbproj*']],
   ['dotnet restore "src/App/App.csproj"', 'dotnet', ['*.sln*', '*.csproj*', '*.fsproj*', '*.vbproj*']],
   ['mix deps.get', 'mix', ['mix.exs', 'mix.lock*']],
@@ -56,12 +56,26 @@ const CASES: [command: string, ecosystem: string, manifests: string[], reorderab
 describe('detectInstall: installs', () => {
   for (const [command, ecosystem, manifests, reorderable = true] of CASES) {
     it(command, () => {
-      assert.deepEqual(detect(command), { ecosystem, manifests, reorderable });
+      const found = detect(command);
+      assert.ok(found, command);
+      assert.deepEqual({ ecosystem: found.ecosystem, manifests: found.manifests, reorderable: found.reorderable }, { ecosystem, manifests, reorderable });
     });
   }
 
+  it('wrappers bring their own folder, and tools that build the project install it early without it', () => {
+    assert.deepEqual(detect('./mvnw dependency:go-offline')?.directories, ['.mvn']);
+    assert.deepEqual(detect('./gradlew dependencies')?.directories, ['gradle']);
+    assert.equal(detect('mvn dependency:go-offline')?.directories, undefined);
+    assert.deepEqual(detect('poetry install --only main')?.early, { append: ' --no-root', again: true });
+    assert.equal(detect('poetry install --no-root')?.early, undefined);
+    assert.deepEqual(detect('uv sync --locked')?.early, { append: ' --no-install-project', again: true });
+    assert.equal(detect('uv sync --no-install-project')?.early, undefined);
+    assert.deepEqual(detect('cargo fetch')?.early?.wrap, ['mkdir -p src && touch src/lib.rs && ', ' && rm -r src']);
+  });
+
   it('pip wheel -r downloads and builds every requirement, like an install', () => {
-    assert.deepEqual(detect('pip wheel --wheel-dir /wheels -r requirements.txt'), { ecosystem: 'pip', manifests: ['requirements.txt'], reorderable: true });
+    const wheel = detect('pip wheel --wheel-dir /wheels -r requirements.txt');
+    assert.deepEqual([wheel?.ecosystem, wheel?.manifests, wheel?.reorderable], ['pip', ['requirements.txt'], true]);
   });
 
   it('sees through wrappers and assignments', () => {

@@ -48,15 +48,24 @@ export function findInstall(instruction: Instruction): InstallStep | undefined {
 export function copiesBeforeInstalls(stage: Stage, escape: string, text?: string): { copy: Instruction; source: Word; step: InstallStep }[] {
   const out: { copy: Instruction; source: Word; step: InstallStep }[] = [];
   const open: { copy: Instruction; source: Word }[] = [];
+  // Ecosystems whose dependencies were installed before any broad copy.
+  const installedEarly = new Set<string>();
   for (const instruction of stage.instructions) {
     const source = broadCopySource(instruction, escape, text);
     if (source) {
       open.push({ copy: instruction, source });
       continue;
     }
-    if (open.length === 0 || instruction.keyword !== 'RUN') continue;
+    if (instruction.keyword !== 'RUN') continue;
     const step = findInstall(instruction);
     if (!step) continue;
+    if (open.length === 0) {
+      installedEarly.add(step.install.ecosystem);
+      continue;
+    }
+    // `poetry install` / `uv sync` after the sources only adds the project itself once the
+    // dependencies were installed from the manifests: that is the layout the fix writes.
+    if (step.install.early?.again && installedEarly.has(step.install.ecosystem)) continue;
     for (const o of open) out.push({ ...o, step });
     open.length = 0;
   }
