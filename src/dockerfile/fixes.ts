@@ -9,7 +9,7 @@ import { lintDocument } from './lint';
 import { canonicalName, parseImageRef } from './imageRef';
 import { aptCommands, aptUpdateSpan, isAptInstall, isAptUpdate } from './rules/apt';
 import { copiesBeforeInstalls } from './rules/cache';
-import { collectGlobalArgs, type RuleContext } from './rules/context';
+import { ruleContext } from './rules/context';
 import { resolveBase, type ResolvedBase } from './rules/image';
 import { effectiveUser } from './rules/user';
 import { ruleCode } from './rules/catalog';
@@ -168,15 +168,10 @@ function existingPragma(doc: Dockerfile, line: number, global: boolean): Range['
 
 // ---- Images ------------------------------------------------------------------------------
 
-function ruleContext(doc: Dockerfile): RuleContext {
-  let globals: Map<string, string | undefined> | undefined;
-  return { doc, settings: {}, report: () => undefined, globalArgs: () => (globals ??= collectGlobalArgs(doc)) };
-}
-
 function baseAt(f: Fixer): { stage: Stage; base: ResolvedBase } | undefined {
   const stage = f.doc.stages.find((s) => s.from === f.instruction);
   if (!stage) return undefined;
-  const base = resolveBase(ruleContext(f.doc), stage);
+  const base = resolveBase(ruleContext(f.doc, {}, () => undefined), stage);
   return base && base.literal ? { stage, base } : undefined;
 }
 

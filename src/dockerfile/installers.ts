@@ -67,6 +67,9 @@ function detectPython(words: string[]): Install | undefined {
   return undefined;
 }
 
+/** Any program name detectInstall knows, to pass over RUNs that mention none cheaply. */
+export const INSTALLER_HINT = /\b(?:npm|yarn|pnpm|bun|pip[0-9.]*|python[0-9.]*|poetry|uv|pipenv|go|bundler?|cargo|composer|mvnw?|gradlew?|dotnet|mix)\b/;
+
 /** The dependency install a simple command performs, if it is one. */
 export function detectInstall(command: SimpleCommand): Install | undefined {
   const words = commandWords(command);

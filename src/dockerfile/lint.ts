@@ -8,7 +8,7 @@ import { checkApt } from './rules/apt';
 import { checkBuilder } from './rules/builder';
 import { checkCache } from './rules/cache';
 import { RULE_INFO, ruleCode, ruleDocUrl } from './rules/catalog';
-import { collectGlobalArgs, type Finding, type Rule, type RuleContext } from './rules/context';
+import { ruleContext, type Finding, type Rule } from './rules/context';
 import { checkImages } from './rules/image';
 import { checkUser } from './rules/user';
 
@@ -36,15 +36,9 @@ const SEVERITY_NAMES = new Set<string>(['off', 'hint', 'info', 'warning', 'error
 export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diagnostic[] {
   const severities = effectiveSeverities(settings);
   const findings: Finding[] = [];
-  let globals: Map<string, string | undefined> | undefined;
-  const ctx: RuleContext = {
-    doc,
-    settings,
-    report: (f) => {
-      if (severities.get(f.code) !== 'off') findings.push(f);
-    },
-    globalArgs: () => (globals ??= collectGlobalArgs(doc)),
-  };
+  const ctx = ruleContext(doc, settings, (f) => {
+    if (severities.get(f.code) !== 'off') findings.push(f);
+  });
   for (const rule of RULES) rule(ctx);
   if (findings.length === 0) return [];
 

@@ -103,9 +103,10 @@ export function parse(text: string): Dockerfile {
       continue;
     }
 
-    // An instruction: gather its physical lines.
-    const parts: string[] = [];
-    const map: number[] = [];
+    // An instruction: gather its physical lines. Most are one line, which needs no arrays.
+    let parts: string[] | undefined;
+    let map: number[] = [0, first];
+    let logicalText = '';
     let logicalLength = 0;
     let segStart = first;
     let lastEnd = le;
@@ -114,8 +115,13 @@ export function parse(text: string): Dockerfile {
       const curEnd = lineEnd(cur);
       const cont = continuationAt(segStart, curEnd);
       const segEnd = cont >= 0 ? cont : curEnd;
-      map.push(logicalLength, segStart);
-      parts.push(text.slice(segStart, segEnd));
+      const segment = text.slice(segStart, segEnd);
+      if (cur === line) logicalText = segment;
+      else {
+        parts ??= [logicalText];
+        parts.push(segment);
+        map.push(logicalLength, segStart);
+      }
       logicalLength += segEnd - segStart;
       lastEnd = curEnd;
       cur++;
@@ -142,14 +148,14 @@ export function parse(text: string): Dockerfile {
       if (next < 0) break;
       segStart = next;
     }
-    const logical: Logical = { text: parts.length === 1 ? parts[0] : parts.join(''), map, cursor: 0 };
+    const logical: Logical = { text: parts ? parts.join('') : logicalText, map, cursor: 0 };
     const instruction = parseInstruction(logical, 0, escapeCode);
     instruction.span = { start: first, end: Math.max(lastEnd, instruction.keywordSpan.end) };
     line = cur;
 
     // Heredoc bodies follow the instruction's last line, in the order they were opened.
     const opener = instruction.trigger ?? instruction;
-    if (HEREDOC_KEYWORDS.has(opener.keyword)) {
+    if (HEREDOC_KEYWORDS.has(opener.keyword) && opener.argsText.includes('<<')) {
       const pending = findHeredocs(opener);
       for (const doc of pending) {
         const bodyStart = line < lineCount ? lineStarts[line] : text.length;
@@ -174,7 +180,7 @@ export function parse(text: string): Dockerfile {
         doc.closeSpan = closed;
         instruction.span.end = closed ? closed.end : text.length;
       }
-      opener.heredocs = pending;
+      if (pending.length > 0) opener.heredocs = pending;
       if (opener !== instruction) opener.span.end = instruction.span.end;
     }
     instructions.push(instruction);
@@ -274,6 +280,80 @@ function computeLineStarts(text: string): number[] {
  * (`nested`) gets no trigger of its own: BuildKit rejects `ONBUILD ONBUILD`, and
  * recursing on it would cost a re-scan of the line per level.
  */
+/** Shared by every instruction without flags or heredocs, so none allocates its own empty list. */
+const NO_FLAGS: Flag[] = Object.freeze([]) as unknown as Flag[];
+const NO_HEREDOCS: Heredoc[] = Object.freeze([]) as unknown as Heredoc[];
+
+/**
+ * An instruction whose argument words are split only when a feature asks for them: most
+ * instructions are RUN lines whose rules read `argsText`, and re-linting on every keystroke
+ * should not allocate a word and a span for each of their words.
+ */
+class ParsedInstruction implements Instruction {
+  trigger: Instruction | undefined = undefined;
+  stage = -1;
+  heredocs: Heredoc[] = NO_HEREDOCS;
+  private words: Word[] | undefined;
+  private logical: Logical | undefined;
+
+  constructor(
+    readonly keyword: string,
+    readonly keywordSpan: Span,
+    public span: Span,
+    readonly flags: Flag[],
+    readonly argsText: string,
+    readonly argsSpan: Span,
+    readonly json: Instruction['json'],
+    logical: Logical,
+    private readonly argsStart: number,
+    private readonly escapeCode: number,
+  ) {
+    this.logical = logical;
+  }
+
+  get args(): Word[] {
+    if (!this.words) {
+      const logical = this.logical!;
+      const bounds = splitWords(logical.text, this.argsStart, this.escapeCode);
+      const words: Word[] = [];
+      logical.cursor = 0;
+      for (let k = 0; k < bounds.length; k += 2) {
+        words.push({ value: logical.text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, bounds[k], bounds[k + 1]) });
+      }
+      this.words = words;
+      this.logical = undefined;
+    }
+    return this.words;
+  }
+
+  set args(words: Word[]) {
+    this.words = words;
+    this.logical = undefined;
+  }
+}
+
+/** End of the word starting at `i` (quotes and escapes kept inside it). */
+function wordEnd(t: string, i: number, escapeCode: number): number {
+  const n = t.length;
+  let quote = 0;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (quote) {
+      if (c === escapeCode && quote === 34 && i + 1 < n) i++;
+      else if (c === quote) quote = 0;
+    } else if (c === escapeCode && i + 1 < n) {
+      i++;
+    } else if (c === 34 || c === 39) {
+      quote = c;
+    } else if (isSpace(c)) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+/** Reads keyword, flags and arguments from a logical line starting at `from`. */
 function parseInstruction(logical: Logical, from: number, escapeCode: number, nested = false): Instruction {
   const t = logical.text;
   const n = t.length;
@@ -284,23 +364,22 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
   const keyword = t.slice(kwStart, i).toUpperCase();
   const keywordSpan = spanOf(logical, kwStart, i);
 
-  const words = splitWords(t, i, escapeCode);
-  const flags: Flag[] = [];
-  let w = 0;
+  let flags = NO_FLAGS;
+  while (i < n && isSpace(t.charCodeAt(i))) i++;
   // ONBUILD's flags belong to its trigger; every other instruction reads leading --flags.
   if (keyword !== 'ONBUILD') {
-    for (; w < words.length; w += 2) {
-      const ws = words[w];
-      const we = words[w + 1];
-      if (we - ws < 2 || t.charCodeAt(ws) !== 45 || t.charCodeAt(ws + 1) !== 45) break;
-      if (we - ws === 2) {
-        w += 2; // A bare `--` ends the flags and is not an argument, as in BuildKit.
-        break;
-      }
+    while (i < n && t.charCodeAt(i) === 45 && t.charCodeAt(i + 1) === 45) {
+      const ws = i;
+      const we = wordEnd(t, i, escapeCode);
+      if (we - ws < 2) break;
+      i = we;
+      while (i < n && isSpace(t.charCodeAt(i))) i++;
+      if (we - ws === 2) break; // A bare `--` ends the flags and is not an argument, as in BuildKit.
       let eq = ws + 2;
       while (eq < we && t.charCodeAt(eq) !== 61 /* = */) eq++;
       const hasValue = eq < we;
       const nameEnd = hasValue ? eq : we;
+      if (flags === NO_FLAGS) flags = [];
       flags.push({
         name: t.slice(ws + 2, nameEnd),
         value: hasValue ? t.slice(eq + 1, we) : undefined,
@@ -310,16 +389,17 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
       });
     }
   }
-  const argsStart = w < words.length ? words[w] : n;
+  const argsStart = i;
   // Trailing blanks are trimmed, but not out of the last word (an unclosed quote keeps them).
-  const lastWordEnd = w < words.length ? words[words.length - 1] : argsStart;
+  let lastWordEnd = argsStart;
+  for (let k = argsStart; k < n; ) {
+    while (k < n && isSpace(t.charCodeAt(k))) k++;
+    if (k >= n) break;
+    k = lastWordEnd = wordEnd(t, k, escapeCode);
+  }
   let argsEnd = n;
   while (argsEnd > lastWordEnd && isSpace(t.charCodeAt(argsEnd - 1))) argsEnd--;
-  const args: Word[] = [];
-  for (let k = w; k < words.length; k += 2) {
-    args.push({ value: t.slice(words[k], words[k + 1]), span: spanOf(logical, words[k], words[k + 1]) });
-  }
-  const argsText = t.slice(argsStart, argsEnd);
+  const argsText = argsStart < argsEnd ? t.slice(argsStart, argsEnd) : '';
   const argsSpan = argsStart < argsEnd ? spanOf(logical, argsStart, argsEnd) : { start: keywordSpan.end, end: keywordSpan.end };
 
   let json: Instruction['json'];
@@ -327,24 +407,22 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
     json = parseJsonArray(argsText, argsSpan);
   }
 
-  let trigger: Instruction | undefined;
-  if (keyword === 'ONBUILD' && argsStart < n && !nested) {
-    trigger = parseInstruction(logical, argsStart, escapeCode, true);
-  }
-
-  return {
+  const instruction = new ParsedInstruction(
     keyword,
     keywordSpan,
-    span: { start: keywordSpan.start, end: argsSpan.end },
+    { start: keywordSpan.start, end: argsSpan.end },
     flags,
-    args,
     argsText,
     argsSpan,
     json,
-    heredocs: [],
-    trigger,
-    stage: -1,
-  };
+    logical,
+    argsStart,
+    escapeCode,
+  );
+  if (keyword === 'ONBUILD' && argsStart < n && !nested) {
+    instruction.trigger = parseInstruction(logical, argsStart, escapeCode, true);
+  }
+  return instruction;
 }
 
 /** Start/end pairs of words split on whitespace outside quotes; the escape character escapes. */

@@ -16,17 +16,28 @@ export function splitCommands(text: string): SimpleCommand[] {
   let words: string[] = [];
   let word = '';
   let inWord = false;
+  // A word without quotes or escapes is taken as one slice of the text instead of char by char.
+  let wordStart = -1;
   let quote = '';
   let start = -1;
   // A redirection's target (`> /dev/null`) is not an argument of the command.
   let dropNext = false;
-  const endWord = () => {
+  const endWord = (at = -1) => {
     if (inWord) {
+      const value = wordStart >= 0 && at >= 0 ? text.slice(wordStart, at) : word;
       if (dropNext) dropNext = false;
-      else words.push(word);
+      else words.push(value);
     }
     word = '';
     inWord = false;
+    wordStart = -1;
+  };
+  /** From here on the word is built char by char: copy what the slice held so far. */
+  const materialize = (at: number) => {
+    if (wordStart >= 0) {
+      word = text.slice(wordStart, at);
+      wordStart = -1;
+    }
   };
   const endCommand = (end: number, next: string) => {
     endWord();
@@ -46,10 +57,11 @@ export function splitCommands(text: string): SimpleCommand[] {
     if (c === '\\' && i + 1 < text.length) {
       const n = text[++i];
       if (n === '\n' || n === '\r') {
-        endWord();
+        endWord(i - 1);
         continue;
       }
       if (start < 0) start = i - 1;
+      if (inWord) materialize(i - 1);
       word += n;
       inWord = true;
       continue;
@@ -59,15 +71,17 @@ export function splitCommands(text: string): SimpleCommand[] {
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\r') {
-      endWord();
+      endWord(i);
       continue;
     }
     if (c === '>' || c === '<') {
       // `2>&1`, `>/dev/null`, `&>log`, `<<<word`: the fd number before it is no word either.
-      if (inWord && /^\d+$/.test(word)) {
+      const current = inWord ? (wordStart >= 0 ? text.slice(wordStart, i) : word) : '';
+      if (inWord && /^\d+$/.test(current)) {
         word = '';
         inWord = false;
-      } else endWord();
+        wordStart = -1;
+      } else endWord(i);
       while (text[i + 1] === '>' || text[i + 1] === '<') i++;
       if (text[i + 1] === '&') {
         i++;
@@ -83,34 +97,41 @@ export function splitCommands(text: string): SimpleCommand[] {
       continue;
     }
     if (c === '\n' || c === ';') {
+      endWord(i);
       endCommand(i, c);
       continue;
     }
     if (c === '&' || c === '|') {
       if (c === '&' && text[i + 1] === '>') {
-        endWord();
+        endWord(i);
         i++;
         dropNext = true;
         continue;
       }
       const op = text[i + 1] === c ? c + c : c;
+      endWord(i);
       endCommand(i, op);
       i += op.length - 1;
       continue;
     }
     if ((c === '(' && !inWord) || c === ')' || ((c === '{' || c === '}') && !inWord)) {
+      endWord(i);
       endCommand(i, ';');
       continue;
     }
     if (start < 0) start = i;
     if (c === '"' || c === "'") {
+      if (inWord) materialize(i);
       quote = c;
       inWord = true;
       continue;
     }
-    word += c;
-    inWord = true;
+    if (!inWord) {
+      wordStart = i;
+      inWord = true;
+    } else if (wordStart < 0) word += c;
   }
+  endWord(text.length);
   endCommand(text.length, '');
   return out;
 }

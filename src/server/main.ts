@@ -2,8 +2,11 @@
  * Entry point of dist/server.js. The extension starts it with `--node-ipc`; other editors run
  * `node dist/server.js --stdio` (docs/editors.md).
  */
+import { capYoungGeneration } from './memory';
 import { createConnection } from 'vscode-languageserver/node';
 import { startServer } from './server';
+
+capYoungGeneration(Number(process.env.BERTH_YOUNG_MB ?? 8));
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
 /** The checks the builder itself makes, reported while typing instead of at build time. */
 import type { Flag, Instruction, Span } from '../model';
-import { positionAt, sameStageName } from '../model';
+import { positionAt } from '../model';
 import type { RuleContext } from './context';
 
 export const INSTRUCTIONS = [
@@ -90,8 +90,12 @@ function problemSpan(kind: FlagKind, flag: Flag): Span {
   return value;
 }
 
+const NO_FLAGS_ACCEPTED: Record<string, FlagKind> = {};
+const EXEC_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME']);
+
 function checkFlags(ctx: RuleContext, instruction: Instruction): void {
-  const accepted = FLAGS[instruction.keyword] ?? {};
+  if (instruction.flags.length === 0) return;
+  const accepted = FLAGS[instruction.keyword] ?? NO_FLAGS_ACCEPTED;
   for (const flag of instruction.flags) {
     const kind = accepted[flag.name];
     if (kind === undefined) {
@@ -111,7 +115,8 @@ function checkFlags(ctx: RuleContext, instruction: Instruction): void {
 }
 
 function needsArguments(instruction: Instruction): boolean {
-  return instruction.args.length === 0 && instruction.heredocs.length === 0;
+  // argsText rather than args: splitting every RUN into words just to count them is waste.
+  return instruction.argsText === '' && instruction.heredocs.length === 0;
 }
 
 function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild: boolean): void {
@@ -143,7 +148,7 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
       });
     }
   }
-  if (!instruction.json && looksLikeJson(instruction.argsText) && ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME'].includes(keyword)) {
+  if (!instruction.json && EXEC_FORM.has(keyword) && looksLikeJson(instruction.argsText)) {
     const hint = instruction.argsText.includes("'") ? ' Use double quotes: JSON has no single-quoted strings.' : '';
     ctx.report({
       code: 'json-args-invalid',
@@ -270,7 +275,6 @@ export function checkBuilder(ctx: RuleContext): void {
 }
 
 function checkStages(ctx: RuleContext): void {
-  const seen: { name: string }[] = [];
   const absoluteWorkdir = new Set<number>();
   for (const stage of ctx.doc.stages) {
     const name = stage.name;
@@ -281,10 +285,9 @@ function checkStages(ctx: RuleContext): void {
           span: name.span,
           message: `Stage name '${name.value}' is invalid: start with a letter, then use letters, digits, '_', '-' or '.'.`,
         });
-      } else if (seen.some((s) => sameStageName(s.name, name.value))) {
+      } else if (ctx.stageNames().get(name.value.toLowerCase()) !== stage.index) {
         ctx.report({ code: 'stage-name-duplicate', span: name.span, message: `Another stage is already named '${name.value}' (names ignore case).` });
       }
-      seen.push({ name: name.value });
     }
     let shellSeen = false;
     const last = new Map<string, Instruction>();
@@ -335,26 +338,38 @@ function checkWorkdir(ctx: RuleContext, workdir: Instruction, stages: Set<number
   });
 }
 
+/** 1 when every letter in [start, end) is upper case, -1 when all are lower, 0 when mixed. */
+function letterCase(text: string, start: number, end: number): number {
+  let upper = false;
+  let lower = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  return upper && lower ? 0 : lower ? -1 : 1;
+}
+
 function checkCasing(ctx: RuleContext): void {
   let upper = 0;
   let lower = 0;
   const source = ctx.doc.text;
   for (const instruction of ctx.doc.instructions) {
-    const written = source.slice(instruction.keywordSpan.start, instruction.keywordSpan.end);
-    if (written === written.toUpperCase()) upper++;
-    else if (written === written.toLowerCase()) lower++;
+    const c = letterCase(source, instruction.keywordSpan.start, instruction.keywordSpan.end);
+    if (c > 0) upper++;
+    else if (c < 0) lower++;
   }
-  const preferLower = lower > upper;
+  const want = lower > upper ? -1 : 1;
   for (const instruction of ctx.doc.instructions) {
-    const written = source.slice(instruction.keywordSpan.start, instruction.keywordSpan.end);
-    const expected = preferLower ? written.toLowerCase() : written.toUpperCase();
-    if (written !== expected && KNOWN.has(instruction.keyword)) {
-      ctx.report({
-        code: 'keyword-casing',
-        span: instruction.keywordSpan,
-        message: `Write '${expected}' to match the casing of the other instructions in this file.`,
-        data: { replacement: expected },
-      });
-    }
+    const { start, end } = instruction.keywordSpan;
+    if (letterCase(source, start, end) === want || !KNOWN.has(instruction.keyword)) continue;
+    const written = source.slice(start, end);
+    const expected = want < 0 ? written.toLowerCase() : written.toUpperCase();
+    ctx.report({
+      code: 'keyword-casing',
+      span: instruction.keywordSpan,
+      message: `Write '${expected}' to match the casing of the other instructions in this file.`,
+      data: { replacement: expected },
+    });
   }
 }

@@ -1,6 +1,6 @@
 /** Layer-cache ordering: dependency installs that re-run on every source change. */
 import { positionAt, type Instruction, type Stage, type Word } from '../model';
-import { detectInstall, type Install } from '../installers';
+import { detectInstall, INSTALLER_HINT, type Install } from '../installers';
 import { splitCommands, type SimpleCommand } from '../shell';
 import { unquote } from '../variables';
 import { shellText, type RuleContext } from './context';
@@ -36,7 +36,9 @@ export interface InstallStep {
 /** The first dependency install in a RUN, if any. */
 export function findInstall(instruction: Instruction): InstallStep | undefined {
   if (instruction.keyword !== 'RUN') return undefined;
-  const commands = splitCommands(shellText(instruction));
+  const text = shellText(instruction);
+  if (!INSTALLER_HINT.test(text)) return undefined;
+  const commands = splitCommands(text);
   for (let at = 0; at < commands.length; at++) {
     const install = detectInstall(commands[at]);
     if (install) return { instruction, commands, at, install };

@@ -17,6 +17,31 @@ export interface RuleContext {
   report(finding: Finding): void;
   /** Default values of the global ARGs (before the first FROM); undefined value = declared without one. */
   globalArgs(): Map<string, string | undefined>;
+  /** The first stage of each lower-cased name. */
+  stageNames(): Map<string, number>;
+}
+
+/** The first stage of each lower-cased stage name, built once instead of comparing every pair. */
+export function collectStageNames(doc: Dockerfile): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const stage of doc.stages) {
+    const key = stage.name?.value.toLowerCase();
+    if (key !== undefined && !out.has(key)) out.set(key, stage.index);
+  }
+  return out;
+}
+
+/** A rule context over a parsed file, its shared analysis computed on first use. */
+export function ruleContext(doc: Dockerfile, settings: LintSettings, report: (f: Finding) => void): RuleContext {
+  let globals: Map<string, string | undefined> | undefined;
+  let names: Map<string, number> | undefined;
+  return {
+    doc,
+    settings,
+    report,
+    globalArgs: () => (globals ??= collectGlobalArgs(doc)),
+    stageNames: () => (names ??= collectStageNames(doc)),
+  };
 }
 
 export type Rule = (ctx: RuleContext) => void;

@@ -1,5 +1,5 @@
 /** FROM image references: tags, digests and registries. */
-import { sameStageName, type Stage, type Word } from '../model';
+import type { Stage, Word } from '../model';
 import { parseImageRef, type ImageRef } from '../imageRef';
 import { expandVariables } from '../variables';
 import { subSpan, type RuleContext } from './context';
@@ -26,9 +26,9 @@ export function resolveBase(ctx: RuleContext, stage: Stage): ResolvedBase | unde
   const text = expanded.value;
   if (text === 'scratch') return undefined;
   // `FROM ${BASE}` may name an earlier stage once BASE is known.
-  for (let s = 0; s < stage.index; s++) {
-    const name = ctx.doc.stages[s].name;
-    if (name && sameStageName(name.value, text)) return undefined;
+  if (text !== word.value) {
+    const named = ctx.stageNames().get(text.toLowerCase());
+    if (named !== undefined && named < stage.index) return undefined;
   }
   return { word, text, ref: parseImageRef(text), literal: text === word.value };
 }
