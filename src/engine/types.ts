@@ -1,0 +1,242 @@
+/**
+ * Berth's own view of a container engine. Views, commands and the run-workspace feature
+ * depend on this interface only; dockerode is one adapter behind it. Pure types: no
+ * vscode, no dockerode.
+ */
+import type { Duplex, Readable } from 'node:stream';
+
+/** Why the engine could not be used, so the UI can say what to do about it. */
+export type EngineErrorKind =
+  | 'not-installed' // no socket or CLI: Docker is not installed
+  | 'not-running' // the socket exists but nothing answers
+  | 'permission-denied' // EACCES on the socket
+  | 'unreachable' // a remote host does not answer (tcp, ssh)
+  | 'tls' // certificate problems
+  | 'ssh' // ssh itself failed (auth, host key, no docker on the remote)
+  | 'timeout'
+  | 'not-found' // 404: no such container/image/...
+  | 'conflict' // 409: e.g. removing a running container
+  | 'api' // any other error answer from the engine
+  | 'bad-response'; // the engine answered with something we cannot read
+
+export class EngineError extends Error {
+  constructor(
+    readonly kind: EngineErrorKind,
+    message: string,
+    /** What the user can do about it, in one sentence. */
+    readonly hint?: string,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/** Where the engine is and how that was decided. */
+export interface Endpoint {
+  kind: 'unix' | 'npipe' | 'tcp' | 'ssh';
+  /** For unix/npipe: the socket path. */
+  socketPath?: string;
+  /** For tcp: host and port; for ssh: host, port and user. */
+  host?: string;
+  port?: number;
+  user?: string;
+  /** TLS material for tcp (file contents, not paths, once resolved). */
+  tls?: { ca?: string; cert?: string; key?: string; verify: boolean };
+  /** What the user would recognise: `unix:///var/run/docker.sock`, `ssh://me@box`. */
+  display: string;
+  /** Which rule chose it: `setting`, `DOCKER_HOST`, `DOCKER_CONTEXT`, `context`, `default`, `rootless`, `podman`. */
+  source: string;
+  /** The docker context name, when one was used. */
+  context?: string;
+}
+
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  /** `Docker Engine - Community`, `Podman Engine`, … */
+  platform?: string;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface PortBinding {
+  privatePort: number;
+  publicPort?: number;
+  hostIp?: string;
+  type: 'tcp' | 'udp' | 'sctp';
+}
+
+export interface MountSummary {
+  type: string;
+  source: string;
+  destination: string;
+  /** Volume name for volume mounts. */
+  name?: string;
+  readOnly: boolean;
+}
+
+export interface ContainerSummary {
+  id: string;
+  /** Primary name without the leading `/`. */
+  name: string;
+  image: string;
+  imageId: string;
+  command: string;
+  /** Seconds since the epoch. */
+  created: number;
+  state: ContainerState;
+  /** The engine's status text, e.g. `Up 3 minutes (healthy)`. */
+  status: string;
+  health?: 'healthy' | 'unhealthy' | 'starting';
+  ports: PortBinding[];
+  labels: Record<string, string>;
+  mounts: MountSummary[];
+  networks: string[];
+  composeProject?: string;
+  composeService?: string;
+}
+
+export interface ImageSummary {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  /** Seconds since the epoch. */
+  created: number;
+  size: number;
+  dangling: boolean;
+  labels: Record<string, string>;
+}
+
+export interface ImageLayer {
+  id: string;
+  created: number;
+  createdBy: string;
+  size: number;
+  tags: string[];
+  comment: string;
+}
+
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  createdAt?: string;
+  scope: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  subnets: string[];
+  internal: boolean;
+  /** bridge, host and none: made by the engine, cannot be removed. */
+  builtIn: boolean;
+  labels: Record<string, string>;
+}
+
+/** One message of the engine's event stream. */
+export interface EngineEvent {
+  type: string; // container, image, volume, network, daemon, …
+  action: string; // start, die, destroy, pull, tag, create, connect, …
+  id: string;
+  attributes: Record<string, string>;
+  /** Nanoseconds since the epoch, as the engine sends it. */
+  timeNano: number;
+}
+
+/** Progress of a pull or push, one layer at a time. */
+export interface ProgressEvent {
+  id?: string;
+  status: string;
+  current?: number;
+  total?: number;
+  error?: string;
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  user?: string;
+  workdir?: string;
+  env?: string[];
+  tty: boolean;
+}
+
+/** An interactive process in a container: bytes both ways, resizable, with an exit code. */
+export interface ExecSession {
+  stream: Duplex;
+  resize(columns: number, rows: number): Promise<void>;
+  /** Resolves with the exit code once the process has ended. */
+  exitCode(): Promise<number | undefined>;
+}
+
+export interface PruneResult {
+  deleted: string[];
+  spaceReclaimed: number;
+}
+
+/** Credentials for a registry, as in ~/.docker/config.json. */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+  serveraddress: string;
+}
+
+export interface Engine {
+  readonly endpoint: Endpoint;
+  ping(signal?: AbortSignal): Promise<void>;
+  version(): Promise<EngineVersion>;
+
+  /** All containers, running or not; never asks for sizes. */
+  listContainers(): Promise<ContainerSummary[]>;
+  listImages(options?: { all?: boolean }): Promise<ImageSummary[]>;
+  listVolumes(): Promise<VolumeSummary[]>;
+  listNetworks(): Promise<NetworkSummary[]>;
+
+  inspectContainer(id: string): Promise<unknown>;
+  inspectImage(id: string): Promise<unknown>;
+  inspectVolume(name: string): Promise<unknown>;
+  inspectNetwork(id: string): Promise<unknown>;
+  imageHistory(id: string): Promise<ImageLayer[]>;
+  /** Ids and names of the containers attached to a network. */
+  networkContainers(id: string): Promise<{ id: string; name: string; ipv4?: string }[]>;
+
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  restartContainer(id: string): Promise<void>;
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  killContainer(id: string, signal?: string): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  /** Log lines (stdout and stderr demultiplexed) until the signal aborts or, unfollowed, the end. */
+  containerLogs(id: string, options: { follow: boolean; tail?: number; timestamps?: boolean }, signal?: AbortSignal): Promise<Readable>;
+  exec(id: string, options: ExecOptions): Promise<ExecSession>;
+
+  pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal, auth?: RegistryAuth): Promise<void>;
+  pushImage(reference: string, auth: RegistryAuth | undefined, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  tagImage(id: string, repository: string, tag: string): Promise<void>;
+  removeImage(id: string, options?: { force?: boolean }): Promise<void>;
+  pruneImages(options?: { danglingOnly?: boolean }): Promise<PruneResult>;
+
+  createVolume(name: string, options?: { driver?: string; labels?: Record<string, string> }): Promise<VolumeSummary>;
+  removeVolume(name: string, options?: { force?: boolean }): Promise<void>;
+  pruneVolumes(): Promise<PruneResult>;
+
+  createNetwork(name: string, options?: { driver?: string; labels?: Record<string, string> }): Promise<NetworkSummary>;
+  connectNetwork(network: string, container: string): Promise<void>;
+  disconnectNetwork(network: string, container: string, force?: boolean): Promise<void>;
+  removeNetwork(id: string): Promise<void>;
+  pruneNetworks(): Promise<PruneResult>;
+
+  /** The engine's event stream; ends (or throws) when the connection drops. */
+  events(signal: AbortSignal): AsyncIterable<EngineEvent>;
+
+  /** Closes sockets and child processes (ssh) this engine holds. */
+  dispose(): void;
+}
