@@ -1,5 +1,6 @@
 // Builds the three bundles: the VS Code client, the language server and the CLI.
 import * as esbuild from 'esbuild';
+import { rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,6 +22,9 @@ const bundles = [
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// A production build starts from an empty dist/ so no stale source map reaches the VSIX.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of bundles) await (await esbuild.context(options)).watch();
