@@ -58,6 +58,7 @@ else
   ((want_engine)) && packages+=(
     docker.io                   # the engine the engine tests and run-in-container talk to
     busybox-static debootstrap  # build test images locally (no registry is reachable)
+    openssh-server              # the engine tests' private sshd for ssh:// engines
   )
   packages+=(chromium fonts-liberation fonts-dejavu-core) # the browser that drives code-server
   ((want_code_server)) && packages+=("${code_server_packages[@]}")
@@ -113,6 +114,11 @@ if ((want_engine)) && ! { ((start_mode)) && ! command -v dockerd >/dev/null; }; 
       fi
     fi
   fi
+fi
+
+# --- test images -----------------------------------------------------------------------------
+if ((want_engine)) && ! ((start_mode)) && engine_answers; then
+  bash "$ROOT/scripts/test-images.sh" || die "building the test images failed (scripts/test-images.sh)"
 fi
 
 # --- code-server -----------------------------------------------------------------------------
