@@ -1,0 +1,530 @@
+/**
+ * What the four Berth views show, as plain data: grouping, labels, descriptions, icons, tooltips
+ * and `contextValue`s computed from the engine's lists. No `vscode` here, so all of it is unit
+ * tested in plain Node; trees.ts turns these nodes into TreeItems.
+ */
+import type { ContainerSummary, ImageLayer, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+
+export type ViewId = 'containers' | 'images' | 'volumes' | 'networks';
+export const VIEW_IDS: readonly ViewId[] = ['containers', 'images', 'volumes', 'networks'];
+
+/** A codicon and an optional theme color id, as VS Code's ThemeIcon takes them. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+/** Everything a TreeItem needs, without VS Code types. */
+export interface NodeBase {
+  /** Stable within a view across refreshes, so VS Code keeps expansion and selection. */
+  key: string;
+  label: string;
+  description?: string;
+  /** Markdown; user-controlled text in it is escaped. */
+  tooltip?: string;
+  icon: IconSpec;
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+export interface ComposeGroupNode extends NodeBase {
+  kind: 'composeGroup';
+  project: string;
+  containers: ContainerSummary[];
+}
+export interface ContainerNode extends NodeBase {
+  kind: 'container';
+  container: ContainerSummary;
+}
+export interface RepositoryNode extends NodeBase {
+  kind: 'repository';
+  repository: string;
+  tags: ImageTagNode[];
+}
+export interface ImageTagNode extends NodeBase {
+  kind: 'imageTag';
+  image: ImageSummary;
+  /** `repo:tag` for tagged images; the id for dangling ones. */
+  reference: string;
+}
+export interface LayerNode extends NodeBase {
+  kind: 'layer';
+  layer: ImageLayer;
+}
+export interface VolumeNode extends NodeBase {
+  kind: 'volume';
+  volume: VolumeSummary;
+  users: ContainerSummary[];
+}
+export interface NetworkNode extends NodeBase {
+  kind: 'network';
+  network: NetworkSummary;
+  attached: ContainerSummary[];
+}
+/** A container listed under a volume or a network (for disconnect, and to jump to it). */
+export interface AttachedContainerNode extends NodeBase {
+  kind: 'attached';
+  container: ContainerSummary;
+  parent: { kind: 'volume' | 'network'; id: string; name: string };
+}
+export interface MessageNode extends NodeBase {
+  kind: 'message';
+}
+
+export type BerthNode =
+  | ComposeGroupNode
+  | ContainerNode
+  | RepositoryNode
+  | ImageTagNode
+  | LayerNode
+  | VolumeNode
+  | NetworkNode
+  | AttachedContainerNode
+  | MessageNode;
+
+export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
+
+// --- text helpers --------------------------------------------------------------------------------
+
+/** Escapes text for Markdown so names and commands cannot inject links or formatting. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, (c) => `\\${c}`);
+}
+
+/** 12 hex digits, as the docker CLI shows ids. */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** Bytes in the units the docker CLI uses (decimal: kB, MB, GB). */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '?';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits).replace(/\.0+$|(\.\d*?)0+$/, '$1')} ${units[unit]}`;
+}
+
+/**
+ * A coarse age ("5 minutes", "3 hours", "2 days", "4 months") that changes rarely, so a view
+ * redrawn on events does not flicker with a seconds counter.
+ */
+export function coarseAge(createdSeconds: number, nowMs: number): string {
+  const seconds = Math.max(0, Math.floor(nowMs / 1000 - createdSeconds));
+  const steps: [number, string, string][] = [
+    [365 * 86400, 'year', 'years'],
+    [30 * 86400, 'month', 'months'],
+    [7 * 86400, 'week', 'weeks'],
+    [86400, 'day', 'days'],
+    [3600, 'hour', 'hours'],
+    [60, 'minute', 'minutes'],
+  ];
+  for (const [size, one, many] of steps) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${n === 1 ? one : many}`;
+  }
+  return 'less than a minute';
+}
+
+/**
+ * The engine's status without its clock: `Up 3 minutes (healthy)` → `Up (healthy)`,
+ * `Exited (137) 2 hours ago` → `Exited (137)`. The state decides when the text is missing.
+ */
+export function stableStatus(container: Pick<ContainerSummary, 'state' | 'status' | 'health'>): string {
+  const status = container.status.trim();
+  const exited = /^Exited \((-?\d+)\)/.exec(status);
+  const restarting = /^Restarting \((-?\d+)\)/.exec(status);
+  const health = container.health ? ` (${container.health})` : '';
+  switch (container.state) {
+    case 'running':
+      return `Up${health}`;
+    case 'paused':
+      return 'Paused';
+    case 'restarting':
+      return restarting ? `Restarting (${restarting[1]})` : 'Restarting';
+    case 'exited':
+      return exited ? `Exited (${exited[1]})` : 'Exited';
+    case 'created':
+      return 'Created';
+    case 'removing':
+      return 'Removing';
+    case 'dead':
+      return 'Dead';
+    default:
+      return status.replace(/\s+\d+\s+\w+\s+ago$/, '').replace(/^Up .*?( \(|$)/, 'Up$1') || 'Unknown';
+  }
+}
+
+/** The exit code in an `Exited (N) …` status, if any. */
+export function exitCode(status: string): number | undefined {
+  const match = /^Exited \((-?\d+)\)/.exec(status.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+// --- containers ----------------------------------------------------------------------------------
+
+export function containerIcon(container: Pick<ContainerSummary, 'state' | 'status' | 'health'>): IconSpec {
+  switch (container.state) {
+    case 'running':
+      if (container.health === 'unhealthy') return { id: 'vm-running', color: 'charts.red' };
+      if (container.health === 'starting') return { id: 'vm-running', color: 'charts.yellow' };
+      return { id: 'vm-running', color: 'charts.green' };
+    case 'paused':
+      return { id: 'debug-pause', color: 'charts.yellow' };
+    case 'restarting':
+      return { id: 'sync', color: 'charts.orange' };
+    case 'exited': {
+      const code = exitCode(container.status);
+      return code !== undefined && code !== 0 ? { id: 'vm-outline', color: 'charts.red' } : { id: 'vm-outline' };
+    }
+    case 'dead':
+      return { id: 'error', color: 'charts.red' };
+    case 'removing':
+      return { id: 'trash' };
+    default:
+      return { id: 'vm-outline' };
+  }
+}
+
+/** `container.<state>`; menus match `viewItem =~ /^container\./` or one state exactly. */
+export function containerContextValue(container: Pick<ContainerSummary, 'state' | 'ports'>): string {
+  const web = container.ports.some((p) => p.publicPort && p.type === 'tcp') ? '.web' : '';
+  return `container.${container.state}${container.state === 'running' ? web : ''}`;
+}
+
+/** `http://localhost:P` for each published TCP port, once per host port (IPv4 and IPv6 bindings repeat them). */
+export function publishedUrls(container: Pick<ContainerSummary, 'ports'>): string[] {
+  const urls: string[] = [];
+  for (const port of container.ports) {
+    if (port.type !== 'tcp' || !port.publicPort) continue;
+    const host = !port.hostIp || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? 'localhost' : port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
+    const url = `http://${host}:${port.publicPort}`;
+    if (!urls.includes(url)) urls.push(url);
+  }
+  return urls;
+}
+
+export function containerTooltip(container: ContainerSummary, nowMs: number): string {
+  const lines: string[] = [];
+  lines.push(`**${escapeMarkdown(container.name)}** \`${shortId(container.id)}\``);
+  lines.push('');
+  lines.push(`Image: ${escapeMarkdown(container.image)}  `);
+  lines.push(`Status: ${escapeMarkdown(container.status || stableStatus(container))}  `);
+  lines.push(`Created: ${coarseAge(container.created, nowMs)} ago`);
+  if (container.composeProject) {
+    lines.push('');
+    lines.push(`Compose: ${escapeMarkdown(container.composeProject)}${container.composeService ? ` / ${escapeMarkdown(container.composeService)}` : ''}`);
+  }
+  const urls = publishedUrls(container);
+  const otherPorts = container.ports.filter((p) => !(p.type === 'tcp' && p.publicPort));
+  if (urls.length || otherPorts.length) {
+    lines.push('', '**Ports**', '');
+    for (const url of urls) lines.push(`- [${escapeMarkdown(url)}](${url})`);
+    for (const port of otherPorts) {
+      lines.push(`- ${port.publicPort ? `${port.publicPort} → ` : ''}${port.privatePort}/${port.type}${port.publicPort ? '' : ' (not published)'}`);
+    }
+  }
+  if (container.mounts.length) {
+    lines.push('', '**Mounts**', '');
+    for (const mount of container.mounts) {
+      const source = mount.type === 'volume' && mount.name ? mount.name : mount.source;
+      lines.push(`- ${escapeMarkdown(source)} → ${escapeMarkdown(mount.destination)} (${escapeMarkdown(mount.type)}${mount.readOnly ? ', read-only' : ''})`);
+    }
+  }
+  if (container.networks.length) {
+    lines.push('', '**Networks**', '');
+    for (const network of container.networks) lines.push(`- ${escapeMarkdown(network)}`);
+  }
+  return lines.join('\n');
+}
+
+export function containerNode(container: ContainerSummary, nowMs: number): ContainerNode {
+  return {
+    kind: 'container',
+    key: `container:${container.id}`,
+    label: container.name,
+    description: `${container.image} · ${stableStatus(container)}`,
+    tooltip: containerTooltip(container, nowMs),
+    icon: containerIcon(container),
+    contextValue: containerContextValue(container),
+    collapsible: 'none',
+    container,
+  };
+}
+
+/** The compose project of a container: the summary's field or its label. */
+export function composeProjectOf(container: ContainerSummary): string | undefined {
+  return container.composeProject ?? container.labels[COMPOSE_PROJECT_LABEL] ?? undefined;
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+
+/**
+ * The Containers view's top level: one group per compose project (sorted by name), then the
+ * containers that belong to none, sorted by name.
+ */
+export function containerRoots(containers: readonly ContainerSummary[], nowMs: number): (ComposeGroupNode | ContainerNode)[] {
+  const projects = new Map<string, ContainerSummary[]>();
+  const loose: ContainerSummary[] = [];
+  for (const container of containers) {
+    const project = composeProjectOf(container);
+    if (project) {
+      const list = projects.get(project) ?? [];
+      list.push(container);
+      projects.set(project, list);
+    } else {
+      loose.push(container);
+    }
+  }
+  const groups = [...projects.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([project, members]): ComposeGroupNode => {
+      members.sort(byName);
+      const running = members.filter((c) => c.state === 'running').length;
+      return {
+        kind: 'composeGroup',
+        key: `compose:${project}`,
+        label: project,
+        description: `${running}/${members.length} running`,
+        tooltip: `Compose project **${escapeMarkdown(project)}**`,
+        icon: running === members.length ? { id: 'layers-active', color: 'charts.green' } : running ? { id: 'layers-dot' } : { id: 'layers' },
+        contextValue: running ? 'compose.running' : 'compose.stopped',
+        collapsible: 'expanded',
+        project,
+        containers: members,
+      };
+    });
+  return [...groups, ...[...loose].sort(byName).map((c) => containerNode(c, nowMs))];
+}
+
+// --- images --------------------------------------------------------------------------------------
+
+/** Splits `registry:5000/repo/name:tag` into repository and tag at the last colon after the last slash. */
+export function splitReference(reference: string): { repository: string; tag: string } {
+  const at = reference.indexOf('@');
+  const withoutDigest = at >= 0 ? reference.slice(0, at) : reference;
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  if (colon > slash) return { repository: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
+  return { repository: withoutDigest, tag: at >= 0 ? reference.slice(at + 1) : 'latest' };
+}
+
+export const DANGLING_GROUP = '<none>';
+
+function tagNode(image: ImageSummary, reference: string, label: string, nowMs: number, dangling: boolean): ImageTagNode {
+  const size = formatSize(image.size);
+  const age = coarseAge(image.created, nowMs);
+  const tags = image.repoTags.filter((t) => t !== '<none>:<none>');
+  return {
+    kind: 'imageTag',
+    key: `image:${reference}:${image.id}`,
+    label,
+    description: `${size} · ${age} ago`,
+    tooltip: [
+      `**${escapeMarkdown(reference)}** \`${shortId(image.id)}\``,
+      '',
+      `Size: ${size}  `,
+      `Created: ${age} ago`,
+      ...(tags.length > 1 ? ['', `Also tagged: ${tags.filter((t) => t !== reference).map(escapeMarkdown).join(', ')}`] : []),
+    ].join('\n'),
+    icon: dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'tag' },
+    contextValue: dangling ? 'image.dangling' : 'image.tag',
+    collapsible: 'collapsed',
+    image,
+    reference,
+  };
+}
+
+/**
+ * The Images view's top level: one node per repository with its tags as children (an image
+ * with several tags appears under each), sorted; dangling images under `<none>` when shown.
+ */
+export function imageRoots(images: readonly ImageSummary[], showDangling: boolean, nowMs: number): RepositoryNode[] {
+  const repositories = new Map<string, ImageTagNode[]>();
+  const add = (repository: string, node: ImageTagNode): void => {
+    const list = repositories.get(repository) ?? [];
+    list.push(node);
+    repositories.set(repository, list);
+  };
+  for (const image of images) {
+    const tags = image.repoTags.filter((t) => t && t !== '<none>:<none>');
+    if (tags.length) {
+      for (const reference of tags) {
+        const { repository, tag } = splitReference(reference);
+        add(repository, tagNode(image, reference, tag, nowMs, false));
+      }
+    } else if (image.dangling || !image.repoDigests.length) {
+      if (showDangling) add(DANGLING_GROUP, tagNode(image, image.id, shortId(image.id), nowMs, true));
+    } else {
+      // Pulled by digest only: list it under its repository, labelled by digest.
+      for (const digest of image.repoDigests) {
+        const { repository, tag } = splitReference(digest);
+        add(repository, tagNode(image, digest, shortId(tag.replace(/^sha256:/, '')), nowMs, false));
+      }
+    }
+  }
+  return [...repositories.entries()]
+    .sort(([a], [b]) => (a === DANGLING_GROUP ? 1 : b === DANGLING_GROUP ? -1 : a.localeCompare(b)))
+    .map(([repository, tags]): RepositoryNode => {
+      tags.sort((a, b) => b.image.created - a.image.created || a.label.localeCompare(b.label));
+      return {
+        kind: 'repository',
+        key: `repository:${repository}`,
+        label: repository,
+        description: tags.length === 1 ? tags[0]!.label : `${tags.length} tags`,
+        icon: repository === DANGLING_GROUP ? { id: 'circle-slash' } : { id: 'package' },
+        contextValue: repository === DANGLING_GROUP ? 'image.danglingGroup' : 'image.repository',
+        collapsible: 'collapsed',
+        repository,
+        tags,
+      };
+    });
+}
+
+export function layerNodes(parentKey: string, layers: readonly ImageLayer[], nowMs: number): LayerNode[] {
+  return layers.map((layer, index) => {
+    const command = layer.createdBy
+      .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+      .replace(/^\/bin\/sh -c /, 'RUN ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return {
+      kind: 'layer',
+      key: `${parentKey}/layer:${index}`,
+      label: command.length > 80 ? `${command.slice(0, 79)}…` : command || '(no command)',
+      description: `${formatSize(layer.size)}${layer.created ? ` · ${coarseAge(layer.created, nowMs)} ago` : ''}`,
+      tooltip: ['```', layer.createdBy.replace(/```/g, '`\u200b``'), '```', '', `Size: ${formatSize(layer.size)}`].join('\n'),
+      icon: { id: layer.size > 0 ? 'layers' : 'circle-small' },
+      contextValue: 'image.layer',
+      collapsible: 'none',
+      layer,
+    };
+  });
+}
+
+// --- volumes and networks ------------------------------------------------------------------------
+
+/** Which containers mount each volume, by volume name. */
+export function volumeUsers(containers: readonly ContainerSummary[]): Map<string, ContainerSummary[]> {
+  const users = new Map<string, ContainerSummary[]>();
+  for (const container of containers) {
+    for (const mount of container.mounts) {
+      if (mount.type !== 'volume' || !mount.name) continue;
+      const list = users.get(mount.name) ?? [];
+      if (!list.includes(container)) list.push(container);
+      users.set(mount.name, list);
+    }
+  }
+  return users;
+}
+
+function attachedNodes(parent: AttachedContainerNode['parent'], containers: readonly ContainerSummary[]): AttachedContainerNode[] {
+  return [...containers].sort(byName).map((container) => ({
+    kind: 'attached',
+    key: `${parent.kind}:${parent.id}/container:${container.id}`,
+    label: container.name,
+    description: stableStatus(container),
+    icon: containerIcon(container),
+    contextValue: `${parent.kind}.container`,
+    collapsible: 'none',
+    container,
+    parent,
+  }));
+}
+
+export function volumeRoots(volumes: readonly VolumeSummary[], containers: readonly ContainerSummary[]): VolumeNode[] {
+  const users = volumeUsers(containers);
+  return [...volumes]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((volume): VolumeNode => {
+      const using = users.get(volume.name) ?? [];
+      const label = /^[0-9a-f]{64}$/.test(volume.name) ? shortId(volume.name) : volume.name;
+      return {
+        kind: 'volume',
+        key: `volume:${volume.name}`,
+        label,
+        description: `${volume.driver} · ${using.length ? `${using.length} container${using.length === 1 ? '' : 's'}` : 'unused'}`,
+        tooltip: [
+          `**${escapeMarkdown(volume.name)}**`,
+          '',
+          `Driver: ${escapeMarkdown(volume.driver)}  `,
+          `Mountpoint: ${escapeMarkdown(volume.mountpoint)}  `,
+          `Used by: ${using.length ? using.map((c) => escapeMarkdown(c.name)).join(', ') : 'no container'}`,
+        ].join('\n'),
+        icon: { id: 'database', ...(using.length ? {} : { color: 'disabledForeground' }) },
+        contextValue: using.length ? 'volume.used' : 'volume.unused',
+        collapsible: using.length ? 'collapsed' : 'none',
+        volume,
+        users: using,
+      };
+    });
+}
+
+export function volumeChildren(node: VolumeNode): AttachedContainerNode[] {
+  return attachedNodes({ kind: 'volume', id: node.volume.name, name: node.volume.name }, node.users);
+}
+
+export function networkRoots(networks: readonly NetworkSummary[], containers: readonly ContainerSummary[]): NetworkNode[] {
+  return [...networks]
+    .sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name))
+    .map((network): NetworkNode => {
+      const attached = containers.filter((c) => c.networks.includes(network.name));
+      const parts = [network.driver, ...(network.subnets.length ? [network.subnets.join(', ')] : []), ...(network.builtIn ? ['built-in'] : [])];
+      return {
+        kind: 'network',
+        key: `network:${network.id}`,
+        label: network.name,
+        description: parts.join(' · '),
+        tooltip: [
+          `**${escapeMarkdown(network.name)}** \`${shortId(network.id)}\`${network.builtIn ? ' (built-in)' : ''}`,
+          '',
+          `Driver: ${escapeMarkdown(network.driver)}  `,
+          `Scope: ${escapeMarkdown(network.scope)}  `,
+          `Subnet: ${network.subnets.length ? network.subnets.map(escapeMarkdown).join(', ') : 'none'}  `,
+          ...(network.internal ? ['Internal: yes  '] : []),
+          `Containers: ${attached.length ? attached.map((c) => escapeMarkdown(c.name)).join(', ') : 'none'}`,
+        ].join('\n'),
+        icon: network.builtIn ? { id: 'globe' } : { id: 'type-hierarchy-sub' },
+        contextValue: network.builtIn ? 'network.builtin' : 'network.user',
+        collapsible: attached.length ? 'collapsed' : 'none',
+        network,
+        attached,
+      };
+    });
+}
+
+export function networkChildren(node: NetworkNode): AttachedContainerNode[] {
+  return attachedNodes({ kind: 'network', id: node.network.id, name: node.network.name }, node.attached);
+}
+
+// --- live refresh --------------------------------------------------------------------------------
+
+/** Container event actions that change nothing a view shows (exec health checks fire these often). */
+const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy|commit)/;
+
+/** The views an engine event makes stale; [] for events that change nothing shown. */
+export function viewsForEvent(event: { type: string; action: string }): ViewId[] {
+  const action = event.action;
+  switch (event.type) {
+    case 'container':
+      if (QUIET_CONTAINER_ACTIONS.test(action)) return [];
+      // Create and destroy change which containers use a volume or sit on a network.
+      if (action === 'create' || action === 'destroy') return ['containers', 'volumes', 'networks'];
+      return ['containers'];
+    case 'image':
+      return ['images'];
+    case 'volume':
+      return action === 'mount' || action === 'unmount' ? [] : ['volumes'];
+    case 'network':
+      return action === 'connect' || action === 'disconnect' ? ['networks', 'containers'] : ['networks'];
+    case 'daemon':
+      return [...VIEW_IDS];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { describe, it, mock } from 'node:test';
+import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../src/engine/types';
+import { KeyedDebouncer } from '../../src/extension/views/debounce';
+import {
+  coarseAge,
+  containerContextValue,
+  containerIcon,
+  containerNode,
+  containerRoots,
+  escapeMarkdown,
+  formatSize,
+  imageRoots,
+  layerNodes,
+  networkChildren,
+  networkRoots,
+  publishedUrls,
+  splitReference,
+  stableStatus,
+  viewsForEvent,
+  volumeChildren,
+  volumeRoots,
+} from '../../src/extension/views/model';
+
+const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
+const secondsAgo = (s: number): number => NOW / 1000 - s;
+
+function container(partial: Partial<ContainerSummary> & { name: string }): ContainerSummary {
+  return {
+    id: `${partial.name.padEnd(12, 'x')}0123456789abcdef`,
+    image: 'busybox:local',
+    imageId: 'sha256:abc',
+    command: 'sleep 1000',
+    created: secondsAgo(3600),
+    state: 'running',
+    status: 'Up 3 minutes',
+    ports: [],
+    labels: {},
+    mounts: [],
+    networks: ['bridge'],
+    ...partial,
+  };
+}
+
+function image(partial: Partial<ImageSummary> & { id: string }): ImageSummary {
+  return { repoTags: [], repoDigests: [], created: secondsAgo(86400 * 3), size: 1_234_567, dangling: false, labels: {}, ...partial };
+}
+
+describe('container status text', () => {
+  it('drops the clock so the text does not change every second', () => {
+    assert.equal(stableStatus({ state: 'running', status: 'Up 3 minutes' }), 'Up');
+    assert.equal(stableStatus({ state: 'running', status: 'Up 4 minutes' }), 'Up');
+    assert.equal(stableStatus({ state: 'running', status: 'Up 2 hours (healthy)', health: 'healthy' }), 'Up (healthy)');
+    assert.equal(stableStatus({ state: 'exited', status: 'Exited (137) 2 hours ago' }), 'Exited (137)');
+    assert.equal(stableStatus({ state: 'exited', status: '' }), 'Exited');
+    assert.equal(stableStatus({ state: 'paused', status: 'Up 5 seconds (Paused)' }), 'Paused');
+    assert.equal(stableStatus({ state: 'restarting', status: 'Restarting (1) 3 seconds ago' }), 'Restarting (1)');
+    assert.equal(stableStatus({ state: 'created', status: 'Created' }), 'Created');
+  });
+
+  it('gives coarse ages', () => {
+    assert.equal(coarseAge(secondsAgo(5), NOW), 'less than a minute');
+    assert.equal(coarseAge(secondsAgo(61), NOW), '1 minute');
+    assert.equal(coarseAge(secondsAgo(3 * 3600 + 59), NOW), '3 hours');
+    assert.equal(coarseAge(secondsAgo(2 * 86400), NOW), '2 days');
+    assert.equal(coarseAge(secondsAgo(400 * 86400), NOW), '1 year');
+    assert.equal(coarseAge(secondsAgo(-50), NOW), 'less than a minute', 'clock skew is not negative');
+  });
+
+  it('formats sizes as the docker CLI does', () => {
+    assert.equal(formatSize(0), '0 B');
+    assert.equal(formatSize(999), '999 B');
+    assert.equal(formatSize(1_234_567), '1.23 MB');
+    assert.equal(formatSize(45_600_000), '45.6 MB');
+    assert.equal(formatSize(2_000_000_000), '2 GB');
+  });
+});
+
+describe('containers view', () => {
+  const web = container({ name: 'shop-web-1', labels: { 'com.docker.compose.project': 'shop' }, composeProject: 'shop' });
+  const db = container({ name: 'shop-db-1', labels: { 'com.docker.compose.project': 'shop' }, state: 'exited', status: 'Exited (0) 1 hour ago' });
+  const other = container({ name: 'alpha', labels: { 'com.docker.compose.project': 'other' } });
+  const loose = container({ name: 'zeta' });
+  const loose2 = container({ name: 'beta', state: 'exited', status: 'Exited (1) 2 days ago' });
+
+  it('groups by compose project (field or label), projects first, the rest apart and sorted', () => {
+    const roots = containerRoots([loose, web, db, other, loose2], NOW);
+    assert.deepEqual(
+      roots.map((n) => `${n.kind}:${n.label}`),
+      ['composeGroup:other', 'composeGroup:shop', 'container:beta', 'container:zeta'],
+    );
+    const shop = roots[1]!;
+    assert.ok(shop.kind === 'composeGroup');
+    assert.deepEqual(shop.containers.map((c) => c.name), ['shop-db-1', 'shop-web-1']);
+    assert.equal(shop.description, '1/2 running');
+  });
+
+  it('labels with the name, describes with image and stable status', () => {
+    const node = containerNode(container({ name: 'api', image: 'node:20', status: 'Up 12 seconds (healthy)', health: 'healthy' }), NOW);
+    assert.equal(node.label, 'api');
+    assert.equal(node.description, 'node:20 · Up (healthy)');
+    assert.equal(node.key, `container:${node.container.id}`);
+  });
+
+  it('chooses icons by state and health', () => {
+    assert.deepEqual(containerIcon({ state: 'running', status: 'Up', health: 'unhealthy' }), { id: 'vm-running', color: 'charts.red' });
+    assert.deepEqual(containerIcon({ state: 'running', status: 'Up' }), { id: 'vm-running', color: 'charts.green' });
+    assert.deepEqual(containerIcon({ state: 'exited', status: 'Exited (2) 1 minute ago' }), { id: 'vm-outline', color: 'charts.red' });
+    assert.deepEqual(containerIcon({ state: 'exited', status: 'Exited (0) 1 minute ago' }), { id: 'vm-outline' });
+    assert.equal(containerIcon({ state: 'paused', status: '' }).id, 'debug-pause');
+  });
+
+  it('puts the state in contextValue, and marks running containers with published ports', () => {
+    assert.equal(containerContextValue({ state: 'exited', ports: [] }), 'container.exited');
+    assert.equal(containerContextValue({ state: 'running', ports: [] }), 'container.running');
+    assert.equal(containerContextValue({ state: 'running', ports: [{ privatePort: 80, publicPort: 8080, type: 'tcp' }] }), 'container.running.web');
+    assert.equal(containerContextValue({ state: 'paused', ports: [{ privatePort: 80, publicPort: 8080, type: 'tcp' }] }), 'container.paused');
+  });
+
+  it('links published TCP ports once each, on localhost unless bound elsewhere', () => {
+    const c = container({
+      name: 'web',
+      ports: [
+        { privatePort: 80, publicPort: 8080, hostIp: '0.0.0.0', type: 'tcp' },
+        { privatePort: 80, publicPort: 8080, hostIp: '::', type: 'tcp' },
+        { privatePort: 53, publicPort: 5353, hostIp: '0.0.0.0', type: 'udp' },
+        { privatePort: 443, type: 'tcp' },
+        { privatePort: 9000, publicPort: 9000, hostIp: '127.0.0.2', type: 'tcp' },
+      ],
+      mounts: [{ type: 'volume', name: 'data', source: '/var/lib/docker/volumes/data/_data', destination: '/data', readOnly: false }],
+      networks: ['shop_default'],
+    });
+    assert.deepEqual(publishedUrls(c), ['http://localhost:8080', 'http://127.0.0.2:9000']);
+    const tooltip = containerNode(c, NOW).tooltip!;
+    assert.match(tooltip, /\[http:\/\/localhost:8080\]\(http:\/\/localhost:8080\)/);
+    assert.match(tooltip, /5353 → 53\/udp/);
+    assert.match(tooltip, /443\/tcp \(not published\)/);
+    assert.match(tooltip, /data → \/data \(volume\)/);
+    assert.match(tooltip, /shop\\_default/);
+  });
+
+  it('escapes Markdown in names so a container cannot inject links', () => {
+    assert.equal(escapeMarkdown('[x](http://evil)'), '\\[x\\]\\(http://evil\\)');
+    const tooltip = containerNode(container({ name: '[click](http://evil)' }), NOW).tooltip!;
+    assert.doesNotMatch(tooltip, /\]\(http:\/\/evil\)/);
+  });
+});
+
+describe('images view', () => {
+  const busybox = image({ id: 'sha256:1111111111111111aaaa', repoTags: ['busybox:local', 'busybox:1.36'], created: secondsAgo(60) });
+  const registry = image({ id: 'sha256:2222222222222222bbbb', repoTags: ['localhost:5000/team/app:v1'] });
+  const dangling = image({ id: 'sha256:3333333333333333cccc', repoTags: ['<none>:<none>'], dangling: true });
+  const byDigest = image({ id: 'sha256:4444444444444444dddd', repoDigests: ['alpine@sha256:0123456789abcdef0123'] });
+
+  it('splits references at the tag, not the registry port', () => {
+    assert.deepEqual(splitReference('localhost:5000/team/app:v1'), { repository: 'localhost:5000/team/app', tag: 'v1' });
+    assert.deepEqual(splitReference('localhost:5000/team/app'), { repository: 'localhost:5000/team/app', tag: 'latest' });
+    assert.deepEqual(splitReference('alpine@sha256:abc'), { repository: 'alpine', tag: 'sha256:abc' });
+  });
+
+  it('groups by repository with each tag as a child, dangling images hidden', () => {
+    const roots = imageRoots([registry, dangling, busybox, byDigest], false, NOW);
+    assert.deepEqual(roots.map((r) => r.label), ['alpine', 'busybox', 'localhost:5000/team/app']);
+    const bb = roots[1]!;
+    assert.deepEqual(bb.tags.map((t) => t.label).sort(), ['1.36', 'local']);
+    assert.equal(bb.description, '2 tags');
+    assert.equal(bb.tags[0]!.contextValue, 'image.tag');
+    assert.match(bb.tags[0]!.description!, /^1\.23 MB · 1 minute ago$/);
+    assert.equal(roots[0]!.tags[0]!.reference, 'alpine@sha256:0123456789abcdef0123');
+  });
+
+  it('shows dangling images last under <none> when the toggle is on', () => {
+    const roots = imageRoots([dangling, busybox], true, NOW);
+    assert.deepEqual(roots.map((r) => r.label), ['busybox', '<none>']);
+    assert.equal(roots[1]!.tags[0]!.label, '333333333333');
+    assert.equal(roots[1]!.tags[0]!.contextValue, 'image.dangling');
+  });
+
+  it('turns history into layer nodes with readable commands', () => {
+    const layers = layerNodes('image:x', [
+      { id: 'a', created: secondsAgo(100), createdBy: '/bin/sh -c #(nop)  CMD ["sh"]', size: 0, tags: [], comment: '' },
+      { id: 'b', created: secondsAgo(100), createdBy: '/bin/sh -c apt-get update &&     apt-get install -y curl', size: 5_000_000, tags: [], comment: '' },
+    ], NOW);
+    assert.deepEqual(layers.map((l) => l.label), ['CMD ["sh"]', 'RUN apt-get update && apt-get install -y curl']);
+    assert.equal(layers[1]!.description, '5 MB · 1 minute ago');
+  });
+});
+
+describe('volumes and networks views', () => {
+  const volumes: VolumeSummary[] = [
+    { name: 'data', driver: 'local', mountpoint: '/var/lib/docker/volumes/data/_data', scope: 'local', labels: {} },
+    { name: 'a'.repeat(64), driver: 'local', mountpoint: '/x', scope: 'local', labels: {} },
+  ];
+  const user = container({ name: 'db', mounts: [{ type: 'volume', name: 'data', source: '/x', destination: '/data', readOnly: false }], networks: ['bridge', 'backend'] });
+  const networks: NetworkSummary[] = [
+    { id: 'n2', name: 'backend', driver: 'bridge', scope: 'local', subnets: ['172.20.0.0/16'], internal: false, builtIn: false, labels: {} },
+    { id: 'n1', name: 'host', driver: 'host', scope: 'local', subnets: [], internal: false, builtIn: true, labels: {} },
+  ];
+
+  it('says which containers use each volume', () => {
+    const roots = volumeRoots(volumes, [user, container({ name: 'idle' })]);
+    assert.deepEqual(roots.map((v) => [v.label, v.description, v.contextValue]), [
+      ['aaaaaaaaaaaa', 'local · unused', 'volume.unused'],
+      ['data', 'local · 1 container', 'volume.used'],
+    ]);
+    assert.deepEqual(volumeChildren(roots[1]!).map((c) => [c.label, c.contextValue]), [['db', 'volume.container']]);
+    assert.match(roots[1]!.tooltip!, /Mountpoint: \/var\/lib\/docker\/volumes\/data\/\\_data/);
+  });
+
+  it('marks built-in networks and lists attached containers', () => {
+    const roots = networkRoots(networks, [user]);
+    assert.deepEqual(roots.map((n) => [n.label, n.description, n.contextValue]), [
+      ['host', 'host · built-in', 'network.builtin'],
+      ['backend', 'bridge · 172.20.0.0/16', 'network.user'],
+    ]);
+    assert.deepEqual(networkChildren(roots[1]!).map((c) => c.label), ['db']);
+    assert.equal(roots[0]!.collapsible, 'none');
+  });
+});
+
+describe('live refresh', () => {
+  it('maps engine events to the views they change, ignoring exec noise', () => {
+    assert.deepEqual(viewsForEvent({ type: 'container', action: 'exec_start: sh -c true' }), []);
+    assert.deepEqual(viewsForEvent({ type: 'container', action: 'health_status: healthy' }), ['containers']);
+    assert.deepEqual(viewsForEvent({ type: 'container', action: 'die' }), ['containers']);
+    assert.deepEqual(viewsForEvent({ type: 'container', action: 'destroy' }), ['containers', 'volumes', 'networks']);
+    assert.deepEqual(viewsForEvent({ type: 'image', action: 'tag' }), ['images']);
+    assert.deepEqual(viewsForEvent({ type: 'network', action: 'connect' }), ['networks', 'containers']);
+    assert.deepEqual(viewsForEvent({ type: 'volume', action: 'mount' }), []);
+    assert.deepEqual(viewsForEvent({ type: 'plugin', action: 'enable' }), []);
+  });
+
+  it('coalesces a burst into one run per key', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const runs: string[] = [];
+      const debouncer = new KeyedDebouncer<string>(50, (key) => runs.push(key));
+      for (let i = 0; i < 10; i++) debouncer.request('containers');
+      debouncer.request('images');
+      assert.deepEqual(runs, []);
+      mock.timers.tick(49);
+      assert.deepEqual(runs, []);
+      mock.timers.tick(1);
+      assert.deepEqual(runs.sort(), ['containers', 'images']);
+      debouncer.request('containers');
+      debouncer.dispose();
+      mock.timers.tick(100);
+      assert.equal(runs.length, 2, 'a disposed debouncer runs nothing');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+});
