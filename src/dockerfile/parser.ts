@@ -434,21 +434,7 @@ function splitWords(t: string, from: number, escapeCode: number): number[] {
     while (i < n && isSpace(t.charCodeAt(i))) i++;
     if (i >= n) break;
     const start = i;
-    let quote = 0;
-    while (i < n) {
-      const c = t.charCodeAt(i);
-      if (quote) {
-        if (c === escapeCode && quote === 34 && i + 1 < n) i++;
-        else if (c === quote) quote = 0;
-      } else if (c === escapeCode && i + 1 < n) {
-        i++;
-      } else if (c === 34 || c === 39) {
-        quote = c;
-      } else if (isSpace(c)) {
-        break;
-      }
-      i++;
-    }
+    i = wordEnd(t, i, escapeCode);
     out.push(start, i);
   }
   return out;
