@@ -1,0 +1,106 @@
+/**
+ * Pure text handling for the logs and shell terminals: line endings for a terminal, log lines with
+ * the engine's timestamps (to resume after a restart without repeating lines), errors in words.
+ * No vscode here, so it is unit-tested in plain Node.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import { EngineError } from '../../engine/types';
+
+/** ANSI: dim for Berth's own lines, so they stand apart from the container's output. */
+export const DIM = '\x1b[2m';
+export const RED = '\x1b[31m';
+export const RESET = '\x1b[0m';
+
+/** A terminal moves down on \n but returns to column 0 only on \r: give every bare \n its \r. */
+export function crlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+/** `2026-11-22T08:20:01.5Z` → a string that sorts in time order (the fraction padded to nanoseconds). */
+export function timestampKey(timestamp: string): string | undefined {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(timestamp);
+  if (!match) return undefined;
+  return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
+}
+
+/**
+ * Turns the bytes of a `docker logs --timestamps` stream into terminal text, one whole line at a
+ * time. Remembers the newest timestamp, so after the container restarts the stream can be
+ * requested again (with a tail) and lines already shown are skipped.
+ */
+export class LogLines {
+  private decoder = new StringDecoder('utf8');
+  private partial = '';
+  /** Key of the newest line shown. */
+  newest: string | undefined;
+  /** Lines at or before this key were shown already (set before a reconnect). */
+  private skipThrough: string | undefined;
+
+  constructor(private readonly showTimestamps = false) {}
+
+  /** Call before reading a new stream of the same container: older lines are not shown again. */
+  resume(): void {
+    this.skipThrough = this.newest;
+    this.decoder = new StringDecoder('utf8');
+    this.partial = '';
+  }
+
+  /** Terminal text for the complete lines in this chunk. */
+  push(chunk: Buffer | string): string {
+    this.partial += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const lastNl = this.partial.lastIndexOf('\n');
+    if (lastNl < 0) return '';
+    const complete = this.partial.slice(0, lastNl);
+    this.partial = this.partial.slice(lastNl + 1);
+    return complete
+      .split('\n')
+      .map((line) => this.line(line))
+      .filter((line): line is string => line !== undefined)
+      .join('');
+  }
+
+  /** What is left when the stream ends: a last line without a newline. */
+  flush(): string {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    return rest ? (this.line(rest) ?? '') : '';
+  }
+
+  private line(raw: string): string | undefined {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const space = line.indexOf(' ');
+    const key = space > 0 ? timestampKey(line.slice(0, space)) : undefined;
+    if (key === undefined) return `${line}\r\n`;
+    if (this.skipThrough !== undefined && key <= this.skipThrough) return undefined;
+    if (this.newest === undefined || key > this.newest) this.newest = key;
+    return `${this.showTimestamps ? line : line.slice(space + 1)}\r\n`;
+  }
+}
+
+/** One line for the terminal from anything thrown: the engine's message and, when it has one, its hint. */
+export function errorText(error: unknown): string {
+  if (error instanceof EngineError && error.hint) return `${error.message}${/[.!?]$/.test(error.message) ? '' : '.'} ${error.hint}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The first 12 hex digits, as `docker ps` shows ids. */
+export function shortId(id: string): string {
+  return /^(sha256:)?[0-9a-f]{64}$/.test(id) ? id.replace(/^sha256:/, '').slice(0, 12) : id;
+}
+
+/** What the probe for a shell found, from its exit code and output (raw or multiplexed bytes). */
+export type ShellProbe = { kind: 'shell'; command: string[] } | { kind: 'no-shell' } | { kind: 'no-user'; detail: string };
+
+/**
+ * Reads the answer of `sh -c 'command -v bash'`: a path to bash means bash; `sh` itself missing
+ * (the runtime's "executable file not found") means no shell; an unknown user is its own error.
+ */
+export function readShellProbe(exitCode: number | undefined, output: string): ShellProbe {
+  if (/unable to find user|no matching entries in passwd/i.test(output)) {
+    return { kind: 'no-user', detail: output.replace(/[\x00-\x08\x0e-\x1f]/g, '').trim() };
+  }
+  if (exitCode === 0 && /\/bash\s*$/m.test(output)) return { kind: 'shell', command: ['bash'] };
+  if (/executable file not found|no such file or directory|OCI runtime exec failed/i.test(output)) return { kind: 'no-shell' };
+  return { kind: 'shell', command: ['sh'] };
+}
