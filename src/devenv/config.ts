@@ -1,0 +1,220 @@
+/**
+ * The run configuration: what `.berth.yaml` holds, what the command's arguments and the
+ * `berth` task carry, and what a Dev Containers file maps onto. Pure: no vscode, no engine.
+ */
+import { parseDocument } from 'yaml';
+import { defaultCommand, PRESETS, type ToolchainId } from './presets';
+
+export interface PortSpec {
+  container: number;
+  /** Host port; the container port when omitted. */
+  host?: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface RunConfig {
+  toolchain?: ToolchainId;
+  image: string;
+  /** argv; a string in the YAML runs through `sh -c`, as the user wrote it. */
+  command: string[];
+  ports: PortSpec[];
+  /** Where the workspace appears in the container. */
+  mountTarget: string;
+  /** `host` runs as the host user's uid:gid so files created inside belong to them. */
+  user: string;
+  env: Record<string, string>;
+  /** bridge (default), host, none, or a named network. */
+  network: string;
+  /** Address published ports listen on: loopback unless asked otherwise. */
+  bindAddress: string;
+  memory?: string;
+  cpus?: number;
+  /** Named volumes for the toolchain's caches. */
+  caches: boolean;
+  detach: boolean;
+}
+
+export const CONFIG_FILES = ['.berth.yaml', '.berth.yml', '.vscode/berth.yaml'];
+
+/** A complete configuration for a toolchain, from its preset and the workspace's files. */
+export function presetConfig(id: ToolchainId, read: (name: string) => string | undefined): RunConfig {
+  const preset = PRESETS[id];
+  return {
+    toolchain: id,
+    image: preset.image,
+    command: defaultCommand(id, read),
+    ports: preset.ports.map((p) => ({ container: p, protocol: 'tcp' })),
+    mountTarget: '/workspace',
+    user: 'host',
+    env: {},
+    network: 'bridge',
+    bindAddress: '127.0.0.1',
+    caches: true,
+    detach: false,
+  };
+}
+
+/** `1313`, `"8080:80"`, `"5353/udp"`, `{ container, host, protocol }`. */
+export function parsePort(value: unknown): PortSpec | string {
+  if (typeof value === 'number') return validPort(value) ? { container: value, protocol: 'tcp' } : `port ${value} is not between 1 and 65535`;
+  if (value && typeof value === 'object') {
+    const v = value as { container?: unknown; host?: unknown; protocol?: unknown };
+    const container = Number(v.container);
+    const host = v.host === undefined ? undefined : Number(v.host);
+    const protocol = v.protocol === 'udp' ? 'udp' : 'tcp';
+    if (!validPort(container) || (host !== undefined && !validPort(host))) return `port ${JSON.stringify(value)} needs container (and host) between 1 and 65535`;
+    return host === undefined ? { container, protocol } : { container, host, protocol };
+  }
+  if (typeof value !== 'string') return `port ${JSON.stringify(value)} is not a number or "host:container"`;
+  const m = /^(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(value.trim());
+  if (!m) return `port '${value}' is not "container", "host:container" or "…/udp"`;
+  const container = Number(m[2]);
+  const host = m[1] === undefined ? undefined : Number(m[1]);
+  if (!validPort(container) || (host !== undefined && !validPort(host))) return `port '${value}' is not between 1 and 65535`;
+  const protocol = (m[3] as 'tcp' | 'udp' | undefined) ?? 'tcp';
+  return host === undefined ? { container, protocol } : { container, host, protocol };
+}
+
+function validPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/** A command as argv: a list stays as written, a string runs through `sh -c`. */
+export function parseCommand(value: unknown): string[] | string {
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map(String);
+  if (typeof value === 'string' && value.trim()) return ['sh', '-c', value];
+  return `command must be a list of words or a string, got ${JSON.stringify(value)}`;
+}
+
+export interface ConfigRead {
+  config: Partial<RunConfig>;
+  /** What was wrong, with line numbers: shown once, and the rest of the file still applies. */
+  problems: string[];
+}
+
+/** Reads `.berth.yaml`'s `run:` section (or a top level holding the same keys). Never throws. */
+export function parseRunConfig(text: string): ConfigRead {
+  const problems: string[] = [];
+  const doc = parseDocument(text, { prettyErrors: false });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : text.slice(0, offset).split('\n').length);
+  for (const error of doc.errors) problems.push(`line ${lineOf(error.pos?.[0])}: ${error.message.split('\n')[0]}`);
+  let root: unknown;
+  try {
+    root = doc.toJS();
+  } catch (error) {
+    problems.push(String(error instanceof Error ? error.message : error));
+    return { config: {}, problems };
+  }
+  if (root === null || root === undefined) return { config: {}, problems };
+  if (typeof root !== 'object' || Array.isArray(root)) {
+    problems.push('the file must be a mapping with a `run:` section');
+    return { config: {}, problems };
+  }
+  const section = (root as Record<string, unknown>).run ?? root;
+  return { config: readFields(section as Record<string, unknown>, problems), problems };
+}
+
+/** Validates loose input (YAML, task definitions, command arguments) into a partial config. */
+export function readFields(input: Record<string, unknown>, problems: string[]): Partial<RunConfig> {
+  const out: Partial<RunConfig> = {};
+  const str = (key: string): string | undefined => {
+    const v = input[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    problems.push(`${key} must be a string`);
+    return undefined;
+  };
+  const toolchain = str('toolchain');
+  if (toolchain !== undefined) {
+    if (toolchain in PRESETS) out.toolchain = toolchain as ToolchainId;
+    else problems.push(`toolchain '${toolchain}' is not one of ${Object.keys(PRESETS).join(', ')}`);
+  }
+  const image = str('image');
+  if (image !== undefined) out.image = image;
+  if (input.command !== undefined) {
+    const command = parseCommand(input.command);
+    if (typeof command === 'string') problems.push(command);
+    else out.command = command;
+  }
+  if (input.ports !== undefined) {
+    const list = Array.isArray(input.ports) ? input.ports : [input.ports];
+    out.ports = [];
+    for (const p of list) {
+      const port = parsePort(p);
+      if (typeof port === 'string') problems.push(port);
+      else out.ports.push(port);
+    }
+  }
+  const mountTarget = str('mountTarget');
+  if (mountTarget !== undefined) {
+    if (mountTarget.startsWith('/')) out.mountTarget = mountTarget;
+    else problems.push(`mountTarget '${mountTarget}' must be an absolute path in the container`);
+  }
+  const user = str('user');
+  if (user !== undefined) out.user = user;
+  if (input.env !== undefined) {
+    if (input.env && typeof input.env === 'object' && !Array.isArray(input.env)) {
+      out.env = {};
+      for (const [k, v] of Object.entries(input.env as Record<string, unknown>)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) problems.push(`env name '${k}' is not a valid variable name`);
+        else out.env[k] = v === null || v === undefined ? '' : String(v);
+      }
+    } else problems.push('env must be a mapping of NAME: value');
+  }
+  const network = str('network');
+  if (network !== undefined) out.network = network;
+  const bind = str('bind') ?? str('bindAddress');
+  if (bind !== undefined) {
+    if (/^(\d{1,3}\.){3}\d{1,3}$/.test(bind) || bind === '::' || bind === '::1') out.bindAddress = bind;
+    else problems.push(`bind '${bind}' must be an IP address such as 127.0.0.1 or 0.0.0.0`);
+  }
+  const memory = str('memory');
+  if (memory !== undefined) {
+    if (/^\d+(\.\d+)?[bkmg]?$/i.test(memory)) out.memory = memory;
+    else problems.push(`memory '${memory}' must look like 512m or 2g`);
+  }
+  if (input.cpus !== undefined) {
+    const cpus = Number(input.cpus);
+    if (cpus > 0 && Number.isFinite(cpus)) out.cpus = cpus;
+    else problems.push(`cpus must be a positive number`);
+  }
+  for (const key of ['caches', 'detach'] as const) {
+    if (input[key] === undefined) continue;
+    if (typeof input[key] === 'boolean') out[key] = input[key] as boolean;
+    else problems.push(`${key} must be true or false`);
+  }
+  return out;
+}
+
+/** Settings from the file (or arguments) over the preset's defaults. */
+export function mergeConfig(base: RunConfig, override: Partial<RunConfig>): RunConfig {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  if (override.env) merged.env = { ...base.env, ...override.env };
+  return merged;
+}
+
+/** YAML people can read and edit, for remembering a choice. */
+export function serializeRunConfig(config: RunConfig): string {
+  const ports = config.ports.map((p) => (p.host && p.host !== p.container ? `"${p.host}:${p.container}${p.protocol === 'udp' ? '/udp' : ''}"` : p.protocol === 'udp' ? `"${p.container}/udp"` : String(p.container)));
+  const lines = [
+    '# Berth: how "Run Workspace in Container" runs this folder. Edit freely.',
+    'run:',
+    ...(config.toolchain ? [`  toolchain: ${config.toolchain}`] : []),
+    `  image: ${JSON.stringify(config.image)}`,
+    `  command: [${config.command.map((c) => JSON.stringify(c)).join(', ')}]`,
+    `  ports: [${ports.join(', ')}]`,
+    `  mountTarget: ${config.mountTarget}`,
+    `  user: ${config.user}`,
+    `  network: ${config.network}`,
+    `  bind: ${config.bindAddress}`,
+    ...(Object.keys(config.env).length ? ['  env:', ...Object.entries(config.env).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`)] : []),
+    ...(config.memory ? [`  memory: ${config.memory}`] : []),
+    ...(config.cpus ? [`  cpus: ${config.cpus}`] : []),
+    `  caches: ${config.caches}`,
+    `  detach: ${config.detach}`,
+  ];
+  return lines.join('\n') + '\n';
+}

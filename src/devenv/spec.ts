@@ -1,0 +1,147 @@
+/**
+ * Run specs as data: `(workspace, config) → create options` for the Engine API. A separate
+ * runner executes them, so every choice here is unit-tested without an engine.
+ */
+import { createHash } from 'node:crypto';
+import type { RunConfig } from './config';
+import { PRESETS } from './presets';
+
+export interface Workspace {
+  /** Absolute host path of the folder. */
+  folder: string;
+  name: string;
+  /** The host user's ids (POSIX hosts); undefined where the engine maps ownership itself. */
+  uid?: number;
+  gid?: number;
+}
+
+export const LABELS = {
+  managed: 'berth.managed',
+  workspace: 'berth.workspace',
+  toolchain: 'berth.toolchain',
+} as const;
+
+/** What the runner passes to the Engine API's container create, plus what it must do first. */
+export interface RunSpec {
+  name: string;
+  create: {
+    Image: string;
+    Cmd: string[];
+    WorkingDir: string;
+    User?: string;
+    Env: string[];
+    Tty: boolean;
+    OpenStdin: boolean;
+    StdinOnce: boolean;
+    AttachStdin: boolean;
+    AttachStdout: boolean;
+    AttachStderr: boolean;
+    ExposedPorts: Record<string, object>;
+    Labels: Record<string, string>;
+    HostConfig: {
+      Mounts: { Type: 'bind' | 'volume'; Source: string; Target: string; ReadOnly?: boolean }[];
+      PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
+      Init: boolean;
+      NetworkMode: string;
+      Memory?: number;
+      NanoCpus?: number;
+    };
+  };
+  /** Cache volumes to make writable for the user before the first run (a new volume is root's). */
+  caches: { volume: string; target: string }[];
+  /** Ports published on the host, to watch for an answer. */
+  published: { host: number; container: number; protocol: 'tcp' | 'udp'; address: string }[];
+}
+
+const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+export function memoryBytes(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(value.trim());
+  if (!m) throw new Error(`memory '${value}' must look like 512m or 2g`);
+  return Math.round(Number(m[1]) * UNITS[(m[2] || 'b').toLowerCase()]);
+}
+
+/** A container name Docker accepts, unique per folder: the folder name may hold anything. */
+export function containerName(workspace: Workspace): string {
+  const slug = workspace.name.normalize('NFKD').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40) || 'workspace';
+  const hash = createHash('sha256').update(workspace.folder).digest('hex').slice(0, 8);
+  return `berth-${slug}-${hash}`;
+}
+
+/** Problems that stop a run before anything is created. */
+export function validate(config: RunConfig): string[] {
+  const problems: string[] = [];
+  if (!config.image.trim()) problems.push('No image is set: choose a toolchain or set image.');
+  if (config.command.length === 0) problems.push('No command is set.');
+  if (!config.mountTarget.startsWith('/')) problems.push(`mountTarget '${config.mountTarget}' must be an absolute path.`);
+  const seen = new Set<string>();
+  for (const p of config.ports) {
+    const key = `${p.host ?? p.container}/${p.protocol}`;
+    if (seen.has(key)) problems.push(`Host port ${p.host ?? p.container}/${p.protocol} is published twice.`);
+    seen.add(key);
+  }
+  return problems;
+}
+
+export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
+  const problems = validate(config);
+  if (problems.length) throw new Error(problems.join(' '));
+  const preset = config.toolchain ? PRESETS[config.toolchain] : undefined;
+  const caches = config.caches && preset ? preset.caches : [];
+  // A port published on a host or no network means nothing: the container shares or lacks one.
+  const publishes = config.network !== 'host' && config.network !== 'none';
+  const env: Record<string, string> = {
+    // The host user has no home in the image; /tmp is writable by anyone.
+    ...(config.user === 'host' ? { HOME: '/tmp' } : {}),
+    ...(config.caches && preset ? preset.env : {}),
+    ...config.env,
+  };
+  const user = config.user === 'host' ? (workspace.uid !== undefined ? `${workspace.uid}:${workspace.gid ?? workspace.uid}` : undefined) : config.user || undefined;
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  const published: RunSpec['published'] = [];
+  for (const p of config.ports) {
+    const key = `${p.container}/${p.protocol}`;
+    exposed[key] = {};
+    if (!publishes) continue;
+    const host = p.host ?? p.container;
+    (bindings[key] ??= []).push({ HostIp: config.bindAddress, HostPort: String(host) });
+    published.push({ host, container: p.container, protocol: p.protocol, address: config.bindAddress });
+  }
+  return {
+    name: containerName(workspace),
+    create: {
+      Image: config.image,
+      Cmd: config.command,
+      WorkingDir: config.mountTarget,
+      ...(user ? { User: user } : {}),
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Tty: true,
+      OpenStdin: true,
+      StdinOnce: false,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      ExposedPorts: exposed,
+      Labels: {
+        [LABELS.managed]: 'true',
+        [LABELS.workspace]: workspace.folder,
+        ...(config.toolchain ? { [LABELS.toolchain]: config.toolchain } : {}),
+      },
+      HostConfig: {
+        // Mounts, not Binds: a `src:dst` string breaks on paths with colons; these take any path.
+        Mounts: [
+          { Type: 'bind', Source: workspace.folder, Target: config.mountTarget },
+          ...caches.map((c) => ({ Type: 'volume' as const, Source: c.volume, Target: c.target })),
+        ],
+        PortBindings: bindings,
+        Init: true,
+        NetworkMode: config.network || 'bridge',
+        ...(config.memory ? { Memory: memoryBytes(config.memory) } : {}),
+        ...(config.cpus ? { NanoCpus: Math.round(config.cpus * 1e9) } : {}),
+      },
+    },
+    caches,
+    published,
+  };
+}
