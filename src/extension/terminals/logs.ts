@@ -1,0 +1,196 @@
+/**
+ * A container's logs, followed live in a VS Code terminal (a Pseudoterminal over the Engine API's
+ * log stream). When the container stops the terminal says so and waits for it to start again,
+ * then carries on without repeating lines; closing the terminal ends the stream.
+ */
+import * as vscode from 'vscode';
+import { EngineError, type Engine } from '../../engine/types';
+import { DIM, LogLines, RED, RESET, errorText, shortId } from './text';
+
+export interface ContainerRef {
+  id: string;
+  name: string;
+}
+
+export interface LogsOptions {
+  /** Lines of history to show first; default 500. */
+  tail?: number;
+  /** Show the engine's timestamp in front of each line. */
+  timestamps?: boolean;
+}
+
+const DEFAULT_TAIL = 500;
+
+type State = 'starting' | 'streaming' | 'waiting' | 'failed' | 'ended' | 'closed';
+
+/** The Pseudoterminal behind a logs terminal; exported so tests can drive it without a terminal UI. */
+export class ContainerLogsTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+
+  private readonly lines: LogLines;
+  private controller = new AbortController();
+  private state: State = 'starting';
+  private readonly tail: number;
+  /** The full id once known: events name containers by full id only. */
+  private fullId: string | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly container: ContainerRef,
+    options: LogsOptions = {},
+  ) {
+    this.tail = options.tail ?? DEFAULT_TAIL;
+    this.lines = new LogLines(options.timestamps ?? false);
+  }
+
+  /** What the terminal is doing: for tests and for the caller's status. */
+  get status(): State {
+    return this.state;
+  }
+
+  open(): void {
+    this.note(vscode.l10n.t('Logs of {0} ({1}), last {2} lines, following. Close the terminal to stop.', this.container.name, shortId(this.container.id), this.tail));
+    void this.follow(true);
+  }
+
+  close(): void {
+    this.state = 'closed';
+    this.controller.abort();
+    this.writeEmitter.dispose();
+    this.closeEmitter.dispose();
+  }
+
+  handleInput(data: string): void {
+    // Output only; after a failure Enter tries again, so a dropped engine does not need a new terminal.
+    if (this.state === 'failed' && (data === '\r' || data === '\n')) {
+      this.controller = new AbortController();
+      void this.follow(false);
+    }
+  }
+
+  private async follow(first: boolean): Promise<void> {
+    const signal = this.controller.signal;
+    for (;;) {
+      this.state = 'streaming';
+      let stream;
+      try {
+        if (!first) this.lines.resume();
+        stream = await this.engine.containerLogs(this.container.id, { follow: true, tail: this.tail, timestamps: true }, signal);
+        for await (const chunk of stream) {
+          if (signal.aborted) return;
+          this.write(this.lines.push(chunk as string | Buffer));
+        }
+        if (signal.aborted) return;
+        this.write(this.lines.flush());
+      } catch (error) {
+        if (signal.aborted) return;
+        stream?.destroy();
+        return this.fail(error);
+      }
+      first = false;
+      // The engine ends a followed log when the container stops: wait for it to come back.
+      const next = await this.waitForStart(signal);
+      if (next !== 'started') return;
+      this.note(vscode.l10n.t('{0} started again; following its logs.', this.container.name));
+    }
+  }
+
+  /** Resolves 'started' when the container runs again, 'gone' when removed, 'stopped' when we stop. */
+  private async waitForStart(signal: AbortSignal): Promise<'started' | 'gone' | 'stopped'> {
+    this.state = 'waiting';
+    // Subscribe before looking, so a start between the two is not missed.
+    const events = new AbortController();
+    const stopEvents = () => events.abort();
+    signal.addEventListener('abort', stopEvents, { once: true });
+    const iterator = this.engine.events(events.signal)[Symbol.asyncIterator]();
+    const firstEvent = iterator.next();
+    // It may fail (engine gone) before it is awaited; the failure is met below when it is.
+    firstEvent.catch(() => undefined);
+    try {
+      const running = await this.isRunning();
+      if (signal.aborted) return 'stopped';
+      if (running === undefined) {
+        this.note(vscode.l10n.t('{0} was removed; its logs end here.', this.container.name));
+        this.state = 'ended';
+        return 'gone';
+      }
+      if (running) return 'started';
+      this.note(vscode.l10n.t('{0} stopped. Waiting for it to start again; close the terminal to stop following.', this.container.name));
+      for (let result = await firstEvent; !result.done; result = await iterator.next()) {
+        const event = result.value;
+        if (event.type !== 'container' || !this.isOurs(event.id)) continue;
+        if (event.action === 'start') return 'started';
+        if (event.action === 'destroy') {
+          this.note(vscode.l10n.t('{0} was removed; its logs end here.', this.container.name));
+          this.state = 'ended';
+          return 'gone';
+        }
+      }
+      if (signal.aborted) return 'stopped';
+      throw new EngineError('unreachable', vscode.l10n.t('The engine closed its event stream.'));
+    } catch (error) {
+      if (signal.aborted) return 'stopped';
+      this.fail(error);
+      return 'stopped';
+    } finally {
+      signal.removeEventListener('abort', stopEvents);
+      events.abort();
+      // Lets the event generator run its own cleanup; it settles once the stream is aborted.
+      void iterator.return?.(undefined)?.catch(() => undefined);
+    }
+  }
+
+  /** true/false from the engine; undefined when the container no longer exists. */
+  private async isRunning(): Promise<boolean | undefined> {
+    try {
+      const info = (await this.engine.inspectContainer(this.container.id)) as { Id?: unknown; State?: { Running?: unknown } };
+      if (typeof info.Id === 'string') this.fullId = info.Id;
+      return info.State?.Running === true;
+    } catch (error) {
+      if (error instanceof EngineError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
+  private isOurs(eventId: string): boolean {
+    const id = this.fullId ?? this.container.id;
+    return eventId === id || eventId.startsWith(id);
+  }
+
+  private fail(error: unknown): void {
+    if (this.state === 'closed') return;
+    this.state = 'failed';
+    this.writeRaw(`${RED}${errorText(error)}${RESET}\r\n`);
+    this.note(vscode.l10n.t('Press Enter to try again, or close the terminal.'));
+  }
+
+  private note(text: string): void {
+    this.writeRaw(`${DIM}${text}${RESET}\r\n`);
+  }
+
+  private write(text: string): void {
+    if (text) this.writeRaw(text);
+  }
+
+  private writeRaw(text: string): void {
+    if (this.state !== 'closed') this.writeEmitter.fire(text);
+  }
+}
+
+/**
+ * Opens a terminal following `container`'s logs (its last `tail` lines first). Returns the
+ * terminal; its Pseudoterminal is `(terminal.creationOptions as ExtensionTerminalOptions).pty`.
+ */
+export function openLogs(engine: Engine, container: ContainerRef, options: LogsOptions = {}): vscode.Terminal {
+  const pty = new ContainerLogsTerminal(engine, container, options);
+  const terminal = vscode.window.createTerminal({
+    name: vscode.l10n.t('Logs: {0}', container.name),
+    pty,
+    iconPath: new vscode.ThemeIcon('output'),
+  });
+  terminal.show();
+  return terminal;
+}
