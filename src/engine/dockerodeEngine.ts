@@ -128,8 +128,9 @@ class DockerodeEngine implements Engine {
         resolve(data as T);
       };
       try {
-        const opts: Record<string, unknown> = { _query: hasQuery ? stripUndefined(call.query!) : {} };
-        if (call.body !== undefined) opts._body = call.body;
+        // docker-modem sends `_body` as the JSON body of a POST; `{}` means none at all, which
+        // is what start and friends require.
+        const opts: Record<string, unknown> = { _query: hasQuery ? stripUndefined(call.query!) : {}, _body: call.body ?? {} };
         this.docker.modem.dial(
           {
             path: call.path + (hasQuery ? '?' : ''),

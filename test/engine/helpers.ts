@@ -1,0 +1,144 @@
+/**
+ * Shared pieces of the engine tests: the engine under test, the docker CLI (argv arrays only),
+ * polling with a deadline, and cleanup of everything labelled berth.test=1.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createEngine } from '../../src/engine/dockerodeEngine';
+import { resolveEndpoint } from '../../src/engine/endpoint';
+import type { Endpoint, Engine } from '../../src/engine/types';
+
+const execFileP = promisify(execFile);
+
+export const LABEL = 'berth.test';
+export const IMAGE = 'busybox:local';
+
+/** The shared engine this machine's tests use (DOCKER_HOST or the default socket). */
+export function sharedEngine(): Engine {
+  return createEngine(resolveEndpoint());
+}
+
+/** Runs the docker CLI against `host` (or the shared engine); resolves with stdout. */
+export async function docker(args: string[], host?: string): Promise<string> {
+  const env = { ...process.env, ...(host ? { DOCKER_HOST: host } : {}) };
+  const { stdout } = await execFileP('docker', args, { env, maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+/** A unique name for something this test creates. */
+export function uniqueName(prefix: string): string {
+  return `berth-test-${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Creates (not starts) a labelled busybox container; returns its id. */
+export async function createContainer(name: string, extra: string[] = [], cmd: string[] = ['sleep', '3600'], host?: string): Promise<string> {
+  return docker(['create', '--label', `${LABEL}=1`, '--name', name, ...extra, IMAGE, ...cmd], host);
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as T;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Removes every container, volume and network labelled berth.test=1, and dangling test images. */
+export async function cleanupLabelled(host?: string): Promise<void> {
+  const ids = (await docker(['ps', '-aq', '--filter', `label=${LABEL}=1`], host)).split('\n').filter(Boolean);
+  if (ids.length) await docker(['rm', '-f', '-v', ...ids], host).catch(() => undefined);
+  const vols = (await docker(['volume', 'ls', '-q', '--filter', `label=${LABEL}=1`], host)).split('\n').filter(Boolean);
+  if (vols.length) await docker(['volume', 'rm', '-f', ...vols], host).catch(() => undefined);
+  const nets = (await docker(['network', 'ls', '-q', '--filter', `label=${LABEL}=1`], host)).split('\n').filter(Boolean);
+  if (nets.length) await docker(['network', 'rm', ...nets], host).catch(() => undefined);
+  const imgs = (await docker(['image', 'ls', '-q', '--filter', `label=${LABEL}=1`], host)).split('\n').filter(Boolean);
+  if (imgs.length) await docker(['image', 'rm', '-f', ...new Set(imgs)], host).catch(() => undefined);
+}
+
+/**
+ * A private dockerd for tests that stop and start an engine: its own socket, data root, exec root,
+ * pidfile, containerd namespace and network namespace, no bridge and no iptables, so the shared
+ * engine other work uses is never touched.
+ */
+export class PrivateDaemon {
+  readonly dir: string;
+  readonly socket: string;
+  private child?: ChildProcess;
+
+  constructor(name: string) {
+    // Short path: unix socket paths are limited to about 100 bytes.
+    this.dir = mkdtempSync(join(tmpdir(), `bd-${name}-`));
+    this.socket = join(this.dir, 'd.sock');
+    mkdirSync(join(this.dir, 'data'), { recursive: true });
+    mkdirSync(join(this.dir, 'exec'), { recursive: true });
+  }
+
+  get host(): string {
+    return `unix://${this.socket}`;
+  }
+
+  get endpoint(): Endpoint {
+    return { kind: 'unix', socketPath: this.socket, display: this.host, source: 'setting' };
+  }
+
+  /** Starts dockerd and waits until it answers. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    const args = [
+      '-H',
+      this.host,
+      '--data-root',
+      join(this.dir, 'data'),
+      '--exec-root',
+      join(this.dir, 'exec'),
+      '--pidfile',
+      join(this.dir, 'd.pid'),
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+      // Its own managed containerd (state under the exec and data roots) in its own namespace,
+      // so nothing it does can touch the shared engine's containers.
+      '--containerd-namespace',
+      `berth-${process.pid}`,
+      '--containerd-plugins-namespace',
+      `berth-${process.pid}-plugins`,
+    ];
+    // Its own network namespace: a dockerd started with --bridge=none deletes the host's docker0
+    // at startup, which would break the shared engine's bridge network.
+    const child = spawn('unshare', ['--net', '--', 'dockerd', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    let log = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      log = (log + c.toString()).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`private dockerd exited (code ${code}):\n${log}`))));
+    await Promise.race([waitFor('private dockerd to answer', () => docker(['version', '--format', '{{.Server.Version}}'], this.host).then(Boolean), timeoutMs, 100), exited]);
+    exited.catch(() => undefined);
+  }
+
+  /** Stops dockerd (SIGTERM) and waits for it to exit. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
