@@ -410,7 +410,8 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
   const instruction = new ParsedInstruction(
     keyword,
     keywordSpan,
-    { start: keywordSpan.start, end: argsSpan.end },
+    // Top-level instructions get their span from their lines; this one serves ONBUILD triggers.
+    { start: keywordSpan.start, end: Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0) },
     flags,
     argsText,
     argsSpan,
