@@ -275,11 +275,6 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/**
- * Reads keyword, flags and arguments from a logical line starting at `from`. A trigger
- * (`nested`) gets no trigger of its own: BuildKit rejects `ONBUILD ONBUILD`, and
- * recursing on it would cost a re-scan of the line per level.
- */
 /** Shared by every instruction without flags or heredocs, so none allocates its own empty list. */
 const NO_FLAGS: Flag[] = Object.freeze([]) as unknown as Flag[];
 const NO_HEREDOCS: Heredoc[] = Object.freeze([]) as unknown as Heredoc[];
@@ -353,7 +348,11 @@ function wordEnd(t: string, i: number, escapeCode: number): number {
   return i;
 }
 
-/** Reads keyword, flags and arguments from a logical line starting at `from`. */
+/**
+ * Reads keyword, flags and arguments from a logical line starting at `from`. A trigger
+ * (`nested`) gets no trigger of its own: BuildKit rejects `ONBUILD ONBUILD`, and
+ * recursing on it would cost a re-scan of the line per level.
+ */
 function parseInstruction(logical: Logical, from: number, escapeCode: number, nested = false): Instruction {
   const t = logical.text;
   const n = t.length;
