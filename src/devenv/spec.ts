@@ -87,7 +87,10 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
   const problems = validate(config);
   if (problems.length) throw new Error(problems.join(' '));
   const preset = config.toolchain ? PRESETS[config.toolchain] : undefined;
-  const caches = config.caches && preset ? preset.caches : [];
+  const user = config.user === 'host' ? (workspace.uid !== undefined ? `${workspace.uid}:${workspace.gid ?? workspace.uid}` : undefined) : config.user || undefined;
+  // A cache is made writable for one user when created, so each user gets their own.
+  const suffix = user ? `-${user.split(':')[0].replace(/[^A-Za-z0-9_.-]/g, '_')}` : '';
+  const caches = config.caches && preset ? preset.caches.map((c) => ({ volume: c.volume + suffix, target: c.target })) : [];
   // A port published on a host or no network means nothing: the container shares or lacks one.
   const publishes = config.network !== 'host' && config.network !== 'none';
   const env: Record<string, string> = {
@@ -96,7 +99,6 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
     ...(config.caches && preset ? preset.env : {}),
     ...config.env,
   };
-  const user = config.user === 'host' ? (workspace.uid !== undefined ? `${workspace.uid}:${workspace.gid ?? workspace.uid}` : undefined) : config.user || undefined;
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   const published: RunSpec['published'] = [];

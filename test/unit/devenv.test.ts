@@ -164,8 +164,8 @@ describe('buildRunSpec', () => {
   });
   it('mounts the toolchain caches and points the tool at them', () => {
     const spec = buildRunSpec(ws, presetConfig('go', files({})));
-    assert.deepEqual(spec.caches.map((c) => c.volume), ['berth-cache-go-mod', 'berth-cache-go-build']);
-    assert.ok(spec.create.HostConfig.Mounts.some((m) => m.Type === 'volume' && m.Source === 'berth-cache-go-mod' && m.Target === '/cache/go-mod'));
+    assert.deepEqual(spec.caches.map((c) => c.volume), ['berth-cache-go-mod-1000', 'berth-cache-go-build-1000']);
+    assert.ok(spec.create.HostConfig.Mounts.some((m) => m.Type === 'volume' && m.Source === 'berth-cache-go-mod-1000' && m.Target === '/cache/go-mod'));
     assert.ok(spec.create.Env.includes('GOMODCACHE=/cache/go-mod'));
     const without = buildRunSpec(ws, { ...presetConfig('go', files({})), caches: false });
     assert.equal(without.create.HostConfig.Mounts.length, 1);

@@ -1,0 +1,184 @@
+/**
+ * Executes a run spec: checks ports, makes sure the image and caches are there, creates,
+ * attaches and starts the container, and removes it again on any failure, so a bad run
+ * leaves nothing behind. The engine is reached through `RunnerEngine`, an interface of ours.
+ */
+import { createServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { EngineError, type ProgressEvent } from '../engine/types';
+import type { RunSpec } from './spec';
+
+/** What running a workspace needs from an engine. */
+export interface RunnerEngine {
+  /** True when the engine runs on this machine, so host ports and paths are this machine's. */
+  readonly local: boolean;
+  imageExists(reference: string): Promise<boolean>;
+  pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  /** Creates the volume when missing; true when it was created now. */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** Runs a short command to completion as root and removes its container; resolves with the exit code. */
+  runToCompletion(image: string, cmd: string[], mounts: { volume: string; target: string }[]): Promise<number>;
+  /** The id of a container with this name, if one exists, and whether it runs. */
+  findContainer(name: string): Promise<{ id: string; running: boolean } | undefined>;
+  createContainer(name: string, create: RunSpec['create']): Promise<string>;
+  /** The container's TTY, both ways: attach before start so no output is lost. */
+  attach(id: string): Promise<Duplex>;
+  start(id: string): Promise<void>;
+  resize(id: string, columns: number, rows: number): Promise<void>;
+  /** Resolves with the exit code when the container stops. */
+  wait(id: string): Promise<number>;
+  /** Kills and removes; never throws for a container that is already gone. */
+  remove(id: string): Promise<void>;
+}
+
+export interface RunIO {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** How long a command may run before an exit counts as a finished run rather than a failed start. */
+  startupWindowMs?: number;
+}
+
+export interface RunningWorkspace {
+  id: string;
+  name: string;
+  stream: Duplex;
+  /** What the command printed while it started; the stream carries on from there. */
+  startOutput: string;
+  published: RunSpec['published'];
+  resize(columns: number, rows: number): Promise<void>;
+  /** The exit code once the command ends. */
+  exited: Promise<number>;
+  /** Stops and removes the container (closing the terminal does this). */
+  stop(): Promise<void>;
+}
+
+/** Why a run could not start; the message says what to do, and nothing was left behind. */
+export class RunError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'port-in-use' | 'image-missing' | 'already-running' | 'exited' | 'remote-folder' | 'engine',
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'RunError';
+  }
+}
+
+/** Whether this machine can listen on address:port right now. */
+export function portFree(port: number, address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: address, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+const OUTPUT_TAIL = 2000;
+
+export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunIO = {}): Promise<RunningWorkspace> {
+  const { create } = spec;
+  if (engine.local) {
+    for (const p of spec.published) {
+      if (p.protocol === 'tcp' && !(await portFree(p.host, p.address))) {
+        throw new RunError(
+          `Port ${p.host} is already in use on ${p.address}. Stop what uses it, or publish the container's port ${p.container} on another host port (ports: ["${p.host + 1}:${p.container}"]).`,
+          'port-in-use',
+        );
+      }
+    }
+  }
+
+  const existing = await engine.findContainer(spec.name);
+  if (existing?.running) {
+    throw new RunError(`This workspace already runs in container ${spec.name}. Stop it first, or open its terminal.`, 'already-running', existing.id);
+  }
+  if (existing) await engine.remove(existing.id);
+
+  if (!(await engine.imageExists(create.Image))) {
+    try {
+      await engine.pullImage(create.Image, io.onProgress ?? (() => undefined), io.signal);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new RunError(`Image '${create.Image}' is not on this engine and could not be pulled (${why}). Choose a local image, or check the registry connection.`, 'image-missing', why);
+    }
+  }
+
+  // A new named volume belongs to root; make it the user's once, when it is created.
+  const owner = create.User;
+  for (const cache of spec.caches) {
+    const created = await engine.ensureVolume(cache.volume, { 'berth.managed': 'true', ...(owner ? { 'berth.owner': owner } : {}) });
+    if (created && owner && owner !== 'root' && owner !== '0') {
+      await engine.runToCompletion(create.Image, ['chown', owner, cache.target], [cache]);
+    }
+  }
+
+  const id = await engine.createContainer(spec.name, create);
+  try {
+    const stream = await engine.attach(id);
+    let output = '';
+    let startOutput = '';
+    const collect = (chunk: Buffer | string) => {
+      const text = chunk.toString();
+      startOutput += text;
+      output = (output + text).slice(-OUTPUT_TAIL);
+    };
+    stream.on('data', collect);
+    const exited = engine.wait(id);
+    try {
+      await engine.start(id);
+    } catch (error) {
+      throw startError(error, spec);
+    }
+    // A command that fails at once is a failed start: say why, with what it printed.
+    const window = io.startupWindowMs ?? 1500;
+    const early = await Promise.race([exited.then((code) => ({ code })), delay(window).then(() => undefined)]);
+    if (early && early.code !== 0) {
+      await new Promise((r) => setImmediate(r));
+      const tail = output.trim().split('\n').slice(-5).join('\n');
+      throw new RunError(`The command exited at once with code ${early.code}${tail ? `:\n${tail}` : '.'}`, 'exited', tail);
+    }
+    stream.off('data', collect);
+    // Without a listener a flowing stream drops data: hold it until the caller reads.
+    stream.pause();
+    let stopped = false;
+    return {
+      id,
+      name: spec.name,
+      stream,
+      startOutput,
+      published: spec.published,
+      resize: (columns, rows) => engine.resize(id, columns, rows),
+      exited,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        stream.destroy();
+        await engine.remove(id);
+      },
+    };
+  } catch (error) {
+    await engine.remove(id).catch(() => undefined);
+    throw error;
+  }
+}
+
+function startError(error: unknown, spec: RunSpec): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/port is already allocated|address already in use/i.test(message)) {
+    const ports = spec.published.map((p) => `${p.address}:${p.host}`).join(', ');
+    return new RunError(`A published port (${ports}) is already in use on the engine's host. Choose another host port.`, 'port-in-use', message);
+  }
+  if (/bind source path does not exist|invalid mount config|no such file or directory/i.test(message)) {
+    return new RunError(
+      `The engine cannot see the workspace folder ${spec.create.HostConfig.Mounts[0]?.Source}. A remote engine mounts paths of its own machine: run Berth where the files are, or use a local engine.`,
+      'remote-folder',
+      message,
+    );
+  }
+  if (error instanceof EngineError) return new RunError(`${error.message}${error.hint ? ` ${error.hint}` : ''}`, 'engine', message);
+  return new RunError(message, 'engine', message);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
