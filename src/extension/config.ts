@@ -78,6 +78,23 @@ export function traceServer(scope?: vscode.ConfigurationScope): TraceLevel {
   return value === 'messages' || value === 'verbose' ? value : 'off';
 }
 
+/**
+ * `berth.docker.host`: the engine address (`unix://…`, `tcp://…`, `ssh://…`), or undefined to
+ * follow DOCKER_HOST and the docker context as the CLI does. Restricted under Workspace Trust
+ * (package.json), so an untrusted workspace cannot point Berth at another engine.
+ */
+export function dockerHost(): string | undefined {
+  const value = section().get<unknown>('docker.host');
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** Fires when `berth.docker.host` changes. */
+export function onDidChangeDockerHost(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(`${SECTION}.docker.host`)) listener();
+  });
+}
+
 /** All of the above, shaped as the server reads section `berth`. */
 export function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   const rules: ServerSettings['rules'] = {};

@@ -1,0 +1,351 @@
+/**
+ * The extension's one connection to a container engine, for the extension's lifetime: resolves
+ * the endpoint (the `berth.docker.host` setting, then the docker CLI's order), creates the
+ * Engine, says how that went (connecting / connected / failed with a reason and a fix), runs the
+ * one event stream while someone wants it, and reconnects when the setting or the docker context
+ * changes, without a reload.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineError, type Endpoint, type Engine, type EngineEvent, type EngineVersion } from '../engine/types';
+import * as config from './config';
+
+export type EngineState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; endpoint?: Endpoint }
+  | { kind: 'connected'; endpoint: Endpoint; version: EngineVersion }
+  | { kind: 'failed'; endpoint?: Endpoint; error: EngineError };
+
+/** One docker context, as the switcher lists it. */
+export interface ContextChoice {
+  name: string;
+  description?: string;
+  host: string;
+  current: boolean;
+  error?: string;
+}
+
+/** A running event stream; the engine module reconnects it with backoff. */
+export interface EventSubscription {
+  dispose(): void;
+}
+
+/** The engine module's pieces the service uses; injected so main.ts picks the real adapter. */
+export interface EngineModule {
+  resolveEndpoint(host?: string): Endpoint;
+  createEngine(endpoint: Endpoint): Engine;
+  listContexts(): ContextChoice[];
+  /** The docker CLI's configuration folder (DOCKER_CONFIG or ~/.docker). */
+  dockerConfigDir(): string;
+  /** Follows the engine's events, reconnecting with backoff; onResync after every gap. */
+  watchEvents(
+    engine: Engine,
+    handlers: { onEvent(event: EngineEvent): void; onResync(): void; onDisconnect(error: EngineError): void },
+  ): EventSubscription;
+}
+
+/** The context key `berth.engineState`, which the welcome views' `when` clauses read. */
+export function stateContextValue(state: EngineState): string {
+  switch (state.kind) {
+    case 'idle':
+    case 'connecting':
+      return 'connecting';
+    case 'connected':
+      return 'connected';
+    case 'failed':
+      switch (state.error.kind) {
+        case 'not-installed':
+        case 'not-running':
+        case 'permission-denied':
+          return state.error.kind;
+        case 'unreachable':
+        case 'ssh':
+        case 'tls':
+        case 'timeout':
+          return 'unreachable';
+        default:
+          return 'failed';
+      }
+  }
+}
+
+const PING_TIMEOUT_MS = 10_000;
+
+function asEngineError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new EngineError('api', message);
+}
+
+export class EngineService implements vscode.Disposable {
+  private current: EngineState = { kind: 'idle' };
+  private engineInstance: Engine | undefined;
+  private connecting: Promise<Engine> | undefined;
+  /** Bumped on every (re)connect, so a slow old attempt cannot overwrite a newer one. */
+  private generation = 0;
+  private eventsWanted = 0;
+  private subscription: EventSubscription | undefined;
+  private readonly notified = new Set<string>();
+  private readonly watchers: fs.FSWatcher[] = [];
+  private contextTimer: NodeJS.Timeout | undefined;
+
+  private readonly stateEmitter = new vscode.EventEmitter<EngineState>();
+  private readonly eventEmitter = new vscode.EventEmitter<EngineEvent>();
+  private readonly resyncEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.stateEmitter, this.eventEmitter, this.resyncEmitter];
+
+  /** Fires on every state change. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** One engine event; only while some view wants events (see `wantEvents`). */
+  readonly onDidReceiveEvent = this.eventEmitter.event;
+  /** The stream came back after a gap, or the engine changed: re-list everything. */
+  readonly onDidResync = this.resyncEmitter.event;
+
+  constructor(private readonly module: EngineModule) {
+    this.disposables.push(config.onDidChangeDockerHost(() => this.reconnectIfMoved()));
+    this.watchDockerConfig();
+    void vscode.commands.executeCommand('setContext', 'berth.engineState', 'connecting');
+  }
+
+  get state(): EngineState {
+    return this.current;
+  }
+
+  /** The connected engine, connecting first when needed. @throws EngineError when it cannot. */
+  async engine(): Promise<Engine> {
+    if (this.engineInstance && this.current.kind === 'connected') return this.engineInstance;
+    if (!this.connecting) {
+      // A failed engine may still have a watcher waiting to reconnect: start afresh instead.
+      if (this.engineInstance) this.teardown();
+      this.connecting = this.connect();
+    }
+    return this.connecting;
+  }
+
+  /** Starts connecting in the background (views call this when first shown). */
+  ensureStarted(): void {
+    if (this.current.kind === 'idle') void this.engine().catch(() => undefined);
+  }
+
+  /**
+   * A list call found the engine gone (daemon stopped, socket removed): say so, so the welcome
+   * views explain it, and wait for Retry or the next context change.
+   */
+  connectionLost(error: EngineError): void {
+    if (this.current.kind !== 'connected') return;
+    const endpoint = this.current.endpoint;
+    // With an event stream running, keep it: it reconnects with backoff and brings us back.
+    if (!this.subscription) this.teardown();
+    this.setState({ kind: 'failed', endpoint, error });
+  }
+
+  /** Drops the current connection and tries again; resolves with the new state. */
+  async retry(): Promise<EngineState> {
+    this.teardown();
+    await this.engine().catch(() => undefined);
+    return this.current;
+  }
+
+  /**
+   * Keeps the event stream running while the returned disposable lives (a visible view holds
+   * one); the stream stops when nobody wants it, so an idle window makes no requests.
+   */
+  wantEvents(): vscode.Disposable {
+    this.eventsWanted++;
+    this.updateSubscription();
+    let released = false;
+    return new vscode.Disposable(() => {
+      if (released) return;
+      released = true;
+      this.eventsWanted--;
+      this.updateSubscription();
+    });
+  }
+
+  /** The contexts the docker CLI knows, for the switcher. */
+  contexts(): ContextChoice[] {
+    return this.module.listContexts();
+  }
+
+  /**
+   * Makes `name` the docker CLI's current context (as `docker context use` does: currentContext in
+   * config.json, removed for `default`); the file watcher then reconnects.
+   */
+  async useContext(name: string): Promise<void> {
+    const file = path.join(this.module.dockerConfigDir(), 'config.json');
+    let data: Record<string, unknown> = {};
+    let mode = 0o600;
+    try {
+      const text = await fs.promises.readFile(file, 'utf8');
+      mode = (await fs.promises.stat(file)).mode & 0o777;
+      const parsed: unknown = text.trim() ? JSON.parse(text) : {};
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+      data = parsed as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new EngineError('api', vscode.l10n.t('{0} cannot be read: {1}', file, (error as Error).message), vscode.l10n.t('Fix or remove the file, then switch again.'));
+      }
+    }
+    if (name === 'default') delete data.currentContext;
+    else data.currentContext = name;
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    // Written beside and renamed, so the CLI never reads half a file.
+    const temporary = `${file}.berth-${process.pid}`;
+    await fs.promises.writeFile(temporary, `${JSON.stringify(data, null, '\t')}\n`, { mode });
+    await fs.promises.rename(temporary, file);
+    this.reconnectIfMoved();
+  }
+
+  /**
+   * Shows a connection failure as a notification, once per failure and endpoint for the
+   * session: the welcome views carry the explanation after that.
+   */
+  notifyFailure(error: EngineError, force = false): void {
+    const key = `${error.kind}|${this.current.kind === 'failed' ? this.current.endpoint?.display : ''}`;
+    if (!force && this.notified.has(key)) return;
+    this.notified.add(key);
+    const retry = vscode.l10n.t('Retry');
+    const message = error.hint ? `${error.message} ${error.hint}` : error.message;
+    void vscode.window.showErrorMessage(message, retry).then((choice) => {
+      if (choice === retry) void vscode.commands.executeCommand('berth.retryConnection');
+    });
+  }
+
+  dispose(): void {
+    this.teardown();
+    clearTimeout(this.contextTimer);
+    for (const watcher of this.watchers.splice(0)) watcher.close();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private setState(state: EngineState): void {
+    this.current = state;
+    void vscode.commands.executeCommand('setContext', 'berth.engineState', stateContextValue(state));
+    this.stateEmitter.fire(state);
+  }
+
+  private async connect(): Promise<Engine> {
+    const generation = ++this.generation;
+    let endpoint: Endpoint | undefined;
+    let engine: Engine | undefined;
+    try {
+      endpoint = this.module.resolveEndpoint(config.dockerHost());
+      this.setState({ kind: 'connecting', endpoint });
+      engine = this.module.createEngine(endpoint);
+      await engine.ping(AbortSignal.timeout(PING_TIMEOUT_MS));
+      const version = await engine.version();
+      if (generation !== this.generation) {
+        engine.dispose();
+        throw new EngineError('api', vscode.l10n.t('The engine connection was replaced.'));
+      }
+      this.engineInstance = engine;
+      this.connecting = undefined;
+      this.setState({ kind: 'connected', endpoint, version });
+      this.updateSubscription();
+      return engine;
+    } catch (error) {
+      engine?.dispose();
+      const engineError = asEngineError(error);
+      if (generation === this.generation) {
+        this.connecting = undefined;
+        this.setState({ kind: 'failed', endpoint, error: engineError });
+      }
+      throw engineError;
+    }
+  }
+
+  /** The event stream came back after the engine went away: connected again, views re-list. */
+  private async recovered(engine: Engine, generation: number): Promise<void> {
+    try {
+      const version = await engine.version();
+      if (generation !== this.generation || this.current.kind !== 'failed') return;
+      this.setState({ kind: 'connected', endpoint: engine.endpoint, version });
+    } catch {
+      // Still down: the watcher keeps trying.
+    }
+  }
+
+  private teardown(): void {
+    this.generation++;
+    this.subscription?.dispose();
+    this.subscription = undefined;
+    this.engineInstance?.dispose();
+    this.engineInstance = undefined;
+    this.connecting = undefined;
+  }
+
+  private updateSubscription(): void {
+    const engine = this.engineInstance;
+    if (this.eventsWanted > 0 && engine && !this.subscription) {
+      const generation = this.generation;
+      this.subscription = this.module.watchEvents(engine, {
+        onEvent: (event) => this.eventEmitter.fire(event),
+        onResync: () => {
+          if (generation !== this.generation) return;
+          if (this.current.kind === 'failed') void this.recovered(engine, generation);
+          else this.resyncEmitter.fire();
+        },
+        onDisconnect: (error) => {
+          if (generation === this.generation && this.current.kind === 'connected') {
+            this.setState({ kind: 'failed', endpoint: this.current.endpoint, error });
+          }
+        },
+      });
+    } else if (this.eventsWanted === 0 && this.subscription) {
+      this.subscription.dispose();
+      this.subscription = undefined;
+    }
+  }
+
+  private endpointKey(endpoint: Endpoint | undefined): string {
+    if (!endpoint) return '';
+    const { kind, socketPath, host, port, user, tls, context } = endpoint;
+    return JSON.stringify({ kind, socketPath, host, port, user, tls, context });
+  }
+
+  /** Re-resolves the endpoint; reconnects when it moved (or when the last attempt failed). */
+  private reconnectIfMoved(): void {
+    if (this.current.kind === 'idle') return;
+    let next: Endpoint | undefined;
+    try {
+      next = this.module.resolveEndpoint(config.dockerHost());
+    } catch {
+      next = undefined;
+    }
+    const now = 'endpoint' in this.current ? this.current.endpoint : undefined;
+    if (this.current.kind === 'connected' && this.endpointKey(next) === this.endpointKey(now)) return;
+    this.teardown();
+    this.resyncEmitter.fire();
+    void this.engine().catch(() => undefined);
+  }
+
+  /** Watches config.json and the contexts folder, as `docker context use` and `create` change them. */
+  private watchDockerConfig(): void {
+    const dir = this.module.dockerConfigDir();
+    const onChange = (): void => {
+      clearTimeout(this.contextTimer);
+      // Editors and the CLI write in several steps; settle first.
+      this.contextTimer = setTimeout(() => this.reconnectIfMoved(), 150);
+    };
+    const watch = (target: string, options: fs.WatchOptions, filter?: (name: string) => boolean): boolean => {
+      try {
+        const watcher = fs.watch(target, options, (_event, name) => {
+          if (!filter || (name && filter(String(name)))) onChange();
+        });
+        watcher.on('error', () => watcher.close());
+        this.watchers.push(watcher);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!watch(dir, {}, (name) => name === 'config.json' || name === 'contexts')) {
+      // No ~/.docker yet: notice when the CLI creates it.
+      watch(path.dirname(dir), {}, (name) => name === path.basename(dir));
+    }
+    watch(path.join(dir, 'contexts'), { recursive: true });
+  }
+}
