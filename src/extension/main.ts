@@ -1,15 +1,37 @@
-/** Berth's VS Code client: a thin shell over the language server and, later, the engine. */
+/** Berth's VS Code client: a thin shell over the language server and the container engine. */
 import * as vscode from 'vscode';
+import { EventWatcher, createEngine, listContexts, resolveEndpoint } from '../engine';
+import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands';
+import { EngineService } from './engineService';
+import { EngineStatusBar } from './statusBar';
+import { BerthViews } from './views/views';
 
 let client: BerthClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate returns: the extension-host tests and the bench reach the views through it. */
+export interface BerthApi {
+  service: EngineService;
+  views: BerthViews;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
   client = new BerthClient(context);
-  context.subscriptions.push(client, ...registerCommands({ client }));
+  const service = new EngineService({
+    resolveEndpoint: (host) => resolveEndpoint(host),
+    createEngine: (endpoint) => createEngine(endpoint),
+    listContexts: () => listContexts(),
+    dockerConfigDir: () => dockerConfigDir(nodeDeps()),
+    watchEvents: (engine, handlers) => new EventWatcher(engine, { ...handlers, resyncOnFirstConnect: true }),
+  });
+  const views = new BerthViews(service);
+  const statusBar = new EngineStatusBar(service);
+  // Disposed in reverse: views let go of the event stream before the service closes the engine.
+  context.subscriptions.push(client, service, statusBar, views, ...registerCommands({ client, service, views }));
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
+  return { service, views };
 }
 
 export async function deactivate(): Promise<void> {

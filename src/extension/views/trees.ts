@@ -1,0 +1,241 @@
+/**
+ * The four tree data providers. Each keeps one snapshot of its lists: `refresh()` lists first
+ * and then fires onDidChangeTreeData, so whoever listens (VS Code, tests, the bench) reads the
+ * new state at once. Children of groups come from the snapshot; only image layers ask the
+ * engine on expand.
+ */
+import * as vscode from 'vscode';
+import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+import { EngineError } from '../../engine/types';
+import type { EngineService } from '../engineService';
+import {
+  containerNode,
+  containerRoots,
+  imageRoots,
+  layerNodes,
+  networkChildren,
+  networkRoots,
+  volumeChildren,
+  volumeRoots,
+  type BerthNode,
+  type ViewId,
+} from './model';
+
+const CONNECTION_KINDS = new Set(['not-installed', 'not-running', 'permission-denied', 'unreachable', 'ssh', 'tls', 'timeout']);
+
+export function toTreeItem(node: BerthNode): vscode.TreeItem {
+  const state =
+    node.collapsible === 'none'
+      ? vscode.TreeItemCollapsibleState.None
+      : node.collapsible === 'expanded'
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(node.label, state);
+  item.id = node.key;
+  item.description = node.description;
+  item.contextValue = node.contextValue;
+  item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
+  if (node.tooltip) {
+    // Not trusted and no HTML: names in it come from the engine and are escaped in model.ts.
+    const tooltip = new vscode.MarkdownString(node.tooltip);
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    item.tooltip = tooltip;
+  }
+  return item;
+}
+
+/** Common snapshot handling; subclasses say how to list and how to turn a snapshot into nodes. */
+export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProvider<BerthNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<BerthNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  protected snapshot: Snapshot | undefined;
+  private inflight: Promise<void> | undefined;
+  private again = false;
+  /** When the last snapshot was taken, for coarse ages. */
+  protected takenAt = Date.now();
+  /** How many times the engine was asked for this view's lists (the bench and tests read it). */
+  listCount = 0;
+
+  constructor(
+    readonly viewId: ViewId,
+    protected readonly service: EngineService,
+  ) {}
+
+  protected abstract load(): Promise<Snapshot>;
+  protected abstract roots(snapshot: Snapshot): BerthNode[];
+
+  /** Lists again, then tells VS Code; concurrent calls share one run plus at most one more. */
+  refresh(): Promise<void> {
+    if (this.inflight) {
+      this.again = true;
+      return this.inflight;
+    }
+    this.inflight = (async () => {
+      do {
+        this.again = false;
+        await this.reload();
+      } while (this.again);
+      this.emitter.fire(undefined);
+    })().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  /** Redraws from the same snapshot (e.g. a display toggle). */
+  protected changed(): void {
+    this.emitter.fire(undefined);
+  }
+
+  /** Forgets the snapshot without listing; the next getChildren lists. */
+  invalidate(): void {
+    this.snapshot = undefined;
+    this.emitter.fire(undefined);
+  }
+
+  getTreeItem(node: BerthNode): vscode.TreeItem {
+    return toTreeItem(node);
+  }
+
+  async getChildren(node?: BerthNode): Promise<BerthNode[]> {
+    if (!node) {
+      if (this.snapshot === undefined) {
+        if (this.inflight) await this.inflight;
+        else await this.reload();
+      }
+      return this.snapshot === undefined ? [] : this.roots(this.snapshot);
+    }
+    return this.childrenOf(node);
+  }
+
+  protected async childrenOf(_node: BerthNode): Promise<BerthNode[]> {
+    return [];
+  }
+
+  private async reload(): Promise<void> {
+    if (this.service.state.kind === 'failed') {
+      this.snapshot = undefined;
+      return;
+    }
+    try {
+      this.listCount++;
+      this.snapshot = await this.load();
+      this.takenAt = Date.now();
+    } catch (error) {
+      this.snapshot = undefined;
+      if (error instanceof EngineError && CONNECTION_KINDS.has(error.kind)) this.service.connectionLost(error);
+      else if (error instanceof EngineError) this.service.notifyFailure(error);
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
+  constructor(service: EngineService) {
+    super('containers', service);
+  }
+  protected async load(): Promise<ContainerSummary[]> {
+    return (await this.service.engine()).listContainers();
+  }
+  protected roots(containers: ContainerSummary[]): BerthNode[] {
+    return containerRoots(containers, this.takenAt);
+  }
+  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
+    return node.kind === 'composeGroup' ? node.containers.map((c) => containerNode(c, this.takenAt)) : [];
+  }
+  /** The current snapshot (commands offer these in QuickPicks). */
+  async list(): Promise<ContainerSummary[]> {
+    if (this.snapshot === undefined) await this.refresh();
+    return this.snapshot ?? [];
+  }
+}
+
+export class ImagesProvider extends BerthTreeProvider<ImageSummary[]> {
+  private dangling = false;
+  constructor(service: EngineService) {
+    super('images', service);
+    void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', false);
+  }
+  get showDangling(): boolean {
+    return this.dangling;
+  }
+  /** Shows or hides dangling images; no new listing is needed, only a redraw. */
+  setShowDangling(show: boolean): void {
+    this.dangling = show;
+    void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', show);
+    if (this.snapshot === undefined) void this.refresh();
+    else this.changed();
+  }
+  protected async load(): Promise<ImageSummary[]> {
+    return (await this.service.engine()).listImages();
+  }
+  protected roots(images: ImageSummary[]): BerthNode[] {
+    return imageRoots(images, this.dangling, this.takenAt);
+  }
+  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
+    if (node.kind === 'repository') return node.tags;
+    if (node.kind === 'imageTag') {
+      const layers = await (await this.service.engine()).imageHistory(node.image.id);
+      return layerNodes(node.key, layers, Date.now());
+    }
+    return [];
+  }
+  async list(): Promise<ImageSummary[]> {
+    if (this.snapshot === undefined) await this.refresh();
+    return this.snapshot ?? [];
+  }
+}
+
+interface VolumesSnapshot {
+  volumes: VolumeSummary[];
+  containers: ContainerSummary[];
+}
+
+export class VolumesProvider extends BerthTreeProvider<VolumesSnapshot> {
+  constructor(service: EngineService) {
+    super('volumes', service);
+  }
+  protected async load(): Promise<VolumesSnapshot> {
+    const engine = await this.service.engine();
+    const [volumes, containers] = await Promise.all([engine.listVolumes(), engine.listContainers()]);
+    return { volumes, containers };
+  }
+  protected roots(snapshot: VolumesSnapshot): BerthNode[] {
+    return volumeRoots(snapshot.volumes, snapshot.containers);
+  }
+  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
+    return node.kind === 'volume' ? volumeChildren(node) : [];
+  }
+  async list(): Promise<VolumeSummary[]> {
+    if (this.snapshot === undefined) await this.refresh();
+    return this.snapshot?.volumes ?? [];
+  }
+}
+
+interface NetworksSnapshot {
+  networks: NetworkSummary[];
+  containers: ContainerSummary[];
+}
+
+export class NetworksProvider extends BerthTreeProvider<NetworksSnapshot> {
+  constructor(service: EngineService) {
+    super('networks', service);
+  }
+  protected async load(): Promise<NetworksSnapshot> {
+    const engine = await this.service.engine();
+    const [networks, containers] = await Promise.all([engine.listNetworks(), engine.listContainers()]);
+    return { networks, containers };
+  }
+  protected roots(snapshot: NetworksSnapshot): BerthNode[] {
+    return networkRoots(snapshot.networks, snapshot.containers);
+  }
+  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
+    return node.kind === 'network' ? networkChildren(node) : [];
+  }
+  async list(): Promise<NetworkSummary[]> {
+    if (this.snapshot === undefined) await this.refresh();
+    return this.snapshot?.networks ?? [];
+  }
+}

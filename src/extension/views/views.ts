@@ -1,0 +1,146 @@
+/**
+ * The Berth views together: registers the four TreeViews, and keeps them live from the one
+ * engine event stream. The stream runs only while at least one view is visible; events are
+ * routed to the views they change and debounced per view (at most 50 ms); a hidden view is only
+ * marked stale and lists again when shown; a resync (stream reconnected, engine changed)
+ * re-lists every visible view. Nothing polls.
+ */
+import * as vscode from 'vscode';
+import type { EngineService, EngineState } from '../engineService';
+import { endpointLabel } from '../statusBar';
+import { KeyedDebouncer } from './debounce';
+import { VIEW_IDS, viewsForEvent, type BerthNode, type ViewId } from './model';
+import { ContainersProvider, ImagesProvider, NetworksProvider, VolumesProvider, type BerthTreeProvider } from './trees';
+
+/** At most this long from an engine event to the view listing again. */
+export const DEBOUNCE_MS = 50;
+
+export interface ViewProviders {
+  containers: ContainersProvider;
+  images: ImagesProvider;
+  volumes: VolumesProvider;
+  networks: NetworksProvider;
+}
+
+export class BerthViews implements vscode.Disposable {
+  readonly providers: ViewProviders;
+  readonly treeViews = new Map<ViewId, vscode.TreeView<BerthNode>>();
+  private readonly stale = new Set<ViewId>();
+  private readonly debouncer: KeyedDebouncer<ViewId>;
+  private events: vscode.Disposable | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly service: EngineService) {
+    this.providers = {
+      containers: new ContainersProvider(service),
+      images: new ImagesProvider(service),
+      volumes: new VolumesProvider(service),
+      networks: new NetworksProvider(service),
+    };
+    this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.provider(view).refresh());
+    for (const view of VIEW_IDS) {
+      const provider = this.provider(view);
+      const treeView = vscode.window.createTreeView<BerthNode>(`berth.${view}`, {
+        treeDataProvider: provider,
+        canSelectMany: true,
+        showCollapseAll: view !== 'volumes',
+      });
+      this.treeViews.set(view, treeView);
+      this.disposables.push(
+        provider,
+        treeView,
+        treeView.onDidChangeVisibility(() => this.visibilityChanged(view)),
+      );
+    }
+    this.disposables.push(
+      service.onDidReceiveEvent((event) => {
+        for (const view of viewsForEvent(event)) this.request(view);
+      }),
+      service.onDidResync(() => this.refreshAll()),
+      service.onDidChangeState((state) => this.stateChanged(state)),
+    );
+    this.updateEvents();
+    this.describe(service.state);
+  }
+
+  provider(view: ViewId): BerthTreeProvider<unknown> {
+    return this.providers[view] as BerthTreeProvider<unknown>;
+  }
+
+  isVisible(view: ViewId): boolean {
+    return this.treeViews.get(view)?.visible ?? false;
+  }
+
+  /** The selection of a view, for commands run from the palette or a keybinding. */
+  selection(view: ViewId): readonly BerthNode[] {
+    return this.treeViews.get(view)?.selection ?? [];
+  }
+
+  /** Lists a view again now (the refresh commands, and after an action in a hidden view). */
+  refresh(view: ViewId): Promise<void> {
+    this.stale.delete(view);
+    this.debouncer.cancel(view);
+    return this.provider(view).refresh();
+  }
+
+  private request(view: ViewId): void {
+    if (this.isVisible(view)) this.debouncer.request(view);
+    else this.stale.add(view);
+  }
+
+  private refreshAll(): void {
+    for (const view of VIEW_IDS) this.request(view);
+  }
+
+  private visibilityChanged(view: ViewId): void {
+    if (this.isVisible(view)) {
+      this.service.ensureStarted();
+      if (this.stale.has(view)) {
+        this.stale.delete(view);
+        void this.provider(view).refresh();
+      }
+    }
+    this.updateEvents();
+  }
+
+  /** Holds the event stream while any view is visible, and lets it go when none is. */
+  private updateEvents(): void {
+    const anyVisible = VIEW_IDS.some((view) => this.isVisible(view));
+    if (anyVisible && !this.events) {
+      this.events = this.service.wantEvents();
+    } else if (!anyVisible && this.events) {
+      this.events.dispose();
+      this.events = undefined;
+      // Whatever happens while nobody looks is caught up on when a view is shown again.
+      for (const view of VIEW_IDS) this.stale.add(view);
+    }
+  }
+
+  private stateChanged(state: EngineState): void {
+    this.describe(state);
+    if (state.kind === 'connected' || state.kind === 'failed') {
+      for (const view of VIEW_IDS) {
+        if (state.kind === 'failed') this.provider(view).invalidate();
+        else this.request(view);
+      }
+    }
+  }
+
+  /** The engine and its version as the Containers view's description; the other views name the engine. */
+  private describe(state: EngineState): void {
+    const where = endpointLabel(state);
+    for (const [view, treeView] of this.treeViews) {
+      if (state.kind === 'connected') {
+        treeView.description = view === 'containers' ? `${where} · ${state.version.version}` : where;
+      } else {
+        treeView.description = undefined;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.debouncer.dispose();
+    this.events?.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
