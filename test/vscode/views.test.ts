@@ -1,0 +1,277 @@
+/**
+ * The Berth views against the real engine: content through the tree providers, commands acting
+ * on the engine, and the trees following the engine's events. Containers are made with the
+ * docker CLI (argv, no shell) from busybox:local, which scripts/test-images.sh builds; every
+ * name carries this run's prefix and is removed at the end.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { BerthApi } from '../../src/extension/main';
+import type { BerthNode } from '../../src/extension/views/model';
+import type { BerthTreeProvider } from '../../src/extension/views/trees';
+import { test } from './harness';
+import { EXTENSION_ID } from './util';
+
+const run = promisify(execFile);
+const PREFIX = `berthvt${Date.now().toString(36)}`;
+const PROJECT = `${PREFIX}-shop`;
+const created = { containers: new Set<string>(), images: new Set<string>(), volumes: new Set<string>(), networks: new Set<string>() };
+
+async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { timeout: 60_000 });
+  return stdout.trim();
+}
+
+async function api(): Promise<BerthApi> {
+  const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+/** Shows the Berth container with all four views expanded, so they count as visible. */
+async function showViews(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.extension.berth');
+  for (const view of ['berth.volumes', 'berth.networks', 'berth.images', 'berth.containers']) {
+    await vscode.commands.executeCommand(`${view}.focus`);
+  }
+}
+
+/** Every node of a tree, depth first, with its parent's label path. */
+async function flatten(provider: BerthTreeProvider<unknown>, skipKinds: BerthNode['kind'][] = ['imageTag']): Promise<{ path: string; node: BerthNode }[]> {
+  const out: { path: string; node: BerthNode }[] = [];
+  const walk = async (parent: BerthNode | undefined, prefix: string): Promise<void> => {
+    for (const node of await provider.getChildren(parent)) {
+      const path = prefix ? `${prefix}/${node.label}` : node.label;
+      out.push({ path, node });
+      if (node.collapsible !== 'none' && !skipKinds.includes(node.kind)) await walk(node, path);
+    }
+  };
+  await walk(undefined, '');
+  return out;
+}
+
+/**
+ * Resolves once `accept` holds for the tree, checking now and after every onDidChangeTreeData;
+ * rejects at the deadline with what the tree showed last. Nothing here refreshes the tree: the
+ * engine's events have to.
+ */
+function waitForTree<T>(
+  provider: BerthTreeProvider<unknown>,
+  accept: (nodes: { path: string; node: BerthNode }[]) => T | undefined | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let last: string[] = [];
+    let done = false;
+    const check = async (): Promise<void> => {
+      if (done) return;
+      const nodes = await flatten(provider);
+      last = nodes.map((n) => `${n.path} [${n.node.contextValue}] ${n.node.description ?? ''}`);
+      const result = accept(nodes);
+      if (result && !done) {
+        done = true;
+        cleanup();
+        resolve(result);
+      }
+    };
+    const subscription = provider.onDidChangeTreeData(() => void check().catch(() => undefined));
+    const timer = setTimeout(() => {
+      done = true;
+      cleanup();
+      reject(new Error(`waited ${timeoutMs} ms for ${what}; the ${provider.viewId} tree showed:\n  ${last.join('\n  ')}`));
+    }, timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+    };
+    void check().catch((error) => {
+      done = true;
+      cleanup();
+      reject(error);
+    });
+  });
+}
+
+const find = (nodes: { path: string; node: BerthNode }[], path: string) => nodes.find((n) => n.path === path)?.node;
+
+test('views: connected to the engine, with its version in the Containers view and the status bar state', async () => {
+  const { service, views } = await api();
+  await showViews();
+  await service.engine();
+  const state = service.state;
+  assert.equal(state.kind, 'connected');
+  const version = await docker('version', '--format', '{{.Server.Version}}');
+  assert.equal(state.kind === 'connected' && state.version.version, version);
+  assert.match(views.treeViews.get('containers')!.description ?? '', new RegExp(version.replace(/[.+]/g, '\\$&')));
+  assert.ok(views.isVisible('containers'), 'the Containers view is visible after focusing it');
+}, 60_000);
+
+test('views: a compose-labelled container appears under its project, a plain one apart, and commands start, stop and remove them', async () => {
+  const { views } = await api();
+  await showViews();
+  const containers = views.providers.containers;
+  const web = `${PREFIX}-web`;
+  const loose = `${PREFIX}-loose`;
+  created.containers.add(web).add(loose);
+  await docker('create', '--name', web, '--label', `com.docker.compose.project=${PROJECT}`, '--label', 'com.docker.compose.service=web', '-p', '127.0.0.1::80', 'busybox:local', 'sleep', '600');
+  await docker('create', '--name', loose, 'busybox:local', 'sleep', '600');
+
+  // Created outside Berth: only the event stream can tell the tree.
+  const grouped = await waitForTree(containers, (nodes) => find(nodes, `${PROJECT}/${web}`) && find(nodes, loose) && nodes, 'the new containers from events');
+  const group = find(grouped, PROJECT)!;
+  assert.equal(group.kind, 'composeGroup');
+  assert.equal(group.description, '0/1 running');
+  const webNode = find(grouped, `${PROJECT}/${web}`)!;
+  assert.equal(webNode.contextValue, 'container.created');
+  assert.equal(webNode.description, 'busybox:local · Created');
+  assert.equal(find(grouped, `${PROJECT}/${loose}`), undefined, 'the plain container is not in the project');
+
+  const started = (await vscode.commands.executeCommand('berth.containers.start', { id: web })) as string[];
+  assert.deepEqual(started, [web]);
+  const running = await waitForTree(containers, (nodes) => {
+    const node = find(nodes, `${PROJECT}/${web}`);
+    return node?.contextValue.startsWith('container.running') ? node : undefined;
+  }, `${web} running`);
+  assert.equal(running.description, 'busybox:local · Up');
+  assert.equal(running.contextValue, 'container.running.web');
+  assert.match(running.tooltip ?? '', /\(http:\/\/127\.0\.0\.1:\d+\)/, 'the published port is a link');
+  assert.equal(await docker('inspect', '--format', '{{.State.Running}}', web), 'true');
+
+  await vscode.commands.executeCommand('berth.containers.stop', { ids: [web] });
+  await waitForTree(containers, (nodes) => find(nodes, `${PROJECT}/${web}`)?.contextValue === 'container.exited', `${web} exited`);
+  assert.equal(await docker('inspect', '--format', '{{.State.Running}}', web), 'false');
+
+  const removed = (await vscode.commands.executeCommand('berth.containers.remove', { ids: [web, loose], skipConfirm: true })) as string[];
+  assert.deepEqual([...removed].sort(), [loose, web].sort());
+  await waitForTree(containers, (nodes) => !find(nodes, PROJECT) && !find(nodes, loose) && true, 'the containers to go');
+  assert.equal(await docker('ps', '-aq', '--filter', `name=${PREFIX}-`), '');
+  created.containers.delete(web);
+  created.containers.delete(loose);
+}, 90_000);
+
+test('views: tag and remove an image through the commands; the Images view follows', async () => {
+  const { views } = await api();
+  await showViews();
+  const images = views.providers.images;
+  const repository = `${PREFIX}/tagged`;
+  created.images.add(`${repository}:v1`);
+  const tagged = await vscode.commands.executeCommand('berth.images.tag', { reference: 'busybox:local', target: `${repository}:v1` });
+  assert.equal(tagged, `${repository}:v1`);
+  const tag = await waitForTree(images, (nodes) => find(nodes, `${repository}/v1`), `${repository}:v1 in the tree`);
+  assert.equal(tag.contextValue, 'image.tag');
+  assert.match(tag.description ?? '', /^\d[\d.]* [kMG]?B · /);
+  const busybox = await waitForTree(images, (nodes) => find(nodes, 'busybox'), 'busybox');
+  assert.equal(busybox.kind, 'repository');
+
+  // Layers on demand: the tag's children come from the image history.
+  const layers = await images.getChildren(tag);
+  assert.ok(layers.length >= 1 && layers.every((l) => l.kind === 'layer'), `layers: ${layers.map((l) => l.label).join(', ')}`);
+
+  const removed = (await vscode.commands.executeCommand('berth.images.remove', { reference: `${repository}:v1`, skipConfirm: true })) as string[];
+  assert.deepEqual(removed, [`${repository}:v1`]);
+  await waitForTree(images, (nodes) => !find(nodes, repository) && true, `${repository} to go`);
+  assert.equal(await docker('images', '-q', `${repository}:v1`), '');
+  assert.notEqual(await docker('images', '-q', 'busybox:local'), '', 'untagging kept busybox:local');
+  created.images.delete(`${repository}:v1`);
+}, 60_000);
+
+test('views: create and remove a volume; the Volumes view says which containers use it', async () => {
+  const { views } = await api();
+  await showViews();
+  const volumes = views.providers.volumes;
+  const name = `${PREFIX}-data`;
+  created.volumes.add(name);
+  const volume = await vscode.commands.executeCommand('berth.volumes.create', { name });
+  assert.equal((volume as { name?: string } | undefined)?.name, name);
+  const node = await waitForTree(volumes, (nodes) => find(nodes, name), `${name} in the tree`);
+  assert.equal(node.description, 'local · unused');
+
+  const user = `${PREFIX}-voluser`;
+  created.containers.add(user);
+  await docker('create', '--name', user, '-v', `${name}:/data`, 'busybox:local', 'true');
+  await waitForTree(volumes, (nodes) => find(nodes, `${name}/${user}`) && find(nodes, name)?.description === 'local · 1 container', `${user} under ${name}`);
+  await docker('rm', user);
+  created.containers.delete(user);
+  await waitForTree(volumes, (nodes) => find(nodes, name)?.description === 'local · unused', `${name} unused again`);
+
+  const removed = (await vscode.commands.executeCommand('berth.volumes.remove', { name, skipConfirm: true })) as string[];
+  assert.deepEqual(removed, [name]);
+  await waitForTree(volumes, (nodes) => !find(nodes, name) && true, `${name} to go`);
+  created.volumes.delete(name);
+}, 60_000);
+
+test('views: create a network, connect and disconnect a container, remove it; built-in networks are marked', async () => {
+  const { views } = await api();
+  await showViews();
+  const networks = views.providers.networks;
+  const name = `${PREFIX}-net`;
+  const member = `${PREFIX}-member`;
+  created.networks.add(name);
+  created.containers.add(member);
+  const network = await vscode.commands.executeCommand('berth.networks.create', { name });
+  assert.equal((network as { name?: string } | undefined)?.name, name);
+  const node = await waitForTree(networks, (nodes) => find(nodes, name), `${name} in the tree`);
+  assert.equal(node.contextValue, 'network.user');
+  assert.match(node.description ?? '', /^bridge · \d+\.\d+\.\d+\.\d+\/\d+$/);
+  const all = await flatten(networks);
+  assert.equal(find(all, 'bridge')?.contextValue, 'network.builtin');
+  assert.match(find(all, 'none')?.description ?? '', /built-in/);
+
+  await docker('create', '--name', member, 'busybox:local', 'true');
+  assert.equal(await vscode.commands.executeCommand('berth.networks.connect', { id: name, container: member }), true);
+  const attached = await waitForTree(networks, (nodes) => find(nodes, `${name}/${member}`), `${member} under ${name}`);
+  assert.equal(attached.contextValue, 'network.container');
+
+  // From the menu on the attached container: the node itself.
+  assert.equal(await vscode.commands.executeCommand('berth.networks.disconnect', attached), true);
+  await waitForTree(networks, (nodes) => find(nodes, name) && !find(nodes, `${name}/${member}`) && true, `${member} disconnected`);
+
+  const removed = (await vscode.commands.executeCommand('berth.networks.remove', { id: name, skipConfirm: true })) as string[];
+  assert.deepEqual(removed, [name]);
+  await waitForTree(networks, (nodes) => !find(nodes, name) && true, `${name} to go`);
+  created.networks.delete(name);
+}, 60_000);
+
+test('views: pointing berth.docker.host at a missing socket fails with a reason, and clearing it reconnects without a reload', async () => {
+  const { service } = await api();
+  await showViews();
+  await service.engine();
+  const settings = vscode.workspace.getConfiguration('berth');
+  const waitState = (accept: (kind: string) => boolean, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (accept(service.state.kind)) return resolve();
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(new Error(`waited for ${what}; state is ${JSON.stringify(service.state)}`));
+      }, 15_000);
+      const subscription = service.onDidChangeState((state) => {
+        if (!accept(state.kind)) return;
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      });
+    });
+  try {
+    await settings.update('docker.host', `unix:///tmp/${PREFIX}-missing.sock`, vscode.ConfigurationTarget.Global);
+    await waitState((kind) => kind === 'failed', 'a failed state');
+    assert.ok(service.state.kind === 'failed');
+    // Nothing at that path: the adapter calls that not running (or not installed); either way the view explains.
+    assert.ok(['not-installed', 'not-running'].includes(service.state.error.kind), `${service.state.error.kind}: ${service.state.error.message}`);
+    assert.ok(service.state.error.hint, 'the failure carries a fix');
+  } finally {
+    await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
+  }
+  await waitState((kind) => kind === 'connected', 'connected again');
+}, 40_000);
+
+test('views: cleanup of anything a failed test left behind', async () => {
+  for (const name of created.containers) await docker('rm', '-f', name).catch(() => '');
+  for (const name of created.images) await docker('rmi', name).catch(() => '');
+  for (const name of created.volumes) await docker('volume', 'rm', name).catch(() => '');
+  for (const name of created.networks) await docker('network', 'rm', name).catch(() => '');
+  const left = await docker('ps', '-aq', '--filter', `name=${PREFIX}`);
+  assert.equal(left, '', 'no test container is left');
+}, 60_000);
