@@ -57,12 +57,12 @@ class InspectProvider implements vscode.TextDocumentContentProvider {
     if (changed) this.changeEmitter.fire(uri);
   }
 
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string | undefined> {
     const cached = this.contents.get(uri.toString());
     if (cached !== undefined) return cached;
     const target = parseInspectUri(uri);
-    if (!target) return vscode.l10n.t('Not a Berth inspect address: {0}', uri.toString());
-    if (!this.engine) return vscode.l10n.t('No engine is connected; inspect {0} again from the Berth views.', target.id);
+    // Nothing to say: VS Code then asks the next provider of the scheme, if another copy of this module registered one.
+    if (!target || !this.engine) return undefined;
     try {
       const text = pretty(await fetchInspect(this.engine, target.kind, target.id));
       this.contents.set(uri.toString(), text);

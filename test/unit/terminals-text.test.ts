@@ -1,7 +1,7 @@
 /** The terminals' pure text handling: line endings, timestamped log lines across a reconnect, the shell probe. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogLines, crlf, errorText, readShellProbe, shortId, timestampKey } from '../../src/extension/terminals/text';
+import { LogLines, asEngineError, crlf, errorText, readShellProbe, shortId, timestampKey } from '../../src/extension/terminals/text';
 import { EngineError } from '../../src/engine/types';
 
 describe('crlf', () => {
@@ -88,6 +88,13 @@ describe('errorText and shortId', () => {
   it('engine errors carry their hint', () => {
     assert.equal(errorText(new EngineError('conflict', 'Container x is not running', 'Start it first.')), 'Container x is not running. Start it first.');
     assert.equal(errorText(new Error('boom')), 'boom');
+  });
+
+  it('recognises an EngineError from another copy of the module by its shape', () => {
+    const foreign = Object.assign(new Error('Container x is not running'), { name: 'EngineError', kind: 'conflict' });
+    assert.equal(asEngineError(foreign)?.kind, 'conflict');
+    assert.equal(asEngineError(new Error('plain')), undefined);
+    assert.equal(asEngineError('text'), undefined);
   });
 
   it('shortens full ids only', () => {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { EngineError, type Engine } from '../../engine/types';
-import { DIM, LogLines, RED, RESET, errorText, shortId } from './text';
+import { DIM, LogLines, RED, RESET, asEngineError, errorText, shortId } from './text';
 
 export interface ContainerRef {
   id: string;
@@ -150,7 +150,7 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
       if (typeof info.Id === 'string') this.fullId = info.Id;
       return info.State?.Running === true;
     } catch (error) {
-      if (error instanceof EngineError && error.kind === 'not-found') return undefined;
+      if (asEngineError(error)?.kind === 'not-found') return undefined;
       throw error;
     }
   }

@@ -6,9 +6,9 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { EngineError, type Engine, type ExecSession } from '../../engine/types';
+import type { Engine, ExecSession } from '../../engine/types';
 import type { ContainerRef } from './logs';
-import { DIM, RED, RESET, errorText, readShellProbe } from './text';
+import { DIM, RED, RESET, asEngineError, errorText, readShellProbe } from './text';
 
 export interface ShellOptions {
   /** `user`, `uid` or `uid:gid`, as `docker exec --user` takes it; default: the image's user. */
@@ -171,14 +171,15 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
 
   /** The error in words the user can act on. */
   private explain(error: unknown): string {
-    if (error instanceof EngineError) {
-      if (error.kind === 'conflict' && /not running/i.test(error.message)) {
+    const engineError = asEngineError(error);
+    if (engineError) {
+      if (engineError.kind === 'conflict' && /not running/i.test(engineError.message)) {
         return vscode.l10n.t('{0} is not running: start it, then open the shell again.', this.container.name);
       }
-      if (error.kind === 'conflict' && /paused/i.test(error.message)) {
+      if (engineError.kind === 'conflict' && /paused/i.test(engineError.message)) {
         return vscode.l10n.t('{0} is paused: unpause it, then open the shell again.', this.container.name);
       }
-      if (error.kind === 'not-found') return vscode.l10n.t('{0} no longer exists.', this.container.name);
+      if (engineError.kind === 'not-found') return vscode.l10n.t('{0} no longer exists.', this.container.name);
     }
     return errorText(error);
   }

@@ -77,9 +77,22 @@ export class LogLines {
   }
 }
 
+/**
+ * The error as an EngineError, or undefined. Checked by shape as well as by class: an engine made by
+ * another bundle (the extension's, seen from the extension-host tests) throws its own copy of the class.
+ */
+export function asEngineError(error: unknown): EngineError | undefined {
+  if (error instanceof EngineError) return error;
+  const e = error as { name?: unknown; kind?: unknown; message?: unknown } | null;
+  return e && typeof e === 'object' && e.name === 'EngineError' && typeof e.kind === 'string' && typeof e.message === 'string'
+    ? (error as EngineError)
+    : undefined;
+}
+
 /** One line for the terminal from anything thrown: the engine's message and, when it has one, its hint. */
 export function errorText(error: unknown): string {
-  if (error instanceof EngineError && error.hint) return `${error.message}${/[.!?]$/.test(error.message) ? '' : '.'} ${error.hint}`;
+  const engineError = asEngineError(error);
+  if (engineError?.hint) return `${engineError.message}${/[.!?]$/.test(engineError.message) ? '' : '.'} ${engineError.hint}`;
   if (error instanceof Error) return error.message;
   return String(error);
 }
