@@ -1,0 +1,322 @@
+/**
+ * Logs, shell and inspect against the real engine, in the real VS Code.
+ *
+ * An extension cannot read what a terminal shows on screen (xterm.js lives in the renderer; the
+ * extension API offers no access to its buffer). So the terminals are checked through their
+ * Pseudoterminals: the tests subscribe to `onDidWrite` (what VS Code would draw) and call
+ * `handleInput`/`setDimensions` (what VS Code sends on keystrokes and resizes), either on a
+ * Pseudoterminal they open themselves or on the one behind a terminal opened by openLogs/openShell.
+ * Containers are busybox:local (built locally by scripts/provision.sh), labelled berth.test=terminals,
+ * without a network, and removed at the end of each test.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { Engine } from '../../src/engine/types';
+import { openInspect, INSPECT_SCHEME } from '../../src/extension/inspect';
+import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/logs';
+import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
+import { test } from './harness';
+import { EXTENSION_ID, closeAllEditors } from './util';
+
+const IMAGE = 'busybox:local';
+const LABEL = 'berth.test=terminals';
+
+function docker(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('docker', args, (error, stdout, stderr) => (error ? reject(new Error(`docker ${args[0]}: ${stderr || error.message}`)) : resolve(stdout.trim())));
+  });
+}
+
+/** Runs a labelled container with `cmd` (an argv array) and returns its full id. */
+async function runContainer(name: string, cmd: string[]): Promise<string> {
+  return docker(['run', '-d', '--label', LABEL, '--network', 'none', '--name', name, IMAGE, ...cmd]);
+}
+
+async function removeLabelled(): Promise<void> {
+  const ids = (await docker(['ps', '-aq', '--filter', `label=${LABEL}`]).catch(() => '')).split('\n').filter(Boolean);
+  if (ids.length) await docker(['rm', '-f', ...ids]).catch(() => undefined);
+}
+
+const unique = (prefix: string) => `berth-term-${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Everything a Pseudoterminal writes, with waits that resolve on its writes (no sleeping). */
+class Transcript {
+  text = '';
+  private waiters: (() => void)[] = [];
+
+  constructor(pty: vscode.Pseudoterminal) {
+    pty.onDidWrite((data) => {
+      this.text += data;
+      this.waiters.forEach((check) => check());
+    });
+  }
+
+  /** Resolves when the transcript (from `from` on) satisfies `test`; rejects at the deadline. */
+  waitFor(what: string, test: (text: string) => boolean, timeoutMs = 15_000, from = 0): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!test(this.text.slice(from))) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; the terminal showed:\n${JSON.stringify(this.text.slice(from).slice(-1500))}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== check);
+      };
+      this.waiters.push(check);
+      check();
+    });
+  }
+
+  waitForText(needle: string, timeoutMs?: number, from = 0): Promise<void> {
+    return this.waitFor(JSON.stringify(needle), (text) => text.includes(needle), timeoutMs, from);
+  }
+}
+
+/**
+ * The extension's own engine connection (its engine service, through the API activate returns), so
+ * the test drives the same Engine the commands use; undefined (and a note) when no engine answers
+ * outside CI.
+ */
+async function engineOrSkip(name: string): Promise<Engine | undefined> {
+  const extension = vscode.extensions.getExtension<{ service?: { engine(): Promise<Engine> } }>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  assert.ok(api?.service, 'the extension API has no engine service');
+  try {
+    const engine = await api.service.engine();
+    await engine.ping();
+    await docker(['image', 'inspect', IMAGE]);
+    return engine;
+  } catch (error) {
+    if (process.env.CI === 'true') throw new Error(`no Docker engine or no ${IMAGE} (run scripts/provision.sh): ${(error as Error).message}`);
+    console.log(`SKIP ${name}: no Docker engine or no ${IMAGE} here (${(error as Error).message})`);
+    return undefined;
+  }
+}
+
+async function withEngine(name: string, body: (engine: Engine) => Promise<void>): Promise<void> {
+  const engine = await engineOrSkip(name);
+  if (!engine) return;
+  try {
+    await body(engine);
+  } finally {
+    // The engine is the extension's: it stays open for the other tests.
+    await removeLabelled();
+  }
+}
+
+/** Resolves once the Pseudoterminal behind `terminal` is closed by VS Code (the terminal was disposed). */
+function whenClosed(terminal: vscode.Terminal): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.window.onDidCloseTerminal((closed) => {
+      if (closed === terminal) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Polls `check` until it holds, with a deadline: for state only another process can observe. */
+async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const ptyOf = (terminal: vscode.Terminal) => (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty;
+
+test('logs: a container\'s lines arrive live, a stop is announced, a start resumes without repeats', async () => {
+  await withEngine('logs', async (engine) => {
+    const name = unique('logs');
+    const id = await runContainer(name, ['sh', '-c', 'echo berth-ready; trap "exit 0" TERM; i=0; while :; do echo tick-$i; i=$((i+1)); sleep 0.2; done']);
+    const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 100 });
+    const out = new Transcript(pty);
+    pty.open();
+    try {
+      await out.waitForText(`Logs of ${name}`);
+      await out.waitForText('berth-ready\r\n');
+      // Lines printed after we attached arrive as they are written.
+      await out.waitForText('tick-3\r\n');
+      assert.ok(!/[^\r]\n/.test(out.text), 'every newline reaches the terminal as CRLF');
+
+      await docker(['stop', '-t', '5', id]);
+      await out.waitForText(`${name} stopped`);
+      assert.equal(pty.status, 'waiting');
+
+      const before = out.text.length;
+      await docker(['start', id]);
+      await out.waitForText(`${name} started again`, undefined, before);
+      await out.waitForText('tick-2\r\n', undefined, before);
+      // The first run's lines were not shown again: berth-ready once per run.
+      assert.equal(out.text.split('berth-ready').length - 1, 2, 'berth-ready once for each start');
+    } finally {
+      pty.close();
+    }
+    assert.equal(pty.status, 'closed');
+  });
+}, 60_000);
+
+test('logs: openLogs opens a terminal fed by the log stream; closing it stops the stream', async () => {
+  await withEngine('openLogs', async (engine) => {
+    const name = unique('openlogs');
+    const id = await runContainer(name, ['sh', '-c', 'echo berth-open-logs; exec sleep 3600']);
+    const terminal = openLogs(engine, { id, name });
+    const pty = ptyOf(terminal) as ContainerLogsTerminal;
+    assert.ok(pty instanceof ContainerLogsTerminal);
+    assert.equal(terminal.name, `Logs: ${name}`);
+    // Subscribed before VS Code calls open(), which happens after a round trip to the window.
+    const out = new Transcript(pty);
+    await out.waitForText('berth-open-logs\r\n');
+    assert.equal(pty.status, 'streaming');
+    const closed = whenClosed(terminal);
+    terminal.dispose();
+    await closed;
+    assert.equal(pty.status, 'closed');
+  });
+}, 60_000);
+
+test('shell: echo comes back through the Pseudoterminal; resize, Ctrl+C and the exit code work', async () => {
+  await withEngine('shell', async (engine) => {
+    const name = unique('shell');
+    const id = await runContainer(name, ['sleep', '3600']);
+    const pty = new ContainerShellTerminal(engine, { id, name });
+    const out = new Transcript(pty);
+    const exitCode = new Promise<number | undefined>((resolve) => pty.onDidExit(resolve));
+    const closed = new Promise<void>((resolve) => pty.onDidClose(() => resolve()));
+    pty.open({ columns: 91, rows: 27 });
+    try {
+      // Typed before the exec runs: kept and sent once it does.
+      pty.handleInput('echo $((6*7))-berth\r');
+      await out.waitForText('42-berth');
+      assert.deepEqual(pty.command, ['sh'], 'busybox has no bash: sh');
+
+      let mark = out.text.length;
+      pty.handleInput('stty size\r');
+      await out.waitForText('27 91', undefined, mark);
+      pty.setDimensions({ columns: 100, rows: 40 });
+      mark = out.text.length;
+      pty.handleInput('stty size\r');
+      await out.waitForText('40 100', undefined, mark);
+
+      // Ctrl+C is a raw byte to the container's TTY, which interrupts the foreground sleep. It is
+      // sent once sleep runs: before that the shell's line editor has the TTY in raw mode, where
+      // 0x03 is just a character, as it would be for a user typing ahead.
+      mark = out.text.length;
+      pty.handleInput('sleep 600\r');
+      await poll('sleep 600 to run in the container', async () => (await docker(['exec', id, 'ps', '-o', 'args'])).includes('sleep 600'));
+      pty.handleInput('\x03');
+      pty.handleInput('echo after-$((1+1))\r');
+      await out.waitForText('after-2', 10_000, mark);
+
+      pty.handleInput('exit 7\r');
+      assert.equal(await exitCode, 7);
+      await out.waitForText('exited with code 7');
+      assert.equal(pty.status, 'exited');
+      pty.handleInput('x'); // "press any key to close"
+      await closed;
+    } finally {
+      pty.close();
+    }
+  });
+}, 60_000);
+
+test('shell: a chosen user, an unknown user, a stopped container: each says what happened', async () => {
+  await withEngine('shell-users', async (engine) => {
+    const name = unique('users');
+    const id = await runContainer(name, ['sleep', '3600']);
+
+    const asNobody = new ContainerShellTerminal(engine, { id, name }, { user: 'nobody' });
+    const nobody = new Transcript(asNobody);
+    asNobody.open(undefined);
+    asNobody.handleInput('echo uid=$(id -u)\r');
+    await nobody.waitForText('uid=65534');
+    asNobody.close();
+
+    const asGhost = new ContainerShellTerminal(engine, { id, name }, { user: 'ghost' });
+    const ghost = new Transcript(asGhost);
+    asGhost.open(undefined);
+    await ghost.waitForText('There is no user "ghost"');
+    assert.equal(asGhost.status, 'failed');
+    asGhost.close();
+
+    await docker(['stop', '-t', '0', id]);
+    const stopped = new ContainerShellTerminal(engine, { id, name });
+    const text = new Transcript(stopped);
+    stopped.open(undefined);
+    await text.waitForText(`${name} is not running`);
+    stopped.close();
+  });
+}, 60_000);
+
+test('shell: openShell opens a named terminal whose Pseudoterminal runs the shell', async () => {
+  await withEngine('openShell', async (engine) => {
+    const name = unique('openshell');
+    const id = await runContainer(name, ['sleep', '3600']);
+    const terminal = openShell(engine, { id, name }, { user: 'root' });
+    assert.equal(terminal.name, `Shell: ${name} (root)`);
+    const pty = ptyOf(terminal) as ContainerShellTerminal;
+    assert.ok(pty instanceof ContainerShellTerminal);
+    const out = new Transcript(pty);
+    // Drives the same Pseudoterminal VS Code opened: what a keystroke in the terminal would send.
+    pty.handleInput('echo via-$((2*21))\r');
+    await out.waitForText('via-42');
+    const closed = whenClosed(terminal);
+    terminal.dispose();
+    await closed;
+    assert.equal(pty.status, 'closed');
+  });
+}, 60_000);
+
+test('inspect: a read-only JSON document per object, refreshed when opened again', async () => {
+  await withEngine('inspect', async (engine) => {
+    const name = unique('inspect');
+    const id = await runContainer(name, ['sleep', '3600']);
+    try {
+      const editor = await openInspect(engine, 'container', id);
+      const document = editor.document;
+      assert.equal(document.uri.scheme, INSPECT_SCHEME);
+      assert.equal(document.uri.path, `/container/${id}.json`);
+      assert.equal(document.languageId, 'json');
+      const info = JSON.parse(document.getText());
+      assert.equal(info.Id, id);
+      assert.equal(info.Name, `/${name}`);
+      assert.equal(info.Config.Labels['berth.test'], 'terminals');
+      assert.equal(info.State.Running, true);
+      assert.ok(document.getText().includes('\n  "Id"'), 'pretty-printed');
+
+      await docker(['stop', '-t', '0', id]);
+      await openInspect(engine, 'container', id);
+      await new Promise<void>((resolve, reject) => {
+        const check = () => JSON.parse(document.getText()).State.Running === false;
+        if (check()) return resolve();
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(new Error('the inspect document did not refresh to the stopped state'));
+        }, 10_000);
+        const sub = vscode.workspace.onDidChangeTextDocument((event) => {
+          if (event.document.uri.toString() === document.uri.toString() && check()) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+
+      // Image references hold ':' (and often '/'): they survive the round trip through the URI.
+      const image = await openInspect(engine, 'image', IMAGE);
+      assert.ok(JSON.parse(image.document.getText()).RepoTags.includes(IMAGE));
+      await assert.rejects(openInspect(engine, 'volume', 'berth-no-such-volume'), /no such volume|not found/i);
+    } finally {
+      await closeAllEditors();
+    }
+  });
+}, 60_000);
