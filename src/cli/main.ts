@@ -5,14 +5,15 @@
 import { version } from '../../package.json';
 import { UsageError, type Command, type Io } from './io';
 import { lintCommand } from './lint';
+import { runCommand } from './run';
 
 /** Every command, in help order; a new command is one more entry. */
-const COMMANDS: Command[] = [lintCommand];
+const COMMANDS: Command[] = [lintCommand, runCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
   const rows = [...COMMANDS.map((c) => [c.name, c.summary]), ['help', 'Show the help of a command']];
-  return `berth ${version}: Dockerfile linting for the terminal and CI, the engine of the Berth VS Code extension
+  return `berth ${version}: Dockerfile linting for the terminal and CI, and your folder in a toolchain container
 
 Usage: berth <command> [options]
 

@@ -1,0 +1,44 @@
+/** `berth run` end to end: the built CLI on the real engine with busybox:local. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const folder = mkdtempSync(path.join(tmpdir(), 'berth cli run '));
+writeFileSync(path.join(folder, 'note.txt'), 'from the host\n');
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+function berth(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, 'run', ...args], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('berth run', () => {
+  it('runs the command in the folder and passes its exit status through', () => {
+    const ok = berth('--image', 'busybox:local', '--', 'sh', '-c', 'cat note.txt; sleep 2; exit 5');
+    assert.equal(ok.status, 5, ok.stderr);
+    assert.match(ok.stdout, /from the host/);
+  });
+  it('a command that fails at once: status 125 and why', () => {
+    const failed = berth('--image', 'busybox:local', '--', 'sh', '-c', 'echo nope; exit 9');
+    assert.equal(failed.status, 125);
+    assert.match(failed.stderr, /exited at once with code 9/);
+    assert.match(failed.stderr, /nope/);
+  });
+  it('a folder with nothing to recognise: status 2 and what to do', () => {
+    const none = berth();
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /No toolchain recognised.*--image/);
+  });
+  it('bad arguments: status 2 with the help pointer', () => {
+    const bad = berth('--port', 'x:y', '--image', 'busybox:local');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /port 'x:y'.*\n.*berth help run/);
+  });
+  it('leaves no container behind', () => {
+    const ps = spawnSync('docker', ['ps', '-a', '--filter', `label=berth.workspace=${folder}`, '-q'], { encoding: 'utf8' });
+    assert.equal(ps.stdout.trim(), '');
+  });
+});
