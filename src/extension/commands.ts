@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.containers.unpause': (ctx, a, b) => actions.containerVerb('unpause')(ctx, a, b),
   'berth.containers.kill': (ctx, a, b) => actions.containerVerb('kill')(ctx, a, b),
   'berth.containers.remove': (ctx, a, b) => actions.removeContainers(ctx, a, b),
+  'berth.containers.logs': (ctx, a, b) => actions.showLogs(ctx, a, b),
+  'berth.containers.shell': (ctx, a, b) => actions.openContainerShell(ctx, false, a, b),
+  'berth.containers.shellAs': (ctx, a, b) => actions.openContainerShell(ctx, true, a, b),
+  'berth.containers.inspect': (ctx, a, b) => actions.inspect(ctx, 'container', a, b),
   'berth.containers.openInBrowser': (ctx, a, b) => actions.openInBrowser(ctx, a, b),
   'berth.containers.copyId': (ctx, a, b) => actions.copyContainerField(ctx, 'id', a, b),
   'berth.containers.copyName': (ctx, a, b) => actions.copyContainerField(ctx, 'name', a, b),
@@ -41,6 +45,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.images.pull': (ctx, a, b) => actions.pullImage(ctx, a, b),
   'berth.images.tag': (ctx, a, b) => actions.tagImage(ctx, a, b),
   'berth.images.push': (ctx, a, b) => actions.pushImage(ctx, a, b),
+  'berth.images.inspect': (ctx, a, b) => actions.inspect(ctx, 'image', a, b),
   'berth.images.history': (ctx, a, b) => actions.showImageHistory(ctx, a, b),
   'berth.images.remove': (ctx, a, b) => actions.removeImages(ctx, a, b),
   'berth.images.prune': (ctx, a) => actions.pruneImages(ctx, a),
@@ -49,6 +54,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
 
   'berth.volumes.refresh': (ctx) => actions.refreshView(ctx, 'volumes'),
   'berth.volumes.create': (ctx, a) => actions.createVolume(ctx, a),
+  'berth.volumes.inspect': (ctx, a, b) => actions.inspect(ctx, 'volume', a, b),
   'berth.volumes.remove': (ctx, a, b) => actions.removeVolumes(ctx, a, b),
   'berth.volumes.prune': (ctx, a) => actions.pruneVolumes(ctx, a),
 
@@ -56,6 +62,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.networks.create': (ctx, a) => actions.createNetwork(ctx, a),
   'berth.networks.connect': (ctx, a, b) => actions.connectNetwork(ctx, a, b),
   'berth.networks.disconnect': (ctx, a, b) => actions.disconnectNetwork(ctx, a, b),
+  'berth.networks.inspect': (ctx, a, b) => actions.inspect(ctx, 'network', a, b),
   'berth.networks.remove': (ctx, a, b) => actions.removeNetworks(ctx, a, b),
   'berth.networks.prune': (ctx, a) => actions.pruneNetworks(ctx, a),
 };

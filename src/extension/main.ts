@@ -5,6 +5,7 @@ import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands';
 import { EngineService } from './engineService';
+import { registerInspectProvider } from './inspect';
 import { EngineStatusBar } from './statusBar';
 import { BerthViews } from './views/views';
 
@@ -28,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   const views = new BerthViews(service);
   const statusBar = new EngineStatusBar(service);
   // Disposed in reverse: views let go of the event stream before the service closes the engine.
-  context.subscriptions.push(client, service, statusBar, views, ...registerCommands({ client, service, views }));
+  context.subscriptions.push(client, service, statusBar, views, registerInspectProvider(), ...registerCommands({ client, service, views }));
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
   return { service, views };

@@ -7,9 +7,12 @@
  */
 import * as vscode from 'vscode';
 import { EngineError, type ContainerState, type ContainerSummary, type Engine, type ImageSummary, type NetworkSummary, type VolumeSummary } from '../../engine/types';
-import { findCredentials, requireCredentials, RegistryAuthError } from '../../engine/registryAuth';
 import type { EngineService } from '../engineService';
+import { openInspect, type InspectKind } from '../inspect';
 import { withPullProgress } from '../progress';
+import { credentialsForPull, credentialsForPush } from '../registryAuth';
+import { openLogs } from '../terminals/logs';
+import { openShell } from '../terminals/shell';
 import { formatSize, publishedUrls, shortId, splitReference, volumeUsers, type BerthNode, type ViewId } from './model';
 import type { BerthViews } from './views';
 
@@ -31,6 +34,8 @@ export interface ActionArgs {
   /** a container id or name, for network connect/disconnect */
   container?: string;
   driver?: string;
+  /** the user for a shell */
+  user?: string;
   skipConfirm?: boolean;
   /** From a keybinding: act on this view's selection. */
   fromSelection?: ViewId;
@@ -293,6 +298,69 @@ export async function openInBrowser(ctx: ActionContext, arg0?: unknown, arg1?: u
   return url;
 }
 
+/** Follows each container's logs in its own terminal. */
+export async function showLogs(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<vscode.Terminal[]> {
+  const targets = await containerTargets(ctx, arg0, arg1, t('Containers whose logs to follow'));
+  if (!targets.length) return [];
+  const engine = await engineOf(ctx);
+  if (!engine) return [];
+  return targets.map((c) => openLogs(engine, { id: c.summary?.id ?? c.id, name: c.name }));
+}
+
+/**
+ * A shell in a running container (bash when present, else sh), in a terminal. `asUser` asks
+ * which user first; an argument object may give `{ id, user }`.
+ */
+export async function openContainerShell(ctx: ActionContext, asUser: boolean, arg0?: unknown, arg1?: unknown): Promise<vscode.Terminal | undefined> {
+  if (!requireTrust()) return undefined;
+  const [target] = await containerTargets(ctx, arg0, arg1, t('Container to open a shell in'), (c) => c.state === 'running', false);
+  if (!target) return undefined;
+  let user = isArgs(arg0) ? arg0.user : undefined;
+  if (asUser && user === undefined) {
+    user = await vscode.window.showInputBox({
+      prompt: t('User for the shell in {0} (name, uid or uid:gid)', target.name),
+      placeHolder: 'root',
+      validateInput: (value) => (/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(value.trim()) ? undefined : t('A user name, uid or uid:gid.')),
+    });
+    if (!user) return undefined;
+  }
+  const engine = await engineOf(ctx);
+  if (!engine) return undefined;
+  return openShell(engine, { id: target.summary?.id ?? target.id, name: target.name }, user ? { user: user.trim() } : {});
+}
+
+/** Read-only JSON of what the engine knows, one editor per target. */
+export async function inspect(ctx: ActionContext, kind: InspectKind, arg0?: unknown, arg1?: unknown): Promise<number> {
+  let ids: { id: string; name: string }[];
+  switch (kind) {
+    case 'container':
+      ids = (await containerTargets(ctx, arg0, arg1, t('Container to inspect'), undefined, false)).map((c) => ({ id: c.summary?.id ?? c.id, name: c.name }));
+      break;
+    case 'image':
+      ids = (await imageTargets(ctx, arg0, arg1, t('Image to inspect'), false)).map((i) => ({ id: i.image?.id ?? i.reference, name: displayReference(i.reference) }));
+      break;
+    case 'volume':
+      ids = (await volumeTargets(ctx, arg0, arg1, t('Volume to inspect'))).map((n) => ({ id: n, name: n }));
+      break;
+    case 'network':
+      ids = (await networkTargets(ctx, arg0, arg1, t('Network to inspect'), undefined, false)).map((n) => ({ id: n.id, name: n.name }));
+      break;
+  }
+  if (!ids.length) return 0;
+  const engine = await engineOf(ctx);
+  if (!engine) return 0;
+  let opened = 0;
+  for (const { id, name } of ids.slice(0, 10)) {
+    try {
+      await openInspect(engine, kind, id);
+      opened++;
+    } catch (error) {
+      void vscode.window.showErrorMessage(t('Could not inspect {0}: {1}', name, describeError(error)));
+    }
+  }
+  return opened;
+}
+
 // --- images --------------------------------------------------------------------------------------
 
 interface ImageRef {
@@ -357,7 +425,7 @@ export async function pullImage(ctx: ActionContext, arg0?: unknown, arg1?: unkno
   if (!engine) return undefined;
   const ref = reference.trim();
   try {
-    const auth = await findCredentials(ref).catch(() => undefined);
+    const auth = await credentialsForPull(ref);
     await withPullProgress(t('Pulling {0}', ref), (onProgress, signal) => engine.pullImage(ref, onProgress, signal, auth));
     return ref;
   } catch (error) {
@@ -377,13 +445,12 @@ export async function pushImage(ctx: ActionContext, arg0?: unknown, arg1?: unkno
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
   try {
-    const auth = await requireCredentials(target.reference);
+    const auth = await credentialsForPush(target.reference);
     await withPullProgress(t('Pushing {0}', target.reference), (onProgress, signal) => engine.pushImage(target.reference, auth, onProgress, signal), 'push');
     return target.reference;
   } catch (error) {
     if (error instanceof vscode.CancellationError) return undefined;
-    const message = error instanceof RegistryAuthError ? error.message : describeError(error);
-    void vscode.window.showErrorMessage(t('Could not push {0}: {1}', target.reference, message));
+    void vscode.window.showErrorMessage(t('Could not push {0}: {1}', target.reference, describeError(error)));
     return undefined;
   }
 }
