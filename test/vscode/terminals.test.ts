@@ -13,7 +13,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { Engine } from '../../src/engine/types';
-import { openInspect, INSPECT_SCHEME } from '../../src/extension/inspect';
+import { INSPECT_SCHEME, openInspect, registerInspectProvider } from '../../src/extension/inspect';
 import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/logs';
 import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
 import { test } from './harness';
@@ -280,6 +280,9 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
   await withEngine('inspect', async (engine) => {
     const name = unique('inspect');
     const id = await runContainer(name, ['sleep', '3600']);
+    // This bundle holds its own copy of inspect.ts, whose provider for the scheme sits beside the
+    // extension's; it is removed at the end so later tests see only the extension's.
+    const registration = registerInspectProvider();
     try {
       const editor = await openInspect(engine, 'container', id);
       const document = editor.document;
@@ -317,6 +320,7 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
       await assert.rejects(openInspect(engine, 'volume', 'berth-no-such-volume'), /no such volume|not found/i);
     } finally {
       await closeAllEditors();
+      registration.dispose();
     }
   });
 }, 60_000);
