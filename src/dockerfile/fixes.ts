@@ -149,7 +149,13 @@ function ignoreFixes(f: Fixer): void {
     // After the parser directives: a comment above them would end directive parsing.
     const last = doc.directives[doc.directives.length - 1];
     const line = last ? positionAt(doc, last.span.end).line + 1 : 0;
-    edit = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `# berth global ignore=${code}\n` };
+    if (line < doc.lineStarts.length) {
+      edit = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `# berth global ignore=${code}\n` };
+    } else {
+      // The directives end the file without a newline: start a line of our own after them.
+      const end = positionAt(doc, doc.text.length);
+      edit = { range: { start: end, end }, newText: `\n# berth global ignore=${code}` };
+    }
   }
   action(f, `Ignore ${code} in this file`, edits(f, [edit]));
 }

@@ -109,3 +109,9 @@ describe('ignore in this file', () => {
     assert.equal(after, lines('# berth global ignore=image-untagged', 'FROM node AS a', 'FROM python AS b', 'FROM b', 'USER 1000'));
   });
 });
+
+describe('ignore in this file: directives that end the file', () => {
+  it('starts its own line after a last directive without a newline', () => {
+    assert.equal(fix('# escape=x', 'escape-invalid', 'Ignore escape-invalid in this file'), '# escape=x\n# berth global ignore=escape-invalid');
+  });
+});

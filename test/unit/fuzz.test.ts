@@ -400,15 +400,7 @@ function failsWith(check: (s: string) => void): (s: string) => boolean {
  * Failures already reported to the owners of the code, matched by message: the fuzzer
  * still finds them, and the todo test at the end shows them, but they fail no run.
  */
-const KNOWN: Array<{ pattern: RegExp; note: string }> = [
-  {
-    pattern: /"Ignore [\w-]+ in this file" edit \d+\.start: line (\d+) of \1$/,
-    note:
-      'fixes.ts puts "# berth global ignore" on the line after the last directive, a line that does not exist ' +
-      'when the directives end the file: for "# escape=x" (no newline) the client clamps the insert onto the ' +
-      'directive line and the escape value becomes "x# berth global ignore=escape-invalid"',
-  },
-];
+const KNOWN: Array<{ pattern: RegExp; note: string }> = [];
 const knownSeen = new Map<string, string>();
 
 /** Runs `check` on every input; fails once at the end with the distinct failures, each shrunk. */
