@@ -3,15 +3,15 @@
  * or without TLS, and ssh through the user's own ssh client (./sshAgent). Every failure becomes an
  * EngineError (./errors); every answer is checked before it reaches the views (./mappers).
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
 import { SshAgent, type SshOptions } from './sshAgent';
-import { Demuxer, JsonLines } from './streams';
+import { BadLine, Demuxer, JsonLines } from './streams';
 import {
   EngineError,
   type Endpoint,
@@ -50,6 +50,8 @@ interface Call {
 /** A request's `what` names the object when it is short enough to read. */
 const short = (id: string) => (/^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id);
 const enc = encodeURIComponent;
+/** More than any real list; an endpoint streaming forever is cut off. */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /** Creates the Engine for an endpoint. Connecting is lazy: nothing happens until the first call. */
 export function createEngine(endpoint: Endpoint, options: EngineOptions = {}): Engine {
@@ -127,6 +129,7 @@ class DockerodeEngine implements Engine {
         }
         resolve(data as T);
       };
+      if (!call.stream && !call.hijack) return this.plain(call, controller.signal, (code) => statusCodes[code] === true, done);
       try {
         // docker-modem sends `_body` as the JSON body of a POST; `{}` means none at all, which
         // is what start and friends require.
@@ -150,6 +153,66 @@ class DockerodeEngine implements Engine {
         done(err, undefined);
       }
     });
+  }
+
+  /**
+   * An ordinary request/answer over node:http with the engine's agent. docker-modem's own path for
+   * these does not listen for errors on the answer, so an answer cut short would escape as an
+   * uncaught exception and leave the call hanging; streams and hijacked calls still go through it.
+   */
+  private plain(call: Call, signal: AbortSignal, ok: (status: number) => boolean, done: (err: unknown, data: unknown) => void): void {
+    let settled = false;
+    const finish = (err: unknown, data?: unknown) => {
+      if (settled) return;
+      settled = true;
+      done(err, data);
+    };
+    const query = call.query ? new URLSearchParams(stripUndefined(call.query) as Record<string, string>).toString() : '';
+    const body = call.body !== undefined ? Buffer.from(JSON.stringify(call.body)) : undefined;
+    const headers: Record<string, string | number> = body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {};
+    if (call.auth !== undefined) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(call.auth)).toString('base64url');
+    const e = this.endpoint;
+    const options: RequestOptions = { method: call.method, path: call.path + (query ? `?${query}` : ''), headers, agent: this.agent, signal };
+    if (e.kind === 'unix' || e.kind === 'npipe') options.socketPath = e.socketPath;
+    else if (e.kind === 'tcp') Object.assign(options, { host: e.host, port: e.port });
+    else Object.assign(options, { host: 'docker', port: 80 });
+    const tls = e.kind === 'tcp' ? e.tls : undefined;
+    if (tls) Object.assign(options, { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify });
+    const cut = () => badResponse(e, call.what, 'the answer was cut short');
+    let req: ClientRequest;
+    try {
+      req = (tls ? httpsRequest : httpRequest)(options, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) req.destroy(badResponse(e, call.what, `the answer is over ${MAX_ANSWER_BYTES >> 20} MB`));
+          else chunks.push(chunk);
+        });
+        res.on('error', (err) => finish(res.complete ? err : cut()));
+        res.on('close', () => {
+          if (!res.complete) finish(signal.aborted ? new Error('aborted') : cut());
+        });
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          let json: unknown = buf;
+          if (buf.length) {
+            try {
+              json = JSON.parse(buf.toString('utf8'));
+            } catch {
+              /* left as a Buffer: the mappers say what was wrong with it */
+            }
+          }
+          const status = res.statusCode ?? 0;
+          if (ok(status)) finish(null, json);
+          else finish(Object.assign(new Error(`HTTP ${status}`), { statusCode: status, json }));
+        });
+      });
+    } catch (err) {
+      return finish(err);
+    }
+    req.on('error', (err) => finish(err));
+    req.end(body);
   }
 
   /** A request whose JSON answer goes through a mapper; anything unreadable is a bad-response. */
@@ -337,10 +400,8 @@ class DockerodeEngine implements Engine {
   private async progress(res: Readable, onProgress: (event: ProgressEvent) => void, what: string, signal?: AbortSignal): Promise<void> {
     const lines = new JsonLines();
     let failure: EngineError | undefined;
-    const bad = (line: string) => {
-      throw badResponse(this.endpoint, what, `not JSON: ${line.slice(0, 80)}`);
-    };
     const handle = (v: unknown) => {
+      if (v instanceof BadLine) throw badResponse(this.endpoint, what, `not JSON: ${v.line.slice(0, 80)}`);
       if (typeof v !== 'object' || v === null) return;
       const o = v as Record<string, unknown>;
       const detail = (o.progressDetail ?? {}) as Record<string, unknown>;
@@ -356,10 +417,11 @@ class DockerodeEngine implements Engine {
       onProgress(event);
     };
     try {
-      for await (const chunk of res) for (const v of lines.push(chunk as Buffer, bad)) handle(v);
-      for (const v of lines.end(bad)) handle(v);
+      for await (const chunk of res) for (const v of lines.push(chunk as Buffer)) handle(v);
+      for (const v of lines.end()) handle(v);
     } catch (err) {
       if (signal?.aborted) throw abortError();
+      if (err instanceof EngineError) throw err;
       throw toEngineError(err, this.endpoint, what);
     }
     if (signal?.aborted) throw abortError();
@@ -477,10 +539,8 @@ class DockerodeEngine implements Engine {
     const stop = () => res.destroy();
     signal.addEventListener('abort', stop, { once: true });
     const lines = new JsonLines();
-    const bad = (line: string) => {
-      throw badResponse(this.endpoint, 'follow engine events', `not JSON: ${line.slice(0, 80)}`);
-    };
     const convert = (v: unknown) => {
+      if (v instanceof BadLine) throw badResponse(this.endpoint, 'follow engine events', `not JSON: ${v.line.slice(0, 80)}`);
       try {
         return map.event(v);
       } catch (err) {
@@ -489,9 +549,9 @@ class DockerodeEngine implements Engine {
     };
     try {
       for await (const chunk of res) {
-        for (const v of lines.push(chunk as Buffer, bad)) yield convert(v);
+        for (const v of lines.push(chunk as Buffer)) yield convert(v);
       }
-      for (const v of lines.end(bad)) yield convert(v);
+      for (const v of lines.end()) yield convert(v);
     } catch (err) {
       if (signal.aborted) return;
       throw toEngineError(err, this.endpoint, 'follow engine events');

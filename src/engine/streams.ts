@@ -51,45 +51,50 @@ export class Demuxer extends Transform {
   }
 }
 
+/** A line of a JSON stream that does not parse, kept in order among the values around it. */
+export class BadLine {
+  constructor(readonly line: string) {}
+}
+
 /**
- * Splits newline-delimited JSON into values. A line that does not parse is handed to `onBad`
- * (which may throw) instead of being dropped silently.
+ * Splits newline-delimited JSON into values. A line that does not parse comes out as a BadLine in
+ * its place, so the values before it are still delivered and the consumer decides what to do.
  */
 export class JsonLines {
   private rest = '';
   private readonly decoder = new TextDecoder('utf-8');
 
   /** Values completed by this chunk. */
-  push(chunk: Buffer | string, onBad: (line: string) => void): unknown[] {
+  push(chunk: Buffer | string): unknown[] {
     this.rest += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const out: unknown[] = [];
     let nl: number;
     while ((nl = this.rest.indexOf('\n')) >= 0) {
       const line = this.rest.slice(0, nl).trim();
       this.rest = this.rest.slice(nl + 1);
-      if (line) this.parse(line, out, onBad);
+      if (line) this.parse(line, out);
     }
     return out;
   }
 
   /** What is left at the end of the stream: a last line without a newline, or a truncated one. */
-  end(onBad: (line: string) => void): unknown[] {
+  end(): unknown[] {
     const line = (this.rest + this.decoder.decode()).trim();
     this.rest = '';
     const out: unknown[] = [];
-    if (line) this.parse(line, out, onBad);
+    if (line) this.parse(line, out);
     return out;
   }
 
-  private parse(line: string, out: unknown[], onBad: (line: string) => void): void {
+  private parse(line: string, out: unknown[]): void {
     try {
       out.push(JSON.parse(line));
     } catch {
       // Some engines and proxies put several objects on one line with no separator.
       const parts = line.replace(/}\s*{/g, '}\n{').split('\n');
       if (parts.length > 1) {
-        for (const part of parts) this.parse(part, out, onBad);
-      } else onBad(line);
+        for (const part of parts) this.parse(part, out);
+      } else out.push(new BadLine(line));
     }
   }
 }
