@@ -322,19 +322,26 @@ export class EngineService implements vscode.Disposable {
     void this.engine().catch(() => undefined);
   }
 
-  /** Watches config.json and the contexts folder, as `docker context use` and `create` change them. */
+  /**
+   * Watches config.json and the contexts folder, as `docker context use` and `create` change them.
+   * Folders that do not exist yet are watched for from their parent, and the watch moves in
+   * once they appear (the CLI creates ~/.docker on first use).
+   */
   private watchDockerConfig(): void {
+    for (const watcher of this.watchers.splice(0)) watcher.close();
     const dir = this.module.dockerConfigDir();
     const onChange = (): void => {
       clearTimeout(this.contextTimer);
       // Editors and the CLI write in several steps; settle first.
       this.contextTimer = setTimeout(() => this.reconnectIfMoved(), 150);
     };
-    const watch = (target: string, options: fs.WatchOptions, filter?: (name: string) => boolean): boolean => {
+    const rewatch = (): void => {
+      this.watchDockerConfig();
+      onChange();
+    };
+    const watch = (target: string, options: fs.WatchOptions, listener: (name: string) => void): boolean => {
       try {
-        const watcher = fs.watch(target, options, (_event, name) => {
-          if (!filter || (name && filter(String(name)))) onChange();
-        });
+        const watcher = fs.watch(target, options, (_event, name) => listener(name ? String(name) : ''));
         watcher.on('error', () => watcher.close());
         this.watchers.push(watcher);
         return true;
@@ -342,10 +349,16 @@ export class EngineService implements vscode.Disposable {
         return false;
       }
     };
-    if (!watch(dir, {}, (name) => name === 'config.json' || name === 'contexts')) {
-      // No ~/.docker yet: notice when the CLI creates it.
-      watch(path.dirname(dir), {}, (name) => name === path.basename(dir));
+    const hasContexts = fs.existsSync(path.join(dir, 'contexts'));
+    const watchingDir = watch(dir, {}, (name) => {
+      if (name === 'contexts' && !hasContexts) rewatch();
+      else if (name === 'config.json' || name === 'contexts' || !name) onChange();
+    });
+    if (!watchingDir) {
+      watch(path.dirname(dir), {}, (name) => {
+        if (name === path.basename(dir) && fs.existsSync(dir)) rewatch();
+      });
     }
-    watch(path.join(dir, 'contexts'), { recursive: true });
+    if (hasContexts) watch(path.join(dir, 'contexts'), { recursive: true }, onChange);
   }
 }

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import type { EngineState } from '../../src/extension/engineService';
 import type { BerthApi } from '../../src/extension/main';
 import type { BerthNode } from '../../src/extension/views/model';
 import type { BerthTreeProvider } from '../../src/extension/views/trees';
@@ -91,6 +92,23 @@ function waitForTree<T>(
       done = true;
       cleanup();
       reject(error);
+    });
+  });
+}
+
+/** Resolves once the engine service's state satisfies `accept` (now or on a change); rejects at the deadline. */
+function waitState(service: BerthApi['service'], accept: (state: EngineState) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (accept(service.state)) return resolve();
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`waited ${timeoutMs} ms for ${what}; state is ${JSON.stringify(service.state)}`));
+    }, timeoutMs);
+    const subscription = service.onDidChangeState((state) => {
+      if (!accept(state)) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
     });
   });
 }
@@ -240,23 +258,9 @@ test('views: pointing berth.docker.host at a missing socket fails with a reason,
   await showViews();
   await service.engine();
   const settings = vscode.workspace.getConfiguration('berth');
-  const waitState = (accept: (kind: string) => boolean, what: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (accept(service.state.kind)) return resolve();
-      const timer = setTimeout(() => {
-        subscription.dispose();
-        reject(new Error(`waited for ${what}; state is ${JSON.stringify(service.state)}`));
-      }, 15_000);
-      const subscription = service.onDidChangeState((state) => {
-        if (!accept(state.kind)) return;
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve();
-      });
-    });
   try {
     await settings.update('docker.host', `unix:///tmp/${PREFIX}-missing.sock`, vscode.ConfigurationTarget.Global);
-    await waitState((kind) => kind === 'failed', 'a failed state');
+    await waitState(service, (state) => state.kind === 'failed', 'a failed state');
     assert.ok(service.state.kind === 'failed');
     // Nothing at that path: the adapter calls that not running (or not installed); either way the view explains.
     assert.ok(['not-installed', 'not-running'].includes(service.state.error.kind), `${service.state.error.kind}: ${service.state.error.message}`);
@@ -264,7 +268,27 @@ test('views: pointing berth.docker.host at a missing socket fails with a reason,
   } finally {
     await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
   }
-  await waitState((kind) => kind === 'connected', 'connected again');
+  await waitState(service, (state) => state.kind === 'connected', 'connected again');
+}, 40_000);
+
+test('views: a docker context switch (ours or the CLI\'s) is picked up without a reload', async () => {
+  const { service } = await api();
+  await showViews();
+  await service.engine();
+  const name = `${PREFIX}-ctx`;
+  // Same socket under another name, so other work on this engine is not disturbed.
+  await docker('context', 'create', name, '--docker', 'host=unix:///var/run/docker.sock');
+  try {
+    assert.equal(await vscode.commands.executeCommand('berth.switchContext', { name }), name);
+    await waitState(service, (s) => s.kind === 'connected' && s.endpoint.context === name, `connected through context ${name}`);
+    assert.equal(await docker('context', 'show'), name, 'the CLI follows the switch too');
+    // The CLI switching back reaches Berth through the file watcher alone.
+    await docker('context', 'use', 'default');
+    await waitState(service, (s) => s.kind === 'connected' && s.endpoint.context !== name, 'back on the default context');
+  } finally {
+    await docker('context', 'use', 'default').catch(() => '');
+    await docker('context', 'rm', '-f', name).catch(() => '');
+  }
 }, 40_000);
 
 test('views: inspect opens read-only JSON, and logs open a terminal, both from an argument object', async () => {
