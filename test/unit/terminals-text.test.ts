@@ -1,7 +1,7 @@
 /** The terminals' pure text handling: line endings, timestamped log lines across a reconnect, the shell probe. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogLines, asEngineError, crlf, errorText, readShellProbe, shortId, timestampKey } from '../../src/extension/terminals/text';
+import { LogLines, SHELL_WRAPPER, asEngineError, crlf, errorText, readShellProbe, shortId, takePidReport, timestampKey } from '../../src/extension/terminals/text';
 import { EngineError } from '../../src/engine/types';
 
 describe('crlf', () => {
@@ -81,6 +81,26 @@ describe('readShellProbe', () => {
   it('an unknown user is reported as such', () => {
     const probe = readShellProbe(126, 'unable to find user ghost: no matching entries in passwd file\n');
     assert.equal(probe.kind, 'no-user');
+  });
+});
+
+describe('the shell\'s pid report', () => {
+  it('is taken off the front of the output', () => {
+    assert.deepEqual(takePidReport('\x1b]berth-pid;42\x07/ # '), { done: true, pid: 42, rest: '/ # ' });
+  });
+
+  it('waits while the report may still be arriving', () => {
+    assert.deepEqual(takePidReport('\x1b]ber'), { done: false, rest: '\x1b]ber' });
+    assert.deepEqual(takePidReport('\x1b]berth-pid;4'), { done: false, rest: '\x1b]berth-pid;4' });
+  });
+
+  it('gives up on other output, which passes untouched', () => {
+    assert.deepEqual(takePidReport('/ # '), { done: true, rest: '/ # ' });
+    assert.deepEqual(takePidReport('\x1b[0m'), { done: true, rest: '\x1b[0m' });
+  });
+
+  it('the wrapper script is constant and takes the shell as $0', () => {
+    assert.equal(SHELL_WRAPPER, 'printf "\\033]berth-pid;%s\\007" "$$"; exec "$0"');
   });
 });
 

@@ -269,10 +269,16 @@ test('shell: openShell opens a named terminal whose Pseudoterminal runs the shel
     // Drives the same Pseudoterminal VS Code opened: what a keystroke in the terminal would send.
     pty.handleInput('echo via-$((2*21))\r');
     await out.waitForText('via-42');
+    // Closing the terminal hangs up the shell and its foreground job, as closing a real terminal
+    // does; the engine alone would leave both running in the container.
+    pty.handleInput('sleep 4321\r');
+    const running = async () => / sleep 4321/.test(await docker(['exec', id, 'ps', '-o', 'stat,args']).then((ps) => ps.split('\n').filter((l) => !/^\s*Z/.test(l)).join('\n')));
+    await poll('sleep 4321 to run', running);
     const closed = whenClosed(terminal);
     terminal.dispose();
     await closed;
     assert.equal(pty.status, 'closed');
+    await poll('the shell and its job to be hung up', async () => !(await running()));
   });
 }, 60_000);
 

@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import type { Engine, ExecSession } from '../../engine/types';
 import type { ContainerRef } from './logs';
-import { DIM, RED, RESET, asEngineError, errorText, readShellProbe } from './text';
+import { DIM, RED, RESET, SHELL_WRAPPER, asEngineError, errorText, readShellProbe, takePidReport } from './text';
 
 export interface ShellOptions {
   /** `user`, `uid` or `uid:gid`, as `docker exec --user` takes it; default: the image's user. */
@@ -36,11 +36,15 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
   private dimensions: vscode.TerminalDimensions | undefined;
   /** Input typed while the exec was starting, sent once it runs. */
   private pending: string[] = [];
+  /** Whether input goes straight to the process (else it waits in `pending`). */
+  private ready = false;
   private exitEmitter = new vscode.EventEmitter<number | undefined>();
   /** Fires with the exit code when the process ends (undefined when it could not be read). */
   readonly onDidExit = this.exitEmitter.event;
-  /** The argv that ran, once chosen. */
+  /** The shell or command that runs, once chosen. */
   command: string[] | undefined;
+  /** The shell's pid in the container, once it reported it. */
+  private pid: number | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -63,7 +67,7 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
       this.closeEmitter.fire();
       return;
     }
-    if (this.state === 'starting') this.pending.push(data);
+    if (this.state === 'starting' || (this.state === 'running' && !this.ready)) this.pending.push(data);
     else if (this.state === 'running') this.session?.stream.write(data);
   }
 
@@ -75,8 +79,11 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
   close(): void {
     const wasRunning = this.state === 'running';
     this.state = 'closed';
-    // Ends our side of the TTY; the engine then closes the process's input.
-    if (wasRunning) this.session?.stream.destroy();
+    if (wasRunning) {
+      // Closing the connection alone leaves the shell (and what it runs) alive in the container.
+      this.hangUp();
+      this.session?.stream.destroy();
+    }
     this.writeEmitter.dispose();
     this.closeEmitter.dispose();
     this.exitEmitter.dispose();
@@ -87,8 +94,10 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
       const command = this.options.command ?? (await this.chooseShell());
       if (!command || this.state === 'closed') return;
       this.command = command;
+      // Our own choice of shell runs behind the pid-reporting wrapper; a caller's command runs as given.
+      const wrapped = !this.options.command;
       const session = await this.engine.exec(this.container.id, {
-        cmd: command,
+        cmd: wrapped ? ['sh', '-c', SHELL_WRAPPER, ...command] : command,
         user: this.options.user || undefined,
         tty: true,
         env: ['TERM=xterm-256color'],
@@ -101,18 +110,34 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
       this.state = 'running';
       this.resize();
       const decoder = new StringDecoder('utf8');
-      session.stream.on('data', (chunk: Buffer | string) => this.write(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+      let head: string | undefined = wrapped ? '' : undefined;
+      session.stream.on('data', (chunk: Buffer | string) => {
+        const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+        if (head === undefined) return this.write(text);
+        const report = takePidReport(head + text);
+        if (!report.done) {
+          head = report.rest;
+          return;
+        }
+        head = undefined;
+        this.pid = report.pid;
+        this.write(report.rest);
+        this.flushPending();
+      });
       let ended = false;
       const onEnd = () => {
         if (ended) return;
         ended = true;
-        this.write(decoder.end());
+        this.write((head ?? '') + decoder.end());
+        head = undefined;
         void this.exited(session);
       };
       session.stream.once('end', onEnd);
       session.stream.once('close', onEnd);
       session.stream.once('error', onEnd);
-      for (const data of this.pending.splice(0)) session.stream.write(data);
+      // Typed-ahead input waits for the pid report, whose bytes must come before any echo.
+      this.ready = !wrapped;
+      if (this.ready) this.flushPending();
     } catch (error) {
       this.fail(this.explain(error));
     }
@@ -160,6 +185,29 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
         ? vscode.l10n.t('The shell ended. Press any key to close the terminal.')
         : vscode.l10n.t('The shell exited with code {0}. Press any key to close the terminal.', code);
     this.write(`\r\n${DIM}${text}${RESET}\r\n`);
+  }
+
+  private flushPending(): void {
+    this.ready = true;
+    for (const data of this.pending.splice(0)) this.session?.stream.write(data);
+  }
+
+  /**
+   * SIGHUP to the shell, as a real terminal's hang-up does: the shell exits and the kernel hangs up
+   * its foreground job. Runs `kill` (a shell builtin) in a second exec, as the same user.
+   */
+  private hangUp(): void {
+    if (this.pid === undefined) return;
+    const pid = String(this.pid);
+    void this.engine
+      .exec(this.container.id, { cmd: ['sh', '-c', 'kill -HUP "$1"', 'sh', pid], user: this.options.user || undefined, tty: false })
+      .then((kill) => {
+        kill.stream.on('error', () => undefined);
+        kill.stream.resume();
+        kill.stream.end();
+      })
+      // The container may be gone or stopped meanwhile; then so is the shell.
+      .catch(() => undefined);
   }
 
   private resize(): void {

@@ -117,3 +117,24 @@ export function readShellProbe(exitCode: number | undefined, output: string): Sh
   if (/executable file not found|no such file or directory|OCI runtime exec failed/i.test(output)) return { kind: 'no-shell' };
   return { kind: 'shell', command: ['sh'] };
 }
+
+/**
+ * The shell is started as `sh -c '<SHELL_WRAPPER>' <shell>`: it reports its own pid (which the
+ * exec'd shell keeps) in an OSC sequence before anything else, so closing the terminal can hang
+ * it up. A constant script; the shell's name is an argument, never spliced into it.
+ */
+export const SHELL_WRAPPER = 'printf "\\033]berth-pid;%s\\007" "$$"; exec "$0"';
+
+/**
+ * Finds the pid report at the start of the shell's output and removes it. `done` once the report
+ * was seen or cannot come any more (other output first); until then, hold the text back.
+ */
+export function takePidReport(head: string): { done: boolean; pid?: number; rest: string } {
+  const prefix = '\x1b]berth-pid;';
+  if (head.length < prefix.length && prefix.startsWith(head)) return { done: false, rest: head };
+  if (!head.startsWith(prefix)) return { done: true, rest: head };
+  const end = head.indexOf('\x07', prefix.length);
+  if (end < 0) return head.length > prefix.length + 12 ? { done: true, rest: head } : { done: false, rest: head };
+  const pid = Number(head.slice(prefix.length, end));
+  return { done: true, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, rest: head.slice(end + 1) };
+}
