@@ -48,7 +48,6 @@ class SshSocket extends Duplex {
       this.gotData = true;
       if (!this.push(chunk)) child.stdout!.pause();
     });
-    child.stdout!.on('end', () => this.push(null));
     child.stderr!.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 8192) this.stderr += chunk.toString('utf8');
     });
@@ -62,7 +61,8 @@ class SshSocket extends Duplex {
           : new EngineError('ssh', `Cannot run ssh to reach ${endpoint.display}: ${err.message}.`),
       );
     });
-    child.on('exit', (code, signal) => {
+    // 'close' rather than stdout's end: the exit code decides between end of stream and failure.
+    child.on('close', (code, signal) => {
       if (this.destroyed) return;
       if (code !== 0 && !this.gotData && signal === null) this.destroy(this.failure(code));
       else this.push(null);
