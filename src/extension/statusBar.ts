@@ -6,10 +6,15 @@
 import * as vscode from 'vscode';
 import type { EngineService, EngineState } from './engineService';
 
-/** Short text for where the engine is: the context name, else the address. */
+/**
+ * Short text for where the engine is: the context name, `default` for the CLI's default
+ * (a local socket, as `docker context ls` calls it), else the address.
+ */
 export function endpointLabel(state: EngineState): string | undefined {
   if (state.kind === 'idle' || !state.endpoint) return undefined;
-  return state.endpoint.context ?? state.endpoint.display;
+  const { context, source, display } = state.endpoint;
+  if (context) return context;
+  return source === 'default' || source === 'rootless' || source === 'podman' ? 'default' : display;
 }
 
 export class EngineStatusBar implements vscode.Disposable {

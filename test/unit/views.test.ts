@@ -126,11 +126,12 @@ describe('containers view', () => {
         { privatePort: 53, publicPort: 5353, hostIp: '0.0.0.0', type: 'udp' },
         { privatePort: 443, type: 'tcp' },
         { privatePort: 9000, publicPort: 9000, hostIp: '127.0.0.2', type: 'tcp' },
+        { privatePort: 22, publicPort: 2222, hostIp: '127.0.0.1', type: 'tcp' },
       ],
       mounts: [{ type: 'volume', name: 'data', source: '/var/lib/docker/volumes/data/_data', destination: '/data', readOnly: false }],
       networks: ['shop_default'],
     });
-    assert.deepEqual(publishedUrls(c), ['http://localhost:8080', 'http://127.0.0.2:9000']);
+    assert.deepEqual(publishedUrls(c), ['http://localhost:8080', 'http://127.0.0.2:9000', 'http://localhost:2222']);
     const tooltip = containerNode(c, NOW).tooltip!;
     assert.match(tooltip, /\[http:\/\/localhost:8080\]\(http:\/\/localhost:8080\)/);
     assert.match(tooltip, /5353 → 53\/udp/);

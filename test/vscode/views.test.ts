@@ -155,7 +155,7 @@ test('views: a compose-labelled container appears under its project, a plain one
   }, `${web} running`);
   assert.equal(running.description, 'busybox:local · Up');
   assert.equal(running.contextValue, 'container.running.web');
-  assert.match(running.tooltip ?? '', /\(http:\/\/127\.0\.0\.1:\d+\)/, 'the published port is a link');
+  assert.match(running.tooltip ?? '', /\(http:\/\/localhost:\d+\)/, 'the published port is a localhost link');
   assert.equal(await docker('inspect', '--format', '{{.State.Running}}', web), 'true');
 
   await vscode.commands.executeCommand('berth.containers.stop', { ids: [web] });

@@ -202,7 +202,7 @@ export function publishedUrls(container: Pick<ContainerSummary, 'ports'>): strin
   const urls: string[] = [];
   for (const port of container.ports) {
     if (port.type !== 'tcp' || !port.publicPort) continue;
-    const host = !port.hostIp || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? 'localhost' : port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
+    const host = !port.hostIp || ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(port.hostIp) ? 'localhost' : port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
     const url = `http://${host}:${port.publicPort}`;
     if (!urls.includes(url)) urls.push(url);
   }

@@ -126,16 +126,11 @@ export class BerthViews implements vscode.Disposable {
     }
   }
 
-  /** The engine and its version as the Containers view's description; the other views name the engine. */
+  /** The engine and its version as the Containers view's description (the status bar has the details). */
   private describe(state: EngineState): void {
-    const where = endpointLabel(state);
-    for (const [view, treeView] of this.treeViews) {
-      if (state.kind === 'connected') {
-        treeView.description = view === 'containers' ? `${where} · ${state.version.version}` : where;
-      } else {
-        treeView.description = undefined;
-      }
-    }
+    const containers = this.treeViews.get('containers');
+    if (!containers) return;
+    containers.description = state.kind === 'connected' ? `${endpointLabel(state)} · ${state.version.version}` : undefined;
   }
 
   dispose(): void {
