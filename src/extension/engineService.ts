@@ -163,6 +163,11 @@ export class EngineService implements vscode.Disposable {
     });
   }
 
+  /** Whether the event stream is running (tests and the bench check that idle means no stream). */
+  get eventsActive(): boolean {
+    return this.subscription !== undefined;
+  }
+
   /** The contexts the docker CLI knows, for the switcher. */
   contexts(): ContextChoice[] {
     return this.module.listContexts();

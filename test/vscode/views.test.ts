@@ -291,6 +291,35 @@ test('views: a docker context switch (ours or the CLI\'s) is picked up without a
   }
 }, 40_000);
 
+test('views: hidden views stop the event stream; shown again, they catch up on what changed meanwhile', async () => {
+  const { service, views } = await api();
+  await showViews();
+  await service.engine();
+  assert.ok(service.eventsActive, 'a visible view holds the event stream');
+  const hidden = new Promise<void>((resolve) => {
+    const subscription = views.treeViews.get('containers')!.onDidChangeVisibility((event) => {
+      if (!event.visible) {
+        subscription.dispose();
+        resolve();
+      }
+    });
+  });
+  await vscode.commands.executeCommand('workbench.view.explorer');
+  await hidden;
+  assert.ok(!views.isVisible('containers') && !views.isVisible('images'), 'the Berth views are hidden');
+  assert.equal(service.eventsActive, false, 'no stream while no view is visible');
+  const listed = views.providers.containers.listCount;
+  const name = `${PREFIX}-meanwhile`;
+  created.containers.add(name);
+  await docker('create', '--name', name, 'busybox:local', 'true');
+  assert.equal(views.providers.containers.listCount, listed, 'a hidden view does not list');
+  await showViews();
+  assert.ok(service.eventsActive);
+  await waitForTree(views.providers.containers, (nodes) => find(nodes, name), `${name}, created while hidden`);
+  await docker('rm', name);
+  created.containers.delete(name);
+}, 40_000);
+
 test('views: inspect opens read-only JSON, and logs open a terminal, both from an argument object', async () => {
   await api();
   const volume = `${PREFIX}-inspected`;
