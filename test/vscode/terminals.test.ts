@@ -160,7 +160,8 @@ test('logs: a container\'s lines arrive live, a stop is announced, a start resum
       assert.ok(!/[^\r]\n/.test(out.text), 'every newline reaches the terminal as CRLF');
 
       await docker(['stop', '-t', '5', id]);
-      await out.waitForText(`${name} stopped`);
+      // The script exits 0 on TERM: the code is part of the message.
+      await out.waitForText(`${name} stopped (exit code 0)`);
       assert.equal(pty.status, 'waiting');
 
       const before = out.text.length;
@@ -173,6 +174,23 @@ test('logs: a container\'s lines arrive live, a stop is announced, a start resum
       pty.close();
     }
     assert.equal(pty.status, 'closed');
+  });
+}, 60_000);
+
+test('logs: a container not started yet is announced as such, and its first lines arrive once it starts', async () => {
+  await withEngine('logs-created', async (engine) => {
+    const name = unique('created');
+    const id = await docker(['create', '--label', LABEL, '--network', 'none', '--name', name, IMAGE, 'sh', '-c', 'echo first-run; exec sleep 3600']);
+    const pty = new ContainerLogsTerminal(engine, { id, name });
+    const out = new Transcript(pty);
+    pty.open();
+    try {
+      await out.waitForText(`${name} has not been started yet`);
+      await docker(['start', id]);
+      await out.waitForText('first-run\r\n');
+    } finally {
+      pty.close();
+    }
   });
 }, 60_000);
 

@@ -110,15 +110,21 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
     // It may fail (engine gone) before it is awaited; the failure is met below when it is.
     firstEvent.catch(() => undefined);
     try {
-      const running = await this.isRunning();
+      const state = await this.containerState();
       if (signal.aborted) return 'stopped';
-      if (running === undefined) {
+      if (state === undefined) {
         this.note(vscode.l10n.t('{0} was removed; its logs end here.', this.container.name));
         this.state = 'ended';
         return 'gone';
       }
-      if (running) return 'started';
-      this.note(vscode.l10n.t('{0} stopped. Waiting for it to start again; close the terminal to stop following.', this.container.name));
+      if (state.running) return 'started';
+      this.note(
+        state.status === 'created'
+          ? vscode.l10n.t('{0} has not been started yet. Waiting for it to start; close the terminal to stop following.', this.container.name)
+          : state.exitCode !== undefined
+            ? vscode.l10n.t('{0} stopped (exit code {1}). Waiting for it to start again; close the terminal to stop following.', this.container.name, state.exitCode)
+            : vscode.l10n.t('{0} stopped. Waiting for it to start again; close the terminal to stop following.', this.container.name),
+      );
       for (let result = await firstEvent; !result.done; result = await iterator.next()) {
         const event = result.value;
         if (event.type !== 'container' || !this.isOurs(event.id)) continue;
@@ -143,12 +149,19 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
     }
   }
 
-  /** true/false from the engine; undefined when the container no longer exists. */
-  private async isRunning(): Promise<boolean | undefined> {
+  /** The container's state from the engine; undefined when the container no longer exists. */
+  private async containerState(): Promise<{ running: boolean; status?: string; exitCode?: number } | undefined> {
     try {
-      const info = (await this.engine.inspectContainer(this.container.id)) as { Id?: unknown; State?: { Running?: unknown } };
+      const info = (await this.engine.inspectContainer(this.container.id)) as {
+        Id?: unknown;
+        State?: { Running?: unknown; Status?: unknown; ExitCode?: unknown };
+      };
       if (typeof info.Id === 'string') this.fullId = info.Id;
-      return info.State?.Running === true;
+      return {
+        running: info.State?.Running === true,
+        status: typeof info.State?.Status === 'string' ? info.State.Status : undefined,
+        exitCode: typeof info.State?.ExitCode === 'number' ? info.State.ExitCode : undefined,
+      };
     } catch (error) {
       if (asEngineError(error)?.kind === 'not-found') return undefined;
       throw error;
