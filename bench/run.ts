@@ -3,7 +3,8 @@
  *  1. lint of generated 20/200/2,000/20,000-line Dockerfiles: our `lint` vs dockerfile-utils `validate`;
  *  2. LSP edit → publishDiagnostics latency on a 3,000-line Dockerfile: `node dist/server.js --stdio`
  *     vs `docker-langserver --stdio`, same client, same edits;
- *  3. each server's resident high-water mark (VmHWM).
+ *  3. each server's resident high-water mark (VmHWM);
+ *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
@@ -292,7 +294,7 @@ function gitDescribe(): string {
   }
 }
 
-function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number): string {
+function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number, engine?: EngineBenchResult): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
   const growthOurs = perK(at(20000), 'ours') / perK(at(2000), 'ours');
@@ -332,6 +334,11 @@ function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, 
   for (const r of [ours, peer]) {
     if (r.error) notes.push(`**${r.server} failed:** ${r.error.replace(/\s*\n\s*/g, ' ⏎ ')}`);
   }
+  if (engine) {
+    const e = engineRows(engine);
+    out.push(...e.rows);
+    notes.push(...e.notes);
+  }
   const cpu = cpus();
   return [
     `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
@@ -354,14 +361,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const lintRows = await benchLint();
   const lsp = await benchLsp();
+  const engine = await benchEngine();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS);
+  const markdown = report(lintRows, lsp, elapsedS, engine);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
     join(RESULTS, 'latest.json'),
     JSON.stringify(
-      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, elapsedS },
+      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, elapsedS },
       null,
       2,
     ) + '\n',
