@@ -59,6 +59,7 @@ else
     docker.io                   # the engine the engine tests and run-in-container talk to
     busybox-static debootstrap  # build test images locally (no registry is reachable)
     openssh-server              # the engine tests' private sshd for ssh:// engines
+    docker-registry             # the engine tests' private registry on 127.0.0.1 for push and pull
   )
   packages+=(chromium fonts-liberation fonts-dejavu-core) # the browser that drives code-server
   ((want_code_server)) && packages+=("${code_server_packages[@]}")

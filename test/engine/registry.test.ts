@@ -1,0 +1,86 @@
+/**
+ * Push and pull with progress, against a private registry on 127.0.0.1 (Debian's docker-registry;
+ * the engine trusts 127.0.0.0/8 without TLS). No outside registry is reachable here.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { EngineError, type Engine, type ProgressEvent } from '../../src/engine/types';
+import { IMAGE, docker, sharedEngine, uniqueName, waitFor } from './helpers';
+
+const REGISTRY = '/usr/bin/docker-registry';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('push and pull with progress', { skip: !existsSync(REGISTRY) && `${REGISTRY} is missing (apt-get install docker-registry; scripts/provision.sh does)` }, () => {
+  let dir: string;
+  let registry: ChildProcess;
+  let port: number;
+  let engine: Engine;
+  let ref: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
+    port = await freePort();
+    writeFileSync(
+      join(dir, 'config.yml'),
+      ['version: 0.1', 'log: { level: error }', 'storage:', `  filesystem: { rootdirectory: ${join(dir, 'data')} }`, '  delete: { enabled: true }', 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
+    );
+    registry = spawn(REGISTRY, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+    await waitFor('the registry to answer', async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).ok, 10_000, 50);
+    engine = sharedEngine();
+    ref = `127.0.0.1:${port}/berth-test/${uniqueName('bb')}:v1`;
+  });
+
+  after(async () => {
+    await docker(['image', 'rm', ref]).catch(() => undefined);
+    engine?.dispose();
+    if (registry && registry.exitCode === null) {
+      const gone = new Promise((r) => registry.once('exit', r));
+      registry.kill();
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pushes with per-layer progress', async () => {
+    const slash = ref.lastIndexOf(':');
+    await engine.tagImage(IMAGE, ref.slice(0, slash), ref.slice(slash + 1));
+    const events: ProgressEvent[] = [];
+    await engine.pushImage(ref, undefined, (e) => events.push(e));
+    assert.ok(events.some((e) => e.id && /Pushed|Layer already exists/.test(e.status)), JSON.stringify(events.map((e) => e.status)));
+    assert.ok(events.some((e) => /digest: sha256:/.test(e.status)), 'the final digest is reported');
+    assert.ok(events.every((e) => !e.error));
+  });
+
+  it('pulls back with progress after the local tag is gone', async () => {
+    await engine.removeImage(ref);
+    assert.equal((await engine.listImages()).find((i) => i.repoTags.includes(ref)), undefined);
+    const events: ProgressEvent[] = [];
+    await engine.pullImage(ref, (e) => events.push(e));
+    assert.ok(events.some((e) => /Pulling from/.test(e.status)));
+    assert.ok(events.some((e) => /Status: (Downloaded newer image|Image is up to date)/.test(e.status)), JSON.stringify(events.map((e) => e.status)));
+    const pulled = (await engine.listImages()).find((i) => i.repoTags.includes(ref));
+    assert.ok(pulled, 'the pulled image is listed');
+    assert.ok(pulled.repoDigests.some((d) => d.includes('@sha256:')));
+  });
+
+  it('a pull of a missing tag fails with the registry’s reason', async () => {
+    const events: ProgressEvent[] = [];
+    await assert.rejects(engine.pullImage(`127.0.0.1:${port}/berth-test/absent:1`, (e) => events.push(e)), (err: unknown) => {
+      assert.ok(err instanceof EngineError);
+      assert.match(err.message, /not found|manifest unknown/i);
+      return true;
+    });
+  });
+});
