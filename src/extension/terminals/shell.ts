@@ -134,7 +134,8 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
       };
       session.stream.once('end', onEnd);
       session.stream.once('close', onEnd);
-      session.stream.once('error', onEnd);
+      // `on`, not `once`: a second error with no listener would throw in the extension host.
+      session.stream.on('error', onEnd);
       // Typed-ahead input waits for the pid report, whose bytes must come before any echo.
       this.ready = !wrapped;
       if (this.ready) this.flushPending();
@@ -146,6 +147,7 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
   /** bash if the image has it, else sh; undefined (after saying why) when there is no shell or no such user. */
   private async chooseShell(): Promise<string[] | undefined> {
     const probe = await this.engine.exec(this.container.id, { cmd: PROBE, user: this.options.user || undefined, tty: false });
+    probe.stream.on('error', () => undefined);
     probe.stream.end();
     let output = '';
     probe.stream.on('data', (chunk: Buffer | string) => (output += chunk.toString()));
