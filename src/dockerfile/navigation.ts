@@ -1,0 +1,378 @@
+/**
+ * Build stage names and ARG/ENV variables as symbols: where each is declared, where it is
+ * used, and which use resolves to which declaration under the builder's scoping. Document
+ * highlight, go to definition, find references and rename all read this one analysis.
+ */
+import type { DocumentHighlight, Location, Position } from 'vscode-languageserver-types';
+import { DocumentHighlightKind } from 'vscode-languageserver-types';
+import type { Dockerfile, Instruction, Span } from './model';
+import { offsetAt, rangeOf, sameStageName } from './model';
+import { findVariables, keyValues } from './variables';
+
+/** One place a stage name is written: its `AS name`, a `FROM name`, or a `--from` / `from=` reference. */
+export interface StageOccurrence {
+  kind: 'stage';
+  stage: number;
+  /** The name (or index) itself. */
+  span: Span;
+  /** True for the `AS name` that declares the stage. */
+  write: boolean;
+  /** `--from=0`: refers to the stage by index, so a rename leaves it alone. */
+  numeric: boolean;
+}
+
+/** One name an ARG or ENV declares. */
+export interface VariableDeclaration {
+  kind: 'declaration';
+  name: string;
+  keyword: 'ARG' | 'ENV';
+  /** The name in `NAME=value` or a bare `NAME`. */
+  span: Span;
+  /** Index into `Dockerfile.stages`, -1 for global ARGs. */
+  stage: number;
+  instruction: Instruction;
+  /** A stage's bare `ARG NAME` that brings a global ARG of that name into the stage. */
+  global: VariableDeclaration | undefined;
+  /** Declarations and uses that rename together share a group. */
+  group: string;
+}
+
+/** One `$NAME` or `${NAME…}` use. */
+export interface VariableReference {
+  kind: 'reference';
+  name: string;
+  /** Just the name, without `$`, braces or modifier. */
+  span: Span;
+  /** The whole `$NAME` / `${NAME…}`, which a cursor may rest on. */
+  hit: Span;
+  stage: number;
+  /** The declaration in scope; undefined when nothing in the file declares it. */
+  declaration: VariableDeclaration | undefined;
+  group: string;
+}
+
+export type Occurrence = StageOccurrence | VariableDeclaration | VariableReference;
+
+export interface SymbolAnalysis {
+  stages: StageOccurrence[];
+  declarations: VariableDeclaration[];
+  references: VariableReference[];
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Shell-form instructions whose text runs in a shell; the shell's escape is always `\`. */
+const SHELL_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
+/** Shell text run by the container at run time, where only ENV (not ARG) is set. */
+const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
+
+/** Go's unicode.IsSpace, as the parser trims lines. */
+function isUnicodeSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/**
+ * The source text of [start, end) with line continuations removed exactly as the parser
+ * removes them (escape, blanks after it, the newline, and blank or comment lines that
+ * follow), and the source offset of every character kept. `offsets` has one more entry
+ * than `text`: the end. A newline that continues nothing is kept.
+ */
+export function joinContinuations(text: string, start: number, end: number, escape: string): { text: string; offsets: number[] } {
+  const chars: string[] = [];
+  const offsets: number[] = [];
+  let p = start;
+  while (p < end) {
+    const c = text[p];
+    if (c !== '\n') {
+      chars.push(c);
+      offsets.push(p);
+      p++;
+      continue;
+    }
+    let k = chars.length;
+    while (k > 0 && chars[k - 1] === '\r') k--;
+    let j = k;
+    while (j > 0 && (chars[j - 1] === ' ' || chars[j - 1] === '\t')) j--;
+    if (!(j > 0 && chars[j - 1] === escape)) {
+      chars.push(c);
+      offsets.push(p++);
+      continue;
+    }
+    chars.length = offsets.length = j - 1;
+    p++;
+    // Blank and comment lines inside a continuation are skipped.
+    while (p < end) {
+      let e = text.indexOf('\n', p);
+      if (e < 0 || e > end) e = end;
+      let f = p;
+      while (f < e && isUnicodeSpace(text.charCodeAt(f))) f++;
+      if (f < e && text[f] !== '#') break;
+      p = e < end ? e + 1 : e;
+      if (e === end) break;
+    }
+  }
+  offsets.push(chars.length > 0 ? offsets[chars.length - 1] + 1 : start);
+  return { text: chars.join(''), offsets };
+}
+
+const analyses = new WeakMap<Dockerfile, SymbolAnalysis>();
+
+/** Every stage and variable occurrence of a file, computed once per parse. */
+export function analyzeSymbols(doc: Dockerfile): SymbolAnalysis {
+  let analysis = analyses.get(doc);
+  if (!analysis) {
+    analysis = analyze(doc);
+    analyses.set(doc, analysis);
+  }
+  return analysis;
+}
+
+function analyze(doc: Dockerfile): SymbolAnalysis {
+  const text = doc.text;
+  const stages: StageOccurrence[] = [];
+  const declarations: VariableDeclaration[] = [];
+  const references: VariableReference[] = [];
+
+  // Union-find over group keys: declarations of one name in one stage rename together,
+  // and a stage's bare `ARG NAME` joins the global ARG it brings in.
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(k, root);
+    return root;
+  };
+  const union = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
+
+  // --- Stage names -------------------------------------------------------------------
+  const stageByName = (name: string, before: number): number | undefined => {
+    let found: number | undefined;
+    for (const stage of doc.stages) {
+      if (stage.name && sameStageName(stage.name.value, name)) {
+        if (stage.index < before) found = stage.index;
+        else if (found === undefined) return stage.index;
+      }
+    }
+    return found;
+  };
+  for (const stage of doc.stages) {
+    if (stage.name && !stage.name.value.includes('$')) {
+      stages.push({ kind: 'stage', stage: stage.index, span: stage.name.span, write: true, numeric: false });
+    }
+    if (stage.parent !== undefined && stage.base) {
+      stages.push({ kind: 'stage', stage: stage.parent, span: stage.base.span, write: false, numeric: false });
+    }
+  }
+  const stageRef = (value: string, span: Span, current: number) => {
+    if (value === '' || value.includes('$')) return;
+    if (/^\d+$/.test(value)) {
+      const index = Number(value);
+      if (index < doc.stages.length) stages.push({ kind: 'stage', stage: index, span, write: false, numeric: true });
+      return;
+    }
+    const index = stageByName(value, current);
+    if (index !== undefined) stages.push({ kind: 'stage', stage: index, span, write: false, numeric: false });
+  };
+  for (const instruction of doc.instructions) {
+    for (const flag of instruction.flags) {
+      if (!flag.valueSpan || flag.value === undefined) continue;
+      if (flag.name === 'from' && (instruction.keyword === 'COPY' || instruction.keyword === 'ADD')) {
+        const joined = joinContinuations(text, flag.valueSpan.start, flag.valueSpan.end, doc.escape);
+        stageRef(joined.text, { start: joined.offsets[0], end: joined.offsets[joined.text.length] }, instruction.stage);
+      } else if (flag.name === 'mount' && instruction.keyword === 'RUN') {
+        const joined = joinContinuations(text, flag.valueSpan.start, flag.valueSpan.end, doc.escape);
+        let at = 0;
+        for (const field of joined.text.split(',')) {
+          const m = /^\s*from=/i.exec(field);
+          if (m) {
+            const from = at + m[0].length;
+            const to = at + field.length;
+            stageRef(joined.text.slice(from, to), { start: joined.offsets[from], end: joined.offsets[to - 1] + 1 }, instruction.stage);
+          }
+          at += field.length + 1;
+        }
+      }
+    }
+  }
+
+  // --- Variables ---------------------------------------------------------------------
+  const globalScope = new Map<string, VariableDeclaration>();
+  const finalEnv: Map<string, VariableDeclaration>[] = [];
+  let scope = globalScope;
+  let envScope = new Map<string, VariableDeclaration>();
+
+  const addRefs = (source: string, offsets: number[], escape: string, instruction: Instruction, envOnly: boolean, inScope: Map<string, VariableDeclaration>) => {
+    if (!source.includes('$')) return;
+    for (const ref of findVariables(source, escape)) {
+      const nameFrom = ref.start + (source[ref.start + 1] === '{' ? 2 : 1);
+      const nameTo = nameFrom + ref.name.length;
+      const span = { start: offsets[nameFrom], end: offsets[nameTo - 1] + 1 };
+      if (text.slice(span.start, span.end) !== ref.name) continue; // A name split by a continuation: not one we can edit.
+      const declaration = (envOnly ? envScope : inScope).get(ref.name);
+      const stage = inScope === globalScope ? -1 : instruction.stage;
+      const group = declaration ? declaration.group : `u${stage}:${ref.name}`;
+      references.push({
+        kind: 'reference',
+        name: ref.name,
+        span,
+        hit: { start: offsets[ref.start], end: offsets[ref.end - 1] + 1 },
+        stage,
+        declaration,
+        group,
+      });
+    }
+    // Operands (`${A:-$B}`) are scanned as part of the text already: findVariables skips
+    // only the outer reference, so nested ones are found by the scan below.
+    for (const ref of findVariables(source, escape)) {
+      if (!ref.operand.includes('$')) continue;
+      const operandStart = ref.end - 1 - ref.operand.length;
+      addRefs(ref.operand, offsets.slice(operandStart, ref.end), escape, instruction, envOnly, inScope);
+    }
+  };
+
+  for (const instruction of doc.instructions) {
+    const keyword = instruction.keyword;
+    if (keyword === 'FROM') {
+      finalEnvOf(instruction.stage - 1);
+      scope = globalScope;
+    }
+    const refScope = keyword === 'FROM' ? globalScope : scope;
+    const envOnly = RUNTIME.has(keyword);
+    // ONBUILD triggers run in another build, where these names mean something else.
+    if (keyword !== 'ONBUILD') {
+      for (const flag of instruction.flags) {
+        if (!flag.valueSpan || !flag.value?.includes('$')) continue;
+        const joined = joinContinuations(text, flag.valueSpan.start, flag.valueSpan.end, doc.escape);
+        addRefs(joined.text, joined.offsets, doc.escape, instruction, false, refScope);
+      }
+      if (!instruction.json && instruction.argsText.includes('$')) {
+        const joined = joinContinuations(text, instruction.argsSpan.start, instruction.argsSpan.end, doc.escape);
+        addRefs(joined.text, joined.offsets, SHELL_FORM.has(keyword) ? '\\' : doc.escape, instruction, envOnly, refScope);
+      }
+      for (const heredoc of instruction.heredocs) {
+        if (heredoc.quoted || !heredoc.body.includes('$')) continue;
+        // Line by line, so an apostrophe in one line's prose does not hide the rest.
+        let at = heredoc.bodySpan.start;
+        for (const line of heredoc.body.split('\n')) {
+          const offsets = Array.from({ length: line.length + 1 }, (_, i) => at + i);
+          addRefs(line, offsets, '\\', instruction, envOnly, refScope);
+          at += line.length + 1;
+        }
+      }
+    }
+    if (keyword === 'FROM') {
+      const stage = doc.stages[instruction.stage];
+      const inherited = stage?.parent !== undefined ? finalEnv[stage.parent] : undefined;
+      scope = new Map(inherited);
+      envScope = new Map(inherited);
+    }
+    if (keyword === 'ARG' || keyword === 'ENV') declare(instruction, keyword);
+  }
+
+  function finalEnvOf(stage: number): void {
+    if (stage >= 0 && !finalEnv[stage]) finalEnv[stage] = envScope;
+  }
+
+  function declare(instruction: Instruction, keyword: 'ARG' | 'ENV'): void {
+    const words = instruction.args;
+    const pairs = keyValues(
+      words.map((w) => w.value),
+      doc.escape,
+      keyword === 'ENV',
+    );
+    const legacy = keyword === 'ENV' && words.length > 1 && !words[0].value.includes('=');
+    pairs.forEach((pair, i) => {
+      const word = legacy ? words[0] : words[i];
+      if (!word || !NAME.test(pair.name)) return;
+      const joined = joinContinuations(text, word.span.start, word.span.end, doc.escape);
+      if (!joined.text.startsWith(pair.name)) return;
+      const span = { start: joined.offsets[0], end: joined.offsets[pair.name.length - 1] + 1 };
+      if (text.slice(span.start, span.end) !== pair.name) return;
+      const stage = instruction.stage;
+      const global = keyword === 'ARG' && stage >= 0 && pair.value === undefined ? globalScope.get(pair.name) : undefined;
+      const group = `${stage}:${pair.name}`;
+      const declaration: VariableDeclaration = { kind: 'declaration', name: pair.name, keyword, span, stage, instruction, global, group };
+      if (global) union(group, global.group);
+      declarations.push(declaration);
+      scope.set(pair.name, declaration);
+      if (keyword === 'ENV') envScope.set(pair.name, declaration);
+    });
+  }
+
+  for (const d of declarations) d.group = find(d.group);
+  for (const r of references) r.group = find(r.group);
+  return { stages, declarations, references };
+}
+
+const within = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
+
+/** The stage name or variable at a position, if any. */
+export function occurrenceAt(doc: Dockerfile, position: Position): Occurrence | undefined {
+  const offset = offsetAt(doc, position);
+  const { stages, declarations, references } = analyzeSymbols(doc);
+  return (
+    stages.find((s) => within(s.span, offset)) ??
+    declarations.find((d) => within(d.span, offset)) ??
+    references.find((r) => within(r.hit, offset))
+  );
+}
+
+/** Every occurrence of the symbol `at` is part of, in source order. */
+export function occurrencesOf(doc: Dockerfile, at: Occurrence): Occurrence[] {
+  const { stages, declarations, references } = analyzeSymbols(doc);
+  let out: Occurrence[];
+  if (at.kind === 'stage') out = stages.filter((s) => s.stage === at.stage);
+  else out = [...declarations.filter((d) => d.group === at.group), ...references.filter((r) => r.group === at.group)];
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+function isWrite(o: Occurrence): boolean {
+  return o.kind === 'declaration' || (o.kind === 'stage' && o.write);
+}
+
+/**
+ * Highlights of the stage name or variable at `position` across the file: declarations
+ * (`AS name`, ARG, ENV) as Write, uses as Read. Empty when the position is on neither.
+ */
+export function documentHighlights(doc: Dockerfile, position: Position): DocumentHighlight[] {
+  const at = occurrenceAt(doc, position);
+  if (!at) return [];
+  return occurrencesOf(doc, at).map((o) => ({
+    range: rangeOf(doc, o.span),
+    kind: isWrite(o) ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+  }));
+}
+
+/**
+ * Where the stage name or variable at `position` is declared: a stage's `AS name` (or its
+ * FROM image for an unnamed stage referred to by index), or the ARG/ENV in scope. On a
+ * stage's bare `ARG NAME` it is the global ARG that it brings in. Empty for a variable
+ * nothing in the file declares.
+ */
+export function definition(doc: Dockerfile, uri: string, position: Position): Location[] {
+  const at = occurrenceAt(doc, position);
+  if (!at) return [];
+  let span: Span | undefined;
+  if (at.kind === 'stage') {
+    const stage = doc.stages[at.stage];
+    span = (stage.name ?? stage.base)?.span ?? stage.from.keywordSpan;
+  } else if (at.kind === 'declaration') span = (at.global ?? at).span;
+  else span = at.declaration?.span;
+  return span ? [{ uri, range: rangeOf(doc, span) }] : [];
+}
+
+/**
+ * Every place the stage name or variable at `position` is written, in source order; the
+ * declarations only when `includeDeclaration` says so.
+ */
+export function references(doc: Dockerfile, uri: string, position: Position, includeDeclaration: boolean): Location[] {
+  const at = occurrenceAt(doc, position);
+  if (!at) return [];
+  return occurrencesOf(doc, at)
+    .filter((o) => includeDeclaration || !isWrite(o))
+    .map((o) => ({ uri, range: rangeOf(doc, o.span) }));
+}
