@@ -55,6 +55,26 @@ describe('LogLines', () => {
     assert.equal(again, 'three\r\n');
   });
 
+  it('shows progress redraws (pieces ended by a lone CR) as they come, each without its timestamp', () => {
+    const lines = new LogLines();
+    assert.equal(lines.push('2026-11-22T08:00:00.1Z 10%\r'), '10%\r');
+    assert.equal(lines.push('2026-11-22T08:00:00.2Z 50%\r2026-11-22T08:00:00.3Z 100%\r'), '50%\r100%\r');
+    // The \n that ends it, arriving in a chunk of its own, ends the line once.
+    assert.equal(lines.push('\n2026-11-22T08:00:00.4Z done\n'), '\ndone\r\n');
+  });
+
+  it('a CRLF cut between chunks gives one line end', () => {
+    const lines = new LogLines();
+    assert.equal(lines.push('2026-11-22T08:00:00.1Z tty line\r') + lines.push('\n'), 'tty line\r\n');
+  });
+
+  it('skipped lines leave no blank lines behind, even with CRLF cut between chunks', () => {
+    const lines = new LogLines();
+    lines.push('2026-11-22T08:00:00.1Z old\r\n');
+    lines.resume();
+    assert.equal(lines.push('2026-11-22T08:00:00.1Z old\r') + lines.push('\n2026-11-22T08:00:00.2Z new\r\n'), 'new\r\n');
+  });
+
   it('a line without a timestamp passes through', () => {
     const lines = new LogLines();
     assert.equal(lines.push('plain\r\n'), 'plain\r\n');

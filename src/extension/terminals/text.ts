@@ -24,16 +24,20 @@ export function timestampKey(timestamp: string): string | undefined {
 }
 
 /**
- * Turns the bytes of a `docker logs --timestamps` stream into terminal text, one whole line at a
- * time. Remembers the newest timestamp, so after the container restarts the stream can be
- * requested again (with a tail) and lines already shown are skipped.
+ * Turns the bytes of a `docker logs --timestamps` stream into terminal text, one segment at a
+ * time: a line, or a piece ended by a lone \r (progress bars redraw that way, and each redraw is
+ * its own log message with its own timestamp). Remembers the newest timestamp, so after the
+ * container restarts the stream can be requested again (with a tail) and what was shown is skipped.
  */
 export class LogLines {
   private decoder = new StringDecoder('utf8');
   private partial = '';
-  /** Key of the newest line shown. */
+  /** The last segment ended in \r at the end of a chunk: a \n next completes that CRLF. */
+  private endedWithCr = false;
+  private lastShown = true;
+  /** Key of the newest segment shown. */
   newest: string | undefined;
-  /** Lines at or before this key were shown already (set before a reconnect). */
+  /** Segments at or before this key were shown already (set before a reconnect). */
   private skipThrough: string | undefined;
 
   constructor(private readonly showTimestamps = false) {}
@@ -43,37 +47,51 @@ export class LogLines {
     this.skipThrough = this.newest;
     this.decoder = new StringDecoder('utf8');
     this.partial = '';
+    this.endedWithCr = false;
   }
 
-  /** Terminal text for the complete lines in this chunk. */
+  /** Terminal text for the complete segments in this chunk. */
   push(chunk: Buffer | string): string {
     this.partial += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    const lastNl = this.partial.lastIndexOf('\n');
-    if (lastNl < 0) return '';
-    const complete = this.partial.slice(0, lastNl);
-    this.partial = this.partial.slice(lastNl + 1);
-    return complete
-      .split('\n')
-      .map((line) => this.line(line))
-      .filter((line): line is string => line !== undefined)
-      .join('');
+    let out = '';
+    let from = 0;
+    let lastSeparator = '';
+    const separators = /\r\n|\n|\r/g;
+    for (let match = separators.exec(this.partial); match; match = separators.exec(this.partial)) {
+      const segment = this.partial.slice(from, match.index);
+      const separator = match[0];
+      // A CRLF cut between chunks: the \r already returned the cursor, the \n finishes the line.
+      if (this.endedWithCr && match.index === 0 && separator === '\n') {
+        if (this.lastShown) out += '\n';
+      } else {
+        const shown = this.segment(segment);
+        this.lastShown = shown !== undefined;
+        if (shown !== undefined) out += shown + (separator === '\r' ? '\r' : '\r\n');
+      }
+      this.endedWithCr = false;
+      lastSeparator = separator;
+      from = match.index + separator.length;
+    }
+    this.partial = this.partial.slice(from);
+    this.endedWithCr = lastSeparator === '\r' && this.partial === '';
+    return out;
   }
 
   /** What is left when the stream ends: a last line without a newline. */
   flush(): string {
     const rest = this.partial + this.decoder.end();
     this.partial = '';
-    return rest ? (this.line(rest) ?? '') : '';
+    this.endedWithCr = false;
+    return rest ? (this.segment(rest) ?? '') + '\r\n' : '';
   }
 
-  private line(raw: string): string | undefined {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const space = line.indexOf(' ');
-    const key = space > 0 ? timestampKey(line.slice(0, space)) : undefined;
-    if (key === undefined) return `${line}\r\n`;
+  private segment(text: string): string | undefined {
+    const space = text.indexOf(' ');
+    const key = space > 0 ? timestampKey(text.slice(0, space)) : undefined;
+    if (key === undefined) return text;
     if (this.skipThrough !== undefined && key <= this.skipThrough) return undefined;
     if (this.newest === undefined || key > this.newest) this.newest = key;
-    return `${this.showTimestamps ? line : line.slice(space + 1)}\r\n`;
+    return this.showTimestamps ? text : text.slice(space + 1);
   }
 }
 
