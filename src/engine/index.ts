@@ -4,3 +4,4 @@ export { resolveEndpoint, listContexts, parseHost, type ContextInfo, type Endpoi
 export { createEngine, splitReference, type EngineOptions } from './dockerodeEngine';
 export { EventWatcher, type EventWatcherOptions, type WatcherState } from './eventWatcher';
 export { HINTS } from './errors';
+export { watchDockerContexts, type ContextWatcherOptions } from './contextWatcher';
