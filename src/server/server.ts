@@ -29,6 +29,7 @@ import type { LintSettings } from '../dockerfile/settings';
 import { listLocalImages } from '../engine/localImages';
 import { readClientSettings } from './clientSettings';
 import { ConfigFiles } from './configFiles';
+import { registerFeatures } from './features';
 
 /** The client settings section the server pulls. */
 export const SETTINGS_SECTION = 'berth';
@@ -159,6 +160,8 @@ export function startServer(connection: Connection): void {
     for (const document of documents.all()) guarded('revalidate', () => validate(document));
   };
 
+  const features = registerFeatures({ connection, documents, logError });
+
   const guarded = (where: string, fn: () => void) => {
     try {
       fn();
@@ -199,6 +202,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...features.capabilities(capabilities),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'berth', version: SERVER_VERSION },
@@ -232,6 +236,7 @@ export function startServer(connection: Connection): void {
     guarded('didClose', () => {
       settingsByUri.delete(event.document.uri);
       lastLint.delete(event.document.uri);
+      features.forget(event.document.uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     }),
   );

@@ -1,0 +1,135 @@
+/**
+ * The editing features' wiring: hover, completion, signature help, links and semantic tokens.
+ * Each handler parses the document once per version (lazily: typing alone parses nothing here,
+ * so edit → diagnostics stays as lean as before) and calls a pure function of the Dockerfile core.
+ * A handler that throws logs and answers "nothing", never takes the server down.
+ */
+import type { ClientCapabilities, Connection, SemanticTokens, SemanticTokensDelta, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { complete, completesImages } from '../dockerfile/completion';
+import type { EngineImage } from '../dockerfile/hover';
+import { hover, hoversImage } from '../dockerfile/hover';
+import { documentLinks } from '../dockerfile/links';
+import type { Dockerfile } from '../dockerfile/model';
+import { parse } from '../dockerfile/parser';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../dockerfile/semanticTokens';
+import { signatureHelp } from '../dockerfile/signature';
+import { listLocalImages } from '../engine/localImages';
+
+/** Hover and completion wait this long for the engine's image list, then answer without it. */
+const ENGINE_WAIT_MS = 400;
+
+export interface FeatureHost {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  logError(where: string, error: unknown): void;
+  /** Images of the local engine; tests and the bench may replace it. */
+  localImages?: () => Promise<EngineImage[]>;
+}
+
+export interface Features {
+  capabilities(client: ClientCapabilities): ServerCapabilities;
+  /** The parsed document at its current version, shared by every feature. */
+  parsed(document: TextDocument): Dockerfile;
+  forget(uri: string): void;
+}
+
+export function registerFeatures(host: FeatureHost): Features {
+  const { connection, documents, logError } = host;
+  const parsedByUri = new Map<string, { version: number; doc: Dockerfile }>();
+  const tokensByUri = new Map<string, { resultId: string; data: number[] }>();
+  let nextResultId = 1;
+  let snippets = false;
+
+  const parsed = (document: TextDocument): Dockerfile => {
+    const cached = parsedByUri.get(document.uri);
+    if (cached && cached.version === document.version) return cached.doc;
+    const doc = parse(document.getText());
+    parsedByUri.set(document.uri, { version: document.version, doc });
+    return doc;
+  };
+
+  const images = async (): Promise<EngineImage[] | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ENGINE_WAIT_MS);
+    });
+    try {
+      return await Promise.race([(host.localImages ?? listLocalImages)(), deadline]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  /** Runs `fn` on the open document; no document, or an error, answers `fallback`. */
+  const withDocument = async <R>(where: string, uri: string, fallback: R, fn: (document: TextDocument, doc: Dockerfile) => R | Promise<R>): Promise<R> => {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    try {
+      return await fn(document, parsed(document));
+    } catch (error) {
+      logError(`${where} ${uri}`, error);
+      return fallback;
+    }
+  };
+
+  connection.onHover((params) =>
+    withDocument('hover', params.textDocument.uri, null, async (_document, doc) => {
+      const localImages = hoversImage(doc, params.position) ? await images() : undefined;
+      return hover(doc, params.position, { localImages });
+    }),
+  );
+
+  connection.onCompletion((params) =>
+    withDocument('completion', params.textDocument.uri, [], async (_document, doc) => {
+      const localImages = completesImages(doc, params.position) ? await images() : undefined;
+      return complete(doc, params.position, { localImages, snippets });
+    }),
+  );
+
+  connection.onSignatureHelp((params) => withDocument('signatureHelp', params.textDocument.uri, null, (_document, doc) => signatureHelp(doc, params.position)));
+
+  connection.onDocumentLinks((params) => withDocument('documentLink', params.textDocument.uri, [], (_document, doc) => documentLinks(doc)));
+
+  const fullTokens = (uri: string, doc: Dockerfile) => {
+    const data = semanticTokens(doc).data;
+    const resultId = String(nextResultId++);
+    tokensByUri.set(uri, { resultId, data });
+    return { resultId, data };
+  };
+  connection.languages.semanticTokens.on((params) =>
+    withDocument<SemanticTokens>('semanticTokens', params.textDocument.uri, { data: [] }, (_document, doc) => fullTokens(params.textDocument.uri, doc)),
+  );
+  connection.languages.semanticTokens.onDelta((params) =>
+    withDocument<SemanticTokens | SemanticTokensDelta>('semanticTokens/delta', params.textDocument.uri, { edits: [] }, (_document, doc) => {
+      const previous = tokensByUri.get(params.textDocument.uri);
+      const next = fullTokens(params.textDocument.uri, doc);
+      // Without the result the client holds, only the full answer is right.
+      if (!previous || previous.resultId !== params.previousResultId) return next;
+      return { resultId: next.resultId, edits: semanticTokensEdits(previous.data, next.data) };
+    }),
+  );
+  connection.languages.semanticTokens.onRange((params) =>
+    withDocument<SemanticTokens>('semanticTokens/range', params.textDocument.uri, { data: [] }, (_document, doc) => semanticTokens(doc, params.range)),
+  );
+
+  return {
+    capabilities(client) {
+      snippets = client.textDocument?.completion?.completionItem?.snippetSupport === true;
+      return {
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['$', '{', '-', '=', ',', ':', '#', ' '] },
+        signatureHelpProvider: { triggerCharacters: [' ', '-', '=', ','], retriggerCharacters: [',', '='] },
+        documentLinkProvider: { resolveProvider: false },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true }, range: true },
+      };
+    },
+    parsed,
+    forget(uri) {
+      parsedByUri.delete(uri);
+      tokensByUri.delete(uri);
+    },
+  };
+}
