@@ -49,6 +49,8 @@ export interface VariableReference {
   /** The declaration in scope; undefined when nothing in the file declares it. */
   declaration: VariableDeclaration | undefined;
   group: string;
+  /** The name is broken by a line continuation, so `span` covers more than the name. */
+  split: boolean;
 }
 
 export type Occurrence = StageOccurrence | VariableDeclaration | VariableReference;
@@ -211,7 +213,6 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
       const nameFrom = ref.start + (source[ref.start + 1] === '{' ? 2 : 1);
       const nameTo = nameFrom + ref.name.length;
       const span = { start: offsets[nameFrom], end: offsets[nameTo - 1] + 1 };
-      if (text.slice(span.start, span.end) !== ref.name) continue; // A name split by a continuation: not one we can edit.
       const declaration = (envOnly ? envScope : inScope).get(ref.name);
       const stage = inScope === globalScope ? -1 : instruction.stage;
       const group = declaration ? declaration.group : `u${stage}:${ref.name}`;
@@ -223,6 +224,7 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
         stage,
         declaration,
         group,
+        split: text.slice(span.start, span.end) !== ref.name,
       });
     }
     // Operands (`${A:-$B}`) are scanned as part of the text already: findVariables skips

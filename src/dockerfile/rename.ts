@@ -1,0 +1,94 @@
+/** Renaming build stages and ARG/ENV variables, with every reference kept pointing at them. */
+import type { Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Dockerfile } from './model';
+import { rangeOf, sameStageName } from './model';
+import type { Occurrence } from './navigation';
+import { analyzeSymbols, occurrenceAt, occurrencesOf } from './navigation';
+
+/** Why a rename cannot happen here, worded for the user. */
+export interface RenameRefusal {
+  message: string;
+}
+
+/** BuildKit's rule for stage names. */
+const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/i;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isRenameRefusal(value: unknown): value is RenameRefusal {
+  return typeof value === 'object' && value !== null && typeof (value as RenameRefusal).message === 'string' && !('changes' in value);
+}
+
+function target(doc: Dockerfile, position: Position): Occurrence | RenameRefusal {
+  const at = occurrenceAt(doc, position);
+  if (!at) return { message: 'Only build stage names and ARG or ENV variables can be renamed; put the cursor on one.' };
+  if (at.kind === 'stage') {
+    const stage = doc.stages[at.stage];
+    if (at.numeric) {
+      return stage.name
+        ? { message: `This refers to stage '${stage.name.value}' by its index; rename it at its 'AS ${stage.name.value}'.` }
+        : { message: `Stage ${at.stage} has no name to rename. Give it one with 'AS <name>' on its FROM line.` };
+    }
+    return at;
+  }
+  if (at.kind === 'reference' && !at.declaration) {
+    return { message: `'${at.name}' is not declared by an ARG or ENV in scope in this file, so there is nothing to rename.` };
+  }
+  return at;
+}
+
+/**
+ * Whether the symbol at `position` can be renamed: the range of its name and the name as
+ * placeholder, or a refusal saying why not (not on a stage name or variable, a stage
+ * referred to by index, or a variable nothing here declares).
+ */
+export function prepareRename(doc: Dockerfile, position: Position): { range: Range; placeholder: string } | RenameRefusal {
+  const at = target(doc, position);
+  if (isRenameRefusal(at)) return at;
+  return { range: rangeOf(doc, at.span), placeholder: doc.text.slice(at.span.start, at.span.end) };
+}
+
+/** The refusal for a new name, or undefined when it is fine. */
+function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occurrence[]): RenameRefusal | undefined {
+  if (at.kind === 'stage') {
+    if (!STAGE_NAME.test(newName)) {
+      return { message: `'${newName}' is not a valid stage name: start with a letter, then letters, digits, '_', '.' or '-'.` };
+    }
+    const clash = doc.stages.find((s) => s.index !== at.stage && s.name && sameStageName(s.name.value, newName));
+    if (clash) return { message: `Stage ${clash.index} is already named '${clash.name!.value}'; stage names must differ regardless of case.` };
+    return undefined;
+  }
+  if (!VARIABLE_NAME.test(newName)) {
+    return { message: `'${newName}' is not a valid variable name: start with a letter or '_', then letters, digits or '_'.` };
+  }
+  // A name already used where this variable is seen would capture or be captured by it.
+  const stages = new Set(all.map((o) => o.stage));
+  const { declarations, references } = analyzeSymbols(doc);
+  const taken = [...declarations, ...references].find((o) => o.name === newName && o.group !== at.group && stages.has(o.stage));
+  if (taken) {
+    return { message: `'${newName}' is already used ${taken.stage < 0 ? 'before the first FROM' : `in stage ${taken.stage}`}; choose a name that is free there.` };
+  }
+  return undefined;
+}
+
+/**
+ * Renames the stage or variable at `position` everywhere it is written: a stage's
+ * `AS name`, `FROM name`, `COPY --from=name` and `RUN --mount=…from=name` (references by
+ * index stay as they are), or a variable's ARG/ENV declarations and every `$NAME` and
+ * `${NAME…}` use in their scope. Refuses invalid names and names that would collide.
+ */
+export function rename(doc: Dockerfile, uri: string, position: Position, newName: string): WorkspaceEdit | RenameRefusal {
+  const at = target(doc, position);
+  if (isRenameRefusal(at)) return at;
+  const all = occurrencesOf(doc, at);
+  const refused = checkNewName(doc, at, newName, all);
+  if (refused) return refused;
+  const split = all.find((o) => o.kind === 'reference' && o.split);
+  if (split) {
+    const line = rangeOf(doc, split.span).start.line + 1;
+    return { message: `A use of '${at.kind === 'stage' ? '' : at.name}' on line ${line} is broken over a continuation line; join it onto one line, then rename.` };
+  }
+  const edits: TextEdit[] = all
+    .filter((o) => !(o.kind === 'stage' && o.numeric))
+    .map((o) => ({ range: rangeOf(doc, o.span), newText: newName }));
+  return { changes: { [uri]: edits } };
+}
