@@ -3,14 +3,15 @@
  * or without TLS, and ssh through the user's own ssh client (./sshAgent). Every failure becomes an
  * EngineError (./errors); every answer is checked before it reaches the views (./mappers).
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
-import { SshAgent, type SshOptions } from './sshAgent';
+import { connect } from './connect';
+import type { SshOptions } from './sshAgent';
 import { BadLine, Demuxer, JsonLines } from './streams';
 import {
   EngineError,
@@ -70,34 +71,7 @@ class DockerodeEngine implements Engine {
     options: EngineOptions,
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    // Every key is given, even as undefined: docker-modem fills missing ones from DOCKER_HOST,
-    // which must not override the endpoint we resolved.
-    const base = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, timeout: undefined, version: undefined } as Record<string, unknown>;
-    switch (endpoint.kind) {
-      case 'unix':
-      case 'npipe':
-        this.agent = new HttpAgent({ keepAlive: true });
-        this.docker = new Docker({ ...base, socketPath: endpoint.socketPath, agent: this.agent } as Docker.DockerOptions);
-        break;
-      case 'tcp': {
-        const tls = endpoint.tls;
-        this.agent = tls ? (new HttpsAgent({ keepAlive: true, rejectUnauthorized: tls.verify }) as unknown as HttpAgent) : new HttpAgent({ keepAlive: true });
-        this.docker = new Docker({
-          ...base,
-          host: endpoint.host,
-          port: endpoint.port,
-          protocol: tls ? 'https' : 'http',
-          ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}),
-          agent: this.agent,
-        } as Docker.DockerOptions);
-        break;
-      }
-      case 'ssh':
-        this.agent = new SshAgent(endpoint, options.ssh);
-        // The host name only fills the Host header: the agent's ssh process is the connection.
-        this.docker = new Docker({ ...base, host: 'docker', port: 80, protocol: 'http', agent: this.agent } as Docker.DockerOptions);
-        break;
-    }
+    ({ docker: this.docker, agent: this.agent } = connect(endpoint, options.ssh));
   }
 
   /** One Engine API request through docker-modem, with a deadline and errors mapped. */
