@@ -88,8 +88,9 @@ export function signatureHelp(doc: Dockerfile, position: Position): SignatureHel
 
 function activeParameter(form: Form, instruction: Instruction, offset: number): number {
   const roles = form.params.map(([, role]) => role);
-  const flagsEnd = instruction.flags.length ? instruction.flags[instruction.flags.length - 1].span.end : instruction.keywordSpan.end;
-  if (roles[0] === 'f' && offset <= flagsEnd + 1 && instruction.args.every((w) => w.span.start >= offset)) {
+  // Flags end where the last one does; with none yet, the blank right after the keyword is theirs.
+  const flagsEnd = instruction.flags.length ? instruction.flags[instruction.flags.length - 1].span.end : instruction.keywordSpan.end + 1;
+  if (roles[0] === 'f' && offset <= flagsEnd && instruction.args.every((w) => w.span.start >= offset)) {
     // Right after the keyword, or typing `--`: the flags.
     return 0;
   }
@@ -127,7 +128,8 @@ function flagSignature(keyword: string, flag: Flag, offset: number): SignatureHe
   const info = FLAG_DOCS[keyword]?.[flag.name];
   if (!info) return null;
   if (keyword === 'RUN' && flag.name === 'mount' && flag.value !== undefined && flag.valueSpan) {
-    const type = /(?:^|,)type=([a-z]+)/.exec(flag.value)?.[1] ?? 'bind';
+    const written = /(?:^|,)type=([a-z]*)/.exec(flag.value)?.[1] ?? 'bind';
+    const type = MOUNT_OPTIONS[written] ? written : '<bind|cache|tmpfs|secret|ssh>';
     const options = Object.keys(MOUNT_OPTIONS[type] ?? {});
     const parts = [`type=${type}`, ...options.map((o) => `[,${o}=<${o}>]`)];
     const label = `--mount=${parts.join('')}`;
