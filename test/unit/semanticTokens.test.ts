@@ -1,6 +1,12 @@
 /** Semantic tokens: what each part of a Dockerfile is, encoded as LSP wants it, and deltas. */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { complete } from '../../src/dockerfile/completion';
+import { hover } from '../../src/dockerfile/hover';
+import { documentLinks } from '../../src/dockerfile/links';
+import { signatureHelp } from '../../src/dockerfile/signature';
 import { parse } from '../../src/dockerfile/parser';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../../src/dockerfile/semanticTokens';
 
@@ -133,13 +139,7 @@ describe('every editing feature on odd text', () => {
   }
   const PIECES = ['FROM ', 'AS ', 'ARG ', 'ENV ', 'RUN ', 'COPY ', 'ONBUILD ', 'HEALTHCHECK ', '--mount=', 'type=cache,', '--from=', '$', '${', '}', ':-', '"', "'", '\\\n', '`', '\n', ' ', '<<EOF\n', 'EOF\n', '# escape=`\n', '# syntax=x\n', 'node:20', '@sha256:', '[', ']', ',', '=', 'A', 'b', '\r\n', '\t', 'é', '😀'];
 
-  it('hover, completion, signature help, links and tokens answer at every position without throwing', async () => {
-    const { hover } = await import('../../src/dockerfile/hover');
-    const { complete } = await import('../../src/dockerfile/completion');
-    const { signatureHelp } = await import('../../src/dockerfile/signature');
-    const { documentLinks } = await import('../../src/dockerfile/links');
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const path = await import('node:path');
+  it('hover, completion, signature help, links and tokens answer at every position without throwing', () => {
     const dir = path.join(__dirname, '..', 'fixtures', 'parser');
     const texts = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
     const random = prng(5);
