@@ -229,6 +229,8 @@ export class EngineService implements vscode.Disposable {
   private setState(state: EngineState): void {
     this.current = state;
     void vscode.commands.executeCommand('setContext', 'berth.engineState', stateContextValue(state));
+    // Lets the welcome view point at the setting when that is where the address came from.
+    void vscode.commands.executeCommand('setContext', 'berth.engineSource', state.kind === 'idle' ? undefined : state.endpoint?.source);
     this.stateEmitter.fire(state);
   }
 

@@ -17,6 +17,26 @@ export function endpointLabel(state: EngineState): string | undefined {
   return source === 'default' || source === 'rootless' || source === 'podman' ? 'default' : display;
 }
 
+function failureText(kind: string): string {
+  switch (kind) {
+    case 'not-installed':
+      return vscode.l10n.t('Docker: not installed');
+    case 'not-running':
+      return vscode.l10n.t('Docker: not running');
+    case 'permission-denied':
+      return vscode.l10n.t('Docker: permission denied');
+    case 'unreachable':
+    case 'timeout':
+      return vscode.l10n.t('Docker: unreachable');
+    case 'ssh':
+      return vscode.l10n.t('Docker: ssh failed');
+    case 'tls':
+      return vscode.l10n.t('Docker: TLS failed');
+    default:
+      return vscode.l10n.t('Docker: error');
+  }
+}
+
 export class EngineStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('berth.engine', vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
@@ -62,7 +82,7 @@ export class EngineStatusBar implements vscode.Disposable {
         break;
       }
       case 'failed':
-        this.item.text = `$(vm-outline) ${vscode.l10n.t('Docker: {0}', state.error.kind)}`;
+        this.item.text = `$(vm-outline) ${failureText(state.error.kind)}`;
         this.item.tooltip = `${state.error.message}${state.error.hint ? `\n${state.error.hint}` : ''}\n${vscode.l10n.t('Click to retry.')}`;
         this.item.command = 'berth.retryConnection';
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
