@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,8 +62,13 @@ describe('engine failures say what is wrong', () => {
 
   it('not running when the socket exists but nobody listens', async () => {
     const stale = join(dir, 'stale.sock');
-    // A socket file left behind by a process that died: bind, then exit without unlinking.
-    execFileSync('python3', ['-c', 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])', stale]);
+    // A socket file left behind by a process that died: listen, then get killed before unlinking.
+    try {
+      execFileSync(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", stale], { stdio: 'ignore' });
+    } catch {
+      /* killed, as intended */
+    }
+    assert.ok(existsSync(stale), 'the stale socket file is there');
     const engine = createEngine(unix(stale, 'default'));
     await assert.rejects(engine.listContainers(), (err: unknown) => {
       isKind('not-running', /not running/)(err);
