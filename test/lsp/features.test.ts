@@ -1,0 +1,146 @@
+/**
+ * The editing features over stdio with a real LSP client: the capabilities advertised, and one
+ * request per feature answered with the expected shape. The image hover asks the real local
+ * engine (Debian's docker.io) when one runs.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type {
+  CompletionItem,
+  CompletionList,
+  DocumentLink,
+  Hover,
+  MarkupContent,
+  SemanticTokens,
+  SemanticTokensDelta,
+  SignatureHelp,
+} from 'vscode-languageserver-protocol';
+import { listLocalImages } from '../../src/engine/localImages';
+import { ensureBuilt, FULL_CAPABILITIES, TestClient } from './client';
+
+before(() => ensureBuilt());
+
+const TEXT = [
+  '# syntax=docker/dockerfile:1',
+  'ARG BASE=busybox:local',
+  'FROM busybox:local AS build',
+  'ENV GREETING=hello',
+  'RUN --mount=type=cache,target=/cache echo $GREETING',
+  'FROM node:20-alpine',
+  'COPY --from=build /bin/sh /bin/sh',
+  '',
+].join('\n');
+
+const markdownOf = (hover: Hover | null) => (hover?.contents as MarkupContent | undefined)?.value ?? '';
+const itemsOf = (result: CompletionItem[] | CompletionList | null) => (Array.isArray(result) ? result : (result?.items ?? []));
+
+describe('editing features over stdio', () => {
+  let client: TestClient;
+  const uri = 'file:///features/Dockerfile';
+  before(async () => {
+    client = await TestClient.start({
+      settings: {},
+      capabilities: {
+        ...FULL_CAPABILITIES,
+        textDocument: { ...FULL_CAPABILITIES.textDocument, completion: { completionItem: { snippetSupport: true } } },
+      },
+    });
+    await client.open(uri, TEXT, 1);
+    await client.version(uri, 1);
+  });
+  after(async () => {
+    assert.deepEqual(client.caughtErrors(), [], 'no handler failed');
+    await client.dispose();
+  });
+
+  it('advertises every feature it serves', () => {
+    const caps = client.initializeResult.capabilities;
+    assert.equal(caps.hoverProvider, true);
+    assert.ok(caps.completionProvider?.triggerCharacters?.includes('$'));
+    assert.ok(caps.signatureHelpProvider?.triggerCharacters?.includes(' '));
+    assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
+    const tokens = caps.semanticTokensProvider!;
+    assert.ok(tokens.legend.tokenTypes.includes('keyword') && tokens.legend.tokenTypes.includes('variable'));
+    assert.deepEqual(tokens.full, { delta: true });
+    assert.equal(tokens.range, true);
+  });
+
+  it('hover: instruction docs, and the value of a variable', async () => {
+    const keyword = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 1 } });
+    assert.match(markdownOf(keyword), /^\*\*ENV\*\*/);
+    assert.deepEqual(keyword.range, { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } });
+    const variable = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 46 } });
+    assert.match(markdownOf(variable), /`GREETING` = `hello`/);
+  });
+
+  it('hover on a FROM image tells what the local engine has', async () => {
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } });
+    const text = markdownOf(hover);
+    assert.match(text, /\*\*Image\*\* `busybox:local`/);
+    const engine = await listLocalImages();
+    if (engine.some((image) => image.repoTags.includes('busybox:local'))) assert.match(text, /\*\*Local engine:\*\* id `[0-9a-f]{12}`/);
+    else assert.match(text, /Not in the local engine|Image/);
+  });
+
+  it('completion: keyword snippets, and variables after $', async () => {
+    await client.change(uri, 2, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: 'WO' }]);
+    const keywords = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 2 } }));
+    const workdir = keywords.find((i) => i.label === 'WORKDIR');
+    assert.ok(workdir, 'WORKDIR offered');
+    assert.equal(workdir.insertTextFormat, 2);
+    assert.deepEqual(workdir.textEdit, { range: { start: { line: 7, character: 0 }, end: { line: 7, character: 2 } }, newText: 'WORKDIR ${1:/app}' });
+    await client.change(uri, 3, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 2 } }, text: 'RUN echo $' }]);
+    const stage0 = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 43 } }));
+    assert.ok(stage0.some((i) => i.label === 'GREETING'));
+    const stage1 = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 10 } }));
+    assert.ok(!stage1.some((i) => i.label === 'GREETING'), 'ENV of another stage is not in scope');
+  });
+
+  it('completion: stage names after COPY --from=', async () => {
+    const items = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 6, character: 12 } }));
+    assert.equal(items[0]?.label, 'build');
+  });
+
+  it('signature help: the active parameter of the instruction', async () => {
+    const help = await client.request<SignatureHelp>('textDocument/signatureHelp', { textDocument: { uri }, position: { line: 6, character: 30 } });
+    assert.equal(help.signatures[help.activeSignature ?? 0].label, 'COPY [--flags] <src>... <dest>');
+    assert.equal(help.activeParameter, 2);
+  });
+
+  it('document links: FROM images to their registry pages, not stages', async () => {
+    const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
+    assert.deepEqual(links.map((l) => l.target), ['https://hub.docker.com/_/busybox', 'https://hub.docker.com/_/node']);
+  });
+
+  it('semantic tokens: full, then a delta that rebuilds the next full answer', async () => {
+    const full = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.ok(full.resultId);
+    assert.equal(full.data.length % 5, 0);
+    assert.ok(full.data.length > 40);
+    await client.change(uri, 4, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'LABEL a="b"\n' }]);
+    const delta = await client.request<SemanticTokensDelta>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: full.resultId });
+    assert.ok(delta.resultId && delta.resultId !== full.resultId);
+    assert.equal(delta.edits.length, 1);
+    const rebuilt = [...full.data];
+    for (const edit of delta.edits) rebuilt.splice(edit.start, edit.deleteCount, ...(edit.data ?? []));
+    const again = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.deepEqual(rebuilt, again.data);
+    // A result id the server no longer holds gets the whole array.
+    const stale = await client.request<SemanticTokens>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: 'nope' });
+    assert.deepEqual(stale.data, again.data);
+    const range = await client.request<SemanticTokens>('textDocument/semanticTokens/range', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } },
+    });
+    assert.ok(range.data.length > 0 && range.data.length < again.data.length);
+  });
+
+  it('answers nothing, without an error, for a document it does not have', async () => {
+    const other = { textDocument: { uri: 'file:///not/open' }, position: { line: 0, character: 0 } };
+    assert.equal(await client.request('textDocument/hover', other), null);
+    assert.deepEqual(itemsOf(await client.request('textDocument/completion', other)), []);
+    assert.equal(await client.request('textDocument/signatureHelp', other), null);
+    assert.deepEqual(await client.request('textDocument/documentLink', { textDocument: other.textDocument }), []);
+    assert.deepEqual(await client.request('textDocument/semanticTokens/full', { textDocument: other.textDocument }), { data: [] });
+  });
+});
