@@ -226,6 +226,7 @@ describe('live refresh', () => {
     assert.deepEqual(viewsForEvent({ type: 'container', action: 'die' }), ['containers']);
     assert.deepEqual(viewsForEvent({ type: 'container', action: 'destroy' }), ['containers', 'volumes', 'networks']);
     assert.deepEqual(viewsForEvent({ type: 'image', action: 'tag' }), ['images']);
+    assert.deepEqual(viewsForEvent({ type: 'container', action: 'commit' }), ['images'], 'docker commit sends only a container event');
     assert.deepEqual(viewsForEvent({ type: 'network', action: 'connect' }), ['networks', 'containers']);
     assert.deepEqual(viewsForEvent({ type: 'volume', action: 'mount' }), []);
     assert.deepEqual(viewsForEvent({ type: 'plugin', action: 'enable' }), []);

@@ -196,6 +196,32 @@ test('views: tag and remove an image through the commands; the Images view follo
   created.images.delete(`${repository}:v1`);
 }, 60_000);
 
+test('views: dangling images stay hidden until the toggle shows them under <none>', async () => {
+  const { views } = await api();
+  await showViews();
+  const images = views.providers.images;
+  const source = `${PREFIX}-committed`;
+  created.containers.add(source);
+  await docker('create', '--name', source, 'busybox:local', 'true');
+  // docker commit without a repository makes an untagged (dangling) image.
+  const id = await docker('commit', source);
+  created.images.add(id);
+  const short = id.replace(/^sha256:/, '').slice(0, 12);
+  await vscode.commands.executeCommand('berth.images.hideDangling');
+  await views.refresh('images');
+  assert.ok((await images.list()).some((i) => i.id === id), 'the committed image is in the listing');
+  assert.equal(find(await flatten(images), `<none>/${short}`), undefined, 'hidden while the toggle is off');
+  await vscode.commands.executeCommand('berth.images.showDangling');
+  const node = await waitForTree(images, (nodes) => find(nodes, `<none>/${short}`), 'the dangling image under <none>');
+  assert.equal(node.contextValue, 'image.dangling');
+  assert.deepEqual(await vscode.commands.executeCommand('berth.images.remove', { id, skipConfirm: true }), [short]);
+  await waitForTree(images, (nodes) => !find(nodes, `<none>/${short}`) && true, 'the dangling image to go');
+  created.images.delete(id);
+  await vscode.commands.executeCommand('berth.images.hideDangling');
+  await docker('rm', source);
+  created.containers.delete(source);
+}, 40_000);
+
 test('views: create and remove a volume; the Volumes view says which containers use it', async () => {
   const { views } = await api();
   await showViews();

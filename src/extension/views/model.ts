@@ -505,7 +505,7 @@ export function networkChildren(node: NetworkNode): AttachedContainerNode[] {
 // --- live refresh --------------------------------------------------------------------------------
 
 /** Container event actions that change nothing a view shows (exec health checks fire these often). */
-const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy|commit)/;
+const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy)/;
 
 /** The views an engine event makes stale; [] for events that change nothing shown. */
 export function viewsForEvent(event: { type: string; action: string }): ViewId[] {
@@ -515,6 +515,8 @@ export function viewsForEvent(event: { type: string; action: string }): ViewId[]
       if (QUIET_CONTAINER_ACTIONS.test(action)) return [];
       // Create and destroy change which containers use a volume or sit on a network.
       if (action === 'create' || action === 'destroy') return ['containers', 'volumes', 'networks'];
+      // A commit makes an image and sends no image event of its own.
+      if (action === 'commit') return ['images'];
       return ['containers'];
     case 'image':
       return ['images'];
