@@ -93,7 +93,7 @@ export class PrivateDaemon {
   }
 
   /** Starts dockerd and waits until it answers. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  async start(timeoutMs = 30_000, extraArgs: string[] = []): Promise<void> {
     const args = [
       '-H',
       this.host,
@@ -112,6 +112,7 @@ export class PrivateDaemon {
       `berth-${process.pid}`,
       '--containerd-plugins-namespace',
       `berth-${process.pid}-plugins`,
+      ...extraArgs,
     ];
     // Its own network namespace: a dockerd started with --bridge=none deletes the host's docker0
     // at startup, which would break the shared engine's bridge network.
