@@ -1,15 +1,29 @@
 /**
- * The editing features' wiring: hover, completion, signature help, links and semantic tokens.
+ * The editing features' wiring: hover, completion, signature help, links, semantic tokens,
+ * outline, folding, highlights, definition, references and rename.
  * Each handler parses the document once per version (lazily: typing alone parses nothing here,
  * so edit → diagnostics stays as lean as before) and calls a pure function of the Dockerfile core.
  * A handler that throws logs and answers "nothing", never takes the server down.
  */
-import type { ClientCapabilities, Connection, SemanticTokens, SemanticTokensDelta, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
+import {
+  LSPErrorCodes,
+  ResponseError,
+  type ClientCapabilities,
+  type Connection,
+  type SemanticTokens,
+  type SemanticTokensDelta,
+  type ServerCapabilities,
+  type TextDocuments,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { complete, completesImages } from '../dockerfile/completion';
 import type { EngineImage } from '../dockerfile/hover';
 import { hover, hoversImage } from '../dockerfile/hover';
 import { documentLinks } from '../dockerfile/links';
+import { foldingRanges } from '../dockerfile/folding';
+import { definition, documentHighlights, references } from '../dockerfile/navigation';
+import { isRenameRefusal, prepareRename, rename } from '../dockerfile/rename';
+import { documentSymbols } from '../dockerfile/symbols';
 import type { Dockerfile } from '../dockerfile/model';
 import { parse } from '../dockerfile/parser';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../dockerfile/semanticTokens';
@@ -93,6 +107,34 @@ export function registerFeatures(host: FeatureHost): Features {
 
   connection.onDocumentLinks((params) => withDocument('documentLink', params.textDocument.uri, [], (_document, doc) => documentLinks(doc)));
 
+  connection.onDocumentSymbol((params) => withDocument('documentSymbol', params.textDocument.uri, [], (_document, doc) => documentSymbols(doc)));
+  connection.onFoldingRanges((params) => withDocument('foldingRange', params.textDocument.uri, [], (_document, doc) => foldingRanges(doc)));
+  connection.onDocumentHighlight((params) =>
+    withDocument('documentHighlight', params.textDocument.uri, [], (_document, doc) => documentHighlights(doc, params.position)),
+  );
+  connection.onDefinition((params) =>
+    withDocument('definition', params.textDocument.uri, [], (_document, doc) => definition(doc, params.textDocument.uri, params.position)),
+  );
+  connection.onReferences((params) =>
+    withDocument('references', params.textDocument.uri, [], (_document, doc) =>
+      references(doc, params.textDocument.uri, params.position, params.context?.includeDeclaration ?? true),
+    ),
+  );
+  // A refusal (not a stage or variable, a clashing name) is an answer for the user, not a failure.
+  const refuse = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
+  connection.onPrepareRename((params) =>
+    withDocument('prepareRename', params.textDocument.uri, null, (_document, doc) => {
+      const result = prepareRename(doc, params.position);
+      return isRenameRefusal(result) ? refuse(result.message) : result;
+    }),
+  );
+  connection.onRenameRequest((params) =>
+    withDocument('rename', params.textDocument.uri, null, (_document, doc) => {
+      const result = rename(doc, params.textDocument.uri, params.position, params.newName);
+      return isRenameRefusal(result) ? refuse(result.message) : result;
+    }),
+  );
+
   const fullTokens = (uri: string, doc: Dockerfile) => {
     const data = semanticTokens(doc).data;
     const resultId = String(nextResultId++);
@@ -124,6 +166,13 @@ export function registerFeatures(host: FeatureHost): Features {
         signatureHelpProvider: { triggerCharacters: [' ', '-', '=', ','], retriggerCharacters: [',', '='] },
         documentLinkProvider: { resolveProvider: false },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true }, range: true },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentHighlightProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        // RenameOptions only for clients that said they send prepareRename.
+        renameProvider: client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
       };
     },
     parsed,

@@ -8,12 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import type {
   CompletionItem,
   CompletionList,
+  DocumentHighlight,
   DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
   Hover,
+  Location,
   MarkupContent,
   SemanticTokens,
   SemanticTokensDelta,
   SignatureHelp,
+  WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { listLocalImages } from '../../src/engine/localImages';
 import { ensureBuilt, FULL_CAPABILITIES, TestClient } from './client';
@@ -42,7 +47,11 @@ describe('editing features over stdio', () => {
       settings: {},
       capabilities: {
         ...FULL_CAPABILITIES,
-        textDocument: { ...FULL_CAPABILITIES.textDocument, completion: { completionItem: { snippetSupport: true } } },
+        textDocument: {
+          ...FULL_CAPABILITIES.textDocument,
+          completion: { completionItem: { snippetSupport: true } },
+          rename: { prepareSupport: true },
+        },
       },
     });
     await client.open(uri, TEXT, 1);
@@ -63,6 +72,12 @@ describe('editing features over stdio', () => {
     assert.ok(tokens.legend.tokenTypes.includes('keyword') && tokens.legend.tokenTypes.includes('variable'));
     assert.deepEqual(tokens.full, { delta: true });
     assert.equal(tokens.range, true);
+    assert.equal(caps.documentSymbolProvider, true);
+    assert.equal(caps.foldingRangeProvider, true);
+    assert.equal(caps.documentHighlightProvider, true);
+    assert.equal(caps.definitionProvider, true);
+    assert.equal(caps.referencesProvider, true);
+    assert.deepEqual(caps.renameProvider, { prepareProvider: true });
   });
 
   it('hover: instruction docs, and the value of a variable', async () => {
@@ -135,6 +150,47 @@ describe('editing features over stdio', () => {
     assert.ok(range.data.length > 0 && range.data.length < again.data.length);
   });
 
+  describe('navigation', () => {
+    const nav = 'file:///features/nav/Dockerfile';
+    const text = ['FROM node:20 AS build', 'ENV OUT=/out', 'RUN make > $OUT/app \\', '    && strip $OUT/app', 'FROM scratch', 'COPY --from=build /out/app /app', ''].join('\n');
+    const at = (line: number, character: number) => ({ textDocument: { uri: nav }, position: { line, character } });
+    before(async () => {
+      await client.open(nav, text, 1);
+      await client.version(nav, 1);
+    });
+
+    it('document symbols: stages holding their instructions', async () => {
+      const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: nav } });
+      assert.equal(symbols.length, 2);
+      assert.match(symbols[0].name, /build/);
+      assert.ok((symbols[0].children ?? []).length >= 3, JSON.stringify(symbols[0]));
+    });
+
+    it('folding ranges: stages and the continued RUN', async () => {
+      const ranges = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: nav } });
+      assert.ok(ranges.some((r) => r.startLine === 2 && r.endLine === 3), JSON.stringify(ranges));
+      assert.ok(ranges.some((r) => r.startLine === 0));
+    });
+
+    it('highlight, definition and references of a variable and a stage', async () => {
+      const highlights = await client.request<DocumentHighlight[]>('textDocument/documentHighlight', at(5, 14));
+      assert.deepEqual(highlights.map((h) => h.range.start.line).sort(), [0, 5]);
+      const defined = await client.request<Location[]>('textDocument/definition', at(2, 13));
+      assert.deepEqual(defined.map((l) => [l.uri, l.range.start.line]), [[nav, 1]]);
+      const refs = await client.request<Location[]>('textDocument/references', { ...at(1, 5), context: { includeDeclaration: true } });
+      assert.deepEqual(refs.map((l) => l.range.start.line).sort(), [1, 2, 3]);
+    });
+
+    it('rename with prepare, and a refusal the user can read', async () => {
+      const prepared = await client.request<{ range: unknown; placeholder: string }>('textDocument/prepareRename', at(0, 17));
+      assert.equal(prepared.placeholder, 'build');
+      const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...at(0, 17), newName: 'compile' });
+      assert.equal(edit.changes?.[nav]?.length, 2);
+      await assert.rejects(client.request('textDocument/prepareRename', at(2, 1)), /renamed|stage|variable/i);
+      await assert.rejects(client.request('textDocument/rename', { ...at(0, 17), newName: '1bad' }), /.+/);
+    });
+  });
+
   it('answers nothing, without an error, for a document it does not have', async () => {
     const other = { textDocument: { uri: 'file:///not/open' }, position: { line: 0, character: 0 } };
     assert.equal(await client.request('textDocument/hover', other), null);
@@ -142,5 +198,8 @@ describe('editing features over stdio', () => {
     assert.equal(await client.request('textDocument/signatureHelp', other), null);
     assert.deepEqual(await client.request('textDocument/documentLink', { textDocument: other.textDocument }), []);
     assert.deepEqual(await client.request('textDocument/semanticTokens/full', { textDocument: other.textDocument }), { data: [] });
+    assert.deepEqual(await client.request('textDocument/documentSymbol', { textDocument: other.textDocument }), []);
+    assert.deepEqual(await client.request('textDocument/references', { ...other, context: { includeDeclaration: true } }), []);
+    assert.equal(await client.request('textDocument/rename', { ...other, newName: 'x' }), null);
   });
 });
