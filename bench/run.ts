@@ -13,6 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
+import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
@@ -294,7 +295,7 @@ function gitDescribe(): string {
   }
 }
 
-function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number, engine?: EngineBenchResult): string {
+function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number, engine?: EngineBenchResult, features?: FeatureResult): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
   const growthOurs = perK(at(20000), 'ours') / perK(at(2000), 'ours');
@@ -327,6 +328,7 @@ function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, 
   out.push(
     `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
   );
+  if (features) out.push(...featureRows(features, fmtMs, fmtX));
   const notes: string[] = [];
   notes.push(
     `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
@@ -362,14 +364,19 @@ async function main(): Promise<void> {
   const lintRows = await benchLint();
   const lsp = await benchLsp();
   const engine = await benchEngine();
+  const features = await benchFeatures(
+    ROOT,
+    resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js')),
+    realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
+  );
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
     join(RESULTS, 'latest.json'),
     JSON.stringify(
-      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, elapsedS },
+      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, features, elapsedS },
       null,
       2,
     ) + '\n',
