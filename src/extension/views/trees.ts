@@ -45,6 +45,25 @@ export function toTreeItem(node: BerthNode): vscode.TreeItem {
   return item;
 }
 
+/**
+ * One container listing shared by the views that need it: a container event re-lists the
+ * Containers, Volumes and Networks views in the same debounce tick, and they share one request.
+ * Only calls made in the same turn of the event loop share, so no view is handed a listing
+ * that was sent before the change it is refreshing for.
+ */
+export class SharedContainerList {
+  private pending: Promise<ContainerSummary[]> | undefined;
+  constructor(private readonly service: EngineService) {}
+
+  list(): Promise<ContainerSummary[]> {
+    if (!this.pending) {
+      this.pending = this.service.engine().then((engine) => engine.listContainers());
+      setImmediate(() => (this.pending = undefined));
+    }
+    return this.pending;
+  }
+}
+
 /** Common snapshot handling; subclasses say how to list and how to turn a snapshot into nodes. */
 export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProvider<BerthNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<BerthNode | undefined>();
@@ -133,11 +152,14 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
 }
 
 export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
-  constructor(service: EngineService) {
+  constructor(
+    service: EngineService,
+    private readonly containers: SharedContainerList,
+  ) {
     super('containers', service);
   }
   protected async load(): Promise<ContainerSummary[]> {
-    return (await this.service.engine()).listContainers();
+    return this.containers.list();
   }
   protected roots(containers: ContainerSummary[]): BerthNode[] {
     return containerRoots(containers, this.takenAt);
@@ -194,12 +216,15 @@ interface VolumesSnapshot {
 }
 
 export class VolumesProvider extends BerthTreeProvider<VolumesSnapshot> {
-  constructor(service: EngineService) {
+  constructor(
+    service: EngineService,
+    private readonly containers: SharedContainerList,
+  ) {
     super('volumes', service);
   }
   protected async load(): Promise<VolumesSnapshot> {
     const engine = await this.service.engine();
-    const [volumes, containers] = await Promise.all([engine.listVolumes(), engine.listContainers()]);
+    const [volumes, containers] = await Promise.all([engine.listVolumes(), this.containers.list()]);
     return { volumes, containers };
   }
   protected roots(snapshot: VolumesSnapshot): BerthNode[] {
@@ -220,12 +245,15 @@ interface NetworksSnapshot {
 }
 
 export class NetworksProvider extends BerthTreeProvider<NetworksSnapshot> {
-  constructor(service: EngineService) {
+  constructor(
+    service: EngineService,
+    private readonly containers: SharedContainerList,
+  ) {
     super('networks', service);
   }
   protected async load(): Promise<NetworksSnapshot> {
     const engine = await this.service.engine();
-    const [networks, containers] = await Promise.all([engine.listNetworks(), engine.listContainers()]);
+    const [networks, containers] = await Promise.all([engine.listNetworks(), this.containers.list()]);
     return { networks, containers };
   }
   protected roots(snapshot: NetworksSnapshot): BerthNode[] {

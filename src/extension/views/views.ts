@@ -10,7 +10,7 @@ import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
 import { VIEW_IDS, viewsForEvent, type BerthNode, type ViewId } from './model';
-import { ContainersProvider, ImagesProvider, NetworksProvider, VolumesProvider, type BerthTreeProvider } from './trees';
+import { ContainersProvider, ImagesProvider, NetworksProvider, SharedContainerList, VolumesProvider, type BerthTreeProvider } from './trees';
 
 /** At most this long from an engine event to the view listing again. */
 export const DEBOUNCE_MS = 50;
@@ -31,11 +31,12 @@ export class BerthViews implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly service: EngineService) {
+    const containers = new SharedContainerList(service);
     this.providers = {
-      containers: new ContainersProvider(service),
+      containers: new ContainersProvider(service, containers),
       images: new ImagesProvider(service),
-      volumes: new VolumesProvider(service),
-      networks: new NetworksProvider(service),
+      volumes: new VolumesProvider(service, containers),
+      networks: new NetworksProvider(service, containers),
     };
     this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.provider(view).refresh());
     for (const view of VIEW_IDS) {
