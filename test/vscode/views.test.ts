@@ -130,6 +130,13 @@ test('views: connected to the engine, with its version in the Containers view an
   assert.equal(state.kind === 'connected' && state.version.version, version);
   assert.match(views.treeViews.get('containers')!.description ?? '', new RegExp(version.replace(/[.+]/g, '\\$&')));
   assert.ok(views.isVisible('containers'), 'the Containers view is visible after focusing it');
+
+  // Retry drops the connection and makes a new one; a refresh lists again.
+  assert.equal(await vscode.commands.executeCommand('berth.retryConnection'), 'connected');
+  const before = views.providers.images.listCount;
+  await vscode.commands.executeCommand('berth.images.refresh');
+  // At least once: the new connection's first resync may re-list too.
+  assert.ok(views.providers.images.listCount >= before + 1, 'the refresh command lists');
 }, 60_000);
 
 test('views: a compose-labelled container appears under its project, a plain one apart, and commands start, stop and remove them', async () => {
