@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineError, type Endpoint, type Engine, type EngineEvent, type EngineVersion } from '../engine/types';
 import * as config from './config';
+import { engineStateKey } from './views/model';
 
 export type EngineState =
   | { kind: 'idle' }
@@ -47,27 +48,7 @@ export interface EngineModule {
 
 /** The context key `berth.engineState`, which the welcome views' `when` clauses read. */
 export function stateContextValue(state: EngineState): string {
-  switch (state.kind) {
-    case 'idle':
-    case 'connecting':
-      return 'connecting';
-    case 'connected':
-      return 'connected';
-    case 'failed':
-      switch (state.error.kind) {
-        case 'not-installed':
-        case 'not-running':
-        case 'permission-denied':
-          return state.error.kind;
-        case 'unreachable':
-        case 'ssh':
-        case 'tls':
-        case 'timeout':
-          return 'unreachable';
-        default:
-          return 'failed';
-      }
-  }
+  return engineStateKey(state);
 }
 
 const PING_TIMEOUT_MS = 10_000;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { ENGINE_STATES, engineStateKey } from '../../src/extension/views/model';
 
 // commands.ts imports vscode, so its table is read as text here; the extension-host tests run it.
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,12 +28,20 @@ describe('views contributions in package.json', () => {
 
   it('welcomes every engine state in the Containers view, each failure with a Retry button', () => {
     const welcome = pkg.contributes.viewsWelcome.filter((w: { view: string }) => w.view === 'berth.containers');
-    for (const state of ['connecting', 'not-installed', 'not-running', 'permission-denied', 'unreachable', 'failed']) {
+    for (const state of ENGINE_STATES.filter((s) => s !== 'connected')) {
       const entry = welcome.find((w: { when: string }) => w.when === `berth.engineState == ${state}`);
       assert.ok(entry, `no welcome for ${state}`);
       if (state !== 'connecting') assert.match(entry.contents, /\(command:berth\.retryConnection\)/);
     }
     assert.match(welcome.find((w: { when: string }) => w.when.endsWith('permission-denied')).contents, /docker group/);
+  });
+
+  it('maps every engine error kind to a state with a welcome', () => {
+    const kinds = ['not-installed', 'not-running', 'permission-denied', 'unreachable', 'tls', 'ssh', 'timeout', 'not-found', 'conflict', 'api', 'bad-response'];
+    assert.equal(engineStateKey({ kind: 'failed', error: { kind: 'ssh' } }), 'unreachable');
+    assert.equal(engineStateKey({ kind: 'failed', error: { kind: 'permission-denied' } }), 'permission-denied');
+    assert.equal(engineStateKey({ kind: 'idle' }), 'connecting');
+    for (const kind of kinds) assert.ok(ENGINE_STATES.includes(engineStateKey({ kind: 'failed', error: { kind } })));
   });
 
   it('restricts the engine host setting under Workspace Trust', () => {

@@ -502,6 +502,30 @@ export function networkChildren(node: NetworkNode): AttachedContainerNode[] {
   return attachedNodes({ kind: 'network', id: node.network.id, name: node.network.name }, node.attached);
 }
 
+// --- engine state ------------------------------------------------------------------------------
+
+/** The values of the `berth.engineState` context key; package.json has a welcome for each. */
+export const ENGINE_STATES = ['connecting', 'connected', 'not-installed', 'not-running', 'permission-denied', 'unreachable', 'failed'] as const;
+export type EngineStateKey = (typeof ENGINE_STATES)[number];
+
+/** Which welcome a failure gets: the four the issue names, and a general one for the rest. */
+export function engineStateKey(state: { kind: 'idle' | 'connecting' | 'connected' } | { kind: 'failed'; error: { kind: string } }): EngineStateKey {
+  if (state.kind !== 'failed') return state.kind === 'connected' ? 'connected' : 'connecting';
+  switch (state.error.kind) {
+    case 'not-installed':
+    case 'not-running':
+    case 'permission-denied':
+      return state.error.kind;
+    case 'unreachable':
+    case 'ssh':
+    case 'tls':
+    case 'timeout':
+      return 'unreachable';
+    default:
+      return 'failed';
+  }
+}
+
 // --- live refresh --------------------------------------------------------------------------------
 
 /** Container event actions that change nothing a view shows (exec health checks fire these often). */
