@@ -87,6 +87,7 @@ export function complete(doc: Dockerfile, position: Position, options: Completio
     if (argsBefore.length === 1) return keywordItems(['AS'], doc, wordStart, wordEnd, ctx, 'Names the stage');
     return [];
   }
+  if (instruction.keyword === 'ARG' && !word.includes('=') && instruction.stage >= 0) return argNames(ctx, top, wordStart, wordEnd);
   if (instruction.keyword === 'HEALTHCHECK' && argsBefore.length === 0) {
     return keywordItems(['CMD', 'NONE'], doc, wordStart, wordEnd, ctx, 'HEALTHCHECK');
   }
@@ -202,6 +203,23 @@ function variables(ctx: Context, top: Instruction | undefined, nameStart: number
       if (scope.has(name)) continue;
       items.push({ label: name, kind: CompletionItemKind.Constant, detail: `set by BuildKit: ${meaning.replace(/`/g, '')}`, sortText: '1' + name, textEdit: { range, newText: name + close } });
     }
+  }
+  return items;
+}
+
+/** In a stage, `ARG |` offers the global ARGs and BuildKit's platform ARGs not yet visible there. */
+function argNames(ctx: Context, top: Instruction, start: number, end: number): CompletionItem[] {
+  const scope = scopeAt(ctx.doc, top);
+  const range = ctx.range(start, end);
+  const items: CompletionItem[] = [];
+  for (const binding of globalScope(ctx.doc).values()) {
+    if (scope.has(binding.name)) continue;
+    const value = binding.value === undefined ? 'no default' : `default ${JSON.stringify(binding.value)}`;
+    items.push({ label: binding.name, kind: CompletionItemKind.Constant, detail: `global ARG, ${value}`, sortText: '0' + binding.name, textEdit: { range, newText: binding.name } });
+  }
+  for (const [name, meaning] of Object.entries(PLATFORM_ARGS)) {
+    if (scope.has(name)) continue;
+    items.push({ label: name, kind: CompletionItemKind.Constant, detail: `set by BuildKit: ${meaning.replace(/`/g, '')}`, sortText: '1' + name, textEdit: { range, newText: name } });
   }
   return items;
 }

@@ -134,6 +134,15 @@ describe('variable completion', () => {
     assert.ok(!list.includes('LATER'));
   });
 
+  it('offers global and platform ARGs to redeclare after ARG in a stage', () => {
+    const list = items('ARG VERSION=20\nARG USED\nFROM node:$VERSION\nARG USED\nARG |');
+    const names = list.map((i) => i.label);
+    assert.ok(names.includes('VERSION') && names.includes('TARGETARCH'));
+    assert.ok(!names.includes('USED'), 'already redeclared');
+    assert.equal(list.find((i) => i.label === 'VERSION')?.detail, 'global ARG, default "20"');
+    assert.deepEqual(labels('ARG VERSION=20\nFROM node\nARG V=|'), []);
+  });
+
   it('does not complete an escaped dollar', () => {
     assert.deepEqual(labels('FROM node:20\nENV A=1\nRUN echo \\$|'), []);
   });
