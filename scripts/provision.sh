@@ -120,6 +120,8 @@ fi
 # --- test images -----------------------------------------------------------------------------
 if ((want_engine)) && ! ((start_mode)) && engine_answers; then
   bash "$ROOT/scripts/test-images.sh" || die "building the test images failed (scripts/test-images.sh)"
+  # Go and Hugo from Debian for the run-workspace tests: about a minute, once per machine.
+  bash "$ROOT/scripts/toolchain-image.sh" || die "building the toolchain image failed (scripts/toolchain-image.sh)"
 fi
 
 # --- code-server -----------------------------------------------------------------------------
