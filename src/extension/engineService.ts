@@ -39,6 +39,8 @@ export interface EngineModule {
   listContexts(): ContextChoice[];
   /** The docker CLI's configuration folder (DOCKER_CONFIG or ~/.docker). */
   dockerConfigDir(): string;
+  /** Calls `onChange` when config.json or the contexts change (`docker context use`, `create`). */
+  watchContexts(onChange: () => void): EventSubscription;
   /** Follows the engine's events, reconnecting with backoff; onResync after every gap. */
   watchEvents(
     engine: Engine,
@@ -68,8 +70,6 @@ export class EngineService implements vscode.Disposable {
   private eventsWanted = 0;
   private subscription: EventSubscription | undefined;
   private readonly notified = new Set<string>();
-  private readonly watchers: fs.FSWatcher[] = [];
-  private contextTimer: NodeJS.Timeout | undefined;
 
   private readonly stateEmitter = new vscode.EventEmitter<EngineState>();
   private readonly eventEmitter = new vscode.EventEmitter<EngineEvent>();
@@ -84,8 +84,10 @@ export class EngineService implements vscode.Disposable {
   readonly onDidResync = this.resyncEmitter.event;
 
   constructor(private readonly module: EngineModule) {
-    this.disposables.push(config.onDidChangeDockerHost(() => this.reconnectIfMoved()));
-    this.watchDockerConfig();
+    this.disposables.push(
+      config.onDidChangeDockerHost(() => this.reconnectIfMoved()),
+      module.watchContexts(() => this.reconnectIfMoved()),
+    );
     void vscode.commands.executeCommand('setContext', 'berth.engineState', 'connecting');
   }
 
@@ -200,8 +202,6 @@ export class EngineService implements vscode.Disposable {
 
   dispose(): void {
     this.teardown();
-    clearTimeout(this.contextTimer);
-    for (const watcher of this.watchers.splice(0)) watcher.close();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
@@ -308,45 +308,5 @@ export class EngineService implements vscode.Disposable {
     this.teardown();
     this.resyncEmitter.fire();
     void this.engine().catch(() => undefined);
-  }
-
-  /**
-   * Watches config.json and the contexts folder, as `docker context use` and `create` change them.
-   * Folders that do not exist yet are watched for from their parent, and the watch moves in
-   * once they appear (the CLI creates ~/.docker on first use).
-   */
-  private watchDockerConfig(): void {
-    for (const watcher of this.watchers.splice(0)) watcher.close();
-    const dir = this.module.dockerConfigDir();
-    const onChange = (): void => {
-      clearTimeout(this.contextTimer);
-      // Editors and the CLI write in several steps; settle first.
-      this.contextTimer = setTimeout(() => this.reconnectIfMoved(), 150);
-    };
-    const rewatch = (): void => {
-      this.watchDockerConfig();
-      onChange();
-    };
-    const watch = (target: string, options: fs.WatchOptions, listener: (name: string) => void): boolean => {
-      try {
-        const watcher = fs.watch(target, options, (_event, name) => listener(name ? String(name) : ''));
-        watcher.on('error', () => watcher.close());
-        this.watchers.push(watcher);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const hasContexts = fs.existsSync(path.join(dir, 'contexts'));
-    const watchingDir = watch(dir, {}, (name) => {
-      if (name === 'contexts' && !hasContexts) rewatch();
-      else if (name === 'config.json' || name === 'contexts' || !name) onChange();
-    });
-    if (!watchingDir) {
-      watch(path.dirname(dir), {}, (name) => {
-        if (name === path.basename(dir) && fs.existsSync(dir)) rewatch();
-      });
-    }
-    if (hasContexts) watch(path.join(dir, 'contexts'), { recursive: true }, onChange);
   }
 }

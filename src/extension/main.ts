@@ -1,6 +1,6 @@
 /** Berth's VS Code client: a thin shell over the language server and the container engine. */
 import * as vscode from 'vscode';
-import { EventWatcher, createEngine, listContexts, resolveEndpoint } from '../engine';
+import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands';
@@ -24,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
     createEngine: (endpoint) => createEngine(endpoint),
     listContexts: () => listContexts(),
     dockerConfigDir: () => dockerConfigDir(nodeDeps()),
+    watchContexts: (onChange) => watchDockerContexts(onChange),
     watchEvents: (engine, handlers) => new EventWatcher(engine, { ...handlers, resyncOnFirstConnect: true }),
   });
   const views = new BerthViews(service);
