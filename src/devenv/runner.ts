@@ -5,31 +5,10 @@
  */
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { EngineError, type ProgressEvent } from '../engine/types';
+import { EngineError, type ProgressEvent, type RunnerEngine } from '../engine/types';
 import type { RunSpec } from './spec';
 
-/** What running a workspace needs from an engine. */
-export interface RunnerEngine {
-  /** True when the engine runs on this machine, so host ports and paths are this machine's. */
-  readonly local: boolean;
-  imageExists(reference: string): Promise<boolean>;
-  pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
-  /** Creates the volume when missing; true when it was created now. */
-  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
-  /** Runs a short command to completion as root and removes its container; resolves with the exit code. */
-  runToCompletion(image: string, cmd: string[], mounts: { volume: string; target: string }[]): Promise<number>;
-  /** The id of a container with this name, if one exists, and whether it runs. */
-  findContainer(name: string): Promise<{ id: string; running: boolean } | undefined>;
-  createContainer(name: string, create: RunSpec['create']): Promise<string>;
-  /** The container's TTY, both ways: attach before start so no output is lost. */
-  attach(id: string): Promise<Duplex>;
-  start(id: string): Promise<void>;
-  resize(id: string, columns: number, rows: number): Promise<void>;
-  /** Resolves with the exit code when the container stops. */
-  wait(id: string): Promise<number>;
-  /** Kills and removes; never throws for a container that is already gone. */
-  remove(id: string): Promise<void>;
-}
+export type { RunnerEngine };
 
 export interface RunIO {
   onProgress?: (event: ProgressEvent) => void;

@@ -3,6 +3,7 @@
  * runner executes them, so every choice here is unit-tested without an engine.
  */
 import { createHash } from 'node:crypto';
+import type { ContainerCreate } from '../engine/types';
 import type { RunConfig } from './config';
 import { PRESETS } from './presets';
 
@@ -24,29 +25,7 @@ export const LABELS = {
 /** What the runner passes to the Engine API's container create, plus what it must do first. */
 export interface RunSpec {
   name: string;
-  create: {
-    Image: string;
-    Cmd: string[];
-    WorkingDir: string;
-    User?: string;
-    Env: string[];
-    Tty: boolean;
-    OpenStdin: boolean;
-    StdinOnce: boolean;
-    AttachStdin: boolean;
-    AttachStdout: boolean;
-    AttachStderr: boolean;
-    ExposedPorts: Record<string, object>;
-    Labels: Record<string, string>;
-    HostConfig: {
-      Mounts: { Type: 'bind' | 'volume'; Source: string; Target: string; ReadOnly?: boolean }[];
-      PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
-      Init: boolean;
-      NetworkMode: string;
-      Memory?: number;
-      NanoCpus?: number;
-    };
-  };
+  create: ContainerCreate;
   /** Cache volumes to make writable for the user before the first run (a new volume is root's). */
   caches: { volume: string; target: string }[];
   /** Ports published on the host, to watch for an answer. */

@@ -1,9 +1,7 @@
 /** dockerode behind `RunnerEngine`: what running a workspace needs from the Engine API. */
 import type Dockerode from 'dockerode';
 import type { Duplex } from 'node:stream';
-import type { RunnerEngine } from '../devenv/runner';
-import type { RunSpec } from '../devenv/spec';
-import type { ProgressEvent } from './types';
+import type { ContainerCreate, ProgressEvent, RunnerEngine } from './types';
 
 function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number } | undefined)?.statusCode;
@@ -75,7 +73,7 @@ export function createRunnerEngine(docker: Dockerode, local: boolean): RunnerEng
       const match = found[0];
       return match ? { id: match.Id, running: match.State === 'running' } : undefined;
     },
-    async createContainer(name, create: RunSpec['create']) {
+    async createContainer(name, create: ContainerCreate) {
       const container = await docker.createContainer({ name, ...create } as Dockerode.ContainerCreateOptions);
       return container.id;
     },

@@ -240,3 +240,51 @@ export interface Engine {
   /** Closes sockets and child processes (ssh) this engine holds. */
   dispose(): void;
 }
+
+/** The Engine API's container create body, as far as Berth fills it in. */
+export interface ContainerCreate {
+  Image: string;
+  Cmd: string[];
+  WorkingDir: string;
+  User?: string;
+  Env: string[];
+  Tty: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  ExposedPorts: Record<string, object>;
+  Labels: Record<string, string>;
+  HostConfig: {
+    Mounts: { Type: 'bind' | 'volume'; Source: string; Target: string; ReadOnly?: boolean }[];
+    PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
+    Init: boolean;
+    NetworkMode: string;
+    Memory?: number;
+    NanoCpus?: number;
+  };
+}
+
+/** What running a workspace needs from an engine: create, attach, start, wait, remove. */
+export interface RunnerEngine {
+  /** True when the engine runs on this machine, so host ports and paths are this machine's. */
+  readonly local: boolean;
+  imageExists(reference: string): Promise<boolean>;
+  pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  /** Creates the volume when missing; true when it was created now. */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** Runs a short command to completion as root and removes its container; resolves with the exit code. */
+  runToCompletion(image: string, cmd: string[], mounts: { volume: string; target: string }[]): Promise<number>;
+  /** The id of a container with this name, if one exists, and whether it runs. */
+  findContainer(name: string): Promise<{ id: string; running: boolean } | undefined>;
+  createContainer(name: string, create: ContainerCreate): Promise<string>;
+  /** The container's TTY, both ways: attach before start so no output is lost. */
+  attach(id: string): Promise<Duplex>;
+  start(id: string): Promise<void>;
+  resize(id: string, columns: number, rows: number): Promise<void>;
+  /** Resolves with the exit code when the container stops. */
+  wait(id: string): Promise<number>;
+  /** Kills and removes; never throws for a container that is already gone. */
+  remove(id: string): Promise<void>;
+}
