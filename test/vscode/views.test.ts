@@ -367,6 +367,81 @@ test('views: pointing berth.docker.host at a missing socket fails with a reason,
   await waitState(service, (state) => state.kind === 'connected', 'connected again');
 }, 40_000);
 
+/**
+ * A dockerd of its own (data root, exec root, containerd namespace, and network namespace, as
+ * test/engine/helpers.ts's PrivateDaemon does; that module pulls dockerode's native addons into
+ * this bundle, hence the copy), so stopping it leaves the shared engine alone.
+ */
+class PrivateEngine {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-'));
+  readonly socket = path.join(this.dir, 'd.sock');
+  private child: ReturnType<typeof spawn> | undefined;
+
+  get host(): string {
+    return `unix://${this.socket}`;
+  }
+
+  async start(): Promise<void> {
+    const args = ['--net', '--', 'dockerd', '-H', this.host, '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'exec'),
+      '--pidfile', path.join(this.dir, 'd.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false',
+      '--containerd-namespace', `berthvt-${process.pid}`, '--containerd-plugins-namespace', `berthvt-${process.pid}-plugins`];
+    const child = spawn('unshare', args, { stdio: 'ignore' });
+    this.child = child;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const answered = await run('docker', ['-H', this.host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 }).then(() => true, () => false);
+      if (answered) return;
+      assert.ok(child.exitCode === null, 'the private dockerd exited while starting');
+      assert.ok(Date.now() < deadline, 'the private dockerd answers within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+test('views: the engine going away and coming back: failed with a reason, then connected again by itself', async () => {
+  const { service, views } = await api();
+  await showViews();
+  // A private dockerd (own data root, network namespace and socket), so the shared engine stays up.
+  const daemon = new PrivateEngine();
+  const settings = vscode.workspace.getConfiguration('berth');
+  try {
+    await daemon.start();
+    await settings.update('docker.host', daemon.host, vscode.ConfigurationTarget.Global);
+    await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected to the private engine');
+    await waitForTree(views.providers.networks, (nodes) => find(nodes, 'none') && true, 'the private engine\'s networks');
+    assert.ok(service.eventsActive, 'the event stream follows the private engine');
+
+    await daemon.stop();
+    await waitState(service, (s) => s.kind === 'failed', 'the failure to show after dockerd stopped');
+    assert.ok(service.state.kind === 'failed' && ['not-running', 'not-installed'].includes(service.state.error.kind), JSON.stringify(service.state));
+    assert.deepEqual(await views.providers.containers.getChildren(), [], 'an empty tree, so the welcome explains');
+
+    // No Retry pressed: the event stream's backoff finds the engine again.
+    await daemon.start();
+    await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected again after dockerd came back', 30_000);
+    await waitForTree(views.providers.networks, (nodes) => find(nodes, 'none') && true, 'the networks listed again');
+  } finally {
+    await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
+    await daemon.destroy();
+  }
+  await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath !== daemon.socket, 'back on the shared engine');
+}, 120_000);
+
 test('views: a docker context switch (ours or the CLI\'s) is picked up without a reload', async () => {
   const { service } = await api();
   await showViews();
