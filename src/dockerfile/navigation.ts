@@ -68,7 +68,7 @@ const SHELL_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
 const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
 
 /** Go's unicode.IsSpace, as the parser trims lines. */
-function isUnicodeSpace(c: number): boolean {
+export function isUnicodeSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
