@@ -1,6 +1,6 @@
 /**
  * The editing features' wiring: hover, completion, signature help, links, semantic tokens,
- * outline, folding, highlights, definition, references and rename.
+ * outline, folding, highlights, definition, references, rename and formatting.
  * Each handler parses the document once per version (lazily: typing alone parses nothing here,
  * so edit → diagnostics stays as lean as before) and calls a pure function of the Dockerfile core.
  * A handler that throws logs and answers "nothing", never takes the server down.
@@ -21,6 +21,7 @@ import type { EngineImage } from '../dockerfile/hover';
 import { hover, hoversImage } from '../dockerfile/hover';
 import { documentLinks } from '../dockerfile/links';
 import { foldingRanges } from '../dockerfile/folding';
+import { formatDocument, formatOnType, formatRange } from '../dockerfile/format';
 import { definition, documentHighlights, references } from '../dockerfile/navigation';
 import { isRenameRefusal, prepareRename, rename } from '../dockerfile/rename';
 import { documentSymbols } from '../dockerfile/symbols';
@@ -135,6 +136,16 @@ export function registerFeatures(host: FeatureHost): Features {
     }),
   );
 
+  connection.onDocumentFormatting((params) =>
+    withDocument('formatting', params.textDocument.uri, [], (_document, doc) => formatDocument(doc, params.options)),
+  );
+  connection.onDocumentRangeFormatting((params) =>
+    withDocument('rangeFormatting', params.textDocument.uri, [], (_document, doc) => formatRange(doc, params.range, params.options)),
+  );
+  connection.onDocumentOnTypeFormatting((params) =>
+    withDocument('onTypeFormatting', params.textDocument.uri, [], (_document, doc) => formatOnType(doc, params.position, params.ch, params.options)),
+  );
+
   const fullTokens = (uri: string, doc: Dockerfile) => {
     const data = semanticTokens(doc).data;
     const resultId = String(nextResultId++);
@@ -173,6 +184,10 @@ export function registerFeatures(host: FeatureHost): Features {
         referencesProvider: true,
         // RenameOptions only for clients that said they send prepareRename.
         renameProvider: client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        // A new line after a continuation escape gets the continuation indent.
+        documentOnTypeFormattingProvider: { firstTriggerCharacter: '\n' },
       };
     },
     parsed,

@@ -18,6 +18,7 @@ import type {
   SemanticTokens,
   SemanticTokensDelta,
   SignatureHelp,
+  TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { listLocalImages } from '../../src/engine/localImages';
@@ -78,6 +79,9 @@ describe('editing features over stdio', () => {
     assert.equal(caps.definitionProvider, true);
     assert.equal(caps.referencesProvider, true);
     assert.deepEqual(caps.renameProvider, { prepareProvider: true });
+    assert.equal(caps.documentFormattingProvider, true);
+    assert.equal(caps.documentRangeFormattingProvider, true);
+    assert.deepEqual(caps.documentOnTypeFormattingProvider, { firstTriggerCharacter: '\n' });
   });
 
   it('hover: instruction docs, and the value of a variable', async () => {
@@ -188,6 +192,45 @@ describe('editing features over stdio', () => {
       assert.equal(edit.changes?.[nav]?.length, 2);
       await assert.rejects(client.request('textDocument/prepareRename', at(2, 1)), /renamed|stage|variable/i);
       await assert.rejects(client.request('textDocument/rename', { ...at(0, 17), newName: '1bad' }), /.+/);
+    });
+  });
+
+  describe('formatting', () => {
+    const fmt = 'file:///features/fmt/Dockerfile';
+    const text = 'FROM node:20\nrun   apt-get update && \\\napt-get install -y curl   \nRUN <<EOF\n  keep   me\nEOF\n';
+    const options = { tabSize: 4, insertSpaces: true };
+    /** Applies LSP edits (non-overlapping) to `source`. */
+    const apply = (source: string, edits: TextEdit[]) => {
+      const lines = source.split('\n');
+      const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+      return [...edits]
+        .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+        .reduce((out, e) => out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end)), source);
+    };
+    before(async () => {
+      await client.open(fmt, text, 1);
+      await client.version(fmt, 1);
+    });
+
+    it('formats the document, leaving heredoc bodies alone', async () => {
+      const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: fmt }, options });
+      assert.equal(apply(text, edits), 'FROM node:20\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n');
+    });
+
+    it('formats a range, with the editor\'s indent', async () => {
+      const edits = await client.request<TextEdit[]>('textDocument/rangeFormatting', {
+        textDocument: { uri: fmt },
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
+        options: { tabSize: 2, insertSpaces: true },
+      });
+      assert.match(apply(text, edits), /^FROM node:20\nRUN apt-get update && \\\n  apt-get install -y curl\n/);
+    });
+
+    it('indents the line after a continuation as it is typed', async () => {
+      const typed = 'file:///features/fmt/typed/Dockerfile';
+      await client.open(typed, 'FROM node:20\nRUN a \\\n\n', 1);
+      const edits = await client.request<TextEdit[]>('textDocument/onTypeFormatting', { textDocument: { uri: typed }, position: { line: 2, character: 0 }, ch: '\n', options });
+      assert.deepEqual(edits, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: '    ' }]);
     });
   });
 

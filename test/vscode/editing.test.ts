@@ -63,3 +63,20 @@ test('editing: rename changes a stage name everywhere it is used, and refuses a 
   await vscode.commands.executeCommand('workbench.action.files.revert');
   await closeAllEditors();
 });
+
+test('editing: Format Document indents continuations and keeps heredoc bodies as written', async () => {
+  const text = 'FROM node\nrun   apt-get update && \\\napt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n';
+  const editor = await ready('format/Dockerfile', text);
+  const uri = editor.document.uri;
+  const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+  assert.ok(edits?.length, 'the server proposed edits');
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(uri, edits);
+  assert.equal(await vscode.workspace.applyEdit(edit), true);
+  assert.equal(editor.document.getText(), 'FROM node\nRUN apt-get update && \\\n  apt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n');
+  // Formatting formatted text changes nothing.
+  const again = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+  assert.deepEqual(again ?? [], []);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await closeAllEditors();
+});
