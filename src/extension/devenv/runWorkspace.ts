@@ -1,0 +1,264 @@
+/**
+ * "Berth: Run Workspace in Container": the folder bind-mounted into a toolchain image, as the
+ * host user, ports published, in a VS Code terminal attached to the container's TTY. Every
+ * argument can be passed in, so tasks, keybindings and tests drive it without UI.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parsePort, readFields, serializeRunConfig, type RunConfig } from '../../devenv/config';
+import { PRESETS, type ToolchainId } from '../../devenv/presets';
+import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
+import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
+import { buildRunSpec } from '../../devenv/spec';
+import { connect } from '../../engine/connect';
+import { createRunnerEngine } from '../../engine/runnerAdapter';
+import { EngineError, type Endpoint } from '../../engine/types';
+import type { EngineService } from '../engineService';
+import { WorkspaceTerminal } from './terminal';
+import { RunStatus } from './status';
+
+const t = vscode.l10n.t;
+
+/** The command's argument object; every field is optional. */
+export interface RunWorkspaceArgs {
+  folder?: string;
+  toolchain?: string;
+  image?: string;
+  command?: string[] | string;
+  ports?: (number | string | { container: number; host?: number; protocol?: 'tcp' | 'udp' })[];
+  mountTarget?: string;
+  user?: string;
+  env?: Record<string, string>;
+  network?: string;
+  bind?: string;
+  memory?: string;
+  cpus?: number;
+  caches?: boolean;
+  detach?: boolean;
+  /** Write the choice to .berth.yaml. */
+  remember?: boolean;
+}
+
+export interface RunDeps {
+  service: EngineService;
+  status: RunStatus;
+}
+
+/** Files at the top of a local folder, for detection and config files. */
+function folderFiles(folder: string): WorkspaceFiles {
+  return {
+    entries: readdirSync(folder),
+    read(relative) {
+      try {
+        const file = path.join(folder, relative);
+        return statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** The argument object as a partial config; problems are shown once, together. */
+export function argsToOverrides(args: RunWorkspaceArgs): { overrides: Partial<RunConfig>; problems: string[] } {
+  const problems: string[] = [];
+  const { ports, ...rest } = args;
+  const overrides = readFields({ ...rest, bind: args.bind }, problems);
+  if (ports) {
+    overrides.ports = [];
+    for (const p of ports) {
+      const port = parsePort(p);
+      if (typeof port === 'string') problems.push(port);
+      else overrides.ports.push(port);
+    }
+  }
+  return { overrides, problems };
+}
+
+async function pickFolder(args: RunWorkspaceArgs): Promise<string | undefined> {
+  if (args.folder) return args.folder;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showErrorMessage(t('Open a folder first: Berth runs a workspace folder in a container.'));
+    return undefined;
+  }
+  const chosen = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: t('Which folder should run in a container?') });
+  if (!chosen) return undefined;
+  if (chosen.uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage(t('Berth runs folders on this machine; {0} is not one.', chosen.uri.toString()));
+    return undefined;
+  }
+  return chosen.uri.fsPath;
+}
+
+/** Palette use: show what will run and let the user change any of it first. */
+async function confirm(config: RunConfig, source: string, detected: ToolchainId[], folder: string): Promise<{ config: RunConfig; remember: boolean } | undefined> {
+  let current = { ...config };
+  for (;;) {
+    const ports = current.ports.map((p) => (p.host && p.host !== p.container ? `${p.host}:${p.container}` : String(p.container))).join(', ') || t('none');
+    const items: (vscode.QuickPickItem & { id: string })[] = [
+      { id: 'run', label: `$(play) ${t('Run')}`, description: `${current.image} · ${current.command.join(' ')}`, detail: t('Ports {0} · from {1}', ports, source) },
+      { id: 'remember', label: `$(save) ${t('Run and remember in .berth.yaml')}` },
+      { id: 'toolchain', label: t('Change toolchain…'), description: current.toolchain ? PRESETS[current.toolchain].label : '' },
+      { id: 'image', label: t('Change image…'), description: current.image },
+      { id: 'command', label: t('Change command…'), description: current.command.join(' ') },
+      { id: 'ports', label: t('Change ports…'), description: ports },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: t('Run {0} in a container', path.basename(folder)), placeHolder: t('Enter runs it as shown') });
+    if (!pick) return undefined;
+    if (pick.id === 'run' || pick.id === 'remember') return { config: current, remember: pick.id === 'remember' };
+    if (pick.id === 'toolchain') {
+      const ids = [...detected.filter((d) => d !== 'dockerfile'), ...(Object.keys(PRESETS) as ToolchainId[]).filter((id) => id !== 'dockerfile' && !detected.includes(id))];
+      const chosen = await vscode.window.showQuickPick(
+        ids.map((id) => ({ label: PRESETS[id].label, description: PRESETS[id].image, id, detail: detected.includes(id) ? t('detected') : undefined })),
+        { title: t('Toolchain') },
+      );
+      if (chosen) {
+        const resolved = resolveRunConfig(folderFiles(folder), path.basename(folder), { toolchain: chosen.id });
+        if (!('error' in resolved)) current = resolved.config;
+      }
+    } else if (pick.id === 'image') {
+      const image = await vscode.window.showInputBox({ title: t('Image'), value: current.image, validateInput: (v) => (v.trim() ? undefined : t('An image is needed')) });
+      if (image) current = { ...current, image: image.trim() };
+    } else if (pick.id === 'command') {
+      const command = await vscode.window.showInputBox({ title: t('Command (runs through sh -c)'), value: current.command.join(' ') });
+      if (command?.trim()) current = { ...current, command: ['sh', '-c', command.trim()] };
+    } else if (pick.id === 'ports') {
+      const value = await vscode.window.showInputBox({
+        title: t('Ports to publish, comma-separated (1313, 8080:80, 5353/udp)'),
+        value: ports === t('none') ? '' : ports,
+        validateInput: (v) => v.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parsePort(/^\d+$/.test(s) ? Number(s) : s)).find((p): p is string => typeof p === 'string'),
+      });
+      if (value !== undefined) {
+        const parsed = value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parsePort(/^\d+$/.test(s) ? Number(s) : s));
+        current = { ...current, ports: parsed.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string') };
+      }
+    }
+  }
+}
+
+function isLocal(endpoint: Endpoint): boolean {
+  return endpoint.kind === 'unix' || endpoint.kind === 'npipe';
+}
+
+/** A workspace that started: its container, and the connection to close when it ends. */
+export interface Started {
+  run: RunningWorkspace;
+  config: RunConfig;
+  name: string;
+  release(): void;
+}
+
+/**
+ * Resolves the configuration and starts the container; resolves undefined when the user
+ * cancelled or it could not start (the reason shown once). `interactive` shows the choice first.
+ */
+export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<Started | undefined> {
+  const args: RunWorkspaceArgs = rawArgs && typeof rawArgs === 'object' && !(rawArgs instanceof vscode.Uri) ? (rawArgs as RunWorkspaceArgs) : {};
+  if (rawArgs instanceof vscode.Uri) args.folder = rawArgs.fsPath;
+  // The palette and the explorer menu show the choice first; an argument object runs as given.
+  const interactive = rawArgs === undefined || rawArgs instanceof vscode.Uri;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showErrorMessage(t('Berth does not start containers from an untrusted workspace. Trust the workspace (Workspaces: Manage Workspace Trust) to run it.'));
+    return undefined;
+  }
+  const folder = await pickFolder(args);
+  if (!folder) return undefined;
+  const { overrides, problems } = argsToOverrides(args);
+  if (problems.length) {
+    void vscode.window.showErrorMessage(t('Cannot run: {0}', problems.join('; ')));
+    return undefined;
+  }
+  const name = path.basename(folder);
+  const resolved = resolveRunConfig(folderFiles(folder), name, overrides);
+  if ('error' in resolved) {
+    void vscode.window.showErrorMessage(resolved.error);
+    return undefined;
+  }
+  if (resolved.notes.length) void vscode.window.showWarningMessage(t('Berth: {0}', resolved.notes.join(' · ')));
+  let config = resolved.config;
+  let remember = args.remember === true;
+  if (interactive) {
+    const confirmed = await confirm(config, resolved.source, resolved.detected, folder);
+    if (!confirmed) return undefined;
+    config = confirmed.config;
+    remember ||= confirmed.remember;
+  }
+  if (remember) writeFileSync(path.join(folder, '.berth.yaml'), serializeRunConfig(config));
+
+  let endpoint: Endpoint;
+  try {
+    endpoint = (await deps.service.engine()).endpoint;
+  } catch (error) {
+    const e = error instanceof EngineError ? error : new EngineError('api', String(error));
+    void vscode.window.showErrorMessage(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
+    return undefined;
+  }
+  const spec = buildRunSpec({ folder, name, uid: process.getuid?.(), gid: process.getgid?.() }, config);
+  const connection = connect(endpoint);
+  const engine = createRunnerEngine(connection.docker, isLocal(endpoint));
+  if (!engine.local) {
+    void vscode.window.showWarningMessage(t('The engine at {0} is on another machine: it mounts {1} from that machine, not this one.', endpoint.display, folder));
+  }
+
+  let run: RunningWorkspace;
+  try {
+    run = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: t('Starting {0} in {1}', name, config.image), cancellable: false },
+      (progress) =>
+        runWorkspace(engine, spec, {
+          onProgress: (event) => progress.report({ message: [event.id, event.status].filter(Boolean).join(' ') }),
+        }),
+    );
+  } catch (error) {
+    connection.agent.destroy();
+    if (error instanceof RunError && error.reason === 'image-missing' && interactive) {
+      const image = await chooseLocalImage(deps, error);
+      return image ? startWorkspace(deps, { ...args, folder, image }) : undefined;
+    }
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+
+  deps.status.add(run, config, name);
+  return {
+    run,
+    config,
+    name,
+    release: () => {
+      deps.status.remove(run.id);
+      connection.agent.destroy();
+    },
+  };
+}
+
+/**
+ * The command: runs the workspace in a terminal attached to the container (or detached);
+ * resolves with the container id, or undefined when it did not start.
+ */
+export async function runWorkspaceCommand(deps: RunDeps, rawArgs?: unknown): Promise<string | undefined> {
+  const started = await startWorkspace(deps, rawArgs);
+  if (!started) return undefined;
+  const { run, config, name } = started;
+  if (config.detach) {
+    // The container keeps running; the status bar and the Containers view can stop it.
+    run.stream.destroy();
+    return run.id;
+  }
+  const pty = new WorkspaceTerminal(run, started.release);
+  const terminal = vscode.window.createTerminal({ name: t('Berth: {0}', name), pty, iconPath: new vscode.ThemeIcon('vm-running') });
+  terminal.show();
+  return run.id;
+}
+
+/** No registry answered: offer the images the engine has instead. */
+async function chooseLocalImage(deps: RunDeps, error: RunError): Promise<string | undefined> {
+  const engine = await deps.service.engine();
+  const images = (await engine.listImages()).flatMap((i) => i.repoTags.filter((tag) => !tag.includes('<none>')));
+  const pick = await vscode.window.showQuickPick(images.map((label) => ({ label })), {
+    title: error.message,
+    placeHolder: t('Choose a local image instead'),
+  });
+  return pick?.label;
+}

@@ -1,0 +1,69 @@
+/**
+ * The `berth` task type: the same fields as the command's argument object, so a workspace
+ * run can live in tasks.json and be bound to a key.
+ */
+import * as vscode from 'vscode';
+import { startWorkspace, type RunDeps, type RunWorkspaceArgs } from './runWorkspace';
+import { WorkspaceTerminal } from './terminal';
+
+const t = vscode.l10n.t;
+export const TASK_TYPE = 'berth';
+
+/** A terminal for a task: it starts the workspace when the task opens it. */
+class TaskTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private inner: WorkspaceTerminal | undefined;
+
+  constructor(
+    private readonly deps: RunDeps,
+    private readonly args: RunWorkspaceArgs,
+  ) {}
+
+  open(dimensions: vscode.TerminalDimensions | undefined): void {
+    void startWorkspace(this.deps, { ...this.args }).then((started) => {
+      if (!started) {
+        this.writeEmitter.fire(t('The workspace did not start.') + '\r\n');
+        this.closeEmitter.fire(1);
+        return;
+      }
+      const inner = new WorkspaceTerminal(started.run, started.release);
+      inner.onDidWrite((text) => this.writeEmitter.fire(text));
+      inner.onDidClose((code) => this.closeEmitter.fire(code));
+      void started.run.exited.then((code) => this.closeEmitter.fire(code), () => this.closeEmitter.fire(1));
+      this.inner = inner;
+      inner.open(dimensions);
+    });
+  }
+
+  handleInput(data: string): void {
+    this.inner?.handleInput(data);
+  }
+
+  setDimensions(dimensions: vscode.TerminalDimensions): void {
+    this.inner?.setDimensions(dimensions);
+  }
+
+  close(): void {
+    this.inner?.close();
+  }
+}
+
+export function registerTaskProvider(deps: RunDeps): vscode.Disposable {
+  return vscode.tasks.registerTaskProvider(TASK_TYPE, {
+    provideTasks: () => [],
+    resolveTask(task) {
+      const definition = task.definition as vscode.TaskDefinition & RunWorkspaceArgs;
+      const { type: _type, ...args } = definition;
+      return new vscode.Task(
+        definition,
+        task.scope ?? vscode.TaskScope.Workspace,
+        task.name,
+        TASK_TYPE,
+        new vscode.CustomExecution(async () => new TaskTerminal(deps, args)),
+      );
+    },
+  });
+}

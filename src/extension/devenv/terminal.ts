@@ -1,0 +1,60 @@
+/** A VS Code terminal that is the container's TTY: keys in, output out, resizes followed. */
+import * as vscode from 'vscode';
+import type { RunningWorkspace } from '../../devenv/runner';
+
+const t = vscode.l10n.t;
+
+export class WorkspaceTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private ended = false;
+
+  constructor(
+    private readonly run: RunningWorkspace,
+    private readonly onEnd: () => void,
+  ) {}
+
+  open(dimensions: vscode.TerminalDimensions | undefined): void {
+    if (dimensions) void this.run.resize(dimensions.columns, dimensions.rows).catch(() => undefined);
+    if (this.run.startOutput) this.writeEmitter.fire(this.run.startOutput);
+    this.run.stream.on('data', (chunk: Buffer) => this.writeEmitter.fire(chunk.toString()));
+    this.run.stream.on('error', () => undefined);
+    this.run.stream.resume();
+    void this.run.exited.then(
+      (code) => this.finish(t('[the command exited with code {0}; the container is removed]', code)),
+      (error) => this.finish(t('[the container is gone: {0}]', error instanceof Error ? error.message : String(error))),
+    );
+  }
+
+  /** Keys go to the process as typed: Ctrl+C is a byte the container's TTY turns into SIGINT. */
+  handleInput(data: string): void {
+    if (this.ended) {
+      this.closeEmitter.fire();
+      return;
+    }
+    this.run.stream.write(data);
+  }
+
+  setDimensions(dimensions: vscode.TerminalDimensions): void {
+    void this.run.resize(dimensions.columns, dimensions.rows).catch(() => undefined);
+  }
+
+  /** Closing the terminal stops and removes the container. */
+  close(): void {
+    void this.end();
+  }
+
+  private finish(message: string): void {
+    this.writeEmitter.fire(`\r\n${message}\r\n${t('Press any key to close.')}\r\n`);
+    void this.end();
+  }
+
+  private async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.run.stop().catch(() => undefined);
+    this.onEnd();
+  }
+}
