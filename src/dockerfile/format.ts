@@ -45,43 +45,54 @@ export function indentUnit(options: Partial<FormattingOptions> | undefined, sett
 }
 
 /**
- * How logical text, read from `from` (past the keyword, whose quotes are plain characters)
- * with `escape` as the escape character, stands at `end`: inside quotes or not, whether the
- * character before `end` was escaped, and whether an escape there swallows the character at `end`.
+ * Reads logical text from `from` (past the keyword, whose quotes are plain characters) with
+ * one escape character, and says how it stands at a position: inside quotes or not, whether
+ * the character before was escaped, and whether an escape there swallows the character at
+ * it. Positions are asked for in increasing order, so a long instruction is read once.
  */
-function scanTo(s: string, from: number, end: number, escape: string): { quoted: boolean; escapedBefore: boolean; escapesNext: boolean } {
-  let quote = '';
-  let escaped = -1;
-  let i = from;
-  for (; i < end; i++) {
-    const c = s[i];
-    if (quote === "'") {
-      if (c === "'") quote = '';
-    } else if (c === escape) {
-      escaped = ++i;
-    } else if (quote === '"') {
-      if (c === '"') quote = '';
-    } else if (c === "'" || c === '"') {
-      quote = c;
-    }
+class Reader {
+  private quote = '';
+  private escaped = -1;
+  private i: number;
+
+  constructor(
+    private readonly s: string,
+    from: number,
+    private readonly escape: string,
+  ) {
+    this.i = from;
   }
-  return { quoted: quote !== '', escapedBefore: escaped === end - 1, escapesNext: i > end };
+
+  at(end: number): { quoted: boolean; escapedBefore: boolean; escapesNext: boolean } {
+    const { s, escape } = this;
+    for (; this.i < end; this.i++) {
+      const c = s[this.i];
+      if (this.quote === "'") {
+        if (c === "'") this.quote = '';
+      } else if (c === escape) {
+        this.escaped = ++this.i;
+      } else if (this.quote === '"') {
+        if (c === '"') this.quote = '';
+      } else if (c === "'" || c === '"') {
+        this.quote = c;
+      }
+    }
+    return { quoted: this.quote !== '', escapedBefore: this.escaped === end - 1, escapesNext: this.i > end };
+  }
+
+  /** Whether blanks at `at` separate words, so that their number does not matter. */
+  freeBlankAt(at: number): boolean {
+    const state = this.at(at);
+    return !state.quoted && !state.escapesNext;
+  }
 }
 
 /**
- * The readings that must agree before whitespace is resized: the builder's, with the
- * file's escape character, and the shell's, with `\`, when the two differ.
+ * Readers for every reading that must agree before whitespace is resized: the builder's,
+ * with the file's escape character, and the shell's, with `\\`, when the two differ.
  */
-function readings(escape: string): string[] {
-  return escape === '\\' ? ['\\'] : [escape, '\\'];
-}
-
-/** Whether blanks at `at` in logical text separate words in every reading, so their number does not matter. */
-function freeBlankAt(s: string, from: number, at: number, escape: string): boolean {
-  return readings(escape).every((e) => {
-    const state = scanTo(s, from, at, e);
-    return !state.quoted && !state.escapesNext;
-  });
+function readers(s: string, from: number, escape: string): Reader[] {
+  return escape === '\\' ? [new Reader(s, from, escape)] : [new Reader(s, from, escape), new Reader(s, from, '\\')];
 }
 
 interface Edit {
@@ -216,7 +227,8 @@ function computeEdits(doc: Dockerfile, indent: string): Edit[] {
     };
     const afterKeyword = logicalAfter(instruction.keywordSpan.end);
     // ONBUILD's trigger reads its own words from after its own keyword: both readings must agree.
-    const afterTrigger = instruction.trigger ? logicalAfter(instruction.trigger.keywordSpan.end) : afterKeyword;
+    const byKeyword = readers(joined.text, afterKeyword, doc.escape);
+    const byTrigger = instruction.trigger ? readers(joined.text, logicalAfter(instruction.trigger.keywordSpan.end), doc.escape) : [];
     let logical = 0; // Walks `joined` forward to each line's first character.
     for (let l = first; l <= last; l++) {
       const start = lineStart(l);
@@ -236,8 +248,8 @@ function computeEdits(doc: Dockerfile, indent: string): Edit[] {
       }
       while (logical < joined.text.length && joined.offsets[logical] < start) logical++;
       if (l > first && canReindent) {
-        const safe = readings(doc.escape).every((e) => {
-          const state = scanTo(joined.text, afterKeyword, logical, e);
+        const safe = byKeyword.every((reader) => {
+          const state = reader.at(logical);
           const blankBefore = isBlank(joined.text[logical - 1]) && !state.escapedBefore;
           const blankAfter = isBlank(text[start]) && !state.escapesNext;
           return !state.quoted && (blankBefore || (blankAfter && indent !== ''));
@@ -247,8 +259,7 @@ function computeEdits(doc: Dockerfile, indent: string): Edit[] {
       // Blanks after a continuation's escape are dropped by the builder; at the end of the
       // instruction they are trimmed from its arguments, unless a quote is still open.
       const continues = l < last && content > start && text[content - 1] === doc.escape;
-      if (continues || (l === last && freeBlankAt(joined.text, afterKeyword, joined.text.length - (end - content), doc.escape) &&
-        freeBlankAt(joined.text, afterTrigger, joined.text.length - (end - content), doc.escape))) protect(content, end, '');
+      if (continues || (l === last && [...byKeyword, ...byTrigger].every((reader) => reader.freeBlankAt(joined.text.length - (end - content))))) protect(content, end, '');
     }
   });
 
@@ -321,7 +332,7 @@ export function formatOnType(doc: Dockerfile, position: Position, ch: string, op
   const joined = joinContinuations(text, instruction.span.start, lineStart, doc.escape);
   let afterKeyword = 0;
   while (afterKeyword < joined.text.length && joined.offsets[afterKeyword] < instruction.keywordSpan.end) afterKeyword++;
-  if (!freeBlankAt(joined.text, afterKeyword, joined.text.length, doc.escape)) return [];
+  if (!readers(joined.text, afterKeyword, doc.escape).every((reader) => reader.freeBlankAt(joined.text.length))) return [];
   const indent = indentUnit(options, settings);
   let end = lineStart;
   while (end < text.length && isBlank(text[end])) end++;

@@ -226,13 +226,11 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
         group,
         split: text.slice(span.start, span.end) !== ref.name,
       });
-    }
-    // Operands (`${A:-$B}`) are scanned as part of the text already: findVariables skips
-    // only the outer reference, so nested ones are found by the scan below.
-    for (const ref of findVariables(source, escape)) {
-      if (!ref.operand.includes('$')) continue;
-      const operandStart = ref.end - 1 - ref.operand.length;
-      addRefs(ref.operand, offsets.slice(operandStart, ref.end), escape, instruction, envOnly, inScope);
+      // findVariables steps over `${A:-$B}` as one reference: the uses in its operand are scanned on their own.
+      if (ref.operand.includes('$')) {
+        const operandStart = ref.end - 1 - ref.operand.length;
+        addRefs(ref.operand, offsets.slice(operandStart, ref.end), escape, instruction, envOnly, inScope);
+      }
     }
   };
 

@@ -14,6 +14,7 @@ export interface RenameRefusal {
 const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/i;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Tells a refusal from a result, for the server to answer it as an error with its message. */
 export function isRenameRefusal(value: unknown): value is RenameRefusal {
   return typeof value === 'object' && value !== null && typeof (value as RenameRefusal).message === 'string' && !('changes' in value);
 }

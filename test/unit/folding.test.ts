@@ -1,5 +1,7 @@
 /** Folding ranges: stages, multi-line instructions, heredocs and comment blocks. */
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { foldingRanges } from '../../src/dockerfile/folding';
 import { parse } from '../../src/dockerfile/parser';
@@ -61,5 +63,30 @@ describe('foldingRanges', () => {
   it('has nothing to fold in a one-line file', () => {
     assert.deepEqual(folds('FROM scratch'), []);
     assert.deepEqual(folds(''), []);
+  });
+});
+
+describe('foldingRanges on damaged input', () => {
+  it('never throws; every range is inside the file, ends after it starts, one per start line', () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'parser');
+    const corpus = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    let seed = 5;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const pieces = ['FROM ', '<<EOF\n', '<<-A <<B\n', '\nEOF\n', '\\\n', '\r\n', '\r', '\n', '# c\n', '#\n#\n'];
+    for (let run = 0; run < 300; run++) {
+      let text = corpus[run % corpus.length];
+      for (let m = 0; m < 6; m++) {
+        const i = Math.floor(rnd() * (text.length + 1));
+        text = text.slice(0, i) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(i + Math.floor(rnd() * 4));
+      }
+      const doc = parse(text);
+      const ranges = foldingRanges(doc);
+      const starts = new Set<number>();
+      for (const f of ranges) {
+        assert.ok(f.startLine >= 0 && f.startLine < f.endLine && f.endLine < doc.lineStarts.length, `run ${run}: ${JSON.stringify(f)}`);
+        assert.ok(!starts.has(f.startLine), `run ${run}: two ranges start on line ${f.startLine}`);
+        starts.add(f.startLine);
+      }
+    }
   });
 });
