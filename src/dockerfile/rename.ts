@@ -1,6 +1,6 @@
 /** Renaming build stages and ARG/ENV variables, with every reference kept pointing at them. */
 import type { Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { Dockerfile } from './model';
+import type { Dockerfile, Span } from './model';
 import { rangeOf, sameStageName } from './model';
 import type { Occurrence } from './navigation';
 import { analyzeSymbols, occurrenceAt, occurrencesOf } from './navigation';
@@ -9,6 +9,17 @@ import { analyzeSymbols, occurrenceAt, occurrencesOf } from './navigation';
 export interface RenameRefusal {
   message: string;
 }
+
+/**
+ * Names the builder or the base image gives a value: renaming one of them away loses that
+ * value, and renaming to one shadows it.
+ */
+const PREDEFINED = new Set([
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
+  'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+  'PATH', 'HOME', 'HOSTNAME', 'TERM', 'USER', 'SHELL', 'PWD',
+]);
+const isPredefined = (name: string) => PREDEFINED.has(name) || name.startsWith('BUILDKIT_');
 
 /** BuildKit's rule for stage names. */
 const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/i;
@@ -34,6 +45,9 @@ function target(doc: Dockerfile, position: Position): Occurrence | RenameRefusal
   if (at.kind === 'reference' && !at.declaration) {
     return { message: `'${at.name}' is not declared by an ARG or ENV in scope in this file, so there is nothing to rename.` };
   }
+  if (isPredefined(at.name)) {
+    return { message: `'${at.name}' gets its value from the builder or the base image; renaming it would lose that value.` };
+  }
   return at;
 }
 
@@ -48,6 +62,22 @@ export function prepareRename(doc: Dockerfile, position: Position): { range: Ran
   return { range: rangeOf(doc, at.span), placeholder: doc.text.slice(at.span.start, at.span.end) };
 }
 
+/** Words naming an image or a stage: FROM bases, `COPY --from` and `RUN --mount` `from=` values, as written. */
+function imageNames(doc: Dockerfile): { value: string; span: Span }[] {
+  const out: { value: string; span: Span }[] = [];
+  for (const stage of doc.stages) if (stage.base) out.push(stage.base);
+  for (const instruction of doc.instructions) {
+    for (const flag of instruction.flags) {
+      if (!flag.valueSpan || flag.value === undefined) continue;
+      if (flag.name === 'from') out.push({ value: flag.value, span: flag.valueSpan });
+      else if (flag.name === 'mount') {
+        for (const m of flag.value.matchAll(/(?:^|,)\s*from=([^,]*)/gi)) out.push({ value: m[1], span: flag.valueSpan });
+      }
+    }
+  }
+  return out;
+}
+
 /** The refusal for a new name, or undefined when it is fine. */
 function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occurrence[]): RenameRefusal | undefined {
   if (at.kind === 'stage') {
@@ -56,13 +86,28 @@ function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occ
     }
     const clash = doc.stages.find((s) => s.index !== at.stage && s.name && sameStageName(s.name.value, newName));
     if (clash) return { message: `Stage ${clash.index} is already named '${clash.name!.value}'; stage names must differ regardless of case.` };
+    // An image of that name (`FROM alpine`, `COPY --from=alpine`) would come to mean the stage.
+    const mine = (span: Span) => all.some((o) => o.span.start >= span.start && o.span.end <= span.end);
+    const image = imageNames(doc).find((w) => sameStageName(w.value, newName) && !mine(w.span));
+    if (image) {
+      return { message: `'${image.value}' names an image on line ${rangeOf(doc, image.span).start.line + 1}; a stage of that name would take its place there.` };
+    }
     return undefined;
   }
   if (!VARIABLE_NAME.test(newName)) {
     return { message: `'${newName}' is not a valid variable name: start with a letter or '_', then letters, digits or '_'.` };
   }
-  // A name already used where this variable is seen would capture or be captured by it.
+  if (isPredefined(newName)) {
+    return { message: `'${newName}' gets its value from the builder or the base image; choose a name that does not shadow it.` };
+  }
+  // A name already used where this variable is seen would capture or be captured by it;
+  // an ENV is also seen in every stage built FROM its stage.
   const stages = new Set(all.map((o) => o.stage));
+  if (all.some((o) => o.kind === 'declaration' && o.keyword === 'ENV')) {
+    for (const stage of doc.stages) {
+      if (stage.parent !== undefined && stages.has(stage.parent)) stages.add(stage.index);
+    }
+  }
   const { declarations, references } = analyzeSymbols(doc);
   const taken = [...declarations, ...references].find((o) => o.name === newName && o.group !== at.group && stages.has(o.stage));
   if (taken) {

@@ -123,4 +123,24 @@ describe('rename', () => {
     const text = 'FROM a\nARG LONG=1\nRUN echo $LO\\\nNG $LONG\n';
     assert.match(renamed(text, 'LONG=1', 'X'), /A use of 'LONG' on line 3 is broken over a continuation line/);
   });
+
+  it('refuses a stage name that an image already goes by, but allows a change of case', () => {
+    const text = 'FROM golang AS build\nRUN --mount=from=build,target=/x true\nFROM alpine\nCOPY --from=build / /\nCOPY --from=busybox /bin/sh /sh\n';
+    assert.match(renamed(text, 'build', 'Alpine'), /'alpine' names an image on line 3; a stage of that name would take its place there/);
+    assert.match(renamed(text, 'build', 'busybox'), /'busybox' names an image on line 5/);
+    assert.match(renamed(text, 'build', 'golang'), /'golang' names an image on line 1/);
+    assert.equal(renamed(text, 'build', 'BUILD'), text.replace(/build/g, 'BUILD'));
+  });
+
+  it('refuses to rename variables the builder or the image sets, or to shadow them', () => {
+    const text = 'FROM a\nARG TARGETARCH\nARG V=1\nRUN echo $TARGETARCH $V\n';
+    assert.match(renamed(text, 'ARG TARGETARCH', 'ARCH', 4), /'TARGETARCH' gets its value from the builder/);
+    assert.match(renamed(text, 'V=1', 'PATH'), /'PATH' gets its value from the builder or the base image; choose a name/);
+    assert.match(renamed(text, 'V=1', 'BUILDKIT_INLINE_CACHE'), /choose a name/);
+  });
+
+  it('an ENV reaches the stages built on its stage, so their names count as taken', () => {
+    const text = 'FROM a AS base\nENV A=1\nFROM base\nRUN echo $B\n';
+    assert.match(renamed(text, 'A=1', 'B'), /'B' is already used in stage 1/);
+  });
 });
