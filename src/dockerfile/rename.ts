@@ -17,7 +17,7 @@ export interface RenameRefusal {
 const PREDEFINED = new Set([
   'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
   'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
-  'PATH', 'HOME', 'HOSTNAME', 'TERM', 'USER', 'SHELL', 'PWD',
+  'PATH', 'HOME', 'HOSTNAME', 'PWD',
 ]);
 const isPredefined = (name: string) => PREDEFINED.has(name) || name.startsWith('BUILDKIT_');
 
