@@ -10,6 +10,7 @@ import {
   containerRoots,
   escapeMarkdown,
   formatSize,
+  historyText,
   imageRoots,
   layerNodes,
   networkChildren,
@@ -184,6 +185,17 @@ describe('images view', () => {
     ], NOW);
     assert.deepEqual(layers.map((l) => l.label), ['CMD ["sh"]', 'RUN apt-get update && apt-get install -y curl']);
     assert.equal(layers[1]!.description, '5 MB · 1 minute ago');
+  });
+
+  it('writes history as docker history does, one layer a line', () => {
+    const text = historyText('app:v1', [
+      { id: 'sha256:aaaaaaaaaaaaaaaaaaaa', created: secondsAgo(7200), createdBy: '/bin/sh -c echo  hi', size: 2_000, tags: ['app:v1'], comment: '' },
+      { id: '<missing>', created: 0, createdBy: 'ADD file:abc in /', size: 0, tags: [], comment: '' },
+    ], NOW);
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines[0], '# app:v1: 2 layers');
+    assert.match(lines[2]!, /^aaaaaaaaaaaa +2 kB +2 hours ago +\/bin\/sh -c echo hi$/);
+    assert.match(lines[3]!, /^-{12} +0 B +ADD file:abc in \/$/);
   });
 });
 

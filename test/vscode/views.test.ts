@@ -200,6 +200,14 @@ test('views: tag and remove an image through the commands; the Images view follo
   const layers = await images.getChildren(tag);
   assert.ok(layers.length >= 1 && layers.every((l) => l.kind === 'layer'), `layers: ${layers.map((l) => l.label).join(', ')}`);
 
+  // Show Image Layers: from the tree it expands the tag; from an argument, a read-only document.
+  await vscode.commands.executeCommand('berth.images.history', tag, [tag]);
+  await vscode.commands.executeCommand('berth.images.history', { reference: `${repository}:v1` });
+  const history = vscode.window.activeTextEditor?.document;
+  assert.equal(history?.uri.scheme, 'berth-history');
+  assert.match(history!.getText(), new RegExp(`^# ${repository}:v1: ${layers.length} layers`));
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
   const removed = (await vscode.commands.executeCommand('berth.images.remove', { reference: `${repository}:v1`, skipConfirm: true })) as string[];
   assert.deepEqual(removed, [`${repository}:v1`]);
   await waitForTree(images, (nodes) => !find(nodes, repository) && true, `${repository} to go`);

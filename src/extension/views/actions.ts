@@ -520,22 +520,28 @@ async function pruneWith(title: string, prune: () => Promise<{ deleted: string[]
   }
 }
 
-export async function showImageHistory(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<void> {
+/**
+ * From a tag in the tree: reveals and expands it, its layers being its children. From the
+ * palette or an argument object: the layers as a read-only document.
+ */
+export async function showImageHistory(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<vscode.TextEditor | undefined> {
   const nodes = nodesOf(arg0, arg1).filter((n) => n.kind === 'imageTag');
   const treeView = ctx.views.treeViews.get('images');
-  if (nodes.length && treeView) {
-    // Layers are the tag's children: expanding shows them.
+  if (nodes.length && treeView?.visible) {
     await treeView.reveal(nodes[0]!, { expand: true, focus: true, select: true });
-    return;
+    return undefined;
   }
-  const [target] = await imageTargets(ctx, arg0, arg1, t('Image whose layers to show'), false);
-  if (!target) return;
+  const [target] = nodes.length ? await imageTargets(ctx, arg0, arg1, '', false) : await imageTargets(ctx, arg0, arg1, t('Image whose layers to show'), false);
+  if (!target) return undefined;
   const engine = await engineOf(ctx);
-  if (!engine) return;
-  const layers = await engine.imageHistory(target.image?.id ?? target.reference);
-  const lines = layers.map((l) => `${formatSize(l.size).padStart(9)}  ${l.createdBy.replace(/\s+/g, ' ')}`);
-  const document = await vscode.workspace.openTextDocument({ content: lines.join('\n'), language: 'plaintext' });
-  await vscode.window.showTextDocument(document, { preview: true });
+  if (!engine) return undefined;
+  try {
+    const layers = await engine.imageHistory(target.image?.id ?? target.reference);
+    return await ctx.views.history.show(displayReference(target.reference), layers);
+  } catch (error) {
+    void vscode.window.showErrorMessage(t('Could not read the layers of {0}: {1}', displayReference(target.reference), describeError(error)));
+    return undefined;
+  }
 }
 
 // --- volumes -------------------------------------------------------------------------------------

@@ -407,6 +407,17 @@ export function layerNodes(parentKey: string, layers: readonly ImageLayer[], now
   });
 }
 
+/** An image's history as text, like `docker history`: one layer per line, newest first, size and age, then the full command. */
+export function historyText(reference: string, layers: readonly ImageLayer[], nowMs: number): string {
+  const lines = [`# ${reference}: ${layers.length} layers`, ''];
+  for (const layer of layers) {
+    const id = layer.id && layer.id !== '<missing>' ? shortId(layer.id) : '-'.repeat(12);
+    const age = layer.created ? `${coarseAge(layer.created, nowMs)} ago` : '';
+    lines.push(`${id}  ${formatSize(layer.size).padStart(9)}  ${age.padEnd(18)}  ${layer.createdBy.replace(/\s+/g, ' ').trim()}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 // --- volumes and networks ------------------------------------------------------------------------
 
 /** Which containers mount each volume, by volume name. */

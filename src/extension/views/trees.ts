@@ -130,6 +130,21 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
     return [];
   }
 
+  /**
+   * The parent of a node, for TreeView.reveal: searched among the roots' children in the
+   * snapshot (image layers, fetched on demand, are not revealed).
+   */
+  async getParent(node: BerthNode): Promise<BerthNode | undefined> {
+    if (this.snapshot === undefined || node.kind === 'layer') return undefined;
+    for (const root of this.roots(this.snapshot)) {
+      if (root.key === node.key) return undefined;
+      if (root.kind === 'imageTag') continue;
+      const children = await this.childrenOf(root);
+      if (children.some((child) => child.key === node.key)) return root;
+    }
+    return undefined;
+  }
+
   private async reload(): Promise<void> {
     if (this.service.state.kind === 'failed') {
       this.snapshot = undefined;

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
+import { HistoryDocuments } from './history';
 import { VIEW_IDS, viewsForEvent, type BerthNode, type ViewId } from './model';
 import { ContainersProvider, ImagesProvider, NetworksProvider, SharedContainerList, VolumesProvider, type BerthTreeProvider } from './trees';
 
@@ -25,6 +26,8 @@ export interface ViewProviders {
 export class BerthViews implements vscode.Disposable {
   readonly providers: ViewProviders;
   readonly treeViews = new Map<ViewId, vscode.TreeView<BerthNode>>();
+  /** Read-only documents of image layers, for Show Image Layers from the palette. */
+  readonly history = new HistoryDocuments();
   private readonly stale = new Set<ViewId>();
   private readonly debouncer: KeyedDebouncer<ViewId>;
   private events: vscode.Disposable | undefined;
@@ -60,6 +63,7 @@ export class BerthViews implements vscode.Disposable {
       service.onDidResync(() => this.refreshAll()),
       service.onDidChangeState((state) => this.stateChanged(state)),
     );
+    this.disposables.push(this.history);
     this.updateEvents();
     this.describe(service.state);
   }
