@@ -1,4 +1,5 @@
 import { parseSeverityLevel, ruleCode } from '../dockerfile/config';
+import type { FormatSettings } from '../dockerfile/format';
 import { ALL_RULE_CODES } from '../dockerfile/rules/catalog';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
 
@@ -7,15 +8,17 @@ export interface ClientSettings {
   lint: LintSettings;
   /** `berth.lint.hadolintConfig`: read `.hadolint.yaml` files (default true). */
   hadolintConfig: boolean;
+  /** `berth.format.*`: overrides of the editor's formatting options. */
+  format: FormatSettings;
   problems: string[];
 }
 
 /**
- * Reads `{ rules: { <code>: level }, lint: { hadolintConfig } }` from whatever the client sent
+ * Reads `{ rules: { <code>: level }, lint: { hadolintConfig }, format: { continuationIndent } }` from whatever the client sent
  * (null, partial or malformed values included): bad entries are reported and skipped.
  */
 export function readClientSettings(value: unknown): ClientSettings {
-  const result: ClientSettings = { lint: {}, hadolintConfig: true, problems: [] };
+  const result: ClientSettings = { lint: {}, hadolintConfig: true, format: {}, problems: [] };
   if (!isObject(value)) return result;
   const rules = value.rules;
   if (isObject(rules)) {
@@ -37,6 +40,12 @@ export function readClientSettings(value: unknown): ClientSettings {
   }
   const lint = value.lint;
   if (isObject(lint) && typeof lint.hadolintConfig === 'boolean') result.hadolintConfig = lint.hadolintConfig;
+  const format = value.format;
+  if (isObject(format) && format.continuationIndent !== undefined && format.continuationIndent !== null) {
+    const indent = format.continuationIndent;
+    if (typeof indent === 'number' && Number.isInteger(indent) && indent >= 0 && indent <= 16) result.format.continuationIndent = indent;
+    else result.problems.push(`Setting berth.format.continuationIndent: expected a whole number of spaces from 0 to 16, not ${JSON.stringify(indent)}`);
+  }
   return result;
 }
 

@@ -21,7 +21,7 @@ import type { EngineImage } from '../dockerfile/hover';
 import { hover, hoversImage } from '../dockerfile/hover';
 import { documentLinks } from '../dockerfile/links';
 import { foldingRanges } from '../dockerfile/folding';
-import { formatDocument, formatOnType, formatRange } from '../dockerfile/format';
+import { formatDocument, formatOnType, formatRange, type FormatSettings } from '../dockerfile/format';
 import { definition, documentHighlights, references } from '../dockerfile/navigation';
 import { isRenameRefusal, prepareRename, rename } from '../dockerfile/rename';
 import { documentSymbols } from '../dockerfile/symbols';
@@ -38,6 +38,8 @@ export interface FeatureHost {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
   logError(where: string, error: unknown): void;
+  /** The client's `berth.format.*` settings for a document. */
+  formatSettings?(uri: string): Promise<FormatSettings | undefined>;
   /** Images of the local engine; tests and the bench may replace it. */
   localImages?: () => Promise<EngineImage[]>;
 }
@@ -136,15 +138,22 @@ export function registerFeatures(host: FeatureHost): Features {
     }),
   );
 
-  connection.onDocumentFormatting((params) =>
-    withDocument('formatting', params.textDocument.uri, [], (_document, doc) => formatDocument(doc, params.options)),
-  );
-  connection.onDocumentRangeFormatting((params) =>
-    withDocument('rangeFormatting', params.textDocument.uri, [], (_document, doc) => formatRange(doc, params.range, params.options)),
-  );
-  connection.onDocumentOnTypeFormatting((params) =>
-    withDocument('onTypeFormatting', params.textDocument.uri, [], (_document, doc) => formatOnType(doc, params.position, params.ch, params.options)),
-  );
+  const formatSettings = (uri: string) => host.formatSettings?.(uri) ?? Promise.resolve(undefined);
+  // Settings first, then the document: edits must be computed on the text they will apply to.
+  connection.onDocumentFormatting(async (params) => {
+    const settings = await formatSettings(params.textDocument.uri);
+    return withDocument('formatting', params.textDocument.uri, [], (_document, doc) => formatDocument(doc, params.options, settings));
+  });
+  connection.onDocumentRangeFormatting(async (params) => {
+    const settings = await formatSettings(params.textDocument.uri);
+    return withDocument('rangeFormatting', params.textDocument.uri, [], (_document, doc) => formatRange(doc, params.range, params.options, settings));
+  });
+  connection.onDocumentOnTypeFormatting(async (params) => {
+    const settings = await formatSettings(params.textDocument.uri);
+    return withDocument('onTypeFormatting', params.textDocument.uri, [], (_document, doc) =>
+      formatOnType(doc, params.position, params.ch, params.options, settings),
+    );
+  });
 
   const fullTokens = (uri: string, doc: Dockerfile) => {
     const data = semanticTokens(doc).data;

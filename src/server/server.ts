@@ -25,6 +25,7 @@ import { version } from '../../package.json';
 import { mergeSettings } from '../dockerfile/config';
 import { codeActions } from '../dockerfile/fixes';
 import { lint } from '../dockerfile/lint';
+import type { FormatSettings } from '../dockerfile/format';
 import type { LintSettings } from '../dockerfile/settings';
 import { listLocalImages } from '../engine/localImages';
 import { readClientSettings } from './clientSettings';
@@ -39,6 +40,8 @@ const CONFIG_WATCH_PATTERN = '**/.hadolint.{yaml,yml}';
 
 interface SettingsEntry {
   value: LintSettings | undefined;
+  /** `berth.format.*`, known once `ready` resolves. */
+  format?: FormatSettings;
   ready: Promise<void>;
 }
 
@@ -75,7 +78,7 @@ export function startServer(connection: Connection): void {
     });
   };
 
-  const resolveSettings = async (uri: string): Promise<LintSettings> => {
+  const resolveSettings = async (uri: string): Promise<{ lint: LintSettings; format: FormatSettings }> => {
     let raw: unknown = pushedSettings;
     if (pullConfiguration) {
       try {
@@ -96,7 +99,7 @@ export function startServer(connection: Connection): void {
       }
     }
     // The editor's explicit per-rule choices win over the shared file.
-    return mergeSettings(fromFile, client.lint);
+    return { lint: mergeSettings(fromFile, client.lint), format: client.format };
   };
 
   const settingsFor = (uri: string): SettingsEntry => {
@@ -104,7 +107,10 @@ export function startServer(connection: Connection): void {
     if (!entry) {
       const created: SettingsEntry = { value: undefined, ready: Promise.resolve() };
       created.ready = resolveSettings(uri).then(
-        (value) => void (created.value = value),
+        (value) => {
+          created.format = value.format;
+          created.value = value.lint;
+        },
         (error) => {
           logError('settings', error);
           created.value = {};
@@ -160,7 +166,16 @@ export function startServer(connection: Connection): void {
     for (const document of documents.all()) guarded('revalidate', () => validate(document));
   };
 
-  const features = registerFeatures({ connection, documents, logError });
+  const features = registerFeatures({
+    connection,
+    documents,
+    logError,
+    formatSettings: async (uri) => {
+      const entry = settingsFor(uri);
+      await entry.ready;
+      return entry.format;
+    },
+  });
 
   const guarded = (where: string, fn: () => void) => {
     try {

@@ -226,6 +226,21 @@ describe('editing features over stdio', () => {
       assert.match(apply(text, edits), /^FROM node:20\nRUN apt-get update && \\\n  apt-get install -y curl\n/);
     });
 
+    it('follows berth.format.continuationIndent over the editor\'s tab size, and reports a bad value', async () => {
+      client.settings = { format: { continuationIndent: 2 } };
+      await client.notify('workspace/didChangeConfiguration', { settings: null });
+      const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: fmt }, options });
+      assert.match(apply(text, edits), /&& \\\n  apt-get install/);
+      client.settings = { format: { continuationIndent: 'wide' } };
+      await client.notify('workspace/didChangeConfiguration', { settings: null });
+      const fallback = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: fmt }, options });
+      assert.match(apply(text, fallback), /&& \\\n    apt-get install/);
+      const message = await client.until(() => client.messages.find((m) => m.message.includes('continuationIndent')), 'a warning on the bad setting');
+      assert.match(message.message, /whole number of spaces/);
+      client.settings = {};
+      await client.notify('workspace/didChangeConfiguration', { settings: null });
+    });
+
     it('indents the line after a continuation as it is typed', async () => {
       const typed = 'file:///features/fmt/typed/Dockerfile';
       await client.open(typed, 'FROM node:20\nRUN a \\\n\n', 1);
