@@ -207,16 +207,13 @@ function computeEdits(doc: Dockerfile, indent: string): Edit[] {
       protect(lineStart(first), instruction.span.start, text.slice(lineStart(first), instruction.span.start).replace(/^[ \t]+$/, ''));
     }
     // An ONBUILD trigger is stored in the image as written, so only ONBUILD itself changes.
-    for (const ins of [instruction]) {
-      const span = ins.keywordSpan;
-      const written = text.slice(span.start, span.end);
-      if (KNOWN.has(ins.keyword) && written.length === ins.keyword.length) {
-        protect(span.start, span.end, targetCase === 'upper' ? ins.keyword : ins.keyword.toLowerCase());
-      }
-      const l = lineOf(lines, span.end);
-      const next = skipBlanks(text, span.end, lines.ends[l]);
-      if (next > span.end && next < lines.ends[l]) protect(span.end, next, ' ');
+    const { keyword, keywordSpan } = instruction;
+    // ASCII only: BuildKit lower-cases with Go's rules, so a keyword spelt with 'ſ' or 'K' (Kelvin) is unknown to it.
+    if (KNOWN.has(keyword) && /^[A-Za-z]+$/.test(text.slice(keywordSpan.start, keywordSpan.end))) {
+      protect(keywordSpan.start, keywordSpan.end, targetCase === 'upper' ? keyword : keyword.toLowerCase());
     }
+    const next = skipBlanks(text, keywordSpan.end, lines.ends[first]);
+    if (next > keywordSpan.end && next < lines.ends[first]) protect(keywordSpan.end, next, ' ');
 
     const joined = joinContinuations(text, instruction.span.start, lines.ends[last], doc.escape);
     const canReindent = !json && instruction.trigger === undefined && reindentable(instruction);

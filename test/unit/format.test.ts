@@ -86,6 +86,8 @@ describe('formatDocument', () => {
 
   it('leaves unknown instructions as written', () => {
     assert.equal(fmt('FROM a\nfrob   x\n'), 'FROM a\nfrob x\n');
+    // 'ſ' upper-cases to 'S' in JavaScript, but BuildKit does not read this as STOPSIGNAL.
+    assert.equal(fmt('FROM a\n\u017ftopsignal 9\n'), 'FROM a\n\u017ftopsignal 9\n');
   });
 
   it('puts one space after the keyword and none before it', () => {
