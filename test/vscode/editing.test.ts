@@ -80,3 +80,20 @@ test('editing: Format Document indents continuations and keeps heredoc bodies as
   await vscode.commands.executeCommand('workbench.action.files.revert');
   await closeAllEditors();
 });
+
+test('editing: semantic tokens and registry links reach the editor', async () => {
+  const editor = await ready('tokens/Dockerfile', 'FROM node AS build\nARG MODE=dev\nRUN echo $MODE\n');
+  const uri = editor.document.uri;
+  const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', uri);
+  assert.ok(legend?.tokenTypes.includes('keyword'), `legend: ${JSON.stringify(legend)}`);
+  const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', uri);
+  assert.ok(tokens && tokens.data.length >= 5 * 6, 'keywords, image, stage, variable declaration and use');
+  // The first token is FROM, a keyword, at 0:0.
+  assert.deepEqual(Array.from(tokens.data.slice(0, 4)), [0, 0, 4, legend.tokenTypes.indexOf('keyword')]);
+  const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+  assert.deepEqual(
+    links.map((l) => l.target?.toString()),
+    ['https://hub.docker.com/_/node'],
+  );
+  await closeAllEditors();
+});
