@@ -1,10 +1,13 @@
 /** Rename of build stage names and ARG/ENV variables, with prepare and validation. */
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Dockerfile } from '../../src/dockerfile/model';
-import { positionAt } from '../../src/dockerfile/model';
+import { offsetAt, positionAt } from '../../src/dockerfile/model';
+import { documentHighlights } from '../../src/dockerfile/navigation';
 import { parse } from '../../src/dockerfile/parser';
 import { isRenameRefusal, prepareRename, rename } from '../../src/dockerfile/rename';
 
@@ -142,5 +145,41 @@ describe('rename', () => {
   it('an ENV reaches the stages built on its stage, so their names count as taken', () => {
     const text = 'FROM a AS base\nENV A=1\nFROM base\nRUN echo $B\n';
     assert.match(renamed(text, 'A=1', 'B'), /'B' is already used in stage 1/);
+  });
+});
+
+describe('rename on damaged input', () => {
+  it('never throws, and leaves the same instructions with the new name seen where the old one was', () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'parser');
+    const corpus = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    let seed = 3;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const pieces = ['$', '${', '}', ' AS x', '--from=', 'ARG A', 'ENV A=', '\\\n', '"', "'", '<<EOF\n', '\nEOF\n', '\nFROM ', '$A', ' '];
+    let renamedCount = 0;
+    for (let run = 0; run < 200; run++) {
+      let text = corpus[run % corpus.length];
+      for (let m = 0; m < 4; m++) {
+        const i = Math.floor(rnd() * (text.length + 1));
+        text = text.slice(0, i) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(i + Math.floor(rnd() * 3));
+      }
+      const doc = parse(text);
+      for (let k = 0; k < 20; k++) {
+        const p = positionAt(doc, Math.floor(rnd() * (text.length + 1)));
+        const prepared = prepareRename(doc, p);
+        const result = rename(doc, URI, p, 'renamed_x');
+        assert.equal(isRenameRefusal(prepared), isRenameRefusal(result) && !/already|names an image|broken/.test(result.message), `run ${run}`);
+        if (isRenameRefusal(result)) continue;
+        renamedCount++;
+        const edits = result.changes![URI];
+        for (const e of edits) assert.ok(offsetAt(doc, e.range.start) <= offsetAt(doc, e.range.end), `run ${run}`);
+        const after = TextDocument.applyEdits(TextDocument.create(URI, 'dockerfile', 1, text), edits);
+        // The file keeps its instructions, and the new name is seen in exactly the places the old one was.
+        const afterDoc = parse(after);
+        assert.equal(afterDoc.instructions.length, doc.instructions.length, `run ${run}`);
+        const before = documentHighlights(doc, p).length;
+        assert.equal(documentHighlights(afterDoc, edits[0].range.start).length, before, `run ${run}: ${JSON.stringify(text)}`);
+      }
+    }
+    assert.ok(renamedCount > 50, `only ${renamedCount} renames happened`);
   });
 });
