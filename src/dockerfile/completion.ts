@@ -27,6 +27,9 @@ export interface CompletionOptions {
 
 /** Official images offered after FROM even without an engine: offline, no registry call. */
 const COMMON_IMAGES = ['alpine', 'debian', 'ubuntu', 'busybox', 'node', 'python', 'golang', 'rust', 'eclipse-temurin', 'nginx', 'postgres', 'redis', 'php', 'ruby', 'gcc', 'buildpack-deps'];
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGKILL'];
+/** Shells people set, exec form; `pipefail` makes a failing pipe fail the RUN. */
+const SHELLS = ['["/bin/bash", "-o", "pipefail", "-c"]', '["/bin/sh", "-c"]', '["/bin/ash", "-eo", "pipefail", "-c"]', '["pwsh", "-Command"]', '["cmd", "/S", "/C"]'];
 const ONBUILD_FORBIDDEN = new Set(['ONBUILD', 'FROM', 'MAINTAINER']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['mount', 'exclude', 'device']);
@@ -88,6 +91,10 @@ export function complete(doc: Dockerfile, position: Position, options: Completio
     return [];
   }
   if (instruction.keyword === 'ARG' && !word.includes('=') && instruction.stage >= 0) return argNames(ctx, top, wordStart, wordEnd);
+  if (instruction.keyword === 'STOPSIGNAL' && argsBefore.length === 0) return valueItems(ctx, SIGNALS, wordStart, wordEnd, 'signal');
+  if (instruction.keyword === 'SHELL' && argsBefore.length === 0 && instruction.argsText.replace(/[[\]\s]/g, '') === '') {
+    return valueItems(ctx, SHELLS, wordStart, Math.max(wordEnd, instruction.argsSpan.end), 'SHELL');
+  }
   if (instruction.keyword === 'HEALTHCHECK' && argsBefore.length === 0) {
     return keywordItems(['CMD', 'NONE'], doc, wordStart, wordEnd, ctx, 'HEALTHCHECK');
   }

@@ -180,6 +180,16 @@ describe('image completion', () => {
   });
 });
 
+describe('argument completion', () => {
+  it('offers signals after STOPSIGNAL and common shells after SHELL', () => {
+    assert.equal(labels('FROM node:20\nSTOPSIGNAL |')[0], 'SIGTERM');
+    assert.equal(accept('FROM node:20\nSTOPSIGNAL SIGQ|', 'SIGQUIT'), 'FROM node:20\nSTOPSIGNAL SIGQUIT');
+    assert.equal(accept('FROM node:20\nSHELL |', '["/bin/bash", "-o", "pipefail", "-c"]'), 'FROM node:20\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]');
+    assert.equal(accept('FROM node:20\nSHELL [|]', '["/bin/sh", "-c"]'), 'FROM node:20\nSHELL ["/bin/sh", "-c"]');
+    assert.deepEqual(labels('FROM node:20\nSHELL ["/bin/sh", |]'), []);
+  });
+});
+
 describe('directive completion', () => {
   it('offers directives in the opening comment block, not ones already there', () => {
     assert.deepEqual(labels('# |\nFROM node:20\n'), ['# syntax', '# escape', '# check']);
