@@ -84,6 +84,16 @@ export type BerthNode =
 
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 
+/** A translator with vscode.l10n.t's shape; views.ts installs vscode.l10n.t, tests keep the default. */
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+const fill: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+let tr: Translate = fill;
+
+/** Words shown to users go through this translator (status words stay the engine's own). */
+export function setTranslator(translate: Translate): void {
+  tr = translate;
+}
+
 // --- text helpers --------------------------------------------------------------------------------
 
 /** Escapes text for Markdown so names and commands cannot inject links or formatting. */
@@ -116,19 +126,19 @@ export function formatSize(bytes: number): string {
  */
 export function coarseAge(createdSeconds: number, nowMs: number): string {
   const seconds = Math.max(0, Math.floor(nowMs / 1000 - createdSeconds));
-  const steps: [number, string, string][] = [
-    [365 * 86400, 'year', 'years'],
-    [30 * 86400, 'month', 'months'],
-    [7 * 86400, 'week', 'weeks'],
-    [86400, 'day', 'days'],
-    [3600, 'hour', 'hours'],
-    [60, 'minute', 'minutes'],
+  const steps: [number, () => string, (n: number) => string][] = [
+    [365 * 86400, () => tr('1 year'), (n) => tr('{0} years', n)],
+    [30 * 86400, () => tr('1 month'), (n) => tr('{0} months', n)],
+    [7 * 86400, () => tr('1 week'), (n) => tr('{0} weeks', n)],
+    [86400, () => tr('1 day'), (n) => tr('{0} days', n)],
+    [3600, () => tr('1 hour'), (n) => tr('{0} hours', n)],
+    [60, () => tr('1 minute'), (n) => tr('{0} minutes', n)],
   ];
   for (const [size, one, many] of steps) {
     const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${n === 1 ? one : many}`;
+    if (n >= 1) return n === 1 ? one() : many(n);
   }
-  return 'less than a minute';
+  return tr('less than a minute');
 }
 
 /**
@@ -213,31 +223,31 @@ export function containerTooltip(container: ContainerSummary, nowMs: number): st
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(container.name)}** \`${shortId(container.id)}\``);
   lines.push('');
-  lines.push(`Image: ${escapeMarkdown(container.image)}  `);
-  lines.push(`Status: ${escapeMarkdown(container.status || stableStatus(container))}  `);
-  lines.push(`Created: ${coarseAge(container.created, nowMs)} ago`);
+  lines.push(`${tr('Image: {0}', escapeMarkdown(container.image))}  `);
+  lines.push(`${tr('Status: {0}', escapeMarkdown(container.status || stableStatus(container)))}  `);
+  lines.push(tr('Created: {0} ago', coarseAge(container.created, nowMs)));
   if (container.composeProject) {
     lines.push('');
-    lines.push(`Compose: ${escapeMarkdown(container.composeProject)}${container.composeService ? ` / ${escapeMarkdown(container.composeService)}` : ''}`);
+    lines.push(tr('Compose: {0}', `${escapeMarkdown(container.composeProject)}${container.composeService ? ` / ${escapeMarkdown(container.composeService)}` : ''}`));
   }
   const urls = publishedUrls(container);
   const otherPorts = container.ports.filter((p) => !(p.type === 'tcp' && p.publicPort));
   if (urls.length || otherPorts.length) {
-    lines.push('', '**Ports**', '');
+    lines.push('', `**${tr('Ports')}**`, '');
     for (const url of urls) lines.push(`- [${escapeMarkdown(url)}](${url})`);
     for (const port of otherPorts) {
-      lines.push(`- ${port.publicPort ? `${port.publicPort} → ` : ''}${port.privatePort}/${port.type}${port.publicPort ? '' : ' (not published)'}`);
+      lines.push(`- ${port.publicPort ? `${port.publicPort} → ` : ''}${port.privatePort}/${port.type}${port.publicPort ? '' : ` (${tr('not published')})`}`);
     }
   }
   if (container.mounts.length) {
-    lines.push('', '**Mounts**', '');
+    lines.push('', `**${tr('Mounts')}**`, '');
     for (const mount of container.mounts) {
       const source = mount.type === 'volume' && mount.name ? mount.name : mount.source;
-      lines.push(`- ${escapeMarkdown(source)} → ${escapeMarkdown(mount.destination)} (${escapeMarkdown(mount.type)}${mount.readOnly ? ', read-only' : ''})`);
+      lines.push(`- ${escapeMarkdown(source)} → ${escapeMarkdown(mount.destination)} (${escapeMarkdown(mount.type)}${mount.readOnly ? `, ${tr('read-only')}` : ''})`);
     }
   }
   if (container.networks.length) {
-    lines.push('', '**Networks**', '');
+    lines.push('', `**${tr('Networks')}**`, '');
     for (const network of container.networks) lines.push(`- ${escapeMarkdown(network)}`);
   }
   return lines.join('\n');
@@ -290,8 +300,8 @@ export function containerRoots(containers: readonly ContainerSummary[], nowMs: n
         kind: 'composeGroup',
         key: `compose:${project}`,
         label: project,
-        description: `${running}/${members.length} running`,
-        tooltip: `Compose project **${escapeMarkdown(project)}**`,
+        description: tr('{0}/{1} running', running, members.length),
+        tooltip: tr('Compose project **{0}**', escapeMarkdown(project)),
         icon: running === members.length ? { id: 'layers-active', color: 'charts.green' } : running ? { id: 'layers-dot' } : { id: 'layers' },
         contextValue: running ? 'compose.running' : 'compose.stopped',
         collapsible: 'expanded',
@@ -324,13 +334,13 @@ function tagNode(image: ImageSummary, reference: string, label: string, nowMs: n
     kind: 'imageTag',
     key: `image:${reference}:${image.id}`,
     label,
-    description: `${size} · ${age} ago`,
+    description: `${size} · ${tr('{0} ago', age)}`,
     tooltip: [
       `**${escapeMarkdown(reference)}** \`${shortId(image.id)}\``,
       '',
-      `Size: ${size}  `,
-      `Created: ${age} ago`,
-      ...(tags.length > 1 ? ['', `Also tagged: ${tags.filter((t) => t !== reference).map(escapeMarkdown).join(', ')}`] : []),
+      `${tr('Size: {0}', size)}  `,
+      tr('Created: {0} ago', age),
+      ...(tags.length > 1 ? ['', tr('Also tagged: {0}', tags.filter((t) => t !== reference).map(escapeMarkdown).join(', '))] : []),
     ].join('\n'),
     icon: dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'tag' },
     contextValue: dangling ? 'image.dangling' : 'image.tag',
@@ -376,7 +386,7 @@ export function imageRoots(images: readonly ImageSummary[], showDangling: boolea
         kind: 'repository',
         key: `repository:${repository}`,
         label: repository,
-        description: tags.length === 1 ? tags[0]!.label : `${tags.length} tags`,
+        description: tags.length === 1 ? tags[0]!.label : tr('{0} tags', tags.length),
         icon: repository === DANGLING_GROUP ? { id: 'circle-slash' } : { id: 'package' },
         contextValue: repository === DANGLING_GROUP ? 'image.danglingGroup' : 'image.repository',
         collapsible: 'collapsed',
@@ -396,9 +406,9 @@ export function layerNodes(parentKey: string, layers: readonly ImageLayer[], now
     return {
       kind: 'layer',
       key: `${parentKey}/layer:${index}`,
-      label: command.length > 80 ? `${command.slice(0, 79)}…` : command || '(no command)',
-      description: `${formatSize(layer.size)}${layer.created ? ` · ${coarseAge(layer.created, nowMs)} ago` : ''}`,
-      tooltip: ['```', layer.createdBy.replace(/```/g, '`\u200b``'), '```', '', `Size: ${formatSize(layer.size)}`].join('\n'),
+      label: command.length > 80 ? `${command.slice(0, 79)}…` : command || tr('(no command)'),
+      description: `${formatSize(layer.size)}${layer.created ? ` · ${tr('{0} ago', coarseAge(layer.created, nowMs))}` : ''}`,
+      tooltip: ['```', layer.createdBy.replace(/```/g, '`\u200b``'), '```', '', tr('Size: {0}', formatSize(layer.size))].join('\n'),
       icon: { id: layer.size > 0 ? 'layers' : 'circle-small' },
       contextValue: 'image.layer',
       collapsible: 'none',
@@ -409,10 +419,10 @@ export function layerNodes(parentKey: string, layers: readonly ImageLayer[], now
 
 /** An image's history as text, like `docker history`: one layer per line, newest first, size and age, then the full command. */
 export function historyText(reference: string, layers: readonly ImageLayer[], nowMs: number): string {
-  const lines = [`# ${reference}: ${layers.length} layers`, ''];
+  const lines = [`# ${tr('{0}: {1} layers', reference, layers.length)}`, ''];
   for (const layer of layers) {
     const id = layer.id && layer.id !== '<missing>' ? shortId(layer.id) : '-'.repeat(12);
-    const age = layer.created ? `${coarseAge(layer.created, nowMs)} ago` : '';
+    const age = layer.created ? tr('{0} ago', coarseAge(layer.created, nowMs)) : '';
     lines.push(`${id}  ${formatSize(layer.size).padStart(9)}  ${age.padEnd(18)}  ${layer.createdBy.replace(/\s+/g, ' ').trim()}`);
   }
   return `${lines.join('\n')}\n`;
@@ -459,13 +469,13 @@ export function volumeRoots(volumes: readonly VolumeSummary[], containers: reado
         kind: 'volume',
         key: `volume:${volume.name}`,
         label,
-        description: `${volume.driver} · ${using.length ? `${using.length} container${using.length === 1 ? '' : 's'}` : 'unused'}`,
+        description: `${volume.driver} · ${using.length === 0 ? tr('unused') : using.length === 1 ? tr('1 container') : tr('{0} containers', using.length)}`,
         tooltip: [
           `**${escapeMarkdown(volume.name)}**`,
           '',
-          `Driver: ${escapeMarkdown(volume.driver)}  `,
-          `Mountpoint: ${escapeMarkdown(volume.mountpoint)}  `,
-          `Used by: ${using.length ? using.map((c) => escapeMarkdown(c.name)).join(', ') : 'no container'}`,
+          `${tr('Driver: {0}', escapeMarkdown(volume.driver))}  `,
+          `${tr('Mountpoint: {0}', escapeMarkdown(volume.mountpoint))}  `,
+          using.length ? tr('Used by: {0}', using.map((c) => escapeMarkdown(c.name)).join(', ')) : tr('Used by no container'),
         ].join('\n'),
         icon: { id: 'database', ...(using.length ? {} : { color: 'disabledForeground' }) },
         contextValue: using.length ? 'volume.used' : 'volume.unused',
@@ -485,20 +495,20 @@ export function networkRoots(networks: readonly NetworkSummary[], containers: re
     .sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name))
     .map((network): NetworkNode => {
       const attached = containers.filter((c) => c.networks.includes(network.name));
-      const parts = [network.driver, ...(network.subnets.length ? [network.subnets.join(', ')] : []), ...(network.builtIn ? ['built-in'] : [])];
+      const parts = [network.driver, ...(network.subnets.length ? [network.subnets.join(', ')] : []), ...(network.builtIn ? [tr('built-in')] : [])];
       return {
         kind: 'network',
         key: `network:${network.id}`,
         label: network.name,
         description: parts.join(' · '),
         tooltip: [
-          `**${escapeMarkdown(network.name)}** \`${shortId(network.id)}\`${network.builtIn ? ' (built-in)' : ''}`,
+          `**${escapeMarkdown(network.name)}** \`${shortId(network.id)}\`${network.builtIn ? ` (${tr('built-in')})` : ''}`,
           '',
-          `Driver: ${escapeMarkdown(network.driver)}  `,
-          `Scope: ${escapeMarkdown(network.scope)}  `,
-          `Subnet: ${network.subnets.length ? network.subnets.map(escapeMarkdown).join(', ') : 'none'}  `,
-          ...(network.internal ? ['Internal: yes  '] : []),
-          `Containers: ${attached.length ? attached.map((c) => escapeMarkdown(c.name)).join(', ') : 'none'}`,
+          `${tr('Driver: {0}', escapeMarkdown(network.driver))}  `,
+          `${tr('Scope: {0}', escapeMarkdown(network.scope))}  `,
+          `${network.subnets.length ? tr('Subnet: {0}', network.subnets.map(escapeMarkdown).join(', ')) : tr('No subnet')}  `,
+          ...(network.internal ? [`${tr('Internal (no outside access)')}  `] : []),
+          attached.length ? tr('Containers: {0}', attached.map((c) => escapeMarkdown(c.name)).join(', ')) : tr('No container attached'),
         ].join('\n'),
         icon: network.builtIn ? { id: 'globe' } : { id: 'type-hierarchy-sub' },
         contextValue: network.builtIn ? 'network.builtin' : 'network.user',

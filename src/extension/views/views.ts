@@ -10,7 +10,7 @@ import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
 import { HistoryDocuments } from './history';
-import { VIEW_IDS, viewsForEvent, type BerthNode, type ViewId } from './model';
+import { VIEW_IDS, setTranslator, viewsForEvent, type BerthNode, type ViewId } from './model';
 import { ContainersProvider, ImagesProvider, NetworksProvider, SharedContainerList, VolumesProvider, type BerthTreeProvider } from './trees';
 
 /** At most this long from an engine event to the view listing again. */
@@ -34,6 +34,7 @@ export class BerthViews implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly service: EngineService) {
+    setTranslator(vscode.l10n.t);
     const containers = new SharedContainerList(service);
     this.providers = {
       containers: new ContainersProvider(service, containers),
