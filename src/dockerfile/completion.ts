@@ -366,7 +366,8 @@ function images(ctx: Context, top: Instruction, start: number, end: number, type
         kind: CompletionItemKind.Reference,
         detail: 'image in the local engine',
         sortText: '1' + repository,
-        textEdit: { range, newText: repository },
+        // With the colon, so the tags the engine has come up next.
+        textEdit: { range, newText: `${repository}:` },
         command: { title: 'tags', command: 'editor.action.triggerSuggest' },
       });
     }

@@ -154,6 +154,9 @@ describe('image completion', () => {
     assert.equal(list[0], 'base');
     for (const name of ['node', 'ghcr.io/acme/tool', 'localhost:5000/app', 'alpine', 'scratch']) assert.ok(list.includes(name), name);
     assert.equal(list.filter((l) => l === 'node').length, 1);
+    // A local repository comes with its colon, so its tags are offered next.
+    assert.equal(accept('FROM no|', 'node', { localImages: local }), 'FROM node:');
+    assert.equal(accept('FROM alp|', 'alpine', { localImages: local }), 'FROM alpine');
   });
 
   it('offers the local tags of the repository after :', () => {
