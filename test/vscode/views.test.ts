@@ -450,6 +450,41 @@ test('views: the engine going away and coming back: failed with a reason, then c
   await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath !== daemon.socket, 'back on the shared engine');
 }, 120_000);
 
+test('views: prune images, volumes and networks on a private engine, each returning what went', async () => {
+  const { service } = await api();
+  await showViews();
+  // Prunes act on the whole engine, so they run against a private dockerd, never the shared one.
+  const daemon = new PrivateEngine();
+  const settings = vscode.workspace.getConfiguration('berth');
+  try {
+    await daemon.start();
+    const privately = (...args: string[]) => run('docker', ['-H', daemon.host, ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
+    await privately('volume', 'create', 'unused-volume');
+    await privately('network', 'create', 'unused-network');
+    // An empty tar imported without a name: an untagged, dangling image.
+    const tarball = path.join(daemon.dir, 'empty.tar');
+    await run('tar', ['-cf', tarball, '-T', '/dev/null']);
+    const imageId = await privately('import', tarball);
+    await settings.update('docker.host', daemon.host, vscode.ConfigurationTarget.Global);
+    await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected to the private engine');
+
+    const images = (await vscode.commands.executeCommand('berth.images.prune', { skipConfirm: true })) as string[];
+    assert.ok(images.some((d) => d.includes(imageId.replace(/^sha256:/, ''))), `pruned images: ${images.join(', ')}`);
+    assert.equal(await privately('images', '-q'), '');
+    const volumes = (await vscode.commands.executeCommand('berth.volumes.prune', { skipConfirm: true })) as string[];
+    assert.deepEqual(volumes, ['unused-volume']);
+    const networks = (await vscode.commands.executeCommand('berth.networks.prune', { skipConfirm: true })) as string[];
+    assert.deepEqual(networks, ['unused-network']);
+    assert.equal(await privately('network', 'ls', '-q', '--filter', 'name=unused-network'), '');
+    // Nothing left to prune: each says so and removes nothing.
+    assert.deepEqual(await vscode.commands.executeCommand('berth.volumes.prune', { skipConfirm: true }), []);
+  } finally {
+    await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
+    await daemon.destroy();
+  }
+  await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath !== daemon.socket, 'back on the shared engine');
+}, 120_000);
+
 test('views: a docker context switch (ours or the CLI\'s) is picked up without a reload', async () => {
   const { service } = await api();
   await showViews();
