@@ -369,6 +369,12 @@ test('views: pointing berth.docker.host at a missing socket fails with a reason,
     // Nothing at that path: the adapter calls that not running (or not installed); either way the view explains.
     assert.ok(['not-installed', 'not-running'].includes(service.state.error.kind), `${service.state.error.kind}: ${service.state.error.message}`);
     assert.ok(service.state.error.hint, 'the failure carries a fix');
+
+    // A remote address where nothing listens: a failure the welcome view can explain, not a hang.
+    const port = await freePort();
+    await settings.update('docker.host', `tcp://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
+    await waitState(service, (state) => state.kind === 'failed' && state.endpoint?.port === port, 'a failed state for the tcp address');
+    assert.ok(service.state.kind === 'failed' && ['unreachable', 'not-running'].includes(service.state.error.kind), JSON.stringify(service.state));
   } finally {
     await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
   }
