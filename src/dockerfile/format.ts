@@ -306,11 +306,21 @@ export function formatRange(doc: Dockerfile, range: Range, options: FormattingOp
 
 /**
  * On-type formatting: after a newline that continues an instruction (the line before
- * ends in the escape character, outside quotes), indent the new line by one unit.
+ * ends in the escape character, outside quotes), indent the new line by one unit; after
+ * the escape character typed at the end of a line, indent the line it now joins on.
+ * The server registers `\n` as the trigger and `\` and `` ` `` as more triggers.
  */
 export function formatOnType(doc: Dockerfile, position: Position, ch: string, options: FormattingOptions, settings?: FormatSettings): TextEdit[] {
-  if (ch !== '\n' || position.line === 0) return [];
   const text = doc.text;
+  if (ch === doc.escape && ch !== '\n') {
+    // The escape typed at the end of a line joins the next line on: indent that one.
+    const at = offsetAt(doc, position);
+    let k = at;
+    while (k < text.length && isBlank(text[k])) k++;
+    if (text[at - 1] !== ch || (text[k] !== '\n' && text[k] !== '\r') || position.line + 1 >= doc.lineStarts.length) return [];
+    return formatOnType(doc, { line: position.line + 1, character: 0 }, '\n', options, settings);
+  }
+  if (ch !== '\n' || position.line === 0) return [];
   const lineStart = offsetAt(doc, { line: position.line, character: 0 });
   const prevStart = offsetAt(doc, { line: position.line - 1, character: 0 });
   if (text[lineStart - 1] !== '\n') return [];
@@ -329,11 +339,18 @@ export function formatOnType(doc: Dockerfile, position: Position, ch: string, op
   const joined = joinContinuations(text, instruction.span.start, lineStart, doc.escape);
   let afterKeyword = 0;
   while (afterKeyword < joined.text.length && joined.offsets[afterKeyword] < instruction.keywordSpan.end) afterKeyword++;
-  if (!readers(joined.text, afterKeyword, doc.escape).every((reader) => reader.freeBlankAt(joined.text.length))) return [];
   const indent = indentUnit(options, settings);
   let end = lineStart;
   while (end < text.length && isBlank(text[end])) end++;
-  if (text.slice(lineStart, end) === indent) return [];
+  const hasContent = end < text.length && text[end] !== '\n' && text[end] !== '\r';
+  const safe = readers(joined.text, afterKeyword, doc.escape).every((reader) => {
+    const state = reader.at(joined.text.length);
+    if (state.quoted || state.escapesNext) return false;
+    // Text already on the line must stay a separate word, as it was before.
+    const blankBefore = isBlank(joined.text[joined.text.length - 1]) && !state.escapedBefore;
+    return !hasContent || blankBefore || (end > lineStart && indent !== '');
+  });
+  if (!safe || text.slice(lineStart, end) === indent) return [];
   return [{ range: { start: positionAt(doc, lineStart), end: positionAt(doc, end) }, newText: indent }];
 }
 

@@ -164,6 +164,13 @@ describe('formatRange', () => {
   });
 });
 
+/** The offset of a line and character in text split on newlines. */
+function offsetOf(text: string, line: number, character: number): number {
+  let at = 0;
+  for (let l = 0; l < line; l++) at = text.indexOf('\n', at) + 1;
+  return at + character;
+}
+
 describe('formatOnType', () => {
   /** Types a newline at `|` and returns the text after on-type formatting. */
   function typeNewline(before: string, options: FormattingOptions = OPTIONS): string {
@@ -182,6 +189,16 @@ describe('formatOnType', () => {
     assert.equal(typeNewline('# escape=`\nRUN a `|'), '# escape=`\nRUN a `\n    ');
   });
 
+  it('indents the next line when the escape is typed at the end of a line', () => {
+    const typeEscape = (text: string, line: number, character: number) => apply(text, formatOnType(parse(text), { line, character }, text[offsetOf(text, line, character) - 1], OPTIONS));
+    assert.equal(typeEscape('RUN apt-get install \\\ncurl\n', 0, 21), 'RUN apt-get install \\\n    curl\n');
+    assert.equal(typeEscape('# escape=`\nRUN a `\n\tb\n', 1, 7), '# escape=`\nRUN a `\n    b\n');
+    // Not in the middle of a line, and not when it would split a word that was glued on.
+    assert.equal(typeEscape('RUN a \\ b\nc\n', 0, 7), 'RUN a \\ b\nc\n');
+    assert.equal(typeEscape('RUN ab\\\ncd\n', 0, 7), 'RUN ab\\\ncd\n');
+    assert.equal(typeEscape('RUN a \\', 0, 7), 'RUN a \\');
+  });
+
   it('does nothing without a continuation, inside quotes, heredocs or comments', () => {
     assert.equal(typeNewline('RUN a|'), 'RUN a\n');
     assert.equal(typeNewline('RUN a \\\\|'), 'RUN a \\\\\n');
@@ -189,6 +206,33 @@ describe('formatOnType', () => {
     assert.equal(typeNewline('RUN <<EOF\nx \\|\nEOF'), 'RUN <<EOF\nx \\\n\nEOF');
     assert.equal(typeNewline('# note \\|'), '# note \\\n');
     assert.deepEqual(formatOnType(parse('RUN a \\\n'), { line: 1, character: 0 }, ';', OPTIONS), []);
+  });
+});
+
+describe('formatOnType on damaged input', () => {
+  it('never throws and only ever replaces blanks at the start of one line', () => {
+    const corpus = fixtureFiles(FIXTURES).map((f) => readFileSync(f, 'utf8'));
+    let seed = 17;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    for (let run = 0; run < 300; run++) {
+      let text = corpus[run % corpus.length];
+      const at = Math.floor(rnd() * (text.length + 1));
+      text = text.slice(0, at) + ['\n', '\\\n', ' \\\n', '`\n', '\\', '"\\\n'][run % 6] + text.slice(at);
+      const doc = parse(text);
+      for (let k = 0; k < 10; k++) {
+        const line = Math.floor(rnd() * doc.lineStarts.length);
+        const position: Position = { line, character: Math.floor(rnd() * 3) };
+        for (const ch of ['\n', '\\', '`']) {
+          for (const edit of formatOnType(doc, position, ch, OPTIONS)) {
+            assert.equal(edit.range.start.character, 0, `run ${run}`);
+            assert.equal(edit.range.end.line, edit.range.start.line, `run ${run}`);
+            assert.match(edit.newText, /^[ \t]*$/, `run ${run}`);
+            const lineStart = doc.lineStarts[edit.range.start.line];
+            assert.match(text.slice(lineStart, lineStart + edit.range.end.character), /^[ \t]*$/, `run ${run}`);
+          }
+        }
+      }
+    }
   });
 });
 
