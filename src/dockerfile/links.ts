@@ -1,5 +1,5 @@
 /**
- * Document links from image references (FROM, `COPY --from=<image>`) to their registry's web
+ * Document links from image references (FROM, `COPY --from=<image>`, `# syntax=`) to their registry's web
  * page. Stage references, `scratch` and references whose variables have no known value get none.
  */
 import type { DocumentLink } from 'vscode-languageserver-types';
@@ -64,6 +64,10 @@ export function documentLinks(doc: Dockerfile): DocumentLink[] {
     const nameLength = written.includes('$') ? written.length : parseImageRef(written).nameEnd;
     links.push({ range: rangeOf(doc, { start: span.start, end: span.start + nameLength }), target, tooltip: `Open ${reference.split(/[:@]/)[0]} on its registry` });
   };
+  // `# syntax=` names the frontend's image.
+  for (const directive of doc.directives) {
+    if (directive.name === 'syntax' && !/\s/.test(directive.value)) add(directive.value, directive.valueSpan);
+  }
   for (const stage of doc.stages) {
     if (stage.base && stage.parent === undefined) add(stage.base.value, stage.base.span);
   }

@@ -128,7 +128,7 @@ describe('editing features over stdio', () => {
 
   it('document links: FROM images to their registry pages, not stages', async () => {
     const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
-    assert.deepEqual(links.map((l) => l.target), ['https://hub.docker.com/_/busybox', 'https://hub.docker.com/_/node']);
+    assert.deepEqual(links.map((l) => l.target), ['https://hub.docker.com/r/docker/dockerfile', 'https://hub.docker.com/_/busybox', 'https://hub.docker.com/_/node']);
   });
 
   it('semantic tokens: full, then a delta that rebuilds the next full answer', async () => {
