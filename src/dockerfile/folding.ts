@@ -9,8 +9,9 @@ import { positionAt } from './model';
  * instruction with continuation lines or heredocs, each heredoc from the line before its
  * body to its closing delimiter, and each run of two or more comment lines (kind comment).
  * No two ranges start on the same line: the larger one is kept, as editors show only one.
+ * With `limit` (the client's rangeLimit), the largest ranges are kept, so stages fold first.
  */
-export function foldingRanges(doc: Dockerfile): FoldingRange[] {
+export function foldingRanges(doc: Dockerfile, limit?: number): FoldingRange[] {
   const byStart = new Map<number, FoldingRange>();
   const lineOf = (offset: number) => positionAt(doc, offset).line;
   /** The line of a span's last character, so a span ending after a newline does not reach the next line. */
@@ -46,5 +47,9 @@ export function foldingRanges(doc: Dockerfile): FoldingRange[] {
     blockStart = blockEnd = line;
   }
   if (blockStart >= 0) add(blockStart, blockEnd, FoldingRangeKind.Comment);
-  return [...byStart.values()].sort((a, b) => a.startLine - b.startLine);
+  let ranges = [...byStart.values()];
+  if (limit !== undefined && ranges.length > limit) {
+    ranges = ranges.sort((a, b) => b.endLine - b.startLine - (a.endLine - a.startLine) || a.startLine - b.startLine).slice(0, Math.max(0, limit));
+  }
+  return ranges.sort((a, b) => a.startLine - b.startLine);
 }

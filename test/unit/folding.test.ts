@@ -60,6 +60,20 @@ describe('foldingRanges', () => {
     ]);
   });
 
+  it('keeps the largest ranges within the client limit', () => {
+    const text = 'FROM a\nRUN x \\\n  y\n# c\n# d\nRUN z\n';
+    assert.deepEqual(folds(text), [
+      [0, 5, ''],
+      [1, 2, ''],
+      [3, 4, 'comment'],
+    ]);
+    assert.deepEqual(foldingRanges(parse(text), 2).map((f) => [f.startLine, f.endLine]), [
+      [0, 5],
+      [1, 2],
+    ]);
+    assert.deepEqual(foldingRanges(parse(text), 0), []);
+  });
+
   it('has nothing to fold in a one-line file', () => {
     assert.deepEqual(folds('FROM scratch'), []);
     assert.deepEqual(folds(''), []);
