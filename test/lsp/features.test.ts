@@ -249,6 +249,42 @@ describe('editing features over stdio', () => {
     });
   });
 
+  it('answers every feature at seeded random positions of garbled files without failing a handler', async () => {
+    let seed = 77;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const pieces = ['FROM ', 'AS ', 'ARG A=', 'ENV ', 'RUN ', 'COPY --from=', 'ONBUILD ', '--mount=type=cache,', '$', '${', '}', '"', '\\\n', '\n', ' ', '<<EOF\n', 'EOF\n', '# escape=`\n', 'node:20', 'x', '😀'];
+    const methods = ['hover', 'completion', 'signatureHelp', 'documentHighlight', 'definition', 'references', 'prepareRename'];
+    for (let n = 0; n < 20; n++) {
+      let text = '';
+      for (let k = 0; k < 30; k++) text += pieces[Math.floor(random() * pieces.length)];
+      const fuzzUri = `file:///features/fuzz/${n}/Dockerfile`;
+      await client.open(fuzzUri, text, 1);
+      const lines = text.split('\n');
+      const whole = { textDocument: { uri: fuzzUri } };
+      await Promise.all([
+        client.request('textDocument/documentLink', whole),
+        client.request('textDocument/semanticTokens/full', whole),
+        client.request('textDocument/documentSymbol', whole),
+        client.request('textDocument/foldingRange', whole),
+        client.request('textDocument/formatting', { ...whole, options: { tabSize: 4, insertSpaces: true } }),
+      ]);
+      for (let k = 0; k < 10; k++) {
+        const line = Math.floor(random() * (lines.length + 1));
+        const position = { line, character: Math.floor(random() * ((lines[line]?.length ?? 0) + 2)) };
+        const method = methods[Math.floor(random() * methods.length)];
+        const params = { ...whole, position, context: { includeDeclaration: true } };
+        // A refused rename is an answer; anything else must not throw.
+        await client.request(`textDocument/${method}`, params).catch((error: Error) => assert.equal(method, 'prepareRename', error.message));
+      }
+      await client.notify('textDocument/didClose', whole);
+    }
+    assert.deepEqual(client.caughtErrors(), []);
+    assert.equal(client.exited, false);
+  });
+
   it('answers nothing, without an error, for a document it does not have', async () => {
     const other = { textDocument: { uri: 'file:///not/open' }, position: { line: 0, character: 0 } };
     assert.equal(await client.request('textDocument/hover', other), null);
