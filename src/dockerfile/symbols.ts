@@ -50,13 +50,19 @@ function instructionSymbol(doc: Dockerfile, instruction: Instruction): DocumentS
 }
 
 /**
- * The outline of a Dockerfile: instructions before the first FROM (the global ARGs) at the
- * top level, then each stage, named by `AS name` or else by its image, with its
+ * The outline of a Dockerfile: parser directives (`syntax`, `escape`, `check`) and the
+ * instructions before the first FROM (the global ARGs) at the top level, then each stage, named by `AS name` or else by its image, with its
  * instructions (FROM included) as children. Ranges cover whole instructions, heredoc
  * bodies and continuation lines included; a stage's selection range is its name.
  */
 export function documentSymbols(doc: Dockerfile): DocumentSymbol[] {
-  const out: DocumentSymbol[] = [];
+  const out: DocumentSymbol[] = doc.directives.map((d) => ({
+    name: d.name,
+    detail: d.value,
+    kind: SymbolKind.Property,
+    range: rangeOf(doc, d.span),
+    selectionRange: rangeOf(doc, d.nameSpan),
+  }));
   for (const instruction of doc.instructions) {
     if (instruction.stage >= 0) break;
     out.push(instructionSymbol(doc, instruction));

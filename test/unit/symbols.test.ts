@@ -82,6 +82,14 @@ describe('documentSymbols', () => {
     assert.deepEqual(stage.range, r(0, 0, 5, 16));
   });
 
+  it('lists parser directives first, by name with their value', () => {
+    const [syntax, escape, from] = documentSymbols(parse('# syntax=docker/dockerfile:1\n# escape=`\nFROM a\n'));
+    assert.deepEqual([syntax.name, syntax.detail, syntax.kind], ['syntax', 'docker/dockerfile:1', SymbolKind.Property]);
+    assert.deepEqual(syntax.selectionRange, r(0, 2, 0, 8));
+    assert.deepEqual([escape.name, escape.detail], ['escape', '`']);
+    assert.equal(from.name, 'a');
+  });
+
   it('has no symbols for an empty file and never names a symbol empty', () => {
     assert.deepEqual(documentSymbols(parse('')), []);
     walk(documentSymbols(parse('FROM\nRUN\n# c\nFOO bar')), (s) => assert.ok(s.name.length > 0));
