@@ -1,6 +1,6 @@
 /**
- * Formatting that never changes what the builder does: instruction keywords in the
- * file's dominant case, one space after each keyword, continuation lines indented by one
+ * Formatting that never changes what the builder does: instruction keywords (and FROM's
+ * `AS`) in the file's dominant case, one space after each keyword, continuation lines indented by one
  * unit, and trailing blanks trimmed. Heredoc bodies, JSON arrays and parser directives are
  * left byte for byte, and whitespace is only ever resized where it separates words outside
  * quotes, so every instruction reads as the same words before and after.
@@ -211,6 +211,11 @@ function computeEdits(doc: Dockerfile, indent: string): Edit[] {
     // ASCII only: BuildKit lower-cases with Go's rules, so a keyword spelt with 'ſ' or 'K' (Kelvin) is unknown to it.
     if (KNOWN.has(keyword) && /^[A-Za-z]+$/.test(text.slice(keywordSpan.start, keywordSpan.end))) {
       protect(keywordSpan.start, keywordSpan.end, targetCase === 'upper' ? keyword : keyword.toLowerCase());
+    }
+    // `AS` in FROM follows the keywords' case too: BuildKit's FromAsCasing check wants them alike.
+    const as = keyword === 'FROM' && instruction.args.length >= 3 ? instruction.args[1] : undefined;
+    if (as && /^as$/i.test(text.slice(as.span.start, as.span.end))) {
+      protect(as.span.start, as.span.end, targetCase === 'upper' ? 'AS' : 'as');
     }
     const next = skipBlanks(text, keywordSpan.end, lines.ends[first]);
     if (next > keywordSpan.end && next < lines.ends[first]) protect(keywordSpan.end, next, ' ');

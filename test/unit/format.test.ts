@@ -29,7 +29,8 @@ function shapeOf(i: Instruction): unknown {
   return {
     keyword: i.keyword,
     flags: i.flags.map((f) => [f.name, f.value]),
-    args: i.args.map((w) => w.value),
+    // FROM's `AS` is matched without regard to case, and formatting writes it in the keywords' case.
+    args: i.args.map((w, k) => (i.keyword === 'FROM' && k === 1 && /^as$/i.test(w.value) ? 'as' : w.value)),
     // Instructions that keep their text as written must keep it exactly.
     argsText: ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'COPY', 'ADD', 'ARG', 'EXPOSE', 'VOLUME', 'FROM', 'USER', 'STOPSIGNAL'].includes(i.keyword)
       ? undefined
@@ -80,6 +81,8 @@ describe('formatDocument', () => {
     assert.equal(fmt('from a\nrun b\nRUN c\n'), 'from a\nrun b\nrun c\n');
     assert.equal(fmt('from a\nRUN c\n'), 'FROM a\nRUN c\n');
     assert.equal(fmt('From a\nRun c\n'), 'FROM a\nRUN c\n');
+    assert.equal(fmt('FROM a as b\nFROM c As d\n'), 'FROM a AS b\nFROM c AS d\n');
+    assert.equal(fmt('from a AS b\nrun x\n'), 'from a as b\nrun x\n');
     // An ONBUILD trigger is kept in the image as written, so it keeps its case and spacing.
     assert.equal(fmt('FROM a\nonbuild run  x\nONBUILD RUN y\n'), 'FROM a\nONBUILD run  x\nONBUILD RUN y\n');
   });
