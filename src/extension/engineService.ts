@@ -106,9 +106,14 @@ export class EngineService implements vscode.Disposable {
     return this.connecting;
   }
 
-  /** Starts connecting in the background (views call this when first shown). */
+  /**
+   * Starts connecting in the background when a view is shown: the first time, and again after
+   * a failure nothing is retrying (a user opening the views is a natural moment to look again;
+   * the welcome view, not a popup, says how it went).
+   */
   ensureStarted(): void {
-    if (this.current.kind === 'idle') void this.engine().catch(() => undefined);
+    const retryable = this.current.kind === 'failed' && !this.subscription && !this.connecting;
+    if (this.current.kind === 'idle' || retryable) void this.engine().catch(() => undefined);
   }
 
   /**
