@@ -23,6 +23,10 @@ export interface LocalImage {
   repoTags: string[];
   /** e.g. `node@sha256:…` */
   repoDigests: string[];
+  /** Bytes, when the engine said (hover shows it). */
+  size?: number;
+  /** Seconds since the epoch, when the engine said. */
+  created?: number;
 }
 
 export interface FixContext {

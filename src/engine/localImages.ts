@@ -75,6 +75,8 @@ async function fetchImages(env: NodeJS.ProcessEnv): Promise<LocalImage[]> {
       id: typeof info.Id === 'string' ? info.Id : '',
       repoTags: strings(info.RepoTags).filter((tag) => tag !== '<none>:<none>'),
       repoDigests: strings(info.RepoDigests).filter((digest) => !digest.startsWith('<none>@')),
+      ...(typeof info.Size === 'number' ? { size: info.Size } : {}),
+      ...(typeof info.Created === 'number' ? { created: info.Created } : {}),
     }));
 }
 
