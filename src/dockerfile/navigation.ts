@@ -1,11 +1,11 @@
 /**
- * Build stage names and ARG/ENV variables as symbols: where each is declared, where it is
+ * Build stage names, ARG/ENV variables and heredoc delimiters as symbols: where each is declared, where it is
  * used, and which use resolves to which declaration under the builder's scoping. Document
  * highlight, go to definition, find references and rename all read this one analysis.
  */
 import type { DocumentHighlight, Location, Position } from 'vscode-languageserver-types';
 import { DocumentHighlightKind } from 'vscode-languageserver-types';
-import type { Dockerfile, Instruction, Span } from './model';
+import type { Dockerfile, Heredoc, Instruction, Span } from './model';
 import { offsetAt, rangeOf, sameStageName } from './model';
 import { findVariables, keyValues } from './variables';
 
@@ -53,12 +53,23 @@ export interface VariableReference {
   split: boolean;
 }
 
-export type Occurrence = StageOccurrence | VariableDeclaration | VariableReference;
+/** A heredoc's delimiter: in its `<<EOF` opener or on its closing line. */
+export interface HeredocOccurrence {
+  kind: 'heredoc';
+  heredoc: Heredoc;
+  /** Just the delimiter, without `<<`, `-` or quotes. */
+  span: Span;
+  /** True for the opener. */
+  write: boolean;
+}
+
+export type Occurrence = StageOccurrence | VariableDeclaration | VariableReference | HeredocOccurrence;
 
 export interface SymbolAnalysis {
   stages: StageOccurrence[];
   declarations: VariableDeclaration[];
   references: VariableReference[];
+  heredocs: HeredocOccurrence[];
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -305,38 +316,56 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
 
   for (const d of declarations) d.group = find(d.group);
   for (const r of references) r.group = find(r.group);
-  return { stages, declarations, references };
+
+  // --- Heredoc delimiters, when written plainly enough to point at ------------------------
+  const heredocs: HeredocOccurrence[] = [];
+  for (const instruction of doc.instructions) {
+    for (const heredoc of (instruction.trigger ?? instruction).heredocs) {
+      const m = /^(\d*<<-?)(["']?)([^"'\s\\`$]+)\2$/.exec(text.slice(heredoc.openSpan.start, heredoc.openSpan.end));
+      if (!m || m[3] !== heredoc.delimiter) continue;
+      const start = heredoc.openSpan.start + m[1].length + m[2].length;
+      heredocs.push({ kind: 'heredoc', heredoc, span: { start, end: start + m[3].length }, write: true });
+      const close = heredoc.closeSpan;
+      if (close && text.slice(close.end - m[3].length, close.end) === m[3]) {
+        heredocs.push({ kind: 'heredoc', heredoc, span: { start: close.end - m[3].length, end: close.end }, write: false });
+      }
+    }
+  }
+  return { stages, declarations, references, heredocs };
 }
 
 const within = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
 
-/** The stage name or variable at a position, if any. */
+/** The stage name, variable or heredoc delimiter at a position, if any. */
 export function occurrenceAt(doc: Dockerfile, position: Position): Occurrence | undefined {
   const offset = offsetAt(doc, position);
-  const { stages, declarations, references } = analyzeSymbols(doc);
+  const { stages, declarations, references, heredocs } = analyzeSymbols(doc);
   return (
     stages.find((s) => within(s.span, offset)) ??
     declarations.find((d) => within(d.span, offset)) ??
-    references.find((r) => within(r.hit, offset))
+    references.find((r) => within(r.hit, offset)) ??
+    heredocs.find((h) => within(h.span, offset))
   );
 }
 
 /** Every occurrence of the symbol `at` is part of, in source order. */
 export function occurrencesOf(doc: Dockerfile, at: Occurrence): Occurrence[] {
-  const { stages, declarations, references } = analyzeSymbols(doc);
+  const { stages, declarations, references, heredocs } = analyzeSymbols(doc);
   let out: Occurrence[];
   if (at.kind === 'stage') out = stages.filter((s) => s.stage === at.stage);
+  else if (at.kind === 'heredoc') out = heredocs.filter((h) => h.heredoc === at.heredoc);
   else out = [...declarations.filter((d) => d.group === at.group), ...references.filter((r) => r.group === at.group)];
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
 function isWrite(o: Occurrence): boolean {
-  return o.kind === 'declaration' || (o.kind === 'stage' && o.write);
+  return o.kind === 'declaration' || ((o.kind === 'stage' || o.kind === 'heredoc') && o.write);
 }
 
 /**
- * Highlights of the stage name or variable at `position` across the file: declarations
- * (`AS name`, ARG, ENV) as Write, uses as Read. Empty when the position is on neither.
+ * Highlights of the stage name, variable or heredoc delimiter at `position` across the
+ * file: declarations (`AS name`, ARG, ENV, the `<<EOF` opener) as Write, uses (and the
+ * closing delimiter) as Read. Empty when the position is on none of them.
  */
 export function documentHighlights(doc: Dockerfile, position: Position): DocumentHighlight[] {
   const at = occurrenceAt(doc, position);
@@ -348,8 +377,9 @@ export function documentHighlights(doc: Dockerfile, position: Position): Documen
 }
 
 /**
- * Where the stage name or variable at `position` is declared: a stage's `AS name` (or its
- * FROM image for an unnamed stage referred to by index), or the ARG/ENV in scope. On a
+ * Where the stage name, variable or heredoc at `position` is declared: a stage's `AS name`
+ * (or its FROM image for an unnamed stage referred to by index), the ARG/ENV in scope, or
+ * the heredoc's `<<EOF` opener. On a
  * stage's bare `ARG NAME` it is the global ARG that it brings in. Empty for a variable
  * nothing in the file declares.
  */
@@ -360,7 +390,8 @@ export function definition(doc: Dockerfile, uri: string, position: Position): Lo
   if (at.kind === 'stage') {
     const stage = doc.stages[at.stage];
     span = (stage.name ?? stage.base)?.span ?? stage.from.keywordSpan;
-  } else if (at.kind === 'declaration') span = (at.global ?? at).span;
+  } else if (at.kind === 'heredoc') span = occurrencesOf(doc, at)[0].span;
+  else if (at.kind === 'declaration') span = (at.global ?? at).span;
   else span = at.declaration?.span;
   return span ? [{ uri, range: rangeOf(doc, span) }] : [];
 }

@@ -2,7 +2,7 @@
 import type { Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Dockerfile, Span } from './model';
 import { rangeOf, sameStageName } from './model';
-import type { Occurrence } from './navigation';
+import type { Occurrence, VariableReference } from './navigation';
 import { analyzeSymbols, occurrenceAt, occurrencesOf } from './navigation';
 
 /** Why a rename cannot happen here, worded for the user. */
@@ -32,7 +32,7 @@ export function isRenameRefusal(value: unknown): value is RenameRefusal {
 
 function target(doc: Dockerfile, position: Position): Occurrence | RenameRefusal {
   const at = occurrenceAt(doc, position);
-  if (!at) return { message: 'Only build stage names and ARG or ENV variables can be renamed; put the cursor on one.' };
+  if (!at) return { message: 'Only build stage names, ARG or ENV variables and heredoc delimiters can be renamed; put the cursor on one.' };
   if (at.kind === 'stage') {
     const stage = doc.stages[at.stage];
     if (at.numeric) {
@@ -42,6 +42,7 @@ function target(doc: Dockerfile, position: Position): Occurrence | RenameRefusal
     }
     return at;
   }
+  if (at.kind === 'heredoc') return at;
   if (at.kind === 'reference' && !at.declaration) {
     return { message: `'${at.name}' is not declared by an ARG or ENV in scope in this file, so there is nothing to rename.` };
   }
@@ -94,6 +95,19 @@ function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occ
     }
     return undefined;
   }
+  if (at.kind === 'heredoc') {
+    if (!VARIABLE_NAME.test(newName)) {
+      return { message: `'${newName}' is not a plain heredoc delimiter: use letters, digits and '_', starting with a letter or '_'.` };
+    }
+    // A body line equal to the new delimiter would end the heredoc early.
+    const { body, stripTabs } = at.heredoc;
+    const line = body.split('\n').findIndex((l) => (stripTabs ? l.replace(/^\t+/, '') : l).replace(/\r+$/, '') === newName);
+    if (line >= 0) {
+      const number = rangeOf(doc, at.heredoc.bodySpan).start.line + line + 1;
+      return { message: `Line ${number} of the heredoc is '${newName}', so that delimiter would end it there; choose another.` };
+    }
+    return undefined;
+  }
   if (!VARIABLE_NAME.test(newName)) {
     return { message: `'${newName}' is not a valid variable name: start with a letter or '_', then letters, digits or '_'.` };
   }
@@ -102,7 +116,7 @@ function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occ
   }
   // A name already used where this variable is seen would capture or be captured by it;
   // an ENV is also seen in every stage built FROM its stage.
-  const stages = new Set(all.map((o) => o.stage));
+  const stages = new Set(all.map((o) => (o.kind === 'heredoc' ? -2 : o.stage)));
   if (all.some((o) => o.kind === 'declaration' && o.keyword === 'ENV')) {
     for (const stage of doc.stages) {
       if (stage.parent !== undefined && stages.has(stage.parent)) stages.add(stage.index);
@@ -128,10 +142,10 @@ export function rename(doc: Dockerfile, uri: string, position: Position, newName
   const all = occurrencesOf(doc, at);
   const refused = checkNewName(doc, at, newName, all);
   if (refused) return refused;
-  const split = all.find((o) => o.kind === 'reference' && o.split);
+  const split = all.find((o): o is VariableReference => o.kind === 'reference' && o.split);
   if (split) {
     const line = rangeOf(doc, split.span).start.line + 1;
-    return { message: `A use of '${at.kind === 'stage' ? '' : at.name}' on line ${line} is broken over a continuation line; join it onto one line, then rename.` };
+    return { message: `A use of '${split.name}' on line ${line} is broken over a continuation line; join it onto one line, then rename.` };
   }
   const edits: TextEdit[] = all
     .filter((o) => !(o.kind === 'stage' && o.numeric))

@@ -177,7 +177,26 @@ describe('variables', () => {
 
   it('is empty off any symbol', () => {
     assert.deepEqual(highlights(doc, { line: 6, character: 1 }), []);
-    assert.deepEqual(references(doc, URI, { line: 9, character: 1 }, true), []);
+    assert.deepEqual(references(doc, URI, { line: 7, character: 1 }, true), []);
+  });
+});
+
+describe('heredoc delimiters', () => {
+  const doc = parse("FROM a\nRUN <<-'EOT' cat <<EOF\n\tbody\n\tEOT\nsecond\nEOF\nCOPY <<x\\y /z\nx\\y\n");
+
+  it('highlights the opener as write and the closing line as read, each heredoc on its own', () => {
+    assert.deepEqual(highlights(doc, at(doc, 'EOT')), ['W:EOT@1', 'R:EOT@3']);
+    assert.deepEqual(highlights(doc, { line: 3, character: 2 }), ['W:EOT@1', 'R:EOT@3']);
+    assert.deepEqual(highlights(doc, at(doc, '<<EOF', 0, 3)), ['W:EOF@1', 'R:EOF@5']);
+  });
+
+  it('goes from the closing line to the opener', () => {
+    assert.deepEqual(locations(doc, definition(doc, URI, { line: 5, character: 1 })), ['EOF@1']);
+    assert.deepEqual(locations(doc, references(doc, URI, { line: 5, character: 1 }, false)), ['EOF@5']);
+  });
+
+  it('leaves delimiters written with escapes alone', () => {
+    assert.deepEqual(highlights(doc, at(doc, 'x\\y')), []);
   });
 });
 

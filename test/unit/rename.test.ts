@@ -47,8 +47,8 @@ describe('prepareRename', () => {
       assert.ok(isRenameRefusal(r));
       return r.message;
     };
-    assert.match(refusal(at(doc, 'alpine', 1)), /stage names and ARG or ENV variables/);
-    assert.match(refusal(at(doc, 'RUN', 1)), /stage names and ARG or ENV variables/);
+    assert.match(refusal(at(doc, 'alpine', 1)), /stage names, ARG or ENV variables and heredoc delimiters/);
+    assert.match(refusal(at(doc, 'RUN', 1)), /stage names, ARG or ENV variables and heredoc delimiters/);
     assert.match(refusal(at(doc, '=0', 1)), /by its index; rename it at its 'AS base'/);
     assert.match(refusal(at(doc, '$HOME', 2)), /'HOME' is not declared/);
   });
@@ -145,6 +145,21 @@ describe('rename', () => {
   it('an ENV reaches the stages built on its stage, so their names count as taken', () => {
     const text = 'FROM a AS base\nENV A=1\nFROM base\nRUN echo $B\n';
     assert.match(renamed(text, 'A=1', 'B'), /'B' is already used in stage 1/);
+  });
+});
+
+describe('rename of heredoc delimiters', () => {
+  it('renames the opener and the closing line, keeping quotes and <<-', () => {
+    const text = "FROM a\nRUN <<-'EOT' cat\n\tbody\n\tEOT\n";
+    assert.equal(renamed(text, 'EOT', 'SCRIPT'), "FROM a\nRUN <<-'SCRIPT' cat\n\tbody\n\tSCRIPT\n");
+    assert.equal(renamed(text, 'EOT', 'SCRIPT', 0), renamed(text, '\tEOT', 'SCRIPT', 1));
+  });
+
+  it('refuses a delimiter that a body line already equals, or that is not a plain word', () => {
+    const text = 'FROM a\nRUN <<EOF\necho\nEND\nEOF\n';
+    assert.match(renamed(text, 'EOF', 'END'), /Line 4 of the heredoc is 'END'/);
+    assert.match(renamed(text, 'EOF', 'a b'), /not a plain heredoc delimiter/);
+    assert.equal(renamed(text, 'EOF', 'DONE'), 'FROM a\nRUN <<DONE\necho\nEND\nDONE\n');
   });
 });
 
