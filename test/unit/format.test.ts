@@ -309,6 +309,12 @@ describe('formatting never changes meaning', () => {
       const options = rnd() < 0.7 ? OPTIONS : { tabSize: Math.floor(rnd() * 5), insertSpaces: rnd() < 0.5 };
       try {
         assertSafe(text, `run ${run}`, options);
+        // Range formatting of any slice keeps the meaning too.
+        const doc = parse(text);
+        const a = Math.floor(rnd() * doc.lineStarts.length);
+        const b = a + Math.floor(rnd() * 4);
+        const ranged = apply(text, formatRange(doc, { start: { line: a, character: 0 }, end: { line: b, character: 0 } }, options));
+        assert.deepEqual(modelOf(ranged), modelOf(text), `run ${run}: range formatting changed the parse`);
       } catch (error) {
         throw new Error(`run ${run} (seed ${SEED}) on ${JSON.stringify(text)} with ${JSON.stringify(options)}:\n${(error as Error).message}`);
       }
