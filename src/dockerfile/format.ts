@@ -327,19 +327,28 @@ export function formatOnType(doc: Dockerfile, position: Position, ch: string, op
   }
   if (ch !== '\n' || position.line === 0) return [];
   const lineStart = offsetAt(doc, { line: position.line, character: 0 });
-  const prevStart = offsetAt(doc, { line: position.line - 1, character: 0 });
   if (text[lineStart - 1] !== '\n') return [];
-  let prevEnd = lineStart - 1;
-  while (prevEnd > prevStart && text[prevEnd - 1] === '\r') prevEnd--;
+  const inHeredoc = (offset: number) =>
+    doc.instructions.some((i) => (i.trigger ?? i).heredocs.some((h) => h.bodySpan.start <= offset && offset <= (h.closeSpan ?? h.bodySpan).end));
+  // The line the new one continues: the nearest above that is neither blank nor a comment,
+  // as the builder skips those inside a continuation.
+  let prevStart = lineStart;
+  let prevEnd = lineStart;
+  for (let line = position.line - 1; ; line--) {
+    if (line < 0) return [];
+    prevEnd = prevStart - 1;
+    prevStart = offsetAt(doc, { line, character: 0 });
+    if (inHeredoc(prevStart)) return [];
+    while (prevEnd > prevStart && text[prevEnd - 1] === '\r') prevEnd--;
+    let first = prevStart;
+    while (first < prevEnd && isUnicodeSpace(text.charCodeAt(first))) first++;
+    if (first < prevEnd && text[first] !== '#') break;
+  }
   const content = trimBlanks(text, prevStart, prevEnd);
   if (content === prevStart || text[content - 1] !== doc.escape) return [];
   if (content - 2 >= prevStart && text[content - 2] === doc.escape) return [];
   const instruction = doc.instructions.find((i) => i.span.start <= prevStart && prevStart <= i.span.end);
   if (!instruction || instruction.trigger) return [];
-  const inBody = (instruction.heredocs ?? []).some((h) => h.bodySpan.start <= prevStart && prevStart <= (h.closeSpan ?? h.bodySpan).end);
-  if (inBody) return [];
-  const first = skipBlanks(text, prevStart, prevEnd);
-  if (prevStart > instruction.span.start && text[first] === '#') return [];
   if (!instruction.json && !reindentable(instruction)) return [];
   const joined = joinContinuations(text, instruction.span.start, lineStart, doc.escape);
   let afterKeyword = 0;

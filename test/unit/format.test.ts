@@ -190,6 +190,10 @@ describe('formatOnType', () => {
     assert.equal(typeNewline('RUN a \\\n    b \\|\nCMD x'), 'RUN a \\\n    b \\\n    \nCMD x');
     assert.equal(typeNewline('RUN a \\|  b', { tabSize: 2, insertSpaces: true }), 'RUN a \\\n  b');
     assert.equal(typeNewline('# escape=`\nRUN a `|'), '# escape=`\nRUN a `\n    ');
+    // Comment and blank lines inside a continuation do not end it.
+    assert.equal(typeNewline('RUN a \\\n    # why|'), 'RUN a \\\n    # why\n    ');
+    assert.equal(typeNewline('RUN a \\\n\n|'), 'RUN a \\\n\n\n    ');
+    assert.equal(typeNewline('RUN a\n# note \\|'), 'RUN a\n# note \\\n');
   });
 
   it('indents the next line when the escape is typed at the end of a line', () => {
