@@ -343,7 +343,8 @@ export function occurrenceAt(doc: Dockerfile, position: Position): Occurrence | 
   return (
     stages.find((s) => within(s.span, offset)) ??
     declarations.find((d) => within(d.span, offset)) ??
-    references.find((r) => within(r.hit, offset)) ??
+    // The innermost use: `${A:-$B}` is all A's, yet a cursor on `$B` means B.
+    references.filter((r) => within(r.hit, offset)).sort((a, b) => a.hit.end - a.hit.start - (b.hit.end - b.hit.start))[0] ??
     heredocs.find((h) => within(h.span, offset))
   );
 }

@@ -168,6 +168,10 @@ describe('variables', () => {
     const dd = parse('FROM x\nARG A\nENV LEG value $A\nRUN --mount=target=${A} echo ${B:-${A}} $LEG\n');
     assert.deepEqual(highlights(dd, at(dd, 'ARG A', 0, 4)), ['W:A@1', 'R:A@2', 'R:A@3', 'R:A@3']);
     assert.deepEqual(highlights(dd, at(dd, '$LEG', 0, 2)), ['W:LEG@2', 'R:LEG@3']);
+    // On a use nested in another's default, the nested one is meant.
+    assert.deepEqual(highlights(dd, at(dd, '${A}}', 0, 3)), ['W:A@1', 'R:A@2', 'R:A@3', 'R:A@3']);
+    assert.deepEqual(highlights(dd, at(dd, '${B:-', 0, 5)), ['W:A@1', 'R:A@2', 'R:A@3', 'R:A@3']);
+    assert.deepEqual(highlights(dd, at(dd, '${B:-', 0, 2)), ['R:B@3']);
   });
 
   it('follows uses across continuation lines and in the backtick escape', () => {
