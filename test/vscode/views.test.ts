@@ -540,7 +540,7 @@ test('views: hidden views stop the event stream; shown again, they catch up on w
   created.containers.delete(name);
 }, 40_000);
 
-test('views: inspect opens read-only JSON, and logs open a terminal, both from an argument object', async () => {
+test('views: inspect opens read-only JSON; logs and shell open terminals; pause, unpause and kill act', async () => {
   await api();
   const volume = `${PREFIX}-inspected`;
   created.volumes.add(volume);
@@ -564,7 +564,22 @@ test('views: inspect opens read-only JSON, and logs open a terminal, both from a
   assert.equal(terminals.length, 1);
   assert.match(terminals[0]!.name, new RegExp(talker));
   terminals[0]!.dispose();
+
+  // A shell opens as its own terminal; pause and unpause show in the tree from events.
+  const shell = (await vscode.commands.executeCommand('berth.containers.shell', { id: talker })) as vscode.Terminal | undefined;
+  assert.ok(shell, 'a shell terminal opened');
+  assert.match(shell.name, new RegExp(talker));
+  shell.dispose();
+  const { views } = await api();
+  await showViews();
+  await vscode.commands.executeCommand('berth.containers.pause', { id: talker });
+  await waitForTree(views.providers.containers, (nodes) => find(nodes, talker)?.contextValue === 'container.paused', `${talker} paused`);
+  assert.equal(await docker('inspect', '--format', '{{.State.Paused}}', talker), 'true');
+  await vscode.commands.executeCommand('berth.containers.unpause', { id: talker });
+  await waitForTree(views.providers.containers, (nodes) => find(nodes, talker)?.contextValue === 'container.running', `${talker} running again`);
+
   await vscode.commands.executeCommand('berth.containers.kill', { id: talker });
+  await waitForTree(views.providers.containers, (nodes) => find(nodes, talker)?.contextValue === 'container.exited', `${talker} killed`);
   await vscode.commands.executeCommand('berth.containers.remove', { id: talker, skipConfirm: true });
   assert.equal(await docker('ps', '-aq', '--filter', `name=^${talker}$`), '');
   created.containers.delete(talker);
