@@ -126,3 +126,36 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
     published,
   };
 }
+
+/**
+ * An image run from the Images view: the image's own command, in a terminal (interactive,
+ * removed when the terminal closes) or in the background. Each of the image's EXPOSEd ports
+ * (`8080/tcp`) is published on a free port of 127.0.0.1, not on every interface as `-P` does.
+ */
+export function buildImageRunSpec(image: string, interactive: boolean, suffix: string, exposed: string[] = []): RunSpec {
+  const base = image.replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'image';
+  return {
+    name: `${base}-${suffix}`,
+    create: {
+      Image: image,
+      WorkingDir: '',
+      Env: [],
+      Tty: interactive,
+      OpenStdin: interactive,
+      StdinOnce: false,
+      AttachStdin: interactive,
+      AttachStdout: true,
+      AttachStderr: true,
+      ExposedPorts: Object.fromEntries(exposed.map((p) => [p, {}])),
+      Labels: { 'berth.started': 'true' },
+      HostConfig: {
+        Mounts: [],
+        PortBindings: Object.fromEntries(exposed.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+        Init: false,
+        NetworkMode: 'bridge',
+      },
+    },
+    caches: [],
+    published: [],
+  };
+}

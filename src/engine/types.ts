@@ -244,7 +244,8 @@ export interface Engine {
 /** The Engine API's container create body, as far as Berth fills it in. */
 export interface ContainerCreate {
   Image: string;
-  Cmd: string[];
+  /** Omitted: the image's own command. */
+  Cmd?: string[];
   WorkingDir: string;
   User?: string;
   Env: string[];

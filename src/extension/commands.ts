@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { BerthClient } from './client';
+import { runWorkspaceCommand } from './devenv/runWorkspace';
+import type { RunStatus } from './devenv/status';
 import type { EngineService } from './engineService';
 import * as actions from './views/actions';
 import type { BerthViews } from './views/views';
@@ -14,6 +16,7 @@ export interface CommandContext {
   client: BerthClient;
   service: EngineService;
   views: BerthViews;
+  runs: RunStatus;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -21,6 +24,9 @@ type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.restartLanguageServer': (ctx) => ctx.client.restart(),
   'berth.showOutput': (ctx) => ctx.client.showOutput(),
+
+  'berth.runWorkspace': (ctx, arg) => runWorkspaceCommand({ service: ctx.service, status: ctx.runs }, arg),
+  'berth.showRunningWorkspaces': (ctx) => ctx.runs.pick(),
 
   'berth.switchContext': (ctx, arg) => actions.switchContext(ctx, arg),
   'berth.retryConnection': (ctx) => actions.retryConnection(ctx),
@@ -43,6 +49,8 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
 
   'berth.images.refresh': (ctx) => actions.refreshView(ctx, 'images'),
   'berth.images.pull': (ctx, a, b) => actions.pullImage(ctx, a, b),
+  'berth.images.run': (ctx, a, b) => actions.runImage(ctx, false, a, b),
+  'berth.images.runInteractive': (ctx, a, b) => actions.runImage(ctx, true, a, b),
   'berth.images.tag': (ctx, a, b) => actions.tagImage(ctx, a, b),
   'berth.images.push': (ctx, a, b) => actions.pushImage(ctx, a, b),
   'berth.images.inspect': (ctx, a, b) => actions.inspect(ctx, 'image', a, b),

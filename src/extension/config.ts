@@ -47,6 +47,7 @@ export type TraceLevel = 'off' | 'messages' | 'verbose';
 export interface ServerSettings {
   rules: Partial<Record<RuleCode, RuleLevel>>;
   lint: { hadolintConfig: boolean };
+  format: { continuationIndent?: number };
   trace: { server: TraceLevel };
 }
 
@@ -65,6 +66,12 @@ function isRuleLevel(value: unknown): value is RuleLevel {
 export function ruleLevel(code: RuleCode, scope?: vscode.ConfigurationScope): RuleLevel | undefined {
   const value = section(scope).get<unknown>(`rules.${code}`);
   return isRuleLevel(value) ? value : undefined;
+}
+
+/** `berth.format.continuationIndent`: spaces before continuation lines; undefined follows the editor. */
+export function continuationIndent(scope?: vscode.ConfigurationScope): number | undefined {
+  const value = section(scope).get<unknown>('format.continuationIndent');
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 16 ? value : undefined;
 }
 
 /** `berth.lint.hadolintConfig`: whether `.hadolint.yaml` suppressions and registries apply. */
@@ -102,7 +109,13 @@ export function serverSettings(scope?: vscode.ConfigurationScope): ServerSetting
     const level = ruleLevel(code, scope);
     if (level) rules[code] = level;
   }
-  return { rules, lint: { hadolintConfig: hadolintConfig(scope) }, trace: { server: traceServer(scope) } };
+  const indent = continuationIndent(scope);
+  return {
+    rules,
+    lint: { hadolintConfig: hadolintConfig(scope) },
+    format: indent === undefined ? {} : { continuationIndent: indent },
+    trace: { server: traceServer(scope) },
+  };
 }
 
 /** Fires when any Berth setting changes. */

@@ -4,6 +4,8 @@ import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerC
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands';
+import { RunStatus } from './devenv/status';
+import { registerTaskProvider } from './devenv/task';
 import { EngineService } from './engineService';
 import { registerInspectProvider } from './inspect';
 import { EngineStatusBar } from './statusBar';
@@ -15,6 +17,7 @@ let client: BerthClient | undefined;
 export interface BerthApi {
   service: EngineService;
   views: BerthViews;
+  runs: RunStatus;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
@@ -29,11 +32,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   });
   const views = new BerthViews(service);
   const statusBar = new EngineStatusBar(service);
-  // Disposed in reverse: views let go of the event stream before the service closes the engine.
-  context.subscriptions.push(client, service, statusBar, views, registerInspectProvider(), ...registerCommands({ client, service, views }));
+  const runs = new RunStatus();
+  // Disposed in reverse: running workspaces stop and views let go of the event stream before the service closes the engine.
+  context.subscriptions.push(
+    client,
+    service,
+    statusBar,
+    views,
+    runs,
+    registerInspectProvider(),
+    registerTaskProvider({ service, status: runs }),
+    ...registerCommands({ client, service, views, runs }),
+  );
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
-  return { service, views };
+  return { service, views, runs };
 }
 
 export async function deactivate(): Promise<void> {

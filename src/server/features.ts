@@ -57,6 +57,8 @@ export function registerFeatures(host: FeatureHost): Features {
   const tokensByUri = new Map<string, { resultId: string; data: number[] }>();
   let nextResultId = 1;
   let snippets = false;
+  /** The client's cap on folding ranges (rangeLimit), if it sent one. */
+  let foldingLimit: number | undefined;
 
   const parsed = (document: TextDocument): Dockerfile => {
     const cached = parsedByUri.get(document.uri);
@@ -111,7 +113,7 @@ export function registerFeatures(host: FeatureHost): Features {
   connection.onDocumentLinks((params) => withDocument('documentLink', params.textDocument.uri, [], (_document, doc) => documentLinks(doc)));
 
   connection.onDocumentSymbol((params) => withDocument('documentSymbol', params.textDocument.uri, [], (_document, doc) => documentSymbols(doc)));
-  connection.onFoldingRanges((params) => withDocument('foldingRange', params.textDocument.uri, [], (_document, doc) => foldingRanges(doc)));
+  connection.onFoldingRanges((params) => withDocument('foldingRange', params.textDocument.uri, [], (_document, doc) => foldingRanges(doc, foldingLimit)));
   connection.onDocumentHighlight((params) =>
     withDocument('documentHighlight', params.textDocument.uri, [], (_document, doc) => documentHighlights(doc, params.position)),
   );
@@ -180,6 +182,7 @@ export function registerFeatures(host: FeatureHost): Features {
   return {
     capabilities(client) {
       snippets = client.textDocument?.completion?.completionItem?.snippetSupport === true;
+      foldingLimit = client.textDocument?.foldingRange?.rangeLimit;
       return {
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['$', '{', '-', '=', ',', ':', '#', ' '] },
@@ -195,8 +198,9 @@ export function registerFeatures(host: FeatureHost): Features {
         renameProvider: client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
-        // A new line after a continuation escape gets the continuation indent.
-        documentOnTypeFormattingProvider: { firstTriggerCharacter: '\n' },
+        // A new line after a continuation escape gets the continuation indent; so does typing
+        // the escape at the end of a line (either escape character).
+        documentOnTypeFormattingProvider: { firstTriggerCharacter: '\n', moreTriggerCharacter: ['\\', '`'] },
       };
     },
     parsed,

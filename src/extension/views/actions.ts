@@ -13,6 +13,12 @@ import { withPullProgress } from '../progress';
 import { credentialsForPull, credentialsForPush } from '../registryAuth';
 import { openLogs } from '../terminals/logs';
 import { openShell } from '../terminals/shell';
+import { randomBytes } from 'node:crypto';
+import { runWorkspace } from '../../devenv/runner';
+import { buildImageRunSpec } from '../../devenv/spec';
+import { connect } from '../../engine/connect';
+import { createRunnerEngine } from '../../engine/runnerAdapter';
+import { WorkspaceTerminal } from '../devenv/terminal';
 import { formatSize, publishedUrls, shortId, splitReference, volumeUsers, type BerthNode, type ViewId } from './model';
 import type { BerthViews } from './views';
 
@@ -451,6 +457,52 @@ export async function pushImage(ctx: ActionContext, arg0?: unknown, arg1?: unkno
   } catch (error) {
     if (error instanceof vscode.CancellationError) return undefined;
     void vscode.window.showErrorMessage(t('Could not push {0}: {1}', target.reference, describeError(error)));
+    return undefined;
+  }
+}
+
+/**
+ * Runs an image with its own command: interactive in a terminal (removed when it closes, like
+ * docker run --rm -it), or in the background with its EXPOSEd ports on free loopback ports.
+ * Resolves with the container id.
+ */
+export async function runImage(ctx: ActionContext, interactive: boolean, arg0?: unknown, arg1?: unknown): Promise<string | undefined> {
+  if (!requireTrust()) return undefined;
+  const [target] = await imageTargets(ctx, arg0, arg1, t('Image to run'), false);
+  if (!target) return undefined;
+  const engine = await engineOf(ctx);
+  if (!engine) return undefined;
+  const reference = target.image?.id ?? target.reference;
+  let exposed: string[] = [];
+  try {
+    const info = (await engine.inspectImage(reference)) as { Config?: { ExposedPorts?: Record<string, unknown> } };
+    exposed = Object.keys(info.Config?.ExposedPorts ?? {});
+  } catch (error) {
+    void vscode.window.showErrorMessage(t('Could not run {0}: {1}', displayReference(target.reference), describeError(error)));
+    return undefined;
+  }
+  const connection = connect(engine.endpoint);
+  const runner = createRunnerEngine(connection.docker, engine.endpoint.kind === 'unix' || engine.endpoint.kind === 'npipe');
+  const image = target.reference.startsWith('sha256:') ? reference : target.reference;
+  const spec = buildImageRunSpec(image, interactive, randomBytes(3).toString('hex'), interactive ? [] : exposed);
+  try {
+    const run = await runWorkspace(runner, spec, { startupWindowMs: interactive ? 300 : 1000 });
+    if (interactive) {
+      const pty = new WorkspaceTerminal(run, () => connection.agent.destroy());
+      vscode.window.createTerminal({ name: t('Berth: {0}', displayReference(target.reference)), pty, iconPath: new vscode.ThemeIcon('terminal') }).show();
+    } else {
+      run.stream.destroy();
+      connection.agent.destroy();
+    }
+    return run.id;
+  } catch (error) {
+    connection.agent.destroy();
+    const message = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(
+      /no command specified/i.test(message)
+        ? t('{0} has no command of its own (no CMD or ENTRYPOINT): run it from a terminal with the command you want.', displayReference(target.reference))
+        : t('Could not run {0}: {1}', displayReference(target.reference), message),
+    );
     return undefined;
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * "Run Workspace in Container" in the real VS Code against the real engine: the command is
+ * called with an argument object (as tasks and keybindings do) and the container the engine
+ * reports is checked — mounts, user, ports; then closing the terminal removes it. Also the
+ * Images view's Run. busybox:local comes from scripts/test-images.sh.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { BerthApi } from '../../src/extension/main';
+import { test } from './harness';
+import { EXTENSION_ID } from './util';
+
+const exec = promisify(execFile);
+
+async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await exec('docker', args, { timeout: 60_000 });
+  return stdout.trim();
+}
+
+async function api(): Promise<BerthApi> {
+  const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function folderWith(name: string): string {
+  const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'berth-vscode-run-')), name);
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, 'index.html'), 'served by berth\n');
+  return folder;
+}
+
+interface Inspected {
+  Config: { User: string; WorkingDir: string; Labels: Record<string, string> };
+  HostConfig: { PortBindings: Record<string, { HostIp: string; HostPort: string }[]>; Init: boolean };
+  Mounts: { Type: string; Source: string; Destination: string }[];
+}
+
+test('runWorkspace with arguments: the container has the mount, the user and the port, and closing the terminal removes it', async () => {
+  await api();
+  const folder = folderWith('my site été');
+  const port = await freePort();
+  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', {
+    folder,
+    image: 'busybox:local',
+    command: ['httpd', '-f', '-p', '8080', '-h', '/workspace'],
+    ports: [{ container: 8080, host: port }],
+  });
+  assert.ok(id, 'the command returns the container id');
+  const [info] = JSON.parse(await docker('inspect', id)) as Inspected[];
+  assert.deepEqual(
+    info.Mounts.filter((m) => m.Type === 'bind').map((m) => [m.Source, m.Destination]),
+    [[folder, '/workspace']],
+  );
+  assert.equal(info.Config.User, `${process.getuid?.()}:${process.getgid?.()}`);
+  assert.equal(info.Config.WorkingDir, '/workspace');
+  assert.deepEqual(info.HostConfig.PortBindings['8080/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
+  assert.equal(info.HostConfig.Init, true);
+  assert.equal(info.Config.Labels['berth.workspace'], folder);
+  const body = await until('the published port', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/index.html`);
+    return res.ok ? res.text() : undefined;
+  });
+  assert.equal(body, 'served by berth\n');
+
+  const terminal = vscode.window.terminals.find((t) => t.name.includes('my site été'));
+  assert.ok(terminal, 'a terminal attached to the container is open');
+  terminal.dispose();
+  await until('the container to be removed', async () => ((await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined));
+}, 60_000);
+
+test('runWorkspace detached returns the id and leaves the container running; bad arguments start nothing', async () => {
+  const { runs } = await api();
+  const folder = folderWith('detached');
+  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', { folder, image: 'busybox:local', command: ['sleep', '600'], ports: [], detach: true });
+  assert.ok(id);
+  assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
+  assert.ok(runs.running.some((r) => r.id === id), 'the status bar lists it');
+  await docker('rm', '-f', id);
+
+  const none = await vscode.commands.executeCommand<string | undefined>('berth.runWorkspace', { folder, image: 'busybox:local', command: ['true'], ports: ['not-a-port'] });
+  assert.equal(none, undefined);
+  assert.equal(await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`), '');
+}, 60_000);
+
+test('Images: Run starts the image with its own command in the background, its EXPOSEd port on loopback', async () => {
+  await api();
+  // An image with a command and an exposed port, made from busybox:local without a registry.
+  const image = `berth-test/served:${Date.now().toString(36)}`;
+  const base = await docker('create', 'busybox:local', 'true');
+  await docker('commit', '--change', 'CMD ["httpd", "-f", "-p", "80"]', '--change', 'EXPOSE 80', base, image);
+  await docker('rm', base);
+  try {
+    const id = await vscode.commands.executeCommand<string>('berth.images.run', { reference: image });
+    assert.ok(id, 'Run returns the container id');
+    assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
+    const binding = JSON.parse(await docker('inspect', '-f', '{{json .NetworkSettings.Ports}}', id)) as Record<string, { HostIp: string; HostPort: string }[]>;
+    assert.equal(binding['80/tcp']?.[0]?.HostIp, '127.0.0.1');
+    assert.ok(Number(binding['80/tcp'][0].HostPort) > 0);
+    await docker('rm', '-f', id);
+  } finally {
+    await docker('rmi', image).catch(() => undefined);
+  }
+}, 60_000);
