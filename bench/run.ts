@@ -5,6 +5,7 @@
  *     vs `docker-langserver --stdio`, same client, same edits;
  *  3. each server's resident high-water mark (VmHWM);
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
+ *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { generateDockerfile, singleLineRuns } from './generate';
@@ -295,7 +297,7 @@ function gitDescribe(): string {
   }
 }
 
-function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number, engine?: EngineBenchResult, features?: FeatureResult): string {
+function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number, engine?: EngineBenchResult, features?: FeatureResult, devenv?: DevenvBenchResult): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
   const growthOurs = perK(at(20000), 'ours') / perK(at(2000), 'ours');
@@ -341,6 +343,11 @@ function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, 
     out.push(...e.rows);
     notes.push(...e.notes);
   }
+  if (devenv) {
+    const d = devenvRows(devenv, (ms) => (ms === undefined ? '—' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)));
+    out.push(...d.rows);
+    notes.push(...d.notes);
+  }
   const cpu = cpus();
   return [
     `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
@@ -369,14 +376,15 @@ async function main(): Promise<void> {
     resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js')),
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
+  const devenv = await benchDevenv();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
     join(RESULTS, 'latest.json'),
     JSON.stringify(
-      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, features, elapsedS },
+      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, features, devenv, elapsedS },
       null,
       2,
     ) + '\n',
