@@ -81,7 +81,7 @@ describe('editing features over stdio', () => {
     assert.deepEqual(caps.renameProvider, { prepareProvider: true });
     assert.equal(caps.documentFormattingProvider, true);
     assert.equal(caps.documentRangeFormattingProvider, true);
-    assert.deepEqual(caps.documentOnTypeFormattingProvider, { firstTriggerCharacter: '\n' });
+    assert.deepEqual(caps.documentOnTypeFormattingProvider, { firstTriggerCharacter: '\n', moreTriggerCharacter: ['\\', '`'] });
   });
 
   it('hover: instruction docs, and the value of a variable', async () => {
