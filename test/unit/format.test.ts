@@ -14,6 +14,7 @@ import type { FormattingOptions, Position, Range, TextEdit } from 'vscode-langua
 import { formatDocument, formatOnType, formatRange, formatText, indentUnit } from '../../src/dockerfile/format';
 import type { Instruction } from '../../src/dockerfile/model';
 import { parse } from '../../src/dockerfile/parser';
+import { prng } from '../fixtures/prng';
 
 const OPTIONS: FormattingOptions = { tabSize: 4, insertSpaces: true };
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -272,17 +273,6 @@ describe('formatting never changes meaning', () => {
   const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20260522) >>> 0;
   const RUNS = Number(process.env.BERTH_FUZZ_RUNS ?? 1500);
 
-  /** mulberry32, so a failure reproduces from its seed. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   const PIECES = [
     'FROM', 'from', 'Run', 'RUN', 'run', 'COPY', 'ADD', 'ENV', 'env', 'ARG', 'LABEL', 'CMD', 'ENTRYPOINT', 'WORKDIR', 'MAINTAINER',

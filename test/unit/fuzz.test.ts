@@ -18,6 +18,7 @@ import type { Dockerfile, Instruction, Span } from '../../src/dockerfile/model';
 import { parse } from '../../src/dockerfile/parser';
 import { ALL_RULE_CODES } from '../../src/dockerfile/rules/catalog';
 import type { LintSettings } from '../../src/dockerfile/settings';
+import { prng } from '../fixtures/prng';
 
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20240601) >>> 0;
 const RUNS = Number(process.env.BERTH_FUZZ_RUNS ?? 3000);
@@ -27,17 +28,6 @@ const CORPUS = readdirSync(path.join(__dirname, '..', 'fixtures', 'parser'))
   .sort()
   .map((f) => readFileSync(path.join(__dirname, '..', 'fixtures', 'parser', f), 'utf8'));
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly rnd: () => number) {}

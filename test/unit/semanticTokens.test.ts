@@ -9,6 +9,7 @@ import { documentLinks } from '../../src/dockerfile/links';
 import { signatureHelp } from '../../src/dockerfile/signature';
 import { parse } from '../../src/dockerfile/parser';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../../src/dockerfile/semanticTokens';
+import { prng } from '../fixtures/prng';
 
 /** `text:type[.modifier…]` for each token, decoded from the relative encoding. */
 function decode(text: string, data = semanticTokens(parse(text)).data): string[] {
@@ -126,17 +127,6 @@ describe('semantic token deltas', () => {
 });
 
 describe('every editing feature on odd text', () => {
-  /** mulberry32, so a failure reproduces from its seed. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const PIECES = ['FROM ', 'AS ', 'ARG ', 'ENV ', 'RUN ', 'COPY ', 'ONBUILD ', 'HEALTHCHECK ', '--mount=', 'type=cache,', '--from=', '$', '${', '}', ':-', '"', "'", '\\\n', '`', '\n', ' ', '<<EOF\n', 'EOF\n', '# escape=`\n', '# syntax=x\n', 'node:20', '@sha256:', '[', ']', ',', '=', 'A', 'b', '\r\n', '\t', 'é', '😀'];
 
   it('hover, completion, signature help, links and tokens answer at every position without throwing', () => {
