@@ -9,7 +9,7 @@
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -366,6 +366,35 @@ function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, 
 
 const loadStart = loadavg()[0];
 
+interface ViewLatency {
+  medianMs?: number;
+  p95Ms?: number;
+  fromEvent?: { medianMs: number; p95Ms: number };
+  error?: string;
+}
+
+/** docker stop → the Containers view's model, measured inside a real VS Code (test/vscode/bench.test.ts). */
+function benchViewLatency(): ViewLatency {
+  const out = join(RESULTS, '.view-latency.json');
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'vscode-test.mjs'), '--grep', 'bench:'], { env: { ...process.env, BERTH_BENCH_OUT: out }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+    return JSON.parse(readFileSync(out, 'utf8')) as ViewLatency;
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0] };
+  }
+}
+
+function viewLatencyRows(v: ViewLatency): string {
+  if (v.error) return `\n- **View latency benchmark failed:** ${v.error}\n`;
+  const met = (v.medianMs ?? Infinity) <= 100;
+  return (
+    `\n| Measure | Berth | | | Target | |\n|---|---:|---:|---:|---|---|\n` +
+    `| External \`docker stop\` → Containers view's model, median (ms; in VS Code, incl. the CLI's start) | ${v.medianMs?.toFixed(0)} | | | ≤ 100 ms | ${met ? '✅ met' : '❌ missed'} |\n` +
+    `| … p95 (ms) | ${v.p95Ms?.toFixed(0)} | | | | |\n` +
+    `| … from the engine's \`die\` event, median / p95 (ms) | ${v.fromEvent?.medianMs.toFixed(0)} / ${v.fromEvent?.p95Ms.toFixed(0)} | | | | |\n`
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const lintRows = await benchLint();
@@ -377,14 +406,15 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
     join(RESULTS, 'latest.json'),
     JSON.stringify(
-      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, features, devenv, elapsedS },
+      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, features, devenv, viewLatency, elapsedS },
       null,
       2,
     ) + '\n',

@@ -549,8 +549,12 @@ export function engineStateKey(state: { kind: 'idle' | 'connecting' | 'connected
 
 // --- live refresh --------------------------------------------------------------------------------
 
-/** Container event actions that change nothing a view shows (exec health checks fire these often). */
-const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy)/;
+/**
+ * Container event actions that change nothing a view shows (exec health checks fire these often).
+ * `kill` only sends a signal: refreshing on it lists the container still running and makes the
+ * `die` that follows wait a second round.
+ */
+const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy|kill$)/;
 
 /** The views an engine event makes stale; [] for events that change nothing shown. */
 export function viewsForEvent(event: { type: string; action: string }): ViewId[] {

@@ -1,0 +1,81 @@
+/**
+ * Benchmark, not a test: registered only when bench/run.ts asks (BERTH_BENCH_OUT names the
+ * results file). From an external `docker stop` to the Containers view's model showing the
+ * container exited, through the real engine's events, the 50 ms debounce and the re-list.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { BerthApi } from '../../src/extension/main';
+import { test } from './harness';
+import { waitForTree } from './trees';
+import { EXTENSION_ID } from './util';
+
+const exec = promisify(execFile);
+const OUT = process.env.BERTH_BENCH_OUT;
+const SAMPLES = 15;
+
+if (OUT) {
+  test('bench: docker stop → Containers view model', async () => {
+    const api = await vscode.extensions.getExtension<BerthApi>(EXTENSION_ID)!.activate();
+    await vscode.commands.executeCommand('workbench.view.extension.berth');
+    await vscode.commands.executeCommand('berth.containers.focus');
+    const containers = api.views.providers.containers;
+    const prefix = `berthbench${Date.now().toString(36)}`;
+    const names = Array.from({ length: SAMPLES + 1 }, (_, i) => `${prefix}-${i}`);
+    try {
+      for (const name of names) await exec('docker', ['run', '-d', '--name', name, '--label', 'berth.bench=1', 'busybox:local', 'sleep', '600']);
+      const shows = (name: string, state: string) => (nodes: { node: { label: string; contextValue?: string } }[]) =>
+        nodes.some((n) => n.node.label === name && n.node.contextValue === `container.${state}`);
+      await waitForTree(containers, (nodes) => names.every((n) => shows(n, 'running')(nodes)), 'all bench containers running', 30_000);
+      const samples: number[] = [];
+      const fromEvent: number[] = [];
+      const toChange: number[] = [];
+      for (const [i, name] of names.entries()) {
+        let dieAt = 0;
+        let changedAt = 0;
+        const events = api.service.onDidReceiveEvent((e) => {
+          if (!dieAt && e.type === 'container' && e.action === 'die' && e.attributes.name === name) dieAt = performance.now();
+        });
+        const changes = containers.onDidChangeTreeData(() => {
+          if (dieAt && !changedAt) changedAt = performance.now();
+        });
+        // The model: the provider's top-level nodes (containers outside a compose project sit there).
+        const seen = new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${name} not shown exited within 15 s`)), 15_000);
+          const sub = containers.onDidChangeTreeData(async () => {
+            const roots = (await containers.getChildren()) as { label: string; contextValue?: string }[];
+            if (roots.some((n) => n.label === name && n.contextValue === 'container.exited')) {
+              clearTimeout(timer);
+              sub.dispose();
+              resolve();
+            }
+          });
+        });
+        const t0 = performance.now();
+        const stop = exec('docker', ['stop', '-t', '0', name]);
+        await seen;
+        const t1 = performance.now();
+        events.dispose();
+        changes.dispose();
+        if (i > 0 && changedAt) toChange.push(changedAt - dieAt);
+        // The first warms the path up.
+        if (i > 0) {
+          samples.push(t1 - t0);
+          if (dieAt) fromEvent.push(t1 - dieAt);
+        }
+        await stop;
+      }
+      const stats = (xs: number[]) => {
+        xs.sort((a, b) => a - b);
+        return { medianMs: xs[Math.floor(xs.length / 2)], p95Ms: xs[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] };
+      };
+      const result = { samples: samples.length, ...stats(samples), fromEvent: stats(fromEvent), eventToTreeChange: stats(toChange) };
+      writeFileSync(OUT, JSON.stringify(result));
+    } finally {
+      await exec('docker', ['rm', '-f', ...names]).catch(() => undefined);
+    }
+  }, 180_000);
+}
