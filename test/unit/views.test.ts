@@ -9,6 +9,7 @@ import {
   containerNode,
   containerRoots,
   escapeMarkdown,
+  EventStates,
   formatSize,
   historyText,
   imageRoots,
@@ -18,6 +19,7 @@ import {
   publishedUrls,
   splitReference,
   stableStatus,
+  stateFromEvent,
   viewsForEvent,
   volumeChildren,
   volumeRoots,
@@ -263,5 +265,34 @@ describe('live refresh', () => {
     } finally {
       mock.timers.reset();
     }
+  });
+});
+
+describe('event states: the list lags the events', () => {
+  const listed = (id: string, state: ContainerSummary['state'], status: string): ContainerSummary => ({ ...container({ name: id, state, status }), id });
+
+  it('reads a state from die, start, pause and unpause, nothing from others', () => {
+    assert.deepEqual(stateFromEvent({ type: 'container', action: 'die', attributes: { exitCode: '137' } }), { state: 'exited', status: 'Exited (137)' });
+    assert.equal(stateFromEvent({ type: 'container', action: 'start', attributes: {} })?.state, 'running');
+    assert.equal(stateFromEvent({ type: 'container', action: 'pause', attributes: {} })?.state, 'paused');
+    assert.equal(stateFromEvent({ type: 'container', action: 'kill', attributes: {} }), undefined);
+    assert.equal(stateFromEvent({ type: 'image', action: 'die', attributes: {} }), undefined);
+  });
+
+  it('keeps what the event said over a lagging list, then lets the list win', () => {
+    const states = new EventStates(2000);
+    states.record('a', { state: 'exited', status: 'Exited (0)' }, 1000);
+    // 50 ms later the engine still lists it running: the event wins.
+    assert.equal(states.apply([listed('a', 'running', 'Up 3 seconds'), listed('b', 'running', 'Up')], 1050)[0].state, 'exited');
+    // Once the list agrees, the fact is dropped and the list's own text shows.
+    assert.equal(states.apply([listed('a', 'exited', 'Exited (0) 1 second ago')], 1100)[0].status, 'Exited (0) 1 second ago');
+    // A later start is the list's to tell.
+    assert.equal(states.apply([listed('a', 'running', 'Up 1 second')], 1200)[0].state, 'running');
+  });
+
+  it('forgets an old fact: after the hold the list is the truth', () => {
+    const states = new EventStates(2000);
+    states.record('a', { state: 'exited', status: 'Exited (0)' }, 1000);
+    assert.equal(states.apply([listed('a', 'running', 'Up')], 3500)[0].state, 'running');
   });
 });

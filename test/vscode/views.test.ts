@@ -104,10 +104,11 @@ test('views: a compose-labelled container appears under its project, a plain one
 
   const started = (await vscode.commands.executeCommand('berth.containers.start', { id: web })) as string[];
   assert.deepEqual(started, [web]);
+  // Running shows as soon as the start event arrives; the published port with the listing after it.
   const running = await waitForTree(containers, (nodes) => {
     const node = find(nodes, `${PROJECT}/${web}`);
-    return node?.contextValue.startsWith('container.running') ? node : undefined;
-  }, `${web} running`);
+    return node?.contextValue === 'container.running.web' ? node : undefined;
+  }, `${web} running with its port`);
   assert.equal(running.description, 'busybox:local · Up');
   assert.equal(running.contextValue, 'container.running.web');
   assert.match(running.tooltip ?? '', /\(http:\/\/localhost:\d+\)/, 'the published port is a localhost link');

@@ -3,7 +3,7 @@
  * and `contextValue`s computed from the engine's lists. No `vscode` here, so all of it is unit
  * tested in plain Node; trees.ts turns these nodes into TreeItems.
  */
-import type { ContainerSummary, ImageLayer, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+import type { ContainerState, ContainerSummary, ImageLayer, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
 
 export type ViewId = 'containers' | 'images' | 'volumes' | 'networks';
 export const VIEW_IDS: readonly ViewId[] = ['containers', 'images', 'volumes', 'networks'];
@@ -548,6 +548,52 @@ export function engineStateKey(state: { kind: 'idle' | 'connecting' | 'connected
 }
 
 // --- live refresh --------------------------------------------------------------------------------
+
+/** What a container event says about its state, or undefined for events that say nothing of it. */
+export function stateFromEvent(event: { type: string; action: string; attributes: Record<string, string> }): { state: ContainerState; status: string } | undefined {
+  if (event.type !== 'container') return undefined;
+  switch (event.action) {
+    case 'die':
+      return { state: 'exited', status: `Exited (${event.attributes.exitCode ?? '?'})` };
+    case 'start':
+    case 'unpause':
+    case 'restart':
+      return { state: 'running', status: 'Up' };
+    case 'pause':
+      return { state: 'paused', status: 'Up (Paused)' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The engine's list lags its events: it still says `running` some 50 ms after `die` (measured).
+ * What an event said wins over a list that disagrees for a short while, so a view refreshed
+ * by the event shows what happened instead of the state before it.
+ */
+export class EventStates {
+  private readonly facts = new Map<string, { state: ContainerState; status: string; until: number }>();
+
+  constructor(private readonly holdMs = 2000) {}
+
+  record(id: string, fact: { state: ContainerState; status: string }, now = Date.now()): void {
+    this.facts.set(id, { ...fact, until: now + this.holdMs });
+  }
+
+  /** The list with recent event facts applied; a fact the list agrees with, or an old one, is dropped. */
+  apply(containers: ContainerSummary[], now = Date.now()): ContainerSummary[] {
+    if (this.facts.size === 0) return containers;
+    return containers.map((c) => {
+      const fact = this.facts.get(c.id);
+      if (!fact) return c;
+      if (fact.until < now || c.state === fact.state) {
+        this.facts.delete(c.id);
+        return c;
+      }
+      return { ...c, state: fact.state, status: fact.status, health: fact.state === 'running' ? c.health : undefined };
+    });
+  }
+}
 
 /**
  * Container event actions that change nothing a view shows (exec health checks fire these often).

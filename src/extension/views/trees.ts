@@ -5,16 +5,18 @@
  * engine on expand.
  */
 import * as vscode from 'vscode';
-import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+import type { ContainerSummary, EngineEvent, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
 import { EngineError } from '../../engine/types';
 import type { EngineService } from '../engineService';
 import {
   containerNode,
   containerRoots,
+  EventStates,
   imageRoots,
   layerNodes,
   networkChildren,
   networkRoots,
+  stateFromEvent,
   volumeChildren,
   volumeRoots,
   type BerthNode,
@@ -173,11 +175,23 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   ) {
     super('containers', service);
   }
+  private readonly eventStates = new EventStates();
+
   protected async load(): Promise<ContainerSummary[]> {
-    return this.containers.list();
+    return this.eventStates.apply(await this.containers.list());
   }
   protected roots(containers: ContainerSummary[]): BerthNode[] {
     return containerRoots(containers, this.takenAt);
+  }
+  /** Shows what a state event says at once, without waiting for a list that still lags it. */
+  applyEvent(event: EngineEvent): void {
+    const fact = stateFromEvent(event);
+    if (!fact) return;
+    this.eventStates.record(event.id, fact);
+    if (this.snapshot?.some((c) => c.id === event.id)) {
+      this.snapshot = this.eventStates.apply(this.snapshot);
+      this.changed();
+    }
   }
   protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
     return node.kind === 'composeGroup' ? node.containers.map((c) => containerNode(c, this.takenAt)) : [];

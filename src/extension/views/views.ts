@@ -10,11 +10,13 @@ import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
 import { HistoryDocuments } from './history';
-import { VIEW_IDS, setTranslator, viewsForEvent, type BerthNode, type ViewId } from './model';
+import { VIEW_IDS, setTranslator, stateFromEvent, viewsForEvent, type BerthNode, type ViewId } from './model';
 import { ContainersProvider, ImagesProvider, NetworksProvider, SharedContainerList, VolumesProvider, type BerthTreeProvider } from './trees';
 
 /** At most this long from an engine event to the view listing again. */
 export const DEBOUNCE_MS = 50;
+/** After a container's state event, when to list once more: the engine's list lags its events by ~50 ms. */
+const FOLLOW_UP_MS = 300;
 
 export interface ViewProviders {
   containers: ContainersProvider;
@@ -59,7 +61,11 @@ export class BerthViews implements vscode.Disposable {
     }
     this.disposables.push(
       service.onDidReceiveEvent((event) => {
+        if (this.isVisible('containers')) this.providers.containers.applyEvent(event);
         for (const view of viewsForEvent(event)) this.request(view);
+        // The list lags a state event; one more listing a moment later brings what only the engine
+        // knows (its status text, the ports a started container publishes).
+        if (stateFromEvent(event)) this.followUp('containers');
       }),
       service.onDidResync(() => this.refreshAll()),
       service.onDidChangeState((state) => this.stateChanged(state)),
@@ -87,6 +93,19 @@ export class BerthViews implements vscode.Disposable {
     this.stale.delete(view);
     this.debouncer.cancel(view);
     return this.provider(view).refresh();
+  }
+
+  private readonly followUps = new Map<ViewId, ReturnType<typeof setTimeout>>();
+
+  private followUp(view: ViewId): void {
+    clearTimeout(this.followUps.get(view));
+    this.followUps.set(
+      view,
+      setTimeout(() => {
+        this.followUps.delete(view);
+        this.request(view);
+      }, FOLLOW_UP_MS),
+    );
   }
 
   private request(view: ViewId): void {
@@ -140,6 +159,7 @@ export class BerthViews implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.followUps.values()) clearTimeout(timer);
     this.debouncer.dispose();
     this.events?.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
