@@ -65,10 +65,26 @@ if (OUT) {
         xs.sort((a, b) => a - b);
         return { medianMs: xs[Math.floor(xs.length / 2)], p95Ms: xs[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] };
       };
-      const result = { samples: samples.length, ...stats(samples), fromEvent: stats(fromEvent)};
+      // Idle: every view open, nothing happening on the engine; count what the views ask for.
+      for (const view of ['berth.volumes', 'berth.networks', 'berth.images', 'berth.containers']) await vscode.commands.executeCommand(`${view}.focus`);
+      await exec('docker', ['rm', '-f', ...names]);
+      await waitForTree(containers, (nodes) => !nodes.some((n) => names.includes(n.node.label)), 'bench containers gone', 15_000);
+      // The removals' own follow-up refreshes finish within a second; the idle minute starts after.
+      await new Promise((r) => setTimeout(r, 1000));
+      const providers = Object.values(api.views.providers);
+      const before = providers.reduce((sum, p) => sum + p.listCount, 0);
+      const IDLE_MS = 60_000;
+      await new Promise((r) => setTimeout(r, IDLE_MS)); // the measurement is the idle minute itself
+      const idleLists = providers.reduce((sum, p) => sum + p.listCount, 0) - before;
+      const result = {
+        samples: samples.length,
+        ...stats(samples),
+        fromEvent: stats(fromEvent),
+        idle: { seconds: IDLE_MS / 1000, lists: idleLists, eventStream: api.service.eventsActive },
+      };
       writeFileSync(OUT, JSON.stringify(result));
     } finally {
       await exec('docker', ['rm', '-f', ...names]).catch(() => undefined);
     }
-  }, 180_000);
+  }, 300_000);
 }
