@@ -4,18 +4,7 @@
  * mounts, COPY/ENV/LABEL, and the odd finding (untagged or `latest` image, lower-case keyword,
  * relative WORKDIR) so both linters have real work to do. The same size always gives the same text.
  */
-
-/** Small seeded PRNG (mulberry32) so every run lints byte-identical files. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test/fixtures/prng';
 
 const APT_PACKAGES = ['ca-certificates', 'curl', 'git', 'build-essential', 'pkg-config', 'libssl-dev', 'unzip', 'jq', 'tzdata', 'openssh-client', 'gnupg', 'xz-utils'];
 const BASES = [
