@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +15,7 @@ import { buildRunSpec } from '../src/devenv/spec';
 import { connect } from '../src/engine/connect';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { createRunnerEngine } from '../src/engine/runnerAdapter';
+import { freePort } from '../test/fixtures/net';
 
 const exec = promisify(execFile);
 const IMAGE = 'busybox:local';
@@ -31,15 +31,6 @@ export interface DevenvBenchResult {
   error?: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when http://127.0.0.1:port answers, polling every 10 ms. */
 async function answered(port: number, deadlineMs = 20_000): Promise<void> {

@@ -5,22 +5,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EngineError, type Engine, type ProgressEvent } from '../../src/engine/types';
 import { IMAGE, docker, sharedEngine, uniqueName, waitFor } from './helpers';
+import { freePort } from '../fixtures/net';
 
 const REGISTRY = '/usr/bin/docker-registry';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('push and pull with progress', { skip: !existsSync(REGISTRY) && `${REGISTRY} is missing (apt-get install docker-registry; scripts/provision.sh does)` }, () => {
   let dir: string;

@@ -14,6 +14,7 @@ import { presetConfig, type RunConfig } from '../../src/devenv/config';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { freePort } from '../fixtures/net';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
@@ -182,12 +183,6 @@ function listen(): Promise<Server> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = await listen();
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function poll<T>(probe: () => Promise<T | undefined>, ms = 15000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,18 +15,12 @@ import { parseHost } from '../../src/engine/endpoint';
 import { sshArgs } from '../../src/engine/sshAgent';
 import { EngineError, type Engine } from '../../src/engine/types';
 import { cleanupLabelled, createContainer, docker, uniqueName, waitFor } from './helpers';
+import { freePort } from '../fixtures/net';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
 const SSHD = '/usr/sbin/sshd';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { presetConfig, type RunConfig } from '../../src/devenv/config';
 import { runWorkspace, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { freePort } from '../fixtures/net';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
@@ -133,12 +133,3 @@ describe('Hugo preset', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}

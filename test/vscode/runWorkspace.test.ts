@@ -7,7 +7,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import * as vscode from 'vscode';
 import type { BerthApi } from '../../src/extension/main';
 import { test } from './harness';
 import { EXTENSION_ID } from './util';
+import { freePort } from '../fixtures/net';
 
 const exec = promisify(execFile);
 
@@ -29,15 +29,6 @@ async function api(): Promise<BerthApi> {
   return extension.activate();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -17,7 +17,6 @@ import * as assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -29,6 +28,7 @@ import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/l
 import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
 import { test } from './harness';
 import { EXTENSION_ID, closeAllEditors } from './util';
+import { freePort } from '../fixtures/net';
 
 const IMAGE = 'busybox:local';
 const LABEL = 'berth.test=terminals';
@@ -363,16 +363,6 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
 /** htpasswd line for berth-test / s3cret-pass (bcrypt, as the registry requires; made once with htpasswd -B). */
 const HTPASSWD = 'berth-test:$2y$05$.JwD/FMCLhn23EmUnwPYIel.iZcWYoe0NrCXtFvNIUfjQvjXIbZ3y\n';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function httpStatus(url: string): Promise<number> {
   return new Promise((resolve) => {

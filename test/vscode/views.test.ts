@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +18,7 @@ import type { BerthNode } from '../../src/extension/views/model';
 import { test } from './harness';
 import { flatten, waitForTree } from './trees';
 import { EXTENSION_ID } from './util';
+import { freePort } from '../fixtures/net';
 
 const run = promisify(execFile);
 const PREFIX = `berthvt${Date.now().toString(36)}`;
@@ -186,17 +186,6 @@ test('views: dangling images stay hidden until the toggle shows them under <none
   created.containers.delete(source);
 }, 40_000);
 
-/** A free loopback port, from the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function httpOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
