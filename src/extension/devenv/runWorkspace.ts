@@ -15,7 +15,7 @@ import { connect } from '../../engine/connect';
 import { createRunnerEngine } from '../../engine/runnerAdapter';
 import { EngineError, type Endpoint } from '../../engine/types';
 import type { EngineService } from '../engineService';
-import { WorkspaceTerminal } from './terminal';
+import { showContainerTerminal } from './terminal';
 import { RunStatus } from './status';
 
 const t = vscode.l10n.t;
@@ -246,9 +246,7 @@ export async function runWorkspaceCommand(deps: RunDeps, rawArgs?: unknown): Pro
     run.stream.destroy();
     return run.id;
   }
-  const pty = new WorkspaceTerminal(run, started.release);
-  const terminal = vscode.window.createTerminal({ name: t('Berth: {0}', name), pty, iconPath: new vscode.ThemeIcon('vm-running') });
-  terminal.show();
+  showContainerTerminal(run, t('Berth: {0}', name), 'vm-running', started.release);
   return run.id;
 }
 

@@ -58,3 +58,19 @@ export class WorkspaceTerminal implements vscode.Pseudoterminal {
     this.onEnd();
   }
 }
+
+/**
+ * Opens a terminal that is the container's TTY. Closing it removes the container even when
+ * VS Code closes it before the pseudoterminal was ever opened (and so never calls close()).
+ */
+export function showContainerTerminal(run: RunningWorkspace, name: string, icon: string, onEnd: () => void): vscode.Terminal {
+  const pty = new WorkspaceTerminal(run, onEnd);
+  const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon(icon) });
+  const closed = vscode.window.onDidCloseTerminal((t) => {
+    if (t !== terminal) return;
+    closed.dispose();
+    pty.close();
+  });
+  terminal.show();
+  return terminal;
+}

@@ -18,7 +18,7 @@ import { runWorkspace } from '../../devenv/runner';
 import { buildImageRunSpec } from '../../devenv/spec';
 import { connect } from '../../engine/connect';
 import { createRunnerEngine } from '../../engine/runnerAdapter';
-import { WorkspaceTerminal } from '../devenv/terminal';
+import { showContainerTerminal } from '../devenv/terminal';
 import { formatSize, publishedUrls, shortId, splitReference, volumeUsers, type BerthNode, type ViewId } from './model';
 import type { BerthViews } from './views';
 
@@ -488,8 +488,7 @@ export async function runImage(ctx: ActionContext, interactive: boolean, arg0?: 
   try {
     const run = await runWorkspace(runner, spec, { startupWindowMs: interactive ? 300 : 1000 });
     if (interactive) {
-      const pty = new WorkspaceTerminal(run, () => connection.agent.destroy());
-      vscode.window.createTerminal({ name: t('Berth: {0}', displayReference(target.reference)), pty, iconPath: new vscode.ThemeIcon('terminal') }).show();
+      showContainerTerminal(run, t('Berth: {0}', displayReference(target.reference)), 'terminal', () => connection.agent.destroy());
     } else {
       run.stream.destroy();
       connection.agent.destroy();
