@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parsePort, readFields, type RunConfig } from '../devenv/config';
+import { parsePort, readFields, type RunConfigInput } from '../devenv/config';
 import { resolveRunConfig } from '../devenv/resolve';
 import { runWorkspace, RunError } from '../devenv/runner';
 import { buildRunSpec } from '../devenv/spec';
@@ -23,8 +23,13 @@ configuration comes from .berth.yaml, else .devcontainer/devcontainer.json, else
 toolchain detected from the folder's files; options override it.
 
 Options:
-  --toolchain NAME     go, hugo, node, rust, python or ruby
-  --image IMAGE        the image to run
+  --toolchain NAME     go, hugo, node, rust, python, ruby, or dockerfile (build the
+                       folder's Dockerfile and run the image as built)
+  --image IMAGE        the image to run (with a build: the tag to build)
+  -f, --file PATH      build this Dockerfile (implies --toolchain dockerfile)
+  --target STAGE       the build stage to build
+  --build-arg N=V      a build argument (repeatable)
+  --mount / --no-mount bind-mount the folder or not (a build mounts nothing by default)
   -p, --port PORT      publish a port: 1313, 8080:80, 5353/udp (repeatable)
   -e, --env NAME=VALUE set a variable (repeatable)
   --user USER          'host' (default: your uid:gid), root, or a user of the image
@@ -62,6 +67,11 @@ export const runCommand: Command = {
     const commandArgs = dash >= 0 ? args.slice(dash + 1) : undefined;
     const { values, positionals } = parseOptions('run', dash >= 0 ? args.slice(0, dash) : args, {
       toolchain: { type: 'string' },
+      file: { type: 'string', short: 'f' },
+      target: { type: 'string' },
+      'build-arg': { type: 'string', multiple: true },
+      mount: { type: 'boolean' },
+      'no-mount': { type: 'boolean' },
       image: { type: 'string' },
       port: { type: 'string', short: 'p', multiple: true },
       env: { type: 'string', short: 'e', multiple: true },
@@ -91,7 +101,14 @@ export const runCommand: Command = {
       if (eq <= 0) problems.push(`--env '${pair}' must be NAME=VALUE`);
       else env[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    const overrides: Partial<RunConfig> = readFields(
+    const buildArgs: Record<string, string> = {};
+    for (const pair of values['build-arg'] ?? []) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) problems.push(`--build-arg '${pair}' must be NAME=VALUE`);
+      else buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    const build = values.file || values.target || Object.keys(buildArgs).length ? { dockerfile: values.file, target: values.target, args: buildArgs } : undefined;
+    const overrides: RunConfigInput = readFields(
       {
         toolchain: values.toolchain,
         image: values.image,
@@ -102,6 +119,8 @@ export const runCommand: Command = {
         memory: values.memory,
         cpus: values.cpus,
         ...(values['no-cache'] ? { caches: false } : {}),
+        ...(values.mount ? { mount: true } : values['no-mount'] ? { mount: false } : {}),
+        ...(build ? { build } : {}),
         ...(values.detach ? { detach: true } : {}),
         ...(Object.keys(env).length ? { env } : {}),
       },
@@ -136,13 +155,16 @@ export const runCommand: Command = {
     const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, config);
     const { docker, agent } = connect(endpoint);
     const engine = createRunnerEngine(docker, endpoint.kind === 'unix' || endpoint.kind === 'npipe');
-    io.err(`berth run: ${config.image} ${config.command.join(' ')} (${resolved.source}) on ${endpoint.display}\n`);
+    const what = spec.build ? `build ${spec.build.dockerfile} as ${spec.build.tag}` : config.image;
+    io.err(`berth run: ${what}${config.command.length ? ` ${config.command.join(' ')}` : ''} (${resolved.source}) on ${endpoint.display}\n`);
     let run;
     try {
       run = await runWorkspace(engine, spec, {
         onProgress: (event) => {
           if (event.status && event.id) io.err(`berth run: pull ${event.id}: ${event.status}\n`);
         },
+        // The builder's output as `docker build` prints it, on stderr: stdout is the command's.
+        onBuildOutput: (line) => io.err(`${line}\n`),
       });
     } catch (error) {
       agent.destroy();

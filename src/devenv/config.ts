@@ -3,6 +3,7 @@
  * `berth` task carry, and what a Dev Containers file maps onto. Pure: no vscode, no engine.
  */
 import { parseDocument } from 'yaml';
+import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun';
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
 
 export interface PortSpec {
@@ -15,12 +16,14 @@ export interface PortSpec {
 export interface RunConfig {
   toolchain?: ToolchainId;
   image: string;
-  /** argv; a string in the YAML runs through `sh -c`, as the user wrote it. */
+  /** argv; a string in the YAML runs through `sh -c`, as the user wrote it. Empty: the image's own. */
   command: string[];
   ports: PortSpec[];
+  /** Whether the workspace is bind-mounted (and the working directory set there). */
+  mount: boolean;
   /** Where the workspace appears in the container. */
   mountTarget: string;
-  /** `host` runs as the host user's uid:gid so files created inside belong to them. */
+  /** `host` runs as the host user's uid:gid so files created inside belong to them; empty: the image's USER. */
   user: string;
   env: Record<string, string>;
   /** bridge (default), host, none, or a named network. */
@@ -32,18 +35,25 @@ export interface RunConfig {
   /** Named volumes for the toolchain's caches. */
   caches: boolean;
   detach: boolean;
+  /** Build this image from the workspace first (the `dockerfile` toolchain); `image` is then its tag. */
+  build?: BuildConfig;
 }
+
+/** What a file, a task or the command's arguments set: any field, and part of a build. */
+export type RunConfigInput = Partial<Omit<RunConfig, 'build'>> & { build?: Partial<BuildConfig> };
 
 export const CONFIG_FILES = ['.berth.yaml', '.berth.yml', '.vscode/berth.yaml'];
 
 /** A complete configuration for a toolchain, from its preset and the workspace's files. */
 export function presetConfig(id: ToolchainId, read: (name: string) => string | undefined): RunConfig {
   const preset = PRESETS[id];
+  if (id === 'dockerfile') return dockerfileConfig(read);
   return {
     toolchain: id,
     image: preset.image,
     command: defaultCommand(id, read),
     ports: preset.ports.map((p) => ({ container: p, protocol: 'tcp' })),
+    mount: true,
     mountTarget: '/workspace',
     user: 'host',
     env: {},
@@ -51,6 +61,31 @@ export function presetConfig(id: ToolchainId, read: (name: string) => string | u
     bindAddress: '127.0.0.1',
     caches: true,
     detach: false,
+  };
+}
+
+/**
+ * The workspace's Dockerfile built and run as it was written: its own command, user and
+ * working directory, nothing mounted, the ports it EXPOSEs published.
+ */
+export function dockerfileConfig(read: (name: string) => string | undefined, build?: Partial<BuildConfig>): RunConfig {
+  const dockerfile = build?.dockerfile ?? findDockerfile(read) ?? 'Dockerfile';
+  const text = read(dockerfile);
+  const args = build?.args ?? {};
+  return {
+    toolchain: 'dockerfile',
+    image: '',
+    command: [],
+    ports: text === undefined ? [] : exposedPorts(text, build?.target, args),
+    mount: false,
+    mountTarget: '/workspace',
+    user: '',
+    env: {},
+    network: 'bridge',
+    bindAddress: '127.0.0.1',
+    caches: false,
+    detach: false,
+    build: { dockerfile, context: build?.context ?? '.', ...(build?.target ? { target: build.target } : {}), args },
   };
 }
 
@@ -87,7 +122,7 @@ export function parseCommand(value: unknown): string[] | string {
 }
 
 export interface ConfigRead {
-  config: Partial<RunConfig>;
+  config: RunConfigInput;
   /** What was wrong, with line numbers: shown once, and the rest of the file still applies. */
   problems: string[];
 }
@@ -115,8 +150,8 @@ export function parseRunConfig(text: string): ConfigRead {
 }
 
 /** Validates loose input (YAML, task definitions, command arguments) into a partial config. */
-export function readFields(input: Record<string, unknown>, problems: string[]): Partial<RunConfig> {
-  const out: Partial<RunConfig> = {};
+export function readFields(input: Record<string, unknown>, problems: string[]): RunConfigInput {
+  const out: RunConfigInput = {};
   const str = (key: string): string | undefined => {
     const v = input[key];
     if (v === undefined || v === null) return undefined;
@@ -178,7 +213,11 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
     if (cpus > 0 && Number.isFinite(cpus)) out.cpus = cpus;
     else problems.push(`cpus must be a positive number`);
   }
-  for (const key of ['caches', 'detach'] as const) {
+  if (input.build !== undefined) {
+    const build = readBuild(input.build, problems);
+    if (build) out.build = build;
+  }
+  for (const key of ['mount', 'caches', 'detach'] as const) {
     if (input[key] === undefined) continue;
     if (typeof input[key] === 'boolean') out[key] = input[key] as boolean;
     else problems.push(`${key} must be true or false`);
@@ -186,13 +225,43 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
   return out;
 }
 
+/** `build: Dockerfile.dev` or `build: { dockerfile, context, target, args }`. */
+function readBuild(value: unknown, problems: string[]): Partial<BuildConfig> | undefined {
+  if (typeof value === 'string') return value.trim() ? { dockerfile: value.trim() } : undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push('build must be a Dockerfile path or a mapping with dockerfile, context, target, args');
+    return undefined;
+  }
+  const input = value as Record<string, unknown>;
+  const out: Partial<BuildConfig> = {};
+  for (const key of ['dockerfile', 'context', 'target'] as const) {
+    const v = input[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string' && v.trim()) out[key] = v.trim();
+    else problems.push(`build.${key} must be a non-empty string`);
+  }
+  for (const key of Object.keys(input)) {
+    if (!['dockerfile', 'context', 'target', 'args'].includes(key)) problems.push(`build.${key} is not a build setting (dockerfile, context, target, args)`);
+  }
+  if (input.args !== undefined) {
+    if (input.args && typeof input.args === 'object' && !Array.isArray(input.args)) {
+      out.args = Object.fromEntries(Object.entries(input.args as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+    } else problems.push('build.args must be a mapping of NAME: value');
+  }
+  return out;
+}
+
 /** Settings from the file (or arguments) over the preset's defaults. */
-export function mergeConfig(base: RunConfig, override: Partial<RunConfig>): RunConfig {
+export function mergeConfig(base: RunConfig, override: RunConfigInput): RunConfig {
   const merged = { ...base };
   for (const [key, value] of Object.entries(override)) {
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
   if (override.env) merged.env = { ...base.env, ...override.env };
+  if (override.build) {
+    const from = base.build ?? { dockerfile: 'Dockerfile', context: '.', args: {} };
+    merged.build = { ...from, ...override.build, args: { ...from.args, ...override.build.args } };
+  }
   return merged;
 }
 
@@ -203,11 +272,21 @@ export function serializeRunConfig(config: RunConfig): string {
     '# Berth: how "Run Workspace in Container" runs this folder. Edit freely.',
     'run:',
     ...(config.toolchain ? [`  toolchain: ${config.toolchain}`] : []),
-    `  image: ${JSON.stringify(config.image)}`,
-    `  command: [${config.command.map((c) => JSON.stringify(c)).join(', ')}]`,
+    ...(config.image || !config.build ? [`  image: ${JSON.stringify(config.image)}`] : []),
+    ...(config.command.length ? [`  command: [${config.command.map((c) => JSON.stringify(c)).join(', ')}]`] : []),
     `  ports: [${ports.join(', ')}]`,
+    ...(config.build
+      ? [
+          '  build:',
+          `    dockerfile: ${JSON.stringify(config.build.dockerfile)}`,
+          `    context: ${JSON.stringify(config.build.context)}`,
+          ...(config.build.target ? [`    target: ${JSON.stringify(config.build.target)}`] : []),
+          ...(Object.keys(config.build.args).length ? ['    args:', ...Object.entries(config.build.args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`)] : []),
+        ]
+      : []),
+    `  mount: ${config.mount}`,
     `  mountTarget: ${config.mountTarget}`,
-    `  user: ${config.user}`,
+    ...(config.user ? [`  user: ${config.user}`] : []),
     `  network: ${config.network}`,
     `  bind: ${config.bindAddress}`,
     ...(Object.keys(config.env).length ? ['  env:', ...Object.entries(config.env).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`)] : []),

@@ -2,10 +2,11 @@
  * The simple, image-based subset of `.devcontainer/devcontainer.json`, so Dev Containers
  * users start without rewriting anything. What Berth cannot honour is named, not dropped silently.
  */
-import { parsePort, type PortSpec, type RunConfig } from './config';
+import * as path from 'node:path';
+import { parsePort, type PortSpec, type RunConfigInput } from './config';
 
 export interface DevcontainerRead {
-  config: Partial<RunConfig>;
+  config: RunConfigInput;
   /** Keys Berth ignores, each with why; empty when everything was honoured. */
   ignored: string[];
   problems: string[];
@@ -36,8 +37,6 @@ export function parseJsonc(text: string): unknown {
 }
 
 const UNSUPPORTED: Record<string, string> = {
-  build: 'building from a Dockerfile is not part of the image-based subset',
-  dockerFile: 'building from a Dockerfile is not part of the image-based subset',
   dockerComposeFile: 'Compose-based configurations need Dev Containers',
   features: 'Dev Container Features are installed by the Dev Containers CLI',
   postCreateCommand: 'lifecycle scripts are not run',
@@ -50,7 +49,11 @@ const UNSUPPORTED: Record<string, string> = {
   customizations: 'editor customizations do not apply to a terminal run',
 };
 
-export function readDevcontainer(text: string, workspaceName: string): DevcontainerRead {
+/**
+ * `dir` is the folder of the devcontainer.json relative to the workspace (`.devcontainer` or
+ * `.`): a Dockerfile and build context there are relative to it.
+ */
+export function readDevcontainer(text: string, workspaceName: string, dir = '.devcontainer'): DevcontainerRead {
   const problems: string[] = [];
   const ignored: string[] = [];
   let json: Record<string, unknown>;
@@ -61,9 +64,19 @@ export function readDevcontainer(text: string, workspaceName: string): Devcontai
   } catch (error) {
     return { config: {}, ignored, problems: [`devcontainer.json cannot be read: ${error instanceof Error ? error.message : String(error)}`] };
   }
-  const config: Partial<RunConfig> = {};
+  const config: RunConfigInput = {};
+  const build = (json.build && typeof json.build === 'object' ? json.build : {}) as Record<string, unknown>;
+  const dockerfile = build.dockerfile ?? build.dockerFile ?? json.dockerFile;
   if (typeof json.image === 'string') config.image = json.image;
-  else problems.push('devcontainer.json has no "image": only image-based configurations can be run by Berth');
+  else if (typeof dockerfile === 'string') {
+    const relative = (p: string) => path.posix.normalize(path.posix.join(dir, p.replace(/\\/g, '/')));
+    const context = build.context ?? json.context;
+    config.build = { dockerfile: relative(dockerfile), context: relative(typeof context === 'string' ? context : '.') };
+    if (typeof build.target === 'string' && build.target) config.build.target = build.target;
+    if (build.args && typeof build.args === 'object') {
+      config.build.args = Object.fromEntries(Object.entries(build.args as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && !v.includes('${')).map(([k, v]) => [k, String(v)]));
+    }
+  } else problems.push('devcontainer.json has neither "image" nor "build.dockerfile": Compose-based configurations need Dev Containers');
 
   const ports: PortSpec[] = [];
   const portValues = [...(Array.isArray(json.forwardPorts) ? json.forwardPorts : []), ...(Array.isArray(json.appPort) ? json.appPort : json.appPort !== undefined ? [json.appPort] : [])];
@@ -95,7 +108,7 @@ export function readDevcontainer(text: string, workspaceName: string): Devcontai
 }
 
 /** The `docker run` flags Berth can honour; the rest are named in `ignored`. */
-function readRunArgs(args: string[], config: Partial<RunConfig>, ignored: string[]): void {
+function readRunArgs(args: string[], config: RunConfigInput, ignored: string[]): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];

@@ -2,6 +2,7 @@
  * Toolchain presets for running a workspace in a container: a pinned image, the command
  * people usually run, the ports it serves and the caches that make a second run fast.
  */
+import { DOCKERFILE_NAMES } from './dockerfileRun';
 
 export type ToolchainId = 'go' | 'hugo' | 'node' | 'rust' | 'python' | 'ruby' | 'dockerfile';
 
@@ -110,7 +111,7 @@ export function detectToolchains(entries: readonly string[]): ToolchainId[] {
   if (has('package.json')) found.push('node');
   if (has('pyproject.toml') || has('requirements.txt')) found.push('python');
   if (has('Gemfile')) found.push('ruby');
-  if (has('Dockerfile') || has('Containerfile')) found.push('dockerfile');
+  if (DOCKERFILE_NAMES.some(has)) found.push('dockerfile');
   return found;
 }
 

@@ -3,8 +3,9 @@
  * subset of `.devcontainer/devcontainer.json`, else the detected toolchain's preset; explicit
  * arguments win over all three. The file system is passed in, so this stays testable.
  */
-import { CONFIG_FILES, mergeConfig, parseRunConfig, presetConfig, type RunConfig } from './config';
+import { CONFIG_FILES, dockerfileConfig, mergeConfig, parseRunConfig, presetConfig, type RunConfig, type RunConfigInput } from './config';
 import { readDevcontainer } from './devcontainer';
+import { findDockerfile } from './dockerfileRun';
 import { detectToolchains, type ToolchainId } from './presets';
 
 export interface WorkspaceFiles {
@@ -23,43 +24,50 @@ export interface ResolvedConfig {
   notes: string[];
 }
 
-export function resolveRunConfig(files: WorkspaceFiles, workspaceName: string, overrides: Partial<RunConfig> = {}): ResolvedConfig | { error: string; detected: ToolchainId[] } {
+export function resolveRunConfig(files: WorkspaceFiles, workspaceName: string, overrides: RunConfigInput = {}): ResolvedConfig | { error: string; detected: ToolchainId[] } {
   const detected = detectToolchains(files.entries);
   const notes: string[] = [];
-  const toolchain = overrides.toolchain;
+  const toolchain = overrides.toolchain ?? (overrides.build ? 'dockerfile' : undefined);
   const read = (name: string) => files.read(name);
+  // A build's EXPOSEd ports depend on which file, stage and arguments it builds.
+  const base = (id: ToolchainId, ...inputs: RunConfigInput[]) =>
+    id === 'dockerfile' ? dockerfileConfig(read, Object.assign({}, ...inputs.map((i) => i.build))) : presetConfig(id, read);
+  const withoutBuild = (config: RunConfig) => (config.toolchain === 'dockerfile' ? config : { ...config, build: undefined });
 
   for (const name of CONFIG_FILES) {
     const text = files.read(name);
     if (text === undefined) continue;
     const { config, problems } = parseRunConfig(text);
     notes.push(...problems.map((p) => `${name}: ${p}`));
-    const base = presetConfig(toolchain ?? config.toolchain ?? detected[0] ?? 'go', read);
-    const merged = mergeConfig(mergeConfig(base, config), overrides);
-    if (!config.toolchain && !toolchain && !detected.length) merged.toolchain = undefined;
+    const id = toolchain ?? config.toolchain ?? (config.build ? 'dockerfile' : detected[0] ?? 'go');
+    const merged = withoutBuild(mergeConfig(mergeConfig(base(id, config, overrides), config), overrides));
+    if (!config.toolchain && !toolchain && !config.build && !detected.length) merged.toolchain = undefined;
     return { config: merged, source: name, detected, notes };
   }
 
+  const devcontainerDir = files.read('.devcontainer/devcontainer.json') !== undefined ? '.devcontainer' : '.';
   const devcontainer = files.read('.devcontainer/devcontainer.json') ?? files.read('.devcontainer.json');
   if (devcontainer !== undefined && !toolchain) {
-    const read = readDevcontainer(devcontainer, workspaceName);
-    if (read.config.image) {
+    const read = readDevcontainer(devcontainer, workspaceName, devcontainerDir);
+    if (read.config.image || read.config.build) {
       notes.push(...read.problems, ...read.ignored.map((i) => `devcontainer.json ${i}`));
-      const base = { ...presetConfig(detected[0] ?? 'go', files.read), toolchain: undefined, ports: [], command: ['sh'] };
+      const base = { ...presetConfig(detected.find((d) => d !== 'dockerfile') ?? 'go', files.read), toolchain: undefined, ports: [], command: ['sh'] };
       return { config: mergeConfig(mergeConfig(base, read.config), overrides), source: '.devcontainer/devcontainer.json', detected, notes };
     }
     notes.push(...read.problems);
   }
 
-  const chosen = toolchain ?? detected.find((d) => d !== 'dockerfile');
+  // A Go module that ships a Dockerfile is still run as Go; only a Dockerfile alone is built.
+  const chosen = toolchain ?? (overrides.image ? detected.find((d) => d !== 'dockerfile') : detected[0]);
   if (!chosen) {
     if (overrides.image) return { config: mergeConfig({ ...presetConfig('go', read), toolchain: undefined, ports: [], command: ['sh'] }, overrides), source: 'arguments', detected, notes };
     return {
-      error: detected.includes('dockerfile')
-        ? 'This folder has a Dockerfile but no toolchain Berth knows; building and running the Dockerfile comes later. Pass an image (--image) or add a .berth.yaml.'
-        : 'No toolchain recognised here (go.mod, hugo.toml, package.json, Cargo.toml, pyproject.toml, Gemfile). Pass --toolchain or --image, or add a .berth.yaml.',
+      error: 'No toolchain recognised here (go.mod, hugo.toml, package.json, Cargo.toml, pyproject.toml, Gemfile, Dockerfile). Pass --toolchain or --image, or add a .berth.yaml.',
       detected,
     };
   }
-  return { config: mergeConfig(presetConfig(chosen, read), overrides), source: `preset ${chosen}`, detected, notes };
+  if (chosen === 'dockerfile' && !findDockerfile(read) && !overrides.build?.dockerfile) {
+    return { error: 'The dockerfile toolchain builds the folder\'s Dockerfile, and this folder has none (Dockerfile, Containerfile). Add one, or set build.dockerfile.', detected };
+  }
+  return { config: withoutBuild(mergeConfig(base(chosen, overrides), overrides)), source: `preset ${chosen}`, detected, notes };
 }

@@ -6,12 +6,14 @@
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EngineError, type ProgressEvent, type RunnerEngine } from '../engine/types';
-import type { RunSpec } from './spec';
+import type { BuildSpec, RunSpec } from './spec';
 
 export type { RunnerEngine };
 
 export interface RunIO {
   onProgress?: (event: ProgressEvent) => void;
+  /** The builder's output lines, when the run builds its image first. */
+  onBuildOutput?: (line: string) => void;
   signal?: AbortSignal;
   /** How long a command may run before an exit counts as a finished run rather than a failed start. */
   startupWindowMs?: number;
@@ -35,7 +37,7 @@ export interface RunningWorkspace {
 export class RunError extends Error {
   constructor(
     message: string,
-    readonly reason: 'port-in-use' | 'image-missing' | 'already-running' | 'exited' | 'remote-folder' | 'engine',
+    readonly reason: 'port-in-use' | 'image-missing' | 'build-failed' | 'already-running' | 'exited' | 'remote-folder' | 'engine',
     readonly detail?: string,
   ) {
     super(message);
@@ -72,6 +74,8 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
     throw new RunError(`This workspace already runs in container ${spec.name}. Stop it first, or open its terminal.`, 'already-running', existing.id);
   }
   if (existing) await engine.remove(existing.id);
+
+  if (spec.build) await build(engine, spec.build, io);
 
   if (!(await engine.imageExists(create.Image))) {
     try {
@@ -141,15 +145,48 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
   }
 }
 
+async function build(engine: RunnerEngine, spec: BuildSpec, io: RunIO): Promise<void> {
+  const tail: string[] = [];
+  try {
+    await engine.buildImage(
+      spec,
+      (line) => {
+        tail.push(line);
+        if (tail.length > 12) tail.shift();
+        io.onBuildOutput?.(line);
+      },
+      io.signal,
+    );
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new RunError(buildFailure(why, spec, tail), 'build-failed', why);
+  }
+}
+
+/** The builder's reason, the last lines it printed, and what to do for the causes seen most. */
+function buildFailure(why: string, spec: BuildSpec, tail: string[]): string {
+  const lines = tail.filter((l) => !why.includes(l.trim())).slice(-6).join('\n');
+  let hint = '';
+  if (/requires BuildKit|--mount|unknown flag: (mount|chmod|link|parents|exclude|checksum)|heredoc/i.test(why + lines)) {
+    hint = ` This Dockerfile needs BuildKit, which the Engine API's classic builder lacks: build it with \`docker buildx build -t ${spec.tag}${spec.dockerfile === 'Dockerfile' ? '' : ` -f ${spec.dockerfile}`} .\` in ${spec.context} and run the image (image: ${spec.tag}).`;
+  } else if (/pull access denied|manifest unknown|not found: manifest|dial tcp|lookup .* (no such host|server misbehaving)|connection refused|i\/o timeout/i.test(why)) {
+    hint = ' A base image in FROM could not be pulled: build or pull it on this engine first, or point FROM at a local image.';
+  } else if (/Cannot locate specified Dockerfile|no such file or directory.*Dockerfile/i.test(why)) {
+    hint = ` Check build.dockerfile (${spec.dockerfile}) and build.context (${spec.context}).`;
+  }
+  return `Building ${spec.dockerfile} failed: ${why.trim()}${lines ? `\n${lines}` : ''}${hint}`;
+}
+
 function startError(error: unknown, spec: RunSpec): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/port is already allocated|address already in use/i.test(message)) {
     const ports = spec.published.map((p) => `${p.address}:${p.host}`).join(', ');
     return new RunError(`A published port (${ports}) is already in use on the engine's host. Choose another host port.`, 'port-in-use', message);
   }
-  if (/bind source path does not exist|invalid mount config|no such file or directory/i.test(message)) {
+  const bind = spec.create.HostConfig.Mounts.find((m) => m.Type === 'bind');
+  if (bind && /bind source path does not exist|invalid mount config|no such file or directory/i.test(message)) {
     return new RunError(
-      `The engine cannot see the workspace folder ${spec.create.HostConfig.Mounts[0]?.Source}. A remote engine mounts paths of its own machine: run Berth where the files are, or use a local engine.`,
+      `The engine cannot see the workspace folder ${bind.Source}. A remote engine mounts paths of its own machine: run Berth where the files are, or use a local engine.`,
       'remote-folder',
       message,
     );

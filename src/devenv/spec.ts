@@ -3,6 +3,7 @@
  * runner executes them, so every choice here is unit-tested without an engine.
  */
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { ContainerCreate } from '../engine/types';
 import type { RunConfig } from './config';
 import { PRESETS } from './presets';
@@ -22,9 +23,22 @@ export const LABELS = {
   toolchain: 'berth.toolchain',
 } as const;
 
+/** An image build the runner does first: the context folder sent as a tar, the result tagged. */
+export interface BuildSpec {
+  /** Absolute host path of the build context. */
+  context: string;
+  /** The Dockerfile's path inside the context, POSIX separators. */
+  dockerfile: string;
+  tag: string;
+  target?: string;
+  args: Record<string, string>;
+  labels: Record<string, string>;
+}
+
 /** What the runner passes to the Engine API's container create, plus what it must do first. */
 export interface RunSpec {
   name: string;
+  build?: BuildSpec;
   create: ContainerCreate;
   /** Cache volumes to make writable for the user before the first run (a new volume is root's). */
   caches: { volume: string; target: string }[];
@@ -42,17 +56,29 @@ export function memoryBytes(value: string): number {
 
 /** A container name Docker accepts, unique per folder: the folder name may hold anything. */
 export function containerName(workspace: Workspace): string {
-  const slug = workspace.name.normalize('NFKD').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40) || 'workspace';
+  // NFKD splits `ü` into `u` and a combining mark, which goes: `Über` → `Uber`.
+  const slug = workspace.name.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40).replace(/-+$/, '') || 'workspace';
   const hash = createHash('sha256').update(workspace.folder).digest('hex').slice(0, 8);
   return `berth-${slug}-${hash}`;
+}
+
+/** The tag a workspace's own image is built under: image names must be lower case. */
+export function workspaceImageTag(workspace: Workspace): string {
+  return `${containerName(workspace).toLowerCase()}:latest`;
 }
 
 /** Problems that stop a run before anything is created. */
 export function validate(config: RunConfig): string[] {
   const problems: string[] = [];
-  if (!config.image.trim()) problems.push('No image is set: choose a toolchain or set image.');
-  if (config.command.length === 0) problems.push('No command is set.');
-  if (!config.mountTarget.startsWith('/')) problems.push(`mountTarget '${config.mountTarget}' must be an absolute path.`);
+  // A build names its own image, and its image brings its own command.
+  if (!config.build && !config.image.trim()) problems.push('No image is set: choose a toolchain or set image.');
+  if (!config.build && config.command.length === 0) problems.push('No command is set.');
+  if (config.mount && !config.mountTarget.startsWith('/')) problems.push(`mountTarget '${config.mountTarget}' must be an absolute path.`);
+  if (config.build) {
+    const { context, dockerfile } = config.build;
+    const inside = path.posix.relative(path.posix.normalize(context), path.posix.normalize(dockerfile));
+    if (inside.startsWith('..') || path.posix.isAbsolute(inside)) problems.push(`The Dockerfile ${dockerfile} must be inside the build context ${context}.`);
+  }
   const seen = new Set<string>();
   for (const p of config.ports) {
     const key = `${p.host ?? p.container}/${p.protocol}`;
@@ -89,12 +115,15 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
     (bindings[key] ??= []).push({ HostIp: config.bindAddress, HostPort: String(host) });
     published.push({ host, container: p.container, protocol: p.protocol, address: config.bindAddress });
   }
+  const image = config.build ? config.image.trim() || workspaceImageTag(workspace) : config.image;
   return {
     name: containerName(workspace),
+    ...(config.build ? { build: buildSpec(workspace, config.build, image) } : {}),
     create: {
-      Image: config.image,
-      Cmd: config.command,
-      WorkingDir: config.mountTarget,
+      Image: image,
+      // Empty: the image's own CMD, and its own WORKDIR when nothing is mounted.
+      ...(config.command.length ? { Cmd: config.command } : {}),
+      WorkingDir: config.mount ? config.mountTarget : '',
       ...(user ? { User: user } : {}),
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       Tty: true,
@@ -112,7 +141,7 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
       HostConfig: {
         // Mounts, not Binds: a `src:dst` string breaks on paths with colons; these take any path.
         Mounts: [
-          { Type: 'bind', Source: workspace.folder, Target: config.mountTarget },
+          ...(config.mount ? [{ Type: 'bind' as const, Source: workspace.folder, Target: config.mountTarget }] : []),
           ...caches.map((c) => ({ Type: 'volume' as const, Source: c.volume, Target: c.target })),
         ],
         PortBindings: bindings,
@@ -124,6 +153,19 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
     },
     caches,
     published,
+  };
+}
+
+function buildSpec(workspace: Workspace, build: NonNullable<RunConfig['build']>, tag: string): BuildSpec {
+  const context = path.resolve(workspace.folder, build.context);
+  const dockerfile = path.relative(context, path.resolve(workspace.folder, build.dockerfile)).split(path.sep).join('/');
+  return {
+    context,
+    dockerfile,
+    tag,
+    ...(build.target ? { target: build.target } : {}),
+    args: build.args,
+    labels: { [LABELS.managed]: 'true', [LABELS.workspace]: workspace.folder },
   };
 }
 

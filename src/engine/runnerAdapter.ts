@@ -1,6 +1,7 @@
 /** dockerode behind `RunnerEngine`: what running a workspace needs from the Engine API. */
 import type Dockerode from 'dockerode';
 import type { Duplex } from 'node:stream';
+import { contextEntries, packContext } from './buildContext';
 import type { ContainerCreate, ProgressEvent, RunnerEngine } from './types';
 
 function statusOf(error: unknown): number | undefined {
@@ -39,6 +40,40 @@ export function createRunnerEngine(docker: Dockerode, local: boolean): RunnerEng
           },
           (event: ProgressEvent & { progressDetail?: { current?: number; total?: number } }) =>
             onProgress({ id: event.id, status: event.status, current: event.progressDetail?.current, total: event.progressDetail?.total, error: event.error }),
+        );
+      });
+    },
+    async buildImage(build, onOutput, signal) {
+      const { entries } = contextEntries(build.context, build.dockerfile);
+      const stream = (await docker.buildImage(packContext(build.context, entries), {
+        t: build.tag,
+        dockerfile: build.dockerfile,
+        ...(build.target ? { target: build.target } : {}),
+        buildargs: build.args,
+        labels: build.labels,
+        // Intermediate containers go even when a step fails, so a failed build leaves none.
+        rm: true,
+        forcerm: true,
+        abortSignal: signal,
+      } as Dockerode.ImageBuildOptions)) as NodeJS.ReadableStream;
+      await new Promise<void>((resolve, reject) => {
+        let failed: string | undefined;
+        let pending = '';
+        docker.modem.followProgress(
+          stream,
+          (error: Error | null) => {
+            if (pending) onOutput(pending);
+            if (error || failed) reject(new Error(failed ?? error?.message));
+            else resolve();
+          },
+          (event: { stream?: string; status?: string; error?: string; errorDetail?: { message?: string } }) => {
+            if (event.error) failed = event.errorDetail?.message ?? event.error;
+            // The builder splits its output at arbitrary points; hand on whole lines.
+            const text = pending + (event.stream ?? (event.status ? `${event.status}\n` : ''));
+            const lines = text.split('\n');
+            pending = lines.pop() ?? '';
+            for (const line of lines) if (line.trim()) onOutput(line.replace(/\r$/, ''));
+          },
         );
       });
     },

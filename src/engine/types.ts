@@ -268,11 +268,27 @@ export interface ContainerCreate {
 }
 
 /** What running a workspace needs from an engine: create, attach, start, wait, remove. */
+/** An image build from a folder on this machine. */
+export interface ImageBuild {
+  context: string;
+  /** Path of the Dockerfile inside the context, POSIX separators. */
+  dockerfile: string;
+  tag: string;
+  target?: string;
+  args: Record<string, string>;
+  labels: Record<string, string>;
+}
+
 export interface RunnerEngine {
   /** True when the engine runs on this machine, so host ports and paths are this machine's. */
   readonly local: boolean;
   imageExists(reference: string): Promise<boolean>;
   pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  /**
+   * Builds `context` (minus its .dockerignore) and tags the result; `onOutput` gets the
+   * builder's lines as they come. Rejects with the builder's error message.
+   */
+  buildImage(build: ImageBuild, onOutput: (line: string) => void, signal?: AbortSignal): Promise<void>;
   /** Creates the volume when missing; true when it was created now. */
   ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
   /** Runs a short command to completion as root and removes its container; resolves with the exit code. */

@@ -128,11 +128,17 @@ describe('devcontainer.json subset', () => {
     assert.ok(read.ignored.some((i) => i.startsWith('features')));
     assert.ok(read.ignored.some((i) => i.includes('db:5432')));
   });
-  it('says why a build- or Compose-based file cannot run', () => {
-    const read = readDevcontainer('{"build": {"dockerfile": "Dockerfile"}}', 'x');
-    assert.match(read.problems[0], /no "image"/);
-    assert.ok(read.ignored.some((i) => i.startsWith('build')));
+  it('says why a Compose-based file cannot run', () => {
+    const read = readDevcontainer('{"dockerComposeFile": "compose.yaml", "service": "app"}', 'x');
+    assert.match(read.problems[0], /neither "image" nor "build.dockerfile"/);
+    assert.ok(read.ignored.some((i) => i.startsWith('dockerComposeFile')));
     assert.match(readDevcontainer('{oops', 'x').problems[0], /cannot be read/);
+  });
+  it('builds a Dockerfile with paths relative to the devcontainer.json', () => {
+    const read = readDevcontainer('{"build": {"dockerfile": "Dockerfile", "context": "..", "target": "dev", "args": {"V": "1", "U": "${localEnv:USER}"}}}', 'x');
+    assert.deepEqual(read.problems, []);
+    assert.deepEqual(read.config.build, { dockerfile: '.devcontainer/Dockerfile', context: '.', target: 'dev', args: { V: '1' } });
+    assert.deepEqual(readDevcontainer('{"dockerFile": "Dev.Dockerfile"}', 'x', '.').config.build, { dockerfile: 'Dev.Dockerfile', context: '.' });
   });
 });
 

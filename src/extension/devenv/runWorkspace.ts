@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parsePort, readFields, serializeRunConfig, type RunConfig } from '../../devenv/config';
+import { parsePort, readFields, serializeRunConfig, type RunConfig, type RunConfigInput } from '../../devenv/config';
 import { PRESETS, type ToolchainId } from '../../devenv/presets';
 import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
@@ -27,6 +27,9 @@ export interface RunWorkspaceArgs {
   image?: string;
   command?: string[] | string;
   ports?: (number | string | { container: number; host?: number; protocol?: 'tcp' | 'udp' })[];
+  /** Build the image first: a Dockerfile path, or `{ dockerfile, context, target, args }`. */
+  build?: string | { dockerfile?: string; context?: string; target?: string; args?: Record<string, string> };
+  mount?: boolean;
   mountTarget?: string;
   user?: string;
   env?: Record<string, string>;
@@ -61,7 +64,7 @@ function folderFiles(folder: string): WorkspaceFiles {
 }
 
 /** The argument object as a partial config; problems are shown once, together. */
-export function argsToOverrides(args: RunWorkspaceArgs): { overrides: Partial<RunConfig>; problems: string[] } {
+export function argsToOverrides(args: RunWorkspaceArgs): { overrides: RunConfigInput; problems: string[] } {
   const problems: string[] = [];
   const { ports, ...rest } = args;
   const overrides = readFields({ ...rest, bind: args.bind }, problems);
@@ -97,21 +100,24 @@ async function confirm(config: RunConfig, source: string, detected: ToolchainId[
   let current = { ...config };
   for (;;) {
     const ports = current.ports.map((p) => (p.host && p.host !== p.container ? `${p.host}:${p.container}` : String(p.container))).join(', ') || t('none');
+    const image = current.build ? t('build {0}', current.build.dockerfile) : current.image;
+    const command = current.command.join(' ') || t("the image's command");
     const items: (vscode.QuickPickItem & { id: string })[] = [
-      { id: 'run', label: `$(play) ${t('Run')}`, description: `${current.image} · ${current.command.join(' ')}`, detail: t('Ports {0} · from {1}', ports, source) },
+      { id: 'run', label: `$(play) ${t('Run')}`, description: `${image} · ${command}`, detail: t('Ports {0} · from {1}', ports, source) },
       { id: 'remember', label: `$(save) ${t('Run and remember in .berth.yaml')}` },
       { id: 'toolchain', label: t('Change toolchain…'), description: current.toolchain ? PRESETS[current.toolchain].label : '' },
-      { id: 'image', label: t('Change image…'), description: current.image },
-      { id: 'command', label: t('Change command…'), description: current.command.join(' ') },
+      ...(current.build ? [] : [{ id: 'image', label: t('Change image…'), description: current.image }]),
+      { id: 'command', label: t('Change command…'), description: command },
       { id: 'ports', label: t('Change ports…'), description: ports },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: t('Run {0} in a container', path.basename(folder)), placeHolder: t('Enter runs it as shown') });
     if (!pick) return undefined;
     if (pick.id === 'run' || pick.id === 'remember') return { config: current, remember: pick.id === 'remember' };
     if (pick.id === 'toolchain') {
-      const ids = [...detected.filter((d) => d !== 'dockerfile'), ...(Object.keys(PRESETS) as ToolchainId[]).filter((id) => id !== 'dockerfile' && !detected.includes(id))];
+      // Building needs a Dockerfile: offered only where there is one.
+      const ids = [...detected, ...(Object.keys(PRESETS) as ToolchainId[]).filter((id) => id !== 'dockerfile' && !detected.includes(id))];
       const chosen = await vscode.window.showQuickPick(
-        ids.map((id) => ({ label: PRESETS[id].label, description: PRESETS[id].image, id, detail: detected.includes(id) ? t('detected') : undefined })),
+        ids.map((id) => ({ label: PRESETS[id].label, description: id === 'dockerfile' ? t('build and run it') : PRESETS[id].image, id, detail: detected.includes(id) ? t('detected') : undefined })),
         { title: t('Toolchain') },
       );
       if (chosen) {
@@ -203,19 +209,31 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   }
 
   let run: RunningWorkspace;
+  const buildLog: string[] = [];
   try {
-    run = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: t('Starting {0} in {1}', name, config.image), cancellable: false },
-      (progress) =>
-        runWorkspace(engine, spec, {
-          onProgress: (event) => progress.report({ message: [event.id, event.status].filter(Boolean).join(' ') }),
-        }),
-    );
+    const title = spec.build ? t('Building {0} and starting it', spec.build.tag) : t('Starting {0} in {1}', name, config.image);
+    run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return runWorkspace(engine, spec, {
+        signal: abort.signal,
+        onProgress: (event) => progress.report({ message: [event.id, event.status].filter(Boolean).join(' ') }),
+        // Steps, not every line: `Step 3/7 : RUN npm ci` says where the build is.
+        onBuildOutput: (line) => {
+          buildLog.push(line);
+          if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
+        },
+      });
+    });
   } catch (error) {
     connection.agent.destroy();
     if (error instanceof RunError && error.reason === 'image-missing' && interactive) {
       const image = await chooseLocalImage(deps, error);
       return image ? startWorkspace(deps, { ...args, folder, image }) : undefined;
+    }
+    if (error instanceof RunError && error.reason === 'build-failed' && buildLog.length) {
+      void showBuildFailure(error.message, buildLog);
+      return undefined;
     }
     void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
     return undefined;
@@ -248,6 +266,14 @@ export async function runWorkspaceCommand(deps: RunDeps, rawArgs?: unknown): Pro
   }
   showContainerTerminal(run, t('Berth: {0}', name), 'vm-running', started.release);
   return run.id;
+}
+
+/** The error once, and the builder's whole output a click away. */
+async function showBuildFailure(message: string, log: string[]): Promise<void> {
+  const show = t('Show Build Log');
+  if ((await vscode.window.showErrorMessage(message, show)) !== show) return;
+  const document = await vscode.workspace.openTextDocument({ content: log.join('\n') + '\n', language: 'log' });
+  await vscode.window.showTextDocument(document, { preview: true });
 }
 
 /** No registry answered: offer the images the engine has instead. */

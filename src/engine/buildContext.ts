@@ -1,0 +1,72 @@
+/**
+ * The build context sent with an image build: the folder as a tar stream, minus what its
+ * `.dockerignore` excludes, owned by root as the docker CLI sends it. Matching is
+ * @balena/dockerignore, a port of the engine's own pattern rules, so `**`, `!exceptions`
+ * and the order of lines mean what they mean to `docker build`.
+ */
+import dockerignore from '@balena/dockerignore';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pack } from 'tar-fs';
+
+export interface ContextEntries {
+  /** Relative POSIX paths, parents before children. */
+  entries: string[];
+  /** How many paths `.dockerignore` left out (a directory counts once). */
+  ignored: number;
+}
+
+/**
+ * The paths of `context` that go to the engine. `dockerfile` (relative to the context) and
+ * `.dockerignore` always go, as the CLI sends them even when ignored.
+ */
+export function contextEntries(context: string, dockerfile: string): ContextEntries {
+  let patterns = '';
+  try {
+    patterns = readFileSync(path.join(context, '.dockerignore'), 'utf8');
+  } catch {
+    // No .dockerignore: everything goes.
+  }
+  const matcher = dockerignore({ ignorecase: false }).add(patterns);
+  // An excluded directory can be skipped whole only when no `!` line could bring a file back.
+  const hasExceptions = patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
+  const always = new Set([toPosix(dockerfile), '.dockerignore']);
+  const entries: string[] = [];
+  let ignored = 0;
+  const walk = (relative: string) => {
+    const absolute = path.join(context, relative);
+    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      // Sockets and FIFOs cannot travel in a tar; the CLI skips them too.
+      if (!entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
+      const excluded = matcher.ignores(rel) && !always.has(rel);
+      if (entry.isDirectory()) {
+        if (excluded && !hasExceptions) {
+          ignored++;
+          continue;
+        }
+        if (!excluded) entries.push(rel);
+        walk(rel);
+      } else if (excluded) ignored++;
+      else entries.push(rel);
+    }
+  };
+  walk('');
+  return { entries, ignored };
+}
+
+/** The context as an uncompressed tar stream, entries owned by 0:0. */
+export function packContext(context: string, entries: string[]): Readable {
+  return pack(context, {
+    // A copy: tar-fs consumes the array it is given.
+    entries: [...entries],
+    // Each directory's children are listed in `entries` already; tar-fs must not add the rest.
+    ignore: () => true,
+    map: (header) => ({ ...header, uid: 0, gid: 0, uname: '', gname: '' }),
+  }) as unknown as Readable;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/').replace(/^\.\//, '');
+}

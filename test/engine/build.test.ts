@@ -1,0 +1,158 @@
+/**
+ * "A Dockerfile → build it and run it" on the real engine: a folder holding only a Dockerfile
+ * is built (its .dockerignore applied) and its image run with the ports it EXPOSEs; failed
+ * builds say why and leave no container behind. Base image: busybox:local, built without a registry.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import Dockerode from 'dockerode';
+import { resolveRunConfig } from '../../src/devenv/resolve';
+import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/runner';
+import { buildRunSpec, type RunSpec } from '../../src/devenv/spec';
+import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { freePort } from '../fixtures/net';
+import { waitFor } from './helpers';
+
+const docker = new Dockerode();
+const engine = createRunnerEngine(docker, true);
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const roots: string[] = [];
+const tags = new Set<string>();
+const running: RunningWorkspace[] = [];
+
+/** A workspace folder whose name has a space and non-ASCII letters, as people's folders do. */
+function folderWith(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'berth-build-'));
+  roots.push(root);
+  const folder = path.join(root, 'Mein Projekt ü');
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+    writeFileSync(path.join(folder, file), text);
+  }
+  return folder;
+}
+
+function specFor(folder: string, port?: number): RunSpec {
+  const read = (name: string) => {
+    try {
+      return readFileSync(path.join(folder, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const resolved = resolveRunConfig({ entries: readdirSync(folder), read }, path.basename(folder));
+  if ('error' in resolved) throw new Error(resolved.error);
+  const config = port === undefined ? resolved.config : { ...resolved.config, ports: resolved.config.ports.map((p) => ({ ...p, host: port })) };
+  const spec = buildRunSpec({ folder, name: path.basename(folder), uid: 1000, gid: 1000 }, config);
+  if (spec.build) tags.add(spec.build.tag);
+  return spec;
+}
+
+async function leftovers(folder: string): Promise<string[]> {
+  const found = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`berth.workspace=${folder}`] }) });
+  return found.map((c) => `${c.Names[0]} ${c.State}`);
+}
+
+const SITE = {
+  Dockerfile: 'FROM busybox:local\nARG PORT=8080\nCOPY . /site\nEXPOSE $PORT\nCMD ["httpd", "-f", "-p", "8080", "-h", "/site"]\n',
+  '.dockerignore': 'secrets\n*.log\n',
+  'index.html': '<h1>built by berth</h1>\n',
+  'secrets/token': 'do not send\n',
+  'debug.log': 'noise\n',
+};
+
+after(async () => {
+  for (const r of running) await r.stop().catch(() => undefined);
+  for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+describe('build it and run it', () => {
+  it('builds the folder, runs the image as built and publishes what it EXPOSEs; .dockerignore keeps files out', async () => {
+    const folder = folderWith(SITE);
+    const port = await freePort();
+    const spec = specFor(folder, port);
+    assert.equal(spec.published[0].container, 8080, 'the port comes from EXPOSE $PORT');
+    const lines: string[] = [];
+    const run = await runWorkspace(engine, spec, { onBuildOutput: (l) => lines.push(l), startupWindowMs: 300 });
+    running.push(run);
+    assert.ok(lines.some((l) => /^Step 3\/\d+ : COPY \. \/site/.test(l)), lines.join('\n'));
+    const res = await waitFor('the built site to answer', async () => {
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/`);
+        return r.ok ? r : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 15_000, 50);
+    assert.match(await res.text(), /built by berth/);
+    for (const kept of ['secrets/token', 'debug.log']) assert.equal((await fetch(`http://127.0.0.1:${port}/${kept}`)).status, 404, `${kept} was sent`);
+    const info = await docker.getContainer(run.id).inspect();
+    assert.equal(info.Config.Image, spec.build!.tag);
+    assert.equal(info.Config.User, '', 'the image runs as its own user');
+    assert.deepEqual(info.HostConfig.Mounts ?? [], [], 'nothing is mounted');
+    await run.stop();
+    assert.deepEqual(await leftovers(folder), []);
+  });
+
+  it('a second run reuses the layer cache', async () => {
+    const folder = folderWith(SITE);
+    const spec = specFor(folder, await freePort());
+    const first = await runWorkspace(engine, spec, { startupWindowMs: 100 });
+    await first.stop();
+    const lines: string[] = [];
+    const second = await runWorkspace(engine, spec, { onBuildOutput: (l) => lines.push(l), startupWindowMs: 100 });
+    running.push(second);
+    await second.stop();
+    assert.ok(lines.filter((l) => l.includes('Using cache')).length >= 2, lines.join('\n'));
+  });
+
+  it('a failing step: its output and exit code in the message, no container left, no intermediate one either', async () => {
+    const folder = folderWith({ Dockerfile: 'FROM busybox:local\nRUN echo about to fail && exit 3\nCMD ["true"]\n' });
+    const before = (await docker.listContainers({ all: true })).length;
+    const error = await runWorkspace(engine, specFor(folder)).then(
+      () => assert.fail('the build should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof RunError && error.reason === 'build-failed', String(error));
+    assert.match(error.message, /^Building Dockerfile failed: The command '.*exit 3' returned a non-zero code: 3/);
+    assert.match(error.message, /about to fail/);
+    assert.deepEqual(await leftovers(folder), []);
+    assert.equal((await docker.listContainers({ all: true })).length, before, 'forcerm removes the failed step\'s container');
+  });
+
+  it('a base image that is not there: says so and what to do', async () => {
+    const folder = folderWith({ Dockerfile: 'FROM 127.0.0.1:9/berth/not-there:1\nCMD ["true"]\n' });
+    const error = await runWorkspace(engine, specFor(folder)).catch((e: unknown) => e);
+    assert.ok(error instanceof RunError && error.reason === 'build-failed', String(error));
+    assert.match(error.message, /A base image in FROM could not be pulled/);
+  });
+
+  it('a Dockerfile that needs BuildKit: says how to build it instead', async () => {
+    const folder = folderWith({ Dockerfile: 'FROM busybox:local\nRUN --mount=type=cache,target=/cache true\n' });
+    const error = await runWorkspace(engine, specFor(folder)).catch((e: unknown) => e);
+    assert.ok(error instanceof RunError && error.reason === 'build-failed', String(error));
+    assert.match(error.message, /needs BuildKit.*docker buildx build -t berth-mein-projekt-u-[0-9a-f]{8}:latest \./);
+  });
+
+  it('berth run builds and starts it from a terminal, build output on stderr', async () => {
+    const folder = folderWith(SITE);
+    const port = await freePort();
+    const result = spawnSync(process.execPath, [CLI, 'run', '--detach', '--port', `${port}:8080`, folder], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(result.status, 0, result.stderr);
+    const name = result.stdout.trim();
+    try {
+      assert.match(result.stderr, /berth run: build Dockerfile as berth-mein-projekt-u-[0-9a-f]{8}:latest \(preset dockerfile\)/);
+      assert.match(result.stderr, /Successfully tagged/);
+      tags.add(/as (\S+)/.exec(result.stderr)![1]);
+      const res = await waitFor('the site to answer', async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok || undefined, 15_000, 50);
+      assert.ok(res);
+    } finally {
+      await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+    }
+  });
+});
