@@ -119,3 +119,29 @@ test('Images: Run starts the image with its own command in the background, its E
     await docker('rmi', image).catch(() => undefined);
   }
 }, 60_000);
+
+test('runWorkspace on a folder with only a Dockerfile builds it and runs the image as built, in the background', async () => {
+  await api();
+  const folder = folderWith('built app');
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCOPY index.html /www/\nEXPOSE 8080\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n');
+  const port = await freePort();
+  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', { folder, ports: [{ container: 8080, host: port }], detach: true });
+  assert.ok(id, 'the command builds, starts and returns the container id');
+  let image = '';
+  try {
+    const [info] = JSON.parse(await docker('inspect', id)) as (Inspected & { Config: { Image: string } })[];
+    image = info.Config.Image;
+    assert.match(image, /^berth-built-app-[0-9a-f]{8}:latest$/);
+    assert.deepEqual(info.Mounts, [], 'a build runs as built: nothing mounted');
+    assert.equal(info.Config.User, '');
+    assert.equal(info.Config.Labels['berth.toolchain'], 'dockerfile');
+    const body = await until('the built image to serve', async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/index.html`);
+      return res.ok ? res.text() : undefined;
+    });
+    assert.equal(body, 'served by berth\n');
+  } finally {
+    await docker('rm', '-f', id);
+    if (image) await docker('rmi', image).catch(() => undefined);
+  }
+}, 90_000);
