@@ -142,13 +142,18 @@ async function buildTests() {
 }
 
 // --- reporting --------------------------------------------------------------------------------
-function report(verdict) {
+const totals = { passed: 0, failed: 0 };
+
+/** Prints one pass's results; an empty pass is fine only when --grep chose no test of it. */
+function report(verdict, pass) {
   for (const result of verdict.results) {
     console.log(`  ${result.ok ? 'PASS' : 'FAIL'} ${result.name} (${result.ms} ms)`);
     if (!result.ok && result.error) console.log(result.error.replace(/^/gm, '       '));
   }
-  console.log(`${verdict.passed} passed, ${verdict.failed} failed`);
-  return verdict.failed === 0 && verdict.passed > 0;
+  totals.passed += verdict.passed;
+  totals.failed += verdict.failed;
+  log(`${pass} workspace: ${verdict.passed} passed, ${verdict.failed} failed`);
+  return verdict.failed === 0 && (verdict.passed > 0 || options.grep !== undefined);
 }
 
 function readVerdict(file) {
@@ -190,7 +195,7 @@ async function runElectron(tmp, verdictFile) {
   }
   const verdict = readVerdict(verdictFile);
   if (!verdict) throw new Error('VS Code exited without writing a test verdict');
-  return report(verdict);
+  return report(verdict, 'trusted');
 }
 
 // --- code-server + Chromium -------------------------------------------------------------------
@@ -204,7 +209,6 @@ const USER_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
-  'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'editor.minimap.enabled': false,
@@ -217,11 +221,16 @@ class CodeServer {
     this.log = path.join(tmp, 'code-server.log');
   }
 
-  async start(env) {
+  /** `trusted: false` leaves Workspace Trust on, so the folder opens in Restricted Mode. */
+  async start(env, trusted = true) {
     this.port = await freePort();
     const userData = path.join(this.tmp, 'user-data');
     fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    const trust = trusted
+      ? { 'security.workspace.trust.enabled': false }
+      : // No modal asking to trust the folder: it would cover the workbench and nobody answers it.
+        { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' };
+    fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
     const logFd = fs.openSync(this.log, 'a');
     const args = [
       CODE_SERVER_ENTRY,
@@ -233,7 +242,7 @@ class CodeServer {
       '--config', path.join(this.tmp, 'code-server.yaml'),
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(trusted ? ['--disable-workspace-trust'] : []),
       '--disable-getting-started-override',
     ];
     // A process group of its own, so cleanup reaches the extension host and language server too.
@@ -326,7 +335,11 @@ async function screenshot(browser, server, file) {
   }
 }
 
-async function runCodeServer(tmp, verdictFile) {
+/**
+ * One pass: code-server on a fresh workspace folder, the test bundle in its extension host.
+ * `trusted: false` is the Restricted Mode pass; the tests choose their pass (harness.ts).
+ */
+async function runCodeServer(tmp, verdictFile, trusted = true) {
   const server = new CodeServer(tmp);
   let browser;
   const consoleLog = path.join(tmp, 'browser-console.log');
@@ -341,26 +354,32 @@ async function runCodeServer(tmp, verdictFile) {
   process.once('SIGTERM', onSignal);
   try {
     const started = Date.now();
-    await server.start({
-      BERTH_TEST_VERDICT: verdictFile,
-      ...(options.grep ? { BERTH_TEST_GREP: options.grep } : {}),
-    });
+    await server.start(
+      {
+        BERTH_TEST_VERDICT: verdictFile,
+        BERTH_TEST_TRUST: trusted ? 'trusted' : 'untrusted',
+        ...(options.grep ? { BERTH_TEST_GREP: options.grep } : {}),
+      },
+      trusted,
+    );
     log(`code-server answered on ${server.origin} after ${Date.now() - started} ms`);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('console', (message) => fs.appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
     page.on('pageerror', (error) => fs.appendFileSync(consoleLog, `[pageerror] ${error.message}\n`));
     const workspace = path.join(tmp, 'workspace');
-    fs.mkdirSync(workspace, { recursive: true });
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    // A workspace setting that would choose another engine: Restricted Mode must ignore it.
+    if (!trusted) fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'berth.docker.host': 'tcp://127.0.0.1:9' }));
     await page.goto(server.url(workspace, [['extensionTestsPath', TEST_BUNDLE]]));
     const verdict = await poll(`the test verdict (${verdictFile})`, options.timeoutS * 1000, () => {
       if (server.exitInfo) throw new Error(`code-server exited during the tests:\n${tail(server.log, 30)}`);
       return readVerdict(verdictFile);
     }, 250);
     log(`page load to verdict: ${Date.now() - started} ms since code-server started`);
-    const ok = report(verdict);
+    const ok = report(verdict, trusted ? 'trusted' : 'untrusted');
     await page.close();
-    if (options.screenshot) {
+    if (options.screenshot && trusted) {
       try {
         await screenshot(browser, server, options.screenshot);
       } catch (error) {
@@ -373,7 +392,7 @@ async function runCodeServer(tmp, verdictFile) {
     console.error(`vscode-test: ${error.message}`);
     console.error(`--- browser console (last 40 lines) ---\n${tail(consoleLog, 40)}`);
     console.error(`--- code-server log (last 20 lines) ---\n${tail(server.log, 20)}`);
-    console.log('0 passed, 1 failed');
+    totals.failed += 1;
     return false;
   } finally {
     process.off('SIGINT', onSignal);
@@ -391,14 +410,20 @@ if (!options.electron) {
 const files = await buildTests();
 log(`bundled ${files.length} test files into ${path.relative(ROOT, TEST_BUNDLE)}`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-vscode-'));
-const verdictFile = path.join(tmp, 'verdict.json');
 let ok = false;
 try {
-  ok = options.electron ? await runElectron(tmp, verdictFile) : await runCodeServer(tmp, verdictFile);
+  if (options.electron) ok = await runElectron(tmp, path.join(tmp, 'verdict.json'));
+  else {
+    const trustedOk = await runCodeServer(path.join(tmp, 'trusted'), path.join(tmp, 'trusted/verdict.json'), true);
+    const untrustedOk = await runCodeServer(path.join(tmp, 'untrusted'), path.join(tmp, 'untrusted/verdict.json'), false);
+    ok = trustedOk && untrustedOk;
+  }
 } catch (error) {
   console.error(`vscode-test: ${error.message}`);
-  console.log('0 passed, 1 failed');
+  totals.failed += 1;
 }
+// The one line scripts/test.sh counts.
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
 if (ok && !options.keep) fs.rmSync(tmp, { recursive: true, force: true });
 else log(`logs and workspace kept in ${tmp}`);
 process.exit(ok ? 0 : 1);

@@ -4,10 +4,14 @@
  * few lines of it we need, with a per-test deadline and a machine-readable verdict.
  */
 
+/** Which workspace a test runs in: a trusted one, or one in Restricted Mode (Workspace Trust). */
+export type Pass = 'trusted' | 'untrusted';
+
 export interface TestCase {
   name: string;
   fn: () => Promise<void> | void;
   timeoutMs: number;
+  pass: Pass;
 }
 
 export interface TestResult {
@@ -20,8 +24,8 @@ export interface TestResult {
 const registry: TestCase[] = [];
 
 /** Registers a test; the default deadline is generous for a cold language server on 2 cores. */
-export function test(name: string, fn: TestCase['fn'], timeoutMs = 30_000): void {
-  registry.push({ name, fn, timeoutMs });
+export function test(name: string, fn: TestCase['fn'], timeoutMs = 30_000, pass: Pass = 'trusted'): void {
+  registry.push({ name, fn, timeoutMs, pass });
 }
 
 export function registeredTests(): readonly TestCase[] {
