@@ -145,3 +145,37 @@ test('runWorkspace on a folder with only a Dockerfile builds it and runs the ima
     if (image) await docker('rmi', image).catch(() => undefined);
   }
 }, 90_000);
+
+test('Images: Run Interactive opens a terminal on the image\'s own shell; typing exit ends it and removes the container', async () => {
+  await api();
+  // busybox:local-alt carries CMD ["/bin/sh"] (scripts/test-images.sh).
+  const id = await vscode.commands.executeCommand<string>('berth.images.runInteractive', { reference: 'busybox:local-alt' });
+  assert.ok(id, 'Run Interactive returns the container id');
+  try {
+    assert.equal(await docker('inspect', '-f', '{{.State.Running}} {{.Config.Tty}} {{.Config.OpenStdin}}', id), 'true true true');
+    const terminal = await until('its terminal', async () => vscode.window.terminals.find((t) => t.name.includes('busybox:local-alt')));
+    terminal.sendText('exit 0');
+    await until('the container to be removed after exit', async () => ((await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined));
+    terminal.dispose();
+  } finally {
+    await docker('rm', '-f', id).catch(() => undefined);
+  }
+}, 60_000);
+
+test('Containers: Copy Id / Copy Name put them on the clipboard; Open in Browser picks the published port', async () => {
+  await api();
+  const port = await freePort();
+  const name = `berth-copy-${Date.now().toString(36)}`;
+  const id = await docker('run', '-d', '--name', name, '-p', `127.0.0.1:${port}:80`, 'busybox:local', 'httpd', '-f', '-p', '80');
+  try {
+    assert.equal(await vscode.commands.executeCommand<string>('berth.containers.copyId', { id }), id);
+    assert.equal(await vscode.env.clipboard.readText(), id);
+    assert.equal(await vscode.commands.executeCommand<string>('berth.containers.copyName', { id }), name);
+    assert.equal(await vscode.env.clipboard.readText(), name);
+    const url = await vscode.commands.executeCommand<string>('berth.containers.openInBrowser', { id });
+    assert.equal(url, `http://localhost:${port}`);
+    assert.equal((await until('the page to answer', async () => (await fetch(url)).status)) < 500, true);
+  } finally {
+    await docker('rm', '-f', id);
+  }
+}, 60_000);
