@@ -20,6 +20,13 @@ export interface BuildConfig {
   args: Record<string, string>;
 }
 
+/** `my-app:latest` for a folder `My App`: repository names must be lower case. */
+export function defaultImageTag(folder: string): string {
+  const base = folder.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  const name = base.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return `${name || 'image'}:latest`;
+}
+
 /** The Dockerfile a folder would build, by name, or undefined. */
 export function findDockerfile(read: (name: string) => string | undefined): string | undefined {
   return DOCKERFILE_NAMES.find((name) => read(name) !== undefined);

@@ -4,6 +4,7 @@
  * so tasks and tests can drive them without UI.
  */
 import * as vscode from 'vscode';
+import { buildImageCommand } from './build';
 import type { BerthClient } from './client';
 import { runWorkspaceCommand } from './devenv/runWorkspace';
 import type { RunStatus } from './devenv/status';
@@ -49,6 +50,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
 
   'berth.images.refresh': (ctx) => actions.refreshView(ctx, 'images'),
   'berth.images.pull': (ctx, a, b) => actions.pullImage(ctx, a, b),
+  'berth.images.build': (ctx, a) => buildImageCommand(ctx.service, a),
   'berth.images.run': (ctx, a, b) => actions.runImage(ctx, false, a, b),
   'berth.images.runInteractive': (ctx, a, b) => actions.runImage(ctx, true, a, b),
   'berth.images.tag': (ctx, a, b) => actions.tagImage(ctx, a, b),

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { extract, type Headers } from 'tar-stream';
 import { dockerfileConfig, parseRunConfig, serializeRunConfig } from '../../src/devenv/config';
-import { exposedPorts, findDockerfile, stageNames } from '../../src/devenv/dockerfileRun';
+import { defaultImageTag, exposedPorts, findDockerfile, stageNames } from '../../src/devenv/dockerfileRun';
 import { resolveRunConfig } from '../../src/devenv/resolve';
 import { buildRunSpec, validate, type Workspace } from '../../src/devenv/spec';
 import { contextEntries, packContext } from '../../src/engine/buildContext';
@@ -38,6 +38,11 @@ describe('exposedPorts', () => {
     assert.deepEqual(exposedPorts('FROM x\nEXPOSE 8000-8010 8000 1/sctp 0 99999 abc\n'), [{ container: 8000, protocol: 'tcp' }]);
     assert.deepEqual(exposedPorts(''), []);
     assert.deepEqual(exposedPorts('EXPOSE 80\n'), []);
+  });
+  it('names an image after its folder in the lower case repositories need', () => {
+    assert.equal(defaultImageTag('/home/me/My Ünïcode App'), 'my-unicode-app:latest');
+    assert.equal(defaultImageTag('C:\\work\\.hidden_'), 'hidden:latest');
+    assert.equal(defaultImageTag('/'), 'image:latest');
   });
   it('finds the Dockerfile by the names builders pick up, and lists stage names', () => {
     assert.equal(findDockerfile((n) => (n === 'Containerfile' ? '' : undefined)), 'Containerfile');

@@ -179,3 +179,23 @@ test('Containers: Copy Id / Copy Name put them on the clipboard; Open in Browser
     await docker('rm', '-f', id);
   }
 }, 60_000);
+
+test('Build Image builds a Dockerfile under the tag given and streams to a terminal; a failing build returns nothing', async () => {
+  await api();
+  const folder = folderWith('build me');
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCOPY index.html /www/\nCMD ["cat", "/www/index.html"]\n');
+  const tag = `berth-test/built:${Date.now().toString(36)}`;
+  try {
+    const built = await vscode.commands.executeCommand<string>('berth.images.build', { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag });
+    assert.equal(built, tag);
+    assert.equal(await docker('run', '--rm', tag), 'served by berth');
+    assert.ok(vscode.window.terminals.some((t) => t.name === `Build: ${tag}`), 'the build has its terminal');
+  } finally {
+    await docker('rmi', tag).catch(() => undefined);
+  }
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN exit 7\n');
+  const failed = await vscode.commands.executeCommand<string | undefined>('berth.images.build', { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag });
+  assert.equal(failed, undefined);
+  await assert.rejects(docker('image', 'inspect', tag), 'a failed build tags nothing');
+  for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
+}, 90_000);

@@ -50,7 +50,7 @@ test("Restricted Mode: the folder's berth.docker.host is ignored, the user's eng
   assert.equal(engine.endpoint.kind, 'unix', `connected to ${engine.endpoint.display}`);
 }, 30_000, UNTRUSTED);
 
-test("Restricted Mode: Run Workspace and the Images view's Run refuse, and no container appears", async () => {
+test("Restricted Mode: Run Workspace, the Images view's Run and Build Image refuse, and no container appears", async () => {
   await api();
   const before = await containerIds();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-untrusted-'));
@@ -58,6 +58,12 @@ test("Restricted Mode: Run Workspace and the Images view's Run refuse, and no co
   assert.equal(run, undefined, 'runWorkspace started nothing');
   const image = await vscode.commands.executeCommand<string | undefined>('berth.images.run', { reference: 'busybox:local' });
   assert.equal(image, undefined, 'images.run started nothing');
+  // A build runs the Dockerfile's commands, so it is refused too.
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN touch /ran\n');
+  const tag = `berth-test/untrusted:${Date.now().toString(36)}`;
+  const built = await vscode.commands.executeCommand<string | undefined>('berth.images.build', { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag });
+  assert.equal(built, undefined, 'images.build built nothing');
+  await assert.rejects(exec('docker', ['image', 'inspect', tag]));
   assert.deepEqual(await containerIds(), before);
   fs.rmSync(folder, { recursive: true, force: true });
 }, 60_000, UNTRUSTED);
