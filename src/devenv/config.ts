@@ -130,7 +130,8 @@ export interface ConfigRead {
 /** Reads `.berth.yaml`'s `run:` section (or a top level holding the same keys). Never throws. */
 export function parseRunConfig(text: string): ConfigRead {
   const problems: string[] = [];
-  const doc = parseDocument(text, { prettyErrors: false });
+  // 'error': yaml would otherwise print a process warning for odd keys; the checks below report them.
+  const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : text.slice(0, offset).split('\n').length);
   for (const error of doc.errors) problems.push(`line ${lineOf(error.pos?.[0])}: ${error.message.split('\n')[0]}`);
   let root: unknown;
