@@ -98,7 +98,9 @@ class SshSocket extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
     if (!this.child.stdin || this.child.stdin.destroyed) return done(new EngineError('ssh', `ssh to ${this.endpoint.display} has gone.`));
-    this.child.stdin.write(chunk, done);
+    // A write can fail (EPIPE) before ssh's exit is seen; the 'close' handler then says why
+    // ssh ended, which beats node:http's "socket hang up".
+    this.child.stdin.write(chunk, () => done());
   }
 
   override _final(done: (err?: Error | null) => void): void {
