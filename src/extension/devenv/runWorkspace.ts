@@ -202,6 +202,8 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     return undefined;
   }
   const spec = buildRunSpec({ folder, name, uid: process.getuid?.(), gid: process.getgid?.() }, config);
+  // A build names its image only now; the status bar and the caller show that name.
+  config = { ...config, image: spec.create.Image };
   const connection = connect(endpoint);
   const engine = createRunnerEngine(connection.docker, isLocal(endpoint));
   if (!engine.local) {
