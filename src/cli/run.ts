@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parsePort, readFields, type RunConfigInput } from '../devenv/config';
 import { resolveRunConfig } from '../devenv/resolve';
 import { runWorkspace, RunError } from '../devenv/runner';
-import { buildRunSpec } from '../devenv/spec';
+import { buildRunSpec, validate } from '../devenv/spec';
 import { connect } from '../engine/connect';
 import { resolveEndpoint } from '../engine/endpoint';
 import { createRunnerEngine } from '../engine/runnerAdapter';
@@ -144,6 +144,8 @@ export const runCommand: Command = {
     }
     for (const note of resolved.notes) io.err(`berth run: note: ${note}\n`);
     const { config } = resolved;
+    const invalid = validate(config);
+    if (invalid.length) throw new UsageError(invalid.join(' '), 'run');
 
     let endpoint;
     try {

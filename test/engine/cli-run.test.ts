@@ -37,6 +37,11 @@ describe('berth run', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /port 'x:y'.*\n.*berth help run/);
   });
+  it('a configuration that cannot run (a host port twice): status 2 and why, not an internal error', () => {
+    const twice = berth('--image', 'busybox:local', '-p', '8080', '-p', '8080:80');
+    assert.equal(twice.status, 2);
+    assert.match(twice.stderr, /^berth run: Host port 8080\/tcp is published twice\./);
+  });
   it('leaves no container behind', () => {
     const ps = spawnSync('docker', ['ps', '-a', '--filter', `label=berth.workspace=${folder}`, '-q'], { encoding: 'utf8' });
     assert.equal(ps.stdout.trim(), '');

@@ -10,7 +10,7 @@ import { parsePort, readFields, serializeRunConfig, type RunConfig, type RunConf
 import { PRESETS, type ToolchainId } from '../../devenv/presets';
 import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
-import { buildRunSpec } from '../../devenv/spec';
+import { buildRunSpec, validate } from '../../devenv/spec';
 import { connect } from '../../engine/connect';
 import { createRunnerEngine } from '../../engine/runnerAdapter';
 import { EngineError, type Endpoint } from '../../engine/types';
@@ -190,6 +190,11 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     if (!confirmed) return undefined;
     config = confirmed.config;
     remember ||= confirmed.remember;
+  }
+  const invalid = validate(config);
+  if (invalid.length) {
+    void vscode.window.showErrorMessage(t('Cannot run: {0}', invalid.join(' ')));
+    return undefined;
   }
   if (remember) writeFileSync(path.join(folder, '.berth.yaml'), serializeRunConfig(config));
 
