@@ -93,7 +93,9 @@ test('runWorkspace detached returns the id and leaves the container running; bad
   assert.ok(id);
   assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
   assert.ok(runs.running.some((r) => r.id === id), 'the status bar lists it');
+  // Stopped from outside (the CLI here, the Containers view alike): the status bar lets it go.
   await docker('rm', '-f', id);
+  await until('the status bar to drop it', async () => (runs.running.some((r) => r.id === id) ? undefined : true));
 
   const none = await vscode.commands.executeCommand<string | undefined>('berth.runWorkspace', { folder, image: 'busybox:local', command: ['true'], ports: ['not-a-port'] });
   assert.equal(none, undefined);

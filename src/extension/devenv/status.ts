@@ -35,6 +35,9 @@ export class RunStatus implements vscode.Disposable {
     const entry: Entry = { run, name, image: config.image, watchers: new AbortController() };
     this.entries.set(run.id, entry);
     for (const port of run.published.filter((p) => p.protocol === 'tcp')) void this.watchPort(entry, port.address, port.host);
+    // A detached workspace may be stopped anywhere (Containers view, docker CLI): follow its exit.
+    const gone = () => this.remove(run.id);
+    run.exited.then(gone, gone);
     this.render();
   }
 
@@ -47,6 +50,8 @@ export class RunStatus implements vscode.Disposable {
   async pick(): Promise<void> {
     const items = [...this.entries.values()].flatMap((e) => [
       ...e.run.published.map((p) => ({ label: `$(globe) ${t('Open {0} in the browser', url(p.address, p.host))}`, action: () => vscode.env.openExternal(vscode.Uri.parse(url(p.address, p.host))) })),
+      { label: `$(terminal) ${t('Open a shell in {0}', e.name)}`, action: () => vscode.commands.executeCommand('berth.containers.shell', { id: e.run.id }) },
+      { label: `$(output) ${t('Follow the logs of {0}', e.name)}`, action: () => vscode.commands.executeCommand('berth.containers.logs', { id: e.run.id }) },
       { label: `$(debug-stop) ${t('Stop {0}', e.name)}`, action: () => e.run.stop().then(() => this.remove(e.run.id)) },
     ]);
     const chosen = await vscode.window.showQuickPick(items, { title: t('Running workspaces') });
