@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULE_INFO, ruleDocUrl } from '../dockerfile/rules/catalog';
@@ -18,7 +19,7 @@ export interface Finding {
   helpUri?: string;
 }
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'checkstyle'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Stable order for every format: file, then position, then code. */
@@ -117,6 +118,65 @@ export function formatSarif(findings: Finding[], options: SarifOptions): string 
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+
+/**
+ * GitHub Actions workflow commands: each finding becomes an annotation on the pull request's
+ * diff, with no code-scanning upload. Values are escaped as the runner requires.
+ */
+export function formatGithub(findings: Finding[]): string {
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return findings
+    .map((f) => {
+      const where = f.file === '-' ? '' : `file=${property(f.file)},`;
+      return `::${GITHUB_COMMAND[f.severity]} ${where}line=${f.line},endLine=${f.endLine},col=${f.column},endColumn=${f.endColumn},title=${property(`berth ${f.code}`)}::${data(f.message)}\n`;
+    })
+    .join('');
+}
+
+const GITLAB_SEVERITY: Record<Severity, string> = { error: 'critical', warning: 'major', info: 'minor', hint: 'info' };
+
+/**
+ * GitLab's Code Quality report (a subset of Code Climate's format). The fingerprint leaves the
+ * line out, so a finding keeps its identity when lines above it move.
+ */
+export function formatGitlab(findings: Finding[]): string {
+  const seen = new Map<string, number>();
+  const rows = findings.map((f) => {
+    const base = `${f.file}\0${f.code}\0${f.message}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return {
+      description: f.message,
+      check_name: f.code,
+      fingerprint: createHash('sha256').update(`${base}\0${n}`).digest('hex'),
+      severity: GITLAB_SEVERITY[f.severity],
+      location: { path: f.file, lines: { begin: f.line, end: f.endLine } },
+    };
+  });
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+const CHECKSTYLE_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'info' };
+
+/** Checkstyle XML, which Jenkins' warnings plugin, reviewdog and many CI dashboards read. */
+export function formatCheckstyle(findings: Finding[]): string {
+  const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<checkstyle version="4.3">'];
+  for (const [file, list] of byFile) {
+    lines.push(`  <file name="${xml(file)}">`);
+    for (const f of list) {
+      lines.push(`    <error line="${f.line}" column="${f.column}" severity="${CHECKSTYLE_SEVERITY[f.severity]}" message="${xml(f.message)}" source="berth.${xml(f.code)}"/>`);
+    }
+    lines.push('  </file>');
+  }
+  lines.push('</checkstyle>');
+  return `${lines.join('\n')}\n`;
 }
 
 /** Files under the current folder as %SRCROOT%-relative URIs (what code scanning maps to the repo), others as file: URIs. */

@@ -3,7 +3,7 @@ import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureTh
 import { lint } from '../dockerfile/lint';
 import { ConfigFiles, readConfigFile } from '../server/configFiles';
 import { collectInputs, DOCKERFILE_PATTERNS } from './files';
-import { compareFindings, formatJson, formatSarif, formatText, FORMATS, type Finding, type Format, type Severity } from './format';
+import { compareFindings, formatCheckstyle, formatGithub, formatGitlab, formatJson, formatSarif, formatText, FORMATS, type Finding, type Format, type Severity } from './format';
 import { parseOptions, UsageError, type Command, type Io } from './io';
 
 /** hadolint's default too: info and worse fail the run, hints (hadolint's "style") do not. */
@@ -21,7 +21,9 @@ Lints each PATH: a file; a folder, meaning every ${DOCKERFILE_PATTERNS}
 in it and its subfolders (node_modules and .git skipped); or - for standard input.
 
 Options:
-  -f, --format FORMAT            text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
+  -f, --format FORMAT            text (default), json, sarif (SARIF 2.1.0, for GitHub code
+                                 scanning), github (annotations from a GitHub Actions step),
+                                 gitlab (a GitLab Code Quality report) or checkstyle (XML)
   -c, --config FILE              read settings from FILE instead of the nearest .hadolint.yaml or
                                  .hadolint.yml in the file's folder or a parent folder
   -t, --failure-threshold LEVEL  exit 1 when a finding is at least this severe: error, warning,
@@ -54,7 +56,7 @@ async function runLint(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (use text, json or sarif)`, 'lint');
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (use ${FORMATS.join(', ')})`, 'lint');
   let threshold: FailureThreshold | undefined;
   if (values['failure-threshold'] !== undefined) {
     threshold = parseFailureThreshold(values['failure-threshold']);
@@ -125,6 +127,9 @@ async function runLint(args: string[], io: Io): Promise<number> {
 
   if (format === 'json') io.out(formatJson(findings));
   else if (format === 'sarif') io.out(formatSarif(findings, { version: io.version, cwd: io.cwd, errors }));
+  else if (format === 'github') io.out(formatGithub(findings));
+  else if (format === 'gitlab') io.out(formatGitlab(findings));
+  else if (format === 'checkstyle') io.out(formatCheckstyle(findings));
   else io.out(formatText(findings));
   for (const error of errors) io.err(`berth: ${error.file}: ${error.message}\n`);
   return errors.length ? 2 : failed ? 1 : 0;

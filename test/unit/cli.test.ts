@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { formatCheckstyle, formatGithub, formatGitlab } from '../../src/cli/format';
 import { CLI, ensureBuilt, ROOT } from '../lsp/build';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cli');
@@ -88,7 +89,7 @@ describe('berth', () => {
       [['--frob'], /berth: unknown option '--frob'/],
       [['help', 'frobnicate'], /unknown command 'frobnicate'/],
       [['lint', '--frob', 'clean'], /berth lint: unknown option '--frob'/],
-      [['lint', '--format', 'xml', 'clean'], /unknown format 'xml' \(use text, json or sarif\)/],
+      [['lint', '--format', 'xml', 'clean'], /unknown format 'xml' \(use text, json, sarif, github, gitlab, checkstyle\)/],
       [['lint', '--format'], /--format needs a value/],
       [['lint', '--failure-threshold', 'sometimes', 'clean'], /unknown failure threshold 'sometimes'/],
       [['lint'], /no PATH given/],
@@ -198,6 +199,47 @@ describe('berth lint', () => {
     }
     assert.equal(runObj.originalUriBaseIds['%SRCROOT%'].uri, `${new URL(`file://${FIXTURES}/`).href}`);
     assert.equal(runObj.invocations[0].executionSuccessful, true);
+  });
+
+  it('prints GitHub Actions annotations, escaped as the runner needs', () => {
+    const run = berth(['lint', '-f', 'github', 'project']);
+    assert.equal(run.status, 1);
+    const texts = json(berth(['lint', '-f', 'json', 'project']));
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, texts.length);
+    for (const [i, line] of lines.entries()) {
+      const f = texts[i];
+      const command = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+      assert.equal(line.split('::')[1], `${command} file=${f.file},line=${f.line},endLine=${f.endLine},col=${f.column},endColumn=${f.endColumn},title=berth ${f.code}`);
+      assert.ok(!/\n/.test(line.split('::')[2]), 'one line each');
+    }
+    const escaped = formatGithub([{ file: 'a,b:c.df', line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'info', code: 'x', message: '100% sure\nnext' }]);
+    assert.equal(escaped, '::notice file=a%2Cb%3Ac.df,line=1,endLine=1,col=1,endColumn=2,title=berth x::100%25 sure%0Anext\n');
+  });
+
+  it('prints a GitLab Code Quality report whose fingerprints are unique and survive moved lines', () => {
+    const run = berth(['lint', '-f', 'gitlab', 'project']);
+    assert.equal(run.status, 1);
+    const report = JSON.parse(run.stdout) as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
+    const texts = json(berth(['lint', '-f', 'json', 'project']));
+    assert.equal(report.length, texts.length);
+    assert.equal(new Set(report.map((r) => r.fingerprint)).size, report.length);
+    for (const [i, r] of report.entries()) {
+      assert.deepEqual([r.check_name, r.location.path, r.location.lines.begin], [texts[i].code, texts[i].file, texts[i].line]);
+      assert.ok(['info', 'minor', 'major', 'critical', 'blocker'].includes(r.severity));
+    }
+    const finding = { file: 'Dockerfile', line: 3, column: 1, endLine: 3, endColumn: 5, severity: 'warning' as const, code: 'c', message: 'm' };
+    const moved = JSON.parse(formatGitlab([{ ...finding, line: 9, endLine: 9 }]))[0].fingerprint;
+    assert.equal(JSON.parse(formatGitlab([finding]))[0].fingerprint, moved);
+  });
+
+  it('prints Checkstyle XML with every finding, special characters escaped', () => {
+    const run = berth(['lint', '-f', 'checkstyle', 'project']);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<checkstyle version="4.3">\n/);
+    assert.equal((run.stdout.match(/<error /g) ?? []).length, json(berth(['lint', '-f', 'json', 'project'])).length);
+    const xml = formatCheckstyle([{ file: 'a&b.df', line: 2, column: 3, endLine: 2, endColumn: 4, severity: 'hint', code: 'k', message: '<"x"> & \u0001' }]);
+    assert.match(xml, /<file name="a&amp;b.df">\n    <error line="2" column="3" severity="info" message="&lt;&quot;x&quot;&gt; &amp; " source="berth.k"\/>/);
   });
 
   it('reads standard input for -', () => {
