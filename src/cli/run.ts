@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePort, readFields, type RunConfigInput } from '../devenv/config';
+import { dockerCommands, shellLine } from '../devenv/dockerCommands';
 import { resolveRunConfig } from '../devenv/resolve';
 import { runWorkspace, RunError } from '../devenv/runner';
 import { buildRunSpec, validate } from '../devenv/spec';
@@ -40,6 +41,7 @@ Options:
   --cpus N             CPU limit, e.g. 1.5
   --no-cache           no named cache volumes for the toolchain
   -d, --detach         start in the background and print the container's name
+  --print              print the docker commands that do the same, and run nothing
   --host URL           the engine (default: as the docker CLI chooses)
   -h, --help           show this help
 `;
@@ -83,6 +85,7 @@ export const runCommand: Command = {
       cpus: { type: 'string' },
       'no-cache': { type: 'boolean' },
       detach: { type: 'boolean', short: 'd' },
+      print: { type: 'boolean' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -147,6 +150,11 @@ export const runCommand: Command = {
     const invalid = validate(config);
     if (invalid.length) throw new UsageError(invalid.join(' '), 'run');
 
+    if (values.print) {
+      const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, config);
+      io.out(dockerCommands(spec, { detach: config.detach }).map((argv) => `${shellLine(argv)}\n`).join(''));
+      return 0;
+    }
     let endpoint;
     try {
       endpoint = resolveEndpoint(values.host);

@@ -267,7 +267,6 @@ export interface ContainerCreate {
   };
 }
 
-/** What running a workspace needs from an engine: create, attach, start, wait, remove. */
 /** An image build from a folder on this machine. */
 export interface ImageBuild {
   context: string;
@@ -279,6 +278,7 @@ export interface ImageBuild {
   labels: Record<string, string>;
 }
 
+/** What running a workspace needs from an engine: build, create, attach, start, wait, remove. */
 export interface RunnerEngine {
   /** True when the engine runs on this machine, so host ports and paths are this machine's. */
   readonly local: boolean;

@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { freePort } from '../fixtures/net';
+import { waitFor } from './helpers';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const folder = mkdtempSync(path.join(tmpdir(), 'berth cli run '));
@@ -41,6 +43,28 @@ describe('berth run', () => {
     const twice = berth('--image', 'busybox:local', '-p', '8080', '-p', '8080:80');
     assert.equal(twice.status, 2);
     assert.match(twice.stderr, /^berth run: Host port 8080\/tcp is published twice\./);
+  });
+  it('--print gives docker commands that run the same thing, and runs nothing itself', async () => {
+    const port = await freePort();
+    const printed = berth('--print', '--detach', '--image', 'busybox:local', '-p', `${port}:8080`, '--', 'httpd', '-f', '-p', '8080', '-h', '/workspace');
+    assert.equal(printed.status, 0, printed.stderr);
+    const lines = printed.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^docker run --rm -d -t --name berth-/);
+    const ps = () => spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(ps(), '', '--print started nothing');
+    // The line goes through a real shell: the folder's spaces must survive its quoting.
+    const started = spawnSync('sh', ['-c', lines[0]], { encoding: 'utf8' });
+    assert.equal(started.status, 0, started.stderr);
+    try {
+      const body = await waitFor('the printed command to serve', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/note.txt`).catch(() => undefined);
+        return res?.ok ? res.text() : undefined;
+      }, 10_000, 50);
+      assert.equal(body, 'from the host\n');
+    } finally {
+      spawnSync('docker', ['rm', '-f', started.stdout.trim()]);
+    }
   });
   it('leaves no container behind', () => {
     const ps = spawnSync('docker', ['ps', '-a', '--filter', `label=berth.workspace=${folder}`, '-q'], { encoding: 'utf8' });

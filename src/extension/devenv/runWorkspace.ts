@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parsePort, readFields, serializeRunConfig, type RunConfig, type RunConfigInput } from '../../devenv/config';
 import { PRESETS, type ToolchainId } from '../../devenv/presets';
+import { dockerCommands, shellLine } from '../../devenv/dockerCommands';
 import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
 import { buildRunSpec, validate } from '../../devenv/spec';
@@ -109,11 +110,20 @@ async function confirm(config: RunConfig, source: string, detected: ToolchainId[
       ...(current.build ? [] : [{ id: 'image', label: t('Change image…'), description: current.image }]),
       { id: 'command', label: t('Change command…'), description: command },
       { id: 'ports', label: t('Change ports…'), description: ports },
+      { id: 'copy', label: `$(copy) ${t('Copy as docker commands')}`, description: t('the same run, for a terminal or a script') },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: t('Run {0} in a container', path.basename(folder)), placeHolder: t('Enter runs it as shown') });
     if (!pick) return undefined;
     if (pick.id === 'run' || pick.id === 'remember') return { config: current, remember: pick.id === 'remember' };
-    if (pick.id === 'toolchain') {
+    if (pick.id === 'copy') {
+      const problems = validate(current);
+      if (problems.length) void vscode.window.showErrorMessage(t('Cannot run: {0}', problems.join(' ')));
+      else {
+        const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, current);
+        await vscode.env.clipboard.writeText(dockerCommands(spec, { detach: current.detach }).map(shellLine).join('\n') + '\n');
+        vscode.window.setStatusBarMessage(t('Copied the docker commands'), 4000);
+      }
+    } else if (pick.id === 'toolchain') {
       // Building needs a Dockerfile: offered only where there is one.
       const ids = [...detected, ...(Object.keys(PRESETS) as ToolchainId[]).filter((id) => id !== 'dockerfile' && !detected.includes(id))];
       const chosen = await vscode.window.showQuickPick(

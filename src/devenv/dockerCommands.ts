@@ -1,0 +1,48 @@
+/**
+ * A run spec as the docker CLI commands that do the same, for people who want to see, share
+ * or script what Berth runs. Pure: argv arrays, quoted for a POSIX shell only when printed.
+ */
+import type { RunSpec } from './spec';
+
+/** `docker build …` (when the run builds) and `docker run …`, as argv arrays. */
+export function dockerCommands(spec: RunSpec, options: { detach?: boolean } = {}): string[][] {
+  const commands: string[][] = [];
+  if (spec.build) {
+    const b = spec.build;
+    commands.push([
+      'docker', 'build', '-t', b.tag, '-f', `${b.context}/${b.dockerfile}`,
+      ...(b.target ? ['--target', b.target] : []),
+      ...Object.entries(b.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+      ...Object.entries(b.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      b.context,
+    ]);
+  }
+  const c = spec.create;
+  const h = c.HostConfig;
+  const run = ['docker', 'run', '--rm', ...(options.detach ? ['-d', ...(c.Tty ? ['-t'] : [])] : c.Tty ? ['-it'] : ['-d']), '--name', spec.name];
+  if (h.Init) run.push('--init');
+  if (c.User) run.push('--user', c.User);
+  if (c.WorkingDir) run.push('--workdir', c.WorkingDir);
+  for (const e of c.Env) run.push('--env', e);
+  for (const m of h.Mounts) run.push('--mount', csv([`type=${m.Type}`, `source=${m.Source}`, `target=${m.Target}`, ...(m.ReadOnly ? ['readonly'] : [])]));
+  for (const [port, bindings] of Object.entries(h.PortBindings)) {
+    for (const b of bindings) run.push('--publish', `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}:${port.replace(/\/tcp$/, '')}`);
+  }
+  if (h.NetworkMode && h.NetworkMode !== 'bridge' && h.NetworkMode !== 'default') run.push('--network', h.NetworkMode);
+  if (h.Memory) run.push('--memory', `${h.Memory}b`);
+  if (h.NanoCpus) run.push('--cpus', String(h.NanoCpus / 1e9));
+  for (const [k, v] of Object.entries(c.Labels)) run.push('--label', `${k}=${v}`);
+  run.push(c.Image, ...(c.Cmd ?? []));
+  commands.push(run);
+  return commands;
+}
+
+/** One `--mount` value: the CLI reads it as CSV, so a field with a comma or quote is quoted. */
+function csv(fields: string[]): string {
+  return fields.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
+}
+
+/** argv as a line a POSIX shell reads back into the same words. */
+export function shellLine(argv: string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_\/.:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
