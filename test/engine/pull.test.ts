@@ -4,8 +4,7 @@
  * docker-registry; the engine trusts 127.0.0.0/8 without TLS), as in registry.test.ts.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,14 +15,12 @@ import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import type { ProgressEvent } from '../../src/engine/types';
 import { IMAGE, LABEL, docker, uniqueName, waitFor } from './helpers';
-import { freePort } from '../fixtures/net';
+import { registryMissing, startRegistry, type Registry } from '../fixtures/registry';
 
-const REGISTRY = '/usr/bin/docker-registry';
-
-describe('a run pulls a missing image', { skip: !existsSync(REGISTRY) && `${REGISTRY} is missing (apt-get install docker-registry; scripts/provision.sh does)` }, () => {
+describe('a run pulls a missing image', { skip: registryMissing() }, () => {
   const engine = createRunnerEngine(new Dockerode(), true);
   let dir: string;
-  let registry: ChildProcess;
+  let registry: Registry | undefined;
   let ref: string;
   let ws: Workspace;
   const running: RunningWorkspace[] = [];
@@ -32,27 +29,14 @@ describe('a run pulls a missing image', { skip: !existsSync(REGISTRY) && `${REGI
     return { ...presetConfig('go', () => undefined), toolchain: undefined, image: ref, command: ['sh', '-c', 'echo pulled-ok; sleep 30'], ports: [], caches: false };
   }
 
-  async function stopRegistry(): Promise<void> {
-    if (!registry || registry.exitCode !== null || registry.signalCode !== null) return;
-    const gone = new Promise((r) => registry.once('exit', r));
-    registry.kill();
-    await gone;
-  }
-
   async function workspaceContainers(): Promise<string> {
     return docker(['ps', '-aq', '--filter', `label=berth.workspace=${ws.folder}`]);
   }
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'berth-pull-'));
-    const port = await freePort();
-    writeFileSync(
-      path.join(dir, 'config.yml'),
-      ['version: 0.1', 'log: { level: error }', 'storage:', `  filesystem: { rootdirectory: ${path.join(dir, 'data')} }`, 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
-    );
-    registry = spawn(REGISTRY, ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
-    await waitFor('the registry to answer', async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).ok, 10_000, 50);
-    ref = `127.0.0.1:${port}/berth-test/${uniqueName('pull')}:v1`;
+    registry = await startRegistry();
+    ref = `${registry.host}/berth-test/${uniqueName('pull')}:v1`;
     // A layer of its own on top of busybox:local: removing the tag then removes the layer too, so
     // the pull must download it (a re-tag of busybox:local would pull nothing and report no layers).
     const maker = uniqueName('pull-layer');
@@ -67,7 +51,7 @@ describe('a run pulls a missing image', { skip: !existsSync(REGISTRY) && `${REGI
   after(async () => {
     for (const r of running) await r.stop().catch(() => undefined);
     await docker(['image', 'rm', ref]).catch(() => undefined);
-    await stopRegistry();
+    await registry?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -99,7 +83,7 @@ describe('a run pulls a missing image', { skip: !existsSync(REGISTRY) && `${REGI
   it('with the registry gone and the tag removed: image-missing, naming the image, nothing left', async () => {
     // Whatever the first test left running would make this 'already-running' instead.
     for (const r of running) await r.stop();
-    await stopRegistry();
+    await registry?.stop();
     await docker(['image', 'rm', ref]);
     await assert.rejects(runWorkspace(engine, buildRunSpec(ws, config()), { startupWindowMs: 500 }), (e: unknown) => {
       assert.ok(e instanceof RunError, String(e));

@@ -3,47 +3,26 @@
  * the engine trusts 127.0.0.0/8 without TLS). No outside registry is reachable here.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EngineError, type Engine, type ProgressEvent } from '../../src/engine/types';
-import { IMAGE, docker, sharedEngine, uniqueName, waitFor } from './helpers';
-import { freePort } from '../fixtures/net';
+import { IMAGE, docker, sharedEngine, uniqueName } from './helpers';
+import { registryMissing, startRegistry, type Registry } from '../fixtures/registry';
 
-const REGISTRY = '/usr/bin/docker-registry';
-
-
-describe('push and pull with progress', { skip: !existsSync(REGISTRY) && `${REGISTRY} is missing (apt-get install docker-registry; scripts/provision.sh does)` }, () => {
-  let dir: string;
-  let registry: ChildProcess;
-  let port: number;
+describe('push and pull with progress', { skip: registryMissing() }, () => {
+  let registry: Registry | undefined;
   let engine: Engine;
   let ref: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
-    port = await freePort();
-    writeFileSync(
-      join(dir, 'config.yml'),
-      ['version: 0.1', 'log: { level: error }', 'storage:', `  filesystem: { rootdirectory: ${join(dir, 'data')} }`, '  delete: { enabled: true }', 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
-    );
-    registry = spawn(REGISTRY, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-    await waitFor('the registry to answer', async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).ok, 10_000, 50);
+    registry = await startRegistry();
     engine = sharedEngine();
-    ref = `127.0.0.1:${port}/berth-test/${uniqueName('bb')}:v1`;
+    ref = `${registry.host}/berth-test/${uniqueName('bb')}:v1`;
   });
 
   after(async () => {
     await docker(['image', 'rm', ref]).catch(() => undefined);
     engine?.dispose();
-    if (registry && registry.exitCode === null) {
-      const gone = new Promise((r) => registry.once('exit', r));
-      registry.kill();
-      await gone;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await registry?.stop();
   });
 
   it('pushes with per-layer progress', async () => {
@@ -70,7 +49,7 @@ describe('push and pull with progress', { skip: !existsSync(REGISTRY) && `${REGI
 
   it('a pull of a missing tag fails with the registry’s reason', async () => {
     const events: ProgressEvent[] = [];
-    await assert.rejects(engine.pullImage(`127.0.0.1:${port}/berth-test/absent:1`, (e) => events.push(e)), (err: unknown) => {
+    await assert.rejects(engine.pullImage(`${registry!.host}/berth-test/absent:1`, (e) => events.push(e)), (err: unknown) => {
       assert.ok(err instanceof EngineError);
       assert.match(err.message, /not found|manifest unknown/i);
       return true;

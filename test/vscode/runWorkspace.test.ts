@@ -15,6 +15,7 @@ import type { BerthApi } from '../../src/extension/main';
 import { test } from './harness';
 import { EXTENSION_ID } from './util';
 import { freePort } from '../fixtures/net';
+import { registryMissing, startRegistry } from '../fixtures/registry';
 
 const exec = promisify(execFile);
 
@@ -200,4 +201,25 @@ test('Build Image builds a Dockerfile under the tag given and streams to a termi
   assert.equal(failed, undefined);
   await assert.rejects(docker('image', 'inspect', tag), 'a failed build tags nothing');
   for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
+}, 90_000);
+
+test('runWorkspace pulls an image the engine lacks, from a registry, then runs it', async () => {
+  await api();
+  assert.equal(registryMissing(), undefined);
+  const registry = await startRegistry();
+  const reference = `${registry.host}/berth-test/run-pull:${Date.now().toString(36)}`;
+  const folder = folderWith('pulled run');
+  let id: string | undefined;
+  try {
+    await docker('tag', 'busybox:local', reference);
+    await docker('push', reference);
+    await docker('rmi', reference);
+    id = await vscode.commands.executeCommand<string>('berth.runWorkspace', { folder, image: reference, command: ['sleep', '300'], ports: [], detach: true });
+    assert.ok(id, 'the run pulled and started');
+    assert.equal(await docker('inspect', '-f', '{{.Config.Image}} {{.State.Running}}', id), `${reference} true`);
+  } finally {
+    if (id) await docker('rm', '-f', id).catch(() => undefined);
+    await docker('rmi', reference).catch(() => undefined);
+    await registry.stop();
+  }
 }, 90_000);

@@ -14,9 +14,8 @@
  * ~/.docker/config.json, and the progress the notification shows is checked on the same events.
  */
 import * as assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -28,7 +27,7 @@ import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/l
 import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
 import { test } from './harness';
 import { EXTENSION_ID, closeAllEditors } from './util';
-import { freePort } from '../fixtures/net';
+import { registryMissing, startRegistry } from '../fixtures/registry';
 
 const IMAGE = 'busybox:local';
 const LABEL = 'berth.test=terminals';
@@ -364,49 +363,22 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
 const HTPASSWD = 'berth-test:$2y$05$.JwD/FMCLhn23EmUnwPYIel.iZcWYoe0NrCXtFvNIUfjQvjXIbZ3y\n';
 
 
-function httpStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const request = http.get(url, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('error', () => resolve(0));
-  });
-}
-
-/** The registry binary from Debian's docker-registry package, if installed. */
-function registryBinary(): string | undefined {
-  return (process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'docker-registry')).find((file) => fs.existsSync(file));
-}
-
 test('push and pull: credentials from ~/.docker/config.json authenticate at a real registry; progress reaches 100%', async () => {
-  const binary = registryBinary();
-  if (!binary) {
+  const missing = registryMissing();
+  if (missing) {
     // Not provisioned everywhere yet: say so rather than pass quietly.
-    console.log('SKIP push and pull: docker-registry is not installed (apt-get install docker-registry)');
+    console.log(`SKIP push and pull: ${missing}`);
     return;
   }
   await withEngine('push', async (engine) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-registry-'));
-    const port = await freePort();
-    fs.writeFileSync(path.join(dir, 'htpasswd'), HTPASSWD);
-    fs.writeFileSync(
-      path.join(dir, 'config.yml'),
-      JSON.stringify({
-        version: 0.1,
-        log: { level: 'error' },
-        storage: { filesystem: { rootdirectory: path.join(dir, 'data') } },
-        http: { addr: `127.0.0.1:${port}` },
-        auth: { htpasswd: { realm: 'berth-test', path: path.join(dir, 'htpasswd') } },
-      }),
-    );
-    const registry = spawn(binary, ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+    const registry = await startRegistry({ htpasswd: HTPASSWD });
+    const port = registry.port;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-push-home-'));
     const reference = `127.0.0.1:${port}/berth-test/busybox:${Math.random().toString(36).slice(2, 8)}`;
     const home = path.join(dir, 'home');
     fs.mkdirSync(path.join(home, '.docker'), { recursive: true });
     const env = { HOME: home, PATH: process.env.PATH };
     try {
-      await poll('the registry to answer', async () => (await httpStatus(`http://127.0.0.1:${port}/v2/`)) === 401);
       await docker(['tag', IMAGE, reference]);
 
       // Nothing stored: the message says which login to run.
@@ -443,7 +415,7 @@ test('push and pull: credentials from ~/.docker/config.json authenticate at a re
       assert.match(pulled.summary().status ?? '', /Status: (Downloaded newer image|Image is up to date)/);
       assert.ok(await docker(['image', 'inspect', '--format', '{{.Id}}', reference]));
     } finally {
-      registry.kill();
+      await registry.stop();
       await docker(['rmi', reference]).catch(() => undefined);
       fs.rmSync(dir, { recursive: true, force: true });
     }

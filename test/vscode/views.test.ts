@@ -7,7 +7,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +18,7 @@ import { test } from './harness';
 import { flatten, waitForTree } from './trees';
 import { EXTENSION_ID } from './util';
 import { freePort } from '../fixtures/net';
+import { registryMissing, startRegistry } from '../fixtures/registry';
 
 const run = promisify(execFile);
 const PREFIX = `berthvt${Date.now().toString(36)}`;
@@ -187,49 +187,25 @@ test('views: dangling images stay hidden until the toggle shows them under <none
 }, 40_000);
 
 
-function httpOk(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = http.get(url, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    request.on('error', () => resolve(false));
-    request.setTimeout(1000, () => request.destroy());
-  });
-}
 
 test('views: pull an image from a local registry through the command, with the Images view following', async () => {
   const { views } = await api();
   await showViews();
-  // Debian's distribution registry on loopback (the engine trusts 127.0.0.0/8 over http).
-  const registryBin = '/usr/bin/docker-registry';
-  assert.ok(fs.existsSync(registryBin), 'docker-registry is installed (apt-get install docker-registry)');
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-registry-'));
-  fs.writeFileSync(
-    path.join(dir, 'config.yml'),
-    ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${dir}/data`, 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
-  );
-  const registry = spawn(registryBin, ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
-  const reference = `127.0.0.1:${port}/${PREFIX}/pulled:v1`;
+  assert.equal(registryMissing(), undefined);
+  const registry = await startRegistry();
+  const reference = `${registry.host}/${PREFIX}/pulled:v1`;
   try {
-    const deadline = Date.now() + 15_000;
-    while (!(await httpOk(`http://127.0.0.1:${port}/v2/`))) {
-      assert.ok(Date.now() < deadline && registry.exitCode === null, 'the registry answers on /v2/');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     await docker('tag', 'busybox:local', reference);
     await docker('push', reference);
     await docker('rmi', reference);
     created.images.add(reference);
     assert.equal(await vscode.commands.executeCommand('berth.images.pull', { reference }), reference);
-    const node = await waitForTree(views.providers.images, (nodes) => find(nodes, `127.0.0.1:${port}/${PREFIX}/pulled/v1`), `${reference} in the tree`);
+    const node = await waitForTree(views.providers.images, (nodes) => find(nodes, `${registry.host}/${PREFIX}/pulled/v1`), `${reference} in the tree`);
     assert.equal(node.contextValue, 'image.tag');
     assert.deepEqual(await vscode.commands.executeCommand('berth.images.remove', { reference, skipConfirm: true }), [reference]);
     created.images.delete(reference);
   } finally {
-    registry.kill();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await registry.stop();
   }
 }, 60_000);
 

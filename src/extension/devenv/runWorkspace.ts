@@ -16,6 +16,7 @@ import { connect } from '../../engine/connect';
 import { createRunnerEngine } from '../../engine/runnerAdapter';
 import { EngineError, type Endpoint } from '../../engine/types';
 import type { EngineService } from '../engineService';
+import { describeProgress, ProgressAggregator } from '../progress';
 import { showContainerTerminal } from './terminal';
 import { RunStatus } from './status';
 
@@ -232,9 +233,19 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
+      // A pull reads as the Images view's does: one percentage and "2 of 5 layers · 12 MB of 40 MB".
+      const pull = new ProgressAggregator('pull');
+      let shown = { percent: 0, message: '' };
       return runWorkspace(engine, spec, {
         signal: abort.signal,
-        onProgress: (event) => progress.report({ message: [event.id, event.status].filter(Boolean).join(' ') }),
+        onProgress: (event) => {
+          pull.add(event);
+          const summary = pull.summary();
+          const message = t('Pulling {0}: {1}', spec.create.Image, describeProgress(summary, 'pull', t));
+          if (summary.percent === shown.percent && message === shown.message) return;
+          progress.report({ increment: summary.percent - shown.percent, message });
+          shown = { percent: summary.percent, message };
+        },
         // Steps, not every line: `Step 3/7 : RUN npm ci` says where the build is.
         onBuildOutput: (line) => {
           buildLog.push(line);
