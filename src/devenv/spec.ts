@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { ContainerCreate } from '../engine/types';
+import type { ContainerCreate, ImageBuild } from '../engine/types';
 import type { RunConfig } from './config';
 import { PRESETS } from './presets';
 
@@ -24,16 +24,7 @@ export const LABELS = {
 } as const;
 
 /** An image build the runner does first: the context folder sent as a tar, the result tagged. */
-export interface BuildSpec {
-  /** Absolute host path of the build context. */
-  context: string;
-  /** The Dockerfile's path inside the context, POSIX separators. */
-  dockerfile: string;
-  tag: string;
-  target?: string;
-  args: Record<string, string>;
-  labels: Record<string, string>;
-}
+export type BuildSpec = ImageBuild;
 
 /** What the runner passes to the Engine API's container create, plus what it must do first. */
 export interface RunSpec {
