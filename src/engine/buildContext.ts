@@ -5,7 +5,7 @@
  * and the order of lines mean what they mean to `docker build`.
  */
 import dockerignore from '@balena/dockerignore';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-fs';
@@ -19,24 +19,22 @@ export interface ContextEntries {
 
 /**
  * The paths of `context` that go to the engine. `dockerfile` (relative to the context) and
- * `.dockerignore` always go, as the CLI sends them even when ignored.
+ * `.dockerignore` always go, as the CLI sends them even when ignored. Asynchronous: a context
+ * with a node_modules folder holds tens of thousands of entries, and the extension host must
+ * not stall while they are listed.
  */
-export function contextEntries(context: string, dockerfile: string): ContextEntries {
-  let patterns = '';
-  try {
-    patterns = readFileSync(path.join(context, '.dockerignore'), 'utf8');
-  } catch {
-    // No .dockerignore: everything goes.
-  }
+export async function contextEntries(context: string, dockerfile: string): Promise<ContextEntries> {
+  const patterns = await readFile(path.join(context, '.dockerignore'), 'utf8').catch(() => '');
   const matcher = dockerignore({ ignorecase: false }).add(patterns);
   // An excluded directory can be skipped whole only when no `!` line could bring a file back.
   const hasExceptions = patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
   const always = new Set([toPosix(dockerfile), '.dockerignore']);
   const entries: string[] = [];
   let ignored = 0;
-  const walk = (relative: string) => {
-    const absolute = path.join(context, relative);
-    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+  // One folder at a time: parallel listing was no faster here and stalled the event loop longer.
+  const walk = async (relative: string): Promise<void> => {
+    const listing = await readdir(path.join(context, relative), { withFileTypes: true });
+    for (const entry of listing) {
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       // Sockets and FIFOs cannot travel in a tar; the CLI skips them too.
       if (!entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
@@ -46,13 +44,14 @@ export function contextEntries(context: string, dockerfile: string): ContextEntr
           ignored++;
           continue;
         }
+        // Depth first: a directory's entry comes before everything below it.
         if (!excluded) entries.push(rel);
-        walk(rel);
+        await walk(rel);
       } else if (excluded) ignored++;
       else entries.push(rel);
     }
   };
-  walk('');
+  await walk('');
   return { entries, ignored };
 }
 

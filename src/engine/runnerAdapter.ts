@@ -44,7 +44,7 @@ export function createRunnerEngine(docker: Dockerode, local: boolean): RunnerEng
       });
     },
     async buildImage(build, onOutput, signal) {
-      const { entries } = contextEntries(build.context, build.dockerfile);
+      const { entries } = await contextEntries(build.context, build.dockerfile);
       const stream = (await docker.buildImage(packContext(build.context, entries), {
         t: build.tag,
         dockerfile: build.dockerfile,

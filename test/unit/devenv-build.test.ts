@@ -154,8 +154,8 @@ describe('the build context', () => {
   symlinkSync('src/main.go', path.join(root, 'link'));
   write('.dockerignore', ['# comment', 'node_modules', '.git', '**/*_test.go', 'logs', '!logs/keep.log', 'Dockerfile', ''].join('\n'));
 
-  it('leaves out what .dockerignore excludes, with exceptions, and always sends the Dockerfile', () => {
-    const { entries, ignored } = contextEntries(root, 'Dockerfile');
+  it('leaves out what .dockerignore excludes, with exceptions, and always sends the Dockerfile', async () => {
+    const { entries, ignored } = await contextEntries(root, 'Dockerfile');
     assert.deepEqual(
       [...entries].sort(),
       ['.dockerignore', 'Dockerfile', 'link', 'logs/keep.log', 'src', 'src/main.go', 'ünïcode dir', 'ünïcode dir/file name.txt'].sort(),
@@ -163,7 +163,7 @@ describe('the build context', () => {
     assert.equal(ignored, 4);
   });
   it('sends the folder as a tar stream owned by root, symlinks as links', async () => {
-    const { entries } = contextEntries(root, 'Dockerfile');
+    const { entries } = await contextEntries(root, 'Dockerfile');
     const seen = new Map<string, Headers>();
     await new Promise<void>((resolve, reject) => {
       const tar = extract();
