@@ -2,7 +2,7 @@
  * The run configuration: what `.berth.yaml` holds, what the command's arguments and the
  * `berth` task carry, and what a Dev Containers file maps onto. Pure: no vscode, no engine.
  */
-import { parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun';
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
 
@@ -121,33 +121,88 @@ export function parseCommand(value: unknown): string[] | string {
   return `command must be a list of words or a string, got ${JSON.stringify(value)}`;
 }
 
+/** A problem in the file's text: `start`/`end` are offsets of the key or value it is about. */
+export interface LocatedProblem {
+  message: string;
+  start: number;
+  end: number;
+}
+
 export interface ConfigRead {
   config: RunConfigInput;
   /** What was wrong, with line numbers: shown once, and the rest of the file still applies. */
   problems: string[];
+  /** The same problems with their place in the text, for an editor to underline. */
+  located: LocatedProblem[];
 }
+
+/** The settings a run section takes; anything else is a typo worth saying so. */
+export const RUN_KEYS = ['toolchain', 'image', 'command', 'ports', 'build', 'mount', 'mountTarget', 'user', 'env', 'network', 'bind', 'bindAddress', 'memory', 'cpus', 'caches', 'detach'];
 
 /** Reads `.berth.yaml`'s `run:` section (or a top level holding the same keys). Never throws. */
 export function parseRunConfig(text: string): ConfigRead {
-  const problems: string[] = [];
+  const located: LocatedProblem[] = [];
+  const add = (message: string, range: readonly number[] | undefined) => located.push({ message, start: range?.[0] ?? 0, end: range?.[1] ?? range?.[0] ?? 0 });
   // 'error': yaml would otherwise print a process warning for odd keys; the checks below report them.
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : text.slice(0, offset).split('\n').length);
-  for (const error of doc.errors) problems.push(`line ${lineOf(error.pos?.[0])}: ${error.message.split('\n')[0]}`);
+  for (const error of doc.errors) add(error.message.split('\n')[0], error.pos);
+  const done = (config: RunConfigInput): ConfigRead => {
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    return { config, located, problems: located.map((p) => `line ${lineOf(p.start)}: ${p.message}`) };
+  };
   let root: unknown;
   try {
     root = doc.toJS();
   } catch (error) {
-    problems.push(String(error instanceof Error ? error.message : error));
-    return { config: {}, problems };
+    add(String(error instanceof Error ? error.message : error), [0, 0]);
+    return done({});
   }
-  if (root === null || root === undefined) return { config: {}, problems };
-  if (typeof root !== 'object' || Array.isArray(root)) {
-    problems.push('the file must be a mapping with a `run:` section');
-    return { config: {}, problems };
+  if (root === null || root === undefined) return done({});
+  if (typeof root !== 'object' || Array.isArray(root) || !isMap(doc.contents)) {
+    add('the file must be a mapping with a `run:` section', doc.contents?.range ?? undefined);
+    return done({});
   }
-  const section = (root as Record<string, unknown>).run ?? root;
-  return { config: readFields(section as Record<string, unknown>, problems), problems };
+  const runPair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'run');
+  const section = runPair ? runPair.value : doc.contents;
+  if (!isMap(section)) {
+    add('run: must be a mapping of settings (image, command, ports, …)', (isNode(section) ? section.range : undefined) ?? (isNode(runPair?.key) ? runPair.key.range : undefined));
+    return done({});
+  }
+  // Each setting is read alone, so its problems point at its own value.
+  for (const pair of section.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const keyRange = isNode(pair.key) ? pair.key.range : undefined;
+    if (key === undefined || !RUN_KEYS.includes(key)) {
+      const guess = key === undefined ? undefined : closest(key, RUN_KEYS);
+      add(`'${key ?? String(pair.key)}' is not a run setting${guess ? ` (did you mean '${guess}'?)` : ''}`, keyRange);
+      continue;
+    }
+    const problems: string[] = [];
+    readFields({ [key]: isNode(pair.value) ? pair.value.toJS(doc) : pair.value }, problems);
+    for (const message of problems) add(message, (isNode(pair.value) ? pair.value.range : undefined) ?? keyRange);
+  }
+  return done(readFields(section.toJS(doc) as Record<string, unknown>, []));
+}
+
+/** The candidate within two edits of `word` (case aside), if one is. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** Validates loose input (YAML, task definitions, command arguments) into a partial config. */

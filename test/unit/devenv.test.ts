@@ -78,8 +78,25 @@ describe('.berth.yaml', () => {
     const { problems } = parseRunConfig('run:\n  image: [unclosed\n  ports: 1\n');
     assert.ok(problems.length > 0);
     assert.match(problems[0], /^line \d+:/);
-    assert.deepEqual(parseRunConfig('- a list').problems, ['the file must be a mapping with a `run:` section']);
+    assert.deepEqual(parseRunConfig('- a list').problems, ['line 1: the file must be a mapping with a `run:` section']);
     assert.deepEqual(parseRunConfig('').problems, []);
+    assert.deepEqual(parseRunConfig('run: 5\n').problems, ['line 1: run: must be a mapping of settings (image, command, ports, …)']);
+  });
+  it('points each problem at its key or value, and names a typo\'s likely setting', () => {
+    const text = 'run:\n  imgae: busybox\n  ports: [70000]\n  toolchain: go\n  Detach: true\n  nonsense: 1\n';
+    const { located, problems, config } = parseRunConfig(text);
+    const at = (p: { start: number; end: number }) => text.slice(p.start, p.end);
+    assert.deepEqual(
+      located.map((p) => [p.message, at(p)]),
+      [
+        ["'imgae' is not a run setting (did you mean 'image'?)", 'imgae'],
+        ['port 70000 is not between 1 and 65535', '[70000]'],
+        ["'Detach' is not a run setting (did you mean 'detach'?)", 'Detach'],
+        ["'nonsense' is not a run setting", 'nonsense'],
+      ],
+    );
+    assert.match(problems[1], /^line 3: port 70000/);
+    assert.equal(config.toolchain, 'go', 'the good settings still apply');
   });
   it('round-trips through serialize and parse', () => {
     const config = mergeConfig(presetConfig('go', files({})), { ports: [{ container: 8080, host: 9090, protocol: 'tcp' }], env: { CGO_ENABLED: '0' }, memory: '1g' });

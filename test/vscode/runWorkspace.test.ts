@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { BerthApi } from '../../src/extension/main';
 import { test } from './harness';
-import { EXTENSION_ID } from './util';
+import { EXTENSION_ID, workspaceRoot } from './util';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 
@@ -223,3 +223,30 @@ test('runWorkspace pulls an image the engine lacks, from a registry, then runs i
     await registry.stop();
   }
 }, 90_000);
+
+test('a hand-written .berth.yaml gets its problems underlined where they are', async () => {
+  await api();
+  const folder = path.join(workspaceRoot(), 'config-diagnostics');
+  fs.mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, '.berth.yaml');
+  fs.writeFileSync(file, 'run:\n  imgae: busybox:local\n  ports: [70000]\n');
+  const document = await vscode.workspace.openTextDocument(file);
+  await vscode.window.showTextDocument(document);
+  const diagnostics = await until('the .berth.yaml diagnostics', async () => {
+    const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'berth');
+    return found.length === 2 ? found : undefined;
+  });
+  assert.deepEqual(
+    diagnostics.map((d) => [d.range.start.line, document.getText(d.range), d.message]),
+    [
+      [1, 'imgae', "'imgae' is not a run setting (did you mean 'image'?)"],
+      [2, '[70000]', 'port 70000 is not between 1 and 65535'],
+    ],
+  );
+  // Fixed in the editor (not saved): the underlines go.
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), 'run:\n  image: busybox:local\n  ports: [8080]\n');
+  await vscode.workspace.applyEdit(edit);
+  await until('the diagnostics to clear', async () => (vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'berth') ? undefined : true));
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}, 30_000);
