@@ -20,6 +20,20 @@ describe('views contributions in package.json', () => {
     assert.deepEqual(used.filter((c) => !table.includes(c)), []);
   });
 
+  it('walks a new user through Berth: media that ships, links to real commands', () => {
+    const allowed = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    const builtins = ['workbench.action.quickOpen', 'workbench.view.extension.berth'];
+    const [walkthrough] = pkg.contributes.walkthroughs as { steps: { id: string; description: string; media: { markdown: string } }[] }[];
+    assert.ok(walkthrough.steps.length >= 3);
+    for (const step of walkthrough.steps) {
+      assert.ok(fs.existsSync(path.join(ROOT, step.media.markdown)), `${step.id}: ${step.media.markdown} exists`);
+      assert.ok(allowed.includes(`!${path.dirname(step.media.markdown)}/*.md`), `${step.id}: its markdown is in the .vscodeignore allow-list`);
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g)) {
+        assert.ok(table.includes(command) || builtins.includes(command), `${step.id} links to ${command}`);
+      }
+    }
+  });
+
   it('has the four views in the Berth activity-bar container, with an icon that exists', () => {
     assert.deepEqual(pkg.contributes.views.berth.map((v: { id: string }) => v.id), ['berth.containers', 'berth.images', 'berth.volumes', 'berth.networks']);
     const container = pkg.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'berth');
