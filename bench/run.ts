@@ -397,7 +397,28 @@ function viewLatencyRows(v: ViewLatency): string {
   );
 }
 
+/**
+ * `--only=lint,lsp` runs just those parts and prints their figures, writing no results files:
+ * quick checks while working. The quoted table always comes from a full run.
+ */
+async function partial(parts: string[]): Promise<void> {
+  if (parts.includes('lint')) {
+    const rows = await benchLint();
+    const perK = (n: number) => {
+      const r = rows.find((row) => row.lines === n)!;
+      return r.ours.medianMs / (n / 1000);
+    };
+    console.log(`lint growth ${(perK(20000) / perK(2000)).toFixed(2)}`);
+  }
+  if (parts.includes('lsp')) {
+    const lsp = await benchLsp();
+    if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
+  const only = process.argv.find((arg) => arg.startsWith('--only='));
+  if (only) return partial(only.slice('--only='.length).split(','));
   const started = performance.now();
   const lintRows = await benchLint();
   const lsp = await benchLsp();

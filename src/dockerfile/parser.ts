@@ -30,10 +30,10 @@ function toSource(logical: Logical, at: number): number {
   return map[k + 1] + (at - map[k]);
 }
 
-/** Source span of the logical slice [from, to); the end maps onto the last character. */
-function spanOf(logical: Logical, from: number, to: number): Span {
-  const start = toSource(logical, from);
-  const end = to > from ? toSource(logical, to - 1) + 1 : start;
+/** Source span of the logical slice [from, to), moved by `delta`; the end maps onto the last character. */
+function spanOf(logical: Logical, from: number, to: number, delta = 0): Span {
+  const start = toSource(logical, from) + delta;
+  const end = to > from ? toSource(logical, to - 1) + 1 + delta : start;
   return { start, end };
 }
 
@@ -44,24 +44,33 @@ function isSpace(c: number): boolean {
 
 export function parse(text: string): Dockerfile {
   const lineStarts = computeLineStarts(text);
-  const lineCount = lineStarts.length;
-  const lineEnd = (line: number): number => {
-    let end = line + 1 < lineCount ? lineStarts[line + 1] - 1 : text.length;
-    while (end > lineStarts[line] && text.charCodeAt(end - 1) === 13) end--; // BuildKit trims every trailing \r
-    return end;
-  };
+  const { directives, comments, escape, line } = readDirectives(text, lineStarts);
+  const walk: Walk = { text, lineStarts, escapeCode: escape.charCodeAt(0), comments, instructions: [] };
+  walkLines(walk, line);
+  return assemble(text, escape, directives, comments, walk.instructions, editorLineStarts(text, lineStarts));
+}
 
+/** End of a line without its newline; BuildKit trims every trailing \r. */
+function lineEnd(text: string, lineStarts: number[], line: number): number {
+  const start = lineStarts[line];
+  let end = line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length;
+  while (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return end;
+}
+
+/**
+ * Parser directives: only at the very top, before any blank line, comment or instruction.
+ * `line` is where the instructions' walk begins: the first line that is not a directive.
+ */
+export function readDirectives(text: string, lineStarts: number[]): { directives: ParserDirective[]; comments: Comment[]; escape: string; line: number } {
   const directives: ParserDirective[] = [];
   const comments: Comment[] = [];
-  const instructions: Instruction[] = [];
   let escape = '\\';
-
-  let line = 0;
-  // Parser directives: only at the very top, before any blank line, comment or instruction.
   const seen = new Set<string>();
-  for (; line < lineCount; line++) {
+  let line = 0;
+  for (; line < lineStarts.length; line++) {
     let start = lineStarts[line];
-    const end = lineEnd(line);
+    const end = lineEnd(text, lineStarts, line);
     if (line === 0 && text.charCodeAt(0) === 0xfeff) start++;
     while (start < end && isUnicodeSpace(text.charCodeAt(start))) start++;
     const directive = readDirective(text, start, end);
@@ -73,7 +82,28 @@ export function parse(text: string): Dockerfile {
     comments.push({ text: text.slice(start + 1, end), span: { start, end } });
     if (directive.name === 'escape' && (directive.value === '`' || directive.value === '\\')) escape = directive.value;
   }
-  const escapeCode = escape.charCodeAt(0);
+  return { directives, comments, escape, line };
+}
+
+/** The walk over the lines after the directives: what it reads and what it has found so far. */
+export interface Walk {
+  text: string;
+  /** Line starts as BuildKit splits lines: on `\n` only. */
+  lineStarts: number[];
+  escapeCode: number;
+  comments: Comment[];
+  instructions: Instruction[];
+}
+
+/**
+ * Reads blank lines, comments and instructions from `line` on, appending to `walk`. Each
+ * line where an instruction starts is one where the parser holds no state, so it is offered
+ * to `resync` first: when that accepts it, the walk stops there and returns the line.
+ * Otherwise it reads to the end and returns the line count.
+ */
+export function walkLines(walk: Walk, line: number, resync?: (line: number) => boolean): number {
+  const { text, lineStarts, escapeCode, comments, instructions } = walk;
+  const lineCount = lineStarts.length;
 
   /**
    * Where a line's continuation escape sits, or -1. Like BuildKit, an escape that is
@@ -88,7 +118,7 @@ export function parse(text: string): Dockerfile {
 
   while (line < lineCount) {
     const ls = lineStarts[line];
-    const le = lineEnd(line);
+    const le = lineEnd(text, lineStarts, line);
     let first = ls;
     // A byte-order mark counts only at the very start of the file, as in BuildKit.
     if (first === 0 && text.charCodeAt(0) === 0xfeff) first++;
@@ -102,6 +132,7 @@ export function parse(text: string): Dockerfile {
       line++;
       continue;
     }
+    if (resync?.(line)) return line;
 
     // An instruction: gather its physical lines. Most are one line, which needs no arrays.
     let parts: string[] | undefined;
@@ -112,7 +143,7 @@ export function parse(text: string): Dockerfile {
     let lastEnd = le;
     let cur = line;
     for (;;) {
-      const curEnd = lineEnd(cur);
+      const curEnd = lineEnd(text, lineStarts, cur);
       const cont = continuationAt(segStart, curEnd);
       const segEnd = cont >= 0 ? cont : curEnd;
       const segment = text.slice(segStart, segEnd);
@@ -130,7 +161,7 @@ export function parse(text: string): Dockerfile {
       let next = -1;
       while (cur < lineCount) {
         const s = lineStarts[cur];
-        const e = lineEnd(cur);
+        const e = lineEnd(text, lineStarts, cur);
         let f = s;
         while (f < e && isUnicodeSpace(text.charCodeAt(f))) f++;
         if (f === e) {
@@ -163,7 +194,7 @@ export function parse(text: string): Dockerfile {
         let bodyEnd = text.length;
         while (line < lineCount) {
           const s = lineStarts[line];
-          const e = lineEnd(line);
+          const e = lineEnd(text, lineStarts, line);
           let f = s;
           if (doc.stripTabs) while (f < e && text.charCodeAt(f) === 9) f++;
           if (e - f === doc.delimiter.length && text.startsWith(doc.delimiter, f)) {
@@ -185,8 +216,7 @@ export function parse(text: string): Dockerfile {
     }
     instructions.push(instruction);
   }
-
-  return assemble(text, escape, directives, comments, instructions, editorLineStarts(text, lineStarts));
+  return lineCount;
 }
 
 const DIRECTIVE_NAMES = new Set(['syntax', 'escape', 'check']);
@@ -248,7 +278,7 @@ function readDirective(text: string, start: number, end: number): ParserDirectiv
  * splits only on `\n`, which is what parsing walks; the two differ only when a lone `\r`
  * is present, so usually the same array serves both.
  */
-function editorLineStarts(text: string, newlineStarts: number[]): number[] {
+export function editorLineStarts(text: string, newlineStarts: number[]): number[] {
   let cr = text.indexOf('\r');
   while (cr >= 0 && text.charCodeAt(cr + 1) === 10) cr = text.indexOf('\r', cr + 1);
   if (cr < 0) return newlineStarts;
@@ -265,7 +295,8 @@ function editorLineStarts(text: string, newlineStarts: number[]): number[] {
   return starts;
 }
 
-function computeLineStarts(text: string): number[] {
+/** Line starts as BuildKit splits lines: on `\n` only. */
+export function computeLineStarts(text: string): number[] {
   const starts = [0];
   let at = text.indexOf('\n');
   while (at >= 0) {
@@ -289,7 +320,8 @@ class ParsedInstruction implements Instruction {
   stage = -1;
   heredocs: Heredoc[] = NO_HEREDOCS;
   private words: Word[] | undefined;
-  private logical: Logical | undefined;
+  /** Added to the source offsets of `logical`, which a moved copy shares with its original. */
+  private delta = 0;
 
   constructor(
     readonly keyword: string,
@@ -299,12 +331,10 @@ class ParsedInstruction implements Instruction {
     readonly argsText: string,
     readonly argsSpan: Span,
     readonly json: Instruction['json'],
-    logical: Logical,
+    private logical: Logical | undefined,
     private readonly argsStart: number,
     private readonly escapeCode: number,
-  ) {
-    this.logical = logical;
-  }
+  ) {}
 
   get args(): Word[] {
     if (!this.words) {
@@ -313,7 +343,7 @@ class ParsedInstruction implements Instruction {
       const words: Word[] = [];
       logical.cursor = 0;
       for (let k = 0; k < bounds.length; k += 2) {
-        words.push({ value: logical.text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, bounds[k], bounds[k + 1]) });
+        words.push({ value: logical.text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, bounds[k], bounds[k + 1], this.delta) });
       }
       this.words = words;
       this.logical = undefined;
@@ -325,6 +355,50 @@ class ParsedInstruction implements Instruction {
     this.words = words;
     this.logical = undefined;
   }
+
+  /**
+   * A copy of this instruction `delta` characters later in the text, for an edit before it.
+   * Strings and the unsplit arguments are shared; every span is new, so neither model sees
+   * the other move.
+   */
+  moved(delta: number): ParsedInstruction {
+    const json = this.json && { values: this.json.values, span: move(this.json.span, delta) };
+    const copy = new ParsedInstruction(
+      this.keyword,
+      move(this.keywordSpan, delta),
+      move(this.span, delta),
+      this.flags === NO_FLAGS ? NO_FLAGS : this.flags.map((f) => ({ ...f, span: move(f.span, delta), nameSpan: move(f.nameSpan, delta), valueSpan: f.valueSpan && move(f.valueSpan, delta) })),
+      this.argsText,
+      // The parser hands exec form the arguments' own span; so does the copy.
+      json && this.json!.span === this.argsSpan ? json.span : move(this.argsSpan, delta),
+      json,
+      this.logical,
+      this.argsStart,
+      this.escapeCode,
+    );
+    copy.delta = this.delta + delta;
+    copy.stage = this.stage;
+    if (this.words) copy.words = this.words.map((w) => ({ value: w.value, span: move(w.span, delta) }));
+    if (this.heredocs !== NO_HEREDOCS) {
+      copy.heredocs = this.heredocs.map((h) => ({
+        ...h,
+        openSpan: move(h.openSpan, delta),
+        bodySpan: move(h.bodySpan, delta),
+        closeSpan: h.closeSpan && move(h.closeSpan, delta),
+      }));
+    }
+    if (this.trigger) copy.trigger = (this.trigger as ParsedInstruction).moved(delta);
+    return copy;
+  }
+}
+
+function move(span: Span, delta: number): Span {
+  return { start: span.start + delta, end: span.end + delta };
+}
+
+/** `instruction` moved `delta` characters; only the parser's own instructions can be. */
+export function movedInstruction(instruction: Instruction, delta: number): Instruction {
+  return (instruction as ParsedInstruction).moved(delta);
 }
 
 /** End of the word starting at `i` (quotes and escapes kept inside it). */
@@ -513,7 +587,8 @@ function unquoteDelimiter(raw: string): { delimiter: string; quoted: boolean } {
   return { delimiter: out, quoted };
 }
 
-function assemble(
+/** Stages, global ARGs and each instruction's stage index, from the instructions in source order. */
+export function assemble(
   text: string,
   escape: string,
   directives: ParserDirective[],

@@ -1,8 +1,8 @@
 /**
  * The editing features' wiring: hover, completion, signature help, links, semantic tokens,
  * outline, folding, highlights, definition, references, rename and formatting.
- * Each handler parses the document once per version (lazily: typing alone parses nothing here,
- * so edit → diagnostics stays as lean as before) and calls a pure function of the Dockerfile core.
+ * Each handler reads the document's model, the one lint reads too (server/models.ts), and calls
+ * a pure function of the Dockerfile core.
  * A handler that throws logs and answers "nothing", never takes the server down.
  */
 import {
@@ -26,7 +26,6 @@ import { definition, documentHighlights, references } from '../dockerfile/naviga
 import { isRenameRefusal, prepareRename, rename } from '../dockerfile/rename';
 import { documentSymbols } from '../dockerfile/symbols';
 import type { Dockerfile } from '../dockerfile/model';
-import { parse } from '../dockerfile/parser';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../dockerfile/semanticTokens';
 import { signatureHelp } from '../dockerfile/signature';
 import { listLocalImages } from '../engine/localImages';
@@ -37,6 +36,8 @@ const ENGINE_WAIT_MS = 400;
 export interface FeatureHost {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
+  /** The parsed document at its current version. */
+  model(document: TextDocument): Dockerfile;
   logError(where: string, error: unknown): void;
   /** The client's `berth.format.*` settings for a document. */
   formatSettings?(uri: string): Promise<FormatSettings | undefined>;
@@ -46,27 +47,18 @@ export interface FeatureHost {
 
 export interface Features {
   capabilities(client: ClientCapabilities): ServerCapabilities;
-  /** The parsed document at its current version, shared by every feature. */
-  parsed(document: TextDocument): Dockerfile;
   forget(uri: string): void;
 }
 
 export function registerFeatures(host: FeatureHost): Features {
   const { connection, documents, logError } = host;
-  const parsedByUri = new Map<string, { version: number; doc: Dockerfile }>();
   const tokensByUri = new Map<string, { resultId: string; data: number[] }>();
   let nextResultId = 1;
   let snippets = false;
   /** The client's cap on folding ranges (rangeLimit), if it sent one. */
   let foldingLimit: number | undefined;
 
-  const parsed = (document: TextDocument): Dockerfile => {
-    const cached = parsedByUri.get(document.uri);
-    if (cached && cached.version === document.version) return cached.doc;
-    const doc = parse(document.getText());
-    parsedByUri.set(document.uri, { version: document.version, doc });
-    return doc;
-  };
+  const parsed = host.model;
 
   const images = async (): Promise<EngineImage[] | undefined> => {
     let timer: NodeJS.Timeout | undefined;
@@ -203,9 +195,7 @@ export function registerFeatures(host: FeatureHost): Features {
         documentOnTypeFormattingProvider: { firstTriggerCharacter: '\n', moreTriggerCharacter: ['\\', '`'] },
       };
     },
-    parsed,
     forget(uri) {
-      parsedByUri.delete(uri);
       tokensByUri.delete(uri);
     },
   };

@@ -9,7 +9,6 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   MessageType,
-  TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
   type CodeActionParams,
@@ -20,17 +19,18 @@ import {
   type Range,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import { mergeSettings } from '../dockerfile/config';
 import { codeActions } from '../dockerfile/fixes';
-import { lint } from '../dockerfile/lint';
+import { lintDocument } from '../dockerfile/lint';
 import type { FormatSettings } from '../dockerfile/format';
 import type { LintSettings } from '../dockerfile/settings';
 import { listLocalImages } from '../engine/localImages';
 import { readClientSettings } from './clientSettings';
 import { ConfigFiles } from './configFiles';
 import { registerFeatures } from './features';
+import { createModels } from './models';
 
 /** The client settings section the server pulls. */
 export const SETTINGS_SECTION = 'berth';
@@ -47,7 +47,8 @@ interface SettingsEntry {
 
 /** Wires every handler onto `connection` and starts listening. */
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const models = createModels();
+  const documents = models.documents;
   const configFiles = new ConfigFiles();
   const settingsByUri = new Map<string, SettingsEntry>();
   const lastLint = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
@@ -127,7 +128,7 @@ export function startServer(connection: Connection): void {
     if (cached && cached.version === document.version) return cached.diagnostics;
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = lint(document.getText(), settings);
+      diagnostics = lintDocument(models.model(document), settings);
     } catch (error) {
       // Stale ranges would be worse than none; the log says why.
       logError(`lint ${document.uri}`, error);
@@ -169,6 +170,7 @@ export function startServer(connection: Connection): void {
   const features = registerFeatures({
     connection,
     documents,
+    model: models.model,
     logError,
     formatSettings: async (uri) => {
       const entry = settingsFor(uri);
@@ -251,6 +253,7 @@ export function startServer(connection: Connection): void {
     guarded('didClose', () => {
       settingsByUri.delete(event.document.uri);
       lastLint.delete(event.document.uri);
+      models.forget(event.document.uri);
       features.forget(event.document.uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     }),
