@@ -6,8 +6,10 @@
 import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
+import { posix } from 'node:path';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { extract } from 'tar-stream';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
 import { connect } from './connect';
@@ -18,6 +20,7 @@ import {
   type Endpoint,
   type Engine,
   type EngineEvent,
+  type ContainerDirEntry,
   type ExecOptions,
   type ExecSession,
   type ProgressEvent,
@@ -308,6 +311,44 @@ class DockerodeEngine implements Engine {
     });
     source.pipe(out, { end: false });
     return out;
+  }
+
+  async listContainerDirectory(id: string, path: string): Promise<ContainerDirEntry[]> {
+    // -1: one name a line; -A: dot files but not . and ..; -p: a / after directories;
+    // -L: a link to a directory lists as one. Busybox and GNU ls both know these.
+    const session = await this.exec(id, { cmd: ['ls', '-1ApL', path], tty: false });
+    let output = '';
+    session.stream.setEncoding('utf8');
+    session.stream.on('data', (chunk: string) => {
+      if (output.length < 4 * 1024 * 1024) output += chunk;
+    });
+    await new Promise<void>((resolve) => session.stream.once('end', resolve).once('close', resolve).once('error', () => resolve()));
+    const code = await session.exitCode();
+    if (code === 126 || code === 127 || (code !== 0 && /executable file not found|ls: not found/i.test(output))) {
+      throw new EngineError('not-found', `Container ${short(id)} has no ls to list ${path} with.`, 'Images without a shell (distroless, scratch) cannot be browsed; open a file by its path instead.');
+    }
+    if (code !== 0) throw new EngineError('not-found', `Cannot list ${path} in ${short(id)}: ${output.trim().split('\n').pop() ?? `ls exited with ${code}`}`);
+    return output
+      .split('\n')
+      .filter((line) => line && line !== './' && line !== '../')
+      .map((line) => (line.endsWith('/') ? { name: line.slice(0, -1), directory: true } : { name: line, directory: false }));
+  }
+
+  async readContainerFile(id: string, path: string, maxBytes: number): Promise<Uint8Array> {
+    let current = path;
+    // A symlink comes back as a link; follow a few, as a shell would.
+    for (let hop = 0; hop < 8; hop++) {
+      const archive = await this.request<Readable>({ method: 'GET', path: `/containers/${enc(id)}/archive`, query: { path: current }, stream: true, what: `read ${current} from ${short(id)}` });
+      const entry = await firstTarEntry(archive, maxBytes);
+      if (entry.type === 'symlink') {
+        current = entry.linkname.startsWith('/') ? entry.linkname : posix.join(posix.dirname(current), entry.linkname);
+        continue;
+      }
+      if (entry.type === 'directory') throw new EngineError('not-found', `${path} is a directory in ${short(id)}.`);
+      if (entry.tooBig) throw new EngineError('api', `${path} in ${short(id)} is larger than ${maxBytes >> 20} MB; Berth opens files up to that size.`);
+      return entry.data;
+    }
+    throw new EngineError('not-found', `${path} in ${short(id)} is a chain of more than 8 symlinks.`);
   }
 
   async exec(id: string, options: ExecOptions): Promise<ExecSession> {
@@ -605,4 +646,39 @@ function demuxedDuplex(socket: Duplex): Duplex {
   demux.on('end', () => duplex.push(null));
   socket.on('error', (err) => duplex.destroy(err));
   return duplex;
+}
+
+/** The first entry of a tar stream, its bytes up to `maxBytes`; the rest is not read. */
+function firstTarEntry(archive: Readable, maxBytes: number): Promise<{ type: string; linkname: string; data: Uint8Array; tooBig: boolean }> {
+  return new Promise((resolve, reject) => {
+    const tar = extract();
+    let settled = false;
+    const finish = (err: Error | null, value?: { type: string; linkname: string; data: Uint8Array; tooBig: boolean }) => {
+      if (settled) return;
+      settled = true;
+      archive.destroy();
+      tar.destroy();
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    tar.on('entry', (header, stream) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const tooBig = (header.size ?? 0) > maxBytes;
+      if (tooBig || header.type !== 'file') {
+        finish(null, { type: header.type ?? 'file', linkname: header.linkname ?? '', data: new Uint8Array(), tooBig });
+        return;
+      }
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        chunks.push(chunk);
+      });
+      stream.on('end', () => finish(null, { type: 'file', linkname: '', data: new Uint8Array(Buffer.concat(chunks, size)), tooBig: false }));
+      stream.on('error', (err: Error) => finish(err));
+    });
+    tar.on('finish', () => finish(new Error('the archive was empty')));
+    tar.on('error', (err: Error) => finish(err));
+    archive.on('error', (err: Error) => finish(err));
+    archive.pipe(tar);
+  });
 }

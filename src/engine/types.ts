@@ -175,6 +175,11 @@ export interface ExecSession {
   exitCode(): Promise<number | undefined>;
 }
 
+export interface ContainerDirEntry {
+  name: string;
+  directory: boolean;
+}
+
 export interface PruneResult {
   deleted: string[];
   spaceReclaimed: number;
@@ -217,6 +222,13 @@ export interface Engine {
   /** Log lines (stdout and stderr demultiplexed) until the signal aborts or, unfollowed, the end. */
   containerLogs(id: string, options: { follow: boolean; tail?: number; timestamps?: boolean }, signal?: AbortSignal): Promise<Readable>;
   exec(id: string, options: ExecOptions): Promise<ExecSession>;
+  /** The entries of a directory in a running container, by running `ls` there. */
+  listContainerDirectory(id: string, path: string): Promise<ContainerDirEntry[]>;
+  /**
+   * A file's bytes from a container, running or not, through the archive API (no process is
+   * started, so it works on images without a shell too); symlinks are followed.
+   */
+  readContainerFile(id: string, path: string, maxBytes: number): Promise<Uint8Array>;
 
   pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal, auth?: RegistryAuth): Promise<void>;
   pushImage(reference: string, auth: RegistryAuth | undefined, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;

@@ -44,6 +44,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.containers.shell': (ctx, a, b) => actions.openContainerShell(ctx, false, a, b),
   'berth.containers.shellAs': (ctx, a, b) => actions.openContainerShell(ctx, true, a, b),
   'berth.containers.inspect': (ctx, a, b) => actions.inspect(ctx, 'container', a, b),
+  'berth.containers.browseFiles': (ctx, a, b) => actions.browseFiles(ctx, a, b),
   'berth.containers.openInBrowser': (ctx, a, b) => actions.openInBrowser(ctx, a, b),
   'berth.containers.copyId': (ctx, a, b) => actions.copyContainerField(ctx, 'id', a, b),
   'berth.containers.copyName': (ctx, a, b) => actions.copyContainerField(ctx, 'name', a, b),

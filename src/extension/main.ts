@@ -4,6 +4,7 @@ import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerC
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands';
+import { registerContainerFiles } from './containerFiles';
 import { registerConfigDiagnostics } from './devenv/configDiagnostics';
 import { RunStatus } from './devenv/status';
 import { registerTaskProvider } from './devenv/task';
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
     registerInspectProvider(),
     registerTaskProvider({ service, status: runs }),
     registerConfigDiagnostics(),
+    registerContainerFiles(service),
     ...registerCommands({ client, service, views, runs }),
   );
   // Not awaited: activation should not wait on a server process; start reports its own failures.

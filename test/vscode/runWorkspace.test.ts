@@ -250,3 +250,29 @@ test('a hand-written .berth.yaml gets its problems underlined where they are', a
   await until('the diagnostics to clear', async () => (vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'berth') ? undefined : true));
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }, 30_000);
+
+test('Browse Files: a container\'s folders list and its files open read-only, from a stopped container too', async () => {
+  await api();
+  const name = `berth-files-${Date.now().toString(36)}`;
+  const id = await docker('run', '-d', '--name', name, 'busybox:local', 'sh', '-c', 'mkdir -p /data/sub && echo hello > /data/a.txt && sleep 600');
+  try {
+    const root = vscode.Uri.from({ scheme: 'berth-container', authority: id, path: '/data' });
+    const listing = await until('the folder listing', async () => {
+      const entries = await vscode.workspace.fs.readDirectory(root);
+      return entries.length === 2 ? entries : undefined;
+    });
+    assert.deepEqual(listing.sort(), [['a.txt', vscode.FileType.File], ['sub', vscode.FileType.Directory]]);
+    assert.equal(vscode.workspace.fs.isWritableFileSystem('berth-container'), false);
+
+    const opened = await vscode.commands.executeCommand<string>('berth.containers.browseFiles', { id, path: '/data/a.txt' });
+    assert.equal(opened, `berth-container://${id}/data/a.txt`);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), 'hello\n');
+
+    await docker('stop', '-t', '0', id);
+    const again = await vscode.commands.executeCommand<string>('berth.containers.browseFiles', { id, path: '/data/a.txt' });
+    assert.ok(again, 'a stopped container\'s file still opens');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  } finally {
+    await docker('rm', '-f', id);
+  }
+}, 60_000);

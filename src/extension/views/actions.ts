@@ -6,6 +6,7 @@
  * is honoured only from an argument object, which no menu passes. commands.ts registers them.
  */
 import * as vscode from 'vscode';
+import { browseContainerFiles, openContainerFile } from '../containerFiles';
 import { EngineError, type ContainerState, type ContainerSummary, type Engine, type ImageSummary, type NetworkSummary, type VolumeSummary } from '../../engine/types';
 import type { EngineService } from '../engineService';
 import { openInspect, type InspectKind } from '../inspect';
@@ -42,6 +43,8 @@ export interface ActionArgs {
   driver?: string;
   /** the user for a shell */
   user?: string;
+  /** a path in a container, for Browse Files (a folder ends in /) */
+  path?: string;
   skipConfirm?: boolean;
   /** From a keybinding: act on this view's selection. */
   fromSelection?: ViewId;
@@ -302,6 +305,25 @@ export async function openInBrowser(ctx: ActionContext, arg0?: unknown, arg1?: u
   if (!url) return undefined;
   await vscode.env.openExternal(vscode.Uri.parse(url));
   return url;
+}
+
+/**
+ * Browse Files…: walks a running container's folders and opens a file read-only. With
+ * `{ id, path }` naming a file it opens that file directly, from a stopped container too.
+ */
+export async function browseFiles(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<string | undefined> {
+  if (!requireTrust()) return undefined;
+  const wanted = isArgs(arg0) ? arg0.path : undefined;
+  const direct = wanted !== undefined && !wanted.endsWith('/');
+  const [target] = await containerTargets(ctx, arg0, arg1, t('Container whose files to browse'), (c) => direct || c.state === 'running', false);
+  if (!target) return undefined;
+  const id = target.summary?.id ?? target.id;
+  if (direct) return (await openContainerFile(id, wanted))?.toString();
+  if (target.summary && target.summary.state !== 'running') {
+    void vscode.window.showInformationMessage(t('{0} is not running: start it to browse its folders (a file opens by its path, with the command\'s path argument).', target.name));
+    return undefined;
+  }
+  return (await browseContainerFiles(id, target.name, wanted ?? '/'))?.toString();
 }
 
 /** Follows each container's logs in its own terminal. */

@@ -1,0 +1,153 @@
+/**
+ * Files inside containers, read-only: `berth-container://<id>/<path>` documents, and "Browse
+ * Files…", a quick pick that walks the container's folders. Listing runs `ls` in the container;
+ * reading goes through the archive API, so a file opens even where no shell exists.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineError } from '../engine/types';
+import type { EngineService } from './engineService';
+
+const t = vscode.l10n.t;
+export const CONTAINER_FILE_SCHEME = 'berth-container';
+/** Larger files are refused with a message rather than loaded into the editor. */
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+/** The document address of a file in a container. */
+export function containerFileUri(id: string, filePath: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: CONTAINER_FILE_SCHEME, authority: id, path: path.posix.normalize(`/${filePath}`) });
+}
+
+function fsError(error: unknown, uri: vscode.Uri): vscode.FileSystemError {
+  const message = error instanceof EngineError ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : error instanceof Error ? error.message : String(error);
+  return error instanceof EngineError && error.kind === 'not-found' ? vscode.FileSystemError.FileNotFound(message) : vscode.FileSystemError.Unavailable(`${uri.path}: ${message}`);
+}
+
+class ContainerFileSystem implements vscode.FileSystemProvider {
+  private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changes.event;
+  /** Paths seen as folders in listings; anything else stats as a file until read says otherwise. */
+  private readonly folders = new Set<string>();
+
+  constructor(private readonly service: EngineService) {}
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): vscode.FileStat {
+    const folder = uri.path === '/' || this.folders.has(uri.toString());
+    return { type: folder ? vscode.FileType.Directory : vscode.FileType.File, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
+  }
+
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    try {
+      const entries = await (await this.service.engine()).listContainerDirectory(uri.authority, uri.path);
+      for (const e of entries) if (e.directory) this.folders.add(uri.with({ path: path.posix.join(uri.path, e.name) }).toString());
+      return entries.map((e) => [e.name, e.directory ? vscode.FileType.Directory : vscode.FileType.File]);
+    } catch (error) {
+      throw fsError(error, uri);
+    }
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    try {
+      return await (await this.service.engine()).readContainerFile(uri.authority, uri.path, MAX_FILE_BYTES);
+    } catch (error) {
+      throw fsError(error, uri);
+    }
+  }
+
+  createDirectory(): never {
+    throw vscode.FileSystemError.NoPermissions(t('Files in containers are read-only here.'));
+  }
+  writeFile(): never {
+    throw vscode.FileSystemError.NoPermissions(t('Files in containers are read-only here.'));
+  }
+  delete(): never {
+    throw vscode.FileSystemError.NoPermissions(t('Files in containers are read-only here.'));
+  }
+  rename(): never {
+    throw vscode.FileSystemError.NoPermissions(t('Files in containers are read-only here.'));
+  }
+
+  /** For "Browse Files…": the listing, with its folders remembered for stat. */
+  list(id: string, folder: string): Thenable<[string, vscode.FileType][]> {
+    return this.readDirectory(containerFileUri(id, folder));
+  }
+}
+
+let provider: ContainerFileSystem | undefined;
+
+export function registerContainerFiles(service: EngineService): vscode.Disposable {
+  provider = new ContainerFileSystem(service);
+  const registration = vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, provider, { isCaseSensitive: true, isReadonly: true });
+  return new vscode.Disposable(() => {
+    registration.dispose();
+    provider = undefined;
+  });
+}
+
+/**
+ * Walks a container's folders in a quick pick, from `start`, and opens the file chosen; typing
+ * an absolute path and Enter opens that path. Resolves with the document opened, if any.
+ */
+export async function browseContainerFiles(id: string, name: string, start = '/'): Promise<vscode.Uri | undefined> {
+  if (!provider) return undefined;
+  let folder = start;
+  for (;;) {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await provider.list(id, folder);
+    } catch (error) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+    const items: (vscode.QuickPickItem & { target: string; folder: boolean })[] = [
+      ...(folder === '/' ? [] : [{ label: '$(arrow-up) ..', target: path.posix.dirname(folder), folder: true }]),
+      ...entries
+        .sort(([a, at], [b, bt]) => (at === bt ? a.localeCompare(b) : at === vscode.FileType.Directory ? -1 : 1))
+        .map(([entry, type]) => ({
+          label: `${type === vscode.FileType.Directory ? '$(folder)' : '$(file)'} ${entry}`,
+          target: path.posix.join(folder, entry),
+          folder: type === vscode.FileType.Directory,
+        })),
+    ];
+    const choice = await new Promise<{ target: string; folder: boolean } | undefined>((resolve) => {
+      const pick = vscode.window.createQuickPick<(typeof items)[number]>();
+      pick.title = t('Files in {0}: {1}', name, folder);
+      pick.placeholder = t('Choose a folder or file, or type an absolute path');
+      pick.items = items;
+      pick.matchOnDescription = false;
+      pick.onDidAccept(() => {
+        const typed = pick.value.trim();
+        const active = pick.activeItems[0];
+        resolve(typed.startsWith('/') && (!active || !active.target.endsWith(typed)) ? { target: typed, folder: typed.endsWith('/') } : active);
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        resolve(undefined);
+        pick.dispose();
+      });
+      pick.show();
+    });
+    if (!choice) return undefined;
+    if (choice.folder) {
+      folder = path.posix.normalize(choice.target) || '/';
+      continue;
+    }
+    return openContainerFile(id, choice.target);
+  }
+}
+
+/** Opens one file of a container in a read-only editor. */
+export async function openContainerFile(id: string, filePath: string): Promise<vscode.Uri | undefined> {
+  const uri = containerFileUri(id, filePath);
+  try {
+    await vscode.window.showTextDocument(uri, { preview: true });
+    return uri;
+  } catch (error) {
+    void vscode.window.showErrorMessage(t('Cannot open {0}: {1}', filePath, error instanceof Error ? error.message : String(error)));
+    return undefined;
+  }
+}
