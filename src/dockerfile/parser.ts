@@ -12,17 +12,20 @@ const HEREDOC_WORD = /^\d*<<(-?)([^<]*)$/; // `*`, not `+`: `<<-` alone must not
 
 /**
  * An instruction's text with continuations joined. `map` pairs offsets in `text` with
- * offsets in the source: each entry starts a run where both advance together.
+ * offsets in the source: each entry starts a run where both advance together. A single
+ * line, most instructions, needs no map: it is one run from `base`.
  */
 interface Logical {
   text: string;
-  map: number[]; // [logicalStart0, sourceStart0, logicalStart1, sourceStart1, ...]
+  map: number[] | undefined; // [logicalStart0, sourceStart0, logicalStart1, sourceStart1, ...]
+  base: number;
   /** The run the last lookup landed in: lookups mostly move forward, so walking from here keeps them linear. */
   cursor: number;
 }
 
 function toSource(logical: Logical, at: number): number {
   const map = logical.map;
+  if (!map) return logical.base + at;
   let k = logical.cursor;
   while (k + 2 < map.length && map[k + 2] <= at) k += 2;
   while (k > 0 && map[k] > at) k -= 2;
@@ -136,7 +139,7 @@ export function walkLines(walk: Walk, line: number, resync?: (line: number) => b
 
     // An instruction: gather its physical lines. Most are one line, which needs no arrays.
     let parts: string[] | undefined;
-    let map: number[] = [0, first];
+    let map: number[] | undefined;
     let logicalText = '';
     let logicalLength = 0;
     let segStart = first;
@@ -151,6 +154,7 @@ export function walkLines(walk: Walk, line: number, resync?: (line: number) => b
       else {
         parts ??= [logicalText];
         parts.push(segment);
+        map ??= [0, first];
         map.push(logicalLength, segStart);
       }
       logicalLength += segEnd - segStart;
@@ -179,9 +183,8 @@ export function walkLines(walk: Walk, line: number, resync?: (line: number) => b
       if (next < 0) break;
       segStart = next;
     }
-    const logical: Logical = { text: parts ? parts.join('') : logicalText, map, cursor: 0 };
-    const instruction = parseInstruction(logical, 0, escapeCode);
-    instruction.span = { start: first, end: Math.max(lastEnd, instruction.keywordSpan.end) };
+    const logical: Logical = { text: parts ? parts.join('') : logicalText, map, base: first, cursor: 0 };
+    const instruction = parseInstruction(logical, 0, escapeCode, lastEnd);
     line = cur;
 
     // Heredoc bodies follow the instruction's last line, in the order they were opened.
@@ -297,14 +300,21 @@ export function editorLineStarts(text: string, newlineStarts: number[]): number[
 
 /** Line starts as BuildKit splits lines: on `\n` only. */
 export function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  let at = text.indexOf('\n');
-  while (at >= 0) {
-    starts.push(at + 1);
-    at = text.indexOf('\n', at + 1);
-  }
+  // Counted first, so a long file's array is allocated once rather than grown by copying.
+  let count = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  const starts = new Array<number>(count);
+  starts[0] = 0;
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[line++] = at + 1;
   return starts;
 }
+
+/** Each keyword as written in either case, to its one upper-case string shared by every instruction. */
+const KEYWORDS = new Map(
+  ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']
+    .flatMap((k) => [[k, k], [k.toLowerCase(), k]] as const),
+);
 
 /** Shared by every instruction without flags or heredocs, so none allocates its own empty list. */
 const NO_FLAGS: Flag[] = Object.freeze([]) as unknown as Flag[];
@@ -320,7 +330,7 @@ class ParsedInstruction implements Instruction {
   stage = -1;
   heredocs: Heredoc[] = NO_HEREDOCS;
   private words: Word[] | undefined;
-  /** Added to the source offsets of `logical`, which a moved copy shares with its original. */
+  /** Added to the source offsets of `map`, which a moved copy shares with its original. */
   private delta = 0;
 
   constructor(
@@ -331,29 +341,33 @@ class ParsedInstruction implements Instruction {
     readonly argsText: string,
     readonly argsSpan: Span,
     readonly json: Instruction['json'],
-    private logical: Logical | undefined,
+    /** The logical line's map to the source, or its start when it is one line. */
+    private map: number[] | number,
+    /** Where `argsText` starts in the logical line. */
     private readonly argsStart: number,
     private readonly escapeCode: number,
   ) {}
 
   get args(): Word[] {
     if (!this.words) {
-      const logical = this.logical!;
-      const bounds = splitWords(logical.text, this.argsStart, this.escapeCode);
+      // The words all lie in argsText: only blanks were trimmed after the last one.
+      const text = this.argsText;
+      const from = this.argsStart;
+      const logical: Logical = typeof this.map === 'number' ? { text, map: undefined, base: this.map, cursor: 0 } : { text, map: this.map, base: 0, cursor: 0 };
+      const bounds = splitWords(text, 0, this.escapeCode);
       const words: Word[] = [];
-      logical.cursor = 0;
       for (let k = 0; k < bounds.length; k += 2) {
-        words.push({ value: logical.text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, bounds[k], bounds[k + 1], this.delta) });
+        words.push({ value: text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, from + bounds[k], from + bounds[k + 1], this.delta) });
       }
       this.words = words;
-      this.logical = undefined;
+      this.map = 0;
     }
     return this.words;
   }
 
   set args(words: Word[]) {
     this.words = words;
-    this.logical = undefined;
+    this.map = 0;
   }
 
   /**
@@ -372,7 +386,7 @@ class ParsedInstruction implements Instruction {
       // The parser hands exec form the arguments' own span; so does the copy.
       json && this.json!.span === this.argsSpan ? json.span : move(this.argsSpan, delta),
       json,
-      this.logical,
+      this.map,
       this.argsStart,
       this.escapeCode,
     );
@@ -423,18 +437,20 @@ function wordEnd(t: string, i: number, escapeCode: number): number {
 }
 
 /**
- * Reads keyword, flags and arguments from a logical line starting at `from`. A trigger
- * (`nested`) gets no trigger of its own: BuildKit rejects `ONBUILD ONBUILD`, and
- * recursing on it would cost a re-scan of the line per level.
+ * Reads keyword, flags and arguments from a logical line starting at `from`. A top-level
+ * instruction spans to `lastEnd`, the end of its last line. A trigger (no `lastEnd`) gets no
+ * trigger of its own: BuildKit rejects `ONBUILD ONBUILD`, and recursing on it would cost a
+ * re-scan of the line per level.
  */
-function parseInstruction(logical: Logical, from: number, escapeCode: number, nested = false): Instruction {
+function parseInstruction(logical: Logical, from: number, escapeCode: number, lastEnd?: number): Instruction {
   const t = logical.text;
   const n = t.length;
   let i = from;
   while (i < n && isUnicodeSpace(t.charCodeAt(i))) i++;
   const kwStart = i;
   while (i < n && !isSpace(t.charCodeAt(i))) i++;
-  const keyword = t.slice(kwStart, i).toUpperCase();
+  const word = t.slice(kwStart, i);
+  const keyword = KEYWORDS.get(word) ?? word.toUpperCase();
   const keywordSpan = spanOf(logical, kwStart, i);
 
   let flags = NO_FLAGS;
@@ -483,18 +499,19 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, ne
   const instruction = new ParsedInstruction(
     keyword,
     keywordSpan,
-    // Top-level instructions get their span from their lines; this one serves ONBUILD triggers.
-    { start: keywordSpan.start, end: Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0) },
+    lastEnd !== undefined
+      ? { start: keywordSpan.start, end: Math.max(lastEnd, keywordSpan.end) }
+      : { start: keywordSpan.start, end: Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0) },
     flags,
     argsText,
     argsSpan,
     json,
-    logical,
+    logical.map ?? logical.base,
     argsStart,
     escapeCode,
   );
-  if (keyword === 'ONBUILD' && argsStart < n && !nested) {
-    instruction.trigger = parseInstruction(logical, argsStart, escapeCode, true);
+  if (keyword === 'ONBUILD' && argsStart < n && lastEnd !== undefined) {
+    instruction.trigger = parseInstruction(logical, argsStart, escapeCode);
   }
   return instruction;
 }
