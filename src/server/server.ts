@@ -24,6 +24,7 @@ import { version } from '../../package.json';
 import { mergeSettings } from '../dockerfile/config';
 import { codeActions } from '../dockerfile/fixes';
 import { lintDocument } from '../dockerfile/lint';
+import { SplitMemo, withSplitMemo } from '../dockerfile/shell';
 import type { FormatSettings } from '../dockerfile/format';
 import type { LintSettings } from '../dockerfile/settings';
 import { listLocalImages } from '../engine/localImages';
@@ -52,6 +53,7 @@ export function startServer(connection: Connection): void {
   const configFiles = new ConfigFiles();
   const settingsByUri = new Map<string, SettingsEntry>();
   const lastLint = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  const splitMemos = new Map<string, SplitMemo>();
   const waiting = new Set<string>();
   const reported = new Set<string>();
   let folders: string[] = [];
@@ -128,7 +130,10 @@ export function startServer(connection: Connection): void {
     if (cached && cached.version === document.version) return cached.diagnostics;
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = lintDocument(models.model(document), settings);
+      let memo = splitMemos.get(document.uri);
+      if (!memo) splitMemos.set(document.uri, (memo = new SplitMemo()));
+      const doc = models.model(document);
+      diagnostics = withSplitMemo(memo, () => lintDocument(doc, settings));
     } catch (error) {
       // Stale ranges would be worse than none; the log says why.
       logError(`lint ${document.uri}`, error);
@@ -254,6 +259,7 @@ export function startServer(connection: Connection): void {
       settingsByUri.delete(event.document.uri);
       lastLint.delete(event.document.uri);
       models.forget(event.document.uri);
+      splitMemos.delete(event.document.uri);
       features.forget(event.document.uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     }),

@@ -2,7 +2,8 @@
  * Incremental re-parsing against a full parse: thousands of seeded random edits to the fixture
  * Dockerfiles, each applied to the model the previous edits produced, so a wrong reuse shows up
  * at once or compounds into a later failure. After every edit the model and the diagnostics
- * must equal those of `parse` on the new text. BERTH_FUZZ_SEED / BERTH_FUZZ_RUNS as in fuzz.test.ts.
+ * must equal those of `parse` on the new text, the diagnostics linted as the server lints them:
+ * with shell splits remembered from the previous edit. BERTH_FUZZ_SEED / BERTH_FUZZ_RUNS as in fuzz.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { reparse, type TextEdit } from '../../src/dockerfile/incremental';
 import { lintDocument } from '../../src/dockerfile/lint';
 import type { Dockerfile, Instruction } from '../../src/dockerfile/model';
 import { parse } from '../../src/dockerfile/parser';
+import { SplitMemo, withSplitMemo } from '../../src/dockerfile/shell';
 import { prng } from '../fixtures/prng';
 
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20240601) >>> 0;
@@ -91,6 +93,7 @@ describe('incremental re-parse equals a full parse', () => {
     const perFile = Math.ceil(EDITS / starts.length);
     for (const [f, original] of starts.entries()) {
       let doc = parse(original);
+      const memo = new SplitMemo();
       let near = Math.floor(rnd() * original.length);
       for (let n = 0; n < perFile; n++) {
         const edit = randomEdit(rnd, doc.text, near);
@@ -100,7 +103,7 @@ describe('incremental re-parse equals a full parse', () => {
         const full = parse(apply(before, edit));
         const where = `file ${f}, edit ${n}: ${JSON.stringify(edit)} on ${JSON.stringify(before.slice(Math.max(0, edit.start - 60), edit.end + 60))}`;
         assert.deepStrictEqual(snapshot(doc), snapshot(full), where);
-        assert.deepStrictEqual(lintDocument(doc), lintDocument(full), where);
+        assert.deepStrictEqual(withSplitMemo(memo, () => lintDocument(doc)), lintDocument(full), where);
       }
     }
   });
