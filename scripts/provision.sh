@@ -60,6 +60,7 @@ else
     busybox-static debootstrap  # build test images locally (no registry is reachable)
     openssh-server              # the engine tests' private sshd for ssh:// engines
     docker-registry             # the engine tests' private registry on 127.0.0.1 for push and pull
+    podman crun fuse-overlayfs slirp4netns uidmap  # the engine tests' private Podman service: Berth claims its Docker-compatible API works
   )
   packages+=(chromium fonts-liberation fonts-dejavu-core) # the browser that drives code-server
   ((want_code_server)) && packages+=("${code_server_packages[@]}")
