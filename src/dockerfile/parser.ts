@@ -310,6 +310,9 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
+/** Reused for the word bounds of every instruction: only the words themselves are kept. */
+const SCRATCH: number[] = [];
+
 /** Each keyword as written in either case, to its one upper-case string shared by every instruction. */
 const KEYWORDS = new Map(
   ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']
@@ -354,10 +357,19 @@ class ParsedInstruction implements Instruction {
       const text = this.argsText;
       const from = this.argsStart;
       const logical: Logical = typeof this.map === 'number' ? { text, map: undefined, base: this.map, cursor: 0 } : { text, map: this.map, base: 0, cursor: 0 };
-      const bounds = splitWords(text, 0, this.escapeCode);
-      const words: Word[] = [];
+      // Bounds first, so the list the model keeps is allocated at its size rather than grown.
+      const bounds = SCRATCH;
+      bounds.length = 0;
+      for (let i = 0; i < text.length; ) {
+        while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+        if (i >= text.length) break;
+        const start = i;
+        i = wordEnd(text, i, this.escapeCode);
+        bounds.push(start, i);
+      }
+      const words = new Array<Word>(bounds.length >> 1);
       for (let k = 0; k < bounds.length; k += 2) {
-        words.push({ value: text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, from + bounds[k], from + bounds[k + 1], this.delta) });
+        words[k >> 1] = { value: text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, from + bounds[k], from + bounds[k + 1], this.delta) };
       }
       this.words = words;
       this.map = 0;
@@ -468,14 +480,16 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, la
       while (eq < we && t.charCodeAt(eq) !== 61 /* = */) eq++;
       const hasValue = eq < we;
       const nameEnd = hasValue ? eq : we;
-      if (flags === NO_FLAGS) flags = [];
-      flags.push({
+      const flag: Flag = {
         name: t.slice(ws + 2, nameEnd),
         value: hasValue ? t.slice(eq + 1, we) : undefined,
         span: spanOf(logical, ws, we),
         nameSpan: spanOf(logical, ws + 2, nameEnd),
         valueSpan: hasValue ? spanOf(logical, eq + 1, we) : undefined,
-      });
+      };
+      // A literal holds one flag in place; a pushed-to empty list would reserve seventeen.
+      if (flags === NO_FLAGS) flags = [flag];
+      else flags.push(flag);
     }
   }
   const argsStart = i;
@@ -514,21 +528,6 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, la
     instruction.trigger = parseInstruction(logical, argsStart, escapeCode);
   }
   return instruction;
-}
-
-/** Start/end pairs of words split on whitespace outside quotes; the escape character escapes. */
-function splitWords(t: string, from: number, escapeCode: number): number[] {
-  const out: number[] = [];
-  const n = t.length;
-  let i = from;
-  while (i < n) {
-    while (i < n && isSpace(t.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const start = i;
-    i = wordEnd(t, i, escapeCode);
-    out.push(start, i);
-  }
-  return out;
 }
 
 function parseJsonArray(argsText: string, argsSpan: Span): Instruction['json'] {
