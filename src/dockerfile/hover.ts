@@ -329,7 +329,12 @@ export function findLocalImage(reference: string, images: EngineImage[]): Engine
     return images.find((image) => image.repoDigests.includes(wanted));
   }
   const wanted = `${name}:${ref.tag ?? 'latest'}`;
-  return images.find((image) => image.repoTags.includes(wanted));
+  // By canonical name: Podman lists `docker.io/library/node:20` where Docker lists `node:20`.
+  const canonical = (tag: string) => {
+    const r = parseImageRef(tag);
+    return `${canonicalName(r)}:${r.tag ?? 'latest'}`;
+  };
+  return images.find((image) => image.repoTags.some((t) => canonical(t) === wanted));
 }
 
 function formatSize(bytes: number): string {

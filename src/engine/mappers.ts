@@ -120,7 +120,18 @@ export function container(v: unknown): ContainerSummary {
   };
 }
 
-const realTags = (v: unknown): string[] => (Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string' && t !== '<none>:<none>' && t !== '<none>@<none>') : []);
+/**
+ * The name as Docker shows it: Podman answers fully qualified names (`docker.io/library/node:20`,
+ * `docker.io/me/app:1`) where Docker omits its default registry; its compat API takes either.
+ */
+export function familiarName(reference: string): string {
+  const m = /^(?:docker\.io|index\.docker\.io)\/(.+)$/.exec(reference);
+  if (!m) return reference;
+  return m[1].startsWith('library/') && !m[1].slice(8).includes('/') ? m[1].slice(8) : m[1];
+}
+
+const realTags = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string' && t !== '<none>:<none>' && t !== '<none>@<none>').map(familiarName) : [];
 
 export function image(v: unknown): ImageSummary {
   const i = asObject(v, 'image');
@@ -199,7 +210,10 @@ export function networkContainers(v: unknown): { id: string; name: string; ipv4?
 
 export function version(v: unknown): EngineVersion {
   const o = asObject(v, 'version');
-  const platform = isObj(o.Platform) && typeof o.Platform.Name === 'string' && o.Platform.Name ? o.Platform.Name : undefined;
+  // Podman puts its OS in Platform.Name (`linux/amd64/debian-12`) and its own name only in Components.
+  const components = Array.isArray(o.Components) ? o.Components.filter(isObj) : [];
+  const podman = components.find((c) => typeof c.Name === 'string' && /^Podman\b/.test(c.Name))?.Name as string | undefined;
+  const platform = podman ?? (isObj(o.Platform) && typeof o.Platform.Name === 'string' && o.Platform.Name ? o.Platform.Name : undefined);
   return {
     version: str(o, 'Version', 'version'),
     apiVersion: str(o, 'ApiVersion', 'version'),
@@ -225,13 +239,16 @@ export function event(v: unknown): EngineEvent {
   const o = asObject(v, 'event');
   const actor = isObj(o.Actor) ? o.Actor : {};
   const type = optStr(o, 'Type') || optStr(o, 'type');
-  const action = optStr(o, 'Action') || optStr(o, 'status');
-  if (!type && !action) throw new Malformed('event: neither Type nor Action');
+  const raw = optStr(o, 'Action') || optStr(o, 'status');
+  if (!type && !raw) throw new Malformed('event: neither Type nor Action');
+  // Podman says `remove` where Docker says `destroy`, and leaves a volume's ID empty (name in attributes).
+  const action = raw === 'remove' && (type === 'container' || type === 'volume') ? 'destroy' : raw;
+  const attributes = labels(actor.Attributes);
   return {
     type,
     action,
-    id: optStr(actor, 'ID') || optStr(o, 'id'),
-    attributes: labels(actor.Attributes),
+    id: optStr(actor, 'ID') || optStr(o, 'id') || (type === 'volume' ? (attributes.name ?? '') : ''),
+    attributes,
     timeNano: num(o, 'timeNano') || num(o, 'time') * 1e9,
   };
 }

@@ -10,7 +10,7 @@
  * Podman. Start, stop, logs, exec and their events (e.g. `die` and its exit code) stay untested here.
  *
  * Where Podman answers differently from Docker and Berth shows or does the wrong thing, the test
- * is a `todo` naming the difference.
+ * was a `todo` naming the difference until mappers.ts, model.ts and hover.ts learned it.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -162,7 +162,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
   it(
     'names the engine Podman, so the status bar can say so',
-    { todo: 'Podman 4.3 puts `linux/amd64/debian-12` in Platform.Name and its name only in Components; mappers.version takes Platform.Name, so the status bar says "Docker 4.3.1"' },
     async () => {
       // statusBar.ts: state.version.platform?.includes('Podman') ? 'Podman' : 'Docker'
       assert.match((await engine.version()).platform ?? '', /Podman/);
@@ -292,7 +291,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
     it(
       'the Images view shows the tag as on Docker',
-      { todo: 'Podman lists a tag Berth made as `docker.io/<repo>:v1`; Berth shows a `docker.io/berth-test/…` repository where Docker shows `berth-test/…`' },
       () => {
         const roots = imageRoots(images, false, Date.now());
         assert.ok(
@@ -304,7 +302,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
     it(
       'the language server finds the tag in the local engine (hover)',
-      { todo: 'findLocalImage compares canonical `berth-test/x:v1` with Podman’s raw `docker.io/berth-test/x:v1`; hover says "Not in the local engine"' },
       async () => {
         const saved = process.env.DOCKER_HOST;
         process.env.DOCKER_HOST = podman.host;
@@ -389,7 +386,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
     it(
       'the Networks view shows a container under Podman’s default network',
-      { todo: 'containers name it `podman` in NetworkSettings.Networks while /networks calls it `bridge`; networkRoots matches by name, so the bridge node says "No container attached"' },
       async () => {
         const node = networkRoots(await engine.listNetworks(), await engine.listContainers()).find((n) => n.network.name === 'bridge');
         assert.ok(node?.attached.some((c) => c.id === member.id));
@@ -464,7 +460,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
     it(
       'a container’s removal reads as `destroy`, as from Docker',
-      { todo: 'Podman sends container `remove` where Docker sends `destroy`: the Volumes and Networks views miss the refresh (viewsForEvent) and a logs terminal waiting on the container never ends (terminals/logs.ts)' },
       () => {
         assert.equal(removal?.action, 'destroy');
         assert.deepEqual(viewsForEvent(removal), ['containers', 'volumes', 'networks']);
@@ -473,7 +468,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
     it(
       'a volume event carries the volume’s name as its id, as from Docker',
-      { todo: 'Podman sends volume events with Actor.ID "" and the name in Attributes.name; Berth’s EngineEvent.id is empty' },
       () => {
         const e = events.find((x) => x.type === 'volume' && x.attributes.name === probe);
         assert.equal(e?.id, probe);

@@ -491,10 +491,14 @@ export function volumeChildren(node: VolumeNode): AttachedContainerNode[] {
 }
 
 export function networkRoots(networks: readonly NetworkSummary[], containers: readonly ContainerSummary[]): NetworkNode[] {
+  // Podman lists its default network `podman` as `bridge`, but containers still name it `podman`.
+  const podmanDefault = !networks.some((n) => n.name === 'podman');
+  const names = (network: NetworkSummary) => (podmanDefault && network.builtIn && network.name === 'bridge' ? ['bridge', 'podman'] : [network.name]);
   return [...networks]
     .sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name))
     .map((network): NetworkNode => {
-      const attached = containers.filter((c) => c.networks.includes(network.name));
+      const aliases = names(network);
+      const attached = containers.filter((c) => c.networks.some((n) => aliases.includes(n)));
       const parts = [network.driver, ...(network.subnets.length ? [network.subnets.join(', ')] : []), ...(network.builtIn ? [tr('built-in')] : [])];
       return {
         kind: 'network',
