@@ -3,6 +3,7 @@ import type { Dockerfile } from './model';
 import { rangeOf } from './model';
 import { parse } from './parser';
 import type { LintSettings, SeverityLevel } from './settings';
+import { sharingSplits } from './shell';
 import { readSuppressions } from './suppressions';
 import { checkApt } from './rules/apt';
 import { checkBuilder } from './rules/builder';
@@ -39,7 +40,9 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
   const ctx = ruleContext(doc, settings, (f) => {
     if (severities.get(f.code) !== 'off') findings.push(f);
   });
-  for (const rule of RULES) rule(ctx);
+  sharingSplits(() => {
+    for (const rule of RULES) rule(ctx);
+  });
   if (findings.length === 0) return [];
 
   const suppressions = readSuppressions(doc);

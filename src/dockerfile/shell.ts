@@ -53,6 +53,14 @@ export function withSplitMemo<T>(memo: SplitMemo, fn: () => T): T {
   }
 }
 
+/**
+ * Runs `fn` (one lint) so that rules asking for the same RUN's split share one: with the
+ * caller's memo if one is in place, else with one that lives for this call only.
+ */
+export function sharingSplits<T>(fn: () => T): T {
+  return activeMemo ? fn() : withSplitMemo(new SplitMemo(), fn);
+}
+
 /** Splits shell text into simple commands at top-level operators and newlines, outside quotes. */
 export function splitCommands(text: string): SimpleCommand[] {
   const memo = activeMemo;

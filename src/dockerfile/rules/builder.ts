@@ -139,7 +139,9 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
   if ((keyword === 'COPY' || keyword === 'ADD') && (instruction.json ? instruction.json.values.length : instruction.args.length) < 2) {
     ctx.report({ code: 'args-missing', span: instruction.argsSpan, message: `${keyword} needs a source and a destination: ${USAGE[keyword]}.` });
   }
-  for (const heredoc of instruction.heredocs) {
+  // An index loop: for-of over the shared frozen empty list made an iterator per instruction.
+  for (let h = 0; h < instruction.heredocs.length; h++) {
+    const heredoc = instruction.heredocs[h];
     if (!heredoc.closeSpan) {
       ctx.report({
         code: 'heredoc-unterminated',
