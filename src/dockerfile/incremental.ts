@@ -16,11 +16,14 @@ export interface TextEdit {
   text: string;
 }
 
-/** The model of `old.text` with `edit` applied, reusing every instruction the edit cannot change. */
-export function reparse(old: Dockerfile, edit: TextEdit): Dockerfile {
+/**
+ * The model of `old.text` with `edit` applied, reusing every instruction the edit cannot change.
+ * `edited` is that text when the caller holds it already (an editor's document), to share it.
+ */
+export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Dockerfile {
   const start = Math.max(0, Math.min(edit.start, old.text.length));
   const end = Math.max(start, Math.min(edit.end, old.text.length));
-  const text = old.text.slice(0, start) + edit.text + old.text.slice(end);
+  const text = edited ?? old.text.slice(0, start) + edit.text + old.text.slice(end);
   const lineStarts = computeLineStarts(text);
   const oldStarts = old.lineStarts;
   const lineDelta = count(edit.text, 0, edit.text.length) - count(old.text, start, end);

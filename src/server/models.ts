@@ -37,11 +37,13 @@ export function createModels(): Models {
       }
       const start = document.offsetAt(change.range.start);
       const end = document.offsetAt(change.range.end);
+      const length = document.getText().length;
       TextDocument.update(document, [change], version);
-      doc = reparse(doc, { start, end, text: change.text });
+      const text = document.getText();
+      // The document's own text, one copy for both; a length that disagrees means the offsets did.
+      doc = text.length === length - (end - start) + change.text.length ? reparse(doc, { start, end, text: change.text }, text) : undefined;
     }
-    // A check that costs a compare of two strings, against a model drifting from the text unseen.
-    if (doc && doc.text === document.getText()) byUri.set(document.uri, { version, doc });
+    if (doc) byUri.set(document.uri, { version, doc });
     return document;
   };
 
