@@ -17,9 +17,11 @@ export interface Models {
   documents: TextDocuments<TextDocument>;
   /** The model of the document at its current version. */
   model(document: TextDocument): Dockerfile;
+  /** Drops a closed document's model. */
   forget(uri: string): void;
 }
 
+/** The document store the server listens with, each document's model kept beside it. */
 export function createModels(): Models {
   const byUri = new Map<string, { version: number; doc: Dockerfile }>();
 
