@@ -212,10 +212,10 @@ export function walkLines(walk: Walk, line: number, resync?: (line: number) => b
         doc.bodySpan = bodySpan;
         doc.body = text.slice(bodySpan.start, bodySpan.end);
         doc.closeSpan = closed;
-        instruction.span.end = closed ? closed.end : text.length;
+        (instruction as ParsedInstruction).endAt(closed ? closed.end : text.length);
       }
       if (pending.length > 0) opener.heredocs = pending;
-      if (opener !== instruction) opener.span.end = instruction.span.end;
+      if (opener !== instruction) (opener as ParsedInstruction).endAt(instruction.span.end);
     }
     instructions.push(instruction);
   }
@@ -336,13 +336,18 @@ class ParsedInstruction implements Instruction {
   /** Added to the source offsets of `map`, which a moved copy shares with its original. */
   private delta = 0;
 
+  // The three spans are kept as offsets and made on request: as objects they were a third of
+  // a large file's model, which every young-generation collection during a lint copies.
   constructor(
     readonly keyword: string,
-    readonly keywordSpan: Span,
-    public span: Span,
+    private readonly keywordStart: number,
+    private readonly keywordEnd: number,
+    private readonly start: number,
+    private end: number,
     readonly flags: Flag[],
     readonly argsText: string,
-    readonly argsSpan: Span,
+    private readonly argsFrom: number,
+    private readonly argsTo: number,
     readonly json: Instruction['json'],
     /** The logical line's map to the source, or its start when it is one line. */
     private map: number[] | number,
@@ -350,6 +355,23 @@ class ParsedInstruction implements Instruction {
     private readonly argsStart: number,
     private readonly escapeCode: number,
   ) {}
+
+  get keywordSpan(): Span {
+    return { start: this.keywordStart, end: this.keywordEnd };
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get argsSpan(): Span {
+    return { start: this.argsFrom, end: this.argsTo };
+  }
+
+  /** For the parser: the instruction ends at `end`, past a heredoc's closing line. */
+  endAt(end: number): void {
+    this.end = end;
+  }
 
   get args(): Word[] {
     if (!this.words) {
@@ -388,16 +410,17 @@ class ParsedInstruction implements Instruction {
    * the other move.
    */
   moved(delta: number): ParsedInstruction {
-    const json = this.json && { values: this.json.values, span: move(this.json.span, delta) };
     const copy = new ParsedInstruction(
       this.keyword,
-      move(this.keywordSpan, delta),
-      move(this.span, delta),
+      this.keywordStart + delta,
+      this.keywordEnd + delta,
+      this.start + delta,
+      this.end + delta,
       this.flags === NO_FLAGS ? NO_FLAGS : this.flags.map((f) => ({ ...f, span: move(f.span, delta), nameSpan: move(f.nameSpan, delta), valueSpan: f.valueSpan && move(f.valueSpan, delta) })),
       this.argsText,
-      // The parser hands exec form the arguments' own span; so does the copy.
-      json && this.json!.span === this.argsSpan ? json.span : move(this.argsSpan, delta),
-      json,
+      this.argsFrom + delta,
+      this.argsTo + delta,
+      this.json && { values: this.json.values, span: move(this.json.span, delta) },
       this.map,
       this.argsStart,
       this.escapeCode,
@@ -512,13 +535,15 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, la
 
   const instruction = new ParsedInstruction(
     keyword,
-    keywordSpan,
-    lastEnd !== undefined
-      ? { start: keywordSpan.start, end: Math.max(lastEnd, keywordSpan.end) }
-      : { start: keywordSpan.start, end: Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0) },
+    keywordSpan.start,
+    keywordSpan.end,
+    keywordSpan.start,
+    // A top-level instruction ends with its lines; a trigger with its arguments.
+    lastEnd !== undefined ? Math.max(lastEnd, keywordSpan.end) : Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0),
     flags,
     argsText,
-    argsSpan,
+    argsSpan.start,
+    argsSpan.end,
     json,
     logical.map ?? logical.base,
     argsStart,
