@@ -12,6 +12,7 @@ import { copiesBeforeInstalls } from './rules/cache';
 import { ruleContext } from './rules/context';
 import { resolveBase, type ResolvedBase } from './rules/image';
 import { effectiveUser } from './rules/user';
+import type { DataEdit } from './rules/shellUsage';
 import { ruleCode } from './rules/catalog';
 import { commandWords, programName, splitCommands, type SimpleCommand } from './shell';
 import { detectInstall } from './installers';
@@ -485,6 +486,59 @@ function jsonQuotesFix(f: Fixer): void {
   action(f, 'Use double quotes so it parses as JSON', edits(f, [replaceSpan(f, i.argsSpan, fixed)]), true);
 }
 
+// ---- Edits the rule computed -------------------------------------------------------------
+
+/**
+ * The edits a finding carries in `data`, taken from a lint of the current text rather than from
+ * the diagnostic the client sent, whose offsets may predate the last keystroke.
+ */
+function currentEdits(f: Fixer): DataEdit[] | undefined {
+  const current = lintDocument(f.doc, { severities: { [f.code]: 'warning' } });
+  const { line, character } = f.diagnostic.range.start;
+  const same = current.find((d) => d.code === f.code && d.range.start.line === line && d.range.start.character === character);
+  const list = (same?.data as { edits?: DataEdit[] } | undefined)?.edits;
+  return Array.isArray(list) && list.length > 0 ? list : undefined;
+}
+
+function dataFix(f: Fixer, title: string): void {
+  const list = currentEdits(f);
+  if (!list) return;
+  action(f, title, edits(f, list.map((e) => replaceSpan(f, e, e.text))), true);
+}
+
+/** Base images known to ship bash, so `SHELL ["/bin/bash", …]` cannot break the build. */
+const BASH_IMAGES = new Set([
+  'debian', 'ubuntu', 'buildpack-deps', 'node', 'python', 'golang', 'ruby', 'rust', 'php', 'perl', 'openjdk', 'eclipse-temurin',
+  'amazoncorretto', 'maven', 'gradle', 'fedora', 'centos', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux', 'ubi8', 'ubi9',
+]);
+
+/**
+ * A SHELL that fails pipes: bash where the base image certainly has it, busybox ash on Alpine.
+ * Not `set -o pipefail` under /bin/sh: Debian's dash accepts it only from 0.5.12-7 (Debian 13).
+ */
+function pipefailFix(f: Fixer): void {
+  const { doc } = f;
+  const run = f.instruction;
+  if (!run || run.stage < 0) return;
+  let root = doc.stages[run.stage];
+  const seen = new Set<number>();
+  while (root.parent !== undefined && !seen.has(root.index)) {
+    seen.add(root.index);
+    root = doc.stages[root.parent];
+  }
+  const base = resolveBase(ruleContext(doc, {}, () => undefined), root);
+  if (!base) return;
+  const name = base.ref.repository.split('/').pop() ?? '';
+  const tag = base.ref.tag ?? '';
+  let shell: string | undefined;
+  if (name === 'alpine' || /alpine/.test(tag)) shell = '/bin/ash';
+  else if (BASH_IMAGES.has(name) && !/busybox|distroless|windows|nanoserver/.test(tag)) shell = '/bin/bash';
+  if (!shell) return;
+  const stage = doc.stages[run.stage];
+  const line = `SHELL ["${shell}", "-o", "pipefail", "-c"]`;
+  action(f, `Add ${line} to the stage`, edits(f, [insertLinesAfter(doc, stage.from, `${indentAt(doc, stage.from.span.start)}${line}`)]), true);
+}
+
 const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'image-untagged': tagFixes,
   'image-latest': tagFixes,
@@ -502,4 +556,14 @@ const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'legacy-key-value': legacyKeyValueFix,
   'json-args-recommended': execFormFix,
   'json-args-invalid': jsonQuotesFix,
+  'sudo-in-run': (f) => dataFix(f, "Remove 'sudo'"),
+  'apt-missing-yes': (f) => dataFix(f, 'Add -y'),
+  'apt-install-recommends': (f) => dataFix(f, 'Add --no-install-recommends'),
+  'apt-lists-kept': (f) => dataFix(f, "Add '&& rm -rf /var/lib/apt/lists/*'"),
+  'apt-instead-of-apt-get': (f) => dataFix(f, 'Use apt-get'),
+  'pip-cache-kept': (f) => dataFix(f, 'Add --no-cache-dir'),
+  'apk-cache-kept': (f) => dataFix(f, 'Add --no-cache'),
+  'pipe-without-pipefail': pipefailFix,
+  'add-instead-of-copy': (f) => dataFix(f, 'Use COPY'),
+  'copy-from-unknown': (f) => dataFix(f, `Change to '${(f.diagnostic.data as { suggestion?: string } | undefined)?.suggestion}'`),
 };

@@ -11,9 +11,11 @@ import { checkCache } from './rules/cache';
 import { RULE_INFO, ruleCode, ruleDocUrl } from './rules/catalog';
 import { ruleContext, type Finding, type Rule } from './rules/context';
 import { checkImages } from './rules/image';
+import { checkShellUsage } from './rules/shellUsage';
+import { checkStageRefs } from './rules/stageRefs';
 import { checkUser } from './rules/user';
 
-const RULES: Rule[] = [checkBuilder, checkImages, checkUser, checkCache, checkApt];
+const RULES: Rule[] = [checkBuilder, checkImages, checkUser, checkCache, checkApt, checkShellUsage, checkStageRefs];
 
 const SEVERITY: Record<Exclude<SeverityLevel, 'off'>, DiagnosticSeverity> = { error: 1, warning: 2, info: 3, hint: 4 };
 

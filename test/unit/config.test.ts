@@ -123,7 +123,7 @@ describe('ruleCode', () => {
     assert.equal(ruleCode('DL3006'), 'image-untagged');
     assert.equal(ruleCode('dl3007'), 'image-latest');
     assert.equal(ruleCode('DL3002'), 'user-root');
-    assert.equal(ruleCode('DL3009'), null, 'DL3009 (delete the apt lists) is a different check from apt-update-alone');
+    assert.equal(ruleCode('DL3009'), 'apt-lists-kept', 'DL3009 (delete the apt lists) is its own rule, not apt-update-alone');
     assert.equal(ruleCode('DL3008'), null);
     assert.equal(ruleCode('SC2086'), null);
     assert.equal(ruleCode('cache-copy-before-install'), 'cache-copy-before-install');

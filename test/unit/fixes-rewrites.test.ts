@@ -29,7 +29,7 @@ describe('unknown-instruction: did you mean', () => {
   });
 
   it('fixes transposed and missing letters', () => {
-    assert.equal(fix(lines('FROM debian:12', 'COP . .', 'USER 1000'), 'unknown-instruction', 'Change to COPY'), lines('FROM debian:12', 'COPY . .', 'USER 1000'));
+    assert.equal(fix(lines('FROM debian:12', 'WORKDIR /app', 'COP . .', 'USER 1000'), 'unknown-instruction', 'Change to COPY'), lines('FROM debian:12', 'WORKDIR /app', 'COPY . .', 'USER 1000'));
     assert.equal(fix(lines('FROM debian:12', 'EXPOSEE 80', 'USER 1000'), 'unknown-instruction', 'Change to EXPOSE'), lines('FROM debian:12', 'EXPOSE 80', 'USER 1000'));
   });
 

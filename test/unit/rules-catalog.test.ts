@@ -61,6 +61,25 @@ const POSITIVE: Record<string, Example> = {
   'expose-invalid': { text: df('FROM node:20', 'EXPOSE 8080:80', 'USER node'), range: '8080:80', severity: 'error' },
   'onbuild-invalid': { text: df('FROM node:20', 'ONBUILD FROM alpine:3', 'USER node'), range: 'FROM', severity: 'error' },
   'escape-invalid': { text: df('# escape=x', 'FROM node:20', 'USER node'), range: 'x', severity: 'error' },
+  'cd-in-run': { text: df('FROM debian:12', 'RUN cd /app && make', 'USER app'), range: 'cd', severity: 'info' },
+  'sudo-in-run': { text: df('FROM debian:12', 'RUN sudo make install', 'USER app'), range: 'sudo', severity: 'warning' },
+  'apt-missing-yes': {
+    text: df('FROM debian:12', 'RUN apt-get update && apt-get install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*', 'USER app'),
+    range: 'apt-get install',
+    severity: 'warning',
+  },
+  'apt-install-recommends': { text: df('FROM debian:12', 'RUN apt-get install -y curl', 'USER app'), range: 'apt-get install', severity: 'info' },
+  'apt-lists-kept': { text: df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl', 'USER app'), range: 'apt-get install', severity: 'info' },
+  'apt-instead-of-apt-get': { text: df('FROM debian:12', 'RUN apt update', 'USER app'), range: 'apt', severity: 'info' },
+  'pip-cache-kept': { text: df('FROM python:3.12', 'RUN pip install flask', 'USER app'), range: 'pip install', severity: 'info' },
+  'apk-cache-kept': { text: df('FROM alpine:3.20', 'RUN apk add curl', 'USER app'), range: 'apk add', severity: 'info' },
+  'pipe-without-pipefail': { text: df('FROM debian:12', 'RUN curl -fsSL https://example.com/x.sh | sh', 'USER app'), range: '|', severity: 'warning' },
+  'curl-and-wget': { text: df('FROM debian:12', 'RUN curl -O https://x && wget https://y', 'USER app'), range: 'wget', severity: 'info' },
+  'run-consecutive': { text: df('FROM debian:12', 'RUN make', 'RUN make install', 'USER app'), range: 'RUN', severity: 'hint' },
+  'add-instead-of-copy': { text: df('FROM debian:12', 'ADD app.conf /etc/app.conf', 'USER app'), range: 'ADD', severity: 'info' },
+  'copy-from-unknown': { text: df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=biuld /a /a', 'USER app'), range: 'biuld', severity: 'warning' },
+  'copy-from-self': { text: df('FROM node:20 AS app', 'COPY --from=app /a /b', 'USER app'), range: 'app', severity: 'error' },
+  'copy-relative-dest': { text: df('FROM node:20', 'COPY package.json ./', 'USER app'), range: './', severity: 'info' },
 };
 
 const LSP_SEVERITY: Record<Exclude<SeverityLevel, 'off'>, number> = { error: ERROR, warning: WARNING, info: INFO, hint: HINT };
@@ -132,6 +151,7 @@ describe('whole files', () => {
       ['maintainer-deprecated', 2, 'MAINTAINER', INFO],
       ['workdir-relative', 3, 'app', INFO],
       ['cache-copy-before-install', 4, '.', WARNING],
+      ['run-consecutive', 6, 'RUN', HINT],
       ['apt-update-alone', 6, 'apt-get update', WARNING],
       ['image-latest', 8, 'latest', WARNING],
       ['legacy-key-value', 9, 'NODE_ENV production', INFO],

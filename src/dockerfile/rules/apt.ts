@@ -39,7 +39,7 @@ export function aptUpdateSpan(source: string, instruction: Instruction): Span {
 export function checkApt(ctx: RuleContext): void {
   for (const instruction of ctx.doc.instructions) {
     if (instruction.keyword !== 'RUN' || !shellText(instruction).includes('apt')) continue;
-    const commands = aptCommands(instruction);
+    const commands = ctx.commands(instruction);
     if (!commands.some(isAptUpdate) || commands.some(isAptInstall)) continue;
     ctx.report({
       code: 'apt-update-alone',

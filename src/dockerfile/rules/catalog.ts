@@ -37,6 +37,21 @@ const RULES: RuleInfo[] = [
   { code: 'expose-invalid', severity: 'error', summary: 'An EXPOSE port or protocol the builder rejects.', hadolint: 'DL3011' },
   { code: 'onbuild-invalid', severity: 'error', summary: 'An ONBUILD trigger the builder rejects.' },
   { code: 'escape-invalid', severity: 'error', summary: 'The escape directive accepts only \\ or `.' },
+  { code: 'cd-in-run', severity: 'info', summary: 'cd changes directory for one RUN only; WORKDIR changes it for the instructions after it.', hadolint: 'DL3003' },
+  { code: 'sudo-in-run', severity: 'warning', summary: 'sudo in RUN: build steps run as root already, or need to run before USER.', hadolint: 'DL3004' },
+  { code: 'apt-missing-yes', severity: 'warning', summary: 'apt-get install without -y aborts when it asks for confirmation.', hadolint: 'DL3014' },
+  { code: 'apt-install-recommends', severity: 'info', summary: 'apt-get install without --no-install-recommends installs recommended packages too.', hadolint: 'DL3015' },
+  { code: 'apt-lists-kept', severity: 'info', summary: 'The apt package lists are not deleted in the RUN that installs, so the image keeps them.', hadolint: 'DL3009' },
+  { code: 'apt-instead-of-apt-get', severity: 'info', summary: 'apt has no stable command line interface for scripts; use apt-get.', hadolint: 'DL3027' },
+  { code: 'pip-cache-kept', severity: 'info', summary: 'pip install without --no-cache-dir keeps its cache in the layer.', hadolint: 'DL3042' },
+  { code: 'apk-cache-kept', severity: 'info', summary: 'apk add without --no-cache keeps the package index in the layer.', hadolint: 'DL3019' },
+  { code: 'pipe-without-pipefail', severity: 'warning', summary: 'A pipe in RUN without pipefail: a failure before the last command goes unnoticed.', hadolint: 'DL4006' },
+  { code: 'curl-and-wget', severity: 'info', summary: 'Both curl and wget are used in one stage.', hadolint: 'DL4001' },
+  { code: 'run-consecutive', severity: 'hint', summary: 'Consecutive RUN instructions that could be one layer.', hadolint: 'DL3059' },
+  { code: 'add-instead-of-copy', severity: 'info', summary: 'ADD of local files or folders, which COPY does without unpacking or fetching.', hadolint: 'DL3020' },
+  { code: 'copy-from-unknown', severity: 'warning', summary: 'COPY --from names no stage and does not look like an image reference.', hadolint: 'DL3022' },
+  { code: 'copy-from-self', severity: 'error', summary: 'COPY --from names the stage it is in.', hadolint: 'DL3023' },
+  { code: 'copy-relative-dest', severity: 'info', summary: 'COPY or ADD to a relative destination with no WORKDIR set in the stage.', hadolint: 'DL3045' },
 ];
 
 export const RULE_INFO: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));

@@ -1,6 +1,7 @@
 /** What every rule reads: the parsed file, settings, and analysis shared between rules. */
 import type { Dockerfile, Instruction, Span } from '../model';
 import type { LintSettings } from '../settings';
+import { splitCommands, type SimpleCommand } from '../shell';
 import { expandVariables, keyValues } from '../variables';
 
 export interface Finding {
@@ -19,6 +20,8 @@ export interface RuleContext {
   globalArgs(): Map<string, string | undefined>;
   /** The first stage of each lower-cased name. */
   stageNames(): Map<string, number>;
+  /** `splitCommands(shellText(instruction))`, split once per lint for every rule that reads it. */
+  commands(instruction: Instruction): SimpleCommand[];
 }
 
 /** The first stage of each lower-cased stage name, built once instead of comparing every pair. */
@@ -35,12 +38,18 @@ export function collectStageNames(doc: Dockerfile): Map<string, number> {
 export function ruleContext(doc: Dockerfile, settings: LintSettings, report: (f: Finding) => void): RuleContext {
   let globals: Map<string, string | undefined> | undefined;
   let names: Map<string, number> | undefined;
+  const split = new Map<Instruction, SimpleCommand[]>();
   return {
     doc,
     settings,
     report,
     globalArgs: () => (globals ??= collectGlobalArgs(doc)),
     stageNames: () => (names ??= collectStageNames(doc)),
+    commands: (instruction) => {
+      let commands = split.get(instruction);
+      if (!commands) split.set(instruction, (commands = splitCommands(shellText(instruction))));
+      return commands;
+    },
   };
 }
 
