@@ -342,7 +342,7 @@ class ParsedInstruction implements Instruction {
     readonly keyword: string,
     private readonly keywordStart: number,
     private readonly keywordEnd: number,
-    private readonly start: number,
+    /** Where the instruction ends; it starts with its keyword. */
     private end: number,
     readonly flags: Flag[],
     readonly argsText: string,
@@ -361,7 +361,7 @@ class ParsedInstruction implements Instruction {
   }
 
   get span(): Span {
-    return { start: this.start, end: this.end };
+    return { start: this.keywordStart, end: this.end };
   }
 
   get argsSpan(): Span {
@@ -414,7 +414,6 @@ class ParsedInstruction implements Instruction {
       this.keyword,
       this.keywordStart + delta,
       this.keywordEnd + delta,
-      this.start + delta,
       this.end + delta,
       this.flags === NO_FLAGS ? NO_FLAGS : this.flags.map((f) => ({ ...f, span: move(f.span, delta), nameSpan: move(f.nameSpan, delta), valueSpan: f.valueSpan && move(f.valueSpan, delta) })),
       this.argsText,
@@ -537,7 +536,6 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, la
     keyword,
     keywordSpan.start,
     keywordSpan.end,
-    keywordSpan.start,
     // A top-level instruction ends with its lines; a trigger with its arguments.
     lastEnd !== undefined ? Math.max(lastEnd, keywordSpan.end) : Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0),
     flags,
