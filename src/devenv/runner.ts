@@ -57,7 +57,6 @@ export function portFree(port: number, address: string): Promise<boolean> {
 const OUTPUT_TAIL = 2000;
 
 export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunIO = {}): Promise<RunningWorkspace> {
-  const { create } = spec;
   if (engine.local) {
     for (const p of spec.published) {
       if (p.protocol === 'tcp' && !(await portFree(p.host, p.address))) {
@@ -75,7 +74,12 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
   }
   if (existing) await engine.remove(existing.id);
 
-  if (spec.build) await build(engine, spec.build, io);
+  let published = spec.published;
+  let create = spec.create;
+  if (spec.build) {
+    await build(engine, spec.build, io);
+    ({ create, published } = await withExposedPorts(engine, spec, io));
+  }
 
   if (!(await engine.imageExists(create.Image))) {
     try {
@@ -110,7 +114,7 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
     try {
       await engine.start(id);
     } catch (error) {
-      throw startError(error, spec);
+      throw startError(error, { ...spec, create, published });
     }
     // A command that fails at once is a failed start: say why, with what it printed.
     const window = io.startupWindowMs ?? 1500;
@@ -129,7 +133,7 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
       name: spec.name,
       stream,
       startOutput,
-      published: spec.published,
+      published,
       resize: (columns, rows) => engine.resize(id, columns, rows),
       exited,
       stop: async () => {
@@ -143,6 +147,34 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
     await engine.remove(id).catch(() => undefined);
     throw error;
   }
+}
+
+/** The built image's EXPOSEd ports the spec does not publish yet, added on the same port where free. */
+async function withExposedPorts(engine: RunnerEngine, spec: RunSpec, io: RunIO): Promise<Pick<RunSpec, 'create' | 'published'>> {
+  const { create, published, publishExposed } = spec;
+  if (!publishExposed) return { create, published };
+  const exposed = await engine.imageExposedPorts(create.Image).catch(() => []);
+  const extra: RunSpec['published'] = [];
+  for (const key of exposed) {
+    const m = /^(\d+)\/(tcp|udp)$/.exec(key);
+    if (!m || key in create.ExposedPorts) continue;
+    const port = Number(m[1]);
+    const protocol = m[2] as 'tcp' | 'udp';
+    if (published.some((p) => p.host === port && p.protocol === protocol)) continue;
+    if (engine.local && protocol === 'tcp' && !(await portFree(port, publishExposed.address))) {
+      io.onBuildOutput?.(`Port ${port}, which the image EXPOSEs, is in use on ${publishExposed.address}: not published. Set ports: ["<free port>:${port}"] to reach it.`);
+      continue;
+    }
+    extra.push({ host: port, container: port, protocol, address: publishExposed.address });
+  }
+  if (!extra.length) return { create, published };
+  const bindings = { ...create.HostConfig.PortBindings };
+  const exposedPorts = { ...create.ExposedPorts };
+  for (const p of extra) {
+    exposedPorts[`${p.container}/${p.protocol}`] = {};
+    bindings[`${p.container}/${p.protocol}`] = [{ HostIp: p.address, HostPort: String(p.host) }];
+  }
+  return { create: { ...create, ExposedPorts: exposedPorts, HostConfig: { ...create.HostConfig, PortBindings: bindings } }, published: [...published, ...extra] };
 }
 
 async function build(engine: RunnerEngine, spec: BuildSpec, io: RunIO): Promise<void> {

@@ -35,6 +35,11 @@ export interface RunSpec {
   caches: { volume: string; target: string }[];
   /** Ports published on the host, to watch for an answer. */
   published: { host: number; container: number; protocol: 'tcp' | 'udp'; address: string }[];
+  /**
+   * After a build: also publish, on this address and the same port number, what the built image
+   * EXPOSEs beyond `published`; a base image's EXPOSE (nginx's 80) is not in the Dockerfile.
+   */
+  publishExposed?: { address: string };
 }
 
 const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -144,6 +149,7 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
     },
     caches,
     published,
+    ...(config.build && publishes ? { publishExposed: { address: config.bindAddress } } : {}),
   };
 }
 

@@ -28,6 +28,10 @@ export function createRunnerEngine(docker: Dockerode, local: boolean): RunnerEng
         throw error;
       }
     },
+    async imageExposedPorts(reference) {
+      const info = (await docker.getImage(reference).inspect()) as { Config?: { ExposedPorts?: Record<string, unknown> | null } };
+      return Object.keys(info.Config?.ExposedPorts ?? {});
+    },
     async pullImage(reference, onProgress, signal) {
       const stream = (await docker.pull(reference, { abortSignal: signal })) as NodeJS.ReadableStream;
       await new Promise<void>((resolve, reject) => {

@@ -295,6 +295,8 @@ export interface RunnerEngine {
   /** True when the engine runs on this machine, so host ports and paths are this machine's. */
   readonly local: boolean;
   imageExists(reference: string): Promise<boolean>;
+  /** The ports an image EXPOSEs, its own and its bases': `80/tcp`. */
+  imageExposedPorts(reference: string): Promise<string[]>;
   pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   /**
    * Builds `context` (minus its .dockerignore) and tags the result; `onOutput` gets the

@@ -99,6 +99,28 @@ describe('build it and run it', () => {
     assert.deepEqual(await leftovers(folder), []);
   });
 
+  it("publishes what the base image EXPOSEs too, which the Dockerfile itself does not say", async () => {
+    // A base with EXPOSE of its own, as nginx has 80: made from busybox:local without a registry.
+    const port = await freePort();
+    const base = `berth-test/exposing:${port}`;
+    const maker = await docker.createContainer({ Image: 'busybox:local', Cmd: ['true'] });
+    await maker.commit({ repo: 'berth-test/exposing', tag: String(port), changes: [`EXPOSE ${port}`] });
+    await maker.remove();
+    tags.add(base);
+    const folder = folderWith({ Dockerfile: `FROM ${base}\nCOPY index.html /site/\nCMD ["httpd", "-f", "-p", "${port}", "-h", "/site"]\n`, 'index.html': 'from the base port\n' });
+    const spec = specFor(folder);
+    assert.deepEqual(spec.published, [], 'the Dockerfile alone EXPOSEs nothing');
+    const run = await runWorkspace(engine, spec, { startupWindowMs: 200 });
+    running.push(run);
+    assert.deepEqual(run.published, [{ host: port, container: port, protocol: 'tcp', address: '127.0.0.1' }]);
+    const body = await waitFor('the base image port to answer', async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      return res?.ok ? res.text() : undefined;
+    }, 15_000, 50);
+    assert.equal(body, 'from the base port\n');
+    await run.stop();
+  });
+
   it('a second run reuses the layer cache', async () => {
     const folder = folderWith(SITE);
     const spec = specFor(folder, await freePort());
