@@ -539,6 +539,13 @@ function pipefailFix(f: Fixer): void {
   action(f, `Add ${line} to the stage`, edits(f, [insertLinesAfter(doc, stage.from, `${indentAt(doc, stage.from.span.start)}${line}`)]), true);
 }
 
+/** "Did you mean" renames the variable; a global or platform ARG gets declared in the stage. */
+function variableFix(f: Fixer): void {
+  const data = f.diagnostic.data as { suggestion?: string; declare?: string } | undefined;
+  if (data?.suggestion) dataFix(f, `Change to '${data.suggestion}'`);
+  else if (data?.declare) dataFix(f, `Add 'ARG ${data.declare}' to the stage`);
+}
+
 const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'image-untagged': tagFixes,
   'image-latest': tagFixes,
@@ -566,4 +573,6 @@ const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'pipe-without-pipefail': pipefailFix,
   'add-instead-of-copy': (f) => dataFix(f, 'Use COPY'),
   'copy-from-unknown': (f) => dataFix(f, `Change to '${(f.diagnostic.data as { suggestion?: string } | undefined)?.suggestion}'`),
+  'variable-undefined': variableFix,
+  'from-arg-undefined': variableFix,
 };

@@ -14,8 +14,9 @@ import { checkImages } from './rules/image';
 import { checkShellUsage } from './rules/shellUsage';
 import { checkStageRefs } from './rules/stageRefs';
 import { checkUser } from './rules/user';
+import { checkVariables } from './rules/variablesInScope';
 
-const RULES: Rule[] = [checkBuilder, checkImages, checkUser, checkCache, checkApt, checkShellUsage, checkStageRefs];
+const RULES: Rule[] = [checkBuilder, checkImages, checkUser, checkCache, checkApt, checkShellUsage, checkStageRefs, checkVariables];
 
 const SEVERITY: Record<Exclude<SeverityLevel, 'off'>, DiagnosticSeverity> = { error: 1, warning: 2, info: 3, hint: 4 };
 

@@ -99,3 +99,20 @@ describe('COPY and ADD fixes', () => {
     assert.deepEqual(fixTitles(actionsFor(lines('FROM node:20 AS a', 'FROM node:20', 'COPY --from=zzzzzz /x /x', 'USER node'), 'copy-from-unknown').actions), []);
   });
 });
+
+describe('variable fixes', () => {
+  it('renames a misspelt variable to the name in scope', () => {
+    const text = lines('FROM node:20', 'ARG APP_ENV=prod', 'LABEL env=${APP_ENVV}', 'USER node');
+    assert.equal(fix(text, 'variable-undefined', "Change to 'APP_ENV'"), lines('FROM node:20', 'ARG APP_ENV=prod', 'LABEL env=${APP_ENV}', 'USER node'));
+  });
+
+  it('declares a global or platform ARG in the stage, after its FROM, keeping CRLF', () => {
+    const text = 'ARG VERSION=1\r\nFROM node:20\r\nLABEL v=$VERSION\r\nUSER node\r\n';
+    assert.equal(fix(text, 'variable-undefined', "Add 'ARG VERSION'"), 'ARG VERSION=1\r\nFROM node:20\r\nARG VERSION\r\nLABEL v=$VERSION\r\nUSER node\r\n');
+  });
+
+  it('renames a misspelt global ARG in FROM', () => {
+    const text = lines('ARG NODE_VERSION=20', 'FROM node:${NODE_VERSOIN}', 'USER node');
+    assert.equal(fix(text, 'from-arg-undefined', "Change to 'NODE_VERSION'"), lines('ARG NODE_VERSION=20', 'FROM node:${NODE_VERSION}', 'USER node'));
+  });
+});

@@ -80,6 +80,9 @@ const POSITIVE: Record<string, Example> = {
   'copy-from-unknown': { text: df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=biuld /a /a', 'USER app'), range: 'biuld', severity: 'warning' },
   'copy-from-self': { text: df('FROM node:20 AS app', 'COPY --from=app /a /b', 'USER app'), range: 'app', severity: 'error' },
   'copy-relative-dest': { text: df('FROM node:20', 'COPY package.json ./', 'USER app'), range: './', severity: 'info' },
+  'variable-undefined': { text: df('FROM node:20', 'ENV APP_HOME=/app', 'WORKDIR $APP_HOEM', 'USER app'), range: 'APP_HOEM', severity: 'warning' },
+  'from-arg-undefined': { text: df('FROM node:${NODE_VERSION}', 'USER app'), range: 'NODE_VERSION', severity: 'warning' },
+  'secret-in-arg-env': { text: df('FROM node:20', 'ARG NPM_TOKEN', 'USER app'), range: 'NPM_TOKEN', severity: 'warning' },
 };
 
 const LSP_SEVERITY: Record<Exclude<SeverityLevel, 'off'>, number> = { error: ERROR, warning: WARNING, info: INFO, hint: HINT };

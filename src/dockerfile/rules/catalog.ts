@@ -52,6 +52,9 @@ const RULES: RuleInfo[] = [
   { code: 'copy-from-unknown', severity: 'warning', summary: 'COPY --from names no stage and does not look like an image reference.', hadolint: 'DL3022' },
   { code: 'copy-from-self', severity: 'error', summary: 'COPY --from names the stage it is in.', hadolint: 'DL3023' },
   { code: 'copy-relative-dest', severity: 'info', summary: 'COPY or ADD to a relative destination with no WORKDIR set in the stage.', hadolint: 'DL3045' },
+  { code: 'variable-undefined', severity: 'warning', summary: 'A variable in an instruction argument that no ARG or ENV in scope defines.' },
+  { code: 'from-arg-undefined', severity: 'warning', summary: 'FROM uses a variable that no ARG before the first FROM declares.' },
+  { code: 'secret-in-arg-env', severity: 'warning', summary: 'An ARG or ENV whose name says it holds a secret, which the image keeps.' },
 ];
 
 export const RULE_INFO: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));
