@@ -10,7 +10,7 @@ describe('parseConfig', () => {
         'failure-threshold: warning',
         'ignored:',
         '  - DL3006',
-        '  - DL3008 # no counterpart: dropped without a word',
+        '  - DL3012 # no counterpart: dropped without a word',
         'trustedRegistries: [docker.io, "ghcr.io"]',
         'override:',
         '  error: [DL3002]',
@@ -124,7 +124,8 @@ describe('ruleCode', () => {
     assert.equal(ruleCode('dl3007'), 'image-latest');
     assert.equal(ruleCode('DL3002'), 'user-root');
     assert.equal(ruleCode('DL3009'), 'apt-lists-kept', 'DL3009 (delete the apt lists) is its own rule, not apt-update-alone');
-    assert.equal(ruleCode('DL3008'), null);
+    assert.equal(ruleCode('DL3008'), 'apt-unpinned');
+    assert.equal(ruleCode('DL3012'), null);
     assert.equal(ruleCode('SC2086'), null);
     assert.equal(ruleCode('cache-copy-before-install'), 'cache-copy-before-install');
     assert.equal(ruleCode('no-such-rule'), 'no-such-rule', 'left for parseConfig to report');

@@ -55,6 +55,11 @@ const RULES: RuleInfo[] = [
   { code: 'variable-undefined', severity: 'warning', summary: 'A variable in an instruction argument that no ARG or ENV in scope defines.' },
   { code: 'from-arg-undefined', severity: 'warning', summary: 'FROM uses a variable that no ARG before the first FROM declares.' },
   { code: 'secret-in-arg-env', severity: 'warning', summary: 'An ARG or ENV whose name says it holds a secret, which the image keeps.' },
+  { code: 'apt-unpinned', severity: 'off', summary: 'apt-get install of a package without a version.', hadolint: 'DL3008' },
+  { code: 'apk-unpinned', severity: 'off', summary: 'apk add of a package without a version.', hadolint: 'DL3018' },
+  { code: 'pip-unpinned', severity: 'off', summary: 'pip install of a package without a version.', hadolint: 'DL3013' },
+  { code: 'npm-unpinned', severity: 'off', summary: 'npm install of a package without a version.', hadolint: 'DL3016' },
+  { code: 'gem-unpinned', severity: 'off', summary: 'gem install of a package without a version.', hadolint: 'DL3028' },
 ];
 
 export const RULE_INFO: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));

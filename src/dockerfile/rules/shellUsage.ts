@@ -6,6 +6,7 @@ import type { Instruction, Stage } from '../model';
 import { commandWords, programName, type SimpleCommand } from '../shell';
 import { keyValues } from '../variables';
 import type { RuleContext } from './context';
+import { installVerb, pinsWanted, unpinnedPackages } from './pins';
 import { discardedTargets, programIndex, runScript, scriptSpan, wordsSpan, type RunScript } from './runScript';
 
 /** A source edit carried in a finding's data; quick fixes apply it as the current lint computed it. */
@@ -88,6 +89,7 @@ export function checkShellUsage(ctx: RuleContext): void {
   const { doc } = ctx;
   const states: ShellState[] = [];
   const shipped = finalChain(doc.stages);
+  const pins = pinsWanted(ctx.settings);
   // An apt.conf.d file written anywhere in the file may answer the prompt for every RUN;
   // looked for only once an apt command without the option turns up.
   const configured = new Map<string, boolean>();
@@ -120,16 +122,16 @@ export function checkShellUsage(ctx: RuleContext): void {
       if (previousRun) checkConsecutive(ctx, previousRun, instruction);
       previousRun = instruction;
       // Most RUNs mention none of the commands checked here: they are never split into commands.
-      if (!interesting(instruction)) continue;
+      if (!pins && !interesting(instruction)) continue;
       const script = runScript(instruction, ctx.commands);
       if (!script) continue;
-      checkRun(ctx, instruction, script, state, shipped.has(stage.index), aptConfigured);
+      checkRun(ctx, instruction, script, state, shipped.has(stage.index), aptConfigured, pins);
       checkDownloaders(ctx, instruction, script, downloaders);
     }
   }
 }
 
-function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: ShellState, shipped: boolean, aptConfigured: (option: string) => boolean): void {
+function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: ShellState, shipped: boolean, aptConfigured: (option: string) => boolean, pins: boolean): void {
   const source = ctx.doc.text;
   const { commands } = script;
   const discarded = discardedTargets(run.flags);
@@ -162,6 +164,18 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
     if (at > 0 && setsPipNoCache(raw, at)) pipNoCache = true;
     else if (prog === 'export' && setsPipNoCache(words, words.length)) pipNoCache = true;
     if (setsPipefail(words)) pipefailSet = true;
+    if (pins) {
+      const verb = installVerb(words);
+      if (verb > 0) {
+        for (const { code, index, example } of unpinnedPackages(words, verb)) {
+          ctx.report({
+            code,
+            span: wordsSpan(source, run, script, command, at + index),
+            message: `'${words[index]}' has no version, so each build installs whatever is newest that day. Pin it (${example}) to rebuild the same image.`,
+          });
+        }
+      }
+    }
 
     // sudo, wherever it stands in the command's wrappers.
     const sudo = raw.indexOf('sudo');

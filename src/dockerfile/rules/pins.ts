@@ -1,0 +1,109 @@
+/**
+ * Package versions left to the day of the build: apt-get, apk, pip, npm and gem installs that
+ * name packages without a version. Off by default (pinning distro packages is a trade-off), on
+ * for `.hadolint.yaml` users who enable DL3008, DL3018, DL3013, DL3016 or DL3028.
+ */
+import type { LintSettings } from '../settings';
+import { programName } from '../shell';
+import { ruleCode } from './catalog';
+
+export const PIN_CODES = ['apt-unpinned', 'apk-unpinned', 'pip-unpinned', 'npm-unpinned', 'gem-unpinned'] as const;
+
+export interface Unpinned {
+  code: (typeof PIN_CODES)[number];
+  /** Index into the command's words. */
+  index: number;
+  /** How the pinned form is written, for the message. */
+  example: string;
+}
+
+/** Whether settings turn any pin rule on: the check is skipped otherwise, its findings would be dropped. */
+export function pinsWanted(settings: LintSettings): boolean {
+  for (const [key, level] of Object.entries(settings.severities ?? {})) {
+    const code = ruleCode(key);
+    if (level !== 'off' && code && (PIN_CODES as readonly string[]).includes(code)) return true;
+  }
+  return false;
+}
+
+/** Options of each tool that take the next word as their value. */
+const APT_VALUE = new Set(['-o', '-c', '-t', '--target-release', '--default-release']);
+const APK_VALUE = new Set(['-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch', '--keys-dir', '--repositories-file', '--cache-dir']);
+const PIP_VALUE = new Set([
+  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target',
+  '--prefix', '--root', '--upgrade-strategy', '--platform', '--python-version', '--implementation', '--abi', '--no-binary', '--only-binary',
+  '--trusted-host', '--src', '--cache-dir', '--progress-bar', '--log', '--proxy', '--retries', '--timeout', '--python', '--config-settings', '-C',
+]);
+const NPM_VALUE = new Set(['--prefix', '--registry', '--tag', '--cache', '-C', '--workspace', '-w', '--userconfig', '--omit', '--include']);
+const GEM_VALUE = new Set(['-i', '--install-dir', '-n', '--bindir', '-s', '--source', '--platform', '-P', '--trust-policy', '--document']);
+
+/** A path, URL or file rather than a package name: nothing to pin. */
+function notAName(word: string): boolean {
+  return word.includes('$') || /^[.~/]|:\/\/|^git\+|\.(?:deb|apk|whl|tar\.gz|tgz|zip)$/.test(word);
+}
+
+/** Positional words from `from` on, skipping options and the values of `valued` ones. */
+function* operands(words: string[], from: number, valued: Set<string>): Generator<number> {
+  for (let i = from; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('-')) {
+      if (valued.has(w)) i++;
+      continue;
+    }
+    yield i;
+  }
+}
+
+/**
+ * The packages of one install command (`words` past sudo and env) named without a version.
+ * `verb` is the index of the install verb in `words`.
+ */
+export function unpinnedPackages(words: string[], verb: number): Unpinned[] {
+  const prog = programName(words[0]);
+  const out: Unpinned[] = [];
+  if (prog === 'apt-get' || prog === 'apt') {
+    if (words[verb] !== 'install') return out;
+    for (const i of operands(words, verb + 1, APT_VALUE)) {
+      if (!words[i].includes('=') && !notAName(words[i])) out.push({ code: 'apt-unpinned', index: i, example: `${words[i]}=<version>` });
+    }
+  } else if (prog === 'apk') {
+    if (words[verb] !== 'add') return out;
+    for (const i of operands(words, verb + 1, APK_VALUE)) {
+      if (!/[=<>~]/.test(words[i]) && !notAName(words[i])) out.push({ code: 'apk-unpinned', index: i, example: `${words[i]}=<version>` });
+    }
+  } else if (/^pip[0-9.]*$/.test(prog) || /^python[0-9.]*$/.test(prog)) {
+    if (words[verb] !== 'install') return out;
+    for (const i of operands(words, verb + 1, PIP_VALUE)) {
+      const w = words[i];
+      if (!/===?|~=|@/.test(w) && !notAName(w) && !w.endsWith('.whl')) out.push({ code: 'pip-unpinned', index: i, example: `${w.replace(/\[.*$/, '')}==<version>` });
+    }
+  } else if (prog === 'npm') {
+    if (words[verb] !== 'install' && words[verb] !== 'i' && words[verb] !== 'add') return out;
+    for (const i of operands(words, verb + 1, NPM_VALUE)) {
+      const w = words[i];
+      // `name@1.2.3` or `@scope/name@1.2.3`: an @ past the first character.
+      if (w.indexOf('@', 1) < 0 && !notAName(w) && !/^(?:github|gitlab|file|npm):/.test(w)) out.push({ code: 'npm-unpinned', index: i, example: `${w}@<version>` });
+    }
+  } else if (prog === 'gem') {
+    if (words[verb] !== 'install' || words.some((w) => w === '-v' || w === '--version' || w.startsWith('--version='))) return out;
+    for (const i of operands(words, verb + 1, GEM_VALUE)) {
+      if (!words[i].includes(':') && !notAName(words[i]) && !words[i].endsWith('.gem')) out.push({ code: 'gem-unpinned', index: i, example: `${words[i]}:<version>` });
+    }
+  }
+  return out;
+}
+
+/** The install verb's index for the tools pinned here, or -1. */
+export function installVerb(words: string[]): number {
+  const prog = programName(words[0]);
+  let i = 1;
+  if (/^python[0-9.]*$/.test(prog)) {
+    if (words[1] !== '-m' || !/^pip[0-9.]*$/.test(words[2] ?? '')) return -1;
+    i = 3;
+  } else if (!['apt-get', 'apt', 'apk', 'npm', 'gem'].includes(prog) && !/^pip[0-9.]*$/.test(prog)) return -1;
+  for (; i < words.length; i++) {
+    if (!words[i].startsWith('-')) return i;
+    if (words[i] === '-o' || words[i] === '-c' || words[i] === '-t' || words[i] === '-C') i++;
+  }
+  return -1;
+}
