@@ -169,14 +169,13 @@ function checkRef(ctx: RuleContext, stage: Stage, word: Word, ref: VariableRef, 
   // `${X:-default}` and `${X:+alt}` say on their own what happens when X is unset.
   if (ref.modifier && ref.modifier !== '?' && ref.modifier !== ':?') return;
   const from = stage.from;
-  const declare = (): { edits: DataEdit[]; declare: string } => ({ declare: name, edits: [{ start: from.span.end, end: from.span.end, text: `\nARG ${name}` }] });
   if (PLATFORM.has(name) || globals.has(name)) {
     const kind = PLATFORM.has(name) ? 'set by the builder in the global scope' : 'a global ARG';
     ctx.report({
       code: 'variable-undefined',
       span: nameSpan(word, ref),
       message: `'${name}' is ${kind}, and a stage does not see it until it says 'ARG ${name}': here it is empty (or the base image's own ${name}). Add 'ARG ${name}' to this stage.`,
-      data: declare(),
+      data: { declare: name, edits: [{ start: from.span.end, end: from.span.end, text: `\nARG ${name}` }] satisfies DataEdit[] },
     });
     return;
   }
