@@ -32,6 +32,8 @@ describe('cd-in-run', () => {
     assert.equal(d.line, 3);
     none(CODE, stage('RUN cat <<EOF > /notes.txt', 'cd /src', 'EOF'));
     none(CODE, stage('RUN python3 <<EOF', 'cd = 1', 'EOF'));
+    none(CODE, stage('RUN <<EOF', '#!/usr/bin/env python3', 'import os', 'cd = os.chdir', 'EOF'));
+    one(CODE, stage('RUN <<EOF', '#!/bin/bash', 'cd /src', 'EOF'), 'cd', INFO);
   });
 
   it('flags cd in an exec form shell script, ranged on the array', () => {
@@ -225,6 +227,7 @@ describe('pipe-without-pipefail', () => {
     none(CODE, stage('RUN true # a | b'));
     none(CODE, stage('RUN ["sh", "-c", "a | b"]'));
     none(CODE, stage('RUN <<EOF', '#!/usr/bin/env python3', 'print(1 | 2)', 'EOF'));
+    none(CODE, stage('RUN <<EOF', '#!/bin/bash', 'curl -fsSL https://x | sh', 'EOF'));
     none(CODE, stage('SHELL ["pwsh", "-Command"]', 'RUN Get-Item x | Remove-Item'));
   });
 });

@@ -14,7 +14,7 @@ export interface RunScript {
   exec: boolean;
   /** Exec form without a shell: the words run as one program, no shell in between. */
   noShell: boolean;
-  /** A heredoc script that names its own interpreter (`#!/usr/bin/env python3`). */
+  /** A heredoc script that names its own interpreter (`#!/bin/bash`, `#!/usr/bin/env python3`). */
   shebang: boolean;
   /** Where each argument word starts in `argsText`, built on the first range asked for. */
   wordStarts?: number[];
@@ -48,11 +48,14 @@ export function runScript(instruction: Instruction, split: (i: Instruction) => S
   // `RUN cat <<EOF > file` feeds it to a program as data, which is no shell text at all.
   const rest = instruction.argsText.replace(HEREDOC_OPENER, '').trim();
   const script = rest === '' || /^(?:\S*\/)?(?:ba|da|a|z|k)?sh(?:\s+-[a-z]+)*$/.test(rest);
-  if (!script) {
+  // A `#!` line makes the builder run the body as a file with that interpreter: shell text
+  // only when the interpreter is a shell, and then not under SHELL's options either.
+  const foreign = instruction.heredocs.some((h) => h.body.startsWith('#!') && !/^#!\s*(?:\S*\/)?(?:env\s+)?(?:ba|da|a|z|k)?sh\b/.test(h.body));
+  if (!script || foreign) {
     const text = instruction.argsText;
-    return { text, commands: splitCommands(text), exec: false, noShell: false, shebang: false };
+    return { text, commands: splitCommands(text), exec: false, noShell: false, shebang: foreign };
   }
-  const shebang = instruction.heredocs.some((h) => h.body.startsWith('#!') && !/^#!\s*(?:\S*\/)?(?:env\s+)?(?:ba|da|a)?sh\b/.test(h.body));
+  const shebang = instruction.heredocs.some((h) => h.body.startsWith('#!'));
   return { text: shellText(instruction), commands: split(instruction), exec: false, noShell: false, shebang };
 }
 
