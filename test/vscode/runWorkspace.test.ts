@@ -276,3 +276,35 @@ test('Browse Files: a container\'s folders list and its files open read-only, fr
     await docker('rm', '-f', id);
   }
 }, 60_000);
+
+test('a berth task in tasks.json runs the workspace; terminating the task removes the container', async () => {
+  await api();
+  const folder = folderWith('task run');
+  const tasksFile = path.join(workspaceRoot(), '.vscode', 'tasks.json');
+  fs.mkdirSync(path.dirname(tasksFile), { recursive: true });
+  fs.writeFileSync(
+    tasksFile,
+    JSON.stringify({ version: '2.0.0', tasks: [{ label: 'berth-test-task', type: 'berth', folder, image: 'busybox:local', command: ['sh', '-c', 'echo task-ran; sleep 300'], ports: [] }] }),
+  );
+  try {
+    const task = await until('the task from tasks.json', async () => (await vscode.tasks.fetchTasks({ type: 'berth' })).find((t) => t.name === 'berth-test-task'));
+    const execution = await vscode.tasks.executeTask(task);
+    const id = await until('the task\'s container', async () => (await docker('ps', '-q', '--filter', `label=berth.workspace=${folder}`)) || undefined);
+    assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
+    const ended = new Promise<void>((resolve) => {
+      const listener = vscode.tasks.onDidEndTask((e) => {
+        if (e.execution === execution) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    execution.terminate();
+    await ended;
+    await until('the container to be removed', async () => ((await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`)) === '' ? true : undefined));
+  } finally {
+    fs.rmSync(tasksFile, { force: true });
+    const left = await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`);
+    if (left) await docker('rm', '-f', ...left.split('\n'));
+  }
+}, 60_000);

@@ -16,6 +16,8 @@ class TaskTerminal implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writeEmitter.event;
   readonly onDidClose = this.closeEmitter.event;
   private inner: WorkspaceTerminal | undefined;
+  /** Closed (the task terminated) while the container was still starting. */
+  private closed = false;
 
   constructor(
     private readonly deps: RunDeps,
@@ -24,6 +26,11 @@ class TaskTerminal implements vscode.Pseudoterminal {
 
   open(dimensions: vscode.TerminalDimensions | undefined): void {
     void startWorkspace(this.deps, { ...this.args }).then((started) => {
+      if (started && this.closed) {
+        // Nobody is left to see it: the container goes as the terminal did.
+        void started.run.stop().finally(started.release);
+        return;
+      }
       if (!started) {
         this.writeEmitter.fire(t('The workspace did not start.') + '\r\n');
         this.closeEmitter.fire(1);
@@ -47,6 +54,7 @@ class TaskTerminal implements vscode.Pseudoterminal {
   }
 
   close(): void {
+    this.closed = true;
     this.inner?.close();
   }
 }
