@@ -228,10 +228,10 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
 
   let run: RunningWorkspace;
   const buildLog: string[] = [];
+  const abort = new AbortController();
   try {
     const title = spec.build ? t('Building {0} and starting it', spec.build.tag) : t('Starting {0} in {1}', name, config.image);
     run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       // A pull reads as the Images view's does: one percentage and "2 of 5 layers · 12 MB of 40 MB".
       const pull = new ProgressAggregator('pull');
@@ -255,6 +255,8 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     });
   } catch (error) {
     connection.agent.destroy();
+    // Cancelled in the notification: the runner removed what it made; nothing more to say.
+    if (abort.signal.aborted) return undefined;
     if (error instanceof RunError && error.reason === 'image-missing' && interactive) {
       const image = await chooseLocalImage(deps, error);
       return image ? startWorkspace(deps, { ...args, folder, image }) : undefined;
@@ -267,6 +269,12 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     return undefined;
   }
 
+  if (abort.signal.aborted) {
+    // Cancelled after the last step that listens: the container started, and goes again.
+    await run.stop().catch(() => undefined);
+    connection.agent.destroy();
+    return undefined;
+  }
   deps.status.add(run, config, name);
   return {
     run,
