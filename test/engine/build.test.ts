@@ -121,6 +121,34 @@ describe('build it and run it', () => {
     await run.stop();
   });
 
+  it('a devcontainer.json with build.dockerfile: built from .devcontainer, the folder mounted, the shell running', async () => {
+    const folder = folderWith({
+      '.devcontainer/devcontainer.json': '{ "build": { "dockerfile": "Dockerfile", "args": { "GREETING": "from the dev image" } } }',
+      '.devcontainer/Dockerfile': 'FROM busybox:local\nARG GREETING\nRUN echo "$GREETING" > /greeting\n',
+      'notes.txt': 'mounted\n',
+    });
+    const spec = specFor(folder);
+    assert.equal(spec.build?.dockerfile, 'Dockerfile');
+    assert.equal(spec.build?.context, path.join(folder, '.devcontainer'));
+    const run = await runWorkspace(engine, spec, { startupWindowMs: 300 });
+    running.push(run);
+    const exec = async (cmd: string[]) => {
+      const e = await docker.getContainer(run.id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const stream = await e.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve) => {
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve());
+      });
+      // The multiplexed frames carry 8-byte headers; the text is what is left.
+      return Buffer.concat(chunks).toString('utf8').replace(/[\x00-\x08]/g, '');
+    };
+    assert.match(await exec(['cat', '/greeting']), /from the dev image/);
+    assert.match(await exec(['cat', '/workspace/notes.txt']), /mounted/);
+    await run.stop();
+    assert.deepEqual(await leftovers(folder), []);
+  });
+
   it('a second run reuses the layer cache', async () => {
     const folder = folderWith(SITE);
     const spec = specFor(folder, await freePort());
