@@ -571,6 +571,7 @@ const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'pip-cache-kept': (f) => dataFix(f, 'Add --no-cache-dir'),
   'apk-cache-kept': (f) => dataFix(f, 'Add --no-cache'),
   'pipe-without-pipefail': pipefailFix,
+  'run-consecutive': (f) => dataFix(f, 'Join with the RUN before'),
   'add-instead-of-copy': (f) => dataFix(f, 'Use COPY'),
   'copy-from-unknown': (f) => dataFix(f, `Change to '${(f.diagnostic.data as { suggestion?: string } | undefined)?.suggestion}'`),
   'variable-undefined': variableFix,

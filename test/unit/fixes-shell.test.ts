@@ -116,3 +116,28 @@ describe('variable fixes', () => {
     assert.equal(fix(text, 'from-arg-undefined', "Change to 'NODE_VERSION'"), lines('ARG NODE_VERSION=20', 'FROM node:${NODE_VERSION}', 'USER node'));
   });
 });
+
+describe('join consecutive RUNs', () => {
+  it('makes the second RUN a continuation of the first, flags kept, CRLF kept', () => {
+    assert.equal(fix(debian('RUN make', 'RUN make install'), 'run-consecutive', 'Join'), debian('RUN make && \\', '    make install'));
+    const crlf = 'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b\r\nRUN --mount=type=cache,target=/c c\r\nUSER nobody\r\n';
+    assert.equal(fix(crlf, 'run-consecutive', 'Join'), 'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b && \\\r\n    c\r\nUSER nobody\r\n');
+  });
+
+  it('uses the escape directive\'s character', () => {
+    const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a\nRUN b\nUSER nobody\n';
+    assert.equal(fix(text, 'run-consecutive', 'Join'), '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a && `\n    b\nUSER nobody\n');
+  });
+
+  it('offers nothing where joining could change meaning or lose text', () => {
+    for (const body of [
+      ['RUN a', '# why b runs alone', 'RUN b'],
+      ['RUN a', '', 'RUN b'],
+      ['RUN a &', 'RUN b'],
+      ['RUN a;', 'RUN b'],
+      ['RUN <<EOF', 'a', 'EOF', 'RUN b'],
+    ]) {
+      assert.deepEqual(fixTitles(actionsFor(debian(...body), 'run-consecutive').actions), [], body.join(' / '));
+    }
+  });
+});

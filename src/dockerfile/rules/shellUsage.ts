@@ -359,5 +359,22 @@ function checkConsecutive(ctx: RuleContext, previous: Instruction, run: Instruct
     code: 'run-consecutive',
     span: run.keywordSpan,
     message: "This RUN follows another RUN: joining them with '&&' makes one layer instead of two.",
+    data: joinEdit(ctx.doc.text, ctx.doc.escape, previous, run),
   });
+}
+
+/**
+ * The edit that makes `run` a continuation of `previous`: `a` + `b` → `a && \` + `    b`. Not
+ * offered where joining could change meaning or drop text: heredocs, a comment or blank line
+ * between them, or a previous RUN ending in an operator (`;`, `&`, `|`).
+ */
+function joinEdit(text: string, escape: string, previous: Instruction, run: Instruction): { edits: DataEdit[] } | undefined {
+  if (previous.heredocs.length || run.heredocs.length || !run.argsText.trim()) return undefined;
+  let end = previous.span.end;
+  while (end > previous.argsSpan.start && /[ \t\r\n]/.test(text[end - 1])) end--;
+  if (end <= previous.argsSpan.start || /[;&|]/.test(text[end - 1]) || text[end - 1] === escape) return undefined;
+  const between = text.slice(end, run.span.start);
+  if (!/^[ \t]*\r?\n[ \t]*$/.test(between)) return undefined;
+  const eol = between.includes('\r\n') ? '\r\n' : '\n';
+  return { edits: [{ start: end, end: run.argsSpan.start, text: ` && ${escape}${eol}    ` }] };
 }
