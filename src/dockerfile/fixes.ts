@@ -500,10 +500,10 @@ function currentEdits(f: Fixer): DataEdit[] | undefined {
   return Array.isArray(list) && list.length > 0 ? list : undefined;
 }
 
-function dataFix(f: Fixer, title: string): void {
+function dataFix(f: Fixer, title: string, preferred = true): void {
   const list = currentEdits(f);
   if (!list) return;
-  action(f, title, edits(f, list.map((e) => replaceSpan(f, e, e.text))), true);
+  action(f, title, edits(f, list.map((e) => replaceSpan(f, e, e.text))), preferred);
 }
 
 /** Base images known to ship bash, so `SHELL ["/bin/bash", …]` cannot break the build. */
@@ -571,7 +571,8 @@ const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'pip-cache-kept': (f) => dataFix(f, 'Add --no-cache-dir'),
   'apk-cache-kept': (f) => dataFix(f, 'Add --no-cache'),
   'pipe-without-pipefail': pipefailFix,
-  'run-consecutive': (f) => dataFix(f, 'Join with the RUN before'),
+  // A matter of taste (caching may want them apart): offered, never the automatic choice.
+  'run-consecutive': (f) => dataFix(f, 'Join with the RUN before', false),
   'add-instead-of-copy': (f) => dataFix(f, 'Use COPY'),
   'copy-from-unknown': (f) => dataFix(f, `Change to '${(f.diagnostic.data as { suggestion?: string } | undefined)?.suggestion}'`),
   'variable-undefined': variableFix,

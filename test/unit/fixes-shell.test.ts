@@ -120,6 +120,8 @@ describe('variable fixes', () => {
 describe('join consecutive RUNs', () => {
   it('makes the second RUN a continuation of the first, flags kept, CRLF kept', () => {
     assert.equal(fix(debian('RUN make', 'RUN make install'), 'run-consecutive', 'Join'), debian('RUN make && \\', '    make install'));
+    const { actions } = actionsFor(debian('RUN make', 'RUN make install'), 'run-consecutive');
+    assert.equal(actions.find((a) => a.title.startsWith('Join'))?.isPreferred, undefined, 'never the automatic fix');
     const crlf = 'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b\r\nRUN --mount=type=cache,target=/c c\r\nUSER nobody\r\n';
     assert.equal(fix(crlf, 'run-consecutive', 'Join'), 'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b && \\\r\n    c\r\nUSER nobody\r\n');
   });
