@@ -1,5 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
+import { fixAll } from '../dockerfile/fixAll';
 import { lint } from '../dockerfile/lint';
 import { ConfigFiles, readConfigFile } from '../server/configFiles';
 import { collectInputs, DOCKERFILE_PATTERNS } from './files';
@@ -26,6 +28,8 @@ Options:
                                  gitlab (a GitLab Code Quality report) or checkstyle (XML)
   -c, --config FILE              read settings from FILE instead of the nearest .hadolint.yaml or
                                  .hadolint.yml in the file's folder or a parent folder
+      --fix                      apply every safe quick fix to the files first, then report what
+                                 is left (not the ones that choose a USER: those need you)
   -t, --failure-threshold LEVEL  exit 1 when a finding is at least this severe: error, warning,
                                  info (default, as hadolint), hint or none (never);
                                  hadolint's style and ignore mean hint and none
@@ -49,6 +53,7 @@ async function runLint(args: string[], io: Io): Promise<number> {
     format: { type: 'string', short: 'f' },
     config: { type: 'string', short: 'c' },
     'failure-threshold': { type: 'string', short: 't' },
+    fix: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -99,9 +104,27 @@ async function runLint(args: string[], io: Io): Promise<number> {
     const config = await configFor(input.path);
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
+    const settings = mergeSettings(config?.settings);
+    let text = input.text;
+    if (values.fix) {
+      if (!input.path) {
+        errors.push({ file: input.name, message: '--fix needs files to write; standard input was linted as it is' });
+      } else {
+        try {
+          const fixed = fixAll(text, settings);
+          if (fixed.applied.length) {
+            await writeBack(input.path, fixed.text);
+            text = fixed.text;
+            io.err(`berth: fixed ${fixed.applied.length} in ${input.name}: ${[...new Set(fixed.applied.map((a) => a.split(':')[0]))].join(', ')}\n`);
+          }
+        } catch (error) {
+          errors.push({ file: input.name, message: `could not fix (${error instanceof Error ? error.message : String(error)}); the file is unchanged` });
+        }
+      }
+    }
     let diagnostics;
     try {
-      diagnostics = lint(input.text, mergeSettings(config?.settings));
+      diagnostics = lint(text, settings);
     } catch (error) {
       // A bug of ours on this file must not cost the findings on the others.
       errors.push({ file: input.name, message: `internal error while linting (${error instanceof Error ? error.message : String(error)}); please report it` });
@@ -133,4 +156,11 @@ async function runLint(args: string[], io: Io): Promise<number> {
   else io.out(formatText(findings));
   for (const error of errors) io.err(`berth: ${error.file}: ${error.message}\n`);
   return errors.length ? 2 : failed ? 1 : 0;
+}
+
+/** Writes fixed text over the file, keeping a UTF-8 byte order mark it had. */
+async function writeBack(file: string, text: string): Promise<void> {
+  const before = await readFile(file);
+  const bom = before[0] === 0xef && before[1] === 0xbb && before[2] === 0xbf;
+  await writeFile(file, bom ? `\ufeff${text}` : text);
 }

@@ -1,6 +1,7 @@
 /** What RUN commands do: cd, sudo, apt, pip and apk caches, pipes, downloaders, consecutive RUNs. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { lint } from '../../src/dockerfile/lint';
 import { df, HINT, INFO, none, of, one, WARNING } from '../fixtures/rules/helpers';
 
 const stage = (...lines: string[]) => df('FROM debian:12', ...lines, 'USER nobody');
@@ -127,6 +128,21 @@ describe('apt-lists-kept', () => {
     none(CODE, stage('RUN --mount=type=tmpfs,dst=/var/lib/apt/lists apt-get update && apt-get install -y curl'));
     one(CODE, stage('RUN --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y curl'), 'apt-get install', INFO);
     one(CODE, stage('RUN --mount=type=bind,target=/var/lib/apt/lists apt-get update && apt-get install -y curl'), 'apt-get install', INFO);
+  });
+
+  it('only the RUN that ran apt-get update holds the lists in its layer', () => {
+    none(CODE, stage('RUN apt-get install -y --no-install-recommends curl'));
+  });
+
+  it('a later RUN that installs from those lists: advice to move it, and no fix that would break it', () => {
+    const text = stage('RUN apt-get update && apt-get install -y curl', 'RUN echo unrelated', 'RUN apt-get install -y git');
+    const found = lint(text).filter((d) => d.code === CODE);
+    assert.equal(found.length, 1, 'still reported');
+    assert.match(found[0].message, /The RUN on line 4 installs from these lists, so move that install into this RUN first\./);
+    assert.equal(found[0].data, undefined, 'no edit to apply');
+    const own = lint(stage('RUN apt-get update && apt-get install -y curl', 'RUN apt-get update && apt-get install -y git')).filter((d) => d.code === CODE);
+    assert.equal(own.length, 2);
+    assert.ok(own.every((d) => d.data !== undefined), 'a later RUN with its own update needs nothing of the first');
   });
 
   it('only cares about the stages the final image is built from', () => {

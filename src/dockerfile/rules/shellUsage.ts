@@ -2,10 +2,10 @@
  * What RUN commands do: cd, sudo, package managers' prompts and caches, pipes that hide
  * failures, two downloaders, and RUNs that could share a layer. One pass over each stage.
  */
-import type { Instruction, Stage } from '../model';
+import { positionAt, type Instruction, type Stage } from '../model';
 import { commandWords, programName, type SimpleCommand } from '../shell';
 import { keyValues } from '../variables';
-import type { RuleContext } from './context';
+import type { Finding, RuleContext } from './context';
 import { installVerb, pinsWanted, unpinnedPackages } from './pins';
 import { discardedTargets, programIndex, runScript, scriptSpan, wordsSpan, type RunScript } from './runScript';
 
@@ -100,6 +100,8 @@ export function checkShellUsage(ctx: RuleContext): void {
     states[stage.index] = state;
     const downloaders = new Map<string, Instruction>();
     let previousRun: Instruction | undefined;
+    // Lists findings wait for the end of the stage: a later RUN may still install from those lists.
+    const pendingLists: { finding: Finding; neededAt?: number }[] = [];
     for (const instruction of stage.instructions) {
       const k = instruction.keyword;
       if (k === 'SHELL' && instruction.json) {
@@ -125,13 +127,27 @@ export function checkShellUsage(ctx: RuleContext): void {
       if (!pins && !interesting(instruction)) continue;
       const script = runScript(instruction, ctx.commands);
       if (!script) continue;
-      checkRun(ctx, instruction, script, state, shipped.has(stage.index), aptConfigured, pins);
+      const { listsKept, needsLists } = checkRun(ctx, instruction, script, state, shipped.has(stage.index), aptConfigured, pins);
+      if (needsLists) for (const p of pendingLists) p.neededAt ??= instruction.span.start;
+      if (listsKept) pendingLists.push({ finding: listsKept });
       checkDownloaders(ctx, instruction, script, downloaders);
+    }
+    for (const { finding, neededAt } of pendingLists) {
+      // Deleting the lists would break the later install, so that case gets advice, not a fix.
+      ctx.report(
+        neededAt === undefined
+          ? finding
+          : { ...finding, data: undefined, message: `${finding.message} The RUN on line ${positionAt(doc, neededAt).line + 1} installs from these lists, so move that install into this RUN first.` },
+      );
     }
   }
 }
 
-function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: ShellState, shipped: boolean, aptConfigured: (option: string) => boolean, pins: boolean): void {
+/**
+ * Checks one RUN. Returns its apt-lists finding, held back by the caller until the stage shows
+ * whether a later RUN still installs from these lists, and whether this RUN is such a one.
+ */
+function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: ShellState, shipped: boolean, aptConfigured: (option: string) => boolean, pins: boolean): { listsKept?: Finding; needsLists: boolean } {
   const source = ctx.doc.text;
   const { commands } = script;
   const discarded = discardedTargets(run.flags);
@@ -141,6 +157,9 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
   let loops = 0;
   let lastAptInstall: { command: SimpleCommand; at: number; verb: number } | undefined;
   let listsRemoved = false;
+  let aptUpdated = false;
+  // An install before any update in this RUN works from lists an earlier RUN left.
+  let needsLists = false;
   let pipefailSet = false;
   let pipeReported = false;
   let apkCacheRemoved = false;
@@ -238,6 +257,8 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
         }
         lastAptInstall = { command, at, verb: at + v };
       }
+      if (verb === 'update') aptUpdated = true;
+      else if (verb !== undefined && APT_PROMPTS.has(verb) && !aptUpdated) needsLists = true;
     }
     if ((prog === 'rm' || prog === 'find') && removesAptLists(words)) listsRemoved = true;
 
@@ -270,15 +291,17 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
     }
   }
 
-  if (lastAptInstall && shipped && !listsRemoved && !covers(discarded, '/var/lib/apt/lists')) {
+  // Only the RUN that ran `apt-get update` holds the lists in its layer; deleting them later saves nothing.
+  let listsKept: Finding | undefined;
+  if (lastAptInstall && aptUpdated && shipped && !listsRemoved && !covers(discarded, '/var/lib/apt/lists')) {
     const { command, at, verb } = lastAptInstall;
     const end = run.heredocs.length === 0 && !script.exec ? trimmedEnd(source, run.argsSpan.end) : -1;
-    ctx.report({
+    listsKept = {
       code: 'apt-lists-kept',
       span: wordsSpan(source, run, script, command, at, verb),
       message: "The apt package lists stay in this layer, tens of megabytes the image never uses. End the RUN with '&& rm -rf /var/lib/apt/lists/*', or mount a cache on /var/lib/apt/lists.",
       data: end >= 0 ? { edits: [{ start: end, end, text: ' && rm -rf /var/lib/apt/lists/*' }] } : undefined,
-    });
+    };
   }
 
   if (apkAdds.length > 0 && !apkCacheRemoved && !covers(discarded, '/var/cache/apk') && !covers(discarded, '/etc/apk/cache')) {
@@ -291,6 +314,7 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
       });
     }
   }
+  return { listsKept, needsLists };
 }
 
 /** An edit inserting `text` after word `index`, when the word stands verbatim on one line of the source. */
