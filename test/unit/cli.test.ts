@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -240,6 +240,23 @@ describe('berth lint', () => {
     assert.equal((run.stdout.match(/<error /g) ?? []).length, json(berth(['lint', '-f', 'json', 'project'])).length);
     const xml = formatCheckstyle([{ file: 'a&b.df', line: 2, column: 3, endLine: 2, endColumn: 4, severity: 'hint', code: 'k', message: '<"x"> & \u0001' }]);
     assert.match(xml, /<file name="a&amp;b.df">\n    <error line="2" column="3" severity="info" message="&lt;&quot;x&quot;&gt; &amp; " source="berth.k"\/>/);
+  });
+
+  it('--fix rewrites the file with every safe fix, keeps its BOM, and reports what is left', () => {
+    const file = path.join(tmp, 'fix me.dockerfile');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FROM debian:12\nRUN apt-get update\nRUN apt-get install curl\nUSER root\n')]));
+    const run = berth(['lint', '--fix', '-f', 'json', file]);
+    assert.equal(run.status, 1, 'user-root is left, and it fails the run');
+    assert.deepEqual(json(run).map((f) => f.code), ['user-root']);
+    assert.match(run.stderr, /^berth: fixed 4 in .*fix me\.dockerfile: apt-update-alone, apt-missing-yes, apt-install-recommends, apt-lists-kept\n$/);
+    const bytes = readFileSync(file);
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.equal(bytes.subarray(3).toString(), 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\nUSER root\n');
+    const again = berth(['lint', '--fix', file]);
+    assert.equal(again.stderr, '', 'nothing left to fix the second time');
+    const stdin = berth(['lint', '--fix', '-'], { input: 'FROM debian:12\nRUN apt-get install curl\n' });
+    assert.equal(stdin.status, 2);
+    assert.match(stdin.stderr, /--fix needs files to write/);
   });
 
   it('reads standard input for -', () => {
