@@ -138,7 +138,7 @@ describe('apt-lists-kept', () => {
     const text = stage('RUN apt-get update && apt-get install -y curl', 'RUN echo unrelated', 'RUN apt-get install -y git');
     const found = lint(text).filter((d) => d.code === CODE);
     assert.equal(found.length, 1, 'still reported');
-    assert.match(found[0].message, /The RUN on line 4 installs from these lists, so move that install into this RUN first\./);
+    assert.match(String(found[0].message), /The RUN on line 4 installs from these lists, so move that install into this RUN first\./);
     assert.equal(found[0].data, undefined, 'no edit to apply');
     const own = lint(stage('RUN apt-get update && apt-get install -y curl', 'RUN apt-get update && apt-get install -y git')).filter((d) => d.code === CODE);
     assert.equal(own.length, 2);
