@@ -22,6 +22,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import { mergeSettings } from '../dockerfile/config';
+import { fixAll } from '../dockerfile/fixAll';
 import { codeActions } from '../dockerfile/fixes';
 import { lintDocument } from '../dockerfile/lint';
 import { SplitMemo, withSplitMemo } from '../dockerfile/shell';
@@ -223,7 +224,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...features.capabilities(capabilities),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -267,12 +268,35 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
     try {
-      return await quickFixes(params);
+      return [...(await quickFixes(params)), ...(await fixAllAction(params))];
     } catch (error) {
       logError('codeAction', error);
       return [];
     }
   });
+
+  /**
+   * `source.fixAll.berth`: every safe fix of the file as one edit, for "Fix All" in the Source
+   * Action menu and editor.codeActionsOnSave. Only when asked for by kind, never in the lightbulb.
+   */
+  const fixAllAction = async (params: CodeActionParams): Promise<CodeAction[]> => {
+    const only = params.context?.only;
+    if (!only?.some((kind) => kind === CodeActionKind.Source || kind === CodeActionKind.SourceFixAll || kind === FIX_ALL_KIND)) return [];
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const entry = settingsFor(document.uri);
+    await entry.ready;
+    const text = document.getText();
+    const { text: fixed, applied } = fixAll(text, entry.value ?? {});
+    if (!applied.length) return [];
+    // One edit over the part that changed, so the cursor and folds elsewhere stay put.
+    let start = 0;
+    while (start < text.length && start < fixed.length && text[start] === fixed[start]) start++;
+    let end = 0;
+    while (end < text.length - start && end < fixed.length - start && text[text.length - 1 - end] === fixed[fixed.length - 1 - end]) end++;
+    const range = { start: document.positionAt(start), end: document.positionAt(text.length - end) };
+    return [{ title: `Fix all Berth findings with a safe fix (${applied.length})`, kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: [{ range, newText: fixed.slice(start, fixed.length - end) }] } } }];
+  };
 
   const quickFixes = async (params: CodeActionParams): Promise<CodeAction[]> => {
     const document = documents.get(params.textDocument.uri);
@@ -303,6 +327,7 @@ export function startServer(connection: Connection): void {
 }
 
 const SERVER_VERSION: string = version;
+const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.berth`;
 
 /** Clients without `workspace/configuration` send `{ berth: {...} }`, or the section itself. */
 function settingsFromPush(value: unknown): unknown {
