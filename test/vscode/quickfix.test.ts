@@ -57,20 +57,17 @@ test('quick fix "Ignore image-untagged in this file" silences it for the whole f
   await closeAllEditors();
 });
 
-test('Fix All (source.fixAll.berth) applies every safe fix on save, and leaves the USER choice alone', async () => {
-  const uri = writeWorkspaceFile('fix-all-on-save/Dockerfile', 'FROM debian:12\nRUN apt-get update\nRUN apt-get install curl\n');
+test('Fix All (source.fixAll.berth) applies every safe fix in one edit, and leaves the USER choice alone', async () => {
+  const uri = writeWorkspaceFile('fix-all/Dockerfile', 'FROM debian:12\nRUN apt-get update\nRUN apt-get install curl\n');
   const editor = await openDockerfile(uri);
   await waitForDiagnostics(uri, hasCode('apt-update-alone'), 'apt-update-alone before Fix All');
-  const settings = vscode.workspace.getConfiguration('editor', { languageId: 'dockerfile' });
-  await settings.update('codeActionsOnSave', { 'source.fixAll.berth': 'explicit' }, vscode.ConfigurationTarget.Global, true);
-  try {
-    // A change so that save has something to write; the fixes run as part of the save.
-    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# saved\n'));
-    await editor.document.save();
-    assert.equal(editor.document.getText(), '# saved\nFROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n');
-    await waitForDiagnostics(uri, (d) => hasCode('user-missing')(d) && lacksCode('apt-update-alone')(d), 'only the USER finding left');
-  } finally {
-    await settings.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Global, true);
-    await closeAllEditors();
-  }
+  // What editor.codeActionsOnSave and the Source Action menu ask for, by kind; not timed like a save.
+  const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, whole, vscode.CodeActionKind.SourceFixAll.value);
+  const fixAll = (actions ?? []).filter((a) => a.kind?.value === 'source.fixAll.berth');
+  assert.equal(fixAll.length, 1, JSON.stringify((actions ?? []).map((a) => [a.title, a.kind?.value])));
+  await apply(fixAll[0]);
+  assert.equal(editor.document.getText(), 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n');
+  await waitForDiagnostics(uri, (d) => hasCode('user-missing')(d) && lacksCode('apt-update-alone')(d), 'only the USER finding left');
+  await closeAllEditors();
 });
