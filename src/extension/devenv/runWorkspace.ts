@@ -222,7 +222,8 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   config = { ...config, image: spec.create.Image };
   const connection = connect(endpoint);
   const engine = createRunnerEngine(connection.docker, isLocal(endpoint));
-  if (!engine.local) {
+  // A build sends the folder to the engine; only a bind mount depends on the engine's own disk.
+  if (!engine.local && config.mount) {
     void vscode.window.showWarningMessage(t('The engine at {0} is on another machine: it mounts {1} from that machine, not this one.', endpoint.display, folder));
   }
 
