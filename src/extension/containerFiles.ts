@@ -113,7 +113,8 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
           folder: type === vscode.FileType.Directory,
         })),
     ];
-    const choice = await new Promise<{ target: string; folder: boolean } | undefined>((resolve) => {
+    // `folder` undefined: a typed path, a folder if it lists and a file otherwise.
+    const choice = await new Promise<{ target: string; folder?: boolean } | undefined>((resolve) => {
       const pick = vscode.window.createQuickPick<(typeof items)[number]>();
       pick.title = t('Files in {0}: {1}', name, folder);
       pick.placeholder = t('Choose a folder or file, or type an absolute path');
@@ -122,7 +123,7 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
       pick.onDidAccept(() => {
         const typed = pick.value.trim();
         const active = pick.activeItems[0];
-        resolve(typed.startsWith('/') && (!active || !active.target.endsWith(typed)) ? { target: typed, folder: typed.endsWith('/') } : active);
+        resolve(typed.startsWith('/') && (!active || !active.target.endsWith(typed)) ? { target: typed, folder: typed.endsWith('/') || undefined } : active);
         pick.hide();
       });
       pick.onDidHide(() => {
@@ -132,6 +133,7 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
       pick.show();
     });
     if (!choice) return undefined;
+    if (choice.folder === undefined) choice.folder = await provider.list(id, choice.target).then(() => true, () => false);
     if (choice.folder) {
       folder = path.posix.normalize(choice.target) || '/';
       continue;
