@@ -13,6 +13,7 @@ import type { LintSettings } from './settings';
 /** Codes whose fix decides something for the user; never applied unattended. */
 export const NEEDS_A_PERSON: ReadonlySet<string> = new Set(['user-root', 'user-missing']);
 
+/** The fixed text and what was done to it. */
 export interface FixAllResult {
   text: string;
   /** What was applied, in order: `code: title`. */

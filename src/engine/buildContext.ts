@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-fs';
 
+/** What of a build context goes to the engine. */
 export interface ContextEntries {
   /** Relative POSIX paths, parents before children. */
   entries: string[];

@@ -9,6 +9,7 @@ import { EngineError } from '../engine/types';
 import type { EngineService } from './engineService';
 
 const t = vscode.l10n.t;
+/** The URI scheme of files inside containers: `berth-container://<container id>/<path>`. */
 export const CONTAINER_FILE_SCHEME = 'berth-container';
 /** Larger files are refused with a message rather than loaded into the editor. */
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -79,6 +80,7 @@ class ContainerFileSystem implements vscode.FileSystemProvider {
 
 let provider: ContainerFileSystem | undefined;
 
+/** Registers the read-only file system for container files; dispose to unregister. */
 export function registerContainerFiles(service: EngineService): vscode.Disposable {
   provider = new ContainerFileSystem(service);
   const registration = vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, provider, { isCaseSensitive: true, isReadonly: true });
