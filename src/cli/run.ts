@@ -177,10 +177,15 @@ export const runCommand: Command = {
         onBuildOutput: (line) => io.err(`${line}\n`),
       });
     } catch (error) {
-      agent.destroy();
       const message = error instanceof RunError || error instanceof EngineError ? error.message : error instanceof Error ? error.message : String(error);
       const hint = error instanceof EngineError && error.hint ? ` ${error.hint}` : '';
       io.err(`berth run: ${message}${hint}\n`);
+      // Offline, the images already here are the way forward: name them, as the editor offers them.
+      if (error instanceof RunError && error.reason === 'image-missing') {
+        const local = await docker.listImages().then((list) => list.flatMap((i) => (i.RepoTags ?? []).filter((t) => !t.startsWith('<none>'))), () => []);
+        if (local.length) io.err(`berth run: images on this engine: ${local.sort().slice(0, 12).join(', ')}${local.length > 12 ? ', …' : ''}; use one with --image\n`);
+      }
+      agent.destroy();
       return 125;
     }
     for (const p of run.published) io.err(`berth run: port ${p.container} → http://${p.address === '0.0.0.0' ? 'localhost' : p.address}:${p.host}\n`);

@@ -29,6 +29,12 @@ describe('berth run', () => {
     assert.match(failed.stderr, /exited at once with code 9/);
     assert.match(failed.stderr, /nope/);
   });
+  it('an image that is neither here nor pullable: status 125, and the images that are here', () => {
+    const missing = berth('--image', '127.0.0.1:9/berth-test/absent:1', '--', 'true');
+    assert.equal(missing.status, 125);
+    assert.match(missing.stderr, /Image '127\.0\.0\.1:9\/berth-test\/absent:1' is not on this engine and could not be pulled/);
+    assert.match(missing.stderr, /images on this engine: .*busybox:local.*; use one with --image/);
+  });
   it('a folder with nothing to recognise: status 2 and what to do', () => {
     const none = berth();
     assert.equal(none.status, 2);
