@@ -243,7 +243,13 @@ test('a hand-written .berth.yaml gets its problems underlined where they are', a
       [2, '[70000]', 'port 70000 is not between 1 and 65535'],
     ],
   );
-  // Fixed in the editor (not saved): the underlines go.
+  // The typo's quick fix names the setting it meant.
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostics[0].range, vscode.CodeActionKind.QuickFix.value);
+  const change = (actions ?? []).find((a) => a.title === "Change to 'image'");
+  assert.ok(change?.edit, JSON.stringify((actions ?? []).map((a) => a.title)));
+  assert.equal(await vscode.workspace.applyEdit(change.edit), true);
+  assert.equal(document.lineAt(1).text, '  image: busybox:local');
+  // The rest fixed in the editor (not saved): the underlines go.
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), 'run:\n  image: busybox:local\n  ports: [8080]\n');
   await vscode.workspace.applyEdit(edit);

@@ -34,8 +34,25 @@ export function registerConfigDiagnostics(): vscode.Disposable {
     );
   };
   vscode.workspace.textDocuments.forEach(update);
+  // A misspelt setting's name is replaced by the one the message suggests.
+  const fixes: vscode.CodeActionProvider = {
+    provideCodeActions(document, _range, context) {
+      if (!isRunConfig(document)) return [];
+      return context.diagnostics.flatMap((d) => {
+        const suggestion = d.source === 'berth' ? /did you mean '([A-Za-z]+)'\?/.exec(d.message)?.[1] : undefined;
+        if (!suggestion) return [];
+        const action = new vscode.CodeAction(vscode.l10n.t("Change to '{0}'", suggestion), vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.replace(document.uri, d.range, suggestion);
+        action.diagnostics = [d];
+        action.isPreferred = true;
+        return [action];
+      });
+    },
+  };
   return vscode.Disposable.from(
     collection,
+    vscode.languages.registerCodeActionsProvider([{ pattern: '**/{.berth.yaml,.berth.yml,.vscode/berth.yaml}' }], fixes, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.workspace.onDidOpenTextDocument(update),
     vscode.workspace.onDidChangeTextDocument((e) => update(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
