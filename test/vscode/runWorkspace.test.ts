@@ -11,6 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { startWorkspace } from '../../src/extension/devenv/runWorkspace';
+import { WorkspaceTerminal } from '../../src/extension/devenv/terminal';
 import type { BerthApi } from '../../src/extension/main';
 import { test } from './harness';
 import { EXTENSION_ID, workspaceRoot } from './util';
@@ -314,3 +316,27 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
     if (left) await docker('rm', '-f', ...left.split('\n'));
   }
 }, 60_000);
+
+test('a built workspace\'s terminal shows the build first, then the container\'s own output', async () => {
+  const { service, runs } = await api();
+  const folder = folderWith('built terminal');
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCMD ["sh", "-c", "echo from-the-container; sleep 300"]\n');
+  const started = await startWorkspace({ service, status: runs }, { folder, ports: [] });
+  assert.ok(started, 'built and started');
+  let image = '';
+  try {
+    image = started.config.image;
+    assert.ok(started.buildLog.some((l) => /^Step 1\/\d+ : FROM busybox:local/.test(l)), started.buildLog.join('\n'));
+    const pty = new WorkspaceTerminal(started.run, started.release, started.buildLog);
+    let shown = '';
+    pty.onDidWrite((text) => (shown += text));
+    pty.open(undefined);
+    await until('the container output after the build', async () => (shown.includes('from-the-container') ? true : undefined));
+    assert.ok(shown.includes('Step 1/') && shown.indexOf('Step 1/') < shown.indexOf('from-the-container'), shown);
+    pty.close();
+    await until('the container to be removed', async () => ((await docker('ps', '-a', '-q', '--filter', `id=${started.run.id}`)) === '' ? true : undefined));
+  } finally {
+    await docker('rm', '-f', started.run.id).catch(() => undefined);
+    if (image) await docker('rmi', image).catch(() => undefined);
+  }
+}, 90_000);

@@ -164,6 +164,8 @@ export interface Started {
   run: RunningWorkspace;
   config: RunConfig;
   name: string;
+  /** The builder's output when the run built its image first (the last 500 lines). */
+  buildLog: string[];
   release(): void;
 }
 
@@ -281,6 +283,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     run,
     config,
     name,
+    buildLog: buildLog.slice(-500),
     release: () => {
       deps.status.remove(run.id);
       connection.agent.destroy();
@@ -301,7 +304,7 @@ export async function runWorkspaceCommand(deps: RunDeps, rawArgs?: unknown): Pro
     run.stream.destroy();
     return run.id;
   }
-  showContainerTerminal(run, t('Berth: {0}', name), 'vm-running', started.release);
+  showContainerTerminal(run, t('Berth: {0}', name), 'vm-running', started.release, started.buildLog);
   return run.id;
 }
 

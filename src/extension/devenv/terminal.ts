@@ -1,6 +1,7 @@
 /** A VS Code terminal that is the container's TTY: keys in, output out, resizes followed. */
 import * as vscode from 'vscode';
 import type { RunningWorkspace } from '../../devenv/runner';
+import { crlf, DIM, RESET } from '../terminals/text';
 
 const t = vscode.l10n.t;
 
@@ -11,13 +12,16 @@ export class WorkspaceTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closeEmitter.event;
   private ended = false;
 
+  /** `prelude`: lines shown dimmed before the container's own output, such as its image's build. */
   constructor(
     private readonly run: RunningWorkspace,
     private readonly onEnd: () => void,
+    private readonly prelude: readonly string[] = [],
   ) {}
 
   open(dimensions: vscode.TerminalDimensions | undefined): void {
     if (dimensions) void this.run.resize(dimensions.columns, dimensions.rows).catch(() => undefined);
+    if (this.prelude.length) this.writeEmitter.fire(`${DIM}${crlf(this.prelude.join('\n'))}${RESET}\r\n`);
     if (this.run.startOutput) this.writeEmitter.fire(this.run.startOutput);
     this.run.stream.on('data', (chunk: Buffer) => this.writeEmitter.fire(chunk.toString()));
     this.run.stream.on('error', () => undefined);
@@ -63,8 +67,8 @@ export class WorkspaceTerminal implements vscode.Pseudoterminal {
  * Opens a terminal that is the container's TTY. Closing it removes the container even when
  * VS Code closes it before the pseudoterminal was ever opened (and so never calls close()).
  */
-export function showContainerTerminal(run: RunningWorkspace, name: string, icon: string, onEnd: () => void): vscode.Terminal {
-  const pty = new WorkspaceTerminal(run, onEnd);
+export function showContainerTerminal(run: RunningWorkspace, name: string, icon: string, onEnd: () => void, prelude: readonly string[] = []): vscode.Terminal {
+  const pty = new WorkspaceTerminal(run, onEnd, prelude);
   const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon(icon) });
   const closed = vscode.window.onDidCloseTerminal((t) => {
     if (t !== terminal) return;
