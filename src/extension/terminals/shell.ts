@@ -38,6 +38,8 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
   private pending: string[] = [];
   /** Whether input goes straight to the process (else it waits in `pending`). */
   private ready = false;
+  /** The first resize: typed input waits for it, or an early `stty size` reads the TTY as 0x0. */
+  private sized: Promise<void> = Promise.resolve();
   private exitEmitter = new vscode.EventEmitter<number | undefined>();
   /** Fires with the exit code when the process ends (undefined when it could not be read). */
   readonly onDidExit = this.exitEmitter.event;
@@ -108,7 +110,7 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
       }
       this.session = session;
       this.state = 'running';
-      this.resize();
+      this.sized = this.resizeNow();
       const decoder = new StringDecoder('utf8');
       let head: string | undefined = wrapped ? '' : undefined;
       session.stream.on('data', (chunk: Buffer | string) => {
@@ -137,8 +139,7 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
       // `on`, not `once`: a second error with no listener would throw in the extension host.
       session.stream.on('error', onEnd);
       // Typed-ahead input waits for the pid report, whose bytes must come before any echo.
-      this.ready = !wrapped;
-      if (this.ready) this.flushPending();
+      if (!wrapped) this.flushPending();
     } catch (error) {
       this.fail(this.explain(error));
     }
@@ -190,8 +191,10 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
   }
 
   private flushPending(): void {
-    this.ready = true;
-    for (const data of this.pending.splice(0)) this.session?.stream.write(data);
+    void this.sized.then(() => {
+      this.ready = true;
+      for (const data of this.pending.splice(0)) this.session?.stream.write(data);
+    });
   }
 
   /**
@@ -213,10 +216,14 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
   }
 
   private resize(): void {
+    void this.resizeNow();
+  }
+
+  private resizeNow(): Promise<void> {
     const size = this.dimensions;
-    if (!size || !this.session) return;
+    if (!size || !this.session) return Promise.resolve();
     // A resize racing the process's exit fails harmlessly; nothing to tell the user.
-    this.session.resize(size.columns, size.rows).catch(() => undefined);
+    return this.session.resize(size.columns, size.rows).catch(() => undefined);
   }
 
   /** The error in words the user can act on. */
