@@ -1,7 +1,6 @@
 /** Folding ranges: stages, multi-line instructions, heredocs and comment blocks. */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { mutatedFixtures } from '../fixtures/mutate';
 import { describe, it } from 'node:test';
 import { foldingRanges } from '../../src/dockerfile/folding';
 import { parse } from '../../src/dockerfile/parser';
@@ -82,17 +81,8 @@ describe('foldingRanges', () => {
 
 describe('foldingRanges on damaged input', () => {
   it('never throws; every range is inside the file, ends after it starts, one per start line', () => {
-    const dir = path.join(__dirname, '..', 'fixtures', 'parser');
-    const corpus = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
-    let seed = 5;
-    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     const pieces = ['FROM ', '<<EOF\n', '<<-A <<B\n', '\nEOF\n', '\\\n', '\r\n', '\r', '\n', '# c\n', '#\n#\n'];
-    for (let run = 0; run < 300; run++) {
-      let text = corpus[run % corpus.length];
-      for (let m = 0; m < 6; m++) {
-        const i = Math.floor(rnd() * (text.length + 1));
-        text = text.slice(0, i) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(i + Math.floor(rnd() * 4));
-      }
+    for (const { run, text } of mutatedFixtures({ seed: 5, runs: 300, pieces, edits: 6, maxDelete: 4 })) {
       const doc = parse(text);
       const ranges = foldingRanges(doc);
       const starts = new Set<number>();

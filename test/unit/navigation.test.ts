@@ -1,7 +1,6 @@
 /** Highlights, definitions and references of build stage names and ARG/ENV variables. */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { mutatedFixtures } from '../fixtures/mutate';
 import { describe, it } from 'node:test';
 import { DocumentHighlightKind } from 'vscode-languageserver-types';
 import type { Position } from 'vscode-languageserver-types';
@@ -217,17 +216,8 @@ describe('joinContinuations', () => {
 
 describe('robustness', () => {
   it('never throws and every range lies in the text, on fixtures and seeded mutations of them', () => {
-    const dir = path.join(__dirname, '..', 'fixtures', 'parser');
-    const corpus = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
-    let seed = 7;
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
     const pieces = ['$', '${', '}', 'AS ', '--from=', 'ARG ', 'ENV ', '\\\n', '`\n', '"', "'", '<<EOF\n', '\nEOF\n', 'FROM ', '=', ' ', '\n'];
-    for (let run = 0; run < 200; run++) {
-      let text = corpus[run % corpus.length];
-      for (let m = 0; m < 5; m++) {
-        const i = Math.floor(rnd() * (text.length + 1));
-        text = text.slice(0, i) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(i + Math.floor(rnd() * 3));
-      }
+    for (const { run, text, rnd } of mutatedFixtures({ seed: 7, runs: 200, pieces, edits: 5, maxDelete: 3 })) {
       const doc = parse(text);
       for (let k = 0; k < 40; k++) {
         const p = positionAt(doc, Math.floor(rnd() * (text.length + 1)));

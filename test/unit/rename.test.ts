@@ -1,7 +1,6 @@
 /** Rename of build stage names and ARG/ENV variables, with prepare and validation. */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { mutatedFixtures } from '../fixtures/mutate';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, WorkspaceEdit } from 'vscode-languageserver-types';
@@ -165,18 +164,9 @@ describe('rename of heredoc delimiters', () => {
 
 describe('rename on damaged input', () => {
   it('never throws, and leaves the same instructions with the new name seen where the old one was', () => {
-    const dir = path.join(__dirname, '..', 'fixtures', 'parser');
-    const corpus = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
-    let seed = 3;
-    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     const pieces = ['$', '${', '}', ' AS x', '--from=', 'ARG A', 'ENV A=', '\\\n', '"', "'", '<<EOF\n', '\nEOF\n', '\nFROM ', '$A', ' '];
     let renamedCount = 0;
-    for (let run = 0; run < 200; run++) {
-      let text = corpus[run % corpus.length];
-      for (let m = 0; m < 4; m++) {
-        const i = Math.floor(rnd() * (text.length + 1));
-        text = text.slice(0, i) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(i + Math.floor(rnd() * 3));
-      }
+    for (const { run, text, rnd } of mutatedFixtures({ seed: 3, runs: 200, pieces, edits: 4, maxDelete: 3 })) {
       const doc = parse(text);
       for (let k = 0; k < 20; k++) {
         const p = positionAt(doc, Math.floor(rnd() * (text.length + 1)));

@@ -1,7 +1,6 @@
 /** The document outline: global ARGs, then stages holding their instructions. */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { mutatedFixtures } from '../fixtures/mutate';
 import { describe, it } from 'node:test';
 import { SymbolKind } from 'vscode-languageserver-types';
 import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
@@ -98,17 +97,8 @@ describe('documentSymbols', () => {
 
 describe('documentSymbols on damaged input', () => {
   it('never throws; ranges lie in the text and nest, on seeded mutations of the fixtures', () => {
-    const dir = path.join(__dirname, '..', 'fixtures', 'parser');
-    const corpus = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
-    let seed = 11;
-    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     const pieces = ['FROM ', 'AS ', 'ONBUILD ', '<<EOF\n', '\nEOF\n', '\\\n', '\r', '\n', '# c\n', '\uFEFF', ' '];
-    for (let run = 0; run < 300; run++) {
-      let text = corpus[run % corpus.length];
-      for (let m = 0; m < 6; m++) {
-        const i = Math.floor(rnd() * (text.length + 1));
-        text = text.slice(0, i) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(i + Math.floor(rnd() * 4));
-      }
+    for (const { run, text } of mutatedFixtures({ seed: 11, runs: 300, pieces, edits: 6, maxDelete: 4 })) {
       const doc = parse(text);
       walk(documentSymbols(doc), (s) => {
         assert.ok(s.name.length > 0, `run ${run}`);
