@@ -5,43 +5,17 @@
  * Images view's Run. busybox:local comes from scripts/test-images.sh.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { startWorkspace } from '../../src/extension/devenv/runWorkspace';
 import { WorkspaceTerminal } from '../../src/extension/devenv/terminal';
-import type { BerthApi } from '../../src/extension/main';
 import { test } from './harness';
-import { EXTENSION_ID, workspaceRoot } from './util';
+import { api, docker, until, workspaceRoot } from './util';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 
-const exec = promisify(execFile);
-
-async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await exec('docker', args, { timeout: 60_000 });
-  return stdout.trim();
-}
-
-async function api(): Promise<BerthApi> {
-  const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
-}
-
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function folderWith(name: string): string {
   const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'berth-vscode-run-')), name);

@@ -10,9 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { BerthApi } from '../../src/extension/main';
 import { test } from './harness';
-import { closeAllEditors, EXTENSION_ID, hasCode, openDockerfile, waitForDiagnostics, workspaceRoot, writeWorkspaceFile } from './util';
+import { api, closeAllEditors, hasCode, openDockerfile, waitForDiagnostics, workspaceRoot, writeWorkspaceFile } from './util';
 
 const exec = promisify(execFile);
 
@@ -21,11 +20,6 @@ async function containerIds(): Promise<string[]> {
   return stdout.split('\n').filter(Boolean).sort();
 }
 
-async function api(): Promise<BerthApi> {
-  const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
-}
 
 const UNTRUSTED = 'untrusted';
 

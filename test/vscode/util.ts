@@ -1,10 +1,39 @@
 /** Helpers for the extension-host tests: files in the test workspace, waiting on diagnostics. */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import type { BerthApi } from '../../src/extension/main';
 
 export const EXTENSION_ID = 'berth.berth';
+
+const execFileP = promisify(execFile);
+
+/** The docker CLI (argv only), for arranging and checking what the engine holds; resolves with stdout. */
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await execFileP('docker', args, { timeout: 60_000 });
+  return stdout.trim();
+}
+
+/** Berth's activated API: the engine service, the views and the running workspaces. */
+export async function api(): Promise<BerthApi> {
+  const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+/** Polls `probe` every 100 ms until it answers something other than undefined; rejects at the deadline. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 /** The folder the driver opened; tests write their Dockerfiles under it. */
 export function workspaceRoot(): string {

@@ -16,7 +16,7 @@ import type { BerthApi } from '../../src/extension/main';
 import type { BerthNode } from '../../src/extension/views/model';
 import { test } from './harness';
 import { flatten, waitForTree } from './trees';
-import { EXTENSION_ID } from './util';
+import { api, docker } from './util';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 
@@ -25,16 +25,6 @@ const PREFIX = `berthvt${Date.now().toString(36)}`;
 const PROJECT = `${PREFIX}-shop`;
 const created = { containers: new Set<string>(), images: new Set<string>(), volumes: new Set<string>(), networks: new Set<string>() };
 
-async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { timeout: 60_000 });
-  return stdout.trim();
-}
-
-async function api(): Promise<BerthApi> {
-  const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
-}
 
 /** Shows the Berth container with all four views expanded, so they count as visible. */
 async function showViews(): Promise<void> {
