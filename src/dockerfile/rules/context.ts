@@ -38,18 +38,14 @@ export function collectStageNames(doc: Dockerfile): Map<string, number> {
 export function ruleContext(doc: Dockerfile, settings: LintSettings, report: (f: Finding) => void): RuleContext {
   let globals: Map<string, string | undefined> | undefined;
   let names: Map<string, number> | undefined;
-  const split = new Map<Instruction, SimpleCommand[]>();
   return {
     doc,
     settings,
     report,
     globalArgs: () => (globals ??= collectGlobalArgs(doc)),
     stageNames: () => (names ??= collectStageNames(doc)),
-    commands: (instruction) => {
-      let commands = split.get(instruction);
-      if (!commands) split.set(instruction, (commands = splitCommands(shellText(instruction))));
-      return commands;
-    },
+    // Rules run inside sharingSplits (lint.ts), whose memo already keeps each text's split.
+    commands: (instruction) => splitCommands(shellText(instruction)),
   };
 }
 
