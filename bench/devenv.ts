@@ -31,7 +31,6 @@ export interface DevenvBenchResult {
   error?: string;
 }
 
-
 /** Resolves when http://127.0.0.1:port answers, polling every 10 ms. */
 async function answered(port: number, deadlineMs = 20_000): Promise<void> {
   const deadline = performance.now() + deadlineMs;
@@ -65,7 +64,14 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
     for (let i = 0; i < SAMPLES + 1; i++) {
       // Ours: the runner with the spec the command builds.
       let port = await freePort();
-      const config = { ...presetConfig('go', () => undefined), toolchain: undefined, image: IMAGE, command: ['httpd', '-f', '-p', '8080', '-h', '/workspace'], ports: [{ container: 8080, host: port, protocol: 'tcp' as const }], caches: false };
+      const config = {
+        ...presetConfig('go', () => undefined),
+        toolchain: undefined,
+        image: IMAGE,
+        command: ['httpd', '-f', '-p', '8080', '-h', '/workspace'],
+        ports: [{ container: 8080, host: port, protocol: 'tcp' as const }],
+        caches: false,
+      };
       let t0 = performance.now();
       const running = runWorkspace(engine, buildRunSpec({ folder, name: 'site', uid, gid }, config), { startupWindowMs: 1500 });
       await answered(port);
@@ -76,7 +82,31 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
       port = await freePort();
       const name = `berth-bench-cli-${i}`;
       t0 = performance.now();
-      const child = exec('docker', ['run', '--rm', '-d', '--name', name, '--init', '-u', `${uid}:${gid}`, '-e', 'HOME=/tmp', '-v', `${folder}:/workspace`, '-w', '/workspace', '-p', `127.0.0.1:${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/workspace']);
+      const child = exec('docker', [
+        'run',
+        '--rm',
+        '-d',
+        '--name',
+        name,
+        '--init',
+        '-u',
+        `${uid}:${gid}`,
+        '-e',
+        'HOME=/tmp',
+        '-v',
+        `${folder}:/workspace`,
+        '-w',
+        '/workspace',
+        '-p',
+        `127.0.0.1:${port}:8080`,
+        IMAGE,
+        'httpd',
+        '-f',
+        '-p',
+        '8080',
+        '-h',
+        '/workspace',
+      ]);
       await answered(port);
       const cliMs = performance.now() - t0;
       await child;
@@ -99,12 +129,15 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
 }
 
 export function devenvRows(r: DevenvBenchResult, f: (ms: number | undefined) => string): { rows: string[]; notes: string[] } {
-  if (r.error) return { rows: ['| Run workspace benchmark | failed | | | | ❌ |'], notes: [`**Run workspace benchmark failed:** ${r.error}`] };
+  if (r.error)
+    return { rows: ['| Run workspace benchmark | failed | | | | ❌ |'], notes: [`**Run workspace benchmark failed:** ${r.error}`] };
   const met = r.ratio !== undefined && r.ratio <= DEVENV_TARGET.ratio;
   return {
     rows: [
       `| Run workspace: command → published port answering (ms; peer: the same \`docker run\` typed by hand) | ${f(r.oursMs)} | ${f(r.cliMs)} | ${r.ratio && r.oursMs && r.cliMs ? `${(r.cliMs / r.oursMs).toFixed(2)}x` : '—'} | ours ≤ ${DEVENV_TARGET.ratio}x the CLI's time | ${met ? '✅ met' : '❌ missed'} |`,
     ],
-    notes: [`Run workspace: medians of ${r.samples} alternating runs of busybox httpd serving a bind-mounted folder as the host user on 127.0.0.1; ours includes the port check, image and name checks, attach and start.`],
+    notes: [
+      `Run workspace: medians of ${r.samples} alternating runs of busybox httpd serving a bind-mounted folder as the host user on 127.0.0.1; ours includes the port check, image and name checks, attach and start.`,
+    ],
   };
 }

@@ -79,7 +79,17 @@ async function createContainers(n: number, cmd: string[], start: boolean): Promi
     Array.from({ length: n }, (_, i) => i),
     8,
     async (i) => {
-      const args = ['create', '--label', `${LABEL}=1`, '--network', 'none', '--name', `berth-bench-${process.pid}-${start ? 's' : 'c'}${i}`, IMAGE, ...cmd];
+      const args = [
+        'create',
+        '--label',
+        `${LABEL}=1`,
+        '--network',
+        'none',
+        '--name',
+        `berth-bench-${process.pid}-${start ? 's' : 'c'}${i}`,
+        IMAGE,
+        ...cmd,
+      ];
       ids.push((await docker(args)).trim());
     },
   );
@@ -178,7 +188,13 @@ async function benchStopLatency(engine: Engine, result: EngineBenchResult): Prom
     watcher.dispose();
     await watcher.done;
   }
-  result.stopToEvent = { medianMs: median(total), p95Ms: p95(total), engineToWatcherMedianMs: median(delivery), engineToWatcherP95Ms: p95(delivery), samples: total.length };
+  result.stopToEvent = {
+    medianMs: median(total),
+    p95Ms: p95(total),
+    engineToWatcherMedianMs: median(delivery),
+    engineToWatcherP95Ms: p95(delivery),
+    samples: total.length,
+  };
   console.error(
     `engine: docker stop → watcher event: median ${median(total).toFixed(1)} ms, p95 ${p95(total).toFixed(1)} ms; ` +
       `engine event → watcher: median ${median(delivery).toFixed(2)} ms`,
@@ -187,7 +203,10 @@ async function benchStopLatency(engine: Engine, result: EngineBenchResult): Prom
 }
 
 /** A unix-socket proxy in front of the engine that counts HTTP requests going through it. */
-function countingProxy(target: string, path: string): { server: Server; requests: { at: number; line: string }[]; connections: () => number } {
+function countingProxy(
+  target: string,
+  path: string,
+): { server: Server; requests: { at: number; line: string }[]; connections: () => number } {
   const requests: { at: number; line: string }[] = [];
   let connections = 0;
   const server = createServer((client) => {
@@ -225,7 +244,8 @@ async function benchIdle(endpoint: Endpoint, result: EngineBenchResult): Promise
     const deadline = Date.now() + 10_000;
     while (watcher.state !== 'connected' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Let the stream's request reach the proxy before the idle window opens.
-    while (!proxy.requests.some((r) => r.line.startsWith('GET /events')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (!proxy.requests.some((r) => r.line.startsWith('GET /events')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     const start = performance.now();
     console.error(`engine: idle ${IDLE_MS / 1000} s with a watcher open…`);
     await new Promise((r) => setTimeout(r, IDLE_MS));
@@ -272,7 +292,8 @@ export async function benchEngine(): Promise<EngineBenchResult> {
   return result;
 }
 
-const f = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '—' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const f = (ms: number | undefined) =>
+  ms === undefined || !Number.isFinite(ms) ? '—' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 const x = (r: number | undefined) => (r === undefined || !Number.isFinite(r) ? '—' : `${r.toFixed(2)}x`);
 const ok = (b: boolean | undefined) => (b === undefined ? '—' : b ? '✅ met' : '❌ missed');
 
@@ -299,9 +320,17 @@ export function engineRows(r: EngineBenchResult): { rows: string[]; notes: strin
 }
 
 if (require.main === module) {
-  benchEngine().then((r) => {
+  void benchEngine().then((r) => {
     const { rows, notes } = engineRows(r);
-    console.log(['| Measure | Berth | Peer | Peer / Berth | Target | |', '|---|---:|---:|---:|---|---|', ...rows, '', ...notes.map((n) => `- ${n}`)].join('\n'));
+    console.log(
+      [
+        '| Measure | Berth | Peer | Peer / Berth | Target | |',
+        '|---|---:|---:|---:|---|---|',
+        ...rows,
+        '',
+        ...notes.map((n) => `- ${n}`),
+      ].join('\n'),
+    );
     if (r.error) process.exitCode = 1;
   });
 }

@@ -114,7 +114,11 @@ class FeatureRun {
         },
       });
       client.notify('initialized', {});
-      const opened = client.expect((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === URI, 30000, 'diagnostics after didOpen');
+      const opened = client.expect(
+        (m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === URI,
+        30000,
+        'diagnostics after didOpen',
+      );
       client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: 1, text } });
       await opened;
     } catch (error) {
@@ -154,7 +158,10 @@ class FeatureRun {
 export async function benchFeatures(root: string, ours: string, peer: string): Promise<FeatureResult> {
   const text = generateDockerfile(LINES);
   const positions = featurePositions(text);
-  const runs = [new FeatureRun('berth', process.execPath, [ours, '--stdio'], root), new FeatureRun('docker-langserver', process.execPath, [peer, '--stdio'], root)];
+  const runs = [
+    new FeatureRun('berth', process.execPath, [ours, '--stdio'], root),
+    new FeatureRun('docker-langserver', process.execPath, [peer, '--stdio'], root),
+  ];
   for (const run of runs) await run.start(text);
   for (const feature of ['hover', 'completion'] as const) {
     for (const [i, position] of positions[feature].entries()) {
@@ -184,8 +191,12 @@ export function featureRows(result: FeatureResult, fmtMs: (ms?: number) => strin
     const p = result.peer[feature];
     const name = feature === 'hover' ? 'Hover' : 'Completion';
     const empties = o && p ? `; empty answers ${o.empty} / ${p.empty} of ${o.samples}` : '';
-    rows.push(`| ${name}, ${lines} lines, median (ms; docker-langserver${empties}) | ${cell(result.ours, o?.medianMs)} | ${cell(result.peer, p?.medianMs)} | ${fmtX(ratio(p?.medianMs, o?.medianMs))} | | |`);
-    rows.push(`| ${name}, p95 (ms) | ${cell(result.ours, o?.p95Ms)} | ${cell(result.peer, p?.p95Ms)} | ${fmtX(ratio(p?.p95Ms, o?.p95Ms))} | | |`);
+    rows.push(
+      `| ${name}, ${lines} lines, median (ms; docker-langserver${empties}) | ${cell(result.ours, o?.medianMs)} | ${cell(result.peer, p?.medianMs)} | ${fmtX(ratio(p?.medianMs, o?.medianMs))} | | |`,
+    );
+    rows.push(
+      `| ${name}, p95 (ms) | ${cell(result.ours, o?.p95Ms)} | ${cell(result.peer, p?.p95Ms)} | ${fmtX(ratio(p?.p95Ms, o?.p95Ms))} | | |`,
+    );
   }
   return rows;
 }

@@ -6,7 +6,20 @@
  */
 import { prng } from '../test/fixtures/prng';
 
-const APT_PACKAGES = ['ca-certificates', 'curl', 'git', 'build-essential', 'pkg-config', 'libssl-dev', 'unzip', 'jq', 'tzdata', 'openssh-client', 'gnupg', 'xz-utils'];
+const APT_PACKAGES = [
+  'ca-certificates',
+  'curl',
+  'git',
+  'build-essential',
+  'pkg-config',
+  'libssl-dev',
+  'unzip',
+  'jq',
+  'tzdata',
+  'openssh-client',
+  'gnupg',
+  'xz-utils',
+];
 const BASES = [
   'node:${NODE_VERSION}-bookworm-slim',
   'golang:${GO_VERSION}-bookworm',
@@ -43,12 +56,7 @@ function* blocks(rand: () => number): Generator<Block> {
       '    ; \\',
       '    rm -rf /var/lib/apt/lists/*',
     ];
-    yield [
-      'ENV LANG=C.UTF-8 \\',
-      '    PATH=/opt/tools/bin:$PATH \\',
-      `    APP_HOME=/src/${name} \\`,
-      '    NODE_ENV=${APP_ENV}',
-    ];
+    yield ['ENV LANG=C.UTF-8 \\', '    PATH=/opt/tools/bin:$PATH \\', `    APP_HOME=/src/${name} \\`, '    NODE_ENV=${APP_ENV}'];
     yield [
       `LABEL org.opencontainers.image.title="${name}" \\`,
       '      org.opencontainers.image.source="https://example.com/berth/bench" \\',
@@ -66,13 +74,7 @@ function* blocks(rand: () => number): Generator<Block> {
         'EOF',
       ];
     } else {
-      yield [
-        `COPY <<-"EOT" /etc/${name}.conf`,
-        '\t[server]',
-        '\tport = 8080',
-        '\tlog_level = "${APP_ENV}"',
-        'EOT',
-      ];
+      yield [`COPY <<-"EOT" /etc/${name}.conf`, '\t[server]', '\tport = 8080', '\tlog_level = "${APP_ENV}"', 'EOT'];
     }
     yield ['COPY . .'];
     yield [rand() < 0.15 ? 'run make -j"$(nproc)" all' : 'RUN make -j"$(nproc)" all && make install DESTDIR=/out'];

@@ -47,7 +47,12 @@ export class LspClient {
   /** Server-to-client requests seen, by method, for the report. */
   readonly serverRequests = new Map<string, number>();
 
-  constructor(readonly name: string, command: string, args: string[], cwd: string) {
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    cwd: string,
+  ) {
     this.child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {

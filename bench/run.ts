@@ -51,7 +51,10 @@ class LintWorker {
   private waiting: { resolve: (v: any) => void; reject: (e: Error) => void } | undefined;
 
   constructor(readonly linter: 'berth' | 'dockerfile-utils') {
-    this.child = fork(join(__dirname, 'lint-worker.ts'), [linter], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(join(__dirname, 'lint-worker.ts'), [linter], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (reply) => {
       const w = this.waiting;
       this.waiting = undefined;
@@ -200,7 +203,9 @@ class ServerRun {
       client.notify('initialized', {});
       this.lines = text.split('\n');
       const opened = client.expect(this.isPublish(this.version), 30000, 'publishDiagnostics after didOpen');
-      const sent = client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: this.version, text } });
+      const sent = client.notify('textDocument/didOpen', {
+        textDocument: { uri: URI, languageId: 'dockerfile', version: this.version, text },
+      });
       const first = await opened;
       this.result.openMs = first.at - sent;
       this.result.sendsVersion = typeof first.message.params.version === 'number';
@@ -297,7 +302,14 @@ function gitDescribe(): string {
   }
 }
 
-function report(lintRows: LintRow[], lsp: { ours: LspResult; peer: LspResult }, elapsedS: number, engine?: EngineBenchResult, features?: FeatureResult, devenv?: DevenvBenchResult): string {
+function report(
+  lintRows: LintRow[],
+  lsp: { ours: LspResult; peer: LspResult },
+  elapsedS: number,
+  engine?: EngineBenchResult,
+  features?: FeatureResult,
+  devenv?: DevenvBenchResult,
+): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
   const growthOurs = perK(at(20000), 'ours') / perK(at(2000), 'ours');
@@ -378,7 +390,11 @@ interface ViewLatency {
 function benchViewLatency(): ViewLatency {
   const out = join(RESULTS, '.view-latency.json');
   try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'vscode-test.mjs'), '--grep', 'bench:', '--timeout', '400'], { env: { ...process.env, BERTH_BENCH_OUT: out }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 450_000 });
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'vscode-test.mjs'), '--grep', 'bench:', '--timeout', '400'], {
+      env: { ...process.env, BERTH_BENCH_OUT: out },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 450_000,
+    });
     return JSON.parse(readFileSync(out, 'utf8')) as ViewLatency;
   } catch (error) {
     return { error: (error as Error).message.split('\n')[0] };
@@ -437,7 +453,20 @@ async function main(): Promise<void> {
   writeFileSync(
     join(RESULTS, 'latest.json'),
     JSON.stringify(
-      { commit: gitDescribe(), date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: TARGETS, lint: lintRows, lsp, engine, features, devenv, viewLatency, elapsedS },
+      {
+        commit: gitDescribe(),
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        targets: TARGETS,
+        lint: lintRows,
+        lsp,
+        engine,
+        features,
+        devenv,
+        viewLatency,
+        elapsedS,
+      },
       null,
       2,
     ) + '\n',

@@ -80,6 +80,8 @@ engine_answers() { command -v docker >/dev/null && timeout 10 docker info >/dev/
 
 started=$SECONDS
 stage typecheck npm run --silent typecheck
+# ESLint (type-aware house rules) and Biome's formatter: `npm run format` fixes the latter.
+stage lint npm run --silent lint
 stage build npm run --silent build
 if has_tests test/unit; then stage unit npm run --silent test:unit; else record unit skip 0 "no test/unit/**/*.test.ts"; fi
 if has_tests test/lsp; then stage lsp npm run --silent test:lsp; else record lsp skip 0 "no test/lsp/**/*.test.ts"; fi

@@ -57,7 +57,9 @@ for (let i = 2; i < process.argv.length; i++) {
 if (!(options.timeoutS > 0)) usage('--timeout needs a positive number of seconds');
 
 function usage(message) {
-  console.error(`vscode-test: ${message}\nusage: node scripts/vscode-test.mjs [--electron] [--screenshot FILE] [--grep TEXT] [--timeout SECONDS] [--keep]`);
+  console.error(
+    `vscode-test: ${message}\nusage: node scripts/vscode-test.mjs [--electron] [--screenshot FILE] [--grep TEXT] [--timeout SECONDS] [--keep]`,
+  );
   process.exit(2);
 }
 
@@ -123,10 +125,7 @@ async function buildTests() {
     .filter((file) => file.endsWith('.test.ts'))
     .sort();
   if (!files.length) throw new Error('no test/vscode/**/*.test.ts files');
-  const contents = [
-    "export { run } from './index';",
-    ...files.map((file) => `import './${file.split(path.sep).join('/')}';`),
-  ].join('\n');
+  const contents = ["export { run } from './index';", ...files.map((file) => `import './${file.split(path.sep).join('/')}';`)].join('\n');
   await esbuild.build({
     stdin: { contents, resolveDir: dir, sourcefile: 'suite.ts', loader: 'ts' },
     bundle: true,
@@ -230,17 +229,26 @@ class CodeServer {
     const trust = trusted
       ? { 'security.workspace.trust.enabled': false }
       : // No modal asking to trust the folder: it would cover the workbench and nobody answers it.
-        { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' };
+        {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'never',
+        };
     fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
     const logFd = fs.openSync(this.log, 'a');
     const args = [
       CODE_SERVER_ENTRY,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${this.port}`,
-      '--user-data-dir', userData,
-      '--extensions-dir', path.join(this.tmp, 'extensions'),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${this.port}`,
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      path.join(this.tmp, 'extensions'),
       // Its own config file: code-server otherwise writes ~/.config/code-server/config.yaml.
-      '--config', path.join(this.tmp, 'code-server.yaml'),
+      '--config',
+      path.join(this.tmp, 'code-server.yaml'),
       '--disable-telemetry',
       '--disable-update-check',
       ...(trusted ? ['--disable-workspace-trust'] : []),
@@ -285,10 +293,7 @@ class CodeServer {
     signalGroup('SIGTERM');
     const timedOut = Symbol('timeout');
     let timer;
-    const result = await Promise.race([
-      this.exited,
-      new Promise((resolve) => (timer = setTimeout(() => resolve(timedOut), 10_000))),
-    ]);
+    const result = await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(() => resolve(timedOut), 10_000)))]);
     clearTimeout(timer);
     if (result === timedOut) signalGroup('SIGKILL');
     // Children that outlived their leader (an extension host, the language server) go too.
@@ -313,20 +318,30 @@ async function screenshot(browser, server, file) {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^Dockerfile$/ });
     await row.first().waitFor({ timeout: 60_000 });
     await row.first().click();
-    await page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info').first()
+    await page
+      .locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info')
+      .first()
       .waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+Shift+M'); // Problems panel
     await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 30_000 });
     // Show the quick fixes for the layer-cache finding, Berth's own rule: go to the `COPY . .`
     // and open the Quick Fix menu, as a user would with Ctrl+.
-    const copyLine = (fs.readFileSync(path.join(demo, 'Dockerfile'), 'utf8').split('\n').findIndex((l) => /^COPY \. /.test(l))) + 1;
+    const copyLine =
+      fs
+        .readFileSync(path.join(demo, 'Dockerfile'), 'utf8')
+        .split('\n')
+        .findIndex((l) => /^COPY \. /.test(l)) + 1;
     if (copyLine > 0) {
       await page.locator('.monaco-editor .view-lines').first().click();
       await page.keyboard.press('Control+G');
       await page.keyboard.type(`${copyLine}:6`);
       await page.keyboard.press('Enter');
       await page.keyboard.press('Control+.');
-      await page.locator('.action-widget').first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+      await page
+        .locator('.action-widget')
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(() => undefined);
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await page.screenshot({ path: file });
@@ -371,12 +386,18 @@ async function runCodeServer(tmp, verdictFile, trusted = true) {
     const workspace = path.join(tmp, 'workspace');
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     // A workspace setting that would choose another engine: Restricted Mode must ignore it.
-    if (!trusted) fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'berth.docker.host': 'tcp://127.0.0.1:9' }));
+    if (!trusted)
+      fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'berth.docker.host': 'tcp://127.0.0.1:9' }));
     await page.goto(server.url(workspace, [['extensionTestsPath', TEST_BUNDLE]]));
-    const verdict = await poll(`the test verdict (${verdictFile})`, options.timeoutS * 1000, () => {
-      if (server.exitInfo) throw new Error(`code-server exited during the tests:\n${tail(server.log, 30)}`);
-      return readVerdict(verdictFile);
-    }, 250);
+    const verdict = await poll(
+      `the test verdict (${verdictFile})`,
+      options.timeoutS * 1000,
+      () => {
+        if (server.exitInfo) throw new Error(`code-server exited during the tests:\n${tail(server.log, 30)}`);
+        return readVerdict(verdictFile);
+      },
+      250,
+    );
     log(`page load to verdict: ${Date.now() - started} ms since code-server started`);
     const ok = report(verdict, trusted ? 'trusted' : 'untrusted');
     await page.close();

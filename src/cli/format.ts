@@ -164,14 +164,22 @@ const CHECKSTYLE_SEVERITY: Record<Severity, string> = { error: 'error', warning:
 
 /** Checkstyle XML, which Jenkins' warnings plugin, reviewdog and many CI dashboards read. */
 export function formatCheckstyle(findings: Finding[]): string {
-  const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  const xml = (s: string) =>
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<checkstyle version="4.3">'];
   for (const [file, list] of byFile) {
     lines.push(`  <file name="${xml(file)}">`);
     for (const f of list) {
-      lines.push(`    <error line="${f.line}" column="${f.column}" severity="${CHECKSTYLE_SEVERITY[f.severity]}" message="${xml(f.message)}" source="berth.${xml(f.code)}"/>`);
+      lines.push(
+        `    <error line="${f.line}" column="${f.column}" severity="${CHECKSTYLE_SEVERITY[f.severity]}" message="${xml(f.message)}" source="berth.${xml(f.code)}"/>`,
+      );
     }
     lines.push('  </file>');
   }

@@ -45,7 +45,8 @@ export function parseOptions<O extends Options>(command: string, args: string[],
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = /--[\w-]+/.exec(message)?.[0] ?? option ?? 'an option';
-      if (message.includes('ambiguous')) throw new UsageError(`${name} needs a value (use ${name}=VALUE for a value starting with -)`, command);
+      if (message.includes('ambiguous'))
+        throw new UsageError(`${name} needs a value (use ${name}=VALUE for a value starting with -)`, command);
       if (message.includes('missing')) throw new UsageError(`${name} needs a value`, command);
       throw new UsageError(`${name} takes no value`, command);
     }

@@ -66,7 +66,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     // A bug of ours: one line, not a trace, and where to send it.
-    io.err(`berth: internal error: ${error instanceof Error ? error.message : String(error)}\nPlease report it at https://github.com/berth-dev/berth/issues\n`);
+    io.err(
+      `berth: internal error: ${error instanceof Error ? error.message : String(error)}\nPlease report it at https://github.com/berth-dev/berth/issues\n`,
+    );
     return 2;
   }
 }

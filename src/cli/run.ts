@@ -110,7 +110,10 @@ export const runCommand: Command = {
       if (eq <= 0) problems.push(`--build-arg '${pair}' must be NAME=VALUE`);
       else buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    const build = values.file || values.target || Object.keys(buildArgs).length ? { dockerfile: values.file, target: values.target, args: buildArgs } : undefined;
+    const build =
+      values.file || values.target || Object.keys(buildArgs).length
+        ? { dockerfile: values.file, target: values.target, args: buildArgs }
+        : undefined;
     const overrides: RunConfigInput = readFields(
       {
         toolchain: values.toolchain,
@@ -152,7 +155,11 @@ export const runCommand: Command = {
 
     if (values.print) {
       const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, config);
-      io.out(dockerCommands(spec, { detach: config.detach }).map((argv) => `${shellLine(argv)}\n`).join(''));
+      io.out(
+        dockerCommands(spec, { detach: config.detach })
+          .map((argv) => `${shellLine(argv)}\n`)
+          .join(''),
+      );
       return 0;
     }
     let endpoint;
@@ -166,7 +173,9 @@ export const runCommand: Command = {
     const { docker, agent } = connect(endpoint);
     const engine = createRunnerEngine(docker, endpoint.kind === 'unix' || endpoint.kind === 'npipe');
     const what = spec.build ? `build ${spec.build.dockerfile} as ${spec.build.tag}` : config.image;
-    io.err(`berth run: ${what}${config.command.length ? ` ${config.command.join(' ')}` : ''} (${resolved.source}) on ${endpoint.display}\n`);
+    io.err(
+      `berth run: ${what}${config.command.length ? ` ${config.command.join(' ')}` : ''} (${resolved.source}) on ${endpoint.display}\n`,
+    );
     let run;
     try {
       run = await runWorkspace(engine, spec, {
@@ -177,18 +186,26 @@ export const runCommand: Command = {
         onBuildOutput: (line) => io.err(`${line}\n`),
       });
     } catch (error) {
-      const message = error instanceof RunError || error instanceof EngineError ? error.message : error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof RunError || error instanceof EngineError ? error.message : error instanceof Error ? error.message : String(error);
       const hint = error instanceof EngineError && error.hint ? ` ${error.hint}` : '';
       io.err(`berth run: ${message}${hint}\n`);
       // Offline, the images already here are the way forward: name them, as the editor offers them.
       if (error instanceof RunError && error.reason === 'image-missing') {
-        const local = await docker.listImages().then((list) => list.flatMap((i) => (i.RepoTags ?? []).filter((t) => !t.startsWith('<none>'))), () => []);
-        if (local.length) io.err(`berth run: images on this engine: ${local.sort().slice(0, 12).join(', ')}${local.length > 12 ? ', …' : ''}; use one with --image\n`);
+        const local = await docker.listImages().then(
+          (list) => list.flatMap((i) => (i.RepoTags ?? []).filter((t) => !t.startsWith('<none>'))),
+          () => [],
+        );
+        if (local.length)
+          io.err(
+            `berth run: images on this engine: ${local.sort().slice(0, 12).join(', ')}${local.length > 12 ? ', …' : ''}; use one with --image\n`,
+          );
       }
       agent.destroy();
       return 125;
     }
-    for (const p of run.published) io.err(`berth run: port ${p.container} → http://${p.address === '0.0.0.0' ? 'localhost' : p.address}:${p.host}\n`);
+    for (const p of run.published)
+      io.err(`berth run: port ${p.container} → http://${p.address === '0.0.0.0' ? 'localhost' : p.address}:${p.host}\n`);
     if (config.detach) {
       run.stream.destroy();
       agent.destroy();

@@ -91,13 +91,15 @@ export function dockerfileConfig(read: (name: string) => string | undefined, bui
 
 /** `1313`, `"8080:80"`, `"5353/udp"`, `{ container, host, protocol }`. */
 export function parsePort(value: unknown): PortSpec | string {
-  if (typeof value === 'number') return validPort(value) ? { container: value, protocol: 'tcp' } : `port ${value} is not between 1 and 65535`;
+  if (typeof value === 'number')
+    return validPort(value) ? { container: value, protocol: 'tcp' } : `port ${value} is not between 1 and 65535`;
   if (value && typeof value === 'object') {
     const v = value as { container?: unknown; host?: unknown; protocol?: unknown };
     const container = Number(v.container);
     const host = v.host === undefined ? undefined : Number(v.host);
     const protocol = v.protocol === 'udp' ? 'udp' : 'tcp';
-    if (!validPort(container) || (host !== undefined && !validPort(host))) return `port ${JSON.stringify(value)} needs container (and host) between 1 and 65535`;
+    if (!validPort(container) || (host !== undefined && !validPort(host)))
+      return `port ${JSON.stringify(value)} needs container (and host) between 1 and 65535`;
     return host === undefined ? { container, protocol } : { container, host, protocol };
   }
   if (typeof value !== 'string') return `port ${JSON.stringify(value)} is not a number or "host:container"`;
@@ -116,7 +118,8 @@ function validPort(n: number): boolean {
 
 /** A command as argv: a list stays as written, a string runs through `sh -c`. */
 export function parseCommand(value: unknown): string[] | string {
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map(String);
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.map(String);
   if (typeof value === 'string' && value.trim()) return ['sh', '-c', value];
   return `command must be a list of words or a string, got ${JSON.stringify(value)}`;
 }
@@ -137,12 +140,30 @@ export interface ConfigRead {
 }
 
 /** The settings a run section takes; anything else is a typo worth saying so. */
-export const RUN_KEYS = ['toolchain', 'image', 'command', 'ports', 'build', 'mount', 'mountTarget', 'user', 'env', 'network', 'bind', 'bindAddress', 'memory', 'cpus', 'caches', 'detach'];
+export const RUN_KEYS = [
+  'toolchain',
+  'image',
+  'command',
+  'ports',
+  'build',
+  'mount',
+  'mountTarget',
+  'user',
+  'env',
+  'network',
+  'bind',
+  'bindAddress',
+  'memory',
+  'cpus',
+  'caches',
+  'detach',
+];
 
 /** Reads `.berth.yaml`'s `run:` section (or a top level holding the same keys). Never throws. */
 export function parseRunConfig(text: string): ConfigRead {
   const located: LocatedProblem[] = [];
-  const add = (message: string, range: readonly number[] | undefined) => located.push({ message, start: range?.[0] ?? 0, end: range?.[1] ?? range?.[0] ?? 0 });
+  const add = (message: string, range: readonly number[] | undefined) =>
+    located.push({ message, start: range?.[0] ?? 0, end: range?.[1] ?? range?.[0] ?? 0 });
   // 'error': yaml would otherwise print a process warning for odd keys; the checks below report them.
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   for (const error of doc.errors) add(error.message.split('\n')[0], error.pos);
@@ -165,7 +186,10 @@ export function parseRunConfig(text: string): ConfigRead {
   const runPair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'run');
   const section = runPair ? runPair.value : doc.contents;
   if (!isMap(section)) {
-    add('run: must be a mapping of settings (image, command, ports, …)', (isNode(section) ? section.range : undefined) ?? (isNode(runPair?.key) ? runPair.key.range : undefined));
+    add(
+      'run: must be a mapping of settings (image, command, ports, …)',
+      (isNode(section) ? section.range : undefined) ?? (isNode(runPair?.key) ? runPair.key.range : undefined),
+    );
     return done({});
   }
   // Each setting is read alone, so its problems point at its own value.
@@ -199,7 +223,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];
@@ -297,11 +322,14 @@ function readBuild(value: unknown, problems: string[]): Partial<BuildConfig> | u
     else problems.push(`build.${key} must be a non-empty string`);
   }
   for (const key of Object.keys(input)) {
-    if (!['dockerfile', 'context', 'target', 'args'].includes(key)) problems.push(`build.${key} is not a build setting (dockerfile, context, target, args)`);
+    if (!['dockerfile', 'context', 'target', 'args'].includes(key))
+      problems.push(`build.${key} is not a build setting (dockerfile, context, target, args)`);
   }
   if (input.args !== undefined) {
     if (input.args && typeof input.args === 'object' && !Array.isArray(input.args)) {
-      out.args = Object.fromEntries(Object.entries(input.args as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+      out.args = Object.fromEntries(
+        Object.entries(input.args as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]),
+      );
     } else problems.push('build.args must be a mapping of NAME: value');
   }
   return out;
@@ -323,7 +351,13 @@ export function mergeConfig(base: RunConfig, override: RunConfigInput): RunConfi
 
 /** YAML people can read and edit, for remembering a choice. */
 export function serializeRunConfig(config: RunConfig): string {
-  const ports = config.ports.map((p) => (p.host && p.host !== p.container ? `"${p.host}:${p.container}${p.protocol === 'udp' ? '/udp' : ''}"` : p.protocol === 'udp' ? `"${p.container}/udp"` : String(p.container)));
+  const ports = config.ports.map((p) =>
+    p.host && p.host !== p.container
+      ? `"${p.host}:${p.container}${p.protocol === 'udp' ? '/udp' : ''}"`
+      : p.protocol === 'udp'
+        ? `"${p.container}/udp"`
+        : String(p.container),
+  );
   const lines = [
     '# Berth: how "Run Workspace in Container" runs this folder. Edit freely.',
     'run:',
@@ -337,7 +371,9 @@ export function serializeRunConfig(config: RunConfig): string {
           `    dockerfile: ${JSON.stringify(config.build.dockerfile)}`,
           `    context: ${JSON.stringify(config.build.context)}`,
           ...(config.build.target ? [`    target: ${JSON.stringify(config.build.target)}`] : []),
-          ...(Object.keys(config.build.args).length ? ['    args:', ...Object.entries(config.build.args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`)] : []),
+          ...(Object.keys(config.build.args).length
+            ? ['    args:', ...Object.entries(config.build.args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`)]
+            : []),
         ]
       : []),
     `  mount: ${config.mount}`,

@@ -62,7 +62,11 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected an object');
     json = value as Record<string, unknown>;
   } catch (error) {
-    return { config: {}, ignored, problems: [`devcontainer.json cannot be read: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      config: {},
+      ignored,
+      problems: [`devcontainer.json cannot be read: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
   const config: RunConfigInput = {};
   const build = (json.build && typeof json.build === 'object' ? json.build : {}) as Record<string, unknown>;
@@ -74,12 +78,19 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
     config.build = { dockerfile: relative(dockerfile), context: relative(typeof context === 'string' ? context : '.') };
     if (typeof build.target === 'string' && build.target) config.build.target = build.target;
     if (build.args && typeof build.args === 'object') {
-      config.build.args = Object.fromEntries(Object.entries(build.args as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && !v.includes('${')).map(([k, v]) => [k, String(v)]));
+      config.build.args = Object.fromEntries(
+        Object.entries(build.args as Record<string, unknown>)
+          .filter(([, v]) => typeof v === 'string' && !v.includes('${'))
+          .map(([k, v]) => [k, String(v)]),
+      );
     }
   } else problems.push('devcontainer.json has neither "image" nor "build.dockerfile": Compose-based configurations need Dev Containers');
 
   const ports: PortSpec[] = [];
-  const portValues = [...(Array.isArray(json.forwardPorts) ? json.forwardPorts : []), ...(Array.isArray(json.appPort) ? json.appPort : json.appPort !== undefined ? [json.appPort] : [])];
+  const portValues = [
+    ...(Array.isArray(json.forwardPorts) ? json.forwardPorts : []),
+    ...(Array.isArray(json.appPort) ? json.appPort : json.appPort !== undefined ? [json.appPort] : []),
+  ];
   for (const value of portValues) {
     // "service:port" forwards to a Compose service; plain numbers and "host:container" map.
     if (typeof value === 'string' && /^[a-z]/i.test(value)) {
@@ -111,7 +122,8 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
 function readRunArgs(args: string[], config: RunConfigInput, ignored: string[]): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const [flag, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => inline ?? args[++i];
     switch (flag) {
       case '-p':

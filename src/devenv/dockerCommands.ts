@@ -10,7 +10,12 @@ export function dockerCommands(spec: RunSpec, options: { detach?: boolean } = {}
   if (spec.build) {
     const b = spec.build;
     commands.push([
-      'docker', 'build', '-t', b.tag, '-f', `${b.context}/${b.dockerfile}`,
+      'docker',
+      'build',
+      '-t',
+      b.tag,
+      '-f',
+      `${b.context}/${b.dockerfile}`,
       ...(b.target ? ['--target', b.target] : []),
       ...Object.entries(b.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
       ...Object.entries(b.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
@@ -19,12 +24,20 @@ export function dockerCommands(spec: RunSpec, options: { detach?: boolean } = {}
   }
   const c = spec.create;
   const h = c.HostConfig;
-  const run = ['docker', 'run', '--rm', ...(options.detach ? ['-d', ...(c.Tty ? ['-t'] : [])] : c.Tty ? ['-it'] : ['-d']), '--name', spec.name];
+  const run = [
+    'docker',
+    'run',
+    '--rm',
+    ...(options.detach ? ['-d', ...(c.Tty ? ['-t'] : [])] : c.Tty ? ['-it'] : ['-d']),
+    '--name',
+    spec.name,
+  ];
   if (h.Init) run.push('--init');
   if (c.User) run.push('--user', c.User);
   if (c.WorkingDir) run.push('--workdir', c.WorkingDir);
   for (const e of c.Env) run.push('--env', e);
-  for (const m of h.Mounts) run.push('--mount', csv([`type=${m.Type}`, `source=${m.Source}`, `target=${m.Target}`, ...(m.ReadOnly ? ['readonly'] : [])]));
+  for (const m of h.Mounts)
+    run.push('--mount', csv([`type=${m.Type}`, `source=${m.Source}`, `target=${m.Target}`, ...(m.ReadOnly ? ['readonly'] : [])]));
   for (const [port, bindings] of Object.entries(h.PortBindings)) {
     for (const b of bindings) run.push('--publish', `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}:${port.replace(/\/tcp$/, '')}`);
   }
@@ -44,5 +57,5 @@ function csv(fields: string[]): string {
 
 /** argv as a line a POSIX shell reads back into the same words. */
 export function shellLine(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_\/.:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv.map((a) => (/^[A-Za-z0-9_/.:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -23,7 +23,12 @@ export interface BuildConfig {
 /** `my-app:latest` for a folder `My App`: repository names must be lower case. */
 export function defaultImageTag(folder: string): string {
   const base = folder.split(/[\\/]/).filter(Boolean).pop() ?? '';
-  const name = base.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const name = base
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return `${name || 'image'}:latest`;
 }
 
@@ -44,7 +49,14 @@ export function exposedPorts(text: string, target?: string, args: Record<string,
   for (let s: number | undefined = stageIndex; s !== undefined && !chain.includes(s); s = doc.stages[s].parent) chain.unshift(s);
 
   const values = new Map<string, string>();
-  for (const arg of doc.globalArgs) assign(values, doc, arg.args.map((w) => w.value), args, true);
+  for (const arg of doc.globalArgs)
+    assign(
+      values,
+      doc,
+      arg.args.map((w) => w.value),
+      args,
+      true,
+    );
   const ports: PortSpec[] = [];
   const seen = new Set<string>();
   for (const s of chain) {

@@ -24,7 +24,11 @@ export interface ResolvedConfig {
   notes: string[];
 }
 
-export function resolveRunConfig(files: WorkspaceFiles, workspaceName: string, overrides: RunConfigInput = {}): ResolvedConfig | { error: string; detected: ToolchainId[] } {
+export function resolveRunConfig(
+  files: WorkspaceFiles,
+  workspaceName: string,
+  overrides: RunConfigInput = {},
+): ResolvedConfig | { error: string; detected: ToolchainId[] } {
   const detected = detectToolchains(files.entries);
   const notes: string[] = [];
   const toolchain = overrides.toolchain ?? (overrides.build ? 'dockerfile' : undefined);
@@ -39,7 +43,7 @@ export function resolveRunConfig(files: WorkspaceFiles, workspaceName: string, o
     if (text === undefined) continue;
     const { config, problems } = parseRunConfig(text);
     notes.push(...problems.map((p) => `${name}: ${p}`));
-    const id = toolchain ?? config.toolchain ?? (config.build ? 'dockerfile' : detected[0] ?? 'go');
+    const id = toolchain ?? config.toolchain ?? (config.build ? 'dockerfile' : (detected[0] ?? 'go'));
     const merged = withoutBuild(mergeConfig(mergeConfig(base(id, config, overrides), config), overrides));
     if (!config.toolchain && !toolchain && !config.build && !detected.length) merged.toolchain = undefined;
     return { config: merged, source: name, detected, notes };
@@ -51,7 +55,12 @@ export function resolveRunConfig(files: WorkspaceFiles, workspaceName: string, o
     const read = readDevcontainer(devcontainer, workspaceName, devcontainerDir);
     if (read.config.image || read.config.build) {
       notes.push(...read.problems, ...read.ignored.map((i) => `devcontainer.json ${i}`));
-      const base = { ...presetConfig(detected.find((d) => d !== 'dockerfile') ?? 'go', files.read), toolchain: undefined, ports: [], command: ['sh'] };
+      const base = {
+        ...presetConfig(detected.find((d) => d !== 'dockerfile') ?? 'go', files.read),
+        toolchain: undefined,
+        ports: [],
+        command: ['sh'],
+      };
       return { config: mergeConfig(mergeConfig(base, read.config), overrides), source: '.devcontainer/devcontainer.json', detected, notes };
     }
     notes.push(...read.problems);
@@ -60,14 +69,25 @@ export function resolveRunConfig(files: WorkspaceFiles, workspaceName: string, o
   // A Go module that ships a Dockerfile is still run as Go; only a Dockerfile alone is built.
   const chosen = toolchain ?? (overrides.image ? detected.find((d) => d !== 'dockerfile') : detected[0]);
   if (!chosen) {
-    if (overrides.image) return { config: mergeConfig({ ...presetConfig('go', read), toolchain: undefined, ports: [], command: ['sh'] }, overrides), source: 'arguments', detected, notes };
+    if (overrides.image)
+      return {
+        config: mergeConfig({ ...presetConfig('go', read), toolchain: undefined, ports: [], command: ['sh'] }, overrides),
+        source: 'arguments',
+        detected,
+        notes,
+      };
     return {
-      error: 'No toolchain recognised here (go.mod, hugo.toml, package.json, Cargo.toml, pyproject.toml, Gemfile, Dockerfile). Pass --toolchain or --image, or add a .berth.yaml.',
+      error:
+        'No toolchain recognised here (go.mod, hugo.toml, package.json, Cargo.toml, pyproject.toml, Gemfile, Dockerfile). Pass --toolchain or --image, or add a .berth.yaml.',
       detected,
     };
   }
   if (chosen === 'dockerfile' && !findDockerfile(read) && !overrides.build?.dockerfile) {
-    return { error: 'The dockerfile toolchain builds the folder\'s Dockerfile, and this folder has none (Dockerfile, Containerfile). Add one, or set build.dockerfile.', detected };
+    return {
+      error:
+        "The dockerfile toolchain builds the folder's Dockerfile, and this folder has none (Dockerfile, Containerfile). Add one, or set build.dockerfile.",
+      detected,
+    };
   }
   return { config: withoutBuild(mergeConfig(base(chosen, overrides), overrides)), source: `preset ${chosen}`, detected, notes };
 }

@@ -70,7 +70,11 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
 
   const existing = await engine.findContainer(spec.name);
   if (existing?.running) {
-    throw new RunError(`This workspace already runs in container ${spec.name}. Stop it first, or open its terminal.`, 'already-running', existing.id);
+    throw new RunError(
+      `This workspace already runs in container ${spec.name}. Stop it first, or open its terminal.`,
+      'already-running',
+      existing.id,
+    );
   }
   if (existing) await engine.remove(existing.id);
 
@@ -86,7 +90,11 @@ export async function runWorkspace(engine: RunnerEngine, spec: RunSpec, io: RunI
       await engine.pullImage(create.Image, io.onProgress ?? (() => undefined), io.signal);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      throw new RunError(`Image '${create.Image}' is not on this engine and could not be pulled (${why}). Choose a local image, or check the registry connection.`, 'image-missing', why);
+      throw new RunError(
+        `Image '${create.Image}' is not on this engine and could not be pulled (${why}). Choose a local image, or check the registry connection.`,
+        'image-missing',
+        why,
+      );
     }
   }
 
@@ -162,7 +170,9 @@ async function withExposedPorts(engine: RunnerEngine, spec: RunSpec, io: RunIO):
     const protocol = m[2] as 'tcp' | 'udp';
     if (published.some((p) => p.host === port && p.protocol === protocol)) continue;
     if (engine.local && protocol === 'tcp' && !(await portFree(port, publishExposed.address))) {
-      io.onBuildOutput?.(`Port ${port}, which the image EXPOSEs, is in use on ${publishExposed.address}: not published. Set ports: ["<free port>:${port}"] to reach it.`);
+      io.onBuildOutput?.(
+        `Port ${port}, which the image EXPOSEs, is in use on ${publishExposed.address}: not published. Set ports: ["<free port>:${port}"] to reach it.`,
+      );
       continue;
     }
     extra.push({ host: port, container: port, protocol, address: publishExposed.address });
@@ -174,7 +184,10 @@ async function withExposedPorts(engine: RunnerEngine, spec: RunSpec, io: RunIO):
     exposedPorts[`${p.container}/${p.protocol}`] = {};
     bindings[`${p.container}/${p.protocol}`] = [{ HostIp: p.address, HostPort: String(p.host) }];
   }
-  return { create: { ...create, ExposedPorts: exposedPorts, HostConfig: { ...create.HostConfig, PortBindings: bindings } }, published: [...published, ...extra] };
+  return {
+    create: { ...create, ExposedPorts: exposedPorts, HostConfig: { ...create.HostConfig, PortBindings: bindings } },
+    published: [...published, ...extra],
+  };
 }
 
 async function build(engine: RunnerEngine, spec: BuildSpec, io: RunIO): Promise<void> {
@@ -197,11 +210,18 @@ async function build(engine: RunnerEngine, spec: BuildSpec, io: RunIO): Promise<
 
 /** The builder's reason, the last lines it printed, and what to do for the causes seen most. */
 function buildFailure(why: string, spec: BuildSpec, tail: string[]): string {
-  const lines = tail.filter((l) => !why.includes(l.trim())).slice(-6).join('\n');
+  const lines = tail
+    .filter((l) => !why.includes(l.trim()))
+    .slice(-6)
+    .join('\n');
   let hint = '';
   if (/requires BuildKit|--mount|unknown flag: (mount|chmod|link|parents|exclude|checksum)|heredoc/i.test(why + lines)) {
     hint = ` This Dockerfile needs BuildKit, which the Engine API's classic builder lacks: build it with \`docker buildx build -t ${spec.tag}${spec.dockerfile === 'Dockerfile' ? '' : ` -f ${spec.dockerfile}`} .\` in ${spec.context} and run the image (image: ${spec.tag}).`;
-  } else if (/pull access denied|manifest unknown|not found: manifest|dial tcp|lookup .* (no such host|server misbehaving)|connection refused|i\/o timeout/i.test(why)) {
+  } else if (
+    /pull access denied|manifest unknown|not found: manifest|dial tcp|lookup .* (no such host|server misbehaving)|connection refused|i\/o timeout/i.test(
+      why,
+    )
+  ) {
     hint = ' A base image in FROM could not be pulled: build or pull it on this engine first, or point FROM at a local image.';
   } else if (/Cannot locate specified Dockerfile|no such file or directory.*Dockerfile/i.test(why)) {
     hint = ` Check build.dockerfile (${spec.dockerfile}) and build.context (${spec.context}).`;
@@ -213,7 +233,11 @@ function startError(error: unknown, spec: RunSpec): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/port is already allocated|address already in use/i.test(message)) {
     const ports = spec.published.map((p) => `${p.address}:${p.host}`).join(', ');
-    return new RunError(`A published port (${ports}) is already in use on the engine's host. Choose another host port.`, 'port-in-use', message);
+    return new RunError(
+      `A published port (${ports}) is already in use on the engine's host. Choose another host port.`,
+      'port-in-use',
+      message,
+    );
   }
   const bind = spec.create.HostConfig.Mounts.find((m) => m.Type === 'bind');
   if (bind && /bind source path does not exist|invalid mount config|no such file or directory/i.test(message)) {

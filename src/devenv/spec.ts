@@ -53,7 +53,14 @@ export function memoryBytes(value: string): number {
 /** A container name Docker accepts, unique per folder: the folder name may hold anything. */
 export function containerName(workspace: Workspace): string {
   // NFKD splits `ü` into `u` and a combining mark, which goes: `Über` → `Uber`.
-  const slug = workspace.name.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40).replace(/-+$/, '') || 'workspace';
+  const slug =
+    workspace.name
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 40)
+      .replace(/-+$/, '') || 'workspace';
   const hash = createHash('sha256').update(workspace.folder).digest('hex').slice(0, 8);
   return `berth-${slug}-${hash}`;
 }
@@ -73,7 +80,8 @@ export function validate(config: RunConfig): string[] {
   if (config.build) {
     const { context, dockerfile } = config.build;
     const inside = path.posix.relative(path.posix.normalize(context), path.posix.normalize(dockerfile));
-    if (inside.startsWith('..') || path.posix.isAbsolute(inside)) problems.push(`The Dockerfile ${dockerfile} must be inside the build context ${context}.`);
+    if (inside.startsWith('..') || path.posix.isAbsolute(inside))
+      problems.push(`The Dockerfile ${dockerfile} must be inside the build context ${context}.`);
   }
   const seen = new Set<string>();
   for (const p of config.ports) {
@@ -88,7 +96,12 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
   const problems = validate(config);
   if (problems.length) throw new Error(problems.join(' '));
   const preset = config.toolchain ? PRESETS[config.toolchain] : undefined;
-  const user = config.user === 'host' ? (workspace.uid !== undefined ? `${workspace.uid}:${workspace.gid ?? workspace.uid}` : undefined) : config.user || undefined;
+  const user =
+    config.user === 'host'
+      ? workspace.uid !== undefined
+        ? `${workspace.uid}:${workspace.gid ?? workspace.uid}`
+        : undefined
+      : config.user || undefined;
   // A cache is made writable for one user when created, so each user gets their own.
   const suffix = user ? `-${user.split(':')[0].replace(/[^A-Za-z0-9_.-]/g, '_')}` : '';
   const caches = config.caches && preset ? preset.caches.map((c) => ({ volume: c.volume + suffix, target: c.target })) : [];
@@ -172,7 +185,14 @@ function buildSpec(workspace: Workspace, build: NonNullable<RunConfig['build']>,
  * (`8080/tcp`) is published on a free port of 127.0.0.1, not on every interface as `-P` does.
  */
 export function buildImageRunSpec(image: string, interactive: boolean, suffix: string, exposed: string[] = []): RunSpec {
-  const base = image.replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'image';
+  const base =
+    image
+      .replace(/@.*$/, '')
+      .split('/')
+      .pop()!
+      .replace(/:.*$/, '')
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '') || 'image';
   return {
     name: `${base}-${suffix}`,
     create: {

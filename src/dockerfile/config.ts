@@ -7,6 +7,7 @@ import type { Node as YamlNode, Pair } from 'yaml';
 import { ALL_RULE_CODES, ruleCode as catalogCode } from './rules/catalog';
 import type { LintSettings, SeverityLevel } from './settings';
 
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type of the module, not an import of it
 type Yaml = typeof import('yaml');
 let yamlModule: Yaml | undefined;
 /**
@@ -14,6 +15,7 @@ let yamlModule: Yaml | undefined;
  * workspace without one never pays for it.
  */
 function yaml(): Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
   return (yamlModule ??= require('yaml') as Yaml);
 }
 
@@ -52,15 +54,7 @@ const THRESHOLDS: Readonly<Record<string, FailureThreshold>> = {
 };
 
 /** hadolint keys Berth has no use for; accepted without complaint so shared files keep working. */
-const HADOLINT_ONLY_KEYS = new Set([
-  'format',
-  'no-color',
-  'no-fail',
-  'strict-labels',
-  'label-schema',
-  'disable-ignore-pragma',
-  'verbose',
-]);
+const HADOLINT_ONLY_KEYS = new Set(['format', 'no-color', 'no-fail', 'strict-labels', 'label-schema', 'disable-ignore-pragma', 'verbose']);
 
 /** An `off|hint|info|warning|error` level (case-insensitive), or undefined. */
 export function parseSeverityLevel(value: unknown): SeverityLevel | undefined {

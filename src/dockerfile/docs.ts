@@ -108,7 +108,7 @@ export const INSTRUCTION_DOCS: Record<string, InstructionDoc> = {
     'onbuild',
     'Registers an instruction to run later, when another build uses this image as its base.',
     ['ONBUILD <instruction>'],
-    'The trigger runs right after the child\'s FROM, in the child\'s context. It cannot be FROM, MAINTAINER or another ONBUILD. Triggers are not inherited by grandchildren.',
+    "The trigger runs right after the child's FROM, in the child's context. It cannot be FROM, MAINTAINER or another ONBUILD. Triggers are not inherited by grandchildren.",
     '${1:INSTRUCTION}',
   ),
   RUN: doc(
@@ -136,12 +136,12 @@ export const INSTRUCTION_DOCS: Record<string, InstructionDoc> = {
     'user',
     'Sets the user (and optionally the group) for the rest of the stage and for containers.',
     ['USER <user>[:<group>]', 'USER <UID>[:<GID>]'],
-    'Applies to later RUN, CMD and ENTRYPOINT. The user must exist in the image (or be given as a number). Without any USER the container runs as the base image\'s user, usually root.',
+    "Applies to later RUN, CMD and ENTRYPOINT. The user must exist in the image (or be given as a number). Without any USER the container runs as the base image's user, usually root.",
     '${1:user}',
   ),
   VOLUME: doc(
     'volume',
-    'Marks paths whose content lives in a volume rather than in the container\'s layer.',
+    "Marks paths whose content lives in a volume rather than in the container's layer.",
     ['VOLUME ["/path", ...]', 'VOLUME /path ...'],
     'Changes made to a volume path by later instructions of the build are discarded. The host directory cannot be chosen here: `docker run -v` does that.',
     '${1:/data}',
@@ -168,18 +168,30 @@ export const FLAG_DOCS: Record<string, Record<string, FlagDoc>> = {
     platform: {
       syntax: '--platform=<os>/<arch>[/<variant>]',
       summary: 'Pulls the base image for this platform instead of the target one, e.g. `$BUILDPLATFORM` for a stage that cross-compiles.',
-      values: ['$BUILDPLATFORM', '$TARGETPLATFORM', 'linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'windows/amd64'],
+      values: [
+        '$BUILDPLATFORM',
+        '$TARGETPLATFORM',
+        'linux/amd64',
+        'linux/arm64',
+        'linux/arm/v7',
+        'linux/386',
+        'linux/ppc64le',
+        'linux/s390x',
+        'windows/amd64',
+      ],
     },
   },
   RUN: {
     mount: {
       syntax: '--mount=type=<bind|cache|tmpfs|secret|ssh>[,<option>=<value>...]',
-      summary: 'Mounts something into the container for this RUN only; nothing mounted ends up in the layer. `cache` keeps a directory between builds (package caches), `secret` and `ssh` expose credentials without baking them in, `bind` reads from the context or another stage, `tmpfs` gives scratch space.',
+      summary:
+        'Mounts something into the container for this RUN only; nothing mounted ends up in the layer. `cache` keeps a directory between builds (package caches), `secret` and `ssh` expose credentials without baking them in, `bind` reads from the context or another stage, `tmpfs` gives scratch space.',
       values: ['type=cache,target=', 'type=bind,source=,target=', 'type=secret,id=', 'type=ssh', 'type=tmpfs,target='],
     },
     network: {
       syntax: '--network=<default|none|host>',
-      summary: 'The network the command runs in: `none` cuts it off (useful for reproducibility checks), `host` needs the `network.host` entitlement.',
+      summary:
+        'The network the command runs in: `none` cuts it off (useful for reproducibility checks), `host` needs the `network.host` entitlement.',
       values: ['default', 'none', 'host'],
     },
     security: {
@@ -204,7 +216,11 @@ export const FLAG_DOCS: Record<string, Record<string, FlagDoc>> = {
       summary: 'Copies into a layer of its own that does not depend on the layers before it, so it survives a rebase and caches better.',
       values: ['true', 'false'],
     },
-    parents: { syntax: '--parents[=<bool>]', summary: 'Keeps the source paths\' parent directories under the destination.', values: ['true', 'false'] },
+    parents: {
+      syntax: '--parents[=<bool>]',
+      summary: "Keeps the source paths' parent directories under the destination.",
+      values: ['true', 'false'],
+    },
     exclude: { syntax: '--exclude=<pattern>', summary: 'Leaves out sources matching the pattern; may be given more than once.' },
   },
   ADD: {
@@ -215,16 +231,40 @@ export const FLAG_DOCS: Record<string, Record<string, FlagDoc>> = {
       summary: 'Adds into a layer of its own that does not depend on the layers before it.',
       values: ['true', 'false'],
     },
-    'keep-git-dir': { syntax: '--keep-git-dir[=<bool>]', summary: 'Keeps the `.git` directory when the source is a Git repository.', values: ['true', 'false'] },
-    checksum: { syntax: '--checksum=<algorithm>:<hash>', summary: 'Verifies a remote source against this checksum, e.g. `sha256:…`.', values: ['sha256:'] },
+    'keep-git-dir': {
+      syntax: '--keep-git-dir[=<bool>]',
+      summary: 'Keeps the `.git` directory when the source is a Git repository.',
+      values: ['true', 'false'],
+    },
+    checksum: {
+      syntax: '--checksum=<algorithm>:<hash>',
+      summary: 'Verifies a remote source against this checksum, e.g. `sha256:…`.',
+      values: ['sha256:'],
+    },
     exclude: { syntax: '--exclude=<pattern>', summary: 'Leaves out sources matching the pattern; may be given more than once.' },
-    unpack: { syntax: '--unpack[=<bool>]', summary: 'Whether a tar archive source is unpacked (local archives are by default, remote ones not).', values: ['true', 'false'] },
+    unpack: {
+      syntax: '--unpack[=<bool>]',
+      summary: 'Whether a tar archive source is unpacked (local archives are by default, remote ones not).',
+      values: ['true', 'false'],
+    },
   },
   HEALTHCHECK: {
     interval: { syntax: '--interval=<duration>', summary: 'Time between checks (default 30s).', values: ['30s', '1m'] },
-    timeout: { syntax: '--timeout=<duration>', summary: 'How long one check may take before it counts as failed (default 30s).', values: ['5s', '30s'] },
-    'start-period': { syntax: '--start-period=<duration>', summary: 'Grace period after start during which failures do not count (default 0s).', values: ['30s'] },
-    'start-interval': { syntax: '--start-interval=<duration>', summary: 'Time between checks during the start period (default 5s).', values: ['5s'] },
+    timeout: {
+      syntax: '--timeout=<duration>',
+      summary: 'How long one check may take before it counts as failed (default 30s).',
+      values: ['5s', '30s'],
+    },
+    'start-period': {
+      syntax: '--start-period=<duration>',
+      summary: 'Grace period after start during which failures do not count (default 0s).',
+      values: ['30s'],
+    },
+    'start-interval': {
+      syntax: '--start-interval=<duration>',
+      summary: 'Time between checks during the start period (default 5s).',
+      values: ['5s'],
+    },
     retries: { syntax: '--retries=<n>', summary: 'Consecutive failures before the container is unhealthy (default 3).', values: ['3'] },
   },
 };
@@ -232,7 +272,17 @@ export const FLAG_DOCS: Record<string, Record<string, FlagDoc>> = {
 /** The options each `--mount` type takes, with the values completion offers for them. */
 export const MOUNT_OPTIONS: Record<string, Record<string, string[]>> = {
   bind: { target: [], source: [], from: [], rw: ['true', 'false'] },
-  cache: { target: [], id: [], sharing: ['shared', 'private', 'locked'], from: [], source: [], mode: ['0755'], uid: ['0'], gid: ['0'], ro: ['true', 'false'] },
+  cache: {
+    target: [],
+    id: [],
+    sharing: ['shared', 'private', 'locked'],
+    from: [],
+    source: [],
+    mode: ['0755'],
+    uid: ['0'],
+    gid: ['0'],
+    ro: ['true', 'false'],
+  },
   tmpfs: { target: [], size: [] },
   secret: { id: [], target: [], env: [], required: ['true', 'false'], mode: ['0400'], uid: ['0'], gid: ['0'] },
   ssh: { id: ['default'], target: [], required: ['true', 'false'], mode: ['0600'], uid: ['0'], gid: ['0'] },
@@ -256,17 +306,20 @@ export interface DirectiveDoc {
 export const DIRECTIVE_DOCS: Record<string, DirectiveDoc> = {
   syntax: {
     syntax: '# syntax=<frontend image>',
-    summary: 'Chooses the Dockerfile frontend (parser and builder) BuildKit uses, e.g. `docker/dockerfile:1` for the latest stable 1.x. It must be on the first lines, before any instruction, blank line or other comment.',
+    summary:
+      'Chooses the Dockerfile frontend (parser and builder) BuildKit uses, e.g. `docker/dockerfile:1` for the latest stable 1.x. It must be on the first lines, before any instruction, blank line or other comment.',
     snippet: 'syntax=${1:docker/dockerfile:1}',
   },
   escape: {
     syntax: '# escape=<\\ or `>',
-    summary: 'Sets the character that escapes and continues lines: `\\` (the default) or `` ` ``, handy on Windows where `\\` separates paths. Must come before any instruction.',
+    summary:
+      'Sets the character that escapes and continues lines: `\\` (the default) or `` ` ``, handy on Windows where `\\` separates paths. Must come before any instruction.',
     snippet: 'escape=${1|`,\\\\|}',
   },
   check: {
     syntax: '# check=skip=<checks>[;error=true]',
-    summary: 'Configures BuildKit\'s build checks: `skip=` a comma-separated list of checks (or `all`), `error=true` to fail the build on a check\'s warning.',
+    summary:
+      "Configures BuildKit's build checks: `skip=` a comma-separated list of checks (or `all`), `error=true` to fail the build on a check's warning.",
     snippet: 'check=${1:skip=}',
   },
 };
@@ -284,7 +337,18 @@ export const PLATFORM_ARGS: Record<string, string> = {
 };
 
 /** Proxy ARGs every build accepts without a declaration; kept out of `docker history`. */
-export const PROXY_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
+export const PROXY_ARGS = [
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+];
 
 /** Markdown for an instruction's hover. */
 export function instructionMarkdown(keyword: string): string | undefined {
@@ -308,5 +372,9 @@ export function flagMarkdown(keyword: string, name: string): string | undefined 
 export function directiveMarkdown(name: string): string | undefined {
   const d = DIRECTIVE_DOCS[name];
   if (!d) return undefined;
-  return [`**Parser directive \`${name}\`** — ${d.summary}`, '```dockerfile\n' + d.syntax + '\n```', `[Parser directives](${REFERENCE}#parser-directives)`].join('\n\n');
+  return [
+    `**Parser directive \`${name}\`** — ${d.summary}`,
+    '```dockerfile\n' + d.syntax + '\n```',
+    `[Parser directives](${REFERENCE}#parser-directives)`,
+  ].join('\n\n');
 }

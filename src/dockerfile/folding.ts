@@ -49,7 +49,9 @@ export function foldingRanges(doc: Dockerfile, limit?: number): FoldingRange[] {
   if (blockStart >= 0) add(blockStart, blockEnd, FoldingRangeKind.Comment);
   let ranges = [...byStart.values()];
   if (limit !== undefined && ranges.length > limit) {
-    ranges = ranges.sort((a, b) => b.endLine - b.startLine - (a.endLine - a.startLine) || a.startLine - b.startLine).slice(0, Math.max(0, limit));
+    ranges = ranges
+      .sort((a, b) => b.endLine - b.startLine - (a.endLine - a.startLine) || a.startLine - b.startLine)
+      .slice(0, Math.max(0, limit));
   }
   return ranges.sort((a, b) => a.startLine - b.startLine);
 }

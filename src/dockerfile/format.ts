@@ -26,7 +26,22 @@ const KNOWN = new Set<string>(INSTRUCTIONS);
  * the legacy `ENV key value` / `LABEL key value` forms keep their text as written, and
  * ONBUILD stores its trigger as text, so their continuation lines are left alone.
  */
-const WORD_SPLIT = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'COPY', 'ADD', 'ARG', 'ENV', 'LABEL', 'EXPOSE', 'VOLUME', 'FROM', 'USER', 'STOPSIGNAL']);
+const WORD_SPLIT = new Set([
+  'RUN',
+  'CMD',
+  'ENTRYPOINT',
+  'HEALTHCHECK',
+  'COPY',
+  'ADD',
+  'ARG',
+  'ENV',
+  'LABEL',
+  'EXPOSE',
+  'VOLUME',
+  'FROM',
+  'USER',
+  'STOPSIGNAL',
+]);
 
 function reindentable(instruction: Instruction): boolean {
   if (!WORD_SPLIT.has(instruction.keyword)) return false;
@@ -261,7 +276,11 @@ function computeEdits(doc: Dockerfile, indent: string): Edit[] {
       // Blanks after a continuation's escape are dropped by the builder; at the end of the
       // instruction they are trimmed from its arguments, unless a quote is still open.
       const continues = l < last && content > start && text[content - 1] === doc.escape;
-      if (continues || (l === last && [...byKeyword, ...byTrigger].every((reader) => reader.freeBlankAt(joined.text.length - (end - content))))) protect(content, end, '');
+      if (
+        continues ||
+        (l === last && [...byKeyword, ...byTrigger].every((reader) => reader.freeBlankAt(joined.text.length - (end - content))))
+      )
+        protect(content, end, '');
     }
   });
 
@@ -315,7 +334,13 @@ export function formatRange(doc: Dockerfile, range: Range, options: FormattingOp
  * the escape character typed at the end of a line, indent the line it now joins on.
  * The server registers `\n` as the trigger and `\` and `` ` `` as more triggers.
  */
-export function formatOnType(doc: Dockerfile, position: Position, ch: string, options: FormattingOptions, settings?: FormatSettings): TextEdit[] {
+export function formatOnType(
+  doc: Dockerfile,
+  position: Position,
+  ch: string,
+  options: FormattingOptions,
+  settings?: FormatSettings,
+): TextEdit[] {
   const text = doc.text;
   if (ch === doc.escape && ch !== '\n') {
     // The escape typed at the end of a line joins the next line on: indent that one.
@@ -329,11 +354,13 @@ export function formatOnType(doc: Dockerfile, position: Position, ch: string, op
   const lineStart = offsetAt(doc, { line: position.line, character: 0 });
   if (text[lineStart - 1] !== '\n') return [];
   const inHeredoc = (offset: number) =>
-    doc.instructions.some((i) => (i.trigger ?? i).heredocs.some((h) => h.bodySpan.start <= offset && offset <= (h.closeSpan ?? h.bodySpan).end));
+    doc.instructions.some((i) =>
+      (i.trigger ?? i).heredocs.some((h) => h.bodySpan.start <= offset && offset <= (h.closeSpan ?? h.bodySpan).end),
+    );
   // The line the new one continues: the nearest above that is neither blank nor a comment,
   // as the builder skips those inside a continuation.
   let prevStart = lineStart;
-  let prevEnd = lineStart;
+  let prevEnd: number;
   for (let line = position.line - 1; ; line--) {
     if (line < 0) return [];
     prevEnd = prevStart - 1;

@@ -46,7 +46,13 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
     if (c.span.start >= resumeAt) break;
     comments.push(c);
   }
-  const walk: Walk = { text, lineStarts, escapeCode: old.escape.charCodeAt(0), comments, instructions: instructions.slice(0, Math.max(kept, 0)) };
+  const walk: Walk = {
+    text,
+    lineStarts,
+    escapeCode: old.escape.charCodeAt(0),
+    comments,
+    instructions: instructions.slice(0, Math.max(kept, 0)),
+  };
 
   // Past the edit's last line, an old instruction's first line is a place both walks agree on.
   const lastLine = lineOf(lineStarts, start + edit.text.length);

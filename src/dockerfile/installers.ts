@@ -46,7 +46,7 @@ const NODE: Record<string, string[]> = {
 
 function detectPython(words: string[]): Install | undefined {
   // pip, pip3, python -m pip, uv pip
-  let i = 0;
+  let i: number;
   const prog = programName(words[0]);
   if (/^python[0-9.]*$/.test(prog) && words[1] === '-m' && /^pip[0-9.]*$/.test(words[2] ?? '')) i = 3;
   else if (/^pip[0-9.]*$/.test(prog)) i = 1;
@@ -68,7 +68,8 @@ function detectPython(words: string[]): Install | undefined {
 }
 
 /** Any program name detectInstall knows, to pass over RUNs that mention none cheaply. */
-export const INSTALLER_HINT = /\b(?:npm|yarn|pnpm|bun|pip[0-9.]*|python[0-9.]*|poetry|uv|pipenv|go|bundler?|cargo|composer|mvnw?|gradlew?|dotnet|mix)\b/;
+export const INSTALLER_HINT =
+  /\b(?:npm|yarn|pnpm|bun|pip[0-9.]*|python[0-9.]*|poetry|uv|pipenv|go|bundler?|cargo|composer|mvnw?|gradlew?|dotnet|mix)\b/;
 
 /** The dependency install a simple command performs, if it is one. */
 export function detectInstall(command: SimpleCommand): Install | undefined {
@@ -79,7 +80,10 @@ export function detectInstall(command: SimpleCommand): Install | undefined {
     case 'npm':
     case 'pnpm':
     case 'bun': {
-      if (sub === 'ci' || ((sub === 'install' || sub === 'i') && positionals(words, 2).length === 0 && !words.includes('-g') && !words.includes('--global'))) {
+      if (
+        sub === 'ci' ||
+        ((sub === 'install' || sub === 'i') && positionals(words, 2).length === 0 && !words.includes('-g') && !words.includes('--global'))
+      ) {
         return { ecosystem: prog, manifests: NODE[prog], reorderable: true };
       }
       return undefined;
@@ -114,14 +118,23 @@ export function detectInstall(command: SimpleCommand): Install | undefined {
         ? { ecosystem: 'pipenv', manifests: ['Pipfile', 'Pipfile.lock*'], reorderable: true }
         : undefined;
     case 'go':
-      return sub === 'mod' && words[2] === 'download' ? { ecosystem: 'go', manifests: ['go.mod', 'go.sum*'], reorderable: true } : undefined;
+      return sub === 'mod' && words[2] === 'download'
+        ? { ecosystem: 'go', manifests: ['go.mod', 'go.sum*'], reorderable: true }
+        : undefined;
     case 'bundle':
     case 'bundler':
-      return sub === undefined || sub === 'install' ? { ecosystem: 'bundler', manifests: ['Gemfile', 'Gemfile.lock*'], reorderable: true } : undefined;
+      return sub === undefined || sub === 'install'
+        ? { ecosystem: 'bundler', manifests: ['Gemfile', 'Gemfile.lock*'], reorderable: true }
+        : undefined;
     case 'cargo':
       // Cargo will not read a manifest without a target, so the early fetch gets a stub one.
       return sub === 'fetch'
-        ? { ecosystem: 'cargo', manifests: ['Cargo.toml', 'Cargo.lock*'], reorderable: true, early: { wrap: ['mkdir -p src && touch src/lib.rs && ', ' && rm -r src'] } }
+        ? {
+            ecosystem: 'cargo',
+            manifests: ['Cargo.toml', 'Cargo.lock*'],
+            reorderable: true,
+            early: { wrap: ['mkdir -p src && touch src/lib.rs && ', ' && rm -r src'] },
+          }
         : undefined;
     case 'composer':
       return sub === 'install' ? { ecosystem: 'composer', manifests: ['composer.json', 'composer.lock*'], reorderable: true } : undefined;
@@ -140,7 +153,9 @@ export function detectInstall(command: SimpleCommand): Install | undefined {
         : { ecosystem: 'gradle', manifests: build, reorderable: true };
     }
     case 'dotnet':
-      return sub === 'restore' ? { ecosystem: 'dotnet', manifests: ['*.sln*', '*.csproj*', '*.fsproj*', '*.vbproj*'], reorderable: true } : undefined;
+      return sub === 'restore'
+        ? { ecosystem: 'dotnet', manifests: ['*.sln*', '*.csproj*', '*.fsproj*', '*.vbproj*'], reorderable: true }
+        : undefined;
     case 'mix':
       return sub === 'deps.get' ? { ecosystem: 'mix', manifests: ['mix.exs', 'mix.lock*'], reorderable: true } : undefined;
     default:

@@ -81,7 +81,17 @@ const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
 /** Go's unicode.IsSpace, as the parser trims lines. */
 export function isUnicodeSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
 /**
@@ -218,7 +228,14 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
   let scope = globalScope;
   let envScope = new Map<string, VariableDeclaration>();
 
-  const addRefs = (source: string, offsets: number[], escape: string, instruction: Instruction, envOnly: boolean, inScope: Map<string, VariableDeclaration>) => {
+  const addRefs = (
+    source: string,
+    offsets: number[],
+    escape: string,
+    instruction: Instruction,
+    envOnly: boolean,
+    inScope: Map<string, VariableDeclaration>,
+  ) => {
     if (!source.includes('$')) return;
     for (const ref of findVariables(source, escape)) {
       const nameFrom = ref.start + (source[ref.start + 1] === '{' ? 2 : 1);

@@ -65,7 +65,10 @@ function lineEnd(text: string, lineStarts: number[], line: number): number {
  * Parser directives: only at the very top, before any blank line, comment or instruction.
  * `line` is where the instructions' walk begins: the first line that is not a directive.
  */
-export function readDirectives(text: string, lineStarts: number[]): { directives: ParserDirective[]; comments: Comment[]; escape: string; line: number } {
+export function readDirectives(
+  text: string,
+  lineStarts: number[],
+): { directives: ParserDirective[]; comments: Comment[]; escape: string; line: number } {
   const directives: ParserDirective[] = [];
   const comments: Comment[] = [];
   let escape = '\\';
@@ -143,7 +146,7 @@ export function walkLines(walk: Walk, line: number, resync?: (line: number) => b
     let logicalText = '';
     let logicalLength = 0;
     let segStart = first;
-    let lastEnd = le;
+    let lastEnd: number;
     let cur = line;
     for (;;) {
       const curEnd = lineEnd(text, lineStarts, cur);
@@ -229,8 +232,15 @@ function isUnicodeSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0x85) return false;
   return (
-    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
   );
 }
 
@@ -315,8 +325,32 @@ const SCRATCH: number[] = [];
 
 /** Each keyword as written in either case, to its one upper-case string shared by every instruction. */
 const KEYWORDS = new Map(
-  ['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']
-    .flatMap((k) => [[k, k], [k.toLowerCase(), k]] as const),
+  [
+    'ADD',
+    'ARG',
+    'CMD',
+    'COPY',
+    'ENTRYPOINT',
+    'ENV',
+    'EXPOSE',
+    'FROM',
+    'HEALTHCHECK',
+    'LABEL',
+    'MAINTAINER',
+    'ONBUILD',
+    'RUN',
+    'SHELL',
+    'STOPSIGNAL',
+    'USER',
+    'VOLUME',
+    'WORKDIR',
+  ].flatMap(
+    (k) =>
+      [
+        [k, k],
+        [k.toLowerCase(), k],
+      ] as const,
+  ),
 );
 
 /** Shared by every instruction without flags or heredocs, so none allocates its own empty list. */
@@ -378,7 +412,8 @@ class ParsedInstruction implements Instruction {
       // The words all lie in argsText: only blanks were trimmed after the last one.
       const text = this.argsText;
       const from = this.argsStart;
-      const logical: Logical = typeof this.map === 'number' ? { text, map: undefined, base: this.map, cursor: 0 } : { text, map: this.map, base: 0, cursor: 0 };
+      const logical: Logical =
+        typeof this.map === 'number' ? { text, map: undefined, base: this.map, cursor: 0 } : { text, map: this.map, base: 0, cursor: 0 };
       // Bounds first, so the list the model keeps is allocated at its size rather than grown.
       const bounds = SCRATCH;
       bounds.length = 0;
@@ -391,7 +426,10 @@ class ParsedInstruction implements Instruction {
       }
       const words = new Array<Word>(bounds.length >> 1);
       for (let k = 0; k < bounds.length; k += 2) {
-        words[k >> 1] = { value: text.slice(bounds[k], bounds[k + 1]), span: spanOf(logical, from + bounds[k], from + bounds[k + 1], this.delta) };
+        words[k >> 1] = {
+          value: text.slice(bounds[k], bounds[k + 1]),
+          span: spanOf(logical, from + bounds[k], from + bounds[k + 1], this.delta),
+        };
       }
       this.words = words;
       this.map = 0;
@@ -415,7 +453,14 @@ class ParsedInstruction implements Instruction {
       this.keywordStart + delta,
       this.keywordEnd + delta,
       this.end + delta,
-      this.flags === NO_FLAGS ? NO_FLAGS : this.flags.map((f) => ({ ...f, span: move(f.span, delta), nameSpan: move(f.nameSpan, delta), valueSpan: f.valueSpan && move(f.valueSpan, delta) })),
+      this.flags === NO_FLAGS
+        ? NO_FLAGS
+        : this.flags.map((f) => ({
+            ...f,
+            span: move(f.span, delta),
+            nameSpan: move(f.nameSpan, delta),
+            valueSpan: f.valueSpan && move(f.valueSpan, delta),
+          })),
       this.argsText,
       this.argsFrom + delta,
       this.argsTo + delta,
@@ -537,7 +582,9 @@ function parseInstruction(logical: Logical, from: number, escapeCode: number, la
     keywordSpan.start,
     keywordSpan.end,
     // A top-level instruction ends with its lines; a trigger with its arguments.
-    lastEnd !== undefined ? Math.max(lastEnd, keywordSpan.end) : Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0),
+    lastEnd !== undefined
+      ? Math.max(lastEnd, keywordSpan.end)
+      : Math.max(argsSpan.end, flags.length > 0 ? flags[flags.length - 1].span.end : 0),
     flags,
     argsText,
     argsSpan.start,

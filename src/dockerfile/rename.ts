@@ -15,9 +15,28 @@ export interface RenameRefusal {
  * value, and renaming to one shadows it.
  */
 const PREDEFINED = new Set([
-  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
-  'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
-  'PATH', 'HOME', 'HOSTNAME', 'PWD',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'PATH',
+  'HOME',
+  'HOSTNAME',
+  'PWD',
 ]);
 const isPredefined = (name: string) => PREDEFINED.has(name) || name.startsWith('BUILDKIT_');
 
@@ -86,12 +105,15 @@ function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occ
       return { message: `'${newName}' is not a valid stage name: start with a letter, then letters, digits, '_', '.' or '-'.` };
     }
     const clash = doc.stages.find((s) => s.index !== at.stage && s.name && sameStageName(s.name.value, newName));
-    if (clash) return { message: `Stage ${clash.index} is already named '${clash.name!.value}'; stage names must differ regardless of case.` };
+    if (clash)
+      return { message: `Stage ${clash.index} is already named '${clash.name!.value}'; stage names must differ regardless of case.` };
     // An image of that name (`FROM alpine`, `COPY --from=alpine`) would come to mean the stage.
     const mine = (span: Span) => all.some((o) => o.span.start >= span.start && o.span.end <= span.end);
     const image = imageNames(doc).find((w) => sameStageName(w.value, newName) && !mine(w.span));
     if (image) {
-      return { message: `'${image.value}' names an image on line ${rangeOf(doc, image.span).start.line + 1}; a stage of that name would take its place there.` };
+      return {
+        message: `'${image.value}' names an image on line ${rangeOf(doc, image.span).start.line + 1}; a stage of that name would take its place there.`,
+      };
     }
     return undefined;
   }
@@ -125,7 +147,9 @@ function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occ
   const { declarations, references } = analyzeSymbols(doc);
   const taken = [...declarations, ...references].find((o) => o.name === newName && o.group !== at.group && stages.has(o.stage));
   if (taken) {
-    return { message: `'${newName}' is already used ${taken.stage < 0 ? 'before the first FROM' : `in stage ${taken.stage}`}; choose a name that is free there.` };
+    return {
+      message: `'${newName}' is already used ${taken.stage < 0 ? 'before the first FROM' : `in stage ${taken.stage}`}; choose a name that is free there.`,
+    };
   }
   return undefined;
 }

@@ -67,14 +67,23 @@ function paintAll(doc: Dockerfile): Int32Array {
   return cells;
 }
 
-function paintInstruction(doc: Dockerfile, instruction: Instruction, text: Painter, name: Painter, reference: Painter, owner = instruction): void {
+function paintInstruction(
+  doc: Dockerfile,
+  instruction: Instruction,
+  text: Painter,
+  name: Painter,
+  reference: Painter,
+  owner = instruction,
+): void {
   const keyword = instruction.keyword;
   name.paint(instruction.keywordSpan, 'keyword', keyword === 'MAINTAINER' ? DEPRECATED : 0);
   for (const flag of instruction.flags) {
     name.paint({ start: flag.span.start, end: flag.nameSpan.end }, 'parameter');
     if (flag.valueSpan) text.paint(flag.valueSpan, 'string');
     if (keyword === 'COPY' && flag.name === 'from' && flag.valueSpan && flag.value && !flag.value.includes('$')) {
-      const isStage = doc.stages.some((s) => s.from.span.start < owner.span.start && s.name?.value.toLowerCase() === flag.value!.toLowerCase());
+      const isStage = doc.stages.some(
+        (s) => s.from.span.start < owner.span.start && s.name?.value.toLowerCase() === flag.value!.toLowerCase(),
+      );
       name.paint(flag.valueSpan, isStage || /^\d+$/.test(flag.value) ? 'class' : 'type');
     }
   }

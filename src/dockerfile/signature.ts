@@ -23,26 +23,83 @@ interface Form {
 const FLAGS = '[--flags]';
 const form = (label: string, params: [string, string][], extra: Partial<Form> = {}): Form => ({ label, params, ...extra });
 const execForm = (keyword: string, flags: boolean, first: string, rest: string): Form =>
-  form(`${keyword} ${flags ? FLAGS + ' ' : ''}["${first}", "${rest}", ...]`, [...(flags ? ([[FLAGS, 'f']] as [string, string][]) : []), [`"${first}"`, 'j0'], [`"${rest}", ...`, 'j*']], { exec: true });
+  form(
+    `${keyword} ${flags ? FLAGS + ' ' : ''}["${first}", "${rest}", ...]`,
+    [...(flags ? ([[FLAGS, 'f']] as [string, string][]) : []), [`"${first}"`, 'j0'], [`"${rest}", ...`, 'j*']],
+    { exec: true },
+  );
 
 /** `COPY ["<src>", ..., "<dest>"]`: every entry but the last is a source. */
 const copyExec = (keyword: string): Form =>
-  form(`${keyword} [--flags] ["<src>", ..., "<dest>"]`, [[FLAGS, 'f'], ['"<src>", ...,', 'j0'], ['"<dest>"', 'j*']], { exec: true });
+  form(
+    `${keyword} [--flags] ["<src>", ..., "<dest>"]`,
+    [
+      [FLAGS, 'f'],
+      ['"<src>", ...,', 'j0'],
+      ['"<dest>"', 'j*'],
+    ],
+    { exec: true },
+  );
 
 const FORMS: Record<string, Form[]> = {
-  ADD: [form('ADD [--flags] <src>... <dest>', [[FLAGS, 'f'], ['<src>...', '*'], ['<dest>', 'L']]), copyExec('ADD')],
-  COPY: [form('COPY [--flags] <src>... <dest>', [[FLAGS, 'f'], ['<src>...', '*'], ['<dest>', 'L']]), copyExec('COPY')],
+  ADD: [
+    form('ADD [--flags] <src>... <dest>', [
+      [FLAGS, 'f'],
+      ['<src>...', '*'],
+      ['<dest>', 'L'],
+    ]),
+    copyExec('ADD'),
+  ],
+  COPY: [
+    form('COPY [--flags] <src>... <dest>', [
+      [FLAGS, 'f'],
+      ['<src>...', '*'],
+      ['<dest>', 'L'],
+    ]),
+    copyExec('COPY'),
+  ],
   ARG: [form('ARG <name>[=<default>] ...', [['<name>[=<default>] ...', 'R']])],
-  CMD: [form('CMD <command> <param>...', [['<command>', '1'], ['<param>...', 'R']]), execForm('CMD', false, '<executable>', '<param>')],
-  ENTRYPOINT: [form('ENTRYPOINT <command> <param>...', [['<command>', '1'], ['<param>...', 'R']]), execForm('ENTRYPOINT', false, '<executable>', '<param>')],
+  CMD: [
+    form('CMD <command> <param>...', [
+      ['<command>', '1'],
+      ['<param>...', 'R'],
+    ]),
+    execForm('CMD', false, '<executable>', '<param>'),
+  ],
+  ENTRYPOINT: [
+    form('ENTRYPOINT <command> <param>...', [
+      ['<command>', '1'],
+      ['<param>...', 'R'],
+    ]),
+    execForm('ENTRYPOINT', false, '<executable>', '<param>'),
+  ],
   ENV: [form('ENV <key>=<value> ...', [['<key>=<value> ...', 'R']])],
   EXPOSE: [form('EXPOSE <port>[/<protocol>] ...', [['<port>[/<protocol>] ...', 'R']])],
-  FROM: [form('FROM [--platform=<platform>] <image>[:<tag>][@<digest>] [AS <name>]', [['[--platform=<platform>]', 'f'], ['<image>[:<tag>][@<digest>]', '1'], ['[AS <name>]', 'R']])],
-  HEALTHCHECK: [form('HEALTHCHECK [--flags] CMD <command>', [[FLAGS, 'f'], ['CMD', '1'], ['<command>', 'R']]), form('HEALTHCHECK NONE', [['NONE', '1']], { none: true })],
+  FROM: [
+    form('FROM [--platform=<platform>] <image>[:<tag>][@<digest>] [AS <name>]', [
+      ['[--platform=<platform>]', 'f'],
+      ['<image>[:<tag>][@<digest>]', '1'],
+      ['[AS <name>]', 'R'],
+    ]),
+  ],
+  HEALTHCHECK: [
+    form('HEALTHCHECK [--flags] CMD <command>', [
+      [FLAGS, 'f'],
+      ['CMD', '1'],
+      ['<command>', 'R'],
+    ]),
+    form('HEALTHCHECK NONE', [['NONE', '1']], { none: true }),
+  ],
   LABEL: [form('LABEL <key>=<value> ...', [['<key>=<value> ...', 'R']])],
   MAINTAINER: [form('MAINTAINER <name>', [['<name>', 'R']])],
   ONBUILD: [form('ONBUILD <instruction>', [['<instruction>', 'R']])],
-  RUN: [form('RUN [--flags] <command>', [[FLAGS, 'f'], ['<command>', 'R']]), execForm('RUN', true, '<executable>', '<param>')],
+  RUN: [
+    form('RUN [--flags] <command>', [
+      [FLAGS, 'f'],
+      ['<command>', 'R'],
+    ]),
+    execForm('RUN', true, '<executable>', '<param>'),
+  ],
   SHELL: [execForm('SHELL', false, '<executable>', '<param>')],
   STOPSIGNAL: [form('STOPSIGNAL <signal>', [['<signal>', '1']])],
   USER: [form('USER <user>[:<group>]', [['<user>[:<group>]', '1']])],
@@ -151,7 +208,9 @@ function flagSignature(keyword: string, flag: Flag, offset: number): SignatureHe
     };
   }
   return {
-    signatures: [{ label: info.syntax, documentation: { kind: 'markdown', value: info.summary }, parameters: [{ label: [0, info.syntax.length] }] }],
+    signatures: [
+      { label: info.syntax, documentation: { kind: 'markdown', value: info.summary }, parameters: [{ label: [0, info.syntax.length] }] },
+    ],
     activeSignature: 0,
     activeParameter: 0,
   };

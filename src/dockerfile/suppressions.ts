@@ -23,7 +23,10 @@ export function readSuppressions(doc: Dockerfile): Suppressions {
     if (!/ignore/i.test(comment.text)) continue;
     const m = PRAGMA.exec(comment.text);
     if (!m) continue;
-    const codes = m[3].split(',').map((c) => ruleCode(c)).filter((c): c is string => c !== undefined);
+    const codes = m[3]
+      .split(',')
+      .map((c) => ruleCode(c))
+      .filter((c): c is string => c !== undefined);
     if (m[2]) {
       for (const c of codes) global.add(c);
       continue;

@@ -127,7 +127,15 @@ export function unquote(word: string, escape = '\\'): string {
 export function keyValues(words: string[], escape = '\\', legacy = false): { name: string; value: string | undefined }[] {
   const out: { name: string; value: string | undefined }[] = [];
   if (legacy && words.length > 1 && !words[0].includes('=')) {
-    return [{ name: words[0], value: words.slice(1).map((w) => unquote(w, escape)).join(' ') }];
+    return [
+      {
+        name: words[0],
+        value: words
+          .slice(1)
+          .map((w) => unquote(w, escape))
+          .join(' '),
+      },
+    ];
   }
   for (const word of words) {
     const eq = word.indexOf('=');

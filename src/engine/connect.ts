@@ -16,7 +16,17 @@ export interface Connection {
 export function connect(endpoint: Endpoint, ssh?: SshOptions): Connection {
   // Every key is given, even as undefined: docker-modem fills missing ones from DOCKER_HOST,
   // which must not override the endpoint we resolved.
-  const base = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, timeout: undefined, version: undefined } as Record<string, unknown>;
+  const base = {
+    socketPath: undefined,
+    host: undefined,
+    port: undefined,
+    protocol: undefined,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+    timeout: undefined,
+    version: undefined,
+  } as Record<string, unknown>;
   switch (endpoint.kind) {
     case 'unix':
     case 'npipe': {
@@ -25,7 +35,9 @@ export function connect(endpoint: Endpoint, ssh?: SshOptions): Connection {
     }
     case 'tcp': {
       const tls = endpoint.tls;
-      const agent = tls ? (new HttpsAgent({ keepAlive: true, rejectUnauthorized: tls.verify }) as unknown as HttpAgent) : new HttpAgent({ keepAlive: true });
+      const agent = tls
+        ? (new HttpsAgent({ keepAlive: true, rejectUnauthorized: tls.verify }) as unknown as HttpAgent)
+        : new HttpAgent({ keepAlive: true });
       const docker = new Docker({
         ...base,
         host: endpoint.host,

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { posix } from 'node:path';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
@@ -149,7 +149,13 @@ class DockerodeEngine implements Engine {
     const headers: Record<string, string | number> = body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {};
     if (call.auth !== undefined) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(call.auth)).toString('base64url');
     const e = this.endpoint;
-    const options: RequestOptions = { method: call.method, path: call.path + (query ? `?${query}` : ''), headers, agent: this.agent, signal };
+    const options: RequestOptions = {
+      method: call.method,
+      path: call.path + (query ? `?${query}` : ''),
+      headers,
+      agent: this.agent,
+      signal,
+    };
     if (e.kind === 'unix' || e.kind === 'npipe') options.socketPath = e.socketPath;
     else if (e.kind === 'tcp') Object.assign(options, { host: e.host, port: e.port });
     else Object.assign(options, { host: 'docker', port: 80 });
@@ -208,7 +214,13 @@ class DockerodeEngine implements Engine {
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
-    const answer = await this.request<unknown>({ method: 'GET', path: '/_ping', what: 'ping', signal, timeoutMs: Math.min(this.timeoutMs, 10_000) });
+    const answer = await this.request<unknown>({
+      method: 'GET',
+      path: '/_ping',
+      what: 'ping',
+      signal,
+      timeoutMs: Math.min(this.timeoutMs, 10_000),
+    });
     const text = Buffer.isBuffer(answer) ? answer.toString('utf8').trim() : String(answer);
     if (text !== 'OK') throw badResponse(this.endpoint, 'ping', `expected OK, got ${JSON.stringify(text.slice(0, 60))}`);
   }
@@ -219,7 +231,9 @@ class DockerodeEngine implements Engine {
 
   listContainers() {
     // No size=1: sizes make the engine walk every container's file system.
-    return this.json({ method: 'GET', path: '/containers/json', query: { all: 1 }, what: 'list containers' }, (v) => map.asArray(v, 'container list').map(map.container));
+    return this.json({ method: 'GET', path: '/containers/json', query: { all: 1 }, what: 'list containers' }, (v) =>
+      map.asArray(v, 'container list').map(map.container),
+    );
   }
 
   listImages(options?: { all?: boolean }) {
@@ -253,7 +267,9 @@ class DockerodeEngine implements Engine {
   }
 
   imageHistory(id: string) {
-    return this.json({ method: 'GET', path: `/images/${enc(id)}/history`, what: `read the history of ${short(id)}` }, (v) => map.asArray(v, 'image history').map(map.layer));
+    return this.json({ method: 'GET', path: `/images/${enc(id)}/history`, what: `read the history of ${short(id)}` }, (v) =>
+      map.asArray(v, 'image history').map(map.layer),
+    );
   }
 
   networkContainers(id: string) {
@@ -265,7 +281,13 @@ class DockerodeEngine implements Engine {
   }
   stopContainer(id: string, timeoutSeconds?: number) {
     // The engine answers only once the container has stopped: allow for its grace period.
-    return this.action('POST', `/containers/${enc(id)}/stop`, `stop ${short(id)}`, timeoutSeconds !== undefined ? { t: timeoutSeconds } : {}, this.timeoutMs + (timeoutSeconds ?? 10) * 1000);
+    return this.action(
+      'POST',
+      `/containers/${enc(id)}/stop`,
+      `stop ${short(id)}`,
+      timeoutSeconds !== undefined ? { t: timeoutSeconds } : {},
+      this.timeoutMs + (timeoutSeconds ?? 10) * 1000,
+    );
   }
   restartContainer(id: string) {
     return this.action('POST', `/containers/${enc(id)}/restart`, `restart ${short(id)}`, {}, this.timeoutMs + 10_000);
@@ -280,17 +302,30 @@ class DockerodeEngine implements Engine {
     return this.action('POST', `/containers/${enc(id)}/kill`, `kill ${short(id)}`, signal ? { signal } : {});
   }
   removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }) {
-    return this.action('DELETE', `/containers/${enc(id)}`, `remove ${short(id)}`, { force: options?.force ? 1 : undefined, v: options?.volumes ? 1 : undefined });
+    return this.action('DELETE', `/containers/${enc(id)}`, `remove ${short(id)}`, {
+      force: options?.force ? 1 : undefined,
+      v: options?.volumes ? 1 : undefined,
+    });
   }
 
-  async containerLogs(id: string, options: { follow: boolean; tail?: number; timestamps?: boolean }, signal?: AbortSignal): Promise<Readable> {
+  async containerLogs(
+    id: string,
+    options: { follow: boolean; tail?: number; timestamps?: boolean },
+    signal?: AbortSignal,
+  ): Promise<Readable> {
     // A TTY container's log is raw bytes; any other is multiplexed and must be split.
     const info = (await this.inspectContainer(id)) as { Config?: { Tty?: unknown } };
     const tty = info.Config?.Tty === true;
     const res = await this.request<Readable>({
       method: 'GET',
       path: `/containers/${enc(id)}/logs`,
-      query: { stdout: 1, stderr: 1, follow: options.follow ? 1 : undefined, tail: options.tail ?? 'all', timestamps: options.timestamps ? 1 : undefined },
+      query: {
+        stdout: 1,
+        stderr: 1,
+        follow: options.follow ? 1 : undefined,
+        tail: options.tail ?? 'all',
+        timestamps: options.timestamps ? 1 : undefined,
+      },
       stream: true,
       signal,
       what: `read the logs of ${short(id)}`,
@@ -322,12 +357,25 @@ class DockerodeEngine implements Engine {
     session.stream.on('data', (chunk: string) => {
       if (output.length < 4 * 1024 * 1024) output += chunk;
     });
-    await new Promise<void>((resolve) => session.stream.once('end', resolve).once('close', resolve).once('error', () => resolve()));
+    await new Promise<void>((resolve) =>
+      session.stream
+        .once('end', resolve)
+        .once('close', resolve)
+        .once('error', () => resolve()),
+    );
     const code = await session.exitCode();
     if (code === 126 || code === 127 || (code !== 0 && /executable file not found|ls: not found/i.test(output))) {
-      throw new EngineError('not-found', `Container ${short(id)} has no ls to list ${path} with.`, 'Images without a shell (distroless, scratch) cannot be browsed; open a file by its path instead.');
+      throw new EngineError(
+        'not-found',
+        `Container ${short(id)} has no ls to list ${path} with.`,
+        'Images without a shell (distroless, scratch) cannot be browsed; open a file by its path instead.',
+      );
     }
-    if (code !== 0) throw new EngineError('not-found', `Cannot list ${path} in ${short(id)}: ${output.trim().split('\n').pop() ?? `ls exited with ${code}`}`);
+    if (code !== 0)
+      throw new EngineError(
+        'not-found',
+        `Cannot list ${path} in ${short(id)}: ${output.trim().split('\n').pop() ?? `ls exited with ${code}`}`,
+      );
     return output
       .split('\n')
       .filter((line) => line && line !== './' && line !== '../')
@@ -338,14 +386,21 @@ class DockerodeEngine implements Engine {
     let current = path;
     // A symlink comes back as a link; follow a few, as a shell would.
     for (let hop = 0; hop < 8; hop++) {
-      const archive = await this.request<Readable>({ method: 'GET', path: `/containers/${enc(id)}/archive`, query: { path: current }, stream: true, what: `read ${current} from ${short(id)}` });
+      const archive = await this.request<Readable>({
+        method: 'GET',
+        path: `/containers/${enc(id)}/archive`,
+        query: { path: current },
+        stream: true,
+        what: `read ${current} from ${short(id)}`,
+      });
       const entry = await firstTarEntry(archive, maxBytes);
       if (entry.type === 'symlink') {
         current = entry.linkname.startsWith('/') ? entry.linkname : posix.join(posix.dirname(current), entry.linkname);
         continue;
       }
       if (entry.type === 'directory') throw new EngineError('not-found', `${path} is a directory in ${short(id)}.`);
-      if (entry.tooBig) throw new EngineError('api', `${path} in ${short(id)} is larger than ${maxBytes >> 20} MB; Berth opens files up to that size.`);
+      if (entry.tooBig)
+        throw new EngineError('api', `${path} in ${short(id)} is larger than ${maxBytes >> 20} MB; Berth opens files up to that size.`);
       return entry.data;
     }
     throw new EngineError('not-found', `${path} in ${short(id)} is a chain of more than 8 symlinks.`);
@@ -420,7 +475,12 @@ class DockerodeEngine implements Engine {
       if (typeof v !== 'object' || v === null) return;
       const o = v as Record<string, unknown>;
       const detail = (o.progressDetail ?? {}) as Record<string, unknown>;
-      const error = typeof o.error === 'string' ? o.error : typeof (o.errorDetail as { message?: unknown })?.message === 'string' ? ((o.errorDetail as { message: string }).message) : undefined;
+      const error =
+        typeof o.error === 'string'
+          ? o.error
+          : typeof (o.errorDetail as { message?: unknown })?.message === 'string'
+            ? (o.errorDetail as { message: string }).message
+            : undefined;
       const event: ProgressEvent = {
         ...(typeof o.id === 'string' ? { id: o.id } : {}),
         status: typeof o.status === 'string' ? o.status : (error ?? ''),
@@ -458,7 +518,12 @@ class DockerodeEngine implements Engine {
     await this.progress(res, onProgress, `pull ${reference}`, signal);
   }
 
-  async pushImage(reference: string, auth: RegistryAuth | undefined, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+  async pushImage(
+    reference: string,
+    auth: RegistryAuth | undefined,
+    onProgress: (event: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { repository, tag } = splitReference(reference);
     const res = await this.request<Readable>({
       method: 'POST',
@@ -485,14 +550,25 @@ class DockerodeEngine implements Engine {
   pruneImages(options?: { danglingOnly?: boolean }): Promise<PruneResult> {
     const dangling = options?.danglingOnly ?? true;
     return this.json(
-      { method: 'POST', path: '/images/prune', query: { filters: JSON.stringify({ dangling: [String(dangling)] }) }, timeoutMs: this.timeoutMs * 4, what: 'prune images' },
+      {
+        method: 'POST',
+        path: '/images/prune',
+        query: { filters: JSON.stringify({ dangling: [String(dangling)] }) },
+        timeoutMs: this.timeoutMs * 4,
+        what: 'prune images',
+      },
       (v) => map.prune(v, 'ImagesDeleted'),
     );
   }
 
   createVolume(name: string, options?: { driver?: string; labels?: Record<string, string> }) {
     return this.json(
-      { method: 'POST', path: '/volumes/create', body: { Name: name, Driver: options?.driver ?? 'local', Labels: options?.labels ?? {} }, what: `create volume ${name}` },
+      {
+        method: 'POST',
+        path: '/volumes/create',
+        body: { Name: name, Driver: options?.driver ?? 'local', Labels: options?.labels ?? {} },
+        what: `create volume ${name}`,
+      },
       map.volume,
     );
   }
@@ -502,7 +578,9 @@ class DockerodeEngine implements Engine {
   }
 
   pruneVolumes() {
-    return this.json({ method: 'POST', path: '/volumes/prune', timeoutMs: this.timeoutMs * 4, what: 'prune volumes' }, (v) => map.prune(v, 'VolumesDeleted'));
+    return this.json({ method: 'POST', path: '/volumes/prune', timeoutMs: this.timeoutMs * 4, what: 'prune volumes' }, (v) =>
+      map.prune(v, 'VolumesDeleted'),
+    );
   }
 
   async createNetwork(name: string, options?: { driver?: string; labels?: Record<string, string> }) {
@@ -523,7 +601,12 @@ class DockerodeEngine implements Engine {
   }
 
   connectNetwork(network: string, container: string) {
-    return this.request({ method: 'POST', path: `/networks/${enc(network)}/connect`, body: { Container: container }, what: `connect ${short(container)} to ${short(network)}` }).then(() => undefined);
+    return this.request({
+      method: 'POST',
+      path: `/networks/${enc(network)}/connect`,
+      body: { Container: container },
+      what: `connect ${short(container)} to ${short(network)}`,
+    }).then(() => undefined);
   }
 
   disconnectNetwork(network: string, container: string, force?: boolean) {
@@ -545,10 +628,12 @@ class DockerodeEngine implements Engine {
 
   async *events(signal: AbortSignal): AsyncIterable<EngineEvent> {
     if (signal.aborted) return;
-    const res = await this.request<Readable>({ method: 'GET', path: '/events', stream: true, signal, what: 'follow engine events' }).catch((err) => {
-      if (signal.aborted) return undefined;
-      throw err;
-    });
+    const res = await this.request<Readable>({ method: 'GET', path: '/events', stream: true, signal, what: 'follow engine events' }).catch(
+      (err) => {
+        if (signal.aborted) return undefined;
+        throw err;
+      },
+    );
     if (!res) return;
     const untrack = this.track(res);
     const stop = () => res.destroy();
@@ -605,8 +690,10 @@ function abortError(): Error {
 }
 
 function authHint(error: string): string | undefined {
-  if (/unauthorized|authentication required|denied|login/i.test(error)) return 'Log in to the registry with docker login (credentials are read from ~/.docker/config.json), then retry.';
-  if (/no such host|connection refused|timeout|dial tcp/i.test(error)) return 'The registry cannot be reached from the engine; check its address and the network.';
+  if (/unauthorized|authentication required|denied|login/i.test(error))
+    return 'Log in to the registry with docker login (credentials are read from ~/.docker/config.json), then retry.';
+  if (/no such host|connection refused|timeout|dial tcp/i.test(error))
+    return 'The registry cannot be reached from the engine; check its address and the network.';
   return undefined;
 }
 
@@ -649,7 +736,10 @@ function demuxedDuplex(socket: Duplex): Duplex {
 }
 
 /** The first entry of a tar stream, its bytes up to `maxBytes`; the rest is not read. */
-function firstTarEntry(archive: Readable, maxBytes: number): Promise<{ type: string; linkname: string; data: Uint8Array; tooBig: boolean }> {
+function firstTarEntry(
+  archive: Readable,
+  maxBytes: number,
+): Promise<{ type: string; linkname: string; data: Uint8Array; tooBig: boolean }> {
   return new Promise((resolve, reject) => {
     const tar = extract();
     let settled = false;
@@ -673,7 +763,9 @@ function firstTarEntry(archive: Readable, maxBytes: number): Promise<{ type: str
         size += chunk.length;
         chunks.push(chunk);
       });
-      stream.on('end', () => finish(null, { type: 'file', linkname: '', data: new Uint8Array(Buffer.concat(chunks, size)), tooBig: false }));
+      stream.on('end', () =>
+        finish(null, { type: 'file', linkname: '', data: new Uint8Array(Buffer.concat(chunks, size)), tooBig: false }),
+      );
       stream.on('error', (err: Error) => finish(err));
     });
     tar.on('finish', () => finish(new Error('the archive was empty')));

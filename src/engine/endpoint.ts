@@ -62,7 +62,14 @@ const configError = (message: string, hint: string) => new EngineError('api', me
  */
 export function parseHost(address: string, source: string, context?: string): Endpoint {
   const raw = address.trim();
-  const where = source === 'setting' ? 'the berth.docker.host setting' : source === 'DOCKER_HOST' ? 'DOCKER_HOST' : context ? `docker context "${context}"` : source;
+  const where =
+    source === 'setting'
+      ? 'the berth.docker.host setting'
+      : source === 'DOCKER_HOST'
+        ? 'DOCKER_HOST'
+        : context
+          ? `docker context "${context}"`
+          : source;
   const bad = (why: string) =>
     configError(
       `${where} is not a valid engine address (${JSON.stringify(raw)}): ${why}.`,
@@ -119,7 +126,9 @@ function readTls(deps: EndpointDeps, dir: string, verify: boolean, requireCa: bo
       throw new EngineError(
         'tls',
         `Cannot read ${path} for ${what}${code ? ` (${code})` : ''}.`,
-        code === 'EACCES' ? `Make ${path} readable by your user.` : `Put ca.pem, cert.pem and key.pem in ${dir}, or point DOCKER_CERT_PATH at the directory that holds them.`,
+        code === 'EACCES'
+          ? `Make ${path} readable by your user.`
+          : `Put ca.pem, cert.pem and key.pem in ${dir}, or point DOCKER_CERT_PATH at the directory that holds them.`,
       );
     }
   };
@@ -127,7 +136,11 @@ function readTls(deps: EndpointDeps, dir: string, verify: boolean, requireCa: bo
   const cert = read('cert.pem', false);
   const key = read('key.pem', false);
   if ((cert === undefined) !== (key === undefined)) {
-    throw new EngineError('tls', `${what}: ${cert === undefined ? 'cert.pem' : 'key.pem'} is missing in ${dir}.`, 'A client certificate needs both cert.pem and key.pem.');
+    throw new EngineError(
+      'tls',
+      `${what}: ${cert === undefined ? 'cert.pem' : 'key.pem'} is missing in ${dir}.`,
+      'A client certificate needs both cert.pem and key.pem.',
+    );
   }
   return { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert, key } : {}), verify };
 }
@@ -140,7 +153,10 @@ function withEnvTls(endpoint: Endpoint, deps: EndpointDeps): Endpoint {
   const out = { ...endpoint, port: endpoint.port ?? (tls ? 2376 : 2375) };
   if (!tls) return out;
   const dir = deps.env.DOCKER_CERT_PATH || dockerConfigDir(deps);
-  return { ...out, tls: readTls(deps, dir, verify, verify, `${endpoint.source === 'setting' ? 'the berth.docker.host setting' : 'DOCKER_HOST'} with TLS`) };
+  return {
+    ...out,
+    tls: readTls(deps, dir, verify, verify, `${endpoint.source === 'setting' ? 'the berth.docker.host setting' : 'DOCKER_HOST'} with TLS`),
+  };
 }
 
 /** The directory name the CLI gives a context: the hex sha256 of its name. */
@@ -163,7 +179,10 @@ function readContextMeta(deps: EndpointDeps, dir: string): ContextMeta | undefin
     const meta = JSON.parse(text) as ContextMeta;
     return meta && typeof meta === 'object' ? meta : undefined;
   } catch {
-    throw configError(`${join(dir, 'meta.json')} is not valid JSON.`, 'Recreate the context with docker context create, or remove it with docker context rm.');
+    throw configError(
+      `${join(dir, 'meta.json')} is not valid JSON.`,
+      'Recreate the context with docker context create, or remove it with docker context rm.',
+    );
   }
 }
 
@@ -218,7 +237,12 @@ function defaultEndpoint(deps: EndpointDeps): Endpoint {
   if (deps.exists(DEFAULT_SOCKET)) return unix(DEFAULT_SOCKET, 'default');
   const runtime = deps.env.XDG_RUNTIME_DIR;
   const fallbacks: [string, string][] = [
-    ...(runtime ? ([[join(runtime, 'docker.sock'), 'rootless'], [join(runtime, 'podman', 'podman.sock'), 'podman']] as [string, string][]) : []),
+    ...(runtime
+      ? ([
+          [join(runtime, 'docker.sock'), 'rootless'],
+          [join(runtime, 'podman', 'podman.sock'), 'podman'],
+        ] as [string, string][])
+      : []),
     ['/run/podman/podman.sock', 'podman'],
   ];
   for (const [path, source] of fallbacks) if (deps.exists(path)) return unix(path, source);
@@ -267,7 +291,12 @@ export function listContexts(deps: EndpointDeps = nodeDeps()): ContextInfo[] {
   current ??= 'default';
   const out: ContextInfo[] = [];
   const dflt = defaultEndpoint(deps);
-  out.push({ name: 'default', description: 'The local engine (or DOCKER_HOST)', host: deps.env.DOCKER_HOST || dflt.display, current: current === 'default' });
+  out.push({
+    name: 'default',
+    description: 'The local engine (or DOCKER_HOST)',
+    host: deps.env.DOCKER_HOST || dflt.display,
+    current: current === 'default',
+  });
   const metaRoot = join(dockerConfigDir(deps), 'contexts', 'meta');
   const others: ContextInfo[] = [];
   for (const digest of deps.readDir(metaRoot)) {

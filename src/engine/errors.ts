@@ -5,11 +5,12 @@
 import { EngineError, type Endpoint } from './types';
 
 export const HINTS = {
-  permission:
-    'Add your user to the docker group (sudo usermod -aG docker $USER, then log in again) or use rootless Docker.',
-  notInstalled: 'Install Docker Engine (or Docker Desktop, rootless Docker or Podman), or choose another engine with the berth.docker.host setting or a docker context.',
+  permission: 'Add your user to the docker group (sudo usermod -aG docker $USER, then log in again) or use rootless Docker.',
+  notInstalled:
+    'Install Docker Engine (or Docker Desktop, rootless Docker or Podman), or choose another engine with the berth.docker.host setting or a docker context.',
   notRunning: 'Start the engine (sudo systemctl start docker, or start Docker Desktop), then retry.',
-  unreachable: 'Check that the host is up and reachable from here, and that the address in DOCKER_HOST, the docker context or berth.docker.host is right.',
+  unreachable:
+    'Check that the host is up and reachable from here, and that the address in DOCKER_HOST, the docker context or berth.docker.host is right.',
   timeout: 'The engine is slow or stuck; check it with docker info and retry.',
   tls: 'Check the certificates in DOCKER_CERT_PATH or the docker context (ca.pem, cert.pem, key.pem) and that they match the host name.',
   badResponse: 'Something other than a Docker engine may be answering at this address; check the address.',
@@ -52,8 +53,16 @@ export function toEngineError(err: unknown, endpoint: Endpoint, what: string): E
   }
   if (code === 'ENOENT' && (endpoint.kind === 'unix' || endpoint.kind === 'npipe')) {
     return isDefault(endpoint)
-      ? new EngineError('not-installed', `No Docker engine socket at ${where(endpoint)}: Docker does not seem to be installed.`, HINTS.notInstalled)
-      : new EngineError('not-running', `No engine socket at ${where(endpoint)} (from ${endpoint.source}).`, 'Start that engine, or fix the address in ' + sourceName(endpoint) + '.');
+      ? new EngineError(
+          'not-installed',
+          `No Docker engine socket at ${where(endpoint)}: Docker does not seem to be installed.`,
+          HINTS.notInstalled,
+        )
+      : new EngineError(
+          'not-running',
+          `No engine socket at ${where(endpoint)} (from ${endpoint.source}).`,
+          'Start that engine, or fix the address in ' + sourceName(endpoint) + '.',
+        );
   }
   if (code === 'ECONNREFUSED') {
     return endpoint.kind === 'unix' || endpoint.kind === 'npipe'
@@ -68,10 +77,19 @@ export function toEngineError(err: unknown, endpoint: Endpoint, what: string): E
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(e.message ?? '')) {
     return endpoint.kind === 'unix' || endpoint.kind === 'npipe'
-      ? new EngineError('not-running', `The engine at ${where(endpoint)} closed the connection while we tried to ${what}.`, 'It may be restarting; retry in a moment.')
+      ? new EngineError(
+          'not-running',
+          `The engine at ${where(endpoint)} closed the connection while we tried to ${what}.`,
+          'It may be restarting; retry in a moment.',
+        )
       : new EngineError('unreachable', `The connection to ${where(endpoint)} was cut while we tried to ${what}.`, HINTS.unreachable);
   }
-  if (e instanceof SyntaxError) return new EngineError('bad-response', `The engine at ${where(endpoint)} sent an answer we cannot read (${e.message}).`, HINTS.badResponse);
+  if (e instanceof SyntaxError)
+    return new EngineError(
+      'bad-response',
+      `The engine at ${where(endpoint)} sent an answer we cannot read (${e.message}).`,
+      HINTS.badResponse,
+    );
   return new EngineError('api', `Could not ${what} on ${where(endpoint)}: ${e.message ?? String(err)}`);
 }
 
@@ -88,16 +106,25 @@ function sourceName(endpoint: Endpoint): string {
 
 function conflictHint(message: string): string | undefined {
   if (/running container|is running|stop the container/i.test(message)) return 'Stop it first, or remove it with force.';
-  if (/in use|being used|has active endpoints|is using/i.test(message)) return 'Remove or disconnect what uses it first, or use force where offered.';
+  if (/in use|being used|has active endpoints|is using/i.test(message))
+    return 'Remove or disconnect what uses it first, or use force where offered.';
   if (/already in use|already exists|Conflict\. The/i.test(message)) return 'Choose another name, or remove the existing one.';
   return undefined;
 }
 
 /** A 200 answer whose body is not what the API promises. */
 export function badResponse(endpoint: Endpoint, what: string, detail: string): EngineError {
-  return new EngineError('bad-response', `The engine at ${where(endpoint)} answered "${what}" with something we cannot read (${detail}).`, HINTS.badResponse);
+  return new EngineError(
+    'bad-response',
+    `The engine at ${where(endpoint)} answered "${what}" with something we cannot read (${detail}).`,
+    HINTS.badResponse,
+  );
 }
 
 export function timeoutError(endpoint: Endpoint, what: string, ms: number): EngineError {
-  return new EngineError('timeout', `The engine at ${where(endpoint)} did not answer "${what}" within ${Math.round(ms / 1000)} s.`, HINTS.timeout);
+  return new EngineError(
+    'timeout',
+    `The engine at ${where(endpoint)} did not answer "${what}" within ${Math.round(ms / 1000)} s.`,
+    HINTS.timeout,
+  );
 }

@@ -77,7 +77,12 @@ export class EventWatcher {
         if (!first || this.options.resyncOnFirstConnect) this.safely(() => this.options.onResync?.());
         first = false;
         for (let r = await pending; !r.done; r = await iterator.next()) this.safely(() => this.options.onEvent(r.value));
-        if (!this.controller.signal.aborted) error = new EngineError('not-running', 'The engine closed its event stream.', 'It may be restarting; Berth reconnects by itself.');
+        if (!this.controller.signal.aborted)
+          error = new EngineError(
+            'not-running',
+            'The engine closed its event stream.',
+            'It may be restarting; Berth reconnects by itself.',
+          );
       } catch (err) {
         if (this.controller.signal.aborted) break;
         error = err instanceof EngineError ? err : new EngineError('api', `Event stream failed: ${(err as Error).message}`);

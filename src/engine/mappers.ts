@@ -34,7 +34,8 @@ export function asObject(v: unknown, what: string): Obj {
 }
 
 function describe(v: unknown): string {
-  if (Buffer.isBuffer(v)) return v.length ? `text "${v.toString('utf8', 0, 60).replace(/\s+/g, ' ')}${v.length > 60 ? '…' : ''}"` : 'an empty body';
+  if (Buffer.isBuffer(v))
+    return v.length ? `text "${v.toString('utf8', 0, 60).replace(/\s+/g, ' ')}${v.length > 60 ? '…' : ''}"` : 'an empty body';
   if (v === null) return 'null';
   return Array.isArray(v) ? 'an array' : typeof v;
 }
@@ -74,7 +75,12 @@ function ports(v: unknown): PortBinding[] {
     const key = `${privatePort}/${publicPort}/${type}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ privatePort, ...(publicPort !== undefined ? { publicPort } : {}), ...(typeof p.IP === 'string' && p.IP ? { hostIp: p.IP } : {}), type });
+    out.push({
+      privatePort,
+      ...(publicPort !== undefined ? { publicPort } : {}),
+      ...(typeof p.IP === 'string' && p.IP ? { hostIp: p.IP } : {}),
+      type,
+    });
   }
   return out.sort((a, b) => a.privatePort - b.privatePort);
 }
@@ -131,7 +137,9 @@ export function familiarName(reference: string): string {
 }
 
 const realTags = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string' && t !== '<none>:<none>' && t !== '<none>@<none>').map(familiarName) : [];
+  Array.isArray(v)
+    ? v.filter((t): t is string => typeof t === 'string' && t !== '<none>:<none>' && t !== '<none>@<none>').map(familiarName)
+    : [];
 
 export function image(v: unknown): ImageSummary {
   const i = asObject(v, 'image');

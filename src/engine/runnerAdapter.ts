@@ -43,7 +43,13 @@ export function createRunnerEngine(docker: Dockerode, local: boolean): RunnerEng
             else resolve();
           },
           (event: ProgressEvent & { progressDetail?: { current?: number; total?: number } }) =>
-            onProgress({ id: event.id, status: event.status, current: event.progressDetail?.current, total: event.progressDetail?.total, error: event.error }),
+            onProgress({
+              id: event.id,
+              status: event.status,
+              current: event.progressDetail?.current,
+              total: event.progressDetail?.total,
+              error: event.error,
+            }),
         );
       });
     },

@@ -57,7 +57,11 @@ class SshSocket extends Duplex {
     child.on('error', (err: NodeJS.ErrnoException) => {
       this.destroy(
         err.code === 'ENOENT'
-          ? new EngineError('ssh', `Cannot run ssh to reach ${endpoint.display}: the ssh client is not installed.`, 'Install an OpenSSH client (apt-get install openssh-client) and make sure ssh is on PATH.')
+          ? new EngineError(
+              'ssh',
+              `Cannot run ssh to reach ${endpoint.display}: the ssh client is not installed.`,
+              'Install an OpenSSH client (apt-get install openssh-client) and make sure ssh is on PATH.',
+            )
           : new EngineError('ssh', `Cannot run ssh to reach ${endpoint.display}: ${err.message}.`),
       );
     });
@@ -75,21 +79,45 @@ class SshSocket extends Duplex {
     const last = text.split('\n').filter(Boolean).pop() ?? `exit code ${code}`;
     const target = this.endpoint.display;
     if (/Permission denied|Too many authentication failures/i.test(text)) {
-      return new EngineError('ssh', `ssh to ${target} was refused: ${last}`, 'Make sure ssh -o BatchMode=yes works for this host without a password (a key in ~/.ssh or ssh-agent, and the user in your ssh config).');
+      return new EngineError(
+        'ssh',
+        `ssh to ${target} was refused: ${last}`,
+        'Make sure ssh -o BatchMode=yes works for this host without a password (a key in ~/.ssh or ssh-agent, and the user in your ssh config).',
+      );
     }
     if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(text)) {
-      return new EngineError('ssh', `ssh to ${target}: ${last}`, `Connect once with ssh ${this.endpoint.host} in a terminal to check and accept the host key.`);
+      return new EngineError(
+        'ssh',
+        `ssh to ${target}: ${last}`,
+        `Connect once with ssh ${this.endpoint.host} in a terminal to check and accept the host key.`,
+      );
     }
     if (/Could not resolve hostname|Connection refused|Connection timed out|No route to host|Network is unreachable/i.test(text)) {
-      return new EngineError('unreachable', `Cannot reach ${target} over ssh: ${last}`, 'Check the host name and port, and that sshd runs there.');
+      return new EngineError(
+        'unreachable',
+        `Cannot reach ${target} over ssh: ${last}`,
+        'Check the host name and port, and that sshd runs there.',
+      );
     }
     if (code === 127 || /docker: (command )?not found|not found/i.test(text)) {
-      return new EngineError('ssh', `The docker CLI is not installed on ${target} (ssh ran, but "docker system dial-stdio" failed: ${last}).`, 'Install the docker CLI on the remote host, and make sure it is on the PATH of non-interactive ssh sessions.');
+      return new EngineError(
+        'ssh',
+        `The docker CLI is not installed on ${target} (ssh ran, but "docker system dial-stdio" failed: ${last}).`,
+        'Install the docker CLI on the remote host, and make sure it is on the PATH of non-interactive ssh sessions.',
+      );
     }
     if (/Cannot connect to the Docker daemon|permission denied/i.test(text)) {
-      return new EngineError('ssh', `The remote docker on ${target} cannot reach its engine: ${last}`, 'On the remote host, start Docker and add the ssh user to the docker group.');
+      return new EngineError(
+        'ssh',
+        `The remote docker on ${target} cannot reach its engine: ${last}`,
+        'On the remote host, start Docker and add the ssh user to the docker group.',
+      );
     }
-    return new EngineError('ssh', `ssh to ${target} failed (exit code ${code}): ${last}`, 'Try ssh with the same host in a terminal to see what it needs.');
+    return new EngineError(
+      'ssh',
+      `ssh to ${target} failed (exit code ${code}): ${last}`,
+      'Try ssh with the same host in a terminal to see what it needs.',
+    );
   }
 
   override _read(): void {

@@ -231,7 +231,12 @@ export interface Engine {
   readContainerFile(id: string, path: string, maxBytes: number): Promise<Uint8Array>;
 
   pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal, auth?: RegistryAuth): Promise<void>;
-  pushImage(reference: string, auth: RegistryAuth | undefined, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  pushImage(
+    reference: string,
+    auth: RegistryAuth | undefined,
+    onProgress: (event: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   tagImage(id: string, repository: string, tag: string): Promise<void>;
   removeImage(id: string, options?: { force?: boolean }): Promise<void>;
   pruneImages(options?: { danglingOnly?: boolean }): Promise<PruneResult>;

@@ -86,7 +86,9 @@ class BuildTerminal implements vscode.Pseudoterminal {
 /** Builds and tags the image; resolves with the tag, or undefined when it did not build (said once). */
 export async function buildImageCommand(service: EngineService, arg?: unknown): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showErrorMessage(t("Berth does not build images from an untrusted workspace: a build runs the Dockerfile's commands. Trust the workspace to build."));
+    void vscode.window.showErrorMessage(
+      t("Berth does not build images from an untrusted workspace: a build runs the Dockerfile's commands. Trust the workspace to build."),
+    );
     return undefined;
   }
   const args = (arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : {}) as BuildImageArgs;
@@ -96,12 +98,19 @@ export async function buildImageCommand(service: EngineService, arg?: unknown): 
   const context = args.context ?? folder?.uri.fsPath ?? path.dirname(dockerfile);
   const inside = path.relative(context, dockerfile);
   if (inside.startsWith('..') || path.isAbsolute(inside)) {
-    void vscode.window.showErrorMessage(t('The Dockerfile {0} is outside the build context {1}: the engine reads it from the context.', dockerfile, context));
+    void vscode.window.showErrorMessage(
+      t('The Dockerfile {0} is outside the build context {1}: the engine reads it from the context.', dockerfile, context),
+    );
     return undefined;
   }
   const tag =
     args.tag ??
-    (await vscode.window.showInputBox({ title: t('Build {0}', vscode.workspace.asRelativePath(dockerfile)), prompt: t('Tag for the image'), value: defaultImageTag(context), validateInput: validateReference }));
+    (await vscode.window.showInputBox({
+      title: t('Build {0}', vscode.workspace.asRelativePath(dockerfile)),
+      prompt: t('Tag for the image'),
+      value: defaultImageTag(context),
+      validateInput: validateReference,
+    }));
   if (!tag) return undefined;
   const invalid = validateReference(tag);
   if (invalid) {
@@ -121,29 +130,34 @@ export async function buildImageCommand(service: EngineService, arg?: unknown): 
   const pty = new BuildTerminal(() => abort.abort());
   const terminal = vscode.window.createTerminal({ name: t('Build: {0}', tag), pty, iconPath: new vscode.ThemeIcon('package') });
   terminal.show(true);
-  pty.write(`${DIM}${t('Building {0} from {1} (context {2}) on {3}', tag, inside.split(path.sep).join('/'), context, engine.endpoint.display)}${RESET}\n`);
+  pty.write(
+    `${DIM}${t('Building {0} from {1} (context {2}) on {3}', tag, inside.split(path.sep).join('/'), context, engine.endpoint.display)}${RESET}\n`,
+  );
 
   const connection = connect(engine.endpoint);
   const runner = createRunnerEngine(connection.docker, engine.endpoint.kind === 'unix' || engine.endpoint.kind === 'npipe');
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Building {0}', tag), cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      return runner.buildImage(
-        {
-          context,
-          dockerfile: inside.split(path.sep).join('/'),
-          tag,
-          ...(args.target ? { target: args.target } : {}),
-          args: args.buildArgs ?? {},
-          labels: {},
-        },
-        (line) => {
-          pty.write(`${line}\n`);
-          if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
-        },
-        abort.signal,
-      );
-    });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: t('Building {0}', tag), cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        return runner.buildImage(
+          {
+            context,
+            dockerfile: inside.split(path.sep).join('/'),
+            tag,
+            ...(args.target ? { target: args.target } : {}),
+            args: args.buildArgs ?? {},
+            labels: {},
+          },
+          (line) => {
+            pty.write(`${line}\n`);
+            if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
+          },
+          abort.signal,
+        );
+      },
+    );
     pty.finish();
     vscode.window.setStatusBarMessage(t('Built {0}', tag), 5000);
     return tag;

@@ -20,8 +20,15 @@ export function containerFileUri(id: string, filePath: string): vscode.Uri {
 }
 
 function fsError(error: unknown, uri: vscode.Uri): vscode.FileSystemError {
-  const message = error instanceof EngineError ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : error instanceof Error ? error.message : String(error);
-  return error instanceof EngineError && error.kind === 'not-found' ? vscode.FileSystemError.FileNotFound(message) : vscode.FileSystemError.Unavailable(`${uri.path}: ${message}`);
+  const message =
+    error instanceof EngineError
+      ? `${error.message}${error.hint ? ` ${error.hint}` : ''}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return error instanceof EngineError && error.kind === 'not-found'
+    ? vscode.FileSystemError.FileNotFound(message)
+    : vscode.FileSystemError.Unavailable(`${uri.path}: ${message}`);
 }
 
 class ContainerFileSystem implements vscode.FileSystemProvider {
@@ -38,7 +45,13 @@ class ContainerFileSystem implements vscode.FileSystemProvider {
 
   stat(uri: vscode.Uri): vscode.FileStat {
     const folder = uri.path === '/' || this.folders.has(uri.toString());
-    return { type: folder ? vscode.FileType.Directory : vscode.FileType.File, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
+    return {
+      type: folder ? vscode.FileType.Directory : vscode.FileType.File,
+      ctime: 0,
+      mtime: 0,
+      size: 0,
+      permissions: vscode.FilePermission.Readonly,
+    };
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
@@ -83,7 +96,10 @@ let provider: ContainerFileSystem | undefined;
 /** Registers the read-only file system for container files; dispose to unregister. */
 export function registerContainerFiles(service: EngineService): vscode.Disposable {
   provider = new ContainerFileSystem(service);
-  const registration = vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, provider, { isCaseSensitive: true, isReadonly: true });
+  const registration = vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, provider, {
+    isCaseSensitive: true,
+    isReadonly: true,
+  });
   return new vscode.Disposable(() => {
     registration.dispose();
     provider = undefined;
@@ -125,7 +141,11 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
       pick.onDidAccept(() => {
         const typed = pick.value.trim();
         const active = pick.activeItems[0];
-        resolve(typed.startsWith('/') && (!active || !active.target.endsWith(typed)) ? { target: typed, folder: typed.endsWith('/') || undefined } : active);
+        resolve(
+          typed.startsWith('/') && (!active || !active.target.endsWith(typed))
+            ? { target: typed, folder: typed.endsWith('/') || undefined }
+            : active,
+        );
         pick.hide();
       });
       pick.onDidHide(() => {
@@ -135,7 +155,11 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
       pick.show();
     });
     if (!choice) return undefined;
-    if (choice.folder === undefined) choice.folder = await provider.list(id, choice.target).then(() => true, () => false);
+    if (choice.folder === undefined)
+      choice.folder = await provider.list(id, choice.target).then(
+        () => true,
+        () => false,
+      );
     if (choice.folder) {
       folder = path.posix.normalize(choice.target) || '/';
       continue;

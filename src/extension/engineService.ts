@@ -177,7 +177,11 @@ export class EngineService implements vscode.Disposable {
       data = parsed as Record<string, unknown>;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new EngineError('api', vscode.l10n.t('{0} cannot be read: {1}', file, (error as Error).message), vscode.l10n.t('Fix or remove the file, then switch again.'));
+        throw new EngineError(
+          'api',
+          vscode.l10n.t('{0} cannot be read: {1}', file, (error as Error).message),
+          vscode.l10n.t('Fix or remove the file, then switch again.'),
+        );
       }
     }
     if (name === 'default') delete data.currentContext;

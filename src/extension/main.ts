@@ -1,5 +1,5 @@
 /** Berth's VS Code client: a thin shell over the language server and the container engine. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';

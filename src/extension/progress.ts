@@ -25,7 +25,8 @@ export interface ProgressSummary {
 /** A translator with vscode.l10n.t's shape; the default fills `{0}`… in place. */
 export type Translate = (message: string, ...args: (string | number)[]) => string;
 
-const fill: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+const fill: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 
 /** Share of a pulled layer's work that is the download; the rest is extraction. */
 const DOWNLOAD_SHARE = 0.7;

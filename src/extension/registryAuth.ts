@@ -52,7 +52,11 @@ function localise(error: unknown): unknown {
     );
   }
   if (error.kind === 'bad-config') {
-    return new CredentialsError(vscode.l10n.t('Cannot use the Docker config: {0}. Fix or remove the file, then try again.', error.message), error.registry, error.kind);
+    return new CredentialsError(
+      vscode.l10n.t('Cannot use the Docker config: {0}. Fix or remove the file, then try again.', error.message),
+      error.registry,
+      error.kind,
+    );
   }
   return new CredentialsError(vscode.l10n.t('Could not get registry credentials: {0}.', error.message), error.registry, error.kind);
 }

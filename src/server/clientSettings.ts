@@ -44,7 +44,10 @@ export function readClientSettings(value: unknown): ClientSettings {
   if (isObject(format) && format.continuationIndent !== undefined && format.continuationIndent !== null) {
     const indent = format.continuationIndent;
     if (typeof indent === 'number' && Number.isInteger(indent) && indent >= 0 && indent <= 16) result.format.continuationIndent = indent;
-    else result.problems.push(`Setting berth.format.continuationIndent: expected a whole number of spaces from 0 to 16, not ${JSON.stringify(indent)}`);
+    else
+      result.problems.push(
+        `Setting berth.format.continuationIndent: expected a whole number of spaces from 0 to 16, not ${JSON.stringify(indent)}`,
+      );
   }
   return result;
 }

@@ -75,7 +75,12 @@ export function registerFeatures(host: FeatureHost): Features {
   };
 
   /** Runs `fn` on the open document; no document, or an error, answers `fallback`. */
-  const withDocument = async <R>(where: string, uri: string, fallback: R, fn: (document: TextDocument, doc: Dockerfile) => R | Promise<R>): Promise<R> => {
+  const withDocument = async <R>(
+    where: string,
+    uri: string,
+    fallback: R,
+    fn: (document: TextDocument, doc: Dockerfile) => R | Promise<R>,
+  ): Promise<R> => {
     const document = documents.get(uri);
     if (!document) return fallback;
     try {
@@ -100,12 +105,18 @@ export function registerFeatures(host: FeatureHost): Features {
     }),
   );
 
-  connection.onSignatureHelp((params) => withDocument('signatureHelp', params.textDocument.uri, null, (_document, doc) => signatureHelp(doc, params.position)));
+  connection.onSignatureHelp((params) =>
+    withDocument('signatureHelp', params.textDocument.uri, null, (_document, doc) => signatureHelp(doc, params.position)),
+  );
 
   connection.onDocumentLinks((params) => withDocument('documentLink', params.textDocument.uri, [], (_document, doc) => documentLinks(doc)));
 
-  connection.onDocumentSymbol((params) => withDocument('documentSymbol', params.textDocument.uri, [], (_document, doc) => documentSymbols(doc)));
-  connection.onFoldingRanges((params) => withDocument('foldingRange', params.textDocument.uri, [], (_document, doc) => foldingRanges(doc, foldingLimit)));
+  connection.onDocumentSymbol((params) =>
+    withDocument('documentSymbol', params.textDocument.uri, [], (_document, doc) => documentSymbols(doc)),
+  );
+  connection.onFoldingRanges((params) =>
+    withDocument('foldingRange', params.textDocument.uri, [], (_document, doc) => foldingRanges(doc, foldingLimit)),
+  );
   connection.onDocumentHighlight((params) =>
     withDocument('documentHighlight', params.textDocument.uri, [], (_document, doc) => documentHighlights(doc, params.position)),
   );
@@ -140,7 +151,9 @@ export function registerFeatures(host: FeatureHost): Features {
   });
   connection.onDocumentRangeFormatting(async (params) => {
     const settings = await formatSettings(params.textDocument.uri);
-    return withDocument('rangeFormatting', params.textDocument.uri, [], (_document, doc) => formatRange(doc, params.range, params.options, settings));
+    return withDocument('rangeFormatting', params.textDocument.uri, [], (_document, doc) =>
+      formatRange(doc, params.range, params.options, settings),
+    );
   });
   connection.onDocumentOnTypeFormatting(async (params) => {
     const settings = await formatSettings(params.textDocument.uri);
@@ -156,7 +169,9 @@ export function registerFeatures(host: FeatureHost): Features {
     return { resultId, data };
   };
   connection.languages.semanticTokens.on((params) =>
-    withDocument<SemanticTokens>('semanticTokens', params.textDocument.uri, { data: [] }, (_document, doc) => fullTokens(params.textDocument.uri, doc)),
+    withDocument<SemanticTokens>('semanticTokens', params.textDocument.uri, { data: [] }, (_document, doc) =>
+      fullTokens(params.textDocument.uri, doc),
+    ),
   );
   connection.languages.semanticTokens.onDelta((params) =>
     withDocument<SemanticTokens | SemanticTokensDelta>('semanticTokens/delta', params.textDocument.uri, { edits: [] }, (_document, doc) => {
@@ -168,7 +183,9 @@ export function registerFeatures(host: FeatureHost): Features {
     }),
   );
   connection.languages.semanticTokens.onRange((params) =>
-    withDocument<SemanticTokens>('semanticTokens/range', params.textDocument.uri, { data: [] }, (_document, doc) => semanticTokens(doc, params.range)),
+    withDocument<SemanticTokens>('semanticTokens/range', params.textDocument.uri, { data: [] }, (_document, doc) =>
+      semanticTokens(doc, params.range),
+    ),
   );
 
   return {

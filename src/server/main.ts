@@ -12,7 +12,8 @@ const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 const args = process.argv.slice(2);
 
 if (args.includes('--help') || args.includes('-h') || !args.some((arg) => TRANSPORTS.some((t) => arg === t || arg.startsWith(`${t}=`)))) {
-  const help = 'Usage: node server.js --stdio | --node-ipc | --socket=PORT | --pipe=NAME\nThe Berth Dockerfile language server. See docs/editors.md for editor setup.\n';
+  const help =
+    'Usage: node server.js --stdio | --node-ipc | --socket=PORT | --pipe=NAME\nThe Berth Dockerfile language server. See docs/editors.md for editor setup.\n';
   if (args.includes('--help') || args.includes('-h')) process.stdout.write(help);
   else {
     process.stderr.write(`berth language server: choose a transport.\n${help}`);

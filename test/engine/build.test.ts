@@ -46,7 +46,8 @@ function specFor(folder: string, port?: number): RunSpec {
   };
   const resolved = resolveRunConfig({ entries: readdirSync(folder), read }, path.basename(folder));
   if ('error' in resolved) throw new Error(resolved.error);
-  const config = port === undefined ? resolved.config : { ...resolved.config, ports: resolved.config.ports.map((p) => ({ ...p, host: port })) };
+  const config =
+    port === undefined ? resolved.config : { ...resolved.config, ports: resolved.config.ports.map((p) => ({ ...p, host: port })) };
   const spec = buildRunSpec({ folder, name: path.basename(folder), uid: 1000, gid: 1000 }, config);
   if (spec.build) tags.add(spec.build.tag);
   return spec;
@@ -67,7 +68,11 @@ const SITE = {
 
 after(async () => {
   for (const r of running) await r.stop().catch(() => undefined);
-  for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  for (const tag of tags)
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
@@ -80,17 +85,26 @@ describe('build it and run it', () => {
     const lines: string[] = [];
     const run = await runWorkspace(engine, spec, { onBuildOutput: (l) => lines.push(l), startupWindowMs: 300 });
     running.push(run);
-    assert.ok(lines.some((l) => /^Step 3\/\d+ : COPY \. \/site/.test(l)), lines.join('\n'));
-    const res = await waitFor('the built site to answer', async () => {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/`);
-        return r.ok ? r : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 15_000, 50);
+    assert.ok(
+      lines.some((l) => /^Step 3\/\d+ : COPY \. \/site/.test(l)),
+      lines.join('\n'),
+    );
+    const res = await waitFor(
+      'the built site to answer',
+      async () => {
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/`);
+          return r.ok ? r : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      15_000,
+      50,
+    );
     assert.match(await res.text(), /built by berth/);
-    for (const kept of ['secrets/token', 'debug.log']) assert.equal((await fetch(`http://127.0.0.1:${port}/${kept}`)).status, 404, `${kept} was sent`);
+    for (const kept of ['secrets/token', 'debug.log'])
+      assert.equal((await fetch(`http://127.0.0.1:${port}/${kept}`)).status, 404, `${kept} was sent`);
     const info = await docker.getContainer(run.id).inspect();
     assert.equal(info.Config.Image, spec.build!.tag);
     assert.equal(info.Config.User, '', 'the image runs as its own user');
@@ -99,7 +113,7 @@ describe('build it and run it', () => {
     assert.deepEqual(await leftovers(folder), []);
   });
 
-  it("publishes what the base image EXPOSEs too, which the Dockerfile itself does not say", async () => {
+  it('publishes what the base image EXPOSEs too, which the Dockerfile itself does not say', async () => {
     // A base with EXPOSE of its own, as nginx has 80: made from busybox:local without a registry.
     const port = await freePort();
     const base = `berth-test/exposing:${port}`;
@@ -107,16 +121,24 @@ describe('build it and run it', () => {
     await maker.commit({ repo: 'berth-test/exposing', tag: String(port), changes: [`EXPOSE ${port}`] });
     await maker.remove();
     tags.add(base);
-    const folder = folderWith({ Dockerfile: `FROM ${base}\nCOPY index.html /site/\nCMD ["httpd", "-f", "-p", "${port}", "-h", "/site"]\n`, 'index.html': 'from the base port\n' });
+    const folder = folderWith({
+      Dockerfile: `FROM ${base}\nCOPY index.html /site/\nCMD ["httpd", "-f", "-p", "${port}", "-h", "/site"]\n`,
+      'index.html': 'from the base port\n',
+    });
     const spec = specFor(folder);
     assert.deepEqual(spec.published, [], 'the Dockerfile alone EXPOSEs nothing');
     const run = await runWorkspace(engine, spec, { startupWindowMs: 200 });
     running.push(run);
     assert.deepEqual(run.published, [{ host: port, container: port, protocol: 'tcp', address: '127.0.0.1' }]);
-    const body = await waitFor('the base image port to answer', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
-      return res?.ok ? res.text() : undefined;
-    }, 15_000, 50);
+    const body = await waitFor(
+      'the base image port to answer',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+        return res?.ok ? res.text() : undefined;
+      },
+      15_000,
+      50,
+    );
     assert.equal(body, 'from the base port\n');
     await run.stop();
   });
@@ -141,7 +163,9 @@ describe('build it and run it', () => {
         stream.on('end', () => resolve());
       });
       // The multiplexed frames carry 8-byte headers; the text is what is left.
-      return Buffer.concat(chunks).toString('utf8').replace(/[\x00-\x08]/g, '');
+      return Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/[\x00-\x08]/g, '');
     };
     assert.match(await exec(['cat', '/greeting']), /from the dev image/);
     assert.match(await exec(['cat', '/workspace/notes.txt']), /mounted/);
@@ -172,7 +196,7 @@ describe('build it and run it', () => {
     assert.match(error.message, /^Building Dockerfile failed: The command '.*exit 3' returned a non-zero code: 3/);
     assert.match(error.message, /about to fail/);
     assert.deepEqual(await leftovers(folder), []);
-    assert.equal((await docker.listContainers({ all: true })).length, before, 'forcerm removes the failed step\'s container');
+    assert.equal((await docker.listContainers({ all: true })).length, before, "forcerm removes the failed step's container");
   });
 
   it('a base image that is not there: says so and what to do', async () => {
@@ -192,17 +216,28 @@ describe('build it and run it', () => {
   it('berth run builds and starts it from a terminal, build output on stderr', async () => {
     const folder = folderWith(SITE);
     const port = await freePort();
-    const result = spawnSync(process.execPath, [CLI, 'run', '--detach', '--port', `${port}:8080`, folder], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, [CLI, 'run', '--detach', '--port', `${port}:8080`, folder], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(result.status, 0, result.stderr);
     const name = result.stdout.trim();
     try {
       assert.match(result.stderr, /berth run: build Dockerfile as berth-mein-projekt-u-[0-9a-f]{8}:latest \(preset dockerfile\)/);
       assert.match(result.stderr, /Successfully tagged/);
       tags.add(/as (\S+)/.exec(result.stderr)![1]);
-      const res = await waitFor('the site to answer', async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok || undefined, 15_000, 50);
+      const res = await waitFor(
+        'the site to answer',
+        async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok || undefined,
+        15_000,
+        50,
+      );
       assert.ok(res);
     } finally {
-      await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getContainer(name)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 });

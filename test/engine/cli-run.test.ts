@@ -52,21 +52,41 @@ describe('berth run', () => {
   });
   it('--print gives docker commands that run the same thing, and runs nothing itself', async () => {
     const port = await freePort();
-    const printed = berth('--print', '--detach', '--image', 'busybox:local', '-p', `${port}:8080`, '--', 'httpd', '-f', '-p', '8080', '-h', '/workspace');
+    const printed = berth(
+      '--print',
+      '--detach',
+      '--image',
+      'busybox:local',
+      '-p',
+      `${port}:8080`,
+      '--',
+      'httpd',
+      '-f',
+      '-p',
+      '8080',
+      '-h',
+      '/workspace',
+    );
     assert.equal(printed.status, 0, printed.stderr);
     const lines = printed.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     assert.match(lines[0], /^docker run --rm -d -t --name berth-/);
-    const ps = () => spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`], { encoding: 'utf8' }).stdout.trim();
+    const ps = () =>
+      spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`], { encoding: 'utf8' }).stdout.trim();
     assert.equal(ps(), '', '--print started nothing');
     // The line goes through a real shell: the folder's spaces must survive its quoting.
     const started = spawnSync('sh', ['-c', lines[0]], { encoding: 'utf8' });
     assert.equal(started.status, 0, started.stderr);
     try {
-      const body = await waitFor('the printed command to serve', async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/note.txt`).catch(() => undefined);
-        return res?.ok ? res.text() : undefined;
-      }, 10_000, 50);
+      const body = await waitFor(
+        'the printed command to serve',
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/note.txt`).catch(() => undefined);
+          return res?.ok ? res.text() : undefined;
+        },
+        10_000,
+        50,
+      );
       assert.equal(body, 'from the host\n');
     } finally {
       spawnSync('docker', ['rm', '-f', started.stdout.trim()]);

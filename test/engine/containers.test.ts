@@ -60,7 +60,8 @@ describe('containers on the real engine', () => {
   it('starts, pauses, unpauses, restarts, stops, kills and removes, each with its effect', async () => {
     // sleep as PID 1 ignores SIGTERM; this shell exits on it, so stop and restart are quick.
     const id = await createContainer(uniqueName('life'), [], ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait']);
-    const state = async () => JSON.parse(await docker(['inspect', '--format', '{{json .State}}', id])) as { Status: string; StartedAt: string; Pid: number };
+    const state = async () =>
+      JSON.parse(await docker(['inspect', '--format', '{{json .State}}', id])) as { Status: string; StartedAt: string; Pid: number };
     await engine.startContainer(id);
     assert.equal((await state()).Status, 'running');
     await engine.startContainer(id); // already started (304) is not an error
@@ -96,8 +97,14 @@ describe('containers on the real engine', () => {
       return true;
     });
     await engine.removeContainer(id, { force: true });
-    await assert.rejects(engine.stopContainer(id), (err: unknown) => err instanceof EngineError && err.kind === 'not-found' && /No such container/.test(err.message));
-    await assert.rejects(engine.inspectContainer('berth-no-such-container'), (err: unknown) => err instanceof EngineError && err.kind === 'not-found');
+    await assert.rejects(
+      engine.stopContainer(id),
+      (err: unknown) => err instanceof EngineError && err.kind === 'not-found' && /No such container/.test(err.message),
+    );
+    await assert.rejects(
+      engine.inspectContainer('berth-no-such-container'),
+      (err: unknown) => err instanceof EngineError && err.kind === 'not-found',
+    );
   });
 
   it('inspects a container', async () => {
@@ -109,7 +116,11 @@ describe('containers on the real engine', () => {
   });
 
   it('reads logs, stdout and stderr in one stream, and follows new lines until aborted', async () => {
-    const id = await createContainer(uniqueName('logs'), [], ['sh', '-c', 'echo out-1; echo err-1 >&2; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.1; done']);
+    const id = await createContainer(
+      uniqueName('logs'),
+      [],
+      ['sh', '-c', 'echo out-1; echo err-1 >&2; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.1; done'],
+    );
     await engine.startContainer(id);
     await waitFor('first ticks', async () => (await docker(['logs', id])).includes('tick-2'));
     const once = await engine.containerLogs(id, { follow: false });

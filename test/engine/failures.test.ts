@@ -42,7 +42,17 @@ describe('engine failures say what is wrong', () => {
     // Root bypasses file modes, so the client runs as nobody against the real socket (root:docker 0660).
     const { stdout } = await execFileP(
       'setpriv',
-      ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, '--import', 'tsx', join(ROOT, 'test/fixtures/engine/probe.ts'), '/var/run/docker.sock'],
+      [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        '--',
+        process.execPath,
+        '--import',
+        'tsx',
+        join(ROOT, 'test/fixtures/engine/probe.ts'),
+        '/var/run/docker.sock',
+      ],
       { cwd: ROOT, env: { ...process.env, HOME: dir, TSX_DISABLE_CACHE: '1' } },
     );
     const result = JSON.parse(stdout.trim().split('\n').pop()!);
@@ -64,7 +74,11 @@ describe('engine failures say what is wrong', () => {
     const stale = join(dir, 'stale.sock');
     // A socket file left behind by a process that died: listen, then get killed before unlinking.
     try {
-      execFileSync(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", stale], { stdio: 'ignore' });
+      execFileSync(
+        process.execPath,
+        ['-e', "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", stale],
+        { stdio: 'ignore' },
+      );
     } catch {
       /* killed, as intended */
     }
@@ -102,7 +116,10 @@ describe('engine failures say what is wrong', () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     });
-    const json = (body: string, status = 200) => (_: IncomingMessage, res: ServerResponse) => res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    const json =
+      (body: string, status = 200) =>
+      (_: IncomingMessage, res: ServerResponse) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(body);
 
     it('garbage, wrong shapes and HTML are bad-response', async () => {
       const engine = createEngine(unix(socket));

@@ -15,13 +15,15 @@ describe('container files', () => {
   before(async () => {
     engine = sharedEngine();
     // A tree with a nested folder, a dot file, a name with a space, a relative and an absolute link.
-    const setup = 'mkdir -p "/data/sub dir" && echo hello > /data/a.txt && echo hidden > /data/.dot && echo deep > "/data/sub dir/deep.txt" && ln -s a.txt /data/rel && ln -s "/data/sub dir" /data/dirlink && head -c 3000000 /dev/zero > /data/big && sleep 3600';
+    const setup =
+      'mkdir -p "/data/sub dir" && echo hello > /data/a.txt && echo hidden > /data/.dot && echo deep > "/data/sub dir/deep.txt" && ln -s a.txt /data/rel && ln -s "/data/sub dir" /data/dirlink && head -c 3000000 /dev/zero > /data/big && sleep 3600';
     running = await createContainer(uniqueName('files'), [], ['sh', '-c', setup]);
     await docker(['start', running]);
     stopped = await createContainer(uniqueName('files-stopped'), [], ['true']);
     await docker(['cp', '/etc/hostname', `${stopped}:/copied`]);
     // Wait until the setup has written its files.
-    for (let i = 0; i < 200 && !(await docker(['exec', running, 'ls', '/data']).catch(() => '')).includes('rel'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !(await docker(['exec', running, 'ls', '/data']).catch(() => '')).includes('rel'); i++)
+      await new Promise((r) => setTimeout(r, 25));
   });
 
   after(async () => {
@@ -35,11 +37,17 @@ describe('container files', () => {
       entries.map((e) => `${e.name}${e.directory ? '/' : ''}`).sort(),
       ['.dot', 'a.txt', 'big', 'dirlink/', 'rel', 'sub dir/'].sort(),
     );
-    assert.deepEqual((await engine.listContainerDirectory(running, '/data/sub dir')).map((e) => e.name), ['deep.txt']);
+    assert.deepEqual(
+      (await engine.listContainerDirectory(running, '/data/sub dir')).map((e) => e.name),
+      ['deep.txt'],
+    );
   });
 
   it('a missing directory: says what could not be listed', async () => {
-    await assert.rejects(engine.listContainerDirectory(running, '/nope'), (e: unknown) => e instanceof EngineError && /Cannot list \/nope/.test(e.message));
+    await assert.rejects(
+      engine.listContainerDirectory(running, '/nope'),
+      (e: unknown) => e instanceof EngineError && /Cannot list \/nope/.test(e.message),
+    );
   });
 
   it('reads files, following relative and absolute symlinks', async () => {
@@ -56,7 +64,10 @@ describe('container files', () => {
 
   it('refuses a directory, a missing file and one over the size limit, each saying which', async () => {
     await assert.rejects(engine.readContainerFile(running, '/data/sub dir', 1 << 20), /is a directory/);
-    await assert.rejects(engine.readContainerFile(running, '/data/none', 1 << 20), (e: unknown) => e instanceof EngineError && e.kind === 'not-found');
+    await assert.rejects(
+      engine.readContainerFile(running, '/data/none', 1 << 20),
+      (e: unknown) => e instanceof EngineError && e.kind === 'not-found',
+    );
     await assert.rejects(engine.readContainerFile(running, '/data/big', 1 << 20), /larger than 1 MB/);
   });
 });

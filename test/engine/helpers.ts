@@ -34,12 +34,22 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Creates (not starts) a labelled busybox container; returns its id. */
-export async function createContainer(name: string, extra: string[] = [], cmd: string[] = ['sleep', '3600'], host?: string): Promise<string> {
+export async function createContainer(
+  name: string,
+  extra: string[] = [],
+  cmd: string[] = ['sleep', '3600'],
+  host?: string,
+): Promise<string> {
   return docker(['create', '--label', `${LABEL}=1`, '--name', name, ...extra, IMAGE, ...cmd], host);
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -49,7 +59,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -122,8 +135,18 @@ export class PrivateDaemon {
     child.stderr!.on('data', (c: Buffer) => {
       log = (log + c.toString()).slice(-4000);
     });
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`private dockerd exited (code ${code}):\n${log}`))));
-    await Promise.race([waitFor('private dockerd to answer', () => docker(['version', '--format', '{{.Server.Version}}'], this.host).then(Boolean), timeoutMs, 100), exited]);
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`private dockerd exited (code ${code}):\n${log}`))),
+    );
+    await Promise.race([
+      waitFor(
+        'private dockerd to answer',
+        () => docker(['version', '--format', '{{.Server.Version}}'], this.host).then(Boolean),
+        timeoutMs,
+        100,
+      ),
+      exited,
+    ]);
     exited.catch(() => undefined);
   }
 

@@ -27,7 +27,11 @@ function groupId(name: string): number | undefined {
 
 /** A uid no account uses, so nothing on the machine already owns its files or volumes. */
 function unusedUid(from: number): number {
-  const taken = new Set(readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => Number(l.split(':')[2])));
+  const taken = new Set(
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((l) => Number(l.split(':')[2])),
+  );
   let uid = from;
   while (taken.has(uid)) uid++;
   return uid;
@@ -61,7 +65,12 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
   /** Runs argv as uid:gid with the docker group and only the environment given here. */
   function asUser(argv: string[], timeout = 120_000) {
     const args = [`--reuid=${uid}`, `--regid=${gid}`, `--groups=${dockerGid}`, '--', ...argv];
-    return spawnSync(SETPRIV, args, { cwd: folder, encoding: 'utf8', timeout, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, ...(HOST ? { DOCKER_HOST: HOST } : {}) } });
+    return spawnSync(SETPRIV, args, {
+      cwd: folder,
+      encoding: 'utf8',
+      timeout,
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, ...(HOST ? { DOCKER_HOST: HOST } : {}) },
+    });
   }
 
   function berthRun(...command: string[]) {
@@ -93,7 +102,14 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
     const id = asUser(['id', '-u'], 10_000);
     const groups = asUser(['id', '-G'], 10_000);
     assert.equal(id.stdout.trim(), String(uid), id.stderr);
-    assert.deepEqual(groups.stdout.trim().split(' ').map(Number).sort((a, b) => a - b), [gid, dockerGid!].sort((a, b) => a - b));
+    assert.deepEqual(
+      groups.stdout
+        .trim()
+        .split(' ')
+        .map(Number)
+        .sort((a, b) => a - b),
+      [gid, dockerGid!].sort((a, b) => a - b),
+    );
   });
 
   it('builds in the container; the binary is the user’s and runs', (t) => {
@@ -115,10 +131,33 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
       const owner = await docker(['volume', 'inspect', '--format', '{{index .Labels "berth.owner"}}', v]);
       assert.equal(owner, `${uid}:${gid}`, `${v} is labelled with its owner`);
       // Lists whatever the user does not own, with the root's own ids first.
-      const out = await docker(['run', '--rm', '--label', `${LABEL}=1`, '-v', `${v}:/c`, 'busybox:local', 'sh', '-c', `stat -c %u:%g /c; find /c ! -user ${uid} -o ! -group ${gid}`]);
+      const out = await docker([
+        'run',
+        '--rm',
+        '--label',
+        `${LABEL}=1`,
+        '-v',
+        `${v}:/c`,
+        'busybox:local',
+        'sh',
+        '-c',
+        `stat -c %u:%g /c; find /c ! -user ${uid} -o ! -group ${gid}`,
+      ]);
       assert.equal(out, `${uid}:${gid}`, `${v}: root ids, then anything not the user's`);
     }
-    const build = await docker(['run', '--rm', '--label', `${LABEL}=1`, '-v', `${volumes[1]}:/c`, 'busybox:local', 'find', '/c', '-type', 'f']);
+    const build = await docker([
+      'run',
+      '--rm',
+      '--label',
+      `${LABEL}=1`,
+      '-v',
+      `${volumes[1]}:/c`,
+      'busybox:local',
+      'find',
+      '/c',
+      '-type',
+      'f',
+    ]);
     assert.ok(build.split('\n').length > 10, 'the build cache was written to the volume, not elsewhere');
   });
 

@@ -25,7 +25,15 @@ import { EventWatcher } from '../../src/engine/eventWatcher';
 import { clearLocalImagesCache, listLocalImages } from '../../src/engine/localImages';
 import { EngineError, type ContainerSummary, type Engine, type EngineEvent, type ImageSummary } from '../../src/engine/types';
 import { findLocalImage } from '../../src/dockerfile/hover';
-import { containerRoots, imageRoots, networkRoots, viewsForEvent, volumeRoots, type ComposeGroupNode, type ContainerNode } from '../../src/extension/views/model';
+import {
+  containerRoots,
+  imageRoots,
+  networkRoots,
+  viewsForEvent,
+  volumeRoots,
+  type ComposeGroupNode,
+  type ContainerNode,
+} from '../../src/extension/views/model';
 import { freePort } from '../fixtures/net';
 import { LABEL, sharedEngine, uniqueName, waitFor } from './helpers';
 
@@ -50,8 +58,15 @@ class PrivatePodman {
     // Config files of our own: the machine's (or a user's) containers.conf and storage.conf must
     // not decide where things go. vfs makes no kernel mounts, so nothing outlives a killed service.
     writeFileSync(join(this.dir, 'containers.conf'), '');
-    writeFileSync(join(this.dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(this.dir, 'root')}"\nrunroot = "${join(this.dir, 'runroot')}"\n`);
-    this.env = { ...process.env, CONTAINERS_CONF: join(this.dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(this.dir, 'storage.conf') };
+    writeFileSync(
+      join(this.dir, 'storage.conf'),
+      `[storage]\ndriver = "vfs"\ngraphroot = "${join(this.dir, 'root')}"\nrunroot = "${join(this.dir, 'runroot')}"\n`,
+    );
+    this.env = {
+      ...process.env,
+      CONTAINERS_CONF: join(this.dir, 'containers.conf'),
+      CONTAINERS_STORAGE_CONF: join(this.dir, 'storage.conf'),
+    };
     mkdirSync(join(this.dir, 'net'));
     this.globals = [
       '--tmpdir',
@@ -85,12 +100,18 @@ class PrivatePodman {
 
   async start(engine: Engine): Promise<void> {
     // An idle limit rather than --time=0: a service orphaned by a killed test run ends by itself.
-    const child = spawn('podman', [...this.globals, 'system', 'service', '--time=300', this.host], { env: this.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('podman', [...this.globals, 'system', 'service', '--time=300', this.host], {
+      env: this.env,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = child;
     child.stderr!.on('data', (c: Buffer) => {
       this.log = (this.log + c.toString()).slice(-4000);
     });
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`podman system service exited (code ${code}):\n${this.log}`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`podman system service exited (code ${code}):\n${this.log}`))),
+    );
     exited.catch(() => undefined);
     await Promise.race([waitFor('the podman service to answer', () => engine.ping().then(() => true), 20_000, 50), exited]);
   }
@@ -140,7 +161,10 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
     podman = new PrivatePodman();
     engine = createEngine(parseHost(podman.host, 'setting'));
     await podman.start(engine);
-    imageId = (await podman.cli(['import', '-q', '-c', 'CMD ["/bin/sh"]', '-', 'busybox:local'], await busyboxTar(podman.dir))).replace(/^(sha256:)?/, 'sha256:');
+    imageId = (await podman.cli(['import', '-q', '-c', 'CMD ["/bin/sh"]', '-', 'busybox:local'], await busyboxTar(podman.dir))).replace(
+      /^(sha256:)?/,
+      'sha256:',
+    );
   });
 
   after(async () => {
@@ -160,13 +184,10 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
     assert.ok(version.arch);
   });
 
-  it(
-    'names the engine Podman, so the status bar can say so',
-    async () => {
-      // statusBar.ts: state.version.platform?.includes('Podman') ? 'Podman' : 'Docker'
-      assert.match((await engine.version()).platform ?? '', /Podman/);
-    },
-  );
+  it('names the engine Podman, so the status bar can say so', async () => {
+    // statusBar.ts: state.version.platform?.includes('Podman') ? 'Podman' : 'Docker'
+    assert.match((await engine.version()).platform ?? '', /Podman/);
+  });
 
   describe('containers, created but never started', () => {
     let port: number;
@@ -237,7 +258,12 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
     });
 
     it('inspects it', async () => {
-      const info = (await engine.inspectContainer(composed.id)) as { Id: string; Name: string; State: { Status: string }; Config: { Labels: Record<string, string> } };
+      const info = (await engine.inspectContainer(composed.id)) as {
+        Id: string;
+        Name: string;
+        State: { Status: string };
+        Config: { Labels: Record<string, string> };
+      };
       assert.equal(info.Id, composed.id);
       assert.equal(info.Name, `/${composed.name}`);
       assert.equal(info.State.Status, 'created');
@@ -274,7 +300,10 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       const info = (await engine.inspectImage(IMAGE)) as { Id: string; RepoTags: string[] };
       assert.equal(info.Id, imageId);
       const history = await engine.imageHistory(IMAGE);
-      assert.ok(history.some((l) => l.size > 500_000), 'the imported layer carries the size');
+      assert.ok(
+        history.some((l) => l.size > 500_000),
+        'the imported layer carries the size',
+      );
     });
 
     it('tags an image through the Engine; Podman qualifies the name with docker.io', async () => {
@@ -289,34 +318,31 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       assert.ok(info.RepoTags.includes(`docker.io/${repo}:v1`), `RepoTags ${info.RepoTags}`);
     });
 
-    it(
-      'the Images view shows the tag as on Docker',
-      () => {
-        const roots = imageRoots(images, false, Date.now());
-        assert.ok(
-          roots.some((r) => r.label === repo),
-          `a repository ${repo}: ${roots.map((r) => r.label).join(', ')}`,
-        );
-      },
-    );
+    it('the Images view shows the tag as on Docker', () => {
+      const roots = imageRoots(images, false, Date.now());
+      assert.ok(
+        roots.some((r) => r.label === repo),
+        `a repository ${repo}: ${roots.map((r) => r.label).join(', ')}`,
+      );
+    });
 
-    it(
-      'the language server finds the tag in the local engine (hover)',
-      async () => {
-        const saved = process.env.DOCKER_HOST;
-        process.env.DOCKER_HOST = podman.host;
-        try {
-          clearLocalImagesCache();
-          const local = await listLocalImages();
-          assert.ok(local.some((i) => i.id === imageId), 'the language server reads Podman’s list');
-          assert.equal(findLocalImage(`${repo}:v1`, local)?.id, imageId);
-        } finally {
-          if (saved === undefined) delete process.env.DOCKER_HOST;
-          else process.env.DOCKER_HOST = saved;
-          clearLocalImagesCache();
-        }
-      },
-    );
+    it('the language server finds the tag in the local engine (hover)', async () => {
+      const saved = process.env.DOCKER_HOST;
+      process.env.DOCKER_HOST = podman.host;
+      try {
+        clearLocalImagesCache();
+        const local = await listLocalImages();
+        assert.ok(
+          local.some((i) => i.id === imageId),
+          'the language server reads Podman’s list',
+        );
+        assert.equal(findLocalImage(`${repo}:v1`, local)?.id, imageId);
+      } finally {
+        if (saved === undefined) delete process.env.DOCKER_HOST;
+        else process.env.DOCKER_HOST = saved;
+        clearLocalImagesCache();
+      }
+    });
 
     it('removes the tag, leaving the image', async () => {
       await engine.removeImage(`${repo}:v1`);
@@ -326,7 +352,10 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
     it('refuses to remove an image a container uses, with conflict, as Docker does', async () => {
       const id = await podman.cli(['create', '--label', `${LABEL}=1`, IMAGE, 'true']);
-      await assert.rejects(engine.removeImage(imageId), (err: unknown) => err instanceof EngineError && err.kind === 'conflict' && err.statusCode === 409 && /in use/.test(err.message));
+      await assert.rejects(
+        engine.removeImage(imageId),
+        (err: unknown) => err instanceof EngineError && err.kind === 'conflict' && err.statusCode === 409 && /in use/.test(err.message),
+      );
       await engine.removeContainer(id);
     });
   });
@@ -342,24 +371,39 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       assert.ok(v.mountpoint.startsWith(podman.dir), `${v.mountpoint} is in ${podman.dir}`);
       assert.ok((await engine.listVolumes()).some((x) => x.name === name));
       assert.equal(((await engine.inspectVolume(name)) as { Name: string }).Name, name);
-      assert.equal((await docker.listVolumes()).find((x) => x.name === name), undefined, 'Docker does not see it');
+      assert.equal(
+        (await docker.listVolumes()).find((x) => x.name === name),
+        undefined,
+        'Docker does not see it',
+      );
 
       // A container using it: the view counts it, and removal is refused while it exists.
       const cid = await podman.cli(['create', '--label', `${LABEL}=1`, '-v', `${name}:/data:ro`, IMAGE, 'true']);
       const user = (await find(cid))!;
-      assert.deepEqual(user.mounts, [{ type: 'volume', source: join(podman.dir, 'volumes', name, '_data'), destination: '/data', name, readOnly: true }]);
+      assert.deepEqual(user.mounts, [
+        { type: 'volume', source: join(podman.dir, 'volumes', name, '_data'), destination: '/data', name, readOnly: true },
+      ]);
       const node = volumeRoots(await engine.listVolumes(), await engine.listContainers()).find((n) => n.volume.name === name);
       assert.equal(node?.contextValue, 'volume.used');
       assert.deepEqual(
         node.users.map((c) => c.id),
         [cid],
       );
-      await assert.rejects(engine.removeVolume(name), (err: unknown) => err instanceof EngineError && err.kind === 'conflict' && err.statusCode === 409);
+      await assert.rejects(
+        engine.removeVolume(name),
+        (err: unknown) => err instanceof EngineError && err.kind === 'conflict' && err.statusCode === 409,
+      );
 
       await engine.removeContainer(cid);
       await engine.removeVolume(name);
-      assert.equal((await engine.listVolumes()).find((x) => x.name === name), undefined);
-      await assert.rejects(engine.removeVolume(name), (err: unknown) => err instanceof EngineError && err.kind === 'not-found' && err.statusCode === 404);
+      assert.equal(
+        (await engine.listVolumes()).find((x) => x.name === name),
+        undefined,
+      );
+      await assert.rejects(
+        engine.removeVolume(name),
+        (err: unknown) => err instanceof EngineError && err.kind === 'not-found' && err.statusCode === 404,
+      );
     });
   });
 
@@ -384,13 +428,10 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       assert.equal(node?.contextValue, 'network.builtin');
     });
 
-    it(
-      'the Networks view shows a container under Podman’s default network',
-      async () => {
-        const node = networkRoots(await engine.listNetworks(), await engine.listContainers()).find((n) => n.network.name === 'bridge');
-        assert.ok(node?.attached.some((c) => c.id === member.id));
-      },
-    );
+    it('the Networks view shows a container under Podman’s default network', async () => {
+      const node = networkRoots(await engine.listNetworks(), await engine.listContainers()).find((n) => n.network.name === 'bridge');
+      assert.ok(node?.attached.some((c) => c.id === member.id));
+    });
 
     it('creates, lists, inspects and removes a network, its config in the private folder', async () => {
       const name = uniqueName('net');
@@ -406,9 +447,16 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       );
       assert.equal(((await engine.inspectNetwork(net.id)) as { Name: string }).Name, name);
       assert.ok(readdirSync(podman.networkConfigDir).includes(`${name}.conflist`), 'the CNI config is ours, not /etc/cni/net.d’s');
-      assert.equal((await docker.listNetworks()).find((n) => n.name === name), undefined, 'Docker does not see it');
+      assert.equal(
+        (await docker.listNetworks()).find((n) => n.name === name),
+        undefined,
+        'Docker does not see it',
+      );
       await engine.removeNetwork(net.id);
-      assert.equal((await engine.listNetworks()).find((n) => n.id === net.id), undefined);
+      assert.equal(
+        (await engine.listNetworks()).find((n) => n.id === net.id),
+        undefined,
+      );
       assert.equal(existsSync(join(podman.networkConfigDir, `${name}.conflist`)), false);
     });
   });
@@ -429,7 +477,11 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
         async () => {
           const name = uniqueName('probe');
           await engine.createVolume(name, { labels: { [LABEL]: '1' } });
-          return waitFor('the probe', () => events.some((e) => e.type === 'volume' && e.action === 'create' && e.attributes.name === name) && name, 1000).catch(() => undefined);
+          return waitFor(
+            'the probe',
+            () => events.some((e) => e.type === 'volume' && e.action === 'create' && e.attributes.name === name) && name,
+            1000,
+          ).catch(() => undefined);
         },
         20_000,
       );
@@ -444,7 +496,11 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
     it('the watcher receives create and remove of a container, within seconds', async () => {
       const name = uniqueName('ev');
       const id = await podman.cli(['create', '--name', name, '--label', `${LABEL}=1`, IMAGE, 'true']);
-      const created = await waitFor('the create event', () => events.find((e) => e.type === 'container' && e.action === 'create' && e.id === id), 10_000);
+      const created = await waitFor(
+        'the create event',
+        () => events.find((e) => e.type === 'container' && e.action === 'create' && e.id === id),
+        10_000,
+      );
       assert.equal(created.attributes.name, name);
       assert.equal(created.attributes.image, IMAGE);
       assert.equal(created.attributes[LABEL], '1', 'labels come as attributes, as on Docker');
@@ -453,43 +509,49 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
 
       await engine.removeContainer(id);
       // Docker says `destroy`; Podman 4.3 says `remove`.
-      removal = await waitFor('the removal event', () => events.find((e) => e.type === 'container' && e.id === id && /^(destroy|remove)$/.test(e.action)), 10_000);
+      removal = await waitFor(
+        'the removal event',
+        () => events.find((e) => e.type === 'container' && e.id === id && /^(destroy|remove)$/.test(e.action)),
+        10_000,
+      );
       assert.equal(removal.attributes.name, name);
       assert.equal(watcher.connects, 1, 'one stream all along');
     });
 
-    it(
-      'a container’s removal reads as `destroy`, as from Docker',
-      () => {
-        assert.equal(removal?.action, 'destroy');
-        assert.deepEqual(viewsForEvent(removal), ['containers', 'volumes', 'networks']);
-      },
-    );
+    it('a container’s removal reads as `destroy`, as from Docker', () => {
+      assert.equal(removal?.action, 'destroy');
+      assert.deepEqual(viewsForEvent(removal), ['containers', 'volumes', 'networks']);
+    });
 
-    it(
-      'a volume event carries the volume’s name as its id, as from Docker',
-      () => {
-        const e = events.find((x) => x.type === 'volume' && x.attributes.name === probe);
-        assert.equal(e?.id, probe);
-      },
-    );
+    it('a volume event carries the volume’s name as its id, as from Docker', () => {
+      const e = events.find((x) => x.type === 'volume' && x.attributes.name === probe);
+      assert.equal(e?.id, probe);
+    });
   });
 
   describe('errors, compared with Docker', () => {
     it('a missing container is not-found (404) on both', async () => {
       const missingName = uniqueName('missing');
       for (const [which, e, message] of [
-          ['docker', docker, /No such container/],
-          ['podman', engine, /no container with name or ID/],
-        ] as const) {
-          await assert.rejects(
-            e.removeContainer(missingName),
-            (err: unknown) => err instanceof EngineError && err.kind === 'not-found' && err.statusCode === 404 && message.test(err.message) && !!err.hint,
-            which,
-          );
-          await assert.rejects(e.inspectContainer(missingName), (err: unknown) => err instanceof EngineError && err.kind === 'not-found', which);
-        }
-      await assert.rejects(engine.removeImage('localhost/berth-test-none:1'), (err: unknown) => err instanceof EngineError && err.kind === 'not-found');
+        ['docker', docker, /No such container/],
+        ['podman', engine, /no container with name or ID/],
+      ] as const) {
+        await assert.rejects(
+          e.removeContainer(missingName),
+          (err: unknown) =>
+            err instanceof EngineError && err.kind === 'not-found' && err.statusCode === 404 && message.test(err.message) && !!err.hint,
+          which,
+        );
+        await assert.rejects(
+          e.inspectContainer(missingName),
+          (err: unknown) => err instanceof EngineError && err.kind === 'not-found',
+          which,
+        );
+      }
+      await assert.rejects(
+        engine.removeImage('localhost/berth-test-none:1'),
+        (err: unknown) => err instanceof EngineError && err.kind === 'not-found',
+      );
       await assert.rejects(engine.inspectNetwork(missingName), (err: unknown) => err instanceof EngineError && err.kind === 'not-found');
     });
 

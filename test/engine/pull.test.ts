@@ -26,7 +26,14 @@ describe('a run pulls a missing image', { skip: registryMissing() }, () => {
   const running: RunningWorkspace[] = [];
 
   function config(): RunConfig {
-    return { ...presetConfig('go', () => undefined), toolchain: undefined, image: ref, command: ['sh', '-c', 'echo pulled-ok; sleep 30'], ports: [], caches: false };
+    return {
+      ...presetConfig('go', () => undefined),
+      toolchain: undefined,
+      image: ref,
+      command: ['sh', '-c', 'echo pulled-ok; sleep 30'],
+      ports: [],
+      caches: false,
+    };
   }
 
   async function workspaceContainers(): Promise<string> {
@@ -64,11 +71,20 @@ describe('a run pulls a missing image', { skip: registryMissing() }, () => {
     t.diagnostic(`pull and start: ${Date.now() - started} ms, ${events.length} progress events`);
     const statuses = JSON.stringify(events.map((e) => `${e.id ?? ''} ${e.status}`));
     for (const step of ['Pulling fs layer', 'Download complete', 'Pull complete']) {
-      assert.ok(events.some((e) => e.id && e.status === step), `a layer reported '${step}': ${statuses}`);
+      assert.ok(
+        events.some((e) => e.id && e.status === step),
+        `a layer reported '${step}': ${statuses}`,
+      );
     }
-    assert.ok(events.some((e) => e.total && e.current), `byte progress: ${statuses}`);
+    assert.ok(
+      events.some((e) => e.total && e.current),
+      `byte progress: ${statuses}`,
+    );
     assert.match(events[events.length - 1]?.status ?? '', /Status: Downloaded newer image/, statuses);
-    assert.ok(events.every((e) => !e.error), statuses);
+    assert.ok(
+      events.every((e) => !e.error),
+      statuses,
+    );
 
     let output = run.startOutput;
     run.stream.on('data', (chunk: Buffer) => (output += chunk.toString()));

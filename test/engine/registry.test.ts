@@ -30,18 +30,30 @@ describe('push and pull with progress', { skip: registryMissing() }, () => {
     await engine.tagImage(IMAGE, ref.slice(0, slash), ref.slice(slash + 1));
     const events: ProgressEvent[] = [];
     await engine.pushImage(ref, undefined, (e) => events.push(e));
-    assert.ok(events.some((e) => e.id && /Pushed|Layer already exists/.test(e.status)), JSON.stringify(events.map((e) => e.status)));
-    assert.ok(events.some((e) => /digest: sha256:/.test(e.status)), 'the final digest is reported');
+    assert.ok(
+      events.some((e) => e.id && /Pushed|Layer already exists/.test(e.status)),
+      JSON.stringify(events.map((e) => e.status)),
+    );
+    assert.ok(
+      events.some((e) => /digest: sha256:/.test(e.status)),
+      'the final digest is reported',
+    );
     assert.ok(events.every((e) => !e.error));
   });
 
   it('pulls back with progress after the local tag is gone', async () => {
     await engine.removeImage(ref);
-    assert.equal((await engine.listImages()).find((i) => i.repoTags.includes(ref)), undefined);
+    assert.equal(
+      (await engine.listImages()).find((i) => i.repoTags.includes(ref)),
+      undefined,
+    );
     const events: ProgressEvent[] = [];
     await engine.pullImage(ref, (e) => events.push(e));
     assert.ok(events.some((e) => /Pulling from/.test(e.status)));
-    assert.ok(events.some((e) => /Status: (Downloaded newer image|Image is up to date)/.test(e.status)), JSON.stringify(events.map((e) => e.status)));
+    assert.ok(
+      events.some((e) => /Status: (Downloaded newer image|Image is up to date)/.test(e.status)),
+      JSON.stringify(events.map((e) => e.status)),
+    );
     const pulled = (await engine.listImages()).find((i) => i.repoTags.includes(ref));
     assert.ok(pulled, 'the pulled image is listed');
     assert.ok(pulled.repoDigests.some((d) => d.includes('@sha256:')));
@@ -49,10 +61,13 @@ describe('push and pull with progress', { skip: registryMissing() }, () => {
 
   it('a pull of a missing tag fails with the registry’s reason', async () => {
     const events: ProgressEvent[] = [];
-    await assert.rejects(engine.pullImage(`${registry!.host}/berth-test/absent:1`, (e) => events.push(e)), (err: unknown) => {
-      assert.ok(err instanceof EngineError);
-      assert.match(err.message, /not found|manifest unknown/i);
-      return true;
-    });
+    await assert.rejects(
+      engine.pullImage(`${registry!.host}/berth-test/absent:1`, (e) => events.push(e)),
+      (err: unknown) => {
+        assert.ok(err instanceof EngineError);
+        assert.match(err.message, /not found|manifest unknown/i);
+        return true;
+      },
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('images, volumes and networks on the real engine', () => {
     const history = await engine.imageHistory(IMAGE);
     assert.ok(history.length >= 1);
     assert.ok(history[0].tags.includes(IMAGE));
-    assert.ok(history.some((l) => l.size > 500_000), 'the imported layer carries the size');
+    assert.ok(
+      history.some((l) => l.size > 500_000),
+      'the imported layer carries the size',
+    );
   });
 
   it('tags an image (repository with a slash and a registry port), inspects and removes the tag', async () => {
@@ -52,8 +55,14 @@ describe('images, volumes and networks on the real engine', () => {
     const info = (await engine.inspectImage(`${repo}:v1`)) as { RepoTags: string[] };
     assert.ok(info.RepoTags.includes(`${repo}:v1`));
     await engine.removeImage(`${repo}:v1`);
-    assert.equal((await engine.listImages()).find((i) => i.repoTags.includes(`${repo}:v1`)), undefined);
-    assert.ok((await engine.listImages()).some((i) => i.repoTags.includes(IMAGE)), 'untagging leaves the image');
+    assert.equal(
+      (await engine.listImages()).find((i) => i.repoTags.includes(`${repo}:v1`)),
+      undefined,
+    );
+    assert.ok(
+      (await engine.listImages()).some((i) => i.repoTags.includes(IMAGE)),
+      'untagging leaves the image',
+    );
   });
 
   it('refuses to remove an image a container uses, with conflict', async () => {
@@ -63,7 +72,10 @@ describe('images, volumes and networks on the real engine', () => {
     const id = await docker(['create', '--label', `${LABEL}=1`, `${repo}:x`, 'true']);
     // By id, with several tags and a container using it: the engine refuses with 409.
     const imageId = (await engine.listImages()).find((i) => i.repoTags.includes(`${repo}:x`))!.id;
-    await assert.rejects(engine.removeImage(imageId), (err: unknown) => err instanceof EngineError && err.kind === 'conflict' && err.statusCode === 409);
+    await assert.rejects(
+      engine.removeImage(imageId),
+      (err: unknown) => err instanceof EngineError && err.kind === 'conflict' && err.statusCode === 409,
+    );
     await docker(['rm', id]);
   });
 
@@ -84,7 +96,10 @@ describe('images, volumes and networks on the real engine', () => {
     assert.ok((await engine.listVolumes()).some((x) => x.name === name && x.mountpoint.includes(name)));
     assert.equal(((await engine.inspectVolume(name)) as { Name: string }).Name, name);
     await engine.removeVolume(name);
-    assert.equal((await engine.listVolumes()).find((x) => x.name === name), undefined);
+    assert.equal(
+      (await engine.listVolumes()).find((x) => x.name === name),
+      undefined,
+    );
     await assert.rejects(engine.removeVolume(name), (err: unknown) => err instanceof EngineError && err.kind === 'not-found');
   });
 
@@ -117,11 +132,17 @@ describe('images, volumes and networks on the real engine', () => {
     );
     assert.match(members[0].ipv4 ?? '', /^\d+\.\d+\.\d+\.\d+$/);
     assert.ok((await engine.listContainers()).find((c) => c.id === cid)?.networks.includes(name));
-    await assert.rejects(engine.removeNetwork(net.id), (err: unknown) => err instanceof EngineError && (err.kind === 'conflict' || err.kind === 'api'));
+    await assert.rejects(
+      engine.removeNetwork(net.id),
+      (err: unknown) => err instanceof EngineError && (err.kind === 'conflict' || err.kind === 'api'),
+    );
     await engine.disconnectNetwork(net.id, cid);
     assert.deepEqual(await engine.networkContainers(net.id), []);
     await engine.removeNetwork(net.id);
-    assert.equal((await engine.listNetworks()).find((n) => n.id === net.id), undefined);
+    assert.equal(
+      (await engine.listNetworks()).find((n) => n.id === net.id),
+      undefined,
+    );
   });
 
   describe('prune, on a private engine (pruning the shared one would delete other work)', () => {
@@ -160,7 +181,10 @@ describe('images, volumes and networks on the real engine', () => {
       await docker(['create', '--name', 'holder', '-v', 'used:/u', '--network', 'none', 'berth-test/keep:1', 'x'], daemon.host);
       const volumes = await priv.pruneVolumes();
       assert.deepEqual(volumes.deleted, ['unused']);
-      assert.deepEqual((await priv.listVolumes()).map((v) => v.name), ['used']);
+      assert.deepEqual(
+        (await priv.listVolumes()).map((v) => v.name),
+        ['used'],
+      );
 
       await priv.createNetwork('lonely', { driver: 'bridge' });
       const nets = await priv.pruneNetworks();

@@ -99,7 +99,10 @@ describe('run workspace: the container', () => {
   it('publishes a port on 127.0.0.1 that answers from the host', async () => {
     const ws = workspace('served');
     const port = await freePort();
-    const run = await start(ws, config(['httpd', '-f', '-p', '8080', '-h', '/workspace'], { ports: [{ container: 8080, host: port, protocol: 'tcp' }] }));
+    const run = await start(
+      ws,
+      config(['httpd', '-f', '-p', '8080', '-h', '/workspace'], { ports: [{ container: 8080, host: port, protocol: 'tcp' }] }),
+    );
     const body = await poll(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
       return res.ok ? res.text() : undefined;
@@ -128,14 +131,23 @@ describe('run workspace: the container', () => {
   it('makes a new cache volume writable for the user', async () => {
     const ws = workspace('cached', 4321);
     const volume = `berth-cache-go-mod-4321`;
-    await docker.getVolume(volume).remove().catch(() => undefined);
+    await docker
+      .getVolume(volume)
+      .remove()
+      .catch(() => undefined);
     const run = await start(ws, config(['sh', '-c', 'echo cached > /cache/go-mod/probe && echo ok'], { toolchain: 'go', caches: true }));
     assert.equal(await run.exited, 0);
     await run.stop();
     const info = (await docker.getVolume(volume).inspect()) as { Labels?: Record<string, string> };
     assert.equal(info.Labels?.['berth.owner'], '4321:4321');
-    await docker.getVolume(volume).remove().catch(() => undefined);
-    await docker.getVolume('berth-cache-go-build-4321').remove().catch(() => undefined);
+    await docker
+      .getVolume(volume)
+      .remove()
+      .catch(() => undefined);
+    await docker
+      .getVolume('berth-cache-go-build-4321')
+      .remove()
+      .catch(() => undefined);
   });
 });
 
@@ -145,20 +157,29 @@ describe('run workspace: bad input leaves nothing behind', () => {
     const port = (blocker.address() as { port: number }).port;
     const ws = workspace('conflict');
     const spec = buildRunSpec(ws, config(['sleep', '5'], { ports: [{ container: 80, host: port, protocol: 'tcp' }] }));
-    await assert.rejects(runWorkspace(engine, spec), (e: unknown) => e instanceof RunError && e.reason === 'port-in-use' && e.message.includes(String(port)));
+    await assert.rejects(
+      runWorkspace(engine, spec),
+      (e: unknown) => e instanceof RunError && e.reason === 'port-in-use' && e.message.includes(String(port)),
+    );
     assert.ok(await containerGone(spec.name));
     blocker.close();
   });
 
   it('an image the engine does not have and cannot pull', async () => {
     const spec = buildRunSpec(workspace('missing'), config(['true'], { image: 'berth-test/no-such-image:0' }));
-    await assert.rejects(runWorkspace(engine, spec), (e: unknown) => e instanceof RunError && e.reason === 'image-missing' && e.message.includes('berth-test/no-such-image:0'));
+    await assert.rejects(
+      runWorkspace(engine, spec),
+      (e: unknown) => e instanceof RunError && e.reason === 'image-missing' && e.message.includes('berth-test/no-such-image:0'),
+    );
     assert.ok(await containerGone(spec.name));
   });
 
   it('a command that exits at once says why, with its output', async () => {
     const spec = buildRunSpec(workspace('failing'), config(['sh', '-c', 'echo boom-here; exit 3']));
-    await assert.rejects(runWorkspace(engine, spec, { startupWindowMs: 3000 }), (e: unknown) => e instanceof RunError && e.reason === 'exited' && /code 3/.test(e.message) && /boom-here/.test(e.message));
+    await assert.rejects(
+      runWorkspace(engine, spec, { startupWindowMs: 3000 }),
+      (e: unknown) => e instanceof RunError && e.reason === 'exited' && /code 3/.test(e.message) && /boom-here/.test(e.message),
+    );
     assert.ok(await containerGone(spec.name));
   });
 
@@ -171,7 +192,10 @@ describe('run workspace: bad input leaves nothing behind', () => {
   it('a second run of a running workspace', async () => {
     const ws = workspace('twice');
     const first = await start(ws, config(['sleep', '600']));
-    await assert.rejects(runWorkspace(engine, buildRunSpec(ws, config(['sleep', '600']))), (e: unknown) => e instanceof RunError && e.reason === 'already-running');
+    await assert.rejects(
+      runWorkspace(engine, buildRunSpec(ws, config(['sleep', '600']))),
+      (e: unknown) => e instanceof RunError && e.reason === 'already-running',
+    );
     await first.stop();
   });
 });
@@ -182,7 +206,6 @@ function listen(): Promise<Server> {
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
-
 
 async function poll<T>(probe: () => Promise<T | undefined>, ms = 15000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -21,7 +21,6 @@ const execFileP = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
 const SSHD = '/usr/sbin/sshd';
 
-
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1');
@@ -32,7 +31,9 @@ const accepts = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-describe('ssh:// engines through the user’s own ssh', { skip: !existsSync(SSHD) && `${SSHD} is missing (apt-get install openssh-server; scripts/provision.sh does)` }, () => {
+describe('ssh:// engines through the user’s own ssh', {
+  skip: !existsSync(SSHD) && `${SSHD} is missing (apt-get install openssh-server; scripts/provision.sh does)`,
+}, () => {
   let dir: string;
   let port: number;
   let sshd: ChildProcess;
@@ -185,8 +186,13 @@ describe('ssh:// engines through the user’s own ssh', { skip: !existsSync(SSHD
   });
 
   it('says what is wrong: refused key, and no sshd at all', async () => {
-    writeFileSync(join(dir, 'empty_config'), `Host *\n  IdentityFile ${join(dir, 'nope')}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${join(dir, 'home', '.ssh', 'known_hosts')}\n`);
-    const refused = createEngine(parseHost(`ssh://root@127.0.0.1:${port}`, 'setting'), { ssh: { extraArgs: ['-F', join(dir, 'empty_config')] } });
+    writeFileSync(
+      join(dir, 'empty_config'),
+      `Host *\n  IdentityFile ${join(dir, 'nope')}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${join(dir, 'home', '.ssh', 'known_hosts')}\n`,
+    );
+    const refused = createEngine(parseHost(`ssh://root@127.0.0.1:${port}`, 'setting'), {
+      ssh: { extraArgs: ['-F', join(dir, 'empty_config')] },
+    });
     await assert.rejects(refused.ping(), (err: unknown) => {
       assert.ok(err instanceof EngineError);
       assert.equal(err.kind, 'ssh', err.message);
@@ -196,8 +202,13 @@ describe('ssh:// engines through the user’s own ssh', { skip: !existsSync(SSHD
     });
     refused.dispose();
     const closed = await freePort();
-    const nobody = createEngine(parseHost(`ssh://root@127.0.0.1:${closed}`, 'setting'), { ssh: { extraArgs: ['-F', join(dir, 'empty_config')] } });
-    await assert.rejects(nobody.ping(), (err: unknown) => err instanceof EngineError && err.kind === 'unreachable' && /Connection refused/.test(err.message));
+    const nobody = createEngine(parseHost(`ssh://root@127.0.0.1:${closed}`, 'setting'), {
+      ssh: { extraArgs: ['-F', join(dir, 'empty_config')] },
+    });
+    await assert.rejects(
+      nobody.ping(),
+      (err: unknown) => err instanceof EngineError && err.kind === 'unreachable' && /Connection refused/.test(err.message),
+    );
     nobody.dispose();
   });
 });

@@ -83,7 +83,9 @@ describe('mappers', () => {
     assert.deepEqual(c.labels, { 'com.docker.compose.project': 'shop' }, 'non-string label values are dropped');
     assert.equal(c.composeProject, 'shop');
     assert.deepEqual(c.networks, ['bridge', 'shop_default']);
-    assert.deepEqual(c.mounts, [{ type: 'volume', name: 'data', source: '/var/lib/docker/volumes/data/_data', destination: '/data', readOnly: false }]);
+    assert.deepEqual(c.mounts, [
+      { type: 'volume', name: 'data', source: '/var/lib/docker/volumes/data/_data', destination: '/data', readOnly: false },
+    ]);
   });
 
   it('marks dangling images and built-in networks', () => {
@@ -91,7 +93,11 @@ describe('mappers', () => {
     assert.equal(map.image({ Id: 'sha256:1', RepoTags: null }).dangling, true);
     const bridge = map.network({ Name: 'bridge', Id: 'n1', Driver: 'bridge', IPAM: { Config: [{ Subnet: '172.17.0.0/16' }] } });
     assert.deepEqual([bridge.builtIn, bridge.subnets], [true, ['172.17.0.0/16']]);
-    assert.equal(map.network({ Name: 'bridge', Id: 'n2', Driver: 'overlay' }).builtIn, false, 'a user network named like a built-in one in swarm');
+    assert.equal(
+      map.network({ Name: 'bridge', Id: 'n2', Driver: 'overlay' }).builtIn,
+      false,
+      'a user network named like a built-in one in swarm',
+    );
   });
 
   it('throws Malformed on the wrong shapes', () => {

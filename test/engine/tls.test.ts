@@ -24,15 +24,82 @@ function openssl(args: string[], cwd: string): void {
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as `docker` TLS setups have. */
 function makeCerts(dir: string): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=berth-test-ca'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=berth-test-ca',
+    ],
+    dir,
+  );
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const who of ['server', 'client']) {
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}-key.pem`, '-out', `${who}.csr`, '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'berth-client'}`], dir);
-    openssl(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${who}-cert.pem`, '-days', '2', '-extfile', `${who}.ext`], dir);
+    openssl(
+      [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${who}-key.pem`,
+        '-out',
+        `${who}.csr`,
+        '-subj',
+        `/CN=${who === 'server' ? '127.0.0.1' : 'berth-client'}`,
+      ],
+      dir,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${who}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca-key.pem',
+        '-CAcreateserial',
+        '-out',
+        `${who}-cert.pem`,
+        '-days',
+        '2',
+        '-extfile',
+        `${who}.ext`,
+      ],
+      dir,
+    );
   }
   // A second, unrelated CA: the client must refuse a server it signed nothing for.
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-key.pem', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=other-ca'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'other-key.pem',
+      '-out',
+      'other-ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=other-ca',
+    ],
+    dir,
+  );
 }
 
 describe('tcp:// engines with TLS', () => {
@@ -129,8 +196,14 @@ describe('tcp:// engines with TLS', () => {
     const engine = createEngine(endpoint);
     try {
       const lines: string[] = [];
-      await createRunnerEngine(docker, false).buildImage({ context, dockerfile: 'Dockerfile', tag: 'berth-tls/built:1', args: {}, labels: {} }, (l) => lines.push(l));
-      assert.ok(lines.some((l) => /Successfully tagged berth-tls\/built:1/.test(l)), lines.join('\n'));
+      await createRunnerEngine(docker, false).buildImage(
+        { context, dockerfile: 'Dockerfile', tag: 'berth-tls/built:1', args: {}, labels: {} },
+        (l) => lines.push(l),
+      );
+      assert.ok(
+        lines.some((l) => /Successfully tagged berth-tls\/built:1/.test(l)),
+        lines.join('\n'),
+      );
       assert.ok((await engine.listImages()).some((i) => i.repoTags.includes('berth-tls/built:1')));
     } finally {
       agent.destroy();

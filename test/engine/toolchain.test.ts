@@ -59,19 +59,31 @@ const GO_FILES = {
 
 before(async () => {
   await docker.getImage(IMAGE).inspect(); // built by scripts/toolchain-image.sh (provision.sh runs it)
-  for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`, `berth-cache-hugo-${UID}`]) await docker.getVolume(v).remove().catch(() => undefined);
+  for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`, `berth-cache-hugo-${UID}`])
+    await docker
+      .getVolume(v)
+      .remove()
+      .catch(() => undefined);
 });
 
 after(async () => {
   for (const r of running) await r.stop().catch(() => undefined);
   for (const root of roots) rmSync(root, { recursive: true, force: true });
-  for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`, `berth-cache-hugo-${UID}`]) await docker.getVolume(v).remove().catch(() => undefined);
+  for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`, `berth-cache-hugo-${UID}`])
+    await docker
+      .getVolume(v)
+      .remove()
+      .catch(() => undefined);
 });
 
 describe('Go preset', () => {
   it('compiles in the container and the binary lands in the workspace, owned by the host user', async () => {
     const ws = workspace('gohello', GO_FILES);
-    const { run: r } = await run(ws, { ...presetConfig('go', () => undefined), image: IMAGE, command: ['go', 'build', '-o', 'hello', '.'] });
+    const { run: r } = await run(ws, {
+      ...presetConfig('go', () => undefined),
+      image: IMAGE,
+      command: ['go', 'build', '-o', 'hello', '.'],
+    });
     assert.equal(await r.exited, 0);
     const binary = path.join(ws.folder, 'hello');
     assert.ok(existsSync(binary));
@@ -81,7 +93,11 @@ describe('Go preset', () => {
 
   it('the named build cache serves the second build: nothing is compiled again', async (t) => {
     // Start cold: the test before warmed this user's cache.
-    for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`]) await docker.getVolume(v).remove().catch(() => undefined);
+    for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`])
+      await docker
+        .getVolume(v)
+        .remove()
+        .catch(() => undefined);
     const ws = workspace('gocache', GO_FILES);
     const config = { ...presetConfig('go', () => undefined), image: IMAGE };
     // -x prints every tool the build runs; with a warm cache no package is compiled.
@@ -106,12 +122,17 @@ describe('Go preset', () => {
 describe('Hugo preset', () => {
   it('serves the site on a published port that answers from the host', async () => {
     const ws = workspace('site', {
-      'hugo.toml': 'baseURL = "http://localhost/"\ntitle = "Berth test"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n',
+      'hugo.toml':
+        'baseURL = "http://localhost/"\ntitle = "Berth test"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n',
       'content/_index.md': '---\ntitle: Home\n---\nHello from Hugo.\n',
       'layouts/index.html': '<html><body><h1>{{ .Site.Title }}</h1>{{ .Content }}</body></html>\n',
     });
     const port = await freePort();
-    const config = { ...presetConfig('hugo', () => undefined), image: IMAGE, ports: [{ container: 1313, host: port, protocol: 'tcp' as const }] };
+    const config = {
+      ...presetConfig('hugo', () => undefined),
+      image: IMAGE,
+      ports: [{ container: 1313, host: port, protocol: 'tcp' as const }],
+    };
     const { run: r, output } = await run(ws, config);
     const deadline = Date.now() + 60_000;
     let body = '';
@@ -132,4 +153,3 @@ describe('Hugo preset', () => {
     await r.stop();
   });
 });
-

@@ -103,15 +103,24 @@ describe('editing features over stdio', () => {
 
   it('completion: keyword snippets, and variables after $', async () => {
     await client.change(uri, 2, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: 'WO' }]);
-    const keywords = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 2 } }));
+    const keywords = itemsOf(
+      await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 2 } }),
+    );
     const workdir = keywords.find((i) => i.label === 'WORKDIR');
     assert.ok(workdir, 'WORKDIR offered');
     assert.equal(workdir.insertTextFormat, 2);
-    assert.deepEqual(workdir.textEdit, { range: { start: { line: 7, character: 0 }, end: { line: 7, character: 2 } }, newText: 'WORKDIR ${1:/app}' });
+    assert.deepEqual(workdir.textEdit, {
+      range: { start: { line: 7, character: 0 }, end: { line: 7, character: 2 } },
+      newText: 'WORKDIR ${1:/app}',
+    });
     await client.change(uri, 3, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 2 } }, text: 'RUN echo $' }]);
-    const stage0 = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 43 } }));
+    const stage0 = itemsOf(
+      await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 43 } }),
+    );
     assert.ok(stage0.some((i) => i.label === 'GREETING'));
-    const stage1 = itemsOf(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 10 } }));
+    const stage1 = itemsOf(
+      await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 10 } }),
+    );
     assert.ok(!stage1.some((i) => i.label === 'GREETING'), 'ENV of another stage is not in scope');
   });
 
@@ -121,14 +130,20 @@ describe('editing features over stdio', () => {
   });
 
   it('signature help: the active parameter of the instruction', async () => {
-    const help = await client.request<SignatureHelp>('textDocument/signatureHelp', { textDocument: { uri }, position: { line: 6, character: 30 } });
+    const help = await client.request<SignatureHelp>('textDocument/signatureHelp', {
+      textDocument: { uri },
+      position: { line: 6, character: 30 },
+    });
     assert.equal(help.signatures[help.activeSignature ?? 0].label, 'COPY [--flags] <src>... <dest>');
     assert.equal(help.activeParameter, 2);
   });
 
   it('document links: FROM images to their registry pages, not stages', async () => {
     const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
-    assert.deepEqual(links.map((l) => l.target), ['https://hub.docker.com/r/docker/dockerfile', 'https://hub.docker.com/_/busybox', 'https://hub.docker.com/_/node']);
+    assert.deepEqual(
+      links.map((l) => l.target),
+      ['https://hub.docker.com/r/docker/dockerfile', 'https://hub.docker.com/_/busybox', 'https://hub.docker.com/_/node'],
+    );
   });
 
   it('semantic tokens: full, then a delta that rebuilds the next full answer', async () => {
@@ -137,7 +152,10 @@ describe('editing features over stdio', () => {
     assert.equal(full.data.length % 5, 0);
     assert.ok(full.data.length > 40);
     await client.change(uri, 4, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'LABEL a="b"\n' }]);
-    const delta = await client.request<SemanticTokensDelta>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: full.resultId });
+    const delta = await client.request<SemanticTokensDelta>('textDocument/semanticTokens/full/delta', {
+      textDocument: { uri },
+      previousResultId: full.resultId,
+    });
     assert.ok(delta.resultId && delta.resultId !== full.resultId);
     assert.equal(delta.edits.length, 1);
     const rebuilt = [...full.data];
@@ -145,7 +163,10 @@ describe('editing features over stdio', () => {
     const again = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
     assert.deepEqual(rebuilt, again.data);
     // A result id the server no longer holds gets the whole array.
-    const stale = await client.request<SemanticTokens>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: 'nope' });
+    const stale = await client.request<SemanticTokens>('textDocument/semanticTokens/full/delta', {
+      textDocument: { uri },
+      previousResultId: 'nope',
+    });
     assert.deepEqual(stale.data, again.data);
     const range = await client.request<SemanticTokens>('textDocument/semanticTokens/range', {
       textDocument: { uri },
@@ -156,7 +177,15 @@ describe('editing features over stdio', () => {
 
   describe('navigation', () => {
     const nav = 'file:///features/nav/Dockerfile';
-    const text = ['FROM node:20 AS build', 'ENV OUT=/out', 'RUN make > $OUT/app \\', '    && strip $OUT/app', 'FROM scratch', 'COPY --from=build /out/app /app', ''].join('\n');
+    const text = [
+      'FROM node:20 AS build',
+      'ENV OUT=/out',
+      'RUN make > $OUT/app \\',
+      '    && strip $OUT/app',
+      'FROM scratch',
+      'COPY --from=build /out/app /app',
+      '',
+    ].join('\n');
     const at = (line: number, character: number) => ({ textDocument: { uri: nav }, position: { line, character } });
     before(async () => {
       await client.open(nav, text, 1);
@@ -172,7 +201,10 @@ describe('editing features over stdio', () => {
 
     it('folding ranges: stages and the continued RUN', async () => {
       const ranges = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: nav } });
-      assert.ok(ranges.some((r) => r.startLine === 2 && r.endLine === 3), JSON.stringify(ranges));
+      assert.ok(
+        ranges.some((r) => r.startLine === 2 && r.endLine === 3),
+        JSON.stringify(ranges),
+      );
       assert.ok(ranges.some((r) => r.startLine === 0));
     });
 
@@ -180,7 +212,10 @@ describe('editing features over stdio', () => {
       const highlights = await client.request<DocumentHighlight[]>('textDocument/documentHighlight', at(5, 14));
       assert.deepEqual(highlights.map((h) => h.range.start.line).sort(), [0, 5]);
       const defined = await client.request<Location[]>('textDocument/definition', at(2, 13));
-      assert.deepEqual(defined.map((l) => [l.uri, l.range.start.line]), [[nav, 1]]);
+      assert.deepEqual(
+        defined.map((l) => [l.uri, l.range.start.line]),
+        [[nav, 1]],
+      );
       const refs = await client.request<Location[]>('textDocument/references', { ...at(1, 5), context: { includeDeclaration: true } });
       assert.deepEqual(refs.map((l) => l.range.start.line).sort(), [1, 2, 3]);
     });
@@ -214,28 +249,34 @@ describe('editing features over stdio', () => {
 
     it('formats the document, leaving heredoc bodies alone', async () => {
       const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: fmt }, options });
-      assert.equal(apply(text, edits), 'FROM node:20\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n');
+      assert.equal(
+        apply(text, edits),
+        'FROM node:20\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n',
+      );
     });
 
-    it('formats a range, with the editor\'s indent', async () => {
+    it("formats a range, with the editor's indent", async () => {
       const edits = await client.request<TextEdit[]>('textDocument/rangeFormatting', {
         textDocument: { uri: fmt },
         range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
         options: { tabSize: 2, insertSpaces: true },
       });
-      assert.match(apply(text, edits), /^FROM node:20\nRUN apt-get update && \\\n  apt-get install -y curl\n/);
+      assert.match(apply(text, edits), /^FROM node:20\nRUN apt-get update && \\\n {2}apt-get install -y curl\n/);
     });
 
-    it('follows berth.format.continuationIndent over the editor\'s tab size, and reports a bad value', async () => {
+    it("follows berth.format.continuationIndent over the editor's tab size, and reports a bad value", async () => {
       client.settings = { format: { continuationIndent: 2 } };
       await client.notify('workspace/didChangeConfiguration', { settings: null });
       const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: fmt }, options });
-      assert.match(apply(text, edits), /&& \\\n  apt-get install/);
+      assert.match(apply(text, edits), /&& \\\n {2}apt-get install/);
       client.settings = { format: { continuationIndent: 'wide' } };
       await client.notify('workspace/didChangeConfiguration', { settings: null });
       const fallback = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: fmt }, options });
-      assert.match(apply(text, fallback), /&& \\\n    apt-get install/);
-      const message = await client.until(() => client.messages.find((m) => m.message.includes('continuationIndent')), 'a warning on the bad setting');
+      assert.match(apply(text, fallback), /&& \\\n {4}apt-get install/);
+      const message = await client.until(
+        () => client.messages.find((m) => m.message.includes('continuationIndent')),
+        'a warning on the bad setting',
+      );
       assert.match(message.message, /whole number of spaces/);
       client.settings = {};
       await client.notify('workspace/didChangeConfiguration', { settings: null });
@@ -244,7 +285,12 @@ describe('editing features over stdio', () => {
     it('indents the line after a continuation as it is typed', async () => {
       const typed = 'file:///features/fmt/typed/Dockerfile';
       await client.open(typed, 'FROM node:20\nRUN a \\\n\n', 1);
-      const edits = await client.request<TextEdit[]>('textDocument/onTypeFormatting', { textDocument: { uri: typed }, position: { line: 2, character: 0 }, ch: '\n', options });
+      const edits = await client.request<TextEdit[]>('textDocument/onTypeFormatting', {
+        textDocument: { uri: typed },
+        position: { line: 2, character: 0 },
+        ch: '\n',
+        options,
+      });
       assert.deepEqual(edits, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: '    ' }]);
     });
   });
@@ -255,7 +301,29 @@ describe('editing features over stdio', () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed / 4294967296;
     };
-    const pieces = ['FROM ', 'AS ', 'ARG A=', 'ENV ', 'RUN ', 'COPY --from=', 'ONBUILD ', '--mount=type=cache,', '$', '${', '}', '"', '\\\n', '\n', ' ', '<<EOF\n', 'EOF\n', '# escape=`\n', 'node:20', 'x', '😀'];
+    const pieces = [
+      'FROM ',
+      'AS ',
+      'ARG A=',
+      'ENV ',
+      'RUN ',
+      'COPY --from=',
+      'ONBUILD ',
+      '--mount=type=cache,',
+      '$',
+      '${',
+      '}',
+      '"',
+      '\\\n',
+      '\n',
+      ' ',
+      '<<EOF\n',
+      'EOF\n',
+      '# escape=`\n',
+      'node:20',
+      'x',
+      '😀',
+    ];
     const methods = ['hover', 'completion', 'signatureHelp', 'documentHighlight', 'definition', 'references', 'prepareRename'];
     for (let n = 0; n < 20; n++) {
       let text = '';
@@ -277,7 +345,9 @@ describe('editing features over stdio', () => {
         const method = methods[Math.floor(random() * methods.length)];
         const params = { ...whole, position, context: { includeDeclaration: true } };
         // A refused rename is an answer; anything else must not throw.
-        await client.request(`textDocument/${method}`, params).catch((error: Error) => assert.equal(method, 'prepareRename', error.message));
+        await client
+          .request(`textDocument/${method}`, params)
+          .catch((error: Error) => assert.equal(method, 'prepareRename', error.message));
       }
       await client.notify('textDocument/didClose', whole);
     }

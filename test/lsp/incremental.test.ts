@@ -36,14 +36,21 @@ describe('incremental sync', () => {
         const length = doc.getText().length;
         const start = Math.floor(rnd() * (length + 1));
         const end = Math.min(length, start + (rnd() < 0.5 ? 0 : Math.floor(rnd() * 30)));
-        const change = { range: { start: doc.positionAt(start), end: doc.positionAt(end) }, text: rnd() < 0.8 ? PIECES[Math.floor(rnd() * PIECES.length)] : '' };
+        const change = {
+          range: { start: doc.positionAt(start), end: doc.positionAt(end) },
+          text: rnd() < 0.8 ? PIECES[Math.floor(rnd() * PIECES.length)] : '',
+        };
         changes.push(change);
         doc = TextDocument.update(doc, [change], version);
       }
       await client.change(uri, version, changes);
       const published = await client.version(uri, version);
       // Through JSON as the server sends them: undefined fields drop out.
-      assert.deepEqual(published.diagnostics, JSON.parse(JSON.stringify(lint(doc.getText()))), `version ${version}: ${JSON.stringify(changes)}`);
+      assert.deepEqual(
+        published.diagnostics,
+        JSON.parse(JSON.stringify(lint(doc.getText()))),
+        `version ${version}: ${JSON.stringify(changes)}`,
+      );
     }
   });
 });

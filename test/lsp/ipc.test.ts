@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { before, it } from 'node:test';
-import { createProtocolConnection, IPCMessageReader, IPCMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import {
+  createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, SERVER } from './build';
 
 before(() => ensureBuilt());
@@ -22,7 +27,11 @@ it('serves diagnostics over --node-ipc and exits cleanly', async () => {
   connection.listen();
   const deadline = setTimeout(() => child.kill(), 15_000);
   try {
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: true } },
+    });
     await connection.sendNotification('initialized', {});
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: 'untitled:ipc', languageId: 'dockerfile', version: 3, text: 'FROM node:latest\n' },

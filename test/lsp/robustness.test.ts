@@ -25,7 +25,35 @@ function randomBytesText(rand: () => number, length: number): string {
   return bytes.toString('latin1');
 }
 
-const DOCKERISH = ['FROM ', 'RUN ', '\\\n', '<<EOF\n', 'EOF\n', '${', '}', ':-', '"', "'", '[', ']', '#', ' ', '\n', '\r\n', '--mount=', 'AS ', 'ONBUILD ', '`', '\t', '@sha256:', 'USER 0\n', 'COPY . .\n', '\u0000', '\ud800', '😀'];
+const DOCKERISH = [
+  'FROM ',
+  'RUN ',
+  '\\\n',
+  '<<EOF\n',
+  'EOF\n',
+  '${',
+  '}',
+  ':-',
+  '"',
+  "'",
+  '[',
+  ']',
+  '#',
+  ' ',
+  '\n',
+  '\r\n',
+  '--mount=',
+  'AS ',
+  'ONBUILD ',
+  '`',
+  '\t',
+  '@sha256:',
+  'USER 0\n',
+  'COPY . .\n',
+  '\u0000',
+  '\ud800',
+  '😀',
+];
 
 function mutated(rand: () => number, length: number): string {
   let s = '';
@@ -94,7 +122,9 @@ describe('the server survives any text', () => {
     await client.change('untitled:never-opened', 5, [{ text: 'FROM node' }]);
     await client.notify('workspace/didChangeConfiguration', { settings: { berth: 'not an object' } });
     await client.notify('workspace/didChangeWatchedFiles', { changes: 'nope' });
-    const odd = await client.request<unknown>('textDocument/codeAction', { textDocument: { uri: 'untitled:never-opened' } }).catch((e: Error) => e);
+    const odd = await client
+      .request<unknown>('textDocument/codeAction', { textDocument: { uri: 'untitled:never-opened' } })
+      .catch((e: Error) => e);
     assert.ok(Array.isArray(odd) || odd instanceof Error, 'an answer, either empty or an error');
     assert.equal(client.exited, false);
   });

@@ -60,7 +60,9 @@ describe('language server over stdio', () => {
     let version = 1;
     for (const [i, ch] of [...':latest'].entries()) {
       version++;
-      await client.change(uri, version, [{ range: { start: { line: 0, character: 9 + i }, end: { line: 0, character: 9 + i } }, text: ch }]);
+      await client.change(uri, version, [
+        { range: { start: { line: 0, character: 9 + i }, end: { line: 0, character: 9 + i } }, text: ch },
+      ]);
     }
     const last = await client.version(uri, version);
     assert.deepEqual(
@@ -140,17 +142,29 @@ describe('language server over stdio', () => {
     await client.open(uri, text, 1);
     await client.version(uri, 1);
     const everything = { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } };
-    const [action, ...rest] = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: everything, context: { diagnostics: [], only: ['source.fixAll'] } });
+    const [action, ...rest] = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: everything,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
     assert.equal(rest.length, 0);
     assert.equal(action.kind, 'source.fixAll.berth');
     const [edit] = action.edit!.changes![uri];
     assert.equal(edit.range.start.line, 2, 'the edit starts where the text changes, not at the top');
     const lines = text.split('\n');
-    const before = lines.slice(0, edit.range.start.line).join('\n') + '\n' + lines[edit.range.start.line].slice(0, edit.range.start.character);
+    const before =
+      lines.slice(0, edit.range.start.line).join('\n') + '\n' + lines[edit.range.start.line].slice(0, edit.range.start.character);
     const after = lines[edit.range.end.line].slice(edit.range.end.character) + '\n' + lines.slice(edit.range.end.line + 1).join('\n');
-    assert.equal(before + edit.newText + after, 'FROM debian:12\n# keep me\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\nUSER app\n');
+    assert.equal(
+      before + edit.newText + after,
+      'FROM debian:12\n# keep me\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\nUSER app\n',
+    );
     // Not in the lightbulb: a plain request offers quick fixes only.
-    const plain = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: everything, context: { diagnostics: [] } });
+    const plain = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: everything,
+      context: { diagnostics: [] },
+    });
     assert.ok(plain.every((a) => a.kind === 'quickfix'));
   });
 

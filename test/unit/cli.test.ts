@@ -12,7 +12,7 @@ import { formatCheckstyle, formatGithub, formatGitlab } from '../../src/cli/form
 import { CLI, ensureBuilt, ROOT } from '../lsp/build';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cli');
-const { version } = require(path.join(ROOT, 'package.json')) as { version: string };
+const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
 interface Run {
   status: number | null;
@@ -139,7 +139,11 @@ describe('berth lint', () => {
     const keys = lines.map((l) => /^([^:]+):(\d+):(\d+)/.exec(l)!).map((m) => [m[1], Number(m[2]), Number(m[3])] as const);
     const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2]));
     assert.deepEqual(keys, sorted);
-    assert.ok(lines.includes(`${path.join('project', 'Dockerfile')}:1:6 warning image-untagged ${json(berth(['lint', '-f', 'json', 'project/Dockerfile']))[0].message}`));
+    assert.ok(
+      lines.includes(
+        `${path.join('project', 'Dockerfile')}:1:6 warning image-untagged ${json(berth(['lint', '-f', 'json', 'project/Dockerfile']))[0].message}`,
+      ),
+    );
     // The file named twice (directly and through its folder) is linted once.
     assert.equal(lines.filter((l) => l.includes('Containerfile.prod:3:')).length, 1);
   });
@@ -160,7 +164,8 @@ describe('berth lint', () => {
       message: '',
     });
     assert.match(untagged!.message, /node/);
-    for (const f of findings) assert.deepEqual(Object.keys(f), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
+    for (const f of findings)
+      assert.deepEqual(Object.keys(f), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
   });
 
   it('prints [] when clean in JSON', () => {
@@ -195,7 +200,12 @@ describe('berth lint', () => {
       const { artifactLocation, region } = result.locations[0].physicalLocation;
       assert.equal(artifactLocation.uriBaseId, '%SRCROOT%');
       assert.equal(decodeURIComponent(artifactLocation.uri), texts[i].file.split(path.sep).join('/'));
-      assert.deepEqual(region, { startLine: texts[i].line, startColumn: texts[i].column, endLine: texts[i].endLine, endColumn: texts[i].endColumn });
+      assert.deepEqual(region, {
+        startLine: texts[i].line,
+        startColumn: texts[i].column,
+        endLine: texts[i].endLine,
+        endColumn: texts[i].endColumn,
+      });
     }
     assert.equal(runObj.originalUriBaseIds['%SRCROOT%'].uri, `${new URL(`file://${FIXTURES}/`).href}`);
     assert.equal(runObj.invocations[0].executionSuccessful, true);
@@ -210,17 +220,28 @@ describe('berth lint', () => {
     for (const [i, line] of lines.entries()) {
       const f = texts[i];
       const command = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-      assert.equal(line.split('::')[1], `${command} file=${f.file},line=${f.line},endLine=${f.endLine},col=${f.column},endColumn=${f.endColumn},title=berth ${f.code}`);
+      assert.equal(
+        line.split('::')[1],
+        `${command} file=${f.file},line=${f.line},endLine=${f.endLine},col=${f.column},endColumn=${f.endColumn},title=berth ${f.code}`,
+      );
       assert.ok(!/\n/.test(line.split('::')[2]), 'one line each');
     }
-    const escaped = formatGithub([{ file: 'a,b:c.df', line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'info', code: 'x', message: '100% sure\nnext' }]);
+    const escaped = formatGithub([
+      { file: 'a,b:c.df', line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'info', code: 'x', message: '100% sure\nnext' },
+    ]);
     assert.equal(escaped, '::notice file=a%2Cb%3Ac.df,line=1,endLine=1,col=1,endColumn=2,title=berth x::100%25 sure%0Anext\n');
   });
 
   it('prints a GitLab Code Quality report whose fingerprints are unique and survive moved lines', () => {
     const run = berth(['lint', '-f', 'gitlab', 'project']);
     assert.equal(run.status, 1);
-    const report = JSON.parse(run.stdout) as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
+    const report = JSON.parse(run.stdout) as {
+      description: string;
+      check_name: string;
+      fingerprint: string;
+      severity: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
     const texts = json(berth(['lint', '-f', 'json', 'project']));
     assert.equal(report.length, texts.length);
     assert.equal(new Set(report.map((r) => r.fingerprint)).size, report.length);
@@ -228,7 +249,16 @@ describe('berth lint', () => {
       assert.deepEqual([r.check_name, r.location.path, r.location.lines.begin], [texts[i].code, texts[i].file, texts[i].line]);
       assert.ok(['info', 'minor', 'major', 'critical', 'blocker'].includes(r.severity));
     }
-    const finding = { file: 'Dockerfile', line: 3, column: 1, endLine: 3, endColumn: 5, severity: 'warning' as const, code: 'c', message: 'm' };
+    const finding = {
+      file: 'Dockerfile',
+      line: 3,
+      column: 1,
+      endLine: 3,
+      endColumn: 5,
+      severity: 'warning' as const,
+      code: 'c',
+      message: 'm',
+    };
     const moved = JSON.parse(formatGitlab([{ ...finding, line: 9, endLine: 9 }]))[0].fingerprint;
     assert.equal(JSON.parse(formatGitlab([finding]))[0].fingerprint, moved);
   });
@@ -238,20 +268,40 @@ describe('berth lint', () => {
     assert.equal(run.status, 1);
     assert.match(run.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<checkstyle version="4.3">\n/);
     assert.equal((run.stdout.match(/<error /g) ?? []).length, json(berth(['lint', '-f', 'json', 'project'])).length);
-    const xml = formatCheckstyle([{ file: 'a&b.df', line: 2, column: 3, endLine: 2, endColumn: 4, severity: 'hint', code: 'k', message: '<"x"> & \u0001' }]);
-    assert.match(xml, /<file name="a&amp;b.df">\n    <error line="2" column="3" severity="info" message="&lt;&quot;x&quot;&gt; &amp; " source="berth.k"\/>/);
+    const xml = formatCheckstyle([
+      { file: 'a&b.df', line: 2, column: 3, endLine: 2, endColumn: 4, severity: 'hint', code: 'k', message: '<"x"> & \u0001' },
+    ]);
+    assert.match(
+      xml,
+      /<file name="a&amp;b.df">\n {4}<error line="2" column="3" severity="info" message="&lt;&quot;x&quot;&gt; &amp; " source="berth.k"\/>/,
+    );
   });
 
   it('--fix rewrites the file with every safe fix, keeps its BOM, and reports what is left', () => {
     const file = path.join(tmp, 'fix me.dockerfile');
-    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FROM debian:12\nRUN apt-get update\nRUN apt-get install curl\nUSER root\n')]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('FROM debian:12\nRUN apt-get update\nRUN apt-get install curl\nUSER root\n'),
+      ]),
+    );
     const run = berth(['lint', '--fix', '-f', 'json', file]);
     assert.equal(run.status, 1, 'user-root is left, and it fails the run');
-    assert.deepEqual(json(run).map((f) => f.code), ['user-root']);
-    assert.match(run.stderr, /^berth: fixed 4 in .*fix me\.dockerfile: apt-update-alone, apt-missing-yes, apt-install-recommends, apt-lists-kept\n$/);
+    assert.deepEqual(
+      json(run).map((f) => f.code),
+      ['user-root'],
+    );
+    assert.match(
+      run.stderr,
+      /^berth: fixed 4 in .*fix me\.dockerfile: apt-update-alone, apt-missing-yes, apt-install-recommends, apt-lists-kept\n$/,
+    );
     const bytes = readFileSync(file);
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
-    assert.equal(bytes.subarray(3).toString(), 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\nUSER root\n');
+    assert.equal(
+      bytes.subarray(3).toString(),
+      'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\nUSER root\n',
+    );
     const again = berth(['lint', '--fix', file]);
     assert.equal(again.stderr, '', 'nothing left to fix the second time');
     const stdin = berth(['lint', '--fix', '-'], { input: 'FROM debian:12\nRUN apt-get install curl\n' });
@@ -281,7 +331,10 @@ describe('berth lint', () => {
     const file = path.join(tmp, 'bom.dockerfile');
     writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FROM node\nUSER app\n')]));
     const findings = json(berth(['lint', '-f', 'json', file]));
-    assert.deepEqual(findings.map((f) => [f.code, f.column]), [['image-untagged', 6]]);
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.column]),
+      [['image-untagged', 6]],
+    );
   });
 });
 
@@ -352,7 +405,10 @@ describe('berth lint configuration', () => {
   it('finds .hadolint.yaml in a parent folder: ignored codes and failure-threshold', () => {
     const run = berth(['lint', '-f', 'json', 'configured/sub/Dockerfile']);
     // DL3006 ignored, image-latest stays; failure-threshold: error lets a warning pass.
-    assert.deepEqual(json(run).map((f) => f.code), ['image-latest']);
+    assert.deepEqual(
+      json(run).map((f) => f.code),
+      ['image-latest'],
+    );
     assert.equal(run.status, 0);
     // The flag wins over the file's threshold.
     assert.equal(berth(['lint', '-t', 'warning', 'configured/sub/Dockerfile']).status, 1);
@@ -360,7 +416,10 @@ describe('berth lint configuration', () => {
 
   it('uses --config instead of the nearest file', () => {
     const run = berth(['lint', '-f', 'json', '--config', 'configured/other-config.yaml', 'configured/sub/Dockerfile']);
-    assert.deepEqual(json(run).map((f) => f.code), ['image-untagged']);
+    assert.deepEqual(
+      json(run).map((f) => f.code),
+      ['image-untagged'],
+    );
     assert.equal(run.status, 1, 'the default threshold, since this file sets none');
   });
 

@@ -52,7 +52,7 @@ describe('keyword completion', () => {
     assert.equal(accept('FROM node:20\nCO|', 'COPY'), 'FROM node:20\nCOPY ');
   });
 
-  it('follows the file\'s keyword casing', () => {
+  it("follows the file's keyword casing", () => {
     assert.ok(labels('from node:20\nrun echo\n|').includes('workdir'));
     assert.ok(labels('FROM node:20\nRUN echo\n|').includes('WORKDIR'));
   });
@@ -74,7 +74,7 @@ describe('keyword completion', () => {
 });
 
 describe('flag completion', () => {
-  it('offers the instruction\'s flags, not the ones already given', () => {
+  it("offers the instruction's flags, not the ones already given", () => {
     assert.deepEqual(labels('FROM node:20\nRUN --|'), ['--mount', '--network', '--security', '--device']);
     const copy = labels('FROM node:20\nCOPY --chown=a --|');
     assert.ok(copy.includes('--from') && copy.includes('--link') && !copy.includes('--chown'));
@@ -104,7 +104,10 @@ describe('flag completion', () => {
     const options = labels('FROM node:20\nRUN --mount=type=cache,target=/x,|');
     assert.ok(options.includes('sharing=') && options.includes('id=') && !options.includes('target='));
     assert.deepEqual(labels('FROM node:20\nRUN --mount=type=cache,sharing=|'), ['shared', 'private', 'locked']);
-    assert.equal(accept('FROM node:20\nRUN --mount=type=cache,ta| echo\n', 'target='), 'FROM node:20\nRUN --mount=type=cache,target= echo\n');
+    assert.equal(
+      accept('FROM node:20\nRUN --mount=type=cache,ta| echo\n', 'target='),
+      'FROM node:20\nRUN --mount=type=cache,target= echo\n',
+    );
   });
 
   it('offers earlier stages (and local images) for COPY --from and mount from=', () => {
@@ -171,7 +174,7 @@ describe('image completion', () => {
     assert.deepEqual(labels('from node:20 |'), ['as']);
   });
 
-  it('tells the server when the engine\'s list is needed', () => {
+  it("tells the server when the engine's list is needed", () => {
     const ask = (marked: string) => {
       const { text, position } = at(marked);
       return completesImages(parse(text), position);
@@ -187,7 +190,10 @@ describe('argument completion', () => {
   it('offers signals after STOPSIGNAL and common shells after SHELL', () => {
     assert.equal(labels('FROM node:20\nSTOPSIGNAL |')[0], 'SIGTERM');
     assert.equal(accept('FROM node:20\nSTOPSIGNAL SIGQ|', 'SIGQUIT'), 'FROM node:20\nSTOPSIGNAL SIGQUIT');
-    assert.equal(accept('FROM node:20\nSHELL |', '["/bin/bash", "-o", "pipefail", "-c"]'), 'FROM node:20\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]');
+    assert.equal(
+      accept('FROM node:20\nSHELL |', '["/bin/bash", "-o", "pipefail", "-c"]'),
+      'FROM node:20\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+    );
     assert.equal(accept('FROM node:20\nSHELL [|]', '["/bin/sh", "-c"]'), 'FROM node:20\nSHELL ["/bin/sh", "-c"]');
     assert.deepEqual(labels('FROM node:20\nSHELL ["/bin/sh", |]'), []);
   });

@@ -29,7 +29,9 @@ describe('parseConfig', () => {
   });
 
   it('accepts our own codes and a rules: key, which wins over override: in any order', () => {
-    const result = parseConfig('rules:\n  image-latest: off\n  user-missing: Error\noverride:\n  info: [DL3007, cache-copy-before-install]\nignored: [apt-update-alone]\n');
+    const result = parseConfig(
+      'rules:\n  image-latest: off\n  user-missing: Error\noverride:\n  info: [DL3007, cache-copy-before-install]\nignored: [apt-update-alone]\n',
+    );
     assert.deepEqual(result.problems, []);
     assert.deepEqual(result.settings, {
       ignored: ['apt-update-alone'],
@@ -73,15 +75,18 @@ describe('parseConfig', () => {
       ].join('\n'),
       { source: '.hadolint.yaml' },
     );
-    assert.deepEqual([...result.problems].sort(), [
-      ".hadolint.yaml:1: ignored: expected a list, e.g. [DL3006, image-latest]",
-      ".hadolint.yaml:3: override: unknown level 'fatal' (use error, warning, info or style)",
-      ".hadolint.yaml:5: rules.image-latest: expected off, hint, info, warning or error",
-      ".hadolint.yaml:6: rules: unknown rule code 'Not A Code'",
-      '.hadolint.yaml:7: failure-threshold: expected error, warning, info, style or none',
-      ".hadolint.yaml:8: unknown key 'colour'",
-      '.hadolint.yaml:9: trustedRegistries: expected a registry host such as ghcr.io',
-    ].sort());
+    assert.deepEqual(
+      [...result.problems].sort(),
+      [
+        '.hadolint.yaml:1: ignored: expected a list, e.g. [DL3006, image-latest]',
+        ".hadolint.yaml:3: override: unknown level 'fatal' (use error, warning, info or style)",
+        '.hadolint.yaml:5: rules.image-latest: expected off, hint, info, warning or error',
+        ".hadolint.yaml:6: rules: unknown rule code 'Not A Code'",
+        '.hadolint.yaml:7: failure-threshold: expected error, warning, info, style or none',
+        ".hadolint.yaml:8: unknown key 'colour'",
+        '.hadolint.yaml:9: trustedRegistries: expected a registry host such as ghcr.io',
+      ].sort(),
+    );
     assert.deepEqual(result.settings, {});
   });
 
@@ -101,7 +106,17 @@ describe('parseConfig', () => {
   });
 
   it('survives random and hostile input', () => {
-    const samples = ['\u0000\u0001', '{{{{', ': : :', '&a [*a]', '!!binary AAAA', 'a: *nope', '\ud800', 'x'.repeat(100_000), 'ignored: [' + '['.repeat(500)];
+    const samples = [
+      '\u0000\u0001',
+      '{{{{',
+      ': : :',
+      '&a [*a]',
+      '!!binary AAAA',
+      'a: *nope',
+      '\ud800',
+      'x'.repeat(100_000),
+      'ignored: [' + '['.repeat(500),
+    ];
     let seed = 7;
     for (let i = 0; i < 300; i++) {
       let s = '';

@@ -14,7 +14,10 @@ import { resolveRunConfig } from '../../src/devenv/resolve';
 import { buildRunSpec, validate, type Workspace } from '../../src/devenv/spec';
 import { contextEntries, packContext } from '../../src/engine/buildContext';
 
-const files = (map: Record<string, string>) => ({ entries: Object.keys(map).map((k) => k.split('/')[0]), read: (name: string) => map[name] });
+const files = (map: Record<string, string>) => ({
+  entries: Object.keys(map).map((k) => k.split('/')[0]),
+  read: (name: string) => map[name],
+});
 const ws: Workspace = { folder: '/home/me/My App', name: 'My App', uid: 1000, gid: 1000 };
 
 describe('exposedPorts', () => {
@@ -31,8 +34,14 @@ describe('exposedPorts', () => {
   });
   it('expands ARG and ENV values, build arguments first, and leaves out what stays unknown', () => {
     const text = 'ARG BASE=alpine\nFROM $BASE\nARG PORT=3000\nENV ADMIN=1${PORT}\nEXPOSE $PORT ${ADMIN} ${UNSET} "5000"\n';
-    assert.deepEqual(exposedPorts(text).map((p) => p.container), [3000, 13000, 5000]);
-    assert.deepEqual(exposedPorts(text, undefined, { PORT: '4000' }).map((p) => p.container), [4000, 14000, 5000]);
+    assert.deepEqual(
+      exposedPorts(text).map((p) => p.container),
+      [3000, 13000, 5000],
+    );
+    assert.deepEqual(
+      exposedPorts(text, undefined, { PORT: '4000' }).map((p) => p.container),
+      [4000, 14000, 5000],
+    );
   });
   it('takes the first port of a range, skips sctp and duplicates, and never throws on junk', () => {
     assert.deepEqual(exposedPorts('FROM x\nEXPOSE 8000-8010 8000 1/sctp 0 99999 abc\n'), [{ container: 8000, protocol: 'tcp' }]);
@@ -45,8 +54,14 @@ describe('exposedPorts', () => {
     assert.equal(defaultImageTag('/'), 'image:latest');
   });
   it('finds the Dockerfile by the names builders pick up, and lists stage names', () => {
-    assert.equal(findDockerfile((n) => (n === 'Containerfile' ? '' : undefined)), 'Containerfile');
-    assert.equal(findDockerfile(() => undefined), undefined);
+    assert.equal(
+      findDockerfile((n) => (n === 'Containerfile' ? '' : undefined)),
+      'Containerfile',
+    );
+    assert.equal(
+      findDockerfile(() => undefined),
+      undefined,
+    );
     assert.deepEqual(stageNames('FROM a AS one\nFROM b\nFROM c as Two\n'), ['one', 'Two']);
   });
 });
@@ -74,7 +89,8 @@ describe('choosing a build', () => {
     assert.ok(!('error' in resolved) && resolved.config.build === undefined && resolved.config.image === 'busybox:local');
   });
   it('reads build settings from .berth.yaml and takes the ports from the stage it builds', () => {
-    const yaml = 'run:\n  build:\n    dockerfile: docker/Dev.Dockerfile\n    target: dev\n    args: {PORT: 7000}\n  mount: true\n  user: host\n';
+    const yaml =
+      'run:\n  build:\n    dockerfile: docker/Dev.Dockerfile\n    target: dev\n    args: {PORT: 7000}\n  mount: true\n  user: host\n';
     const text = 'FROM a AS dev\nARG PORT=1\nEXPOSE $PORT\nFROM a\nEXPOSE 80\n';
     const resolved = resolveRunConfig(files({ '.berth.yaml': yaml, 'docker/Dev.Dockerfile': text }), 'app');
     assert.ok(!('error' in resolved), JSON.stringify(resolved));
@@ -85,10 +101,19 @@ describe('choosing a build', () => {
     assert.deepEqual([resolved.config.mount, resolved.config.user], [true, 'host']);
   });
   it('a devcontainer.json with a build mounts the workspace, as Dev Containers do', () => {
-    const resolved = resolveRunConfig(files({ '.devcontainer/devcontainer.json': '{"build": {"dockerfile": "Dockerfile"}, "forwardPorts": [3000]}', '.devcontainer/Dockerfile': dockerfile }), 'app');
+    const resolved = resolveRunConfig(
+      files({
+        '.devcontainer/devcontainer.json': '{"build": {"dockerfile": "Dockerfile"}, "forwardPorts": [3000]}',
+        '.devcontainer/Dockerfile': dockerfile,
+      }),
+      'app',
+    );
     assert.ok(!('error' in resolved), JSON.stringify(resolved));
     assert.deepEqual(resolved.config.build, { dockerfile: '.devcontainer/Dockerfile', context: '.devcontainer', args: {} });
-    assert.deepEqual([resolved.config.mount, resolved.config.command, resolved.config.ports.map((p) => p.container)], [true, ['sh'], [3000]]);
+    assert.deepEqual(
+      [resolved.config.mount, resolved.config.command, resolved.config.ports.map((p) => p.container)],
+      [true, ['sh'], [3000]],
+    );
   });
   it('says what is missing when asked to build a folder without a Dockerfile', () => {
     const resolved = resolveRunConfig(files({ 'README.md': '' }), 'app', { toolchain: 'dockerfile' });
@@ -102,7 +127,10 @@ describe('choosing a build', () => {
     assert.deepEqual(parseRunConfig('build: Containerfile\n').config.build, { dockerfile: 'Containerfile' });
   });
   it('round-trips a build through .berth.yaml', () => {
-    const config = { ...dockerfileConfig((n) => (n === 'Dockerfile' ? dockerfile : undefined), { target: 'prod', args: { A: 'b c' } }), ports: [{ container: 8080, host: 9090, protocol: 'tcp' as const }] };
+    const config = {
+      ...dockerfileConfig((n) => (n === 'Dockerfile' ? dockerfile : undefined), { target: 'prod', args: { A: 'b c' } }),
+      ports: [{ container: 8080, host: 9090, protocol: 'tcp' as const }],
+    };
     const again = resolveRunConfig(files({ '.berth.yaml': serializeRunConfig(config), Dockerfile: dockerfile }), 'app');
     assert.ok(!('error' in again));
     assert.deepEqual(again.config, config);
@@ -114,7 +142,16 @@ describe('a build run spec', () => {
   it('builds under a lower-case tag per folder and runs the image as built', () => {
     const spec = buildRunSpec(ws, config);
     assert.match(spec.build!.tag, /^berth-my-app-[0-9a-f]{8}:latest$/);
-    assert.deepEqual({ ...spec.build, tag: undefined }, { context: '/home/me/My App', dockerfile: 'Dockerfile', tag: undefined, args: {}, labels: { 'berth.managed': 'true', 'berth.workspace': '/home/me/My App' } });
+    assert.deepEqual(
+      { ...spec.build, tag: undefined },
+      {
+        context: '/home/me/My App',
+        dockerfile: 'Dockerfile',
+        tag: undefined,
+        args: {},
+        labels: { 'berth.managed': 'true', 'berth.workspace': '/home/me/My App' },
+      },
+    );
     assert.equal(spec.create.Image, spec.build!.tag);
     assert.equal(spec.create.Cmd, undefined);
     assert.equal(spec.create.User, undefined);
@@ -124,14 +161,23 @@ describe('a build run spec', () => {
     assert.deepEqual(spec.create.HostConfig.PortBindings, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] });
   });
   it('keeps a chosen tag, resolves paths against the folder, and mounts and runs as the user on request', () => {
-    const spec = buildRunSpec(ws, { ...config, image: 'me/app:dev', mount: true, user: 'host', build: { dockerfile: 'ops/Dockerfile', context: 'ops', args: {} } });
+    const spec = buildRunSpec(ws, {
+      ...config,
+      image: 'me/app:dev',
+      mount: true,
+      user: 'host',
+      build: { dockerfile: 'ops/Dockerfile', context: 'ops', args: {} },
+    });
     assert.deepEqual([spec.build!.tag, spec.build!.context, spec.build!.dockerfile], ['me/app:dev', '/home/me/My App/ops', 'Dockerfile']);
     assert.equal(spec.create.User, '1000:1000');
     assert.equal(spec.create.WorkingDir, '/workspace');
     assert.deepEqual(spec.create.HostConfig.Mounts, [{ Type: 'bind', Source: '/home/me/My App', Target: '/workspace' }]);
   });
   it('refuses a Dockerfile outside its build context', () => {
-    assert.match(validate({ ...config, build: { dockerfile: 'Dockerfile', context: 'sub', args: {} } }).join(' '), /must be inside the build context/);
+    assert.match(
+      validate({ ...config, build: { dockerfile: 'Dockerfile', context: 'sub', args: {} } }).join(' '),
+      /must be inside the build context/,
+    );
     assert.deepEqual(validate(config), []);
   });
 });

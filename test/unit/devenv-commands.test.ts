@@ -10,7 +10,16 @@ const ws = { folder: "/home/me/it's, here", name: "it's, here", uid: 1000, gid: 
 
 describe('dockerCommands', () => {
   it('says every choice of a toolchain run as a docker run flag', () => {
-    const spec = buildRunSpec(ws, { ...presetConfig('hugo', () => undefined), memory: '1g', cpus: 1.5, network: 'my-net', ports: [{ container: 1313, protocol: 'tcp' }, { container: 53, host: 5353, protocol: 'udp' }] });
+    const spec = buildRunSpec(ws, {
+      ...presetConfig('hugo', () => undefined),
+      memory: '1g',
+      cpus: 1.5,
+      network: 'my-net',
+      ports: [
+        { container: 1313, protocol: 'tcp' },
+        { container: 53, host: 5353, protocol: 'udp' },
+      ],
+    });
     const [run] = dockerCommands(spec);
     assert.deepEqual(run.slice(0, 7), ['docker', 'run', '--rm', '-it', '--name', spec.name, '--init']);
     const flag = (name: string) => run.flatMap((w, i) => (w === name ? [run[i + 1]] : []));

@@ -16,12 +16,116 @@ const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 4242);
 const RUNS = 1500;
 
 const YAML_PIECES = [
-  'run:', '  ', '\n', 'toolchain: ', 'go', 'dockerfile', 'cobol', 'image: ', '"busybox:local"', 'command: ', '[sh, -c, "x"]', '"echo hi"', '[]', 'ports: ',
-  '[1313, "8080:80", "x:y", 70000, {container: 1}]', '{host: 1}', 'build: ', '{dockerfile: D, target: t, args: {A: 1}}', '[1]', 'null', '~', 'mount: ', 'true', 'maybe',
-  'env: ', '{A: 1, "1B": 2}', 'memory: ', '2g', 'lots', 'cpus: ', '-1', '1.5', 'bind: ', '0.0.0.0', 'everywhere', '- ', ': ', '{', '}', '[', ']', '"', "'", '&a', '*a', '!!binary', '#', '\t', '\u0000', 'é', '\r\n',
+  'run:',
+  '  ',
+  '\n',
+  'toolchain: ',
+  'go',
+  'dockerfile',
+  'cobol',
+  'image: ',
+  '"busybox:local"',
+  'command: ',
+  '[sh, -c, "x"]',
+  '"echo hi"',
+  '[]',
+  'ports: ',
+  '[1313, "8080:80", "x:y", 70000, {container: 1}]',
+  '{host: 1}',
+  'build: ',
+  '{dockerfile: D, target: t, args: {A: 1}}',
+  '[1]',
+  'null',
+  '~',
+  'mount: ',
+  'true',
+  'maybe',
+  'env: ',
+  '{A: 1, "1B": 2}',
+  'memory: ',
+  '2g',
+  'lots',
+  'cpus: ',
+  '-1',
+  '1.5',
+  'bind: ',
+  '0.0.0.0',
+  'everywhere',
+  '- ',
+  ': ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '&a',
+  '*a',
+  '!!binary',
+  '#',
+  '\t',
+  '\u0000',
+  'é',
+  '\r\n',
 ];
-const JSON_PIECES = ['{', '}', '[', ']', ',', ':', '"image"', '"busybox:local"', '"build"', '{"dockerfile": "D", "context": ".."}', '"forwardPorts"', '[3000, "db:5432", "x"]', '"runArgs"', '["-p", "1:2", "--cap-add", "X", "-e"]', '"containerEnv"', '{"A": "${localEnv:X}"}', '"workspaceFolder"', '"/w/${localWorkspaceFolderBasename}"', 'null', 'true', '1e9', '// c\n', '/* c', '*/', '"\\u0000"', '\n'];
-const DOCKERFILE_PIECES = ['FROM ', 'busybox', ' AS ', 'a', '\n', 'ARG ', 'PORT=80', 'ENV ', 'X ', '$PORT', '${PORT:-1}', '${', 'EXPOSE ', '80/udp', '1-2', '99999', '/sctp', '0', ' ', '\\\n', '# escape=`\n', '`\n', '<<EOF\n', 'EOF\n', '"', "'", 'é', '\r'];
+const JSON_PIECES = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"image"',
+  '"busybox:local"',
+  '"build"',
+  '{"dockerfile": "D", "context": ".."}',
+  '"forwardPorts"',
+  '[3000, "db:5432", "x"]',
+  '"runArgs"',
+  '["-p", "1:2", "--cap-add", "X", "-e"]',
+  '"containerEnv"',
+  '{"A": "${localEnv:X}"}',
+  '"workspaceFolder"',
+  '"/w/${localWorkspaceFolderBasename}"',
+  'null',
+  'true',
+  '1e9',
+  '// c\n',
+  '/* c',
+  '*/',
+  '"\\u0000"',
+  '\n',
+];
+const DOCKERFILE_PIECES = [
+  'FROM ',
+  'busybox',
+  ' AS ',
+  'a',
+  '\n',
+  'ARG ',
+  'PORT=80',
+  'ENV ',
+  'X ',
+  '$PORT',
+  '${PORT:-1}',
+  '${',
+  'EXPOSE ',
+  '80/udp',
+  '1-2',
+  '99999',
+  '/sctp',
+  '0',
+  ' ',
+  '\\\n',
+  '# escape=`\n',
+  '`\n',
+  '<<EOF\n',
+  'EOF\n',
+  '"',
+  "'",
+  'é',
+  '\r',
+];
 
 function pieces(rand: () => number, from: string[], max: number): string {
   let out = '';
@@ -46,7 +150,8 @@ describe('fuzz: run configuration', () => {
       try {
         for (const problem of parseRunConfig(yaml).problems) assert.equal(typeof problem, 'string');
         readDevcontainer(json, 'ws');
-        for (const port of exposedPorts(dockerfile, rand() < 0.5 ? 'a' : undefined)) assert.ok(port.container >= 1 && port.container <= 65535);
+        for (const port of exposedPorts(dockerfile, rand() < 0.5 ? 'a' : undefined))
+          assert.ok(port.container >= 1 && port.container <= 65535);
         const resolved = resolveRunConfig({ entries: Object.keys(files).map((f) => f.split('/')[0]), read: (n) => files[n] }, 'ws');
         if ('error' in resolved) {
           assert.ok(resolved.error.length > 0);
@@ -62,7 +167,10 @@ describe('fuzz: run configuration', () => {
           specs++;
         }
       } catch (error) {
-        throw new Error(`${context}: ${error instanceof Error ? error.stack : String(error)}\n--- yaml\n${yaml}\n--- json\n${json}\n--- Dockerfile\n${dockerfile}`);
+        throw new Error(
+          `${context}: ${error instanceof Error ? error.stack : String(error)}\n--- yaml\n${yaml}\n--- json\n${json}\n--- Dockerfile\n${dockerfile}`,
+          { cause: error },
+        );
       }
     }
     t.diagnostic(`${specs} run specs, ${refused} refused with a reason`);

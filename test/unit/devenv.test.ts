@@ -27,7 +27,11 @@ describe('detectToolchains', () => {
 
 describe('defaultCommand', () => {
   it('runs the dev script, else start, else the package itself', () => {
-    assert.deepEqual(defaultCommand('node', files({ 'package.json': '{"scripts":{"dev":"vite","start":"node ."}}' })), ['npm', 'run', 'dev']);
+    assert.deepEqual(defaultCommand('node', files({ 'package.json': '{"scripts":{"dev":"vite","start":"node ."}}' })), [
+      'npm',
+      'run',
+      'dev',
+    ]);
     assert.deepEqual(defaultCommand('node', files({ 'package.json': '{"scripts":{"start":"node ."}}' })), ['npm', 'start']);
     assert.deepEqual(defaultCommand('node', files({ 'package.json': 'not json' })), ['node', '.']);
   });
@@ -41,7 +45,22 @@ describe('defaultCommand', () => {
 describe('.berth.yaml', () => {
   it('reads every field of a run section', () => {
     const { config, problems } = parseRunConfig(
-      ['run:', '  toolchain: hugo', '  image: local/hugo:1', '  command: [hugo, server]', '  ports: [1313, "8080:80", "5353/udp"]', '  mountTarget: /src', '  user: root', '  env: {A: 1, B: x}', '  network: none', '  bind: 0.0.0.0', '  memory: 2g', '  cpus: 1.5', '  caches: false', '  detach: true'].join('\n'),
+      [
+        'run:',
+        '  toolchain: hugo',
+        '  image: local/hugo:1',
+        '  command: [hugo, server]',
+        '  ports: [1313, "8080:80", "5353/udp"]',
+        '  mountTarget: /src',
+        '  user: root',
+        '  env: {A: 1, B: x}',
+        '  network: none',
+        '  bind: 0.0.0.0',
+        '  memory: 2g',
+        '  cpus: 1.5',
+        '  caches: false',
+        '  detach: true',
+      ].join('\n'),
     );
     assert.deepEqual(problems, []);
     assert.deepEqual(config, {
@@ -65,10 +84,16 @@ describe('.berth.yaml', () => {
     });
   });
   it('runs a command string through sh -c, as written', () => {
-    assert.deepEqual(parseRunConfig('command: hugo server --bind 0.0.0.0 && echo done').config.command, ['sh', '-c', 'hugo server --bind 0.0.0.0 && echo done']);
+    assert.deepEqual(parseRunConfig('command: hugo server --bind 0.0.0.0 && echo done').config.command, [
+      'sh',
+      '-c',
+      'hugo server --bind 0.0.0.0 && echo done',
+    ]);
   });
   it('reports each bad field and keeps the good ones', () => {
-    const { config, problems } = parseRunConfig('run:\n  image: ok:1\n  ports: [70000, "a:b"]\n  mountTarget: rel\n  toolchain: cobol\n  env: {"1BAD": x}\n  bind: everywhere\n  memory: lots\n  caches: sometimes\n');
+    const { config, problems } = parseRunConfig(
+      'run:\n  image: ok:1\n  ports: [70000, "a:b"]\n  mountTarget: rel\n  toolchain: cobol\n  env: {"1BAD": x}\n  bind: everywhere\n  memory: lots\n  caches: sometimes\n',
+    );
     assert.equal(config.image, 'ok:1');
     assert.equal(problems.length, 8, problems.join('\n'));
     assert.ok(problems.some((p) => p.includes('70000')));
@@ -82,7 +107,7 @@ describe('.berth.yaml', () => {
     assert.deepEqual(parseRunConfig('').problems, []);
     assert.deepEqual(parseRunConfig('run: 5\n').problems, ['line 1: run: must be a mapping of settings (image, command, ports, …)']);
   });
-  it('points each problem at its key or value, and names a typo\'s likely setting', () => {
+  it("points each problem at its key or value, and names a typo's likely setting", () => {
     const text = 'run:\n  imgae: busybox\n  ports: [70000]\n  toolchain: go\n  Detach: true\n  nonsense: 1\n';
     const { located, problems, config } = parseRunConfig(text);
     const at = (p: { start: number; end: number }) => text.slice(p.start, p.end);
@@ -99,7 +124,11 @@ describe('.berth.yaml', () => {
     assert.equal(config.toolchain, 'go', 'the good settings still apply');
   });
   it('round-trips through serialize and parse', () => {
-    const config = mergeConfig(presetConfig('go', files({})), { ports: [{ container: 8080, host: 9090, protocol: 'tcp' }], env: { CGO_ENABLED: '0' }, memory: '1g' });
+    const config = mergeConfig(presetConfig('go', files({})), {
+      ports: [{ container: 8080, host: 9090, protocol: 'tcp' }],
+      env: { CGO_ENABLED: '0' },
+      memory: '1g',
+    });
     const back = parseRunConfig(serializeRunConfig(config));
     assert.deepEqual(back.problems, []);
     assert.deepEqual(mergeConfig(presetConfig('node', files({})), back.config), config);
@@ -152,10 +181,16 @@ describe('devcontainer.json subset', () => {
     assert.match(readDevcontainer('{oops', 'x').problems[0], /cannot be read/);
   });
   it('builds a Dockerfile with paths relative to the devcontainer.json', () => {
-    const read = readDevcontainer('{"build": {"dockerfile": "Dockerfile", "context": "..", "target": "dev", "args": {"V": "1", "U": "${localEnv:USER}"}}}', 'x');
+    const read = readDevcontainer(
+      '{"build": {"dockerfile": "Dockerfile", "context": "..", "target": "dev", "args": {"V": "1", "U": "${localEnv:USER}"}}}',
+      'x',
+    );
     assert.deepEqual(read.problems, []);
     assert.deepEqual(read.config.build, { dockerfile: '.devcontainer/Dockerfile', context: '.', target: 'dev', args: { V: '1' } });
-    assert.deepEqual(readDevcontainer('{"dockerFile": "Dev.Dockerfile"}', 'x', '.').config.build, { dockerfile: 'Dev.Dockerfile', context: '.' });
+    assert.deepEqual(readDevcontainer('{"dockerFile": "Dev.Dockerfile"}', 'x', '.').config.build, {
+      dockerfile: 'Dev.Dockerfile',
+      context: '.',
+    });
   });
 });
 
@@ -187,8 +222,15 @@ describe('buildRunSpec', () => {
   });
   it('mounts the toolchain caches and points the tool at them', () => {
     const spec = buildRunSpec(ws, presetConfig('go', files({})));
-    assert.deepEqual(spec.caches.map((c) => c.volume), ['berth-cache-go-mod-1000', 'berth-cache-go-build-1000']);
-    assert.ok(spec.create.HostConfig.Mounts.some((m) => m.Type === 'volume' && m.Source === 'berth-cache-go-mod-1000' && m.Target === '/cache/go-mod'));
+    assert.deepEqual(
+      spec.caches.map((c) => c.volume),
+      ['berth-cache-go-mod-1000', 'berth-cache-go-build-1000'],
+    );
+    assert.ok(
+      spec.create.HostConfig.Mounts.some(
+        (m) => m.Type === 'volume' && m.Source === 'berth-cache-go-mod-1000' && m.Target === '/cache/go-mod',
+      ),
+    );
     assert.ok(spec.create.Env.includes('GOMODCACHE=/cache/go-mod'));
     const without = buildRunSpec(ws, { ...presetConfig('go', files({})), caches: false });
     assert.equal(without.create.HostConfig.Mounts.length, 1);
@@ -217,8 +259,20 @@ describe('buildRunSpec', () => {
     assert.throws(() => memoryBytes('much'));
   });
   it('refuses what cannot run, before anything is created', () => {
-    assert.deepEqual(validate({ ...hugo(), image: '', command: [] }), ['No image is set: choose a toolchain or set image.', 'No command is set.']);
-    assert.match(validate({ ...hugo(), ports: [{ container: 80, host: 8080, protocol: 'tcp' }, { container: 81, host: 8080, protocol: 'tcp' }] })[0], /8080\/tcp is published twice/);
+    assert.deepEqual(validate({ ...hugo(), image: '', command: [] }), [
+      'No image is set: choose a toolchain or set image.',
+      'No command is set.',
+    ]);
+    assert.match(
+      validate({
+        ...hugo(),
+        ports: [
+          { container: 80, host: 8080, protocol: 'tcp' },
+          { container: 81, host: 8080, protocol: 'tcp' },
+        ],
+      })[0],
+      /8080\/tcp is published twice/,
+    );
     assert.throws(() => buildRunSpec(ws, { ...hugo(), mountTarget: 'relative' }), /absolute/);
   });
 });

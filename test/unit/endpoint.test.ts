@@ -23,7 +23,12 @@ function world(env: Record<string, string> = {}, sockets: string[] = ['/var/run/
   };
 }
 
-function writeContext(home: string, name: string, host: string, opts: { skipTLSVerify?: boolean; tls?: Record<string, string>; description?: string } = {}): string {
+function writeContext(
+  home: string,
+  name: string,
+  host: string,
+  opts: { skipTLSVerify?: boolean; tls?: Record<string, string>; description?: string } = {},
+): string {
   const digest = createHash('sha256').update(name).digest('hex');
   const meta = join(home, '.docker', 'contexts', 'meta', digest);
   mkdirSync(meta, { recursive: true });
@@ -59,8 +64,19 @@ const throwsKind = (fn: () => unknown, kind: string, pattern: RegExp) =>
 
 describe('parseHost', () => {
   it('reads unix, tcp, ssh and npipe addresses', () => {
-    assert.deepEqual(parseHost('unix:///run/x.sock', 'setting'), { kind: 'unix', socketPath: '/run/x.sock', display: 'unix:///run/x.sock', source: 'setting' });
-    assert.deepEqual(parseHost('tcp://10.0.0.2:2376', 'DOCKER_HOST'), { kind: 'tcp', host: '10.0.0.2', port: 2376, display: 'tcp://10.0.0.2:2376', source: 'DOCKER_HOST' });
+    assert.deepEqual(parseHost('unix:///run/x.sock', 'setting'), {
+      kind: 'unix',
+      socketPath: '/run/x.sock',
+      display: 'unix:///run/x.sock',
+      source: 'setting',
+    });
+    assert.deepEqual(parseHost('tcp://10.0.0.2:2376', 'DOCKER_HOST'), {
+      kind: 'tcp',
+      host: '10.0.0.2',
+      port: 2376,
+      display: 'tcp://10.0.0.2:2376',
+      source: 'DOCKER_HOST',
+    });
     assert.deepEqual(parseHost('ssh://me@box.example:2222', 'DOCKER_HOST'), {
       kind: 'ssh',
       host: 'box.example',
@@ -152,7 +168,15 @@ describe('resolveEndpoint', () => {
     writeConfig(w.home, { auths: {}, currentContext: 'box' });
     writeContext(w.home, 'box', 'ssh://deploy@box.example:2200');
     const e = resolveEndpoint(undefined, w);
-    assert.deepEqual(e, { kind: 'ssh', host: 'box.example', port: 2200, user: 'deploy', display: 'ssh://deploy@box.example:2200', source: 'context', context: 'box' });
+    assert.deepEqual(e, {
+      kind: 'ssh',
+      host: 'box.example',
+      port: 2200,
+      user: 'deploy',
+      display: 'ssh://deploy@box.example:2200',
+      source: 'context',
+      context: 'box',
+    });
   });
 
   it('follows DOCKER_CONFIG for the configuration directory', () => {
@@ -162,12 +186,19 @@ describe('resolveEndpoint', () => {
     writeFileSync(join(other, 'config.json'), JSON.stringify({ currentContext: 'x' }));
     const digest = createHash('sha256').update('x').digest('hex');
     mkdirSync(join(other, 'contexts', 'meta', digest));
-    writeFileSync(join(other, 'contexts', 'meta', digest, 'meta.json'), JSON.stringify({ Name: 'x', Endpoints: { docker: { Host: 'unix:///x.sock' } } }));
+    writeFileSync(
+      join(other, 'contexts', 'meta', digest, 'meta.json'),
+      JSON.stringify({ Name: 'x', Endpoints: { docker: { Host: 'unix:///x.sock' } } }),
+    );
     assert.equal(resolveEndpoint(undefined, { ...w, env: { DOCKER_CONFIG: other } }).socketPath, '/x.sock');
   });
 
   it('says a context is missing and how to fix it', () => {
-    throwsKind(() => resolveEndpoint(undefined, world({ DOCKER_CONTEXT: 'gone' })), 'not-found', /context "gone" \(from DOCKER_CONTEXT\) does not exist/);
+    throwsKind(
+      () => resolveEndpoint(undefined, world({ DOCKER_CONTEXT: 'gone' })),
+      'not-found',
+      /context "gone" \(from DOCKER_CONTEXT\) does not exist/,
+    );
     const w = world();
     writeConfig(w.home, { currentContext: 'gone' });
     throwsKind(() => resolveEndpoint(undefined, w), 'not-found', /context "gone" \(from currentContext in .*config\.json\)/);
@@ -189,7 +220,10 @@ describe('resolveEndpoint', () => {
 
   it('falls back to rootless, then Podman sockets, by existence', () => {
     const run = '/run/user/1000';
-    assert.equal(resolveEndpoint(undefined, world({ XDG_RUNTIME_DIR: run }, [`${run}/docker.sock`, `${run}/podman/podman.sock`])).source, 'rootless');
+    assert.equal(
+      resolveEndpoint(undefined, world({ XDG_RUNTIME_DIR: run }, [`${run}/docker.sock`, `${run}/podman/podman.sock`])).source,
+      'rootless',
+    );
     const p = resolveEndpoint(undefined, world({ XDG_RUNTIME_DIR: run }, [`${run}/podman/podman.sock`]));
     assert.deepEqual([p.source, p.socketPath], ['podman', `${run}/podman/podman.sock`]);
     assert.equal(resolveEndpoint(undefined, world({}, ['/run/podman/podman.sock'])).socketPath, '/run/podman/podman.sock');

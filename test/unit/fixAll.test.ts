@@ -24,9 +24,21 @@ describe('fixAll', () => {
   it('applies the safe fixes of a file in one go, keeping CRLF, and leaves USER to a person', () => {
     const text = 'FROM debian:12\r\nRUN apt-get update\r\nRUN apt-get install curl\r\nADD app.txt /app/\r\n';
     const { text: fixed, applied } = fixAll(text);
-    assert.equal(fixed, 'FROM debian:12\r\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\r\nCOPY app.txt /app/\r\n');
-    assert.deepEqual([...new Set(applied.map((a) => a.split(':')[0]))].sort(), ['add-instead-of-copy', 'apt-install-recommends', 'apt-lists-kept', 'apt-missing-yes', 'apt-update-alone']);
-    assert.deepEqual(lint(fixed).map((d) => d.code), ['user-missing']);
+    assert.equal(
+      fixed,
+      'FROM debian:12\r\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\r\nCOPY app.txt /app/\r\n',
+    );
+    assert.deepEqual([...new Set(applied.map((a) => a.split(':')[0]))].sort(), [
+      'add-instead-of-copy',
+      'apt-install-recommends',
+      'apt-lists-kept',
+      'apt-missing-yes',
+      'apt-update-alone',
+    ]);
+    assert.deepEqual(
+      lint(fixed).map((d) => d.code),
+      ['user-missing'],
+    );
   });
 
   it('on every fixture: ends, adds no error, and leaves no preferred fix undone', () => {

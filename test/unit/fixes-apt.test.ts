@@ -17,14 +17,28 @@ describe('apt merge', () => {
 
   it('keeps the update options and the install RUN continuation lines', () => {
     const text = lines('FROM debian:12', 'RUN apt-get -qq update', 'RUN apt-get install -y \\', '      curl \\', '      git', 'USER 1000');
-    assert.equal(fix(text, CODE, 'Move', MERGE), lines('FROM debian:12', 'RUN apt-get -qq update && apt-get install -y \\', '      curl \\', '      git', 'USER 1000'));
+    assert.equal(
+      fix(text, CODE, 'Move', MERGE),
+      lines('FROM debian:12', 'RUN apt-get -qq update && apt-get install -y \\', '      curl \\', '      git', 'USER 1000'),
+    );
   });
 
   it('inserts the update right before the install, after the commands that precede it', () => {
-    const text = lines('FROM debian:12', 'RUN apt update', 'ENV DEBIAN_FRONTEND=noninteractive', 'RUN echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bp.list && apt install -y jq', 'USER 1000');
+    const text = lines(
+      'FROM debian:12',
+      'RUN apt update',
+      'ENV DEBIAN_FRONTEND=noninteractive',
+      'RUN echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bp.list && apt install -y jq',
+      'USER 1000',
+    );
     assert.equal(
       fix(text, CODE, 'Move', MERGE),
-      lines('FROM debian:12', 'ENV DEBIAN_FRONTEND=noninteractive', 'RUN echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bp.list && apt update && apt install -y jq', 'USER 1000'),
+      lines(
+        'FROM debian:12',
+        'ENV DEBIAN_FRONTEND=noninteractive',
+        'RUN echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bp.list && apt update && apt install -y jq',
+        'USER 1000',
+      ),
     );
   });
 
@@ -35,17 +49,26 @@ describe('apt merge', () => {
 
   it('keeps the rest of a RUN that updates and does something else', () => {
     const text = lines('FROM debian:12', 'RUN apt-get update && mkdir -p /opt/app', 'RUN apt-get install -y curl', 'USER 1000');
-    assert.equal(fix(text, CODE, 'Move', MERGE), lines('FROM debian:12', 'RUN mkdir -p /opt/app', 'RUN apt-get update && apt-get install -y curl', 'USER 1000'));
+    assert.equal(
+      fix(text, CODE, 'Move', MERGE),
+      lines('FROM debian:12', 'RUN mkdir -p /opt/app', 'RUN apt-get update && apt-get install -y curl', 'USER 1000'),
+    );
   });
 
   it('keeps the rest when the update comes last', () => {
     const text = lines('FROM debian:12', 'RUN mkdir -p /opt/app && apt-get update', 'RUN apt-get install -y curl', 'USER 1000');
-    assert.equal(fix(text, CODE, 'Move', MERGE), lines('FROM debian:12', 'RUN mkdir -p /opt/app', 'RUN apt-get update && apt-get install -y curl', 'USER 1000'));
+    assert.equal(
+      fix(text, CODE, 'Move', MERGE),
+      lines('FROM debian:12', 'RUN mkdir -p /opt/app', 'RUN apt-get update && apt-get install -y curl', 'USER 1000'),
+    );
   });
 
   it('keeps the rest when && starts the continuation line', () => {
     const text = lines('FROM debian:12', 'RUN apt-get update \\', ' && mkdir -p /opt/app', 'RUN apt-get install -y curl', 'USER 1000');
-    assert.equal(fix(text, CODE, 'Move', MERGE), lines('FROM debian:12', 'RUN mkdir -p /opt/app', 'RUN apt-get update && apt-get install -y curl', 'USER 1000'));
+    assert.equal(
+      fix(text, CODE, 'Move', MERGE),
+      lines('FROM debian:12', 'RUN mkdir -p /opt/app', 'RUN apt-get update && apt-get install -y curl', 'USER 1000'),
+    );
   });
 
   it('keeps indentation', () => {
@@ -60,12 +83,18 @@ describe('apt merge', () => {
   });
 
   it('offers no merge into an install of a later stage', () => {
-    const { actions } = actionsFor(lines('FROM debian:12 AS a', 'RUN apt-get update', 'FROM debian:12', 'RUN apt-get install -y curl', 'USER 1000'), CODE);
+    const { actions } = actionsFor(
+      lines('FROM debian:12 AS a', 'RUN apt-get update', 'FROM debian:12', 'RUN apt-get install -y curl', 'USER 1000'),
+      CODE,
+    );
     assert.deepEqual(fixTitles(actions), []);
   });
 
   it('offers no merge into an install RUN in exec form', () => {
-    const { actions } = actionsFor(lines('FROM debian:12', 'RUN apt-get update', 'RUN ["apt-get", "install", "-y", "curl"]', 'USER 1000'), CODE);
+    const { actions } = actionsFor(
+      lines('FROM debian:12', 'RUN apt-get update', 'RUN ["apt-get", "install", "-y", "curl"]', 'USER 1000'),
+      CODE,
+    );
     assert.deepEqual(fixTitles(actions), []);
   });
 });

@@ -17,7 +17,12 @@ const ECOSYSTEMS: [string, string, string, string][] = [
   ['pnpm', 'node:20', 'pnpm install --frozen-lockfile', 'package.json pnpm-lock.yaml* pnpm-workspace.yaml*'],
   ['bun', 'oven/bun:1', 'bun install --frozen-lockfile', 'package.json bun.lock*'],
   ['pip -r', 'python:3.12', 'pip install --no-cache-dir -r requirements.txt', 'requirements.txt'],
-  ['python -m pip -r with constraints', 'python:3.12', 'python -m pip install -r requirements.txt -c constraints.txt', 'requirements.txt constraints.txt'],
+  [
+    'python -m pip -r with constraints',
+    'python:3.12',
+    'python -m pip install -r requirements.txt -c constraints.txt',
+    'requirements.txt constraints.txt',
+  ],
   ['uv pip -r', 'python:3.12', 'uv pip install --system -r requirements.txt', 'requirements.txt'],
   ['poetry', 'python:3.12', 'poetry install --no-root', 'pyproject.toml poetry.lock*'],
   ['uv', 'python:3.12', 'uv sync --frozen --no-install-project', 'pyproject.toml uv.lock*'],
@@ -39,7 +44,17 @@ describe('cache reorder: every ecosystem', () => {
       assert.equal(title, `Copy ${manifests} and install before copying the rest`);
       // Several sources need a directory destination; one file may go to `.`, the WORKDIR.
       const dest = manifests.includes(' ') ? './' : '.';
-      assert.equal(after, lines(`FROM ${base}`, 'WORKDIR /src', `COPY --chown=1000:1000 ${manifests} ${dest}`, `RUN ${install}`, 'COPY --chown=1000:1000 . .', 'USER 1000'));
+      assert.equal(
+        after,
+        lines(
+          `FROM ${base}`,
+          'WORKDIR /src',
+          `COPY --chown=1000:1000 ${manifests} ${dest}`,
+          `RUN ${install}`,
+          'COPY --chown=1000:1000 . .',
+          'USER 1000',
+        ),
+      );
     });
   }
 
@@ -48,7 +63,14 @@ describe('cache reorder: every ecosystem', () => {
     const after = fix(text, CODE, 'Copy');
     assert.equal(
       after,
-      lines('FROM rust:1.79', 'WORKDIR /src', 'COPY Cargo.toml Cargo.lock* ./', 'RUN mkdir -p src && touch src/lib.rs && cargo fetch && rm -r src', 'COPY . .', 'USER 1000'),
+      lines(
+        'FROM rust:1.79',
+        'WORKDIR /src',
+        'COPY Cargo.toml Cargo.lock* ./',
+        'RUN mkdir -p src && touch src/lib.rs && cargo fetch && rm -r src',
+        'COPY . .',
+        'USER 1000',
+      ),
     );
   });
 
@@ -79,7 +101,15 @@ describe('cache reorder: every ecosystem', () => {
     const text = lines('FROM eclipse-temurin:21', 'WORKDIR /src', 'COPY . .', 'RUN ./mvnw dependency:go-offline', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM eclipse-temurin:21', 'WORKDIR /src', 'COPY mvnw pom.xml ./', 'COPY .mvn ./.mvn/', 'RUN ./mvnw dependency:go-offline', 'COPY . .', 'USER 1000'),
+      lines(
+        'FROM eclipse-temurin:21',
+        'WORKDIR /src',
+        'COPY mvnw pom.xml ./',
+        'COPY .mvn ./.mvn/',
+        'RUN ./mvnw dependency:go-offline',
+        'COPY . .',
+        'USER 1000',
+      ),
     );
   });
 
@@ -87,7 +117,15 @@ describe('cache reorder: every ecosystem', () => {
     const text = lines('FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN poetry install --only main', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM python:3.12', 'WORKDIR /src', 'COPY pyproject.toml poetry.lock* ./', 'RUN poetry install --only main --no-root', 'COPY . .', 'RUN poetry install --only main', 'USER 1000'),
+      lines(
+        'FROM python:3.12',
+        'WORKDIR /src',
+        'COPY pyproject.toml poetry.lock* ./',
+        'RUN poetry install --only main --no-root',
+        'COPY . .',
+        'RUN poetry install --only main',
+        'USER 1000',
+      ),
     );
   });
 
@@ -95,7 +133,15 @@ describe('cache reorder: every ecosystem', () => {
     const text = lines('FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN uv sync --locked', 'USER 1000');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM python:3.12', 'WORKDIR /src', 'COPY pyproject.toml uv.lock* ./', 'RUN uv sync --locked --no-install-project', 'COPY . .', 'RUN uv sync --locked', 'USER 1000'),
+      lines(
+        'FROM python:3.12',
+        'WORKDIR /src',
+        'COPY pyproject.toml uv.lock* ./',
+        'RUN uv sync --locked --no-install-project',
+        'COPY . .',
+        'RUN uv sync --locked',
+        'USER 1000',
+      ),
     );
   });
 });
@@ -104,11 +150,27 @@ describe('cache reorder: manifests and destinations', () => {
   it('copies a requirements file in a subfolder to the same subfolder', () => {
     const text = lines('FROM python:3.12', 'WORKDIR /app', 'COPY . .', 'RUN pip install -r requirements/prod.txt', 'USER 1000');
     const after = fix(text, CODE, 'Copy requirements/prod.txt');
-    assert.equal(after, lines('FROM python:3.12', 'WORKDIR /app', 'COPY requirements/prod.txt ./requirements/', 'RUN pip install -r requirements/prod.txt', 'COPY . .', 'USER 1000'));
+    assert.equal(
+      after,
+      lines(
+        'FROM python:3.12',
+        'WORKDIR /app',
+        'COPY requirements/prod.txt ./requirements/',
+        'RUN pip install -r requirements/prod.txt',
+        'COPY . .',
+        'USER 1000',
+      ),
+    );
   });
 
   it('groups requirements files by folder, under an absolute destination', () => {
-    const text = lines('FROM python:3.12', 'COPY --chown=app . /app/', 'WORKDIR /app', 'RUN pip install -r requirements.txt -r deps/dev.txt -r deps/test.txt', 'USER app');
+    const text = lines(
+      'FROM python:3.12',
+      'COPY --chown=app . /app/',
+      'WORKDIR /app',
+      'RUN pip install -r requirements.txt -r deps/dev.txt -r deps/test.txt',
+      'USER app',
+    );
     const after = fix(text, CODE, 'Copy');
     assert.equal(
       after,
@@ -133,18 +195,31 @@ describe('cache reorder: manifests and destinations', () => {
     const text = lines('FROM node:20', 'WORKDIR /app', 'COPY --chown=node:node --chmod=644 --link . .', 'RUN npm ci', 'USER node');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM node:20', 'WORKDIR /app', 'COPY --chown=node:node --chmod=644 --link package.json package-lock.json* ./', 'RUN npm ci', 'COPY --chown=node:node --chmod=644 --link . .', 'USER node'),
+      lines(
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY --chown=node:node --chmod=644 --link package.json package-lock.json* ./',
+        'RUN npm ci',
+        'COPY --chown=node:node --chmod=644 --link . .',
+        'USER node',
+      ),
     );
   });
 
   it('copies to an absolute destination with a slash, so several sources land in a folder', () => {
     const text = lines('FROM node:20', 'COPY . /app', 'WORKDIR /app', 'RUN npm ci', 'USER node');
-    assert.equal(fix(text, CODE, 'Copy'), lines('FROM node:20', 'COPY package.json package-lock.json* /app/', 'WORKDIR /app', 'RUN npm ci', 'COPY . /app', 'USER node'));
+    assert.equal(
+      fix(text, CODE, 'Copy'),
+      lines('FROM node:20', 'COPY package.json package-lock.json* /app/', 'WORKDIR /app', 'RUN npm ci', 'COPY . /app', 'USER node'),
+    );
   });
 
   it('copies one manifest into the destination folder, not onto a file of its name', () => {
     const text = lines('FROM maven:3.9', 'COPY . /app', 'WORKDIR /app', 'RUN mvn dependency:go-offline', 'USER 1000');
-    assert.equal(fix(text, CODE, 'Copy'), lines('FROM maven:3.9', 'COPY pom.xml /app/', 'WORKDIR /app', 'RUN mvn dependency:go-offline', 'COPY . /app', 'USER 1000'));
+    assert.equal(
+      fix(text, CODE, 'Copy'),
+      lines('FROM maven:3.9', 'COPY pom.xml /app/', 'WORKDIR /app', 'RUN mvn dependency:go-offline', 'COPY . /app', 'USER 1000'),
+    );
   });
 
   it('works with ADD and with ./ as the source', () => {
@@ -152,7 +227,14 @@ describe('cache reorder: manifests and destinations', () => {
     assert.equal(
       // The manifest copy keeps the ADD as written, so add-instead-of-copy finds one more.
       fix(text, CODE, 'Copy', { allowNew: ['add-instead-of-copy'] }),
-      lines('FROM python:3.12', 'WORKDIR /app', 'ADD requirements.txt /app/', 'RUN pip install -r requirements.txt', 'ADD ./ /app/', 'USER 1000'),
+      lines(
+        'FROM python:3.12',
+        'WORKDIR /app',
+        'ADD requirements.txt /app/',
+        'RUN pip install -r requirements.txt',
+        'ADD ./ /app/',
+        'USER 1000',
+      ),
     );
   });
 
@@ -160,20 +242,39 @@ describe('cache reorder: manifests and destinations', () => {
     const text = lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'ENV NODE_ENV=production', 'ARG TOKEN', 'RUN npm ci', 'USER node');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'ENV NODE_ENV=production', 'ARG TOKEN', 'RUN npm ci', 'COPY . .', 'USER node'),
+      lines(
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY package.json package-lock.json* ./',
+        'ENV NODE_ENV=production',
+        'ARG TOKEN',
+        'RUN npm ci',
+        'COPY . .',
+        'USER node',
+      ),
     );
   });
 
   it('keeps indentation', () => {
     const text = lines('FROM node:20', '  WORKDIR /app', '  COPY . .', '  RUN npm ci', '  USER node');
-    assert.equal(fix(text, CODE, 'Copy'), lines('FROM node:20', '  WORKDIR /app', '  COPY package.json package-lock.json* ./', '  RUN npm ci', '  COPY . .', '  USER node'));
+    assert.equal(
+      fix(text, CODE, 'Copy'),
+      lines('FROM node:20', '  WORKDIR /app', '  COPY package.json package-lock.json* ./', '  RUN npm ci', '  COPY . .', '  USER node'),
+    );
   });
 
   it('joins a COPY written over continuation lines', () => {
     const text = lines('FROM node:20', 'WORKDIR /app', 'COPY --chown=node:node \\', '     . \\', '     ./', 'RUN npm ci', 'USER node');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM node:20', 'WORKDIR /app', 'COPY --chown=node:node package.json package-lock.json* ./', 'RUN npm ci', 'COPY --chown=node:node . ./', 'USER node'),
+      lines(
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY --chown=node:node package.json package-lock.json* ./',
+        'RUN npm ci',
+        'COPY --chown=node:node . ./',
+        'USER node',
+      ),
     );
   });
 
@@ -192,7 +293,18 @@ describe('cache reorder: manifests and destinations', () => {
     const after = fix(text, CODE, 'Copy go.mod', { index: 1, remaining: 1 });
     assert.equal(
       after,
-      lines('FROM node:20 AS web', 'WORKDIR /web', 'COPY . .', 'RUN npm ci', 'FROM golang:1.22 AS api', 'WORKDIR /api', 'COPY go.mod go.sum* ./', 'RUN go mod download', 'COPY . .', 'USER 1000'),
+      lines(
+        'FROM node:20 AS web',
+        'WORKDIR /web',
+        'COPY . .',
+        'RUN npm ci',
+        'FROM golang:1.22 AS api',
+        'WORKDIR /api',
+        'COPY go.mod go.sum* ./',
+        'RUN go mod download',
+        'COPY . .',
+        'USER 1000',
+      ),
     );
   });
 });
@@ -202,7 +314,15 @@ describe('cache reorder: splitting the install RUN', () => {
     const text = lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci && npm run build', 'CMD ["node", "dist/index.js"]');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'RUN npm ci', 'COPY . .', 'RUN npm run build', 'CMD ["node", "dist/index.js"]'),
+      lines(
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY package.json package-lock.json* ./',
+        'RUN npm ci',
+        'COPY . .',
+        'RUN npm run build',
+        'CMD ["node", "dist/index.js"]',
+      ),
     );
   });
 
@@ -233,13 +353,25 @@ describe('cache reorder: splitting the install RUN', () => {
     const text = lines('# escape=`', 'FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci && `', '    npm run build', 'USER node');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('# escape=`', 'FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'RUN npm ci', 'COPY . .', 'RUN npm run build', 'USER node'),
+      lines(
+        '# escape=`',
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY package.json package-lock.json* ./',
+        'RUN npm ci',
+        'COPY . .',
+        'RUN npm run build',
+        'USER node',
+      ),
     );
   });
 
   it('moves an exec-form install as a whole', () => {
     const text = lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN ["npm", "ci"]', 'USER node');
-    assert.equal(fix(text, CODE, 'Copy'), lines('FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'RUN ["npm", "ci"]', 'COPY . .', 'USER node'));
+    assert.equal(
+      fix(text, CODE, 'Copy'),
+      lines('FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'RUN ["npm", "ci"]', 'COPY . .', 'USER node'),
+    );
   });
 
   it('does not move a heredoc that builds after installing ahead of the sources', () => {
@@ -265,7 +397,10 @@ describe('cache reorder: when not to offer it', () => {
   };
 
   it('a RUN between the copy and the install may use the copy', () => {
-    none(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN chmod +x scripts/postinstall.sh', 'RUN npm ci', 'USER node'), 'RUN between');
+    none(
+      lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN chmod +x scripts/postinstall.sh', 'RUN npm ci', 'USER node'),
+      'RUN between',
+    );
   });
 
   it('a COPY between the copy and the install may overwrite it', () => {
@@ -273,7 +408,10 @@ describe('cache reorder: when not to offer it', () => {
   });
 
   it('an ADD between the copy and the install may overwrite it', () => {
-    none(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'ADD https://example.com/x.tgz /tmp/', 'RUN npm ci', 'USER node'), 'ADD between');
+    none(
+      lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'ADD https://example.com/x.tgz /tmp/', 'RUN npm ci', 'USER node'),
+      'ADD between',
+    );
   });
 
   it('pip install . needs the sources, so reordering cannot help', () => {
@@ -297,7 +435,14 @@ describe('cache reorder: when not to offer it', () => {
     const text = lines('FROM node:20', 'COPY . /srv/app/', 'WORKDIR /srv/app', 'RUN npm ci', 'USER node');
     assert.equal(
       fix(text, CODE, 'Copy'),
-      lines('FROM node:20', 'COPY package.json package-lock.json* /srv/app/', 'WORKDIR /srv/app', 'RUN npm ci', 'COPY . /srv/app/', 'USER node'),
+      lines(
+        'FROM node:20',
+        'COPY package.json package-lock.json* /srv/app/',
+        'WORKDIR /srv/app',
+        'RUN npm ci',
+        'COPY . /srv/app/',
+        'USER node',
+      ),
     );
   });
 });

@@ -18,7 +18,11 @@ const CONTEXT: Context = {
     image('1', ['node:latest', 'node:22.3.0'], [`node@${digest('1')}`]),
     image('2', ['node:20-slim'], [`node@${digest('2')}`]),
     image('3', ['golang:1.22.5', 'golang:latest'], [`golang@${digest('3')}`]),
-    image('4', ['gcr.io/distroless/static-debian12:latest', 'gcr.io/distroless/static-debian12:debian12'], [`gcr.io/distroless/static-debian12@${digest('4')}`]),
+    image(
+      '4',
+      ['gcr.io/distroless/static-debian12:latest', 'gcr.io/distroless/static-debian12:debian12'],
+      [`gcr.io/distroless/static-debian12@${digest('4')}`],
+    ),
   ],
 };
 
@@ -64,7 +68,10 @@ describe('fix all in whole files', () => {
       const { text, applied } = fixAll(input);
       assert.ok(applied.length > 0);
       assert.equal(text, expected, `applied:\n${applied.join('\n')}`);
-      assert.deepEqual(lint(text).map((d) => d.code), LEFT[base]);
+      assert.deepEqual(
+        lint(text).map((d) => d.code),
+        LEFT[base],
+      );
     });
   }
 });

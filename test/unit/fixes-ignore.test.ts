@@ -11,7 +11,10 @@ describe('ignore for this instruction', () => {
   });
 
   it('is offered for every diagnostic, last and not preferred', () => {
-    const { actions } = actionsFor(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci', 'USER node'), 'cache-copy-before-install');
+    const { actions } = actionsFor(
+      lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci', 'USER node'),
+      'cache-copy-before-install',
+    );
     assert.deepEqual(
       actions.slice(-2).map((a) => [a.title, a.isPreferred ?? false]),
       [
@@ -23,9 +26,15 @@ describe('ignore for this instruction', () => {
 
   it('takes the indentation of the instruction', () => {
     const text = lines('FROM debian:12', '    RUN apt-get update', 'USER 1000');
-    assert.equal(fix(text, 'apt-update-alone', 'Ignore apt-update-alone for this'), lines('FROM debian:12', '    # berth ignore=apt-update-alone', '    RUN apt-get update', 'USER 1000'));
+    assert.equal(
+      fix(text, 'apt-update-alone', 'Ignore apt-update-alone for this'),
+      lines('FROM debian:12', '    # berth ignore=apt-update-alone', '    RUN apt-get update', 'USER 1000'),
+    );
     const tabs = lines('FROM debian:12', '\tRUN apt-get update', 'USER 1000');
-    assert.equal(fix(tabs, 'apt-update-alone', 'Ignore apt-update-alone for this'), lines('FROM debian:12', '\t# berth ignore=apt-update-alone', '\tRUN apt-get update', 'USER 1000'));
+    assert.equal(
+      fix(tabs, 'apt-update-alone', 'Ignore apt-update-alone for this'),
+      lines('FROM debian:12', '\t# berth ignore=apt-update-alone', '\tRUN apt-get update', 'USER 1000'),
+    );
   });
 
   it('appends the code to a berth ignore pragma right above', () => {
@@ -38,12 +47,18 @@ describe('ignore for this instruction', () => {
 
   it('appends before trailing whitespace of the pragma', () => {
     const text = lines('FROM debian:12', '# berth ignore=user-root   ', 'RUN apt-get update', 'USER 1000');
-    assert.equal(fix(text, 'apt-update-alone', 'Ignore apt-update-alone for this'), lines('FROM debian:12', '# berth ignore=user-root,apt-update-alone   ', 'RUN apt-get update', 'USER 1000'));
+    assert.equal(
+      fix(text, 'apt-update-alone', 'Ignore apt-update-alone for this'),
+      lines('FROM debian:12', '# berth ignore=user-root,apt-update-alone   ', 'RUN apt-get update', 'USER 1000'),
+    );
   });
 
   it('adds a line under a global pragma or a hadolint pragma rather than appending to them', () => {
     const global = lines('# berth global ignore=user-missing', 'FROM node');
-    assert.equal(fix(global, 'image-untagged', 'Ignore image-untagged for this'), lines('# berth global ignore=user-missing', '# berth ignore=image-untagged', 'FROM node'));
+    assert.equal(
+      fix(global, 'image-untagged', 'Ignore image-untagged for this'),
+      lines('# berth global ignore=user-missing', '# berth ignore=image-untagged', 'FROM node'),
+    );
     const hadolint = lines('FROM debian:12', '# hadolint ignore=DL3008', 'RUN apt-get update', 'USER 1000');
     assert.equal(
       fix(hadolint, 'apt-update-alone', 'Ignore apt-update-alone for this'),
@@ -53,7 +68,10 @@ describe('ignore for this instruction', () => {
 
   it('does not append to an ordinary comment above', () => {
     const text = lines('FROM debian:12', '# refresh the index', 'RUN apt-get update', 'USER 1000');
-    assert.equal(fix(text, 'apt-update-alone', 'Ignore apt-update-alone for this'), lines('FROM debian:12', '# refresh the index', '# berth ignore=apt-update-alone', 'RUN apt-get update', 'USER 1000'));
+    assert.equal(
+      fix(text, 'apt-update-alone', 'Ignore apt-update-alone for this'),
+      lines('FROM debian:12', '# refresh the index', '# berth ignore=apt-update-alone', 'RUN apt-get update', 'USER 1000'),
+    );
   });
 
   it('goes above the first line of an instruction that spans several', () => {
@@ -76,18 +94,27 @@ describe('ignore for this instruction', () => {
 describe('ignore in this file', () => {
   it('inserts a global pragma on the first line', () => {
     const text = lines('FROM node', 'USER node');
-    assert.equal(fix(text, 'image-untagged', 'Ignore image-untagged in this file'), lines('# berth global ignore=image-untagged', 'FROM node', 'USER node'));
+    assert.equal(
+      fix(text, 'image-untagged', 'Ignore image-untagged in this file'),
+      lines('# berth global ignore=image-untagged', 'FROM node', 'USER node'),
+    );
   });
 
   it('inserts it after the parser directives, which must stay first', () => {
     const text = lines('# syntax=docker/dockerfile:1', '# escape=`', '', 'FROM node', 'USER node');
     const after = fix(text, 'image-untagged', 'Ignore image-untagged in this file');
-    assert.equal(after, lines('# syntax=docker/dockerfile:1', '# escape=`', '# berth global ignore=image-untagged', '', 'FROM node', 'USER node'));
+    assert.equal(
+      after,
+      lines('# syntax=docker/dockerfile:1', '# escape=`', '# berth global ignore=image-untagged', '', 'FROM node', 'USER node'),
+    );
   });
 
   it('inserts it above an ordinary first comment', () => {
     const text = lines('# Build the web app', 'FROM node', 'USER node');
-    assert.equal(fix(text, 'image-untagged', 'Ignore image-untagged in this file'), lines('# berth global ignore=image-untagged', '# Build the web app', 'FROM node', 'USER node'));
+    assert.equal(
+      fix(text, 'image-untagged', 'Ignore image-untagged in this file'),
+      lines('# berth global ignore=image-untagged', '# Build the web app', 'FROM node', 'USER node'),
+    );
   });
 
   it('appends the code to an existing global pragma, wherever it is', () => {
@@ -100,7 +127,10 @@ describe('ignore in this file', () => {
 
   it('does not append to an instruction pragma', () => {
     const text = lines('# berth ignore=user-missing', 'FROM node');
-    assert.equal(fix(text, 'image-untagged', 'Ignore image-untagged in this file'), lines('# berth global ignore=image-untagged', '# berth ignore=user-missing', 'FROM node'));
+    assert.equal(
+      fix(text, 'image-untagged', 'Ignore image-untagged in this file'),
+      lines('# berth global ignore=image-untagged', '# berth ignore=user-missing', 'FROM node'),
+    );
   });
 
   it('suppresses every diagnostic of the code in the file', () => {
@@ -112,6 +142,9 @@ describe('ignore in this file', () => {
 
 describe('ignore in this file: directives that end the file', () => {
   it('starts its own line after a last directive without a newline', () => {
-    assert.equal(fix('# escape=x', 'escape-invalid', 'Ignore escape-invalid in this file'), '# escape=x\n# berth global ignore=escape-invalid');
+    assert.equal(
+      fix('# escape=x', 'escape-invalid', 'Ignore escape-invalid in this file'),
+      '# escape=x\n# berth global ignore=escape-invalid',
+    );
   });
 });

@@ -1,7 +1,18 @@
 /** Quick fixes for FROM: add a tag, replace `latest`, pin to the local image's digest. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actionsFor, applyAction, assertFixed, digest, fix, fixTitles, image, lines, preferred, snippetOf } from '../fixtures/fixes/helpers';
+import {
+  actionsFor,
+  applyAction,
+  assertFixed,
+  digest,
+  fix,
+  fixTitles,
+  image,
+  lines,
+  preferred,
+  snippetOf,
+} from '../fixtures/fixes/helpers';
 import type { LintSettings } from '../../src/dockerfile/settings';
 
 // What a local engine might answer: `latest` and two version tags on one image, older images beside it.
@@ -23,7 +34,10 @@ describe('image-untagged: add a tag', () => {
       ['22.3.0', '22', '20.11-alpine', '20', '18'],
       'the tags of the image latest is, then the others, newest first; python is not offered',
     );
-    assert.deepEqual(tags.map((a) => a.isPreferred === true), [true, false, false, false, false]);
+    assert.deepEqual(
+      tags.map((a) => a.isPreferred === true),
+      [true, false, false, false, false],
+    );
     assert.match(tags[0].title, /latest/, 'the title says the tag is what latest is locally');
     assert.equal(applyAction(text, tags[0]), lines('FROM node:22.3.0 AS build', 'USER node'));
     assert.equal(applyAction(text, tags[3]), lines('FROM node:20 AS build', 'USER node'));
@@ -83,7 +97,9 @@ describe('image-untagged: add a tag', () => {
   });
 
   it('does not touch a FROM whose image comes from an ARG', () => {
-    const { actions } = actionsFor(lines('ARG BASE=node', 'FROM $BASE', 'USER node'), 'image-untagged', { ctx: { localImages: NODE_IMAGES, snippetSupport: true } });
+    const { actions } = actionsFor(lines('ARG BASE=node', 'FROM $BASE', 'USER node'), 'image-untagged', {
+      ctx: { localImages: NODE_IMAGES, snippetSupport: true },
+    });
     assert.deepEqual(fixTitles(actions), []);
   });
 
@@ -108,7 +124,9 @@ describe("image-latest: replace 'latest'", () => {
   });
 
   it('prefers the newest tag when latest is not local', () => {
-    const { title, text: after } = preferred(lines('FROM node:latest', 'USER node'), 'image-latest', { ctx: { localImages: [NODE_18, NODE_20] } });
+    const { title, text: after } = preferred(lines('FROM node:latest', 'USER node'), 'image-latest', {
+      ctx: { localImages: [NODE_18, NODE_20] },
+    });
     assert.equal(title, "Use tag '20.11-alpine' (local image)");
     assert.equal(after, lines('FROM node:20.11-alpine', 'USER node'));
   });
@@ -152,21 +170,33 @@ describe('pin to the digest of the local image', () => {
 
   it('takes the repo digest of the same repository, not of another name for the image', () => {
     const mirrored = image('7', ['node:20'], [`mirror.example.com/node@${digest('e')}`, `node@${digest('7')}`]);
-    const after = fix(lines('FROM node:20', 'USER node'), 'image-unpinned-digest', 'Pin to', { ctx: { localImages: [mirrored] }, settings: DIGEST_ON });
+    const after = fix(lines('FROM node:20', 'USER node'), 'image-unpinned-digest', 'Pin to', {
+      ctx: { localImages: [mirrored] },
+      settings: DIGEST_ON,
+    });
     assert.equal(after, lines(`FROM node:20@${digest('7')}`, 'USER node'));
   });
 
   it('pins registry-qualified names with their own repo digest', () => {
     const app = image('8', ['ghcr.io/acme/app:1.2', 'acme/app:1.2'], [`acme/app@${digest('f')}`, `ghcr.io/acme/app@${digest('8')}`]);
-    const after = fix(lines('FROM ghcr.io/acme/app:1.2', 'USER 1000'), 'image-unpinned-digest', 'Pin to', { ctx: { localImages: [app] }, settings: DIGEST_ON });
+    const after = fix(lines('FROM ghcr.io/acme/app:1.2', 'USER 1000'), 'image-unpinned-digest', 'Pin to', {
+      ctx: { localImages: [app] },
+      settings: DIGEST_ON,
+    });
     assert.equal(after, lines(`FROM ghcr.io/acme/app:1.2@${digest('8')}`, 'USER 1000'));
-    const hub = fix(lines('FROM acme/app:1.2', 'USER 1000'), 'image-unpinned-digest', 'Pin to', { ctx: { localImages: [app] }, settings: DIGEST_ON });
+    const hub = fix(lines('FROM acme/app:1.2', 'USER 1000'), 'image-unpinned-digest', 'Pin to', {
+      ctx: { localImages: [app] },
+      settings: DIGEST_ON,
+    });
     assert.equal(hub, lines(`FROM acme/app:1.2@${digest('f')}`, 'USER 1000'));
   });
 
   it('accepts repo digests written with docker.io/library', () => {
     const pulled = image('6', ['node:20'], [`docker.io/library/node@${digest('6')}`]);
-    const after = fix(lines('FROM node:20', 'USER node'), 'image-unpinned-digest', 'Pin to', { ctx: { localImages: [pulled] }, settings: DIGEST_ON });
+    const after = fix(lines('FROM node:20', 'USER node'), 'image-unpinned-digest', 'Pin to', {
+      ctx: { localImages: [pulled] },
+      settings: DIGEST_ON,
+    });
     assert.equal(after, lines(`FROM node:20@${digest('6')}`, 'USER node'));
   });
 
@@ -179,13 +209,19 @@ describe('pin to the digest of the local image', () => {
     ];
     for (const [why, localImages] of cases) {
       const from = why === 'a locally built image has no repo digest' ? 'node:18' : 'node:20';
-      const { actions } = actionsFor(lines(`FROM ${from}`, 'USER node'), 'image-unpinned-digest', { ctx: { localImages }, settings: DIGEST_ON });
+      const { actions } = actionsFor(lines(`FROM ${from}`, 'USER node'), 'image-unpinned-digest', {
+        ctx: { localImages },
+        settings: DIGEST_ON,
+      });
       assert.deepEqual(fixTitles(actions), [], why);
     }
   });
 
   it('shows a shortened digest in the title', () => {
-    const { actions } = actionsFor(lines('FROM node:20', 'USER node'), 'image-unpinned-digest', { ctx: { localImages: NODE_IMAGES }, settings: DIGEST_ON });
+    const { actions } = actionsFor(lines('FROM node:20', 'USER node'), 'image-unpinned-digest', {
+      ctx: { localImages: NODE_IMAGES },
+      settings: DIGEST_ON,
+    });
     assert.deepEqual(fixTitles(actions), ["Pin to the local image's digest sha256:bbbbbbbbbbbb…"]);
   });
 });

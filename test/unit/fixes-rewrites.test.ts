@@ -29,8 +29,14 @@ describe('unknown-instruction: did you mean', () => {
   });
 
   it('fixes transposed and missing letters', () => {
-    assert.equal(fix(lines('FROM debian:12', 'WORKDIR /app', 'COP . .', 'USER 1000'), 'unknown-instruction', 'Change to COPY'), lines('FROM debian:12', 'WORKDIR /app', 'COPY . .', 'USER 1000'));
-    assert.equal(fix(lines('FROM debian:12', 'EXPOSEE 80', 'USER 1000'), 'unknown-instruction', 'Change to EXPOSE'), lines('FROM debian:12', 'EXPOSE 80', 'USER 1000'));
+    assert.equal(
+      fix(lines('FROM debian:12', 'WORKDIR /app', 'COP . .', 'USER 1000'), 'unknown-instruction', 'Change to COPY'),
+      lines('FROM debian:12', 'WORKDIR /app', 'COPY . .', 'USER 1000'),
+    );
+    assert.equal(
+      fix(lines('FROM debian:12', 'EXPOSEE 80', 'USER 1000'), 'unknown-instruction', 'Change to EXPOSE'),
+      lines('FROM debian:12', 'EXPOSE 80', 'USER 1000'),
+    );
   });
 
   it('fixes the trigger of an ONBUILD', () => {
@@ -46,14 +52,20 @@ describe('unknown-instruction: did you mean', () => {
 
 describe('MAINTAINER → LABEL', () => {
   it('rewrites the instruction as an OCI authors label', () => {
-    const { title, text } = preferred(lines('FROM debian:12', 'MAINTAINER Jane Doe <jane@example.com>', 'USER 1000'), 'maintainer-deprecated');
+    const { title, text } = preferred(
+      lines('FROM debian:12', 'MAINTAINER Jane Doe <jane@example.com>', 'USER 1000'),
+      'maintainer-deprecated',
+    );
     assert.equal(title, 'Replace with LABEL org.opencontainers.image.authors');
     assert.equal(text, lines('FROM debian:12', 'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"', 'USER 1000'));
   });
 
   it('escapes quotes and backslashes in the value', () => {
     const text = lines('FROM debian:12', 'MAINTAINER Jane "JD" Doe \\o/', 'USER 1000');
-    assert.equal(fix(text, 'maintainer-deprecated', 'Replace'), lines('FROM debian:12', 'LABEL org.opencontainers.image.authors="Jane \\"JD\\" Doe \\\\o/"', 'USER 1000'));
+    assert.equal(
+      fix(text, 'maintainer-deprecated', 'Replace'),
+      lines('FROM debian:12', 'LABEL org.opencontainers.image.authors="Jane \\"JD\\" Doe \\\\o/"', 'USER 1000'),
+    );
   });
 });
 
@@ -100,12 +112,29 @@ describe('exec form for a simple CMD', () => {
   });
 
   it('rewrites ENTRYPOINT and a command over continuation lines', () => {
-    assert.equal(fix(lines('FROM debian:12', 'USER 1000', 'ENTRYPOINT /usr/bin/app serve'), 'json-args-recommended', 'Use exec form'), lines('FROM debian:12', 'USER 1000', 'ENTRYPOINT ["/usr/bin/app", "serve"]'));
-    assert.equal(fix(lines('FROM debian:12', 'USER 1000', 'CMD node \\', '  server.js'), 'json-args-recommended', 'Use exec form'), lines('FROM debian:12', 'USER 1000', 'CMD ["node", "server.js"]'));
+    assert.equal(
+      fix(lines('FROM debian:12', 'USER 1000', 'ENTRYPOINT /usr/bin/app serve'), 'json-args-recommended', 'Use exec form'),
+      lines('FROM debian:12', 'USER 1000', 'ENTRYPOINT ["/usr/bin/app", "serve"]'),
+    );
+    assert.equal(
+      fix(lines('FROM debian:12', 'USER 1000', 'CMD node \\', '  server.js'), 'json-args-recommended', 'Use exec form'),
+      lines('FROM debian:12', 'USER 1000', 'CMD ["node", "server.js"]'),
+    );
   });
 
   it('leaves commands with shell syntax in shell form', () => {
-    for (const command of ['node server.js > /var/log/app.log', 'exec node $APP', 'a && b', 'echo "hi there"', "echo 'x'", 'run *.js', 'sh -c cd\\ x', 'a | b', 'a; b', 'echo ~/x']) {
+    for (const command of [
+      'node server.js > /var/log/app.log',
+      'exec node $APP',
+      'a && b',
+      'echo "hi there"',
+      "echo 'x'",
+      'run *.js',
+      'sh -c cd\\ x',
+      'a | b',
+      'a; b',
+      'echo ~/x',
+    ]) {
       const { actions } = actionsFor(lines('FROM debian:12', 'USER 1000', `CMD ${command}`), 'json-args-recommended');
       assert.deepEqual(fixTitles(actions), [], command);
     }
@@ -125,8 +154,14 @@ describe('single-quoted JSON → double quotes', () => {
   });
 
   it('rewrites RUN and COPY arrays', () => {
-    assert.equal(fix(lines('FROM debian:12', "RUN ['make', 'all']", 'USER 1000'), 'json-args-invalid', 'Use double'), lines('FROM debian:12', 'RUN ["make", "all"]', 'USER 1000'));
-    assert.equal(fix(lines('FROM debian:12', "COPY ['a b', '/x/']", 'USER 1000'), 'json-args-invalid', 'Use double'), lines('FROM debian:12', 'COPY ["a b", "/x/"]', 'USER 1000'));
+    assert.equal(
+      fix(lines('FROM debian:12', "RUN ['make', 'all']", 'USER 1000'), 'json-args-invalid', 'Use double'),
+      lines('FROM debian:12', 'RUN ["make", "all"]', 'USER 1000'),
+    );
+    assert.equal(
+      fix(lines('FROM debian:12', "COPY ['a b', '/x/']", 'USER 1000'), 'json-args-invalid', 'Use double'),
+      lines('FROM debian:12', 'COPY ["a b", "/x/"]', 'USER 1000'),
+    );
   });
 
   it('offers nothing for an array that stays invalid', () => {

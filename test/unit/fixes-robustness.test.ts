@@ -47,12 +47,24 @@ function applyAll(text: string, actions: CodeAction[]): void {
 describe('the file that draws every fix', () => {
   it('has a diagnostic for each fixable rule', () => {
     const codes = new Set(lint(EVERYTHING).map((d) => d.code));
-    for (const code of ['image-untagged', 'image-latest', 'user-root', 'cache-copy-before-install', 'apt-update-alone', 'keyword-casing', 'unknown-instruction', 'maintainer-deprecated', 'legacy-key-value', 'json-args-recommended', 'json-args-invalid']) {
+    for (const code of [
+      'image-untagged',
+      'image-latest',
+      'user-root',
+      'cache-copy-before-install',
+      'apt-update-alone',
+      'keyword-casing',
+      'unknown-instruction',
+      'maintainer-deprecated',
+      'legacy-key-value',
+      'json-args-recommended',
+      'json-args-invalid',
+    ]) {
       assert.ok(codes.has(code), code);
     }
   });
 
-  it('answers all diagnostics at once with each one\'s fixes, two ignore fixes apiece', () => {
+  it("answers all diagnostics at once with each one's fixes, two ignore fixes apiece", () => {
     const diagnostics = lint(EVERYTHING);
     const actions = codeActions(EVERYTHING, diagnostics, WHOLE, { uri: URI, localImages: LOCAL });
     for (const d of diagnostics) {
@@ -84,7 +96,10 @@ describe('stale diagnostics', () => {
     for (const text of variants) {
       for (const ctx of CONTEXTS) {
         let actions: CodeAction[] = [];
-        assert.doesNotThrow(() => (actions = codeActions(text, diagnostics, WHOLE, { uri: URI, ...ctx })), JSON.stringify(text.slice(0, 40)));
+        assert.doesNotThrow(
+          () => (actions = codeActions(text, diagnostics, WHOLE, { uri: URI, ...ctx })),
+          JSON.stringify(text.slice(0, 40)),
+        );
         applyAll(text, actions);
       }
     }
@@ -98,7 +113,28 @@ describe('stale diagnostics', () => {
       seed ^= seed << 5;
       return (seed >>> 0) % n;
     };
-    const pieces = ['\\', '\n', '\r\n', '"', "'", '[', ']', '&&', ' ', '<<EOF', '$', '{', '#', '@', ':', '=', '--', 'COPY . .', 'RUN npm ci', 'USER root'];
+    const pieces = [
+      '\\',
+      '\n',
+      '\r\n',
+      '"',
+      "'",
+      '[',
+      ']',
+      '&&',
+      ' ',
+      '<<EOF',
+      '$',
+      '{',
+      '#',
+      '@',
+      ':',
+      '=',
+      '--',
+      'COPY . .',
+      'RUN npm ci',
+      'USER root',
+    ];
     for (let round = 0; round < 300; round++) {
       let text = EVERYTHING;
       for (let k = 1 + random(4); k > 0; k--) {
@@ -117,8 +153,18 @@ describe('stale diagnostics', () => {
   });
 
   it('survive ranges outside the text', () => {
-    const far: Diagnostic = { range: { start: { line: 999, character: 5 }, end: { line: 1200, character: 0 } }, source: 'berth', code: 'image-untagged', message: 'x' };
-    const negative: Diagnostic = { range: { start: { line: -1, character: -4 }, end: { line: 0, character: 0 } }, source: 'berth', code: 'user-root', message: 'x' };
+    const far: Diagnostic = {
+      range: { start: { line: 999, character: 5 }, end: { line: 1200, character: 0 } },
+      source: 'berth',
+      code: 'image-untagged',
+      message: 'x',
+    };
+    const negative: Diagnostic = {
+      range: { start: { line: -1, character: -4 }, end: { line: 0, character: 0 } },
+      source: 'berth',
+      code: 'user-root',
+      message: 'x',
+    };
     const text = lines('FROM node', 'USER root');
     for (const d of [far, negative]) {
       const actions = codeActions(text, [d], d.range, { uri: URI, localImages: LOCAL, snippetSupport: true });
@@ -139,13 +185,17 @@ describe('stale diagnostics', () => {
   });
 
   it('do not pull apt-get update out of a RUN that now installs', () => {
-    const [stale] = lint(lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y x', 'USER 1')).filter((d) => d.code === 'apt-update-alone');
+    const [stale] = lint(lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y x', 'USER 1')).filter(
+      (d) => d.code === 'apt-update-alone',
+    );
     const now = lines('FROM debian:12', 'RUN apt-get update && apt-get install -y y', 'RUN apt-get install -y x', 'USER 1');
     assert.deepEqual(fixTitles(codeActions(now, [stale], stale.range, { uri: URI })), []);
   });
 
   it('offer no reorder once the broad copy is gone', () => {
-    const [stale] = lint(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci', 'USER node')).filter((d) => d.code === 'cache-copy-before-install');
+    const [stale] = lint(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci', 'USER node')).filter(
+      (d) => d.code === 'cache-copy-before-install',
+    );
     const now = lines('FROM node:20', 'WORKDIR /app', 'COPY src ./src', 'RUN npm ci', 'USER node');
     assert.deepEqual(fixTitles(codeActions(now, [stale], stale.range, { uri: URI })), []);
   });
@@ -206,11 +256,30 @@ describe('line endings', () => {
   it('inserted lines keep CRLF line endings', () => {
     const text = crlf(lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y curl', 'CMD ["x"]'));
     const ignore = actionsFor(text, 'apt-update-alone').actions.find((a) => a.title.endsWith('for this instruction'))!;
-    assert.equal(applyAction(text, ignore), crlf(lines('FROM debian:12', '# berth ignore=apt-update-alone', 'RUN apt-get update', 'RUN apt-get install -y curl', 'CMD ["x"]')));
+    assert.equal(
+      applyAction(text, ignore),
+      crlf(lines('FROM debian:12', '# berth ignore=apt-update-alone', 'RUN apt-get update', 'RUN apt-get install -y curl', 'CMD ["x"]')),
+    );
     const user = actionsFor(text, 'user-missing').actions.find((a) => a.isPreferred)!;
-    assert.equal(applyAction(text, user), crlf(lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y curl', 'USER 10001', 'CMD ["x"]')));
+    assert.equal(
+      applyAction(text, user),
+      crlf(lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y curl', 'USER 10001', 'CMD ["x"]')),
+    );
     const node = crlf(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci && npm run build', 'USER node'));
     const reorder = actionsFor(node, 'cache-copy-before-install').actions.find((a) => a.isPreferred)!;
-    assert.equal(applyAction(node, reorder), crlf(lines('FROM node:20', 'WORKDIR /app', 'COPY package.json package-lock.json* ./', 'RUN npm ci', 'COPY . .', 'RUN npm run build', 'USER node')));
+    assert.equal(
+      applyAction(node, reorder),
+      crlf(
+        lines(
+          'FROM node:20',
+          'WORKDIR /app',
+          'COPY package.json package-lock.json* ./',
+          'RUN npm ci',
+          'COPY . .',
+          'RUN npm run build',
+          'USER node',
+        ),
+      ),
+    );
   });
 });

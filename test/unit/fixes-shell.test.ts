@@ -7,7 +7,11 @@ const debian = (...body: string[]) => lines('FROM debian:12', ...body, 'USER nob
 
 describe('RUN flag fixes', () => {
   it('adds -y after the verb, keeping continuation lines', () => {
-    const text = debian('RUN apt-get update \\', '  && apt-get install --no-install-recommends curl \\', '  && rm -rf /var/lib/apt/lists/*');
+    const text = debian(
+      'RUN apt-get update \\',
+      '  && apt-get install --no-install-recommends curl \\',
+      '  && rm -rf /var/lib/apt/lists/*',
+    );
     assert.equal(
       preferred(text, 'apt-missing-yes').text,
       debian('RUN apt-get update \\', '  && apt-get install -y --no-install-recommends curl \\', '  && rm -rf /var/lib/apt/lists/*'),
@@ -16,22 +20,40 @@ describe('RUN flag fixes', () => {
 
   it('adds --no-install-recommends, keeping CRLF', () => {
     const text = 'FROM debian:12\r\nRUN apt-get install -y curl \\\r\n  git && rm -rf /var/lib/apt/lists/*\r\nUSER nobody\r\n';
-    assert.equal(fix(text, 'apt-install-recommends', 'Add --no-install-recommends'), 'FROM debian:12\r\nRUN apt-get install --no-install-recommends -y curl \\\r\n  git && rm -rf /var/lib/apt/lists/*\r\nUSER nobody\r\n');
+    assert.equal(
+      fix(text, 'apt-install-recommends', 'Add --no-install-recommends'),
+      'FROM debian:12\r\nRUN apt-get install --no-install-recommends -y curl \\\r\n  git && rm -rf /var/lib/apt/lists/*\r\nUSER nobody\r\n',
+    );
   });
 
   it('deletes the apt lists at the end of the RUN, after its last line', () => {
     const text = debian('RUN apt-get update \\', '  && apt-get install -y --no-install-recommends curl   ');
-    assert.equal(fix(text, 'apt-lists-kept', 'Add'), debian('RUN apt-get update \\', '  && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*   '));
+    assert.equal(
+      fix(text, 'apt-lists-kept', 'Add'),
+      debian('RUN apt-get update \\', '  && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*   '),
+    );
   });
 
   it('offers no list deletion inside a heredoc or exec form', () => {
-    const { actions } = actionsFor(debian('RUN <<EOF', 'apt-get update', 'apt-get install -y --no-install-recommends curl', 'EOF'), 'apt-lists-kept');
+    const { actions } = actionsFor(
+      debian('RUN <<EOF', 'apt-get update', 'apt-get install -y --no-install-recommends curl', 'EOF'),
+      'apt-lists-kept',
+    );
     assert.deepEqual(fixTitles(actions), []);
   });
 
   it('adds flags inside a heredoc script', () => {
-    const text = debian('RUN <<EOF', 'apt-get update', 'apt-get install --no-install-recommends curl', 'rm -rf /var/lib/apt/lists/*', 'EOF');
-    assert.equal(fix(text, 'apt-missing-yes', 'Add -y'), debian('RUN <<EOF', 'apt-get update', 'apt-get install -y --no-install-recommends curl', 'rm -rf /var/lib/apt/lists/*', 'EOF'));
+    const text = debian(
+      'RUN <<EOF',
+      'apt-get update',
+      'apt-get install --no-install-recommends curl',
+      'rm -rf /var/lib/apt/lists/*',
+      'EOF',
+    );
+    assert.equal(
+      fix(text, 'apt-missing-yes', 'Add -y'),
+      debian('RUN <<EOF', 'apt-get update', 'apt-get install -y --no-install-recommends curl', 'rm -rf /var/lib/apt/lists/*', 'EOF'),
+    );
   });
 
   it('turns apt into apt-get, but not for verbs apt-get lacks', () => {
@@ -40,9 +62,15 @@ describe('RUN flag fixes', () => {
   });
 
   it('adds --no-cache-dir to pip and --no-cache to apk', () => {
-    assert.equal(fix(debian('RUN python3 -m pip install flask'), 'pip-cache-kept', 'Add'), debian('RUN python3 -m pip install --no-cache-dir flask'));
+    assert.equal(
+      fix(debian('RUN python3 -m pip install flask'), 'pip-cache-kept', 'Add'),
+      debian('RUN python3 -m pip install --no-cache-dir flask'),
+    );
     const alpine = (...body: string[]) => lines('FROM alpine:3.20', ...body, 'USER nobody');
-    assert.equal(fix(alpine('RUN apk update && apk add curl'), 'apk-cache-kept', 'Add'), alpine('RUN apk update && apk add --no-cache curl'));
+    assert.equal(
+      fix(alpine('RUN apk update && apk add curl'), 'apk-cache-kept', 'Add'),
+      alpine('RUN apk update && apk add --no-cache curl'),
+    );
   });
 
   it('offers no flag fix in exec form', () => {
@@ -67,7 +95,10 @@ describe('pipefail fix', () => {
     const text = lines('FROM python:3.12-slim', 'RUN curl -fsSL https://x | sh', 'USER nobody');
     const { title, text: after } = preferred(text, 'pipe-without-pipefail');
     assert.equal(title, 'Add SHELL ["/bin/bash", "-o", "pipefail", "-c"] to the stage');
-    assert.equal(after, lines('FROM python:3.12-slim', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'RUN curl -fsSL https://x | sh', 'USER nobody'));
+    assert.equal(
+      after,
+      lines('FROM python:3.12-slim', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'RUN curl -fsSL https://x | sh', 'USER nobody'),
+    );
   });
 
   it('uses busybox ash on Alpine, and follows FROM <stage> to the image', () => {
@@ -78,7 +109,10 @@ describe('pipefail fix', () => {
   });
 
   it('offers nothing when the base image may have no bash', () => {
-    assert.deepEqual(fixTitles(actionsFor(lines('FROM gcr.io/distroless/base:debug', 'RUN a | b', 'USER nobody'), 'pipe-without-pipefail').actions), []);
+    assert.deepEqual(
+      fixTitles(actionsFor(lines('FROM gcr.io/distroless/base:debug', 'RUN a | b', 'USER nobody'), 'pipe-without-pipefail').actions),
+      [],
+    );
     assert.deepEqual(fixTitles(actionsFor(lines('FROM busybox:1.36', 'RUN a | b', 'USER nobody'), 'pipe-without-pipefail').actions), []);
   });
 });
@@ -86,7 +120,10 @@ describe('pipefail fix', () => {
 describe('COPY and ADD fixes', () => {
   it('turns ADD into COPY, keeping the keyword case', () => {
     const text = lines('FROM debian:12', 'WORKDIR /app', 'ADD --chown=app src/ ./src/', 'add a.txt /b.txt', 'USER nobody');
-    assert.equal(fix(text, 'add-instead-of-copy', 'Use COPY', { remaining: 1 }), lines('FROM debian:12', 'WORKDIR /app', 'COPY --chown=app src/ ./src/', 'add a.txt /b.txt', 'USER nobody'));
+    assert.equal(
+      fix(text, 'add-instead-of-copy', 'Use COPY', { remaining: 1 }),
+      lines('FROM debian:12', 'WORKDIR /app', 'COPY --chown=app src/ ./src/', 'add a.txt /b.txt', 'USER nobody'),
+    );
     assert.equal(
       fix(text, 'add-instead-of-copy', 'Use COPY', { index: 1, remaining: 1 }),
       lines('FROM debian:12', 'WORKDIR /app', 'ADD --chown=app src/ ./src/', 'copy a.txt /b.txt', 'USER nobody'),
@@ -95,25 +132,42 @@ describe('COPY and ADD fixes', () => {
 
   it('renames a misspelt --from to the stage it is closest to, and offers nothing without one', () => {
     const text = lines('FROM node:20 AS builder', 'FROM node:20', 'COPY --from=buidler /app /app', 'USER node');
-    assert.equal(fix(text, 'copy-from-unknown', "Change to 'builder'"), lines('FROM node:20 AS builder', 'FROM node:20', 'COPY --from=builder /app /app', 'USER node'));
-    assert.deepEqual(fixTitles(actionsFor(lines('FROM node:20 AS a', 'FROM node:20', 'COPY --from=zzzzzz /x /x', 'USER node'), 'copy-from-unknown').actions), []);
+    assert.equal(
+      fix(text, 'copy-from-unknown', "Change to 'builder'"),
+      lines('FROM node:20 AS builder', 'FROM node:20', 'COPY --from=builder /app /app', 'USER node'),
+    );
+    assert.deepEqual(
+      fixTitles(
+        actionsFor(lines('FROM node:20 AS a', 'FROM node:20', 'COPY --from=zzzzzz /x /x', 'USER node'), 'copy-from-unknown').actions,
+      ),
+      [],
+    );
   });
 });
 
 describe('variable fixes', () => {
   it('renames a misspelt variable to the name in scope', () => {
     const text = lines('FROM node:20', 'ARG APP_ENV=prod', 'LABEL env=${APP_ENVV}', 'USER node');
-    assert.equal(fix(text, 'variable-undefined', "Change to 'APP_ENV'"), lines('FROM node:20', 'ARG APP_ENV=prod', 'LABEL env=${APP_ENV}', 'USER node'));
+    assert.equal(
+      fix(text, 'variable-undefined', "Change to 'APP_ENV'"),
+      lines('FROM node:20', 'ARG APP_ENV=prod', 'LABEL env=${APP_ENV}', 'USER node'),
+    );
   });
 
   it('declares a global or platform ARG in the stage, after its FROM, keeping CRLF', () => {
     const text = 'ARG VERSION=1\r\nFROM node:20\r\nLABEL v=$VERSION\r\nUSER node\r\n';
-    assert.equal(fix(text, 'variable-undefined', "Add 'ARG VERSION'"), 'ARG VERSION=1\r\nFROM node:20\r\nARG VERSION\r\nLABEL v=$VERSION\r\nUSER node\r\n');
+    assert.equal(
+      fix(text, 'variable-undefined', "Add 'ARG VERSION'"),
+      'ARG VERSION=1\r\nFROM node:20\r\nARG VERSION\r\nLABEL v=$VERSION\r\nUSER node\r\n',
+    );
   });
 
   it('renames a misspelt global ARG in FROM', () => {
     const text = lines('ARG NODE_VERSION=20', 'FROM node:${NODE_VERSOIN}', 'USER node');
-    assert.equal(fix(text, 'from-arg-undefined', "Change to 'NODE_VERSION'"), lines('ARG NODE_VERSION=20', 'FROM node:${NODE_VERSION}', 'USER node'));
+    assert.equal(
+      fix(text, 'from-arg-undefined', "Change to 'NODE_VERSION'"),
+      lines('ARG NODE_VERSION=20', 'FROM node:${NODE_VERSION}', 'USER node'),
+    );
   });
 });
 
@@ -123,12 +177,18 @@ describe('join consecutive RUNs', () => {
     const { actions } = actionsFor(debian('RUN make', 'RUN make install'), 'run-consecutive');
     assert.equal(actions.find((a) => a.title.startsWith('Join'))?.isPreferred, undefined, 'never the automatic fix');
     const crlf = 'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b\r\nRUN --mount=type=cache,target=/c c\r\nUSER nobody\r\n';
-    assert.equal(fix(crlf, 'run-consecutive', 'Join'), 'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b && \\\r\n    c\r\nUSER nobody\r\n');
+    assert.equal(
+      fix(crlf, 'run-consecutive', 'Join'),
+      'FROM debian:12\r\nRUN --mount=type=cache,target=/c a \\\r\n  b && \\\r\n    c\r\nUSER nobody\r\n',
+    );
   });
 
-  it('uses the escape directive\'s character', () => {
+  it("uses the escape directive's character", () => {
     const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a\nRUN b\nUSER nobody\n';
-    assert.equal(fix(text, 'run-consecutive', 'Join'), '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a && `\n    b\nUSER nobody\n');
+    assert.equal(
+      fix(text, 'run-consecutive', 'Join'),
+      '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a && `\n    b\nUSER nobody\n',
+    );
   });
 
   it('offers nothing where joining could change meaning or lose text', () => {

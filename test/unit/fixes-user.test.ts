@@ -20,7 +20,17 @@ describe('user-missing: add a non-root USER', () => {
   it('appends USER at the end of the final stage when nothing says what runs', () => {
     const text = lines('FROM golang:1.22 AS build', 'RUN go build -o /app', 'FROM debian:12', 'COPY --from=build /app /app', 'EXPOSE 8080');
     const after = fix(text, 'user-missing', "Add 'USER 10001' at the end of the final stage");
-    assert.equal(after, lines('FROM golang:1.22 AS build', 'RUN go build -o /app', 'FROM debian:12', 'COPY --from=build /app /app', 'EXPOSE 8080', 'USER 10001'));
+    assert.equal(
+      after,
+      lines(
+        'FROM golang:1.22 AS build',
+        'RUN go build -o /app',
+        'FROM debian:12',
+        'COPY --from=build /app /app',
+        'EXPOSE 8080',
+        'USER 10001',
+      ),
+    );
   });
 
   it('appends after a heredoc and in a file without a final newline', () => {
@@ -87,14 +97,27 @@ describe('user-root: add a non-root USER after root', () => {
     assert.equal(title, "Add 'USER 10001' before CMD");
     assert.equal(
       after,
-      lines('FROM node:20 AS build', 'USER node', 'FROM debian:12', 'USER nobody', 'RUN id', 'USER root', 'RUN apt-get update && apt-get install -y curl', 'USER 10001', 'CMD ["bash"]'),
+      lines(
+        'FROM node:20 AS build',
+        'USER node',
+        'FROM debian:12',
+        'USER nobody',
+        'RUN id',
+        'USER root',
+        'RUN apt-get update && apt-get install -y curl',
+        'USER 10001',
+        'CMD ["bash"]',
+      ),
     );
   });
 
   it('does not insert before a CMD that comes before USER root', () => {
     const text = lines('FROM debian:12', 'CMD ["bash"]', 'USER root', 'RUN apt-get update && apt-get install -y curl');
     const after = fix(text, 'user-root', "Add 'USER 10001' at the end of the final stage");
-    assert.equal(after, lines('FROM debian:12', 'CMD ["bash"]', 'USER root', 'RUN apt-get update && apt-get install -y curl', 'USER 10001'));
+    assert.equal(
+      after,
+      lines('FROM debian:12', 'CMD ["bash"]', 'USER root', 'RUN apt-get update && apt-get install -y curl', 'USER 10001'),
+    );
   });
 
   it('uses node after USER root in a node image', () => {

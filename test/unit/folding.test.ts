@@ -49,7 +49,10 @@ describe('foldingRanges', () => {
 
   it('keeps one range per start line, the largest', () => {
     const ranges = foldingRanges(parse('FROM a \\\n  AS b\nRUN x\n'));
-    assert.deepEqual(ranges.map((f) => [f.startLine, f.endLine]), [[0, 2]]);
+    assert.deepEqual(
+      ranges.map((f) => [f.startLine, f.endLine]),
+      [[0, 2]],
+    );
   });
 
   it('comment lines inside a continuation fold with their neighbours', () => {
@@ -66,10 +69,13 @@ describe('foldingRanges', () => {
       [1, 2, ''],
       [3, 4, 'comment'],
     ]);
-    assert.deepEqual(foldingRanges(parse(text), 2).map((f) => [f.startLine, f.endLine]), [
-      [0, 5],
-      [1, 2],
-    ]);
+    assert.deepEqual(
+      foldingRanges(parse(text), 2).map((f) => [f.startLine, f.endLine]),
+      [
+        [0, 5],
+        [1, 2],
+      ],
+    );
     assert.deepEqual(foldingRanges(parse(text), 0), []);
   });
 

@@ -33,7 +33,9 @@ function shapeOf(i: Instruction): unknown {
     // FROM's `AS` is matched without regard to case, and formatting writes it in the keywords' case.
     args: i.args.map((w, k) => (i.keyword === 'FROM' && k === 1 && /^as$/i.test(w.value) ? 'as' : w.value)),
     // Instructions that keep their text as written must keep it exactly.
-    argsText: ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'COPY', 'ADD', 'ARG', 'EXPOSE', 'VOLUME', 'FROM', 'USER', 'STOPSIGNAL'].includes(i.keyword)
+    argsText: ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'COPY', 'ADD', 'ARG', 'EXPOSE', 'VOLUME', 'FROM', 'USER', 'STOPSIGNAL'].includes(
+      i.keyword,
+    )
       ? undefined
       : (i.keyword === 'ENV' || i.keyword === 'LABEL') && i.args[0]?.value.includes('=')
         ? undefined
@@ -41,7 +43,9 @@ function shapeOf(i: Instruction): unknown {
     json: i.json?.values,
     jsonSource: i.json ? 'same bytes' : undefined,
     heredocs: i.heredocs.map((h) => [h.delimiter, h.quoted, h.stripTabs, h.body, h.closeSpan !== undefined]),
-    trigger: i.trigger ? { keyword: i.trigger.keyword, args: i.trigger.argsText, flags: i.trigger.flags.map((f) => [f.name, f.value]) } : undefined,
+    trigger: i.trigger
+      ? { keyword: i.trigger.keyword, args: i.trigger.argsText, flags: i.trigger.flags.map((f) => [f.name, f.value]) }
+      : undefined,
   };
 }
 
@@ -154,7 +158,10 @@ describe('formatDocument', () => {
 
 describe('formatRange', () => {
   const text = 'FROM a  \nrun x \\\n y\nRUN  z  \n# c  \n';
-  const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
+  const range = (sl: number, sc: number, el: number, ec: number): Range => ({
+    start: { line: sl, character: sc },
+    end: { line: el, character: ec },
+  });
   const ranged = (r: Range) => apply(text, formatRange(parse(text), r, OPTIONS));
 
   it('formats only the instructions the range touches, each one whole', () => {
@@ -198,7 +205,8 @@ describe('formatOnType', () => {
   });
 
   it('indents the next line when the escape is typed at the end of a line', () => {
-    const typeEscape = (text: string, line: number, character: number) => apply(text, formatOnType(parse(text), { line, character }, text[offsetOf(text, line, character) - 1], OPTIONS));
+    const typeEscape = (text: string, line: number, character: number) =>
+      apply(text, formatOnType(parse(text), { line, character }, text[offsetOf(text, line, character) - 1], OPTIONS));
     assert.equal(typeEscape('RUN apt-get install \\\ncurl\n', 0, 21), 'RUN apt-get install \\\n    curl\n');
     assert.equal(typeEscape('# escape=`\nRUN a `\n\tb\n', 1, 7), '# escape=`\nRUN a `\n    b\n');
     // Not in the middle of a line, and not when it would split a word that was glued on.
@@ -273,13 +281,80 @@ describe('formatting never changes meaning', () => {
   const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20260522) >>> 0;
   const RUNS = Number(process.env.BERTH_FUZZ_RUNS ?? 1500);
 
-
   const PIECES = [
-    'FROM', 'from', 'Run', 'RUN', 'run', 'COPY', 'ADD', 'ENV', 'env', 'ARG', 'LABEL', 'CMD', 'ENTRYPOINT', 'WORKDIR', 'MAINTAINER',
-    'ONBUILD', 'HEALTHCHECK', 'SHELL', 'USER', 'EXPOSE', 'VOLUME', 'frob', 'AS', 'alpine', 'a=b', 'K', 'v', '$V', '${V:-x y}',
-    '--from=build', '--mount=type=cache,target=/x', '--link', '--', '<<EOF', '<<-EOF', "<<'EOF'", '<<"E"', 'EOF', '\tEOF',
-    '["a", "b"]', '["a",', '"b"]', '[', ']', '"', "'", '\\', '`', '\\\\', '# escape=`', '# c', '#', ' ', ' ', '  ', '\t', '\n', '\n',
-    '\n', '\r\n', '\\\n', '\\ \n', '`\n', '\\\n\n', '\\\n# c\n', '\\\n  ', ' \\\n\t', '\uFEFF', '\u00A0', '\v', '&&', ';', 'echo',
+    'FROM',
+    'from',
+    'Run',
+    'RUN',
+    'run',
+    'COPY',
+    'ADD',
+    'ENV',
+    'env',
+    'ARG',
+    'LABEL',
+    'CMD',
+    'ENTRYPOINT',
+    'WORKDIR',
+    'MAINTAINER',
+    'ONBUILD',
+    'HEALTHCHECK',
+    'SHELL',
+    'USER',
+    'EXPOSE',
+    'VOLUME',
+    'frob',
+    'AS',
+    'alpine',
+    'a=b',
+    'K',
+    'v',
+    '$V',
+    '${V:-x y}',
+    '--from=build',
+    '--mount=type=cache,target=/x',
+    '--link',
+    '--',
+    '<<EOF',
+    '<<-EOF',
+    "<<'EOF'",
+    '<<"E"',
+    'EOF',
+    '\tEOF',
+    '["a", "b"]',
+    '["a",',
+    '"b"]',
+    '[',
+    ']',
+    '"',
+    "'",
+    '\\',
+    '`',
+    '\\\\',
+    '# escape=`',
+    '# c',
+    '#',
+    ' ',
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    '\n',
+    '\n',
+    '\r\n',
+    '\\\n',
+    '\\ \n',
+    '`\n',
+    '\\\n\n',
+    '\\\n# c\n',
+    '\\\n  ',
+    ' \\\n\t',
+    '\uFEFF',
+    '\u00A0',
+    '\v',
+    '&&',
+    ';',
+    'echo',
   ];
 
   it(`${RUNS} seeded random and mutated Dockerfiles (seed ${SEED})`, () => {
@@ -310,7 +385,10 @@ describe('formatting never changes meaning', () => {
         const ranged = apply(text, formatRange(doc, { start: { line: a, character: 0 }, end: { line: b, character: 0 } }, options));
         assert.deepEqual(modelOf(ranged), modelOf(text), `run ${run}: range formatting changed the parse`);
       } catch (error) {
-        throw new Error(`run ${run} (seed ${SEED}) on ${JSON.stringify(text)} with ${JSON.stringify(options)}:\n${(error as Error).message}`);
+        throw new Error(
+          `run ${run} (seed ${SEED}) on ${JSON.stringify(text)} with ${JSON.stringify(options)}:\n${(error as Error).message}`,
+          { cause: error },
+        );
       }
     }
   });

@@ -28,7 +28,6 @@ const CORPUS = readdirSync(path.join(__dirname, '..', 'fixtures', 'parser'))
   .sort()
   .map((f) => readFileSync(path.join(__dirname, '..', 'fixtures', 'parser', f), 'utf8'));
 
-
 class Gen {
   constructor(readonly rnd: () => number) {}
   int(n: number): number {
@@ -45,18 +44,110 @@ class Gen {
 /** Characters that matter to a Dockerfile reader, and some that should not. */
 const ALPHABET = [
   ...'abcXYZ019 =:/.-_$\'"`\\#<>[]{},;&|()@*\t\n\n\n\r',
-  '\0', '\uD800', '\uDFFF', '\uFEFF', '\u00A0', '\u2028', '\u3000', '\v', '\f', '😀', 'é',
+  '\0',
+  '\uD800',
+  '\uDFFF',
+  '\uFEFF',
+  '\u00A0',
+  '\u2028',
+  '\u3000',
+  '\v',
+  '\f',
+  '😀',
+  'é',
 ];
 const TOKENS = [
-  'FROM', 'from', 'RUN', 'run', 'COPY', 'ADD', 'ONBUILD', 'ARG', 'ENV', 'USER', 'CMD', 'ENTRYPOINT', 'WORKDIR',
-  'HEALTHCHECK', 'SHELL', 'LABEL', 'EXPOSE', 'VOLUME', 'STOPSIGNAL', 'MAINTAINER', 'FORM', 'AS', 'as',
-  'alpine', 'node:20', 'scratch', 'build', 'localhost:5000/app', 'img@sha256:abc', 'latest', '${BASE}', '$TAG', '${A:-x}',
-  '--from=build', '--platform=$BUILDPLATFORM', '--mount=type=cache,target=/x', '--chown=1:1', '--link', '--', '--=',
-  '<<EOF', '<<-EOF', '<<"EOF"', "<<'EOF'", '2<<EOF', '<<<', '<<', 'EOF', '\tEOF', '<<\\EOF',
-  '["a", "b"]', "['a']", '[1]', '[', ']', '"', "'", '\\', '`', '# escape=`', '# syntax=x', '# check=a', '#',
-  'apt-get update', 'apt-get install -y curl', 'npm ci', 'npm install', 'pip install -r requirements.txt', 'go mod download',
-  '.', './', '*', '/app', '&&', ';', 'root', '0', '1000:1000', 'app:app',
-  ' ', ' ', '  ', '\t', '\n', '\n', '\n', '\r\n', '\\\n', '`\n', '\\\n\n', '\\\n# c\n',
+  'FROM',
+  'from',
+  'RUN',
+  'run',
+  'COPY',
+  'ADD',
+  'ONBUILD',
+  'ARG',
+  'ENV',
+  'USER',
+  'CMD',
+  'ENTRYPOINT',
+  'WORKDIR',
+  'HEALTHCHECK',
+  'SHELL',
+  'LABEL',
+  'EXPOSE',
+  'VOLUME',
+  'STOPSIGNAL',
+  'MAINTAINER',
+  'FORM',
+  'AS',
+  'as',
+  'alpine',
+  'node:20',
+  'scratch',
+  'build',
+  'localhost:5000/app',
+  'img@sha256:abc',
+  'latest',
+  '${BASE}',
+  '$TAG',
+  '${A:-x}',
+  '--from=build',
+  '--platform=$BUILDPLATFORM',
+  '--mount=type=cache,target=/x',
+  '--chown=1:1',
+  '--link',
+  '--',
+  '--=',
+  '<<EOF',
+  '<<-EOF',
+  '<<"EOF"',
+  "<<'EOF'",
+  '2<<EOF',
+  '<<<',
+  '<<',
+  'EOF',
+  '\tEOF',
+  '<<\\EOF',
+  '["a", "b"]',
+  "['a']",
+  '[1]',
+  '[',
+  ']',
+  '"',
+  "'",
+  '\\',
+  '`',
+  '# escape=`',
+  '# syntax=x',
+  '# check=a',
+  '#',
+  'apt-get update',
+  'apt-get install -y curl',
+  'npm ci',
+  'npm install',
+  'pip install -r requirements.txt',
+  'go mod download',
+  '.',
+  './',
+  '*',
+  '/app',
+  '&&',
+  ';',
+  'root',
+  '0',
+  '1000:1000',
+  'app:app',
+  ' ',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\n',
+  '\n',
+  '\r\n',
+  '\\\n',
+  '`\n',
+  '\\\n\n',
+  '\\\n# c\n',
 ];
 
 function randomChars(g: Gen, n: number): string {
@@ -178,7 +269,10 @@ function extreme(g: Gen): string {
 function checkSpan(text: string, span: Span | undefined, what: string): void {
   if (span === undefined) return;
   assert.ok(Number.isInteger(span.start) && Number.isInteger(span.end), `${what}: integer span ${JSON.stringify(span)}`);
-  assert.ok(0 <= span.start && span.start <= span.end && span.end <= text.length, `${what}: ${JSON.stringify(span)} outside [0, ${text.length}]`);
+  assert.ok(
+    0 <= span.start && span.start <= span.end && span.end <= text.length,
+    `${what}: ${JSON.stringify(span)} outside [0, ${text.length}]`,
+  );
 }
 
 function inside(outer: Span, inner: Span | undefined, what: string): void {
@@ -193,7 +287,11 @@ function sameAsSource(text: string, value: string, span: Span, what: string): vo
 }
 
 function checkInstruction(text: string, ins: Instruction, what: string): void {
-  for (const [name, span] of [['span', ins.span], ['keywordSpan', ins.keywordSpan], ['argsSpan', ins.argsSpan]] as const) {
+  for (const [name, span] of [
+    ['span', ins.span],
+    ['keywordSpan', ins.keywordSpan],
+    ['argsSpan', ins.argsSpan],
+  ] as const) {
     checkSpan(text, span, `${what}.${name}`);
   }
   inside(ins.span, ins.keywordSpan, `${what}.keywordSpan`);
@@ -224,7 +322,10 @@ function checkInstruction(text: string, ins: Instruction, what: string): void {
   assert.equal(ins.args.length === 0, ins.argsText === '', `${what}: argsText empty exactly when there are no args`);
   if (ins.json) {
     checkSpan(text, ins.json.span, `${what}.json`);
-    assert.ok(ins.json.values.every((v) => typeof v === 'string'), `${what}.json strings`);
+    assert.ok(
+      ins.json.values.every((v) => typeof v === 'string'),
+      `${what}.json strings`,
+    );
   }
   let bodyFloor = ins.argsSpan.end;
   for (const [k, h] of ins.heredocs.entries()) {
@@ -296,7 +397,10 @@ function checkPosition(td: TextDocument, p: Position, what: string): void {
 function checkRange(td: TextDocument, r: Range, what: string): void {
   checkPosition(td, r.start, `${what}.start`);
   checkPosition(td, r.end, `${what}.end`);
-  assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: start after end ${JSON.stringify(r)}`);
+  assert.ok(
+    r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character),
+    `${what}: start after end ${JSON.stringify(r)}`,
+  );
 }
 
 const EVERY_RULE_ON: LintSettings = { severities: Object.fromEntries(ALL_RULE_CODES.map((c) => [c, 'hint' as const])) };
@@ -415,7 +519,10 @@ function fuzz(name: string, cases: Array<{ seed: number; text: string }>, check:
       } catch (e) {
         smallMessage = (e as Error).message;
       }
-      into.set(kind, `${name}, seed ${seed}: ${message}\n  input:  ${shown(text)}\n  shrunk: ${shown(small)} → ${smallMessage}\n  ${(err as Error).stack?.split('\n').slice(1, 4).join('\n  ') ?? ''}`);
+      into.set(
+        kind,
+        `${name}, seed ${seed}: ${message}\n  input:  ${shown(text)}\n  shrunk: ${shown(small)} → ${smallMessage}\n  ${(err as Error).stack?.split('\n').slice(1, 4).join('\n  ') ?? ''}`,
+      );
     }
   }
   if (failures.size > 0) assert.fail(`${name}: ${failures.size} kind(s) of failure\n${[...failures.values()].join('\n')}`);
@@ -448,7 +555,13 @@ function timeOf(fn: () => void, rounds = 5, floorMs = 4): number {
  * on 10n lines, so the garbage collector's step up once the young generation overflows
  * does not count as superlinear. Linear work gives a ratio near 1; quadratic near 10.
  */
-function assertLinear(t: { diagnostic(message: string): void }, name: string, make: (n: number) => string, fn: (s: string) => unknown, n = 2000): void {
+function assertLinear(
+  t: { diagnostic(message: string): void },
+  name: string,
+  make: (n: number) => string,
+  fn: (s: string) => unknown,
+  n = 2000,
+): void {
   const small = make(n);
   const large = make(n * 10);
   const tenSmallRun = (): unknown[] => {
@@ -471,12 +584,18 @@ function assertLinear(t: { diagnostic(message: string): void }, name: string, ma
   for (let attempt = 0; attempt < 3 && ratio >= 3; attempt++) {
     for (let round = 0; round < 7; round++) {
       tenSmall = Math.min(tenSmall, clock(tenSmallRun));
-      oneLarge = Math.min(oneLarge, clock(() => fn(large)));
+      oneLarge = Math.min(
+        oneLarge,
+        clock(() => fn(large)),
+      );
     }
     ratio = oneLarge / tenSmall;
   }
   t.diagnostic(`${name}: 10 x ${n} lines ${tenSmall.toFixed(1)} ms, ${n * 10} lines ${oneLarge.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
-  assert.ok(ratio < 3, `${name}: ${n * 10} lines took ${oneLarge.toFixed(1)} ms, ${ratio.toFixed(1)} times ten runs on ${n} lines (${tenSmall.toFixed(1)} ms)`);
+  assert.ok(
+    ratio < 3,
+    `${name}: ${n * 10} lines took ${oneLarge.toFixed(1)} ms, ${ratio.toFixed(1)} times ten runs on ${n} lines (${tenSmall.toFixed(1)} ms)`,
+  );
 }
 
 /** Generous per-input bound: a fixed allowance plus 20 µs per character, rechecked before failing. */
@@ -526,7 +645,11 @@ describe('fuzz: parse', () => {
 
   it('keeps every span in the text for each corpus file and its CRLF and lone-CR forms', () => {
     const forms = CORPUS.flatMap((text) => [text, text.replace(/\n/g, '\r\n'), text.replace(/\n/g, '\r'), `\uFEFF${text}`]);
-    fuzz('parse', forms.map((text) => ({ seed: 0, text })), (s) => checkDocument(s, parse(s)));
+    fuzz(
+      'parse',
+      forms.map((text) => ({ seed: 0, text })),
+      (s) => checkDocument(s, parse(s)),
+    );
   });
 
   it('grows linearly: 10n lines cost less than 30 times n lines', (t) => {
@@ -566,7 +689,10 @@ describe('fuzz: lint', () => {
   it('grows linearly on realistic files and on long continued instructions', (t) => {
     const shapes: Array<[string, (n: number) => string]> = [
       ['realistic file', (n) => realistic(n)],
-      ['one RUN continued over every line', (n) => 'FROM a\nRUN apt-get update \\\n' + '  && apt-get install -y pkg \\\n'.repeat(n) + '  && done\n'],
+      [
+        'one RUN continued over every line',
+        (n) => 'FROM a\nRUN apt-get update \\\n' + '  && apt-get install -y pkg \\\n'.repeat(n) + '  && done\n',
+      ],
       ['stages that build on each other', (n) => Array.from({ length: n }, (_, k) => `FROM s${k} AS S${k + 1}\nUSER root`).join('\n')],
       ['copies and installs', (n) => 'FROM node:20\n' + 'COPY . .\nRUN npm ci\n'.repeat(n / 2)],
     ];

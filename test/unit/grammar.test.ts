@@ -108,7 +108,14 @@ test('the committed grammar is what syntaxes/build-grammar.mjs generates', async
 
 test('parser directives at the top, and only there', async () => {
   const l = await tokenize(
-    ['# syntax=docker/dockerfile:1', '#ESCAPE = \\', '# check=skip=JSONArgsRecommended;error=true', '# unknown=1', 'FROM alpine:3.20', '# syntax=late'].join('\n'),
+    [
+      '# syntax=docker/dockerfile:1',
+      '#ESCAPE = \\',
+      '# check=skip=JSONArgsRecommended;error=true',
+      '# unknown=1',
+      'FROM alpine:3.20',
+      '# syntax=late',
+    ].join('\n'),
   );
   assertScope(l, 0, 'syntax', 'keyword.control.directive.dockerfile');
   assertScope(l, 0, 'docker/dockerfile:1', 'string.unquoted.directive-value.dockerfile');
@@ -185,9 +192,7 @@ test('flags and their values, but only before the command starts', async () => {
 });
 
 test('variables in all their forms, and an escaped dollar', async () => {
-  const l = await tokenize(
-    ['FROM alpine', 'ENV A=$HOME B=${HOME} C=${X:-default} D=${Y:+set} E=${Z:-${W}} F=\\$NOT'].join('\n'),
-  );
+  const l = await tokenize(['FROM alpine', 'ENV A=$HOME B=${HOME} C=${X:-default} D=${Y:+set} E=${Z:-${W}} F=\\$NOT'].join('\n'));
   assertScope(l, 1, 'HOME', 'variable.other.dockerfile', 0);
   assertScope(l, 1, 'HOME', 'variable.other.dockerfile', 1);
   assertScope(l, 1, '$', 'punctuation.definition.variable.dockerfile');
@@ -203,7 +208,9 @@ test('variables in all their forms, and an escaped dollar', async () => {
 });
 
 test('comments and suppression pragmas', async () => {
-  const l = await tokenize(['# a note', 'FROM alpine', '  # berth ignore=image-latest, user-root', '# hadolint global ignore=DL3006'].join('\n'));
+  const l = await tokenize(
+    ['# a note', 'FROM alpine', '  # berth ignore=image-latest, user-root', '# hadolint global ignore=DL3006'].join('\n'),
+  );
   assertLine(l, 0, 'comment.line.number-sign.dockerfile');
   assertScope(l, 0, '#', 'punctuation.definition.comment.dockerfile');
   assertScope(l, 2, 'berth', 'keyword.other.pragma.dockerfile');
@@ -229,7 +236,10 @@ test('continuation lines, with comment and blank lines inside, end where BuildKi
   assertLine(l, 0, 'meta.instruction.run.dockerfile');
   assertLine(l, 1, 'comment.line.number-sign.dockerfile');
   assertLine(l, 1, 'meta.instruction.run.dockerfile');
-  assert.ok(l[2].every((t) => has(t, 'meta.instruction.run.dockerfile')), 'blank line stays inside RUN');
+  assert.ok(
+    l[2].every((t) => has(t, 'meta.instruction.run.dockerfile')),
+    'blank line stays inside RUN',
+  );
   assertLine(l, 3, SHELL);
   assertScope(l, 4, 'USER', KEYWORD);
   assertLineNot(l, 4, 'meta.instruction.run.dockerfile');
@@ -284,7 +294,12 @@ test('shell form of RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD is embedded shell',
     assertScope(l, line, text, SHELL);
   }
   // The first word is a command even though the shell grammar cannot see a statement start there.
-  for (const [line, word] of [[1, 'apk'], [3, '/entrypoint.sh'], [4, 'curl'], [6, 'make']] as const) {
+  for (const [line, word] of [
+    [1, 'apk'],
+    [3, '/entrypoint.sh'],
+    [4, 'curl'],
+    [6, 'make'],
+  ] as const) {
     assertScope(l, line, word, 'entity.name.command.shell');
     assertScope(l, line, word, SHELL);
   }
@@ -304,17 +319,7 @@ test('an unbalanced quote in a RUN line cannot swallow the next instruction', as
 });
 
 test('heredoc bodies are embedded shell and end at their delimiter', async () => {
-  const l = await tokenize(
-    [
-      'RUN <<EOF',
-      'set -e',
-      'echo "left open',
-      ' EOF',
-      'EOF not yet',
-      'EOF',
-      'USER app',
-    ].join('\n'),
-  );
+  const l = await tokenize(['RUN <<EOF', 'set -e', 'echo "left open', ' EOF', 'EOF not yet', 'EOF', 'USER app'].join('\n'));
   assertScope(l, 0, 'EOF', 'keyword.control.heredoc-token.dockerfile');
   assertScope(l, 0, '<<', 'keyword.operator.heredoc.dockerfile');
   for (const line of [1, 2, 3, 4]) assertLine(l, line, SHELL);
@@ -497,7 +502,11 @@ test('on every Dockerfile in test/fixtures, instructions span the same lines for
     for (let i = 0; i < p.length; i++) {
       // A blank line is neither's business unless it sits inside an instruction.
       if (textLines[i].trim() === '' && !p[i]) continue;
-      assert.equal(g[i], p[i], `${rel}:${i + 1} '${textLines[i]}': grammar says ${g[i] ? 'in' : 'out of'} an instruction, parser says ${p[i] ? 'in' : 'out'}`);
+      assert.equal(
+        g[i],
+        p[i],
+        `${rel}:${i + 1} '${textLines[i]}': grammar says ${g[i] ? 'in' : 'out of'} an instruction, parser says ${p[i] ? 'in' : 'out'}`,
+      );
     }
     const lines = await tokenize(text);
     const doc = parse(text);
@@ -530,14 +539,35 @@ test('random mutations of the corpus tokenize completely and never stop early', 
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % n;
   };
-  const pieces = ['\\\n', '`', '<<EOF\n', '<<-X', '"', "'", '${', '}', '[', ']', '\n', '#', 'RUN ', '--mount=', '$', '\t', 'EOF\n', '# escape=`\n'];
+  const pieces = [
+    '\\\n',
+    '`',
+    '<<EOF\n',
+    '<<-X',
+    '"',
+    "'",
+    '${',
+    '}',
+    '[',
+    ']',
+    '\n',
+    '#',
+    'RUN ',
+    '--mount=',
+    '$',
+    '\t',
+    'EOF\n',
+    '# escape=`\n',
+  ];
   for (const file of files) {
     const original = readFileSync(file, 'utf8');
     for (let round = 0; round < 20; round++) {
       let text = original;
       for (let k = 0; k < 8; k++) {
         const at = rand(text.length + 1);
-        text = rand(2) ? text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + rand(5));
+        text = rand(2)
+          ? text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at)
+          : text.slice(0, at) + text.slice(at + 1 + rand(5));
       }
       const lines = await tokenize(text);
       const source = text.split(/\r?\n/);
@@ -557,7 +587,8 @@ interface OnEnterRule {
   action: { indent: string };
 }
 
-const toRegExp = (r: string | { pattern: string; flags?: string }) => (typeof r === 'string' ? new RegExp(r) : new RegExp(r.pattern, r.flags));
+const toRegExp = (r: string | { pattern: string; flags?: string }) =>
+  typeof r === 'string' ? new RegExp(r) : new RegExp(r.pattern, r.flags);
 
 test('language configuration: # comments, quote pairs, and Enter after a backslash indents the continuation', () => {
   const config = JSON.parse(readFileSync(path.join(ROOT, 'syntaxes/language-configuration.json'), 'utf8')) as {
@@ -572,8 +603,9 @@ test('language configuration: # comments, quote pairs, and Enter after a backsla
 
   // VS Code applies the first rule whose patterns match the line before the cursor and the one above.
   const onEnter = (previous: string, current: string) =>
-    config.onEnterRules.find((r) => toRegExp(r.beforeText).test(current) && (!r.previousLineText || toRegExp(r.previousLineText).test(previous)))
-      ?.action.indent ?? 'default';
+    config.onEnterRules.find(
+      (r) => toRegExp(r.beforeText).test(current) && (!r.previousLineText || toRegExp(r.previousLineText).test(previous)),
+    )?.action.indent ?? 'default';
   assert.equal(onEnter('FROM debian:12', 'RUN apt-get update \\'), 'indent');
   assert.equal(onEnter('', 'run --mount=type=cache,target=/var/cache/apt \\'), 'indent');
   assert.equal(onEnter('RUN apt-get update \\', '    && apt-get install -y \\'), 'none');

@@ -112,14 +112,20 @@ describe('hover on variables', () => {
     assert.equal(hoverAt('FROM node:20\nENV PORT=80|80\n'), null);
   });
 
-  it('uses the file\'s escape character', () => {
+  it("uses the file's escape character", () => {
     assert.equal(value(hoverAt('# escape=`\nFROM node:20\nENV A=1\nRUN echo `$|A\n')), '');
   });
 });
 
 describe('hover on images', () => {
   const local: EngineImage[] = [
-    { id: 'sha256:0123456789abcdef', repoTags: ['node:20-alpine', 'node:lts-alpine'], repoDigests: ['node@sha256:feed'], size: 48_300_000, created: 1_718_150_400 },
+    {
+      id: 'sha256:0123456789abcdef',
+      repoTags: ['node:20-alpine', 'node:lts-alpine'],
+      repoDigests: ['node@sha256:feed'],
+      size: 48_300_000,
+      created: 1_718_150_400,
+    },
     { id: 'sha256:aaaa', repoTags: ['ghcr.io/acme/tool:1.2'], repoDigests: [] },
   ];
 

@@ -30,10 +30,50 @@ const CORPUS = FIXTURE_DIRS.flatMap((dir) =>
 
 /** What an edit types: the characters and tokens that change how lines group into instructions. */
 const PIECES = [
-  '\n', '\n', '\n', '\r\n', ' ', '\t', 'x', 'RUN ', 'FROM a AS b', 'COPY ', 'ONBUILD ', 'ARG A=1', 'ENV B=2',
-  '\\', '\\\n', '`', '`\n', '\\\n\n', '\\\n# c\n', '# c', '#', '<<EOF', '<<-EOF', '<<"EOF"', 'EOF', '\tEOF', 'EOF\n',
-  '["a", "b"]', '[', '"', "'", '--from=b ', '--mount=type=cache,target=/x ', '# escape=`\n', '# syntax=x\n',
-  '\uFEFF', '$A', '${A:-b}', 'apt-get update', 'npm ci', 'COPY . .\n', 'USER root\n', 'é', '😀',
+  '\n',
+  '\n',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  'x',
+  'RUN ',
+  'FROM a AS b',
+  'COPY ',
+  'ONBUILD ',
+  'ARG A=1',
+  'ENV B=2',
+  '\\',
+  '\\\n',
+  '`',
+  '`\n',
+  '\\\n\n',
+  '\\\n# c\n',
+  '# c',
+  '#',
+  '<<EOF',
+  '<<-EOF',
+  '<<"EOF"',
+  'EOF',
+  '\tEOF',
+  'EOF\n',
+  '["a", "b"]',
+  '[',
+  '"',
+  "'",
+  '--from=b ',
+  '--mount=type=cache,target=/x ',
+  '# escape=`\n',
+  '# syntax=x\n',
+  '\uFEFF',
+  '$A',
+  '${A:-b}',
+  'apt-get update',
+  'npm ci',
+  'COPY . .\n',
+  'USER root\n',
+  'é',
+  '😀',
 ];
 
 /**
@@ -104,7 +144,11 @@ describe('incremental re-parse equals a full parse', () => {
         const full = parse(apply(before, edit));
         const where = `file ${f}, edit ${n}: ${JSON.stringify(edit)} on ${JSON.stringify(before.slice(Math.max(0, edit.start - 60), edit.end + 60))}`;
         assert.deepStrictEqual(snapshot(doc), snapshot(full), where);
-        assert.deepStrictEqual(withSplitMemo(memo, () => lintDocument(doc)), lintDocument(full), where);
+        assert.deepStrictEqual(
+          withSplitMemo(memo, () => lintDocument(doc)),
+          lintDocument(full),
+          where,
+        );
       }
     }
   });

@@ -58,7 +58,10 @@ describe('detectInstall: installs', () => {
     it(command, () => {
       const found = detect(command);
       assert.ok(found, command);
-      assert.deepEqual({ ecosystem: found.ecosystem, manifests: found.manifests, reorderable: found.reorderable }, { ecosystem, manifests, reorderable });
+      assert.deepEqual(
+        { ecosystem: found.ecosystem, manifests: found.manifests, reorderable: found.reorderable },
+        { ecosystem, manifests, reorderable },
+      );
     });
   }
 

@@ -44,12 +44,17 @@ describe('document links', () => {
   });
 
   it('skips stage references and scratch', () => {
-    assert.deepEqual(targets('FROM node:20 AS base\nFROM base\nFROM scratch\nCOPY --from=base /a /a\nCOPY --from=0 /a /a\n'), ['https://hub.docker.com/_/node']);
+    assert.deepEqual(targets('FROM node:20 AS base\nFROM base\nFROM scratch\nCOPY --from=base /a /a\nCOPY --from=0 /a /a\n'), [
+      'https://hub.docker.com/_/node',
+    ]);
   });
 
   it('links the frontend image of the syntax directive', () => {
     const links = documentLinks(parse('# syntax=docker/dockerfile:1.7\nFROM scratch\n'));
-    assert.deepEqual(links.map((l) => [l.target, l.range.start.character, l.range.end.character]), [['https://hub.docker.com/r/docker/dockerfile', 9, 26]]);
+    assert.deepEqual(
+      links.map((l) => [l.target, l.range.start.character, l.range.end.character]),
+      [['https://hub.docker.com/r/docker/dockerfile', 9, 26]],
+    );
   });
 
   it('links COPY --from images', () => {

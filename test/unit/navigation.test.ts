@@ -216,7 +216,25 @@ describe('joinContinuations', () => {
 
 describe('robustness', () => {
   it('never throws and every range lies in the text, on fixtures and seeded mutations of them', () => {
-    const pieces = ['$', '${', '}', 'AS ', '--from=', 'ARG ', 'ENV ', '\\\n', '`\n', '"', "'", '<<EOF\n', '\nEOF\n', 'FROM ', '=', ' ', '\n'];
+    const pieces = [
+      '$',
+      '${',
+      '}',
+      'AS ',
+      '--from=',
+      'ARG ',
+      'ENV ',
+      '\\\n',
+      '`\n',
+      '"',
+      "'",
+      '<<EOF\n',
+      '\nEOF\n',
+      'FROM ',
+      '=',
+      ' ',
+      '\n',
+    ];
     for (const { run, text, rnd } of mutatedFixtures({ seed: 7, runs: 200, pieces, edits: 5, maxDelete: 3 })) {
       const doc = parse(text);
       for (let k = 0; k < 40; k++) {

@@ -46,7 +46,10 @@ describe('keywords, flags and arguments', () => {
     assert.equal(src(doc, flag.nameSpan), 'platform');
     assert.equal(src(doc, flag.valueSpan), '$BUILDPLATFORM');
     assert.deepEqual(argValues(ins), ['golang:1.22', 'AS', 'build']);
-    assert.deepEqual(ins.args.map((a) => src(doc, a.span)), ['golang:1.22', 'AS', 'build']);
+    assert.deepEqual(
+      ins.args.map((a) => src(doc, a.span)),
+      ['golang:1.22', 'AS', 'build'],
+    );
     assert.equal(ins.argsText, 'golang:1.22 AS build');
     assert.equal(src(doc, ins.argsSpan), 'golang:1.22 AS build');
   });
@@ -74,13 +77,19 @@ describe('keywords, flags and arguments', () => {
 
   it('stops reading flags at the first argument, so later --words are arguments', () => {
     const { ins } = only('RUN --network=none ./configure --prefix=/usr');
-    assert.deepEqual(ins.flags.map((f) => f.name), ['network']);
+    assert.deepEqual(
+      ins.flags.map((f) => f.name),
+      ['network'],
+    );
     assert.deepEqual(argValues(ins), ['./configure', '--prefix=/usr']);
   });
 
   it("ends the flags at a bare '--', which is neither flag nor argument (BuildKit)", () => {
     const { doc, ins } = only('RUN --a=1 -- --b echo');
-    assert.deepEqual(ins.flags.map((f) => f.name), ['a']);
+    assert.deepEqual(
+      ins.flags.map((f) => f.name),
+      ['a'],
+    );
     assert.deepEqual(argValues(ins), ['--b', 'echo']);
     assert.equal(src(doc, ins.argsSpan), '--b echo');
   });
@@ -126,7 +135,10 @@ describe('parser directives', () => {
 
   it('stops at the first blank line', () => {
     const doc = parse('# syntax=a\n\n# escape=`\nFROM a');
-    assert.deepEqual(doc.directives.map((d) => d.name), ['syntax']);
+    assert.deepEqual(
+      doc.directives.map((d) => d.name),
+      ['syntax'],
+    );
     assert.equal(doc.escape, '\\');
   });
 
@@ -134,7 +146,10 @@ describe('parser directives', () => {
     const doc = parse('# hello\n# escape=`\nFROM a');
     assert.deepEqual(doc.directives, []);
     assert.equal(doc.escape, '\\');
-    assert.deepEqual(doc.comments.map((c) => c.text), [' hello', ' escape=`']);
+    assert.deepEqual(
+      doc.comments.map((c) => c.text),
+      [' hello', ' escape=`'],
+    );
   });
 
   it('stops at the first instruction', () => {
@@ -154,7 +169,10 @@ describe('parser directives', () => {
 
   it('stops at a repeated directive, which is a comment from there on', () => {
     const doc = parse('# syntax=a\n# SYNTAX=b\n# escape=`\nFROM a');
-    assert.deepEqual(doc.directives.map((d) => [d.name, d.value]), [['syntax', 'a']]);
+    assert.deepEqual(
+      doc.directives.map((d) => [d.name, d.value]),
+      [['syntax', 'a']],
+    );
     assert.equal(doc.escape, '\\');
     assert.equal(doc.comments.length, 3);
   });
@@ -174,7 +192,10 @@ describe('parser directives', () => {
 
   it('records an invalid escape value but keeps the backslash', () => {
     const doc = parse('# escape=x\nRUN a \\\nb');
-    assert.deepEqual(doc.directives.map((d) => [d.name, d.value]), [['escape', 'x']]);
+    assert.deepEqual(
+      doc.directives.map((d) => [d.name, d.value]),
+      [['escape', 'x']],
+    );
     assert.equal(doc.escape, '\\');
     assert.deepEqual(argValues(doc.instructions[0]), ['a', 'b']);
   });
@@ -186,7 +207,10 @@ describe('escape character and continuation lines', () => {
     const { doc, ins } = only(text);
     assert.equal(ins.argsText, 'apt-get update     && apt-get install -y        curl');
     assert.deepEqual(argValues(ins), ['apt-get', 'update', '&&', 'apt-get', 'install', '-y', 'curl']);
-    assert.deepEqual(ins.args.map((a) => src(doc, a.span)), argValues(ins));
+    assert.deepEqual(
+      ins.args.map((a) => src(doc, a.span)),
+      argValues(ins),
+    );
     assert.equal(src(doc, ins.span), text);
     assert.equal(src(doc, ins.argsSpan), text.slice(4));
   });
@@ -207,8 +231,14 @@ describe('escape character and continuation lines', () => {
     const [run] = doc.instructions;
     assert.deepEqual(argValues(run), ['a', 'b', 'c']);
     assert.equal(src(doc, run.span), text.slice(0, text.indexOf('\nRUN d')));
-    assert.deepEqual(doc.comments.map((c) => src(doc, c.span)), ['# one', '# two', '# three']);
-    assert.deepEqual(doc.comments.map((c) => c.text), [' one', ' two', ' three']);
+    assert.deepEqual(
+      doc.comments.map((c) => src(doc, c.span)),
+      ['# one', '# two', '# three'],
+    );
+    assert.deepEqual(
+      doc.comments.map((c) => c.text),
+      [' one', ' two', ' three'],
+    );
   });
 
   it('joins a following instruction after a blank line, as BuildKit does', () => {
@@ -252,7 +282,10 @@ describe('escape character and continuation lines', () => {
     const b = parse(crlf);
     assert.deepEqual(keywords(b), keywords(a));
     assert.deepEqual(b.instructions.map(argValues), a.instructions.map(argValues));
-    assert.deepEqual(b.comments.map((c) => c.text), a.comments.map((c) => c.text));
+    assert.deepEqual(
+      b.comments.map((c) => c.text),
+      a.comments.map((c) => c.text),
+    );
     for (const ins of b.instructions) {
       assert.ok(!/\r$/.test(src(b, ins.span)!), JSON.stringify(src(b, ins.span)));
       for (const w of ins.args) assert.ok(!w.value.includes('\r'), JSON.stringify(w.value));
@@ -337,15 +370,21 @@ describe('heredocs', () => {
     const text = 'COPY <<FILE1 2<<FILE2 /dest\ncontent 1\nFILE1\ncontent 2\nFILE2\nRUN x';
     const doc = parse(text);
     const [copy] = doc.instructions;
-    assert.deepEqual(copy.heredocs.map((h) => [h.delimiter, h.body, src(doc, h.openSpan)]), [
-      ['FILE1', 'content 1\n', '<<FILE1'],
-      ['FILE2', 'content 2\n', '2<<FILE2'],
-    ]);
+    assert.deepEqual(
+      copy.heredocs.map((h) => [h.delimiter, h.body, src(doc, h.openSpan)]),
+      [
+        ['FILE1', 'content 1\n', '<<FILE1'],
+        ['FILE2', 'content 2\n', '2<<FILE2'],
+      ],
+    );
     assert.deepEqual(argValues(copy), ['<<FILE1', '2<<FILE2', '/dest']);
     assert.equal(src(doc, copy.span), text.slice(0, text.indexOf('\nRUN x')));
     // Each delimiter closes only its own heredoc (BuildKit's TestParseExtractsHeredoc).
     const crossed = parse('COPY <<X <<Y /dest\nY\nX\nX\nY\n');
-    assert.deepEqual(crossed.instructions[0].heredocs.map((h) => h.body), ['Y\n', 'X\n']);
+    assert.deepEqual(
+      crossed.instructions[0].heredocs.map((h) => h.body),
+      ['Y\n', 'X\n'],
+    );
   });
 
   it('runs an unterminated heredoc to the end of the file', () => {
@@ -364,7 +403,16 @@ describe('heredocs', () => {
   });
 
   it('is not opened by <<<, <<, a quoted <<EOF, cat<<EOF or the exec form', () => {
-    for (const line of ['RUN cat <<<EOF', 'RUN echo <<', 'RUN echo <<-', 'RUN echo "<<EOF"', "RUN echo '<<EOF'", 'RUN cat<<EOF', 'RUN ["cat", "<<EOF"]', 'RUN <<EOF<<X']) {
+    for (const line of [
+      'RUN cat <<<EOF',
+      'RUN echo <<',
+      'RUN echo <<-',
+      'RUN echo "<<EOF"',
+      "RUN echo '<<EOF'",
+      'RUN cat<<EOF',
+      'RUN ["cat", "<<EOF"]',
+      'RUN <<EOF<<X',
+    ]) {
       const doc = parse(`${line}\nEOF\n`);
       assert.deepEqual(doc.instructions[0].heredocs, [], line);
       assert.equal(doc.instructions.length, 2, line);
@@ -432,7 +480,10 @@ describe('ONBUILD', () => {
     const trigger = ins.trigger!;
     assert.equal(trigger.keyword, 'COPY');
     assert.equal(src(doc, trigger.keywordSpan), 'COPY');
-    assert.deepEqual(trigger.flags.map((f) => [f.name, f.value, src(doc, f.nameSpan), src(doc, f.valueSpan)]), [['from', 'x', 'from', 'x']]);
+    assert.deepEqual(
+      trigger.flags.map((f) => [f.name, f.value, src(doc, f.nameSpan), src(doc, f.valueSpan)]),
+      [['from', 'x', 'from', 'x']],
+    );
     assert.deepEqual(argValues(trigger), ['.', '.']);
     assert.equal(src(doc, trigger.span), 'COPY --from=x . .');
   });
@@ -461,20 +512,35 @@ describe('ONBUILD', () => {
 describe('stages', () => {
   it('collects global ARGs before the first FROM, with stage -1', () => {
     const doc = parse('# c\nARG A=1\nARG B\nFROM x:${A}\nARG A\nRUN echo $A');
-    assert.deepEqual(doc.globalArgs.map((a) => a.argsText), ['A=1', 'B']);
-    assert.deepEqual(doc.instructions.map((i) => i.stage), [-1, -1, 0, 0, 0]);
-    assert.deepEqual(doc.stages[0].instructions.map((i) => i.keyword), ['FROM', 'ARG', 'RUN']);
+    assert.deepEqual(
+      doc.globalArgs.map((a) => a.argsText),
+      ['A=1', 'B'],
+    );
+    assert.deepEqual(
+      doc.instructions.map((i) => i.stage),
+      [-1, -1, 0, 0, 0],
+    );
+    assert.deepEqual(
+      doc.stages[0].instructions.map((i) => i.keyword),
+      ['FROM', 'ARG', 'RUN'],
+    );
   });
 
   it('names stages case-insensitively: FROM a AS Build, then FROM build, has parent 0', () => {
     const doc = parse('FROM a AS Build\nRUN x\nfrom build as next\nFROM NEXT\nFROM other\n');
-    assert.deepEqual(doc.stages.map((s) => [s.index, s.base?.value, s.name?.value, s.parent]), [
-      [0, 'a', 'Build', undefined],
-      [1, 'build', 'next', 0],
-      [2, 'NEXT', undefined, 1],
-      [3, 'other', undefined, undefined],
-    ]);
-    assert.deepEqual(doc.instructions.map((i) => i.stage), [0, 0, 1, 2, 3]);
+    assert.deepEqual(
+      doc.stages.map((s) => [s.index, s.base?.value, s.name?.value, s.parent]),
+      [
+        [0, 'a', 'Build', undefined],
+        [1, 'build', 'next', 0],
+        [2, 'NEXT', undefined, 1],
+        [3, 'other', undefined, undefined],
+      ],
+    );
+    assert.deepEqual(
+      doc.instructions.map((i) => i.stage),
+      [0, 0, 1, 2, 3],
+    );
     assert.equal(doc.stages[1].from, doc.instructions[2]);
   });
 
@@ -488,7 +554,10 @@ describe('stages', () => {
 
   it('links only to earlier stages, the latest of a repeated name', () => {
     const doc = parse('FROM later\nFROM x AS later\nFROM y AS self\nFROM self AS self\nFROM self');
-    assert.deepEqual(doc.stages.map((s) => s.parent), [undefined, undefined, undefined, 2, 3]);
+    assert.deepEqual(
+      doc.stages.map((s) => s.parent),
+      [undefined, undefined, undefined, 2, 3],
+    );
   });
 
   it('has no stages and no base for a FROM without arguments', () => {
@@ -573,18 +642,37 @@ describe('realistic Dockerfiles (test/fixtures/parser)', () => {
 
   it('node-multistage: directive, global ARGs, stage references in any case', () => {
     const doc = read('node-multistage.Dockerfile');
-    assert.deepEqual(doc.directives.map((d) => d.value), ['docker/dockerfile:1.7']);
-    assert.deepEqual(doc.globalArgs.map((a) => a.argsText), ['NODE_VERSION=20.11', 'ALPINE=3.19']);
-    assert.deepEqual(doc.stages.map((s) => [s.name?.value, s.parent]), [['Deps', undefined], ['build', 0], [undefined, undefined]]);
+    assert.deepEqual(
+      doc.directives.map((d) => d.value),
+      ['docker/dockerfile:1.7'],
+    );
+    assert.deepEqual(
+      doc.globalArgs.map((a) => a.argsText),
+      ['NODE_VERSION=20.11', 'ALPINE=3.19'],
+    );
+    assert.deepEqual(
+      doc.stages.map((s) => [s.name?.value, s.parent]),
+      [
+        ['Deps', undefined],
+        ['build', 0],
+        [undefined, undefined],
+      ],
+    );
     const run = doc.instructions.find((i) => i.argsText.startsWith('npm run build'))!;
     assert.deepEqual(argValues(run), ['npm', 'run', 'build', '&&', 'npm', 'prune', '--omit=dev']);
     const healthcheck = doc.instructions.find((i) => i.keyword === 'HEALTHCHECK')!;
-    assert.deepEqual(healthcheck.flags.map((f) => f.name), ['interval', 'timeout']);
+    assert.deepEqual(
+      healthcheck.flags.map((f) => f.name),
+      ['interval', 'timeout'],
+    );
   });
 
   it('go-heredoc: heredocs in order, quoted and tab-stripped, and the final stage', () => {
     const doc = read('go-heredoc.Dockerfile');
-    assert.deepEqual(doc.directives.map((d) => d.name), ['syntax', 'check']);
+    assert.deepEqual(
+      doc.directives.map((d) => d.name),
+      ['syntax', 'check'],
+    );
     const docs = doc.instructions.flatMap((i) => i.heredocs.map((h) => [h.delimiter, h.quoted, h.stripTabs, h.closeSpan !== undefined]));
     assert.deepEqual(docs, [
       ['EOF', false, false, true],
@@ -593,7 +681,10 @@ describe('realistic Dockerfiles (test/fixtures/parser)', () => {
       ['B', true, false, true],
       ['EOF', false, false, true],
     ]);
-    assert.deepEqual(doc.stages.map((s) => s.base?.value), ['golang:1.22', 'scratch']);
+    assert.deepEqual(
+      doc.stages.map((s) => s.base?.value),
+      ['golang:1.22', 'scratch'],
+    );
     assert.equal(doc.stages[1].instructions.at(-1)?.keyword, 'ENTRYPOINT');
   });
 
@@ -608,7 +699,16 @@ describe('realistic Dockerfiles (test/fixtures/parser)', () => {
 
   it('onbuild: triggers with flags, in lower case, with a heredoc, and bare', () => {
     const doc = read('onbuild.Dockerfile');
-    assert.deepEqual(keywords(doc), ['FROM', 'ONBUILD:ARG', 'ONBUILD:COPY', 'ONBUILD:RUN', 'ONBUILD:RUN', 'ONBUILD:["ECHO",', 'ONBUILD', 'FROM']);
+    assert.deepEqual(keywords(doc), [
+      'FROM',
+      'ONBUILD:ARG',
+      'ONBUILD:COPY',
+      'ONBUILD:RUN',
+      'ONBUILD:RUN',
+      'ONBUILD:["ECHO",',
+      'ONBUILD',
+      'FROM',
+    ]);
     assert.equal(doc.instructions[2].trigger!.flags[0].value, 'base');
     assert.equal(doc.instructions[4].trigger!.heredocs[0].body, 'bundle exec rake assets:precompile\n');
     assert.equal(doc.stages[1].parent, 0);
@@ -627,14 +727,20 @@ describe('realistic Dockerfiles (test/fixtures/parser)', () => {
 
   it('global-args: ARGs, registry with a port, lower-case from/as/copy', () => {
     const doc = read('global-args.Dockerfile');
-    assert.deepEqual(doc.globalArgs.map((a) => a.args[0].value), ['REGISTRY=registry.example.com:5000', 'BASE_TAG', 'UNUSED']);
-    assert.deepEqual(doc.stages.map((s) => [s.base?.value, s.name?.value, s.parent]), [
-      ['${REGISTRY}/base:${BASE_TAG:-1.0}', 'one', undefined],
-      ['one', 'two', 0],
-      ['TWO', undefined, 1],
-      ['localhost:5000/tools', 'tools', undefined],
-      ['alpine:3.19', 'Final', undefined],
-    ]);
+    assert.deepEqual(
+      doc.globalArgs.map((a) => a.args[0].value),
+      ['REGISTRY=registry.example.com:5000', 'BASE_TAG', 'UNUSED'],
+    );
+    assert.deepEqual(
+      doc.stages.map((s) => [s.base?.value, s.name?.value, s.parent]),
+      [
+        ['${REGISTRY}/base:${BASE_TAG:-1.0}', 'one', undefined],
+        ['one', 'two', 0],
+        ['TWO', undefined, 1],
+        ['localhost:5000/tools', 'tools', undefined],
+        ['alpine:3.19', 'Final', undefined],
+      ],
+    );
     assert.equal(doc.stages[4].instructions.length, 4);
   });
 });

@@ -129,7 +129,11 @@ describe('auths in config.json', () => {
 describe('credential helpers', () => {
   it('credsStore: runs docker-credential-<store> get with the Hub server address on stdin', async () => {
     const h = home({ auths: { [DOCKER_HUB_SERVER]: {} }, credsStore: 'fake' });
-    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-fake'), `#!/bin/sh\n${helperFor(h.log, DOCKER_HUB_SERVER, 'storeuser', 's3cret')}\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(h.dir, 'bin/docker-credential-fake'),
+      `#!/bin/sh\n${helperFor(h.log, DOCKER_HUB_SERVER, 'storeuser', 's3cret')}\n`,
+      { mode: 0o755 },
+    );
     assert.deepEqual(await findCredentials('me/app:1', { env: h.env }), {
       username: 'storeuser',
       password: 's3cret',
@@ -140,8 +144,14 @@ describe('credential helpers', () => {
 
   it('credHelpers wins over credsStore for its registry; the host goes on stdin', async () => {
     const h = home({ credsStore: 'store', credHelpers: { 'gcr.io': 'gcloud' } });
-    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-gcloud'), `#!/bin/sh\n${helperFor(h.log, 'gcr.io', 'oauth2accesstoken', 'ya29')}\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-store'), '#!/bin/sh\necho store >> ' + `'${h.log}'` + '\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(h.dir, 'bin/docker-credential-gcloud'),
+      `#!/bin/sh\n${helperFor(h.log, 'gcr.io', 'oauth2accesstoken', 'ya29')}\n`,
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-store'), '#!/bin/sh\necho store >> ' + `'${h.log}'` + '\nexit 1\n', {
+      mode: 0o755,
+    });
     const auth = await findCredentials('gcr.io/project/app:1', { env: h.env });
     assert.equal(auth?.password, 'ya29');
     assert.equal(fs.readFileSync(h.log, 'utf8'), 'get|gcr.io\n');
@@ -149,13 +159,22 @@ describe('credential helpers', () => {
 
   it('a helper answering <token> gives an identity token', async () => {
     const h = home({ credHelpers: { 'example.azurecr.io': 'acr' } });
-    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-acr'), `#!/bin/sh\n${helperFor(h.log, 'example.azurecr.io', '<token>', 'refresh')}\n`, { mode: 0o755 });
-    assert.deepEqual(await findCredentials('example.azurecr.io/app', { env: h.env }), { identitytoken: 'refresh', serveraddress: 'example.azurecr.io' });
+    fs.writeFileSync(
+      path.join(h.dir, 'bin/docker-credential-acr'),
+      `#!/bin/sh\n${helperFor(h.log, 'example.azurecr.io', '<token>', 'refresh')}\n`,
+      { mode: 0o755 },
+    );
+    assert.deepEqual(await findCredentials('example.azurecr.io/app', { env: h.env }), {
+      identitytoken: 'refresh',
+      serveraddress: 'example.azurecr.io',
+    });
   });
 
   it('"credentials not found" from the store falls back to auths, then to none', async () => {
     const h = home({ credsStore: 'fake', auths: { 'ghcr.io': { auth: b64('plain:text') } } });
-    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-fake'), `#!/bin/sh\n${helperFor(h.log, 'nothing-here', 'x', 'y')}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(h.dir, 'bin/docker-credential-fake'), `#!/bin/sh\n${helperFor(h.log, 'nothing-here', 'x', 'y')}\n`, {
+      mode: 0o755,
+    });
     assert.equal((await findCredentials('ghcr.io/me/app', { env: h.env }))?.username, 'plain');
     assert.equal(await findCredentials('quay.io/me/app', { env: h.env }), undefined);
   });

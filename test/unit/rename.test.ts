@@ -62,7 +62,8 @@ describe('prepareRename', () => {
 
 describe('rename', () => {
   it('renames a stage everywhere it is named, leaving index references alone', () => {
-    const text = 'FROM golang AS Build\nFROM build AS test\nRUN --mount=from=BUILD,target=/x true\nFROM scratch\nCOPY --from=build /a /a\nCOPY --from=0 /b /b\n';
+    const text =
+      'FROM golang AS Build\nFROM build AS test\nRUN --mount=from=BUILD,target=/x true\nFROM scratch\nCOPY --from=build /a /a\nCOPY --from=0 /b /b\n';
     assert.equal(
       renamed(text, 'FROM build', 'compile', 6),
       'FROM golang AS compile\nFROM compile AS test\nRUN --mount=from=compile,target=/x true\nFROM scratch\nCOPY --from=compile /a /a\nCOPY --from=0 /b /b\n',
@@ -127,7 +128,8 @@ describe('rename', () => {
   });
 
   it('refuses a stage name that an image already goes by, but allows a change of case', () => {
-    const text = 'FROM golang AS build\nRUN --mount=from=build,target=/x true\nFROM alpine\nCOPY --from=build / /\nCOPY --from=busybox /bin/sh /sh\n';
+    const text =
+      'FROM golang AS build\nRUN --mount=from=build,target=/x true\nFROM alpine\nCOPY --from=build / /\nCOPY --from=busybox /bin/sh /sh\n';
     assert.match(renamed(text, 'build', 'Alpine'), /'alpine' names an image on line 3; a stage of that name would take its place there/);
     assert.match(renamed(text, 'build', 'busybox'), /'busybox' names an image on line 5/);
     assert.match(renamed(text, 'build', 'golang'), /'golang' names an image on line 1/);
@@ -172,7 +174,11 @@ describe('rename on damaged input', () => {
         const p = positionAt(doc, Math.floor(rnd() * (text.length + 1)));
         const prepared = prepareRename(doc, p);
         const result = rename(doc, URI, p, 'renamed_x');
-        assert.equal(isRenameRefusal(prepared), isRenameRefusal(result) && !/already|names an image|broken/.test(result.message), `run ${run}`);
+        assert.equal(
+          isRenameRefusal(prepared),
+          isRenameRefusal(result) && !/already|names an image|broken/.test(result.message),
+          `run ${run}`,
+        );
         if (isRenameRefusal(result)) continue;
         renamedCount++;
         const edits = result.changes![URI];

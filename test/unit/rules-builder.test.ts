@@ -39,8 +39,22 @@ describe('unknown-instruction', () => {
 
   it('knows every instruction, in any case', () => {
     const all = [
-      'ADD a /a', 'ARG A=1', 'CMD ["a"]', 'COPY a /a', 'ENTRYPOINT ["a"]', 'ENV A=1', 'EXPOSE 80', 'HEALTHCHECK NONE',
-      'LABEL a=b', 'MAINTAINER me', 'ONBUILD RUN a', 'RUN a', 'SHELL ["sh", "-c"]', 'STOPSIGNAL SIGTERM', 'VOLUME /data', 'WORKDIR /a',
+      'ADD a /a',
+      'ARG A=1',
+      'CMD ["a"]',
+      'COPY a /a',
+      'ENTRYPOINT ["a"]',
+      'ENV A=1',
+      'EXPOSE 80',
+      'HEALTHCHECK NONE',
+      'LABEL a=b',
+      'MAINTAINER me',
+      'ONBUILD RUN a',
+      'RUN a',
+      'SHELL ["sh", "-c"]',
+      'STOPSIGNAL SIGTERM',
+      'VOLUME /data',
+      'WORKDIR /a',
     ];
     none(CODE, stage(...all));
     none(CODE, df('from node:20', ...all.map((l) => l.replace(/^\S+/, (k) => k.toLowerCase())), 'user node'));
@@ -184,7 +198,10 @@ describe('flag-value-invalid', () => {
   });
 
   it('values with variables are decided at build time', () => {
-    none(CODE, stage('ARG NET=none', 'RUN --network=$NET true', 'HEALTHCHECK --interval=${INTERVAL} CMD ["true"]', 'COPY --chmod=${MODE} /a /b'));
+    none(
+      CODE,
+      stage('ARG NET=none', 'RUN --network=$NET true', 'HEALTHCHECK --interval=${INTERVAL} CMD ["true"]', 'COPY --chmod=${MODE} /a /b'),
+    );
   });
 });
 
@@ -198,7 +215,10 @@ describe('stage-name-invalid and stage-name-duplicate', () => {
   });
 
   it('accepts letters, digits, _ - . in any case, and names from variables', () => {
-    none('stage-name-invalid', df('FROM node:20 AS Build', 'FROM node:20 AS my_stage.v2', 'FROM node:20 AS a-1', 'FROM node:20 AS ${NAME}', 'USER node'));
+    none(
+      'stage-name-invalid',
+      df('FROM node:20 AS Build', 'FROM node:20 AS my_stage.v2', 'FROM node:20 AS a-1', 'FROM node:20 AS ${NAME}', 'USER node'),
+    );
   });
 
   it('flags a second stage with the same name, compared case-insensitively, on the later name', () => {
@@ -223,7 +243,23 @@ describe('stage-name-invalid and stage-name-duplicate', () => {
 describe('args-missing', () => {
   const CODE = 'args-missing';
 
-  for (const keyword of ['RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'LABEL', 'EXPOSE', 'VOLUME', 'STOPSIGNAL', 'SHELL', 'ARG', 'HEALTHCHECK', 'ONBUILD']) {
+  for (const keyword of [
+    'RUN',
+    'CMD',
+    'ENTRYPOINT',
+    'COPY',
+    'ADD',
+    'WORKDIR',
+    'ENV',
+    'LABEL',
+    'EXPOSE',
+    'VOLUME',
+    'STOPSIGNAL',
+    'SHELL',
+    'ARG',
+    'HEALTHCHECK',
+    'ONBUILD',
+  ]) {
     it(`flags a bare ${keyword} on the keyword`, () => {
       const d = one(CODE, stage(keyword), keyword, ERROR);
       assert.match(d.message, new RegExp(`${keyword} needs`));
@@ -301,7 +337,17 @@ describe('json-args-invalid', () => {
   });
 
   it('accepts valid exec forms and ordinary shell forms', () => {
-    none(CODE, stage('CMD ["node", "app.js"]', 'ENTRYPOINT ["/tini", "--"]', 'RUN ["sh", "-c", "echo hi"]', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'VOLUME ["/data"]', 'COPY ["a b", "/c/"]'));
+    none(
+      CODE,
+      stage(
+        'CMD ["node", "app.js"]',
+        'ENTRYPOINT ["/tini", "--"]',
+        'RUN ["sh", "-c", "echo hi"]',
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        'VOLUME ["/data"]',
+        'COPY ["a b", "/c/"]',
+      ),
+    );
     none(CODE, stage('RUN echo [not json]', 'CMD node app.js'));
   });
 

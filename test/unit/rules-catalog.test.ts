@@ -51,7 +51,11 @@ const POSITIVE: Record<string, Example> = {
   'stage-name-duplicate': { text: df('FROM node:20 AS app', 'FROM node:20 AS App', 'USER node'), range: 'App', severity: 'error' },
   'args-missing': { text: df('FROM node:20', 'RUN', 'USER node'), range: 'RUN', severity: 'error' },
   'heredoc-unterminated': { text: df('FROM node:20', 'USER node', 'RUN <<EOF', 'echo hi'), range: '<<EOF', severity: 'error' },
-  'json-args-invalid': { text: df('FROM node:20', 'USER node', "CMD ['node', 'app.js']"), range: "['node', 'app.js']", severity: 'warning' },
+  'json-args-invalid': {
+    text: df('FROM node:20', 'USER node', "CMD ['node', 'app.js']"),
+    range: "['node', 'app.js']",
+    severity: 'warning',
+  },
   'json-args-recommended': { text: df('FROM node:20', 'USER node', 'CMD node app.js'), range: 'node app.js', severity: 'info' },
   'maintainer-deprecated': { text: df('FROM node:20', 'MAINTAINER me', 'USER node'), range: 'MAINTAINER', severity: 'info' },
   'instruction-repeated': { text: df('FROM node:20', 'USER node', 'CMD ["a"]', 'CMD ["b"]'), range: 'CMD', severity: 'warning' },
@@ -64,30 +68,79 @@ const POSITIVE: Record<string, Example> = {
   'cd-in-run': { text: df('FROM debian:12', 'RUN cd /app && make', 'USER app'), range: 'cd', severity: 'info' },
   'sudo-in-run': { text: df('FROM debian:12', 'RUN sudo make install', 'USER app'), range: 'sudo', severity: 'warning' },
   'apt-missing-yes': {
-    text: df('FROM debian:12', 'RUN apt-get update && apt-get install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*', 'USER app'),
+    text: df(
+      'FROM debian:12',
+      'RUN apt-get update && apt-get install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
+      'USER app',
+    ),
     range: 'apt-get install',
     severity: 'warning',
   },
-  'apt-install-recommends': { text: df('FROM debian:12', 'RUN apt-get install -y curl', 'USER app'), range: 'apt-get install', severity: 'info' },
-  'apt-lists-kept': { text: df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl', 'USER app'), range: 'apt-get install', severity: 'info' },
+  'apt-install-recommends': {
+    text: df('FROM debian:12', 'RUN apt-get install -y curl', 'USER app'),
+    range: 'apt-get install',
+    severity: 'info',
+  },
+  'apt-lists-kept': {
+    text: df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl', 'USER app'),
+    range: 'apt-get install',
+    severity: 'info',
+  },
   'apt-instead-of-apt-get': { text: df('FROM debian:12', 'RUN apt update', 'USER app'), range: 'apt', severity: 'info' },
   'pip-cache-kept': { text: df('FROM python:3.12', 'RUN pip install flask', 'USER app'), range: 'pip install', severity: 'info' },
   'apk-cache-kept': { text: df('FROM alpine:3.20', 'RUN apk add curl', 'USER app'), range: 'apk add', severity: 'info' },
-  'pipe-without-pipefail': { text: df('FROM debian:12', 'RUN curl -fsSL https://example.com/x.sh | sh', 'USER app'), range: '|', severity: 'warning' },
+  'pipe-without-pipefail': {
+    text: df('FROM debian:12', 'RUN curl -fsSL https://example.com/x.sh | sh', 'USER app'),
+    range: '|',
+    severity: 'warning',
+  },
   'curl-and-wget': { text: df('FROM debian:12', 'RUN curl -O https://x && wget https://y', 'USER app'), range: 'wget', severity: 'info' },
   'run-consecutive': { text: df('FROM debian:12', 'RUN make', 'RUN make install', 'USER app'), range: 'RUN', severity: 'hint' },
   'add-instead-of-copy': { text: df('FROM debian:12', 'ADD app.conf /etc/app.conf', 'USER app'), range: 'ADD', severity: 'info' },
-  'copy-from-unknown': { text: df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=biuld /a /a', 'USER app'), range: 'biuld', severity: 'warning' },
+  'copy-from-unknown': {
+    text: df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=biuld /a /a', 'USER app'),
+    range: 'biuld',
+    severity: 'warning',
+  },
   'copy-from-self': { text: df('FROM node:20 AS app', 'COPY --from=app /a /b', 'USER app'), range: 'app', severity: 'error' },
   'copy-relative-dest': { text: df('FROM node:20', 'COPY package.json ./', 'USER app'), range: './', severity: 'info' },
-  'variable-undefined': { text: df('FROM node:20', 'ENV APP_HOME=/app', 'WORKDIR $APP_HOEM', 'USER app'), range: 'APP_HOEM', severity: 'warning' },
+  'variable-undefined': {
+    text: df('FROM node:20', 'ENV APP_HOME=/app', 'WORKDIR $APP_HOEM', 'USER app'),
+    range: 'APP_HOEM',
+    severity: 'warning',
+  },
   'from-arg-undefined': { text: df('FROM node:${NODE_VERSION}', 'USER app'), range: 'NODE_VERSION', severity: 'warning' },
   'secret-in-arg-env': { text: df('FROM node:20', 'ARG NPM_TOKEN', 'USER app'), range: 'NPM_TOKEN', severity: 'warning' },
-  'apt-unpinned': { text: df('FROM debian:12', 'RUN apt-get install -y --no-install-recommends curl', 'USER app'), range: 'curl', severity: 'off', settings: { severities: { 'apt-unpinned': 'info' } } },
-  'apk-unpinned': { text: df('FROM debian:12', 'RUN apk add --no-cache curl', 'USER app'), range: 'curl', severity: 'off', settings: { severities: { 'apk-unpinned': 'info' } } },
-  'pip-unpinned': { text: df('FROM debian:12', 'RUN pip install --no-cache-dir flask', 'USER app'), range: 'flask', severity: 'off', settings: { severities: { 'pip-unpinned': 'info' } } },
-  'npm-unpinned': { text: df('FROM debian:12', 'RUN npm install -g pnpm', 'USER app'), range: 'pnpm', severity: 'off', settings: { severities: { 'npm-unpinned': 'info' } } },
-  'gem-unpinned': { text: df('FROM debian:12', 'RUN gem install rails', 'USER app'), range: 'rails', severity: 'off', settings: { severities: { 'gem-unpinned': 'info' } } },
+  'apt-unpinned': {
+    text: df('FROM debian:12', 'RUN apt-get install -y --no-install-recommends curl', 'USER app'),
+    range: 'curl',
+    severity: 'off',
+    settings: { severities: { 'apt-unpinned': 'info' } },
+  },
+  'apk-unpinned': {
+    text: df('FROM debian:12', 'RUN apk add --no-cache curl', 'USER app'),
+    range: 'curl',
+    severity: 'off',
+    settings: { severities: { 'apk-unpinned': 'info' } },
+  },
+  'pip-unpinned': {
+    text: df('FROM debian:12', 'RUN pip install --no-cache-dir flask', 'USER app'),
+    range: 'flask',
+    severity: 'off',
+    settings: { severities: { 'pip-unpinned': 'info' } },
+  },
+  'npm-unpinned': {
+    text: df('FROM debian:12', 'RUN npm install -g pnpm', 'USER app'),
+    range: 'pnpm',
+    severity: 'off',
+    settings: { severities: { 'npm-unpinned': 'info' } },
+  },
+  'gem-unpinned': {
+    text: df('FROM debian:12', 'RUN gem install rails', 'USER app'),
+    range: 'rails',
+    severity: 'off',
+    settings: { severities: { 'gem-unpinned': 'info' } },
+  },
 };
 
 const LSP_SEVERITY: Record<Exclude<SeverityLevel, 'off'>, number> = { error: ERROR, warning: WARNING, info: INFO, hint: HINT };
@@ -132,7 +185,10 @@ describe('rule catalog', () => {
   it('diagnostics come back in source order', () => {
     const diagnostics = lint(fixture('problems.Dockerfile'));
     const keys = diagnostics.map((d) => d.range.start.line * 1000 + d.range.start.character);
-    assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => a - b),
+    );
   });
 });
 

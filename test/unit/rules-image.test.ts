@@ -90,7 +90,12 @@ describe('image-untagged', () => {
   });
 
   it('a nested default ${A:-${B}/x} resolves the inner variable', () => {
-    const d = one('image-untagged', from('ARG REGISTRY=docker.io', 'FROM ${IMAGE:-${REGISTRY}/node}'), '${IMAGE:-${REGISTRY}/node}', WARNING);
+    const d = one(
+      'image-untagged',
+      from('ARG REGISTRY=docker.io', 'FROM ${IMAGE:-${REGISTRY}/node}'),
+      '${IMAGE:-${REGISTRY}/node}',
+      WARNING,
+    );
     assert.match(d.message, /\(docker\.io\/node\)/);
   });
 });
@@ -166,17 +171,23 @@ describe('image-untrusted-registry', () => {
 
   it('Docker Hub images have the registry docker.io, written or not', () => {
     one('image-untrusted-registry', from('FROM node:20'), 'node:20', WARNING, { trustedRegistries: ['ghcr.io'] });
-    none('image-untrusted-registry', from('FROM node:20', 'FROM docker.io/library/node:20', 'FROM team/app:1'), { trustedRegistries: ['docker.io'] });
+    none('image-untrusted-registry', from('FROM node:20', 'FROM docker.io/library/node:20', 'FROM team/app:1'), {
+      trustedRegistries: ['docker.io'],
+    });
     none('image-untrusted-registry', from('FROM node:20'), { trustedRegistries: ['hub.docker.com'] });
   });
 
   it('matches registries with ports exactly', () => {
     none('image-untrusted-registry', from('FROM localhost:5000/app:1'), { trustedRegistries: ['localhost:5000'] });
-    one('image-untrusted-registry', from('FROM localhost:5001/app:1'), 'localhost:5001/app:1', WARNING, { trustedRegistries: ['localhost:5000'] });
+    one('image-untrusted-registry', from('FROM localhost:5001/app:1'), 'localhost:5001/app:1', WARNING, {
+      trustedRegistries: ['localhost:5000'],
+    });
   });
 
   it('scratch and earlier stages are not pulled from any registry', () => {
-    const found = of('image-untrusted-registry', from('FROM ghcr.io/a/b:1 AS base', 'FROM base', 'FROM scratch'), { trustedRegistries: ['ghcr.io'] });
+    const found = of('image-untrusted-registry', from('FROM ghcr.io/a/b:1 AS base', 'FROM base', 'FROM scratch'), {
+      trustedRegistries: ['ghcr.io'],
+    });
     assert.deepEqual(found, []);
   });
 

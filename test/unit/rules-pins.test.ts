@@ -5,7 +5,9 @@ import { parseConfig } from '../../src/dockerfile/config';
 import type { LintSettings } from '../../src/dockerfile/settings';
 import { df, INFO, none, of, one, WARNING } from '../fixtures/rules/helpers';
 
-const ON: LintSettings = { severities: { 'apt-unpinned': 'info', 'apk-unpinned': 'info', 'pip-unpinned': 'info', 'npm-unpinned': 'info', 'gem-unpinned': 'info' } };
+const ON: LintSettings = {
+  severities: { 'apt-unpinned': 'info', 'apk-unpinned': 'info', 'pip-unpinned': 'info', 'npm-unpinned': 'info', 'gem-unpinned': 'info' },
+};
 const stage = (...lines: string[]) => df('FROM debian:12', ...lines, 'USER nobody');
 
 describe('package pins', () => {
@@ -22,14 +24,24 @@ describe('package pins', () => {
   });
 
   it('apk-unpinned: skips --virtual names and accepts =, ~= and <', () => {
-    one('apk-unpinned', df('FROM alpine:3.20', 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev=1.2.5-r0 "libffi<4"', 'USER 1'), 'gcc', INFO, ON);
+    one(
+      'apk-unpinned',
+      df('FROM alpine:3.20', 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev=1.2.5-r0 "libffi<4"', 'USER 1'),
+      'gcc',
+      INFO,
+      ON,
+    );
     none('apk-unpinned', df('FROM alpine:3.20', 'RUN apk add --no-cache curl~=8.9', 'USER 1'), ON);
   });
 
   it('pip-unpinned: ==, ~=, URLs, requirement files and local paths count as pinned', () => {
     one('pip-unpinned', stage('RUN pip install --no-cache-dir flask==3.0.3 requests'), 'requests', INFO, ON);
     one('pip-unpinned', stage('RUN python3 -m pip install --no-cache-dir "uvicorn[standard]"'), 'uvicorn[standard]', INFO, ON);
-    none('pip-unpinned', stage('RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt . ./pkg /wheels/a.whl "b~=1.2" c===1 d@https://x/d.zip'), ON);
+    none(
+      'pip-unpinned',
+      stage('RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt . ./pkg /wheels/a.whl "b~=1.2" c===1 d@https://x/d.zip'),
+      ON,
+    );
   });
 
   it('npm-unpinned: name@version and scoped @scope/name@version', () => {

@@ -140,14 +140,24 @@ describe('apt-lists-kept', () => {
     assert.equal(found.length, 1, 'still reported');
     assert.match(String(found[0].message), /The RUN on line 4 installs from these lists, so move that install into this RUN first\./);
     assert.equal(found[0].data, undefined, 'no edit to apply');
-    const own = lint(stage('RUN apt-get update && apt-get install -y curl', 'RUN apt-get update && apt-get install -y git')).filter((d) => d.code === CODE);
+    const own = lint(stage('RUN apt-get update && apt-get install -y curl', 'RUN apt-get update && apt-get install -y git')).filter(
+      (d) => d.code === CODE,
+    );
     assert.equal(own.length, 2);
-    assert.ok(own.every((d) => d.data !== undefined), 'a later RUN with its own update needs nothing of the first');
+    assert.ok(
+      own.every((d) => d.data !== undefined),
+      'a later RUN with its own update needs nothing of the first',
+    );
   });
 
   it('only cares about the stages the final image is built from', () => {
     none(CODE, df('FROM debian:12 AS build', 'RUN apt-get update && apt-get install -y gcc', 'FROM debian:12', 'USER nobody'));
-    one(CODE, df('FROM debian:12 AS base', 'RUN apt-get update && apt-get install -y curl', 'FROM base', 'USER nobody'), 'apt-get install', INFO);
+    one(
+      CODE,
+      df('FROM debian:12 AS base', 'RUN apt-get update && apt-get install -y curl', 'FROM base', 'USER nobody'),
+      'apt-get install',
+      INFO,
+    );
   });
 });
 

@@ -34,9 +34,19 @@ describe('add-instead-of-copy', () => {
 
 describe('copy-from-unknown and copy-from-self', () => {
   it('flags a bare --from that names no stage, on the value, suggesting a close stage name', () => {
-    const d = one('copy-from-unknown', df('FROM node:20 AS builder', 'FROM node:20', 'COPY --from=buidler /app /app', 'USER node'), 'buidler', WARNING);
+    const d = one(
+      'copy-from-unknown',
+      df('FROM node:20 AS builder', 'FROM node:20', 'COPY --from=buidler /app /app', 'USER node'),
+      'buidler',
+      WARNING,
+    );
     assert.match(d.message, /Did you mean 'builder'\?/);
-    const far = one('copy-from-unknown', df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=assets /a /a', 'USER node'), 'assets', WARNING);
+    const far = one(
+      'copy-from-unknown',
+      df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=assets /a /a', 'USER node'),
+      'assets',
+      WARNING,
+    );
     assert.doesNotMatch(far.message, /Did you mean/);
   });
 
@@ -45,8 +55,19 @@ describe('copy-from-unknown and copy-from-self', () => {
   });
 
   it('accepts stage names in any case, indexes, image references and variables', () => {
-    const ok = (from: string) => none('copy-from-unknown', df('FROM node:20 AS Build', 'FROM node:20', `COPY --from=${from} /a /a`, 'USER node'));
-    ['build', 'BUILD', '0', 'nginx:1.27', 'ghcr.io/org/tool', 'docker.io/library/busybox', 'alpine@sha256:abc', '$BASE', '${STAGE}'].forEach(ok);
+    const ok = (from: string) =>
+      none('copy-from-unknown', df('FROM node:20 AS Build', 'FROM node:20', `COPY --from=${from} /a /a`, 'USER node'));
+    [
+      'build',
+      'BUILD',
+      '0',
+      'nginx:1.27',
+      'ghcr.io/org/tool',
+      'docker.io/library/busybox',
+      'alpine@sha256:abc',
+      '$BASE',
+      '${STAGE}',
+    ].forEach(ok);
   });
 
   it('flags --from naming its own stage, by name or index, as an error', () => {

@@ -33,12 +33,18 @@ describe('# berth ignore=', () => {
   });
 
   it('reaches findings anywhere in the instruction: continuation lines and heredoc bodies', () => {
-    none('apt-update-alone', df('FROM debian:12', 'USER nobody', '# berth ignore=apt-update-alone', 'RUN set -eux; \\', '    apt-get update'));
+    none(
+      'apt-update-alone',
+      df('FROM debian:12', 'USER nobody', '# berth ignore=apt-update-alone', 'RUN set -eux; \\', '    apt-get update'),
+    );
     none('apt-update-alone', df('FROM debian:12', 'USER nobody', '# berth ignore=apt-update-alone', 'RUN <<EOF', 'apt-get update', 'EOF'));
   });
 
   it('suppresses a finding on the instruction the finding is ranged on (the COPY for the cache rule)', () => {
-    none('cache-copy-before-install', df('FROM node:20', '# berth ignore=cache-copy-before-install', 'COPY . .', 'RUN npm ci', 'USER node'));
+    none(
+      'cache-copy-before-install',
+      df('FROM node:20', '# berth ignore=cache-copy-before-install', 'COPY . .', 'RUN npm ci', 'USER node'),
+    );
   });
 
   it('suppresses user-root on the USER that makes the image root, even in a parent stage', () => {
@@ -150,8 +156,12 @@ describe('settings: ignored', () => {
 
 describe('settings: trustedRegistries', () => {
   it('is read from settings (see rules-image for the matching rules)', () => {
-    one('image-untrusted-registry', df('FROM quay.io/a/b:1', 'USER node'), 'quay.io/a/b:1', WARNING, { trustedRegistries: ['ghcr.io', 'docker.io'] });
-    none('image-untrusted-registry', df('FROM ghcr.io/a/b:1', 'FROM node:20', 'USER node'), { trustedRegistries: ['ghcr.io', 'docker.io'] });
+    one('image-untrusted-registry', df('FROM quay.io/a/b:1', 'USER node'), 'quay.io/a/b:1', WARNING, {
+      trustedRegistries: ['ghcr.io', 'docker.io'],
+    });
+    none('image-untrusted-registry', df('FROM ghcr.io/a/b:1', 'FROM node:20', 'USER node'), {
+      trustedRegistries: ['ghcr.io', 'docker.io'],
+    });
   });
 
   it('findings can be suppressed inline by hadolint code DL3026', () => {

@@ -85,7 +85,12 @@ describe('user-missing', () => {
   it('flags a final stage with no USER, ranged on its FROM line, at info', () => {
     const d = one('user-missing', df('FROM node:20', 'CMD ["node"]'), 'FROM node:20', INFO);
     assert.match(d.message, /Add USER/);
-    one('user-missing', df('FROM node:20 AS build', 'RUN true', 'FROM node:20 AS runtime', 'CMD ["node"]'), 'FROM node:20 AS runtime', INFO);
+    one(
+      'user-missing',
+      df('FROM node:20 AS build', 'RUN true', 'FROM node:20 AS runtime', 'CMD ["node"]'),
+      'FROM node:20 AS runtime',
+      INFO,
+    );
   });
 
   it('a USER in a build stage only does not count', () => {

@@ -35,7 +35,15 @@ describe('variable-undefined', () => {
   });
 
   it('leaves RUN, CMD, ENTRYPOINT, HEALTHCHECK and ONBUILD to the shell and the child build', () => {
-    const text = df('FROM scratch', 'RUN echo $NOPE', 'CMD echo $NOPE', 'ENTRYPOINT echo $NOPE', 'HEALTHCHECK CMD test $NOPE', 'ONBUILD WORKDIR $NOPE', 'USER 1');
+    const text = df(
+      'FROM scratch',
+      'RUN echo $NOPE',
+      'CMD echo $NOPE',
+      'ENTRYPOINT echo $NOPE',
+      'HEALTHCHECK CMD test $NOPE',
+      'ONBUILD WORKDIR $NOPE',
+      'USER 1',
+    );
     none(CODE, text);
   });
 
@@ -88,10 +96,31 @@ describe('secret-in-arg-env', () => {
   });
 
   it('reads names word by word', () => {
-    for (const name of ['API_KEY', 'apiKey', 'STRIPE_APIKEY', 'PRIVATE_KEY', 'dbPassword', 'MYSQL_ROOT_PASSWD', 'CLIENT_SECRET', 'SIGNING_KEY', 'GPG_PASSPHRASE']) {
+    for (const name of [
+      'API_KEY',
+      'apiKey',
+      'STRIPE_APIKEY',
+      'PRIVATE_KEY',
+      'dbPassword',
+      'MYSQL_ROOT_PASSWD',
+      'CLIENT_SECRET',
+      'SIGNING_KEY',
+      'GPG_PASSPHRASE',
+    ]) {
       assert.ok(isSecretName(name), name);
     }
-    for (const name of ['TOKENIZERS_PARALLELISM', 'GPG_KEY', 'PUBLIC_KEY', 'POSTGRES_PASSWORD_FILE', 'SECRET_NAME', 'TOKEN_URL', 'KEYBOARD', 'PASSWORDLESS', 'PWD', 'NODE_ENV']) {
+    for (const name of [
+      'TOKENIZERS_PARALLELISM',
+      'GPG_KEY',
+      'PUBLIC_KEY',
+      'POSTGRES_PASSWORD_FILE',
+      'SECRET_NAME',
+      'TOKEN_URL',
+      'KEYBOARD',
+      'PASSWORDLESS',
+      'PWD',
+      'NODE_ENV',
+    ]) {
       assert.ok(!isSecretName(name), name);
     }
   });

@@ -96,7 +96,15 @@ describe('semantic tokens', () => {
   });
 
   it('survives any text', () => {
-    for (const text of ['', '\n\n', 'FROM', '# escape=`\nFROM x\nRUN a `\n b', 'RUN "unterminated', 'ONBUILD RUN --mount=x echo $A', '\r\nFROM a\r\n']) {
+    for (const text of [
+      '',
+      '\n\n',
+      'FROM',
+      '# escape=`\nFROM x\nRUN a `\n b',
+      'RUN "unterminated',
+      'ONBUILD RUN --mount=x echo $A',
+      '\r\nFROM a\r\n',
+    ]) {
       assert.doesNotThrow(() => semanticTokens(parse(text)), JSON.stringify(text));
     }
   });
@@ -127,11 +135,51 @@ describe('semantic token deltas', () => {
 });
 
 describe('every editing feature on odd text', () => {
-  const PIECES = ['FROM ', 'AS ', 'ARG ', 'ENV ', 'RUN ', 'COPY ', 'ONBUILD ', 'HEALTHCHECK ', '--mount=', 'type=cache,', '--from=', '$', '${', '}', ':-', '"', "'", '\\\n', '`', '\n', ' ', '<<EOF\n', 'EOF\n', '# escape=`\n', '# syntax=x\n', 'node:20', '@sha256:', '[', ']', ',', '=', 'A', 'b', '\r\n', '\t', 'é', '😀'];
+  const PIECES = [
+    'FROM ',
+    'AS ',
+    'ARG ',
+    'ENV ',
+    'RUN ',
+    'COPY ',
+    'ONBUILD ',
+    'HEALTHCHECK ',
+    '--mount=',
+    'type=cache,',
+    '--from=',
+    '$',
+    '${',
+    '}',
+    ':-',
+    '"',
+    "'",
+    '\\\n',
+    '`',
+    '\n',
+    ' ',
+    '<<EOF\n',
+    'EOF\n',
+    '# escape=`\n',
+    '# syntax=x\n',
+    'node:20',
+    '@sha256:',
+    '[',
+    ']',
+    ',',
+    '=',
+    'A',
+    'b',
+    '\r\n',
+    '\t',
+    'é',
+    '😀',
+  ];
 
   it('hover, completion, signature help, links and tokens answer at every position without throwing', () => {
     const dir = path.join(__dirname, '..', 'fixtures', 'parser');
-    const texts = readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    const texts = readdirSync(dir)
+      .filter((f) => f.endsWith('.Dockerfile'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'));
     const random = prng(5);
     for (let n = 0; n < 150; n++) {
       let text = '';

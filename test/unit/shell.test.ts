@@ -45,7 +45,10 @@ describe('splitCommands', () => {
   it('drops comments, but not # inside a word', () => {
     assert.deepEqual(words('npm ci # comment && apt-get update'), [['npm', 'ci']]);
     assert.deepEqual(words('echo a#b'), [['echo', 'a#b']]);
-    assert.deepEqual(words('#!/bin/sh\nset -e\nnpm ci'), [['set', '-e'], ['npm', 'ci']]);
+    assert.deepEqual(words('#!/bin/sh\nset -e\nnpm ci'), [
+      ['set', '-e'],
+      ['npm', 'ci'],
+    ]);
   });
 
   it('splits brace groups and opening subshells', () => {

@@ -8,7 +8,10 @@ import { offsetAt } from '../../src/dockerfile/model';
 import { parse } from '../../src/dockerfile/parser';
 import { documentSymbols } from '../../src/dockerfile/symbols';
 
-const r = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
+const r = (sl: number, sc: number, el: number, ec: number): Range => ({
+  start: { line: sl, character: sc },
+  end: { line: el, character: ec },
+});
 
 function contains(outer: Range, inner: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -55,7 +58,10 @@ describe('documentSymbols', () => {
   });
 
   it('a stage holds its instructions, FROM included, and spans them all', () => {
-    assert.deepEqual(symbols[1].children?.map((c) => c.name), ['FROM', 'WORKDIR', 'RUN']);
+    assert.deepEqual(
+      symbols[1].children?.map((c) => c.name),
+      ['FROM', 'WORKDIR', 'RUN'],
+    );
     assert.deepEqual(symbols[1].range, r(1, 0, 4, 13));
     assert.deepEqual(symbols[1].children?.[2].range, r(3, 0, 4, 13));
     assert.equal(symbols[1].children?.[2].detail, 'go build -o /app .');
@@ -77,7 +83,10 @@ describe('documentSymbols', () => {
     assert.equal(stage.children?.[1].detail, '<<EOF');
     assert.equal(stage.children?.[2].detail?.length, 60);
     assert.ok(stage.children?.[2].detail?.endsWith('…'));
-    assert.deepEqual(stage.children?.[3].children?.map((c) => [c.name, c.detail]), [['RUN', 'make']]);
+    assert.deepEqual(
+      stage.children?.[3].children?.map((c) => [c.name, c.detail]),
+      [['RUN', 'make']],
+    );
     assert.deepEqual(stage.range, r(0, 0, 5, 16));
   });
 

@@ -1,7 +1,17 @@
 /** The terminals' pure text handling: line endings, timestamped log lines across a reconnect, the shell probe. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogLines, SHELL_WRAPPER, asEngineError, crlf, errorText, readShellProbe, shortId, takePidReport, timestampKey } from '../../src/extension/terminals/text';
+import {
+  LogLines,
+  SHELL_WRAPPER,
+  asEngineError,
+  crlf,
+  errorText,
+  readShellProbe,
+  shortId,
+  takePidReport,
+  timestampKey,
+} from '../../src/extension/terminals/text';
 import { EngineError } from '../../src/engine/types';
 
 describe('crlf', () => {
@@ -94,7 +104,8 @@ describe('readShellProbe', () => {
   });
 
   it('no shell when sh itself cannot be executed', () => {
-    const output = 'OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown\r\n';
+    const output =
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown\r\n';
     assert.deepEqual(readShellProbe(126, output), { kind: 'no-shell' });
   });
 
@@ -104,7 +115,7 @@ describe('readShellProbe', () => {
   });
 });
 
-describe('the shell\'s pid report', () => {
+describe("the shell's pid report", () => {
   it('is taken off the front of the output', () => {
     assert.deepEqual(takePidReport('\x1b]berth-pid;42\x07/ # '), { done: true, pid: 42, rest: '/ # ' });
   });
@@ -126,7 +137,10 @@ describe('the shell\'s pid report', () => {
 
 describe('errorText and shortId', () => {
   it('engine errors carry their hint', () => {
-    assert.equal(errorText(new EngineError('conflict', 'Container x is not running', 'Start it first.')), 'Container x is not running. Start it first.');
+    assert.equal(
+      errorText(new EngineError('conflict', 'Container x is not running', 'Start it first.')),
+      'Container x is not running. Start it first.',
+    );
     assert.equal(errorText(new Error('boom')), 'boom');
   });
 

@@ -7,7 +7,9 @@ import { ENGINE_STATES, engineStateKey } from '../../src/extension/views/model';
 // commands.ts imports vscode, so its table is read as text here; the extension-host tests run it.
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const table = [...fs.readFileSync(path.join(ROOT, 'src/extension/commands.ts'), 'utf8').matchAll(/^ {2}'(berth\.[\w.]+)':/gm)].map((m) => m[1]!);
+const table = [...fs.readFileSync(path.join(ROOT, 'src/extension/commands.ts'), 'utf8').matchAll(/^ {2}'(berth\.[\w.]+)':/gm)].map(
+  (m) => m[1]!,
+);
 
 describe('views contributions in package.json', () => {
   it('contributes exactly the commands of the one command table', () => {
@@ -16,8 +18,13 @@ describe('views contributions in package.json', () => {
   });
 
   it('menus and keybindings name only registered commands', () => {
-    const used = [...Object.values(pkg.contributes.menus).flat(), ...pkg.contributes.keybindings].map((m) => (m as { command: string }).command);
-    assert.deepEqual(used.filter((c) => !table.includes(c)), []);
+    const used = [...Object.values(pkg.contributes.menus).flat(), ...pkg.contributes.keybindings].map(
+      (m) => (m as { command: string }).command,
+    );
+    assert.deepEqual(
+      used.filter((c) => !table.includes(c)),
+      [],
+    );
   });
 
   it('walks a new user through Berth: media that ships, links to real commands', () => {
@@ -27,7 +34,10 @@ describe('views contributions in package.json', () => {
     assert.ok(walkthrough.steps.length >= 3);
     for (const step of walkthrough.steps) {
       assert.ok(fs.existsSync(path.join(ROOT, step.media.markdown)), `${step.id}: ${step.media.markdown} exists`);
-      assert.ok(allowed.includes(`!${path.dirname(step.media.markdown)}/*.md`), `${step.id}: its markdown is in the .vscodeignore allow-list`);
+      assert.ok(
+        allowed.includes(`!${path.dirname(step.media.markdown)}/*.md`),
+        `${step.id}: its markdown is in the .vscodeignore allow-list`,
+      );
       for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g)) {
         assert.ok(table.includes(command) || builtins.includes(command), `${step.id} links to ${command}`);
       }
@@ -35,7 +45,10 @@ describe('views contributions in package.json', () => {
   });
 
   it('has the four views in the Berth activity-bar container, with an icon that exists', () => {
-    assert.deepEqual(pkg.contributes.views.berth.map((v: { id: string }) => v.id), ['berth.containers', 'berth.images', 'berth.volumes', 'berth.networks']);
+    assert.deepEqual(
+      pkg.contributes.views.berth.map((v: { id: string }) => v.id),
+      ['berth.containers', 'berth.images', 'berth.volumes', 'berth.networks'],
+    );
     const container = pkg.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'berth');
     assert.ok(fs.existsSync(path.join(ROOT, container.icon)));
   });
@@ -51,7 +64,19 @@ describe('views contributions in package.json', () => {
   });
 
   it('maps every engine error kind to a state with a welcome', () => {
-    const kinds = ['not-installed', 'not-running', 'permission-denied', 'unreachable', 'tls', 'ssh', 'timeout', 'not-found', 'conflict', 'api', 'bad-response'];
+    const kinds = [
+      'not-installed',
+      'not-running',
+      'permission-denied',
+      'unreachable',
+      'tls',
+      'ssh',
+      'timeout',
+      'not-found',
+      'conflict',
+      'api',
+      'bad-response',
+    ];
     assert.equal(engineStateKey({ kind: 'failed', error: { kind: 'ssh' } }), 'unreachable');
     assert.equal(engineStateKey({ kind: 'failed', error: { kind: 'permission-denied' } }), 'permission-denied');
     assert.equal(engineStateKey({ kind: 'idle' }), 'connecting');
@@ -77,11 +102,20 @@ describe('views contributions in package.json', () => {
         })
         .map((m) => m.command);
     const running = commandsFor('berth.containers', 'container.running.web');
-    assert.ok(running.includes('berth.containers.stop') && running.includes('berth.containers.openInBrowser') && running.includes('berth.containers.shell'));
+    assert.ok(
+      running.includes('berth.containers.stop') &&
+        running.includes('berth.containers.openInBrowser') &&
+        running.includes('berth.containers.shell'),
+    );
     assert.ok(!running.includes('berth.containers.start'));
     const exited = commandsFor('berth.containers', 'container.exited');
-    assert.ok(exited.includes('berth.containers.start') && exited.includes('berth.containers.remove') && !exited.includes('berth.containers.stop'));
-    assert.ok(!commandsFor('berth.containers', 'container.running').includes('berth.containers.openInBrowser'), 'no browser without a published port');
+    assert.ok(
+      exited.includes('berth.containers.start') && exited.includes('berth.containers.remove') && !exited.includes('berth.containers.stop'),
+    );
+    assert.ok(
+      !commandsFor('berth.containers', 'container.running').includes('berth.containers.openInBrowser'),
+      'no browser without a published port',
+    );
     assert.ok(commandsFor('berth.containers', 'compose.running').includes('berth.containers.stop'));
     assert.ok(commandsFor('berth.images', 'image.tag').includes('berth.images.push'));
     assert.ok(!commandsFor('berth.images', 'image.dangling').includes('berth.images.push'));

@@ -81,7 +81,12 @@ describe('container status text', () => {
 
 describe('containers view', () => {
   const web = container({ name: 'shop-web-1', labels: { 'com.docker.compose.project': 'shop' }, composeProject: 'shop' });
-  const db = container({ name: 'shop-db-1', labels: { 'com.docker.compose.project': 'shop' }, state: 'exited', status: 'Exited (0) 1 hour ago' });
+  const db = container({
+    name: 'shop-db-1',
+    labels: { 'com.docker.compose.project': 'shop' },
+    state: 'exited',
+    status: 'Exited (0) 1 hour ago',
+  });
   const other = container({ name: 'alpha', labels: { 'com.docker.compose.project': 'other' } });
   const loose = container({ name: 'zeta' });
   const loose2 = container({ name: 'beta', state: 'exited', status: 'Exited (1) 2 days ago' });
@@ -94,7 +99,10 @@ describe('containers view', () => {
     );
     const shop = roots[1]!;
     assert.ok(shop.kind === 'composeGroup');
-    assert.deepEqual(shop.containers.map((c) => c.name), ['shop-db-1', 'shop-web-1']);
+    assert.deepEqual(
+      shop.containers.map((c) => c.name),
+      ['shop-db-1', 'shop-web-1'],
+    );
     assert.equal(shop.description, '1/2 running');
   });
 
@@ -116,8 +124,14 @@ describe('containers view', () => {
   it('puts the state in contextValue, and marks running containers with published ports', () => {
     assert.equal(containerContextValue({ state: 'exited', ports: [] }), 'container.exited');
     assert.equal(containerContextValue({ state: 'running', ports: [] }), 'container.running');
-    assert.equal(containerContextValue({ state: 'running', ports: [{ privatePort: 80, publicPort: 8080, type: 'tcp' }] }), 'container.running.web');
-    assert.equal(containerContextValue({ state: 'paused', ports: [{ privatePort: 80, publicPort: 8080, type: 'tcp' }] }), 'container.paused');
+    assert.equal(
+      containerContextValue({ state: 'running', ports: [{ privatePort: 80, publicPort: 8080, type: 'tcp' }] }),
+      'container.running.web',
+    );
+    assert.equal(
+      containerContextValue({ state: 'paused', ports: [{ privatePort: 80, publicPort: 8080, type: 'tcp' }] }),
+      'container.paused',
+    );
   });
 
   it('links published TCP ports once each, on localhost unless bound elsewhere', () => {
@@ -164,7 +178,10 @@ describe('images view', () => {
 
   it('groups by repository with each tag as a child, dangling images hidden', () => {
     const roots = imageRoots([registry, dangling, busybox, byDigest], false, NOW);
-    assert.deepEqual(roots.map((r) => r.label), ['alpine', 'busybox', 'localhost:5000/team/app']);
+    assert.deepEqual(
+      roots.map((r) => r.label),
+      ['alpine', 'busybox', 'localhost:5000/team/app'],
+    );
     const bb = roots[1]!;
     assert.deepEqual(bb.tags.map((t) => t.label).sort(), ['1.36', 'local']);
     assert.equal(bb.description, '2 tags');
@@ -175,25 +192,53 @@ describe('images view', () => {
 
   it('shows dangling images last under <none> when the toggle is on', () => {
     const roots = imageRoots([dangling, busybox], true, NOW);
-    assert.deepEqual(roots.map((r) => r.label), ['busybox', '<none>']);
+    assert.deepEqual(
+      roots.map((r) => r.label),
+      ['busybox', '<none>'],
+    );
     assert.equal(roots[1]!.tags[0]!.label, '333333333333');
     assert.equal(roots[1]!.tags[0]!.contextValue, 'image.dangling');
   });
 
   it('turns history into layer nodes with readable commands', () => {
-    const layers = layerNodes('image:x', [
-      { id: 'a', created: secondsAgo(100), createdBy: '/bin/sh -c #(nop)  CMD ["sh"]', size: 0, tags: [], comment: '' },
-      { id: 'b', created: secondsAgo(100), createdBy: '/bin/sh -c apt-get update &&     apt-get install -y curl', size: 5_000_000, tags: [], comment: '' },
-    ], NOW);
-    assert.deepEqual(layers.map((l) => l.label), ['CMD ["sh"]', 'RUN apt-get update && apt-get install -y curl']);
+    const layers = layerNodes(
+      'image:x',
+      [
+        { id: 'a', created: secondsAgo(100), createdBy: '/bin/sh -c #(nop)  CMD ["sh"]', size: 0, tags: [], comment: '' },
+        {
+          id: 'b',
+          created: secondsAgo(100),
+          createdBy: '/bin/sh -c apt-get update &&     apt-get install -y curl',
+          size: 5_000_000,
+          tags: [],
+          comment: '',
+        },
+      ],
+      NOW,
+    );
+    assert.deepEqual(
+      layers.map((l) => l.label),
+      ['CMD ["sh"]', 'RUN apt-get update && apt-get install -y curl'],
+    );
     assert.equal(layers[1]!.description, '5 MB · 1 minute ago');
   });
 
   it('writes history as docker history does, one layer a line', () => {
-    const text = historyText('app:v1', [
-      { id: 'sha256:aaaaaaaaaaaaaaaaaaaa', created: secondsAgo(7200), createdBy: '/bin/sh -c echo  hi', size: 2_000, tags: ['app:v1'], comment: '' },
-      { id: '<missing>', created: 0, createdBy: 'ADD file:abc in /', size: 0, tags: [], comment: '' },
-    ], NOW);
+    const text = historyText(
+      'app:v1',
+      [
+        {
+          id: 'sha256:aaaaaaaaaaaaaaaaaaaa',
+          created: secondsAgo(7200),
+          createdBy: '/bin/sh -c echo  hi',
+          size: 2_000,
+          tags: ['app:v1'],
+          comment: '',
+        },
+        { id: '<missing>', created: 0, createdBy: 'ADD file:abc in /', size: 0, tags: [], comment: '' },
+      ],
+      NOW,
+    );
     const lines = text.trimEnd().split('\n');
     assert.equal(lines[0], '# app:v1: 2 layers');
     assert.match(lines[2]!, /^aaaaaaaaaaaa +2 kB +2 hours ago +\/bin\/sh -c echo hi$/);
@@ -206,29 +251,54 @@ describe('volumes and networks views', () => {
     { name: 'data', driver: 'local', mountpoint: '/var/lib/docker/volumes/data/_data', scope: 'local', labels: {} },
     { name: 'a'.repeat(64), driver: 'local', mountpoint: '/x', scope: 'local', labels: {} },
   ];
-  const user = container({ name: 'db', mounts: [{ type: 'volume', name: 'data', source: '/x', destination: '/data', readOnly: false }], networks: ['bridge', 'backend'] });
+  const user = container({
+    name: 'db',
+    mounts: [{ type: 'volume', name: 'data', source: '/x', destination: '/data', readOnly: false }],
+    networks: ['bridge', 'backend'],
+  });
   const networks: NetworkSummary[] = [
-    { id: 'n2', name: 'backend', driver: 'bridge', scope: 'local', subnets: ['172.20.0.0/16'], internal: false, builtIn: false, labels: {} },
+    {
+      id: 'n2',
+      name: 'backend',
+      driver: 'bridge',
+      scope: 'local',
+      subnets: ['172.20.0.0/16'],
+      internal: false,
+      builtIn: false,
+      labels: {},
+    },
     { id: 'n1', name: 'host', driver: 'host', scope: 'local', subnets: [], internal: false, builtIn: true, labels: {} },
   ];
 
   it('says which containers use each volume', () => {
     const roots = volumeRoots(volumes, [user, container({ name: 'idle' })]);
-    assert.deepEqual(roots.map((v) => [v.label, v.description, v.contextValue]), [
-      ['aaaaaaaaaaaa', 'local · unused', 'volume.unused'],
-      ['data', 'local · 1 container', 'volume.used'],
-    ]);
-    assert.deepEqual(volumeChildren(roots[1]!).map((c) => [c.label, c.contextValue]), [['db', 'volume.container']]);
+    assert.deepEqual(
+      roots.map((v) => [v.label, v.description, v.contextValue]),
+      [
+        ['aaaaaaaaaaaa', 'local · unused', 'volume.unused'],
+        ['data', 'local · 1 container', 'volume.used'],
+      ],
+    );
+    assert.deepEqual(
+      volumeChildren(roots[1]!).map((c) => [c.label, c.contextValue]),
+      [['db', 'volume.container']],
+    );
     assert.match(roots[1]!.tooltip!, /Mountpoint: \/var\/lib\/docker\/volumes\/data\/\\_data/);
   });
 
   it('marks built-in networks and lists attached containers', () => {
     const roots = networkRoots(networks, [user]);
-    assert.deepEqual(roots.map((n) => [n.label, n.description, n.contextValue]), [
-      ['host', 'host · built-in', 'network.builtin'],
-      ['backend', 'bridge · 172.20.0.0/16', 'network.user'],
-    ]);
-    assert.deepEqual(networkChildren(roots[1]!).map((c) => c.label), ['db']);
+    assert.deepEqual(
+      roots.map((n) => [n.label, n.description, n.contextValue]),
+      [
+        ['host', 'host · built-in', 'network.builtin'],
+        ['backend', 'bridge · 172.20.0.0/16', 'network.user'],
+      ],
+    );
+    assert.deepEqual(
+      networkChildren(roots[1]!).map((c) => c.label),
+      ['db'],
+    );
     assert.equal(roots[0]!.collapsible, 'none');
   });
 });
@@ -269,10 +339,16 @@ describe('live refresh', () => {
 });
 
 describe('event states: the list lags the events', () => {
-  const listed = (id: string, state: ContainerSummary['state'], status: string): ContainerSummary => ({ ...container({ name: id, state, status }), id });
+  const listed = (id: string, state: ContainerSummary['state'], status: string): ContainerSummary => ({
+    ...container({ name: id, state, status }),
+    id,
+  });
 
   it('reads a state from die, start, pause and unpause, nothing from others', () => {
-    assert.deepEqual(stateFromEvent({ type: 'container', action: 'die', attributes: { exitCode: '137' } }), { state: 'exited', status: 'Exited (137)' });
+    assert.deepEqual(stateFromEvent({ type: 'container', action: 'die', attributes: { exitCode: '137' } }), {
+      state: 'exited',
+      status: 'Exited (137)',
+    });
     assert.equal(stateFromEvent({ type: 'container', action: 'start', attributes: {} })?.state, 'running');
     assert.equal(stateFromEvent({ type: 'container', action: 'pause', attributes: {} })?.state, 'paused');
     assert.equal(stateFromEvent({ type: 'container', action: 'kill', attributes: {} }), undefined);

@@ -26,7 +26,8 @@ if (OUT) {
     const prefix = `berthbench${Date.now().toString(36)}`;
     const names = Array.from({ length: SAMPLES + 1 }, (_, i) => `${prefix}-${i}`);
     try {
-      for (const name of names) await exec('docker', ['run', '-d', '--name', name, '--label', 'berth.bench=1', 'busybox:local', 'sleep', '600']);
+      for (const name of names)
+        await exec('docker', ['run', '-d', '--name', name, '--label', 'berth.bench=1', 'busybox:local', 'sleep', '600']);
       const shows = (name: string, state: string) => (nodes: { node: { label: string; contextValue?: string } }[]) =>
         nodes.some((n) => n.node.label === name && n.node.contextValue === `container.${state}`);
       await waitForTree(containers, (nodes) => names.every((n) => shows(n, 'running')(nodes)), 'all bench containers running', 30_000);
@@ -66,7 +67,8 @@ if (OUT) {
         return { medianMs: xs[Math.floor(xs.length / 2)], p95Ms: xs[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] };
       };
       // Idle: every view open, nothing happening on the engine; count what the views ask for.
-      for (const view of ['berth.volumes', 'berth.networks', 'berth.images', 'berth.containers']) await vscode.commands.executeCommand(`${view}.focus`);
+      for (const view of ['berth.volumes', 'berth.networks', 'berth.images', 'berth.containers'])
+        await vscode.commands.executeCommand(`${view}.focus`);
       await exec('docker', ['rm', '-f', ...names]);
       await waitForTree(containers, (nodes) => !nodes.some((n) => names.includes(n.node.label)), 'bench containers gone', 15_000);
       // The removals' own follow-up refreshes finish within a second; the idle minute starts after.

@@ -18,7 +18,7 @@ async function ready(relative: string, text: string): Promise<vscode.TextEditor>
 const hoverText = (hovers: vscode.Hover[] | undefined) =>
   (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 
-test('editing: hover explains an instruction and shows a variable\'s value', async () => {
+test("editing: hover explains an instruction and shows a variable's value", async () => {
   const editor = await ready('hover/Dockerfile', 'FROM node\nENV APP_HOME=/srv/app\nWORKDIR $APP_HOME\n');
   const uri = editor.document.uri;
   const keyword = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 2));
@@ -33,10 +33,19 @@ test('editing: hover explains an instruction and shows a variable\'s value', asy
 test('editing: completion offers keyword snippets and the variables in scope', async () => {
   const editor = await ready('complete/Dockerfile', 'FROM node\nARG MODE=dev\nENV PORT=8080\nRUN echo $\nWO\n');
   const uri = editor.document.uri;
-  const variables = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(3, 10), '$');
+  const variables = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    uri,
+    new vscode.Position(3, 10),
+    '$',
+  );
   const names = variables.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
   assert.ok(names.includes('MODE') && names.includes('PORT'), `variables offered: ${names.join(', ')}`);
-  const keywords = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(4, 2));
+  const keywords = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    uri,
+    new vscode.Position(4, 2),
+  );
   const workdir = keywords.items.find((i) => i.label === 'WORKDIR');
   assert.ok(workdir, 'WORKDIR offered');
   assert.ok(workdir.insertText instanceof vscode.SnippetString, 'inserted as a snippet');
@@ -51,11 +60,22 @@ test('editing: completion offers keyword snippets and the variables in scope', a
 });
 
 test('editing: rename changes a stage name everywhere it is used, and refuses a bad name', async () => {
-  const editor = await ready('rename/Dockerfile', 'FROM node AS build\nRUN make\nFROM build AS test\nFROM scratch\nCOPY --from=build /out /out\n');
+  const editor = await ready(
+    'rename/Dockerfile',
+    'FROM node AS build\nRUN make\nFROM build AS test\nFROM scratch\nCOPY --from=build /out /out\n',
+  );
   const uri = editor.document.uri;
-  const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', uri, new vscode.Position(0, 15), 'compile');
+  const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+    'vscode.executeDocumentRenameProvider',
+    uri,
+    new vscode.Position(0, 15),
+    'compile',
+  );
   assert.equal(await vscode.workspace.applyEdit(edit), true);
-  assert.equal(editor.document.getText(), 'FROM node AS compile\nRUN make\nFROM compile AS test\nFROM scratch\nCOPY --from=compile /out /out\n');
+  assert.equal(
+    editor.document.getText(),
+    'FROM node AS compile\nRUN make\nFROM compile AS test\nFROM scratch\nCOPY --from=compile /out /out\n',
+  );
   await assert.rejects(
     Promise.resolve(vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', uri, new vscode.Position(0, 15), '9lives')),
     /.+/,
@@ -68,14 +88,20 @@ test('editing: Format Document indents continuations and keeps heredoc bodies as
   const text = 'FROM node\nrun   apt-get update && \\\napt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n';
   const editor = await ready('format/Dockerfile', text);
   const uri = editor.document.uri;
-  const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+  const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, {
+    tabSize: 2,
+    insertSpaces: true,
+  });
   assert.ok(edits?.length, 'the server proposed edits');
   const edit = new vscode.WorkspaceEdit();
   edit.set(uri, edits);
   assert.equal(await vscode.workspace.applyEdit(edit), true);
   assert.equal(editor.document.getText(), 'FROM node\nRUN apt-get update && \\\n  apt-get install -y curl\nRUN <<EOF\n  keep   me\nEOF\n');
   // Formatting formatted text changes nothing.
-  const again = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, { tabSize: 2, insertSpaces: true });
+  const again = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', uri, {
+    tabSize: 2,
+    insertSpaces: true,
+  });
   assert.deepEqual(again ?? [], []);
   await vscode.commands.executeCommand('workbench.action.files.revert');
   await closeAllEditors();

@@ -35,7 +35,7 @@ test('quick fix "Ignore image-untagged for this instruction" adds the pragma abo
   await closeAllEditors();
 });
 
-test('the instruction pragma keeps the instruction\'s indentation', async () => {
+test("the instruction pragma keeps the instruction's indentation", async () => {
   const text = 'FROM node:20.11 AS build\nRUN echo built\n\n  FROM node\nUSER node\n';
   const uri = writeWorkspaceFile('fix-indent/Dockerfile', text);
   const editor = await openDockerfile(uri);
@@ -63,11 +63,19 @@ test('Fix All (source.fixAll.berth) applies every safe fix in one edit, and leav
   await waitForDiagnostics(uri, hasCode('apt-update-alone'), 'apt-update-alone before Fix All');
   // What editor.codeActionsOnSave and the Source Action menu ask for, by kind; not timed like a save.
   const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, whole, vscode.CodeActionKind.SourceFixAll.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    whole,
+    vscode.CodeActionKind.SourceFixAll.value,
+  );
   const fixAll = (actions ?? []).filter((a) => a.kind?.value === 'source.fixAll.berth');
   assert.equal(fixAll.length, 1, JSON.stringify((actions ?? []).map((a) => [a.title, a.kind?.value])));
   await apply(fixAll[0]);
-  assert.equal(editor.document.getText(), 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n');
+  assert.equal(
+    editor.document.getText(),
+    'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n',
+  );
   await waitForDiagnostics(uri, (d) => hasCode('user-missing')(d) && lacksCode('apt-update-alone')(d), 'only the USER finding left');
   await closeAllEditors();
 });

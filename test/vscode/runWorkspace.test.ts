@@ -16,7 +16,6 @@ import { api, docker, until, workspaceRoot } from './util';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 
-
 function folderWith(name: string): string {
   const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'berth-vscode-run-')), name);
   fs.mkdirSync(folder);
@@ -60,21 +59,37 @@ test('runWorkspace with arguments: the container has the mount, the user and the
   const terminal = vscode.window.terminals.find((t) => t.name.includes('my site été'));
   assert.ok(terminal, 'a terminal attached to the container is open');
   terminal.dispose();
-  await until('the container to be removed', async () => ((await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined));
+  await until('the container to be removed', async () =>
+    (await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined,
+  );
 }, 60_000);
 
 test('runWorkspace detached returns the id and leaves the container running; bad arguments start nothing', async () => {
   const { runs } = await api();
   const folder = folderWith('detached');
-  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', { folder, image: 'busybox:local', command: ['sleep', '600'], ports: [], detach: true });
+  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', {
+    folder,
+    image: 'busybox:local',
+    command: ['sleep', '600'],
+    ports: [],
+    detach: true,
+  });
   assert.ok(id);
   assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
-  assert.ok(runs.running.some((r) => r.id === id), 'the status bar lists it');
+  assert.ok(
+    runs.running.some((r) => r.id === id),
+    'the status bar lists it',
+  );
   // Stopped from outside (the CLI here, the Containers view alike): the status bar lets it go.
   await docker('rm', '-f', id);
   await until('the status bar to drop it', async () => (runs.running.some((r) => r.id === id) ? undefined : true));
 
-  const none = await vscode.commands.executeCommand<string | undefined>('berth.runWorkspace', { folder, image: 'busybox:local', command: ['true'], ports: ['not-a-port'] });
+  const none = await vscode.commands.executeCommand<string | undefined>('berth.runWorkspace', {
+    folder,
+    image: 'busybox:local',
+    command: ['true'],
+    ports: ['not-a-port'],
+  });
   assert.equal(none, undefined);
   assert.equal(await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`), '');
 }, 60_000);
@@ -90,7 +105,10 @@ test('Images: Run starts the image with its own command in the background, its E
     const id = await vscode.commands.executeCommand<string>('berth.images.run', { reference: image });
     assert.ok(id, 'Run returns the container id');
     assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
-    const binding = JSON.parse(await docker('inspect', '-f', '{{json .NetworkSettings.Ports}}', id)) as Record<string, { HostIp: string; HostPort: string }[]>;
+    const binding = JSON.parse(await docker('inspect', '-f', '{{json .NetworkSettings.Ports}}', id)) as Record<
+      string,
+      { HostIp: string; HostPort: string }[]
+    >;
     assert.equal(binding['80/tcp']?.[0]?.HostIp, '127.0.0.1');
     assert.ok(Number(binding['80/tcp'][0].HostPort) > 0);
     await docker('rm', '-f', id);
@@ -102,9 +120,16 @@ test('Images: Run starts the image with its own command in the background, its E
 test('runWorkspace on a folder with only a Dockerfile builds it and runs the image as built, in the background', async () => {
   await api();
   const folder = folderWith('built app');
-  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCOPY index.html /www/\nEXPOSE 8080\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n');
+  fs.writeFileSync(
+    path.join(folder, 'Dockerfile'),
+    'FROM busybox:local\nCOPY index.html /www/\nEXPOSE 8080\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+  );
   const port = await freePort();
-  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', { folder, ports: [{ container: 8080, host: port }], detach: true });
+  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', {
+    folder,
+    ports: [{ container: 8080, host: port }],
+    detach: true,
+  });
   assert.ok(id, 'the command builds, starts and returns the container id');
   let image = '';
   try {
@@ -125,7 +150,7 @@ test('runWorkspace on a folder with only a Dockerfile builds it and runs the ima
   }
 }, 90_000);
 
-test('Images: Run Interactive opens a terminal on the image\'s own shell; typing exit ends it and removes the container', async () => {
+test("Images: Run Interactive opens a terminal on the image's own shell; typing exit ends it and removes the container", async () => {
   await api();
   // busybox:local-alt carries CMD ["/bin/sh"] (scripts/test-images.sh).
   const id = await vscode.commands.executeCommand<string>('berth.images.runInteractive', { reference: 'busybox:local-alt' });
@@ -134,7 +159,9 @@ test('Images: Run Interactive opens a terminal on the image\'s own shell; typing
     assert.equal(await docker('inspect', '-f', '{{.State.Running}} {{.Config.Tty}} {{.Config.OpenStdin}}', id), 'true true true');
     const terminal = await until('its terminal', async () => vscode.window.terminals.find((t) => t.name.includes('busybox:local-alt')));
     terminal.sendText('exit 0');
-    await until('the container to be removed after exit', async () => ((await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined));
+    await until('the container to be removed after exit', async () =>
+      (await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined,
+    );
     terminal.dispose();
   } finally {
     await docker('rm', '-f', id).catch(() => undefined);
@@ -165,15 +192,26 @@ test('Build Image builds a Dockerfile under the tag given and streams to a termi
   fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCOPY index.html /www/\nCMD ["cat", "/www/index.html"]\n');
   const tag = `berth-test/built:${Date.now().toString(36)}`;
   try {
-    const built = await vscode.commands.executeCommand<string>('berth.images.build', { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag });
+    const built = await vscode.commands.executeCommand<string>('berth.images.build', {
+      dockerfile: path.join(folder, 'Dockerfile'),
+      context: folder,
+      tag,
+    });
     assert.equal(built, tag);
     assert.equal(await docker('run', '--rm', tag), 'served by berth');
-    assert.ok(vscode.window.terminals.some((t) => t.name === `Build: ${tag}`), 'the build has its terminal');
+    assert.ok(
+      vscode.window.terminals.some((t) => t.name === `Build: ${tag}`),
+      'the build has its terminal',
+    );
   } finally {
     await docker('rmi', tag).catch(() => undefined);
   }
   fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN exit 7\n');
-  const failed = await vscode.commands.executeCommand<string | undefined>('berth.images.build', { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag });
+  const failed = await vscode.commands.executeCommand<string | undefined>('berth.images.build', {
+    dockerfile: path.join(folder, 'Dockerfile'),
+    context: folder,
+    tag,
+  });
   assert.equal(failed, undefined);
   await assert.rejects(docker('image', 'inspect', tag), 'a failed build tags nothing');
   for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
@@ -190,7 +228,13 @@ test('runWorkspace pulls an image the engine lacks, from a registry, then runs i
     await docker('tag', 'busybox:local', reference);
     await docker('push', reference);
     await docker('rmi', reference);
-    id = await vscode.commands.executeCommand<string>('berth.runWorkspace', { folder, image: reference, command: ['sleep', '300'], ports: [], detach: true });
+    id = await vscode.commands.executeCommand<string>('berth.runWorkspace', {
+      folder,
+      image: reference,
+      command: ['sleep', '300'],
+      ports: [],
+      detach: true,
+    });
     assert.ok(id, 'the run pulled and started');
     assert.equal(await docker('inspect', '-f', '{{.Config.Image}} {{.State.Running}}', id), `${reference} true`);
   } finally {
@@ -220,7 +264,12 @@ test('a hand-written .berth.yaml gets its problems underlined where they are', a
     ],
   );
   // The typo's quick fix names the setting it meant.
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostics[0].range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    document.uri,
+    diagnostics[0].range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
   const change = (actions ?? []).find((a) => a.title === "Change to 'image'");
   assert.ok(change?.edit, JSON.stringify((actions ?? []).map((a) => a.title)));
   assert.equal(await vscode.workspace.applyEdit(change.edit), true);
@@ -229,21 +278,35 @@ test('a hand-written .berth.yaml gets its problems underlined where they are', a
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), 'run:\n  image: busybox:local\n  ports: [8080]\n');
   await vscode.workspace.applyEdit(edit);
-  await until('the diagnostics to clear', async () => (vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'berth') ? undefined : true));
+  await until('the diagnostics to clear', async () =>
+    vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'berth') ? undefined : true,
+  );
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }, 30_000);
 
-test('Browse Files: a container\'s folders list and its files open read-only, from a stopped container too', async () => {
+test("Browse Files: a container's folders list and its files open read-only, from a stopped container too", async () => {
   await api();
   const name = `berth-files-${Date.now().toString(36)}`;
-  const id = await docker('run', '-d', '--name', name, 'busybox:local', 'sh', '-c', 'mkdir -p /data/sub && echo hello > /data/a.txt && sleep 600');
+  const id = await docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    'busybox:local',
+    'sh',
+    '-c',
+    'mkdir -p /data/sub && echo hello > /data/a.txt && sleep 600',
+  );
   try {
     const root = vscode.Uri.from({ scheme: 'berth-container', authority: id, path: '/data' });
     const listing = await until('the folder listing', async () => {
       const entries = await vscode.workspace.fs.readDirectory(root);
       return entries.length === 2 ? entries : undefined;
     });
-    assert.deepEqual(listing.sort(), [['a.txt', vscode.FileType.File], ['sub', vscode.FileType.Directory]]);
+    assert.deepEqual(listing.sort(), [
+      ['a.txt', vscode.FileType.File],
+      ['sub', vscode.FileType.Directory],
+    ]);
     assert.equal(vscode.workspace.fs.isWritableFileSystem('berth-container'), false);
 
     const opened = await vscode.commands.executeCommand<string>('berth.containers.browseFiles', { id, path: '/data/a.txt' });
@@ -252,7 +315,7 @@ test('Browse Files: a container\'s folders list and its files open read-only, fr
 
     await docker('stop', '-t', '0', id);
     const again = await vscode.commands.executeCommand<string>('berth.containers.browseFiles', { id, path: '/data/a.txt' });
-    assert.ok(again, 'a stopped container\'s file still opens');
+    assert.ok(again, "a stopped container's file still opens");
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   } finally {
     await docker('rm', '-f', id);
@@ -266,12 +329,29 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
   fs.mkdirSync(path.dirname(tasksFile), { recursive: true });
   fs.writeFileSync(
     tasksFile,
-    JSON.stringify({ version: '2.0.0', tasks: [{ label: 'berth-test-task', type: 'berth', folder, image: 'busybox:local', command: ['sh', '-c', 'echo task-ran; sleep 300'], ports: [] }] }),
+    JSON.stringify({
+      version: '2.0.0',
+      tasks: [
+        {
+          label: 'berth-test-task',
+          type: 'berth',
+          folder,
+          image: 'busybox:local',
+          command: ['sh', '-c', 'echo task-ran; sleep 300'],
+          ports: [],
+        },
+      ],
+    }),
   );
   try {
-    const task = await until('the task from tasks.json', async () => (await vscode.tasks.fetchTasks({ type: 'berth' })).find((t) => t.name === 'berth-test-task'));
+    const task = await until('the task from tasks.json', async () =>
+      (await vscode.tasks.fetchTasks({ type: 'berth' })).find((t) => t.name === 'berth-test-task'),
+    );
     const execution = await vscode.tasks.executeTask(task);
-    const id = await until('the task\'s container', async () => (await docker('ps', '-q', '--filter', `label=berth.workspace=${folder}`)) || undefined);
+    const id = await until(
+      "the task's container",
+      async () => (await docker('ps', '-q', '--filter', `label=berth.workspace=${folder}`)) || undefined,
+    );
     assert.equal(await docker('inspect', '-f', '{{.State.Running}}', id), 'true');
     const ended = new Promise<void>((resolve) => {
       const listener = vscode.tasks.onDidEndTask((e) => {
@@ -283,7 +363,9 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
     });
     execution.terminate();
     await ended;
-    await until('the container to be removed', async () => ((await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`)) === '' ? true : undefined));
+    await until('the container to be removed', async () =>
+      (await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`)) === '' ? true : undefined,
+    );
   } finally {
     fs.rmSync(tasksFile, { force: true });
     const left = await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`);
@@ -291,7 +373,7 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
   }
 }, 60_000);
 
-test('a built workspace\'s terminal shows the build first, then the container\'s own output', async () => {
+test("a built workspace's terminal shows the build first, then the container's own output", async () => {
   const { service, runs } = await api();
   const folder = folderWith('built terminal');
   fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCMD ["sh", "-c", "echo from-the-container; sleep 300"]\n');
@@ -300,7 +382,10 @@ test('a built workspace\'s terminal shows the build first, then the container\'s
   let image = '';
   try {
     image = started.config.image;
-    assert.ok(started.buildLog.some((l) => /^Step 1\/\d+ : FROM busybox:local/.test(l)), started.buildLog.join('\n'));
+    assert.ok(
+      started.buildLog.some((l) => /^Step 1\/\d+ : FROM busybox:local/.test(l)),
+      started.buildLog.join('\n'),
+    );
     const pty = new WorkspaceTerminal(started.run, started.release, started.buildLog);
     let shown = '';
     pty.onDidWrite((text) => (shown += text));
@@ -308,7 +393,9 @@ test('a built workspace\'s terminal shows the build first, then the container\'s
     await until('the container output after the build', async () => (shown.includes('from-the-container') ? true : undefined));
     assert.ok(shown.includes('Step 1/') && shown.indexOf('Step 1/') < shown.indexOf('from-the-container'), shown);
     pty.close();
-    await until('the container to be removed', async () => ((await docker('ps', '-a', '-q', '--filter', `id=${started.run.id}`)) === '' ? true : undefined));
+    await until('the container to be removed', async () =>
+      (await docker('ps', '-a', '-q', '--filter', `id=${started.run.id}`)) === '' ? true : undefined,
+    );
   } finally {
     await docker('rm', '-f', started.run.id).catch(() => undefined);
     if (image) await docker('rmi', image).catch(() => undefined);

@@ -34,7 +34,9 @@ const LABEL = 'berth.test=terminals';
 
 function docker(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('docker', args, (error, stdout, stderr) => (error ? reject(new Error(`docker ${args[0]}: ${stderr || error.message}`)) : resolve(stdout.trim())));
+    execFile('docker', args, (error, stdout, stderr) =>
+      error ? reject(new Error(`docker ${args[0]}: ${stderr || error.message}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
@@ -72,7 +74,9 @@ class Transcript {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`waited ${timeoutMs} ms for ${what}; the terminal showed:\n${JSON.stringify(this.text.slice(from).slice(-1500))}`));
+        reject(
+          new Error(`waited ${timeoutMs} ms for ${what}; the terminal showed:\n${JSON.stringify(this.text.slice(from).slice(-1500))}`),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -104,7 +108,8 @@ async function engineOrSkip(name: string): Promise<Engine | undefined> {
     await docker(['image', 'inspect', IMAGE]);
     return engine;
   } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`no Docker engine or no ${IMAGE} (run scripts/provision.sh): ${(error as Error).message}`);
+    if (process.env.CI === 'true')
+      throw new Error(`no Docker engine or no ${IMAGE} (run scripts/provision.sh): ${(error as Error).message}`, { cause: error });
     console.log(`SKIP ${name}: no Docker engine or no ${IMAGE} here (${(error as Error).message})`);
     return undefined;
   }
@@ -144,10 +149,14 @@ async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 10_
 
 const ptyOf = (terminal: vscode.Terminal) => (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty;
 
-test('logs: a container\'s lines arrive live, a stop is announced, a start resumes without repeats', async () => {
+test("logs: a container's lines arrive live, a stop is announced, a start resumes without repeats", async () => {
   await withEngine('logs', async (engine) => {
     const name = unique('logs');
-    const id = await runContainer(name, ['sh', '-c', 'echo berth-ready; trap "exit 0" TERM; i=0; while :; do echo tick-$i; i=$((i+1)); sleep 0.2; done']);
+    const id = await runContainer(name, [
+      'sh',
+      '-c',
+      'echo berth-ready; trap "exit 0" TERM; i=0; while :; do echo tick-$i; i=$((i+1)); sleep 0.2; done',
+    ]);
     const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 100 });
     const out = new Transcript(pty);
     pty.open();
@@ -179,7 +188,19 @@ test('logs: a container\'s lines arrive live, a stop is announced, a start resum
 test('logs: a container not started yet is announced as such, and its first lines arrive once it starts', async () => {
   await withEngine('logs-created', async (engine) => {
     const name = unique('created');
-    const id = await docker(['create', '--label', LABEL, '--network', 'none', '--name', name, IMAGE, 'sh', '-c', 'echo first-run; exec sleep 3600']);
+    const id = await docker([
+      'create',
+      '--label',
+      LABEL,
+      '--network',
+      'none',
+      '--name',
+      name,
+      IMAGE,
+      'sh',
+      '-c',
+      'echo first-run; exec sleep 3600',
+    ]);
     const pty = new ContainerLogsTerminal(engine, { id, name });
     const out = new Transcript(pty);
     pty.open();
@@ -300,7 +321,15 @@ test('shell: openShell opens a named terminal whose Pseudoterminal runs the shel
     // Closing the terminal hangs up the shell and its foreground job, as closing a real terminal
     // does; the engine alone would leave both running in the container.
     pty.handleInput('sleep 4321\r');
-    const running = async () => / sleep 4321/.test(await docker(['exec', id, 'ps', '-o', 'stat,args']).then((ps) => ps.split('\n').filter((l) => !/^\s*Z/.test(l)).join('\n')));
+    const running = async () =>
+      / sleep 4321/.test(
+        await docker(['exec', id, 'ps', '-o', 'stat,args']).then((ps) =>
+          ps
+            .split('\n')
+            .filter((l) => !/^\s*Z/.test(l))
+            .join('\n'),
+        ),
+      );
     await poll('sleep 4321 to run', running);
     const closed = whenClosed(terminal);
     terminal.dispose();
@@ -362,7 +391,6 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
 /** htpasswd line for berth-test / s3cret-pass (bcrypt, as the registry requires; made once with htpasswd -B). */
 const HTPASSWD = 'berth-test:$2y$05$.JwD/FMCLhn23EmUnwPYIel.iZcWYoe0NrCXtFvNIUfjQvjXIbZ3y\n';
 
-
 test('push and pull: credentials from ~/.docker/config.json authenticate at a real registry; progress reaches 100%', async () => {
   const missing = registryMissing();
   if (missing) {
@@ -385,10 +413,16 @@ test('push and pull: credentials from ~/.docker/config.json authenticate at a re
       fs.writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ auths: {} }));
       await assert.rejects(credentialsForPush(reference, { env }), (error: unknown) => {
         assert.ok(error instanceof CredentialsError);
-        assert.match(error.message, new RegExp(`No credentials for registry 127\\.0\\.0\\.1:${port}: run docker login 127\\.0\\.0\\.1:${port}`));
+        assert.match(
+          error.message,
+          new RegExp(`No credentials for registry 127\\.0\\.0\\.1:${port}: run docker login 127\\.0\\.0\\.1:${port}`),
+        );
         return true;
       });
-      await assert.rejects(engine.pushImage(reference, undefined, () => undefined), /no basic auth credentials|unauthorized|authentication required/i);
+      await assert.rejects(
+        engine.pushImage(reference, undefined, () => undefined),
+        /no basic auth credentials|unauthorized|authentication required/i,
+      );
 
       fs.writeFileSync(
         path.join(home, '.docker/config.json'),
@@ -397,8 +431,11 @@ test('push and pull: credentials from ~/.docker/config.json authenticate at a re
       const auth = await credentialsForPush(reference, { env });
       assert.equal(auth.username, 'berth-test');
       const pushed = new ProgressAggregator('push');
-      await withPullProgress(`Pushing ${reference}`, (onProgress, signal) =>
-        engine.pushImage(reference, auth, (event) => (pushed.add(event), onProgress(event)), signal), 'push');
+      await withPullProgress(
+        `Pushing ${reference}`,
+        (onProgress, signal) => engine.pushImage(reference, auth, (event) => (pushed.add(event), onProgress(event)), signal),
+        'push',
+      );
       const push = pushed.summary();
       assert.ok(push.layers >= 1, 'the push reported its layers');
       assert.equal(push.layersDone, push.layers);
@@ -407,11 +444,15 @@ test('push and pull: credentials from ~/.docker/config.json authenticate at a re
 
       // Pulled back after removing the local tag: the registry wants the credentials for that too.
       await docker(['rmi', reference]);
-      await assert.rejects(engine.pullImage(reference, () => undefined), /no basic auth credentials|unauthorized|authentication required/i);
+      await assert.rejects(
+        engine.pullImage(reference, () => undefined),
+        /no basic auth credentials|unauthorized|authentication required/i,
+      );
       const pullAuth = await credentialsForPull(reference, { env });
       const pulled = new ProgressAggregator('pull');
       await withPullProgress(`Pulling ${reference}`, (onProgress, signal) =>
-        engine.pullImage(reference, (event) => (pulled.add(event), onProgress(event)), signal, pullAuth));
+        engine.pullImage(reference, (event) => (pulled.add(event), onProgress(event)), signal, pullAuth),
+      );
       assert.match(pulled.summary().status ?? '', /Status: (Downloaded newer image|Image is up to date)/);
       assert.ok(await docker(['image', 'inspect', '--format', '{{.Id}}', reference]));
     } finally {

@@ -3,7 +3,10 @@ import type { BerthNode } from '../../src/extension/views/model';
 import type { BerthTreeProvider } from '../../src/extension/views/trees';
 
 /** Every node of a tree, depth first, with its parent's label path. */
-export async function flatten(provider: BerthTreeProvider<unknown>, skipKinds: BerthNode['kind'][] = ['imageTag']): Promise<{ path: string; node: BerthNode }[]> {
+export async function flatten(
+  provider: BerthTreeProvider<unknown>,
+  skipKinds: BerthNode['kind'][] = ['imageTag'],
+): Promise<{ path: string; node: BerthNode }[]> {
   const out: { path: string; node: BerthNode }[] = [];
   const walk = async (parent: BerthNode | undefined, prefix: string): Promise<void> => {
     for (const node of await provider.getChildren(parent)) {
@@ -58,4 +61,3 @@ export function waitForTree<T>(
     });
   });
 }
-

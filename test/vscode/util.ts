@@ -105,10 +105,8 @@ export function waitForDiagnostics(
   });
 }
 
-export const hasCode = (code: string) => (diagnostics: vscode.Diagnostic[]) =>
-  diagnostics.some((d) => codeOf(d) === code);
-export const lacksCode = (code: string) => (diagnostics: vscode.Diagnostic[]) =>
-  !diagnostics.some((d) => codeOf(d) === code);
+export const hasCode = (code: string) => (diagnostics: vscode.Diagnostic[]) => diagnostics.some((d) => codeOf(d) === code);
+export const lacksCode = (code: string) => (diagnostics: vscode.Diagnostic[]) => !diagnostics.some((d) => codeOf(d) === code);
 
 /**
  * Saves and closes every editor so one test's documents do not hold another's focus; closing a

@@ -25,7 +25,6 @@ const PREFIX = `berthvt${Date.now().toString(36)}`;
 const PROJECT = `${PREFIX}-shop`;
 const created = { containers: new Set<string>(), images: new Set<string>(), volumes: new Set<string>(), networks: new Set<string>() };
 
-
 /** Shows the Berth container with all four views expanded, so they count as visible. */
 async function showViews(): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.berth');
@@ -79,11 +78,28 @@ test('views: a compose-labelled container appears under its project, a plain one
   const web = `${PREFIX}-web`;
   const loose = `${PREFIX}-loose`;
   created.containers.add(web).add(loose);
-  await docker('create', '--name', web, '--label', `com.docker.compose.project=${PROJECT}`, '--label', 'com.docker.compose.service=web', '-p', '127.0.0.1::80', 'busybox:local', 'sleep', '600');
+  await docker(
+    'create',
+    '--name',
+    web,
+    '--label',
+    `com.docker.compose.project=${PROJECT}`,
+    '--label',
+    'com.docker.compose.service=web',
+    '-p',
+    '127.0.0.1::80',
+    'busybox:local',
+    'sleep',
+    '600',
+  );
   await docker('create', '--name', loose, 'busybox:local', 'sleep', '600');
 
   // Created outside Berth: only the event stream can tell the tree.
-  const grouped = await waitForTree(containers, (nodes) => find(nodes, `${PROJECT}/${web}`) && find(nodes, loose) && nodes, 'the new containers from events');
+  const grouped = await waitForTree(
+    containers,
+    (nodes) => find(nodes, `${PROJECT}/${web}`) && find(nodes, loose) && nodes,
+    'the new containers from events',
+  );
   const group = find(grouped, PROJECT)!;
   assert.equal(group.kind, 'composeGroup');
   assert.equal(group.description, '0/1 running');
@@ -95,10 +111,14 @@ test('views: a compose-labelled container appears under its project, a plain one
   const started = (await vscode.commands.executeCommand('berth.containers.start', { id: web })) as string[];
   assert.deepEqual(started, [web]);
   // Running shows as soon as the start event arrives; the published port with the listing after it.
-  const running = await waitForTree(containers, (nodes) => {
-    const node = find(nodes, `${PROJECT}/${web}`);
-    return node?.contextValue === 'container.running.web' ? node : undefined;
-  }, `${web} running with its port`);
+  const running = await waitForTree(
+    containers,
+    (nodes) => {
+      const node = find(nodes, `${PROJECT}/${web}`);
+      return node?.contextValue === 'container.running.web' ? node : undefined;
+    },
+    `${web} running with its port`,
+  );
   assert.equal(running.description, 'busybox:local · Up');
   assert.equal(running.contextValue, 'container.running.web');
   assert.match(running.tooltip ?? '', /\(http:\/\/localhost:\d+\)/, 'the published port is a localhost link');
@@ -142,7 +162,10 @@ test('views: tag and remove an image through the commands; the Images view follo
   assert.match(history!.getText(), new RegExp(`^# ${repository}:v1: ${layers.length} layers`));
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
-  const removed = (await vscode.commands.executeCommand('berth.images.remove', { reference: `${repository}:v1`, skipConfirm: true })) as string[];
+  const removed = (await vscode.commands.executeCommand('berth.images.remove', {
+    reference: `${repository}:v1`,
+    skipConfirm: true,
+  })) as string[];
   assert.deepEqual(removed, [`${repository}:v1`]);
   await waitForTree(images, (nodes) => !find(nodes, repository) && true, `${repository} to go`);
   assert.equal(await docker('images', '-q', `${repository}:v1`), '');
@@ -163,7 +186,10 @@ test('views: dangling images stay hidden until the toggle shows them under <none
   const short = id.replace(/^sha256:/, '').slice(0, 12);
   await vscode.commands.executeCommand('berth.images.hideDangling');
   await views.refresh('images');
-  assert.ok((await images.list()).some((i) => i.id === id), 'the committed image is in the listing');
+  assert.ok(
+    (await images.list()).some((i) => i.id === id),
+    'the committed image is in the listing',
+  );
   assert.equal(find(await flatten(images), `<none>/${short}`), undefined, 'hidden while the toggle is off');
   await vscode.commands.executeCommand('berth.images.showDangling');
   const node = await waitForTree(images, (nodes) => find(nodes, `<none>/${short}`), 'the dangling image under <none>');
@@ -175,8 +201,6 @@ test('views: dangling images stay hidden until the toggle shows them under <none
   await docker('rm', source);
   created.containers.delete(source);
 }, 40_000);
-
-
 
 test('views: pull an image from a local registry through the command, with the Images view following', async () => {
   const { views } = await api();
@@ -190,7 +214,11 @@ test('views: pull an image from a local registry through the command, with the I
     await docker('rmi', reference);
     created.images.add(reference);
     assert.equal(await vscode.commands.executeCommand('berth.images.pull', { reference }), reference);
-    const node = await waitForTree(views.providers.images, (nodes) => find(nodes, `${registry.host}/${PREFIX}/pulled/v1`), `${reference} in the tree`);
+    const node = await waitForTree(
+      views.providers.images,
+      (nodes) => find(nodes, `${registry.host}/${PREFIX}/pulled/v1`),
+      `${reference} in the tree`,
+    );
     assert.equal(node.contextValue, 'image.tag');
     assert.deepEqual(await vscode.commands.executeCommand('berth.images.remove', { reference, skipConfirm: true }), [reference]);
     created.images.delete(reference);
@@ -213,7 +241,11 @@ test('views: create and remove a volume; the Volumes view says which containers 
   const user = `${PREFIX}-voluser`;
   created.containers.add(user);
   await docker('create', '--name', user, '-v', `${name}:/data`, 'busybox:local', 'true');
-  await waitForTree(volumes, (nodes) => find(nodes, `${name}/${user}`) && find(nodes, name)?.description === 'local · 1 container', `${user} under ${name}`);
+  await waitForTree(
+    volumes,
+    (nodes) => find(nodes, `${name}/${user}`) && find(nodes, name)?.description === 'local · 1 container',
+    `${user} under ${name}`,
+  );
   await docker('rm', user);
   created.containers.delete(user);
   await waitForTree(volumes, (nodes) => find(nodes, name)?.description === 'local · unused', `${name} unused again`);
@@ -266,14 +298,20 @@ test('views: pointing berth.docker.host at a missing socket fails with a reason,
     await waitState(service, (state) => state.kind === 'failed', 'a failed state');
     assert.ok(service.state.kind === 'failed');
     // Nothing at that path: the adapter calls that not running (or not installed); either way the view explains.
-    assert.ok(['not-installed', 'not-running'].includes(service.state.error.kind), `${service.state.error.kind}: ${service.state.error.message}`);
+    assert.ok(
+      ['not-installed', 'not-running'].includes(service.state.error.kind),
+      `${service.state.error.kind}: ${service.state.error.message}`,
+    );
     assert.ok(service.state.error.hint, 'the failure carries a fix');
 
     // A remote address where nothing listens: a failure the welcome view can explain, not a hang.
     const port = await freePort();
     await settings.update('docker.host', `tcp://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
     await waitState(service, (state) => state.kind === 'failed' && state.endpoint?.port === port, 'a failed state for the tcp address');
-    assert.ok(service.state.kind === 'failed' && ['unreachable', 'not-running'].includes(service.state.error.kind), JSON.stringify(service.state));
+    assert.ok(
+      service.state.kind === 'failed' && ['unreachable', 'not-running'].includes(service.state.error.kind),
+      JSON.stringify(service.state),
+    );
   } finally {
     await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
   }
@@ -295,14 +333,34 @@ class PrivateEngine {
   }
 
   async start(): Promise<void> {
-    const args = ['--net', '--', 'dockerd', '-H', this.host, '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'exec'),
-      '--pidfile', path.join(this.dir, 'd.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false',
-      '--containerd-namespace', `berthvt-${process.pid}`, '--containerd-plugins-namespace', `berthvt-${process.pid}-plugins`];
+    const args = [
+      '--net',
+      '--',
+      'dockerd',
+      '-H',
+      this.host,
+      '--data-root',
+      path.join(this.dir, 'data'),
+      '--exec-root',
+      path.join(this.dir, 'exec'),
+      '--pidfile',
+      path.join(this.dir, 'd.pid'),
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+      '--containerd-namespace',
+      `berthvt-${process.pid}`,
+      '--containerd-plugins-namespace',
+      `berthvt-${process.pid}-plugins`,
+    ];
     const child = spawn('unshare', args, { stdio: 'ignore' });
     this.child = child;
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const answered = await run('docker', ['-H', this.host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 }).then(() => true, () => false);
+      const answered = await run('docker', ['-H', this.host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
       if (answered) return;
       assert.ok(child.exitCode === null, 'the private dockerd exited while starting');
       assert.ok(Date.now() < deadline, 'the private dockerd answers within 30 s');
@@ -336,17 +394,25 @@ test('views: the engine going away and coming back: failed with a reason, then c
     await daemon.start();
     await settings.update('docker.host', daemon.host, vscode.ConfigurationTarget.Global);
     await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected to the private engine');
-    await waitForTree(views.providers.networks, (nodes) => find(nodes, 'none') && true, 'the private engine\'s networks');
+    await waitForTree(views.providers.networks, (nodes) => find(nodes, 'none') && true, "the private engine's networks");
     assert.ok(service.eventsActive, 'the event stream follows the private engine');
 
     await daemon.stop();
     await waitState(service, (s) => s.kind === 'failed', 'the failure to show after dockerd stopped');
-    assert.ok(service.state.kind === 'failed' && ['not-running', 'not-installed'].includes(service.state.error.kind), JSON.stringify(service.state));
+    assert.ok(
+      service.state.kind === 'failed' && ['not-running', 'not-installed'].includes(service.state.error.kind),
+      JSON.stringify(service.state),
+    );
     assert.deepEqual(await views.providers.containers.getChildren(), [], 'an empty tree, so the welcome explains');
 
     // No Retry pressed: the event stream's backoff finds the engine again.
     await daemon.start();
-    await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected again after dockerd came back', 30_000);
+    await waitState(
+      service,
+      (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket,
+      'connected again after dockerd came back',
+      30_000,
+    );
     await waitForTree(views.providers.networks, (nodes) => find(nodes, 'none') && true, 'the networks listed again');
   } finally {
     await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
@@ -374,7 +440,10 @@ test('views: prune images, volumes and networks on a private engine, each return
     await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected to the private engine');
 
     const images = (await vscode.commands.executeCommand('berth.images.prune', { skipConfirm: true })) as string[];
-    assert.ok(images.some((d) => d.includes(imageId.replace(/^sha256:/, ''))), `pruned images: ${images.join(', ')}`);
+    assert.ok(
+      images.some((d) => d.includes(imageId.replace(/^sha256:/, ''))),
+      `pruned images: ${images.join(', ')}`,
+    );
     assert.equal(await privately('images', '-q'), '');
     const volumes = (await vscode.commands.executeCommand('berth.volumes.prune', { skipConfirm: true })) as string[];
     assert.deepEqual(volumes, ['unused-volume']);
@@ -390,7 +459,7 @@ test('views: prune images, volumes and networks on a private engine, each return
   await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath !== daemon.socket, 'back on the shared engine');
 }, 120_000);
 
-test('views: a docker context switch (ours or the CLI\'s) is picked up without a reload', async () => {
+test("views: a docker context switch (ours or the CLI's) is picked up without a reload", async () => {
   const { service } = await api();
   await showViews();
   await service.engine();
@@ -475,7 +544,11 @@ test('views: inspect opens read-only JSON; logs and shell open terminals; pause,
   await waitForTree(views.providers.containers, (nodes) => find(nodes, talker)?.contextValue === 'container.paused', `${talker} paused`);
   assert.equal(await docker('inspect', '--format', '{{.State.Paused}}', talker), 'true');
   await vscode.commands.executeCommand('berth.containers.unpause', { id: talker });
-  await waitForTree(views.providers.containers, (nodes) => find(nodes, talker)?.contextValue === 'container.running', `${talker} running again`);
+  await waitForTree(
+    views.providers.containers,
+    (nodes) => find(nodes, talker)?.contextValue === 'container.running',
+    `${talker} running again`,
+  );
 
   await vscode.commands.executeCommand('berth.containers.kill', { id: talker });
   await waitForTree(views.providers.containers, (nodes) => find(nodes, talker)?.contextValue === 'container.exited', `${talker} killed`);

@@ -44,7 +44,8 @@ export function checkApt(ctx: RuleContext): void {
     ctx.report({
       code: 'apt-update-alone',
       span: aptUpdateSpan(ctx.doc.text, instruction),
-      message: "'apt-get update' runs without an install in the same RUN, so its cached layer goes stale and later installs fetch outdated packages. Run it in the same RUN as 'apt-get install'.",
+      message:
+        "'apt-get update' runs without an install in the same RUN, so its cached layer goes stale and later installs fetch outdated packages. Run it in the same RUN as 'apt-get install'.",
     });
   }
 }

@@ -4,8 +4,24 @@ import { positionAt } from '../model';
 import type { RuleContext } from './context';
 
 export const INSTRUCTIONS = [
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
-  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ] as const;
 const KNOWN = new Set<string>(INSTRUCTIONS);
 
@@ -137,7 +153,11 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
     return;
   }
   if ((keyword === 'COPY' || keyword === 'ADD') && (instruction.json ? instruction.json.values.length : instruction.args.length) < 2) {
-    ctx.report({ code: 'args-missing', span: instruction.argsSpan, message: `${keyword} needs a source and a destination: ${USAGE[keyword]}.` });
+    ctx.report({
+      code: 'args-missing',
+      span: instruction.argsSpan,
+      message: `${keyword} needs a source and a destination: ${USAGE[keyword]}.`,
+    });
   }
   // An index loop: for-of over the shared frozen empty list made an iterator per instruction.
   for (let h = 0; h < instruction.heredocs.length; h++) {
@@ -258,17 +278,36 @@ export function checkBuilder(ctx: RuleContext): void {
   const { doc } = ctx;
   for (const directive of doc.directives) {
     if (directive.name === 'escape' && directive.value !== '\\' && directive.value !== '`') {
-      ctx.report({ code: 'escape-invalid', span: directive.valueSpan, message: `The escape directive takes \\ or \`, not '${directive.value}'.` });
+      ctx.report({
+        code: 'escape-invalid',
+        span: directive.valueSpan,
+        message: `The escape directive takes \\ or \`, not '${directive.value}'.`,
+      });
     }
   }
   if (doc.instructions.length > 0 && doc.stages.length === 0) {
     const first = doc.instructions.find((i) => i.keyword !== 'ARG') ?? doc.instructions[0];
     // A misspelt FROM already gets its own error on the same word.
-    if (KNOWN.has(first.keyword)) ctx.report({ code: 'from-missing', span: first.keywordSpan, message: 'A Dockerfile must start with FROM (only ARG may come before it).' });
+    if (KNOWN.has(first.keyword))
+      ctx.report({
+        code: 'from-missing',
+        span: first.keywordSpan,
+        message: 'A Dockerfile must start with FROM (only ARG may come before it).',
+      });
   }
   for (const instruction of doc.instructions) {
-    if (instruction.stage < 0 && instruction.keyword !== 'ARG' && instruction.keyword !== 'FROM' && doc.stages.length > 0 && KNOWN.has(instruction.keyword)) {
-      ctx.report({ code: 'from-missing', span: instruction.keywordSpan, message: `${instruction.keyword} comes before the first FROM; only ARG may.` });
+    if (
+      instruction.stage < 0 &&
+      instruction.keyword !== 'ARG' &&
+      instruction.keyword !== 'FROM' &&
+      doc.stages.length > 0 &&
+      KNOWN.has(instruction.keyword)
+    ) {
+      ctx.report({
+        code: 'from-missing',
+        span: instruction.keywordSpan,
+        message: `${instruction.keyword} comes before the first FROM; only ARG may.`,
+      });
     }
     checkInstruction(ctx, instruction, false);
   }
@@ -288,7 +327,11 @@ function checkStages(ctx: RuleContext): void {
           message: `Stage name '${name.value}' is invalid: start with a letter, then use letters, digits, '_', '-' or '.'.`,
         });
       } else if (ctx.stageNames().get(name.value.toLowerCase()) !== stage.index) {
-        ctx.report({ code: 'stage-name-duplicate', span: name.span, message: `Another stage is already named '${name.value}' (names ignore case).` });
+        ctx.report({
+          code: 'stage-name-duplicate',
+          span: name.span,
+          message: `Another stage is already named '${name.value}' (names ignore case).`,
+        });
       }
     }
     let shellSeen = false;
@@ -307,7 +350,13 @@ function checkStages(ctx: RuleContext): void {
         }
         last.set(k, instruction);
       }
-      if ((k === 'CMD' || k === 'ENTRYPOINT') && !instruction.json && !shellSeen && instruction.args.length > 0 && !instruction.argsText.startsWith('[')) {
+      if (
+        (k === 'CMD' || k === 'ENTRYPOINT') &&
+        !instruction.json &&
+        !shellSeen &&
+        instruction.args.length > 0 &&
+        !instruction.argsText.startsWith('[')
+      ) {
         ctx.report({
           code: 'json-args-recommended',
           span: instruction.argsSpan,
@@ -322,7 +371,8 @@ function checkStages(ctx: RuleContext): void {
 /** `stages` collects the stages that set an absolute WORKDIR so far. */
 function checkWorkdir(ctx: RuleContext, workdir: Instruction, stages: Set<number>): void {
   const path = workdir.args[0]?.value ?? '';
-  const absolute = path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('"/') || path.startsWith("'/");
+  const absolute =
+    path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('"/') || path.startsWith("'/");
   if (absolute) {
     stages.add(workdir.stage);
     return;

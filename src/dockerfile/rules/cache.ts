@@ -18,7 +18,8 @@ export function broadCopySource(instruction: Instruction, escape: string, text?:
     // Underline the quoted source inside the array when the text is at hand.
     const quoted = JSON.stringify(source);
     const at = text ? text.slice(instruction.argsSpan.start, instruction.argsSpan.end).indexOf(quoted) : -1;
-    const span = at >= 0 ? { start: instruction.argsSpan.start + at, end: instruction.argsSpan.start + at + quoted.length } : instruction.argsSpan;
+    const span =
+      at >= 0 ? { start: instruction.argsSpan.start + at, end: instruction.argsSpan.start + at + quoted.length } : instruction.argsSpan;
     return { value: quoted, span };
   }
   const sources = instruction.args.slice(0, -1);
@@ -47,7 +48,11 @@ export function findInstall(instruction: Instruction): InstallStep | undefined {
 }
 
 /** Broad copies in a stage, each with the first install after it. */
-export function copiesBeforeInstalls(stage: Stage, escape: string, text?: string): { copy: Instruction; source: Word; step: InstallStep }[] {
+export function copiesBeforeInstalls(
+  stage: Stage,
+  escape: string,
+  text?: string,
+): { copy: Instruction; source: Word; step: InstallStep }[] {
   const out: { copy: Instruction; source: Word; step: InstallStep }[] = [];
   const open: { copy: Instruction; source: Word }[] = [];
   // Ecosystems whose dependencies were installed before any broad copy.

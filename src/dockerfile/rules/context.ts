@@ -55,7 +55,10 @@ export type Rule = (ctx: RuleContext) => void;
 export function collectGlobalArgs(doc: Dockerfile): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   for (const arg of doc.globalArgs) {
-    for (const { name, value } of keyValues(arg.args.map((a) => a.value), doc.escape)) {
+    for (const { name, value } of keyValues(
+      arg.args.map((a) => a.value),
+      doc.escape,
+    )) {
       out.set(name, value === undefined ? undefined : expandVariables(value, (n) => out.get(n), doc.escape).value);
     }
   }

@@ -28,11 +28,52 @@ export function pinsWanted(settings: LintSettings): boolean {
 
 /** Options of each tool that take the next word as their value. */
 const APT_VALUE = new Set(['-o', '-c', '-t', '--target-release', '--default-release']);
-const APK_VALUE = new Set(['-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch', '--keys-dir', '--repositories-file', '--cache-dir']);
+const APK_VALUE = new Set([
+  '-t',
+  '--virtual',
+  '-X',
+  '--repository',
+  '-p',
+  '--root',
+  '--arch',
+  '--keys-dir',
+  '--repositories-file',
+  '--cache-dir',
+]);
 const PIP_VALUE = new Set([
-  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target',
-  '--prefix', '--root', '--upgrade-strategy', '--platform', '--python-version', '--implementation', '--abi', '--no-binary', '--only-binary',
-  '--trusted-host', '--src', '--cache-dir', '--progress-bar', '--log', '--proxy', '--retries', '--timeout', '--python', '--config-settings', '-C',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--upgrade-strategy',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--no-binary',
+  '--only-binary',
+  '--trusted-host',
+  '--src',
+  '--cache-dir',
+  '--progress-bar',
+  '--log',
+  '--proxy',
+  '--retries',
+  '--timeout',
+  '--python',
+  '--config-settings',
+  '-C',
 ]);
 const NPM_VALUE = new Set(['--prefix', '--registry', '--tag', '--cache', '-C', '--workspace', '-w', '--userconfig', '--omit', '--include']);
 const GEM_VALUE = new Set(['-i', '--install-dir', '-n', '--bindir', '-s', '--source', '--platform', '-P', '--trust-policy', '--document']);
@@ -75,19 +116,22 @@ export function unpinnedPackages(words: string[], verb: number): Unpinned[] {
     if (words[verb] !== 'install') return out;
     for (const i of operands(words, verb + 1, PIP_VALUE)) {
       const w = words[i];
-      if (!/===?|~=|@/.test(w) && !notAName(w) && !w.endsWith('.whl')) out.push({ code: 'pip-unpinned', index: i, example: `${w.replace(/\[.*$/, '')}==<version>` });
+      if (!/===?|~=|@/.test(w) && !notAName(w) && !w.endsWith('.whl'))
+        out.push({ code: 'pip-unpinned', index: i, example: `${w.replace(/\[.*$/, '')}==<version>` });
     }
   } else if (prog === 'npm') {
     if (words[verb] !== 'install' && words[verb] !== 'i' && words[verb] !== 'add') return out;
     for (const i of operands(words, verb + 1, NPM_VALUE)) {
       const w = words[i];
       // `name@1.2.3` or `@scope/name@1.2.3`: an @ past the first character.
-      if (w.indexOf('@', 1) < 0 && !notAName(w) && !/^(?:github|gitlab|file|npm):/.test(w)) out.push({ code: 'npm-unpinned', index: i, example: `${w}@<version>` });
+      if (w.indexOf('@', 1) < 0 && !notAName(w) && !/^(?:github|gitlab|file|npm):/.test(w))
+        out.push({ code: 'npm-unpinned', index: i, example: `${w}@<version>` });
     }
   } else if (prog === 'gem') {
     if (words[verb] !== 'install' || words.some((w) => w === '-v' || w === '--version' || w.startsWith('--version='))) return out;
     for (const i of operands(words, verb + 1, GEM_VALUE)) {
-      if (!words[i].includes(':') && !notAName(words[i]) && !words[i].endsWith('.gem')) out.push({ code: 'gem-unpinned', index: i, example: `${words[i]}:<version>` });
+      if (!words[i].includes(':') && !notAName(words[i]) && !words[i].endsWith('.gem'))
+        out.push({ code: 'gem-unpinned', index: i, example: `${words[i]}:<version>` });
     }
   }
   return out;

@@ -27,7 +27,10 @@ const HEREDOC_OPENER = /<<-?\s*(["']?)[A-Za-z0-9_.-]+\1/g;
  * The script a RUN runs, undefined for anything but RUN (ONBUILD triggers run in another build).
  * `split` splits `shellText(instruction)`, so a lint can share the split between rules.
  */
-export function runScript(instruction: Instruction, split: (i: Instruction) => SimpleCommand[] = (i) => splitCommands(shellText(i))): RunScript | undefined {
+export function runScript(
+  instruction: Instruction,
+  split: (i: Instruction) => SimpleCommand[] = (i) => splitCommands(shellText(i)),
+): RunScript | undefined {
   if (instruction.keyword !== 'RUN') return undefined;
   const json = instruction.json;
   if (json) {
@@ -50,7 +53,9 @@ export function runScript(instruction: Instruction, split: (i: Instruction) => S
   const script = rest === '' || /^(?:\S*\/)?(?:ba|da|a|z|k)?sh(?:\s+-[a-z]+)*$/.test(rest);
   // A `#!` line makes the builder run the body as a file with that interpreter: shell text
   // only when the interpreter is a shell, and then not under SHELL's options either.
-  const foreign = instruction.heredocs.some((h) => h.body.startsWith('#!') && !/^#!\s*(?:\S*\/)?(?:env\s+)?(?:ba|da|a|z|k)?sh\b/.test(h.body));
+  const foreign = instruction.heredocs.some(
+    (h) => h.body.startsWith('#!') && !/^#!\s*(?:\S*\/)?(?:env\s+)?(?:ba|da|a|z|k)?sh\b/.test(h.body),
+  );
   if (!script || foreign) {
     const text = instruction.argsText;
     return { text, commands: splitCommands(text), exec: false, noShell: false, shebang: foreign };
@@ -81,7 +86,14 @@ export function wordOffsets(text: string, command: SimpleCommand): number[] {
 }
 
 /** The source span of words [from, to] of a command (inclusive), as a diagnostic range. */
-export function wordsSpan(source: string, instruction: Instruction, script: RunScript, command: SimpleCommand, from: number, to = from): Span {
+export function wordsSpan(
+  source: string,
+  instruction: Instruction,
+  script: RunScript,
+  command: SimpleCommand,
+  from: number,
+  to = from,
+): Span {
   const offsets = wordOffsets(script.text, command);
   const start = offsets[from] ?? command.start;
   const end = (offsets[to] ?? command.start) + (command.words[to]?.length ?? 0);
@@ -139,10 +151,12 @@ export function discardedTargets(flags: Flag[]): string[] {
   const out: string[] = [];
   for (const flag of flags) {
     if (flag.name !== 'mount' || !flag.value) continue;
-    const fields = new Map(flag.value.split(',').map((f) => {
-      const eq = f.indexOf('=');
-      return eq < 0 ? [f.trim(), ''] : [f.slice(0, eq).trim(), f.slice(eq + 1).trim()];
-    }));
+    const fields = new Map(
+      flag.value.split(',').map((f) => {
+        const eq = f.indexOf('=');
+        return eq < 0 ? [f.trim(), ''] : [f.slice(0, eq).trim(), f.slice(eq + 1).trim()];
+      }),
+    );
     const type = fields.get('type');
     if (type !== 'cache' && type !== 'tmpfs') continue;
     const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');

@@ -28,9 +28,34 @@ interface ShellState {
   user: boolean;
 }
 
-const APT_PROMPTS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'remove', 'purge', 'autoremove', 'reinstall']);
+const APT_PROMPTS = new Set([
+  'install',
+  'upgrade',
+  'dist-upgrade',
+  'full-upgrade',
+  'build-dep',
+  'remove',
+  'purge',
+  'autoremove',
+  'reinstall',
+]);
 /** apt verbs apt-get runs the same way, so `apt` → `apt-get` changes nothing else. */
-const APT_GET_VERBS = new Set(['install', 'update', 'upgrade', 'dist-upgrade', 'full-upgrade', 'remove', 'purge', 'autoremove', 'clean', 'autoclean', 'build-dep', 'source', 'download', 'reinstall']);
+const APT_GET_VERBS = new Set([
+  'install',
+  'update',
+  'upgrade',
+  'dist-upgrade',
+  'full-upgrade',
+  'remove',
+  'purge',
+  'autoremove',
+  'clean',
+  'autoclean',
+  'build-dep',
+  'source',
+  'download',
+  'reinstall',
+]);
 const INTERESTING = /\bcd\b|sudo|apt|pip|apk|curl|wget|\|/;
 const FOREIGN_SHELLS = /^(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
 
@@ -51,13 +76,19 @@ function aptAssumesYes(words: string[]): boolean {
     const w = words[i];
     if (w === '--yes' || w === '--assume-yes' || w === '--force-yes' || w === '-q=2' || w === '--quiet=2') return true;
     if (/^-[a-zA-Z]+$/.test(w) && (w.includes('y') || /q.*q/.test(w))) return true;
-    if ((w === '-o' && /^APT::Get::Assume-Yes=(?:1|true|yes)$/i.test(words[i + 1] ?? '')) || /^-oAPT::Get::Assume-Yes=/i.test(w)) return true;
+    if ((w === '-o' && /^APT::Get::Assume-Yes=(?:1|true|yes)$/i.test(words[i + 1] ?? '')) || /^-oAPT::Get::Assume-Yes=/i.test(w))
+      return true;
   }
   return false;
 }
 
 function aptSkipsRecommends(words: string[]): boolean {
-  return words.some((w, i) => w === '--no-install-recommends' || /Install-Recommends=(?:0|false|no)$/i.test(w) || (w === '-o' && /Install-Recommends=(?:0|false|no)$/i.test(words[i + 1] ?? '')));
+  return words.some(
+    (w, i) =>
+      w === '--no-install-recommends' ||
+      /Install-Recommends=(?:0|false|no)$/i.test(w) ||
+      (w === '-o' && /Install-Recommends=(?:0|false|no)$/i.test(words[i + 1] ?? '')),
+  );
 }
 
 /** A command that deletes the apt lists: `rm -rf /var/lib/apt/lists/*` and its variants. */
@@ -93,7 +124,8 @@ export function checkShellUsage(ctx: RuleContext): void {
   // An apt.conf.d file written anywhere in the file may answer the prompt for every RUN;
   // looked for only once an apt command without the option turns up.
   const configured = new Map<string, boolean>();
-  const aptConfigured = (option: string) => configured.get(option) ?? (configured.set(option, configures(doc.text, option)), configured.get(option)!);
+  const aptConfigured = (option: string) =>
+    configured.get(option) ?? (configured.set(option, configures(doc.text, option)), configured.get(option)!);
   for (const stage of doc.stages) {
     const inherited = stage.parent !== undefined ? states[stage.parent] : undefined;
     const state: ShellState = inherited ? { ...inherited } : { pipefail: false, foreign: false, pipNoCache: false, user: false };
@@ -112,7 +144,11 @@ export function checkShellUsage(ctx: RuleContext): void {
         state.user = true;
       } else if (k === 'ENV' || k === 'ARG') {
         if (instruction.argsText.includes('PIP_NO_CACHE_DIR')) {
-          for (const { name, value } of keyValues(instruction.args.map((a) => a.value), doc.escape, k === 'ENV')) {
+          for (const { name, value } of keyValues(
+            instruction.args.map((a) => a.value),
+            doc.escape,
+            k === 'ENV',
+          )) {
             if (name === 'PIP_NO_CACHE_DIR' && value !== undefined && !/^(?:0|false|no|off)?$/i.test(value)) state.pipNoCache = true;
           }
         }
@@ -137,7 +173,11 @@ export function checkShellUsage(ctx: RuleContext): void {
       ctx.report(
         neededAt === undefined
           ? finding
-          : { ...finding, data: undefined, message: `${finding.message} The RUN on line ${positionAt(doc, neededAt).line + 1} installs from these lists, so move that install into this RUN first.` },
+          : {
+              ...finding,
+              data: undefined,
+              message: `${finding.message} The RUN on line ${positionAt(doc, neededAt).line + 1} installs from these lists, so move that install into this RUN first.`,
+            },
       );
     }
   }
@@ -147,7 +187,15 @@ export function checkShellUsage(ctx: RuleContext): void {
  * Checks one RUN. Returns its apt-lists finding, held back by the caller until the stage shows
  * whether a later RUN still installs from these lists, and whether this RUN is such a one.
  */
-function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: ShellState, shipped: boolean, aptConfigured: (option: string) => boolean, pins: boolean): { listsKept?: Finding; needsLists: boolean } {
+function checkRun(
+  ctx: RuleContext,
+  run: Instruction,
+  script: RunScript,
+  state: ShellState,
+  shipped: boolean,
+  aptConfigured: (option: string) => boolean,
+  pins: boolean,
+): { listsKept?: Finding; needsLists: boolean } {
   const source = ctx.doc.text;
   const { commands } = script;
   const discarded = discardedTargets(run.flags);
@@ -201,11 +249,13 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
     if (sudo >= 0 && sudo <= at) {
       const options = at - sudo - 1;
       const span = wordsSpan(source, run, script, command, sudo);
-      const removal = editable && options === 0 && !state.user && source.slice(span.start, span.end) === 'sudo' ? trailingSpace(source, span.end) : -1;
+      const removal =
+        editable && options === 0 && !state.user && source.slice(span.start, span.end) === 'sudo' ? trailingSpace(source, span.end) : -1;
       ctx.report({
         code: 'sudo-in-run',
         span,
-        message: "Don't use sudo in RUN: build steps already run as root unless USER says otherwise, and sudo prompts, logs and keeps the environment in ways a build does not expect. Run the step before USER instead.",
+        message:
+          "Don't use sudo in RUN: build steps already run as root unless USER says otherwise, and sudo prompts, logs and keeps the environment in ways a build does not expect. Run the step before USER instead.",
         data: removal >= 0 ? { edits: [{ start: span.start, end: removal, text: '' }] } : undefined,
       });
     }
@@ -265,11 +315,17 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
     if (/^pip[0-9.]*$/.test(prog) || (/^python[0-9.]*$/.test(prog) && words[1] === '-m' && /^pip[0-9.]*$/.test(words[2] ?? ''))) {
       const first = prog.startsWith('pip') ? 1 : 3;
       const [verb, v] = verbAt(words, first);
-      if (verb === 'install' && !pipNoCache && !words.some((w) => w === '--no-cache-dir' || w.startsWith('--no-cache-dir=')) && !discarded.some((t) => /pip|\/\.cache$/.test(t))) {
+      if (
+        verb === 'install' &&
+        !pipNoCache &&
+        !words.some((w) => w === '--no-cache-dir' || w.startsWith('--no-cache-dir=')) &&
+        !discarded.some((t) => /pip|\/\.cache$/.test(t))
+      ) {
         ctx.report({
           code: 'pip-cache-kept',
           span: wordsSpan(source, run, script, command, at, at + v),
-          message: "'pip install' keeps its download cache in the layer, adding the size of every wheel to the image. Add --no-cache-dir, or use a cache mount (RUN --mount=type=cache,target=/root/.cache/pip).",
+          message:
+            "'pip install' keeps its download cache in the layer, adding the size of every wheel to the image. Add --no-cache-dir, or use a cache mount (RUN --mount=type=cache,target=/root/.cache/pip).",
           data: editable ? insertAfter(source, run, script, command, at + v, ' --no-cache-dir') : undefined,
         });
       }
@@ -299,7 +355,8 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
     listsKept = {
       code: 'apt-lists-kept',
       span: wordsSpan(source, run, script, command, at, verb),
-      message: "The apt package lists stay in this layer, tens of megabytes the image never uses. End the RUN with '&& rm -rf /var/lib/apt/lists/*', or mount a cache on /var/lib/apt/lists.",
+      message:
+        "The apt package lists stay in this layer, tens of megabytes the image never uses. End the RUN with '&& rm -rf /var/lib/apt/lists/*', or mount a cache on /var/lib/apt/lists.",
       data: end >= 0 ? { edits: [{ start: end, end, text: ' && rm -rf /var/lib/apt/lists/*' }] } : undefined,
     };
   }
@@ -318,7 +375,14 @@ function checkRun(ctx: RuleContext, run: Instruction, script: RunScript, state: 
 }
 
 /** An edit inserting `text` after word `index`, when the word stands verbatim on one line of the source. */
-function insertAfter(source: string, run: Instruction, script: RunScript, command: SimpleCommand, index: number, text: string): { edits: DataEdit[] } | undefined {
+function insertAfter(
+  source: string,
+  run: Instruction,
+  script: RunScript,
+  command: SimpleCommand,
+  index: number,
+  text: string,
+): { edits: DataEdit[] } | undefined {
   const span = wordsSpan(source, run, script, command, index);
   return source.slice(span.start, span.end) === command.words[index] ? { edits: [{ start: span.end, end: span.end, text }] } : undefined;
 }
@@ -378,7 +442,8 @@ function checkDownloaders(ctx: RuleContext, run: Instruction, script: RunScript,
 function checkConsecutive(ctx: RuleContext, previous: Instruction, run: Instruction): void {
   if (previous.json || run.json) return;
   if (previous.flags.length !== run.flags.length) return;
-  for (let i = 0; i < run.flags.length; i++) if (run.flags[i].name !== previous.flags[i].name || run.flags[i].value !== previous.flags[i].value) return;
+  for (let i = 0; i < run.flags.length; i++)
+    if (run.flags[i].name !== previous.flags[i].name || run.flags[i].value !== previous.flags[i].value) return;
   ctx.report({
     code: 'run-consecutive',
     span: run.keywordSpan,

@@ -90,7 +90,8 @@ export function checkStageRefs(ctx: RuleContext): void {
         ctx.report({
           code: 'add-instead-of-copy',
           span: instruction.keywordSpan,
-          message: 'Use COPY to copy local files: ADD also unpacks tar archives and fetches URLs, so a reader has to check which it does here, and a later archive among the sources would be unpacked.',
+          message:
+            'Use COPY to copy local files: ADD also unpacks tar archives and fetches URLs, so a reader has to check which it does here, and a later archive among the sources would be unpacked.',
           data: { edits },
         });
       }
@@ -118,7 +119,11 @@ function checkFrom(ctx: RuleContext, copy: Instruction, own: number): void {
   }
   if (index !== undefined) {
     if (index >= ctx.doc.stages.length) {
-      ctx.report({ code: 'copy-from-unknown', span, message: `COPY --from=${value}: there is no stage ${value}; stages are numbered from 0 to ${ctx.doc.stages.length - 1}.` });
+      ctx.report({
+        code: 'copy-from-unknown',
+        span,
+        message: `COPY --from=${value}: there is no stage ${value}; stages are numbered from 0 to ${ctx.doc.stages.length - 1}.`,
+      });
     }
     return;
   }

@@ -11,13 +11,54 @@ import { closest } from './stageRefs';
 
 /** Usable everywhere without an ARG (BuildKit's predefined proxy args, and the reproducible-build epoch). */
 const PREDEFINED = new Set([
-  'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
   'SOURCE_DATE_EPOCH',
 ]);
 /** Set by the builder in the global scope, so FROM sees them; inside a stage they need an ARG. */
-const PLATFORM = new Set(['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT']);
+const PLATFORM = new Set([
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+]);
 /** What base images commonly set in ENV; with the image unknown, never reported as undefined. */
-const IMAGE_ENV = new Set(['PATH', 'HOME', 'USER', 'HOSTNAME', 'LANG', 'LANGUAGE', 'LC_ALL', 'TERM', 'TZ', 'SHELL', 'PWD', 'JAVA_HOME', 'GOPATH', 'GOROOT', 'CARGO_HOME', 'RUSTUP_HOME', 'GEM_HOME', 'BUNDLE_PATH', 'PYTHONPATH', 'VIRTUAL_ENV', 'NODE_PATH', 'LD_LIBRARY_PATH']);
+const IMAGE_ENV = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'HOSTNAME',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'TERM',
+  'TZ',
+  'SHELL',
+  'PWD',
+  'JAVA_HOME',
+  'GOPATH',
+  'GOROOT',
+  'CARGO_HOME',
+  'RUSTUP_HOME',
+  'GEM_HOME',
+  'BUNDLE_PATH',
+  'PYTHONPATH',
+  'VIRTUAL_ENV',
+  'NODE_PATH',
+  'LD_LIBRARY_PATH',
+]);
 /** Instructions whose arguments the builder expands (RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK run a shell or a program instead). */
 const EXPANDED = new Set(['ADD', 'COPY', 'ENV', 'ARG', 'LABEL', 'WORKDIR', 'EXPOSE', 'USER', 'VOLUME', 'STOPSIGNAL']);
 /** Only the nearest names are compared for "did you mean", so a huge scope stays cheap. */
@@ -25,10 +66,36 @@ const MAX_CANDIDATES = 200;
 
 /** The words of a name that make it a secret: `GITHUB_TOKEN`, `dbPassword`, `AWS_SECRET_ACCESS_KEY`. */
 const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials']);
-const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'auth key', 'client secret', 'signing key', 'encryption key']);
+const SECRET_PAIRS = new Set([
+  'api key',
+  'private key',
+  'access key',
+  'secret key',
+  'auth key',
+  'client secret',
+  'signing key',
+  'encryption key',
+]);
 const SECRET_HINT = /pass|secret|token|key|credential/i;
 /** A last word that makes the variable about a secret rather than the secret: `PASSWORD_FILE`, `TOKEN_URL`. */
-const NOT_THE_SECRET = new Set(['file', 'path', 'dir', 'name', 'url', 'uri', 'id', 'ttl', 'length', 'len', 'type', 'env', 'header', 'endpoint', 'expiry', 'lifetime']);
+const NOT_THE_SECRET = new Set([
+  'file',
+  'path',
+  'dir',
+  'name',
+  'url',
+  'uri',
+  'id',
+  'ttl',
+  'length',
+  'len',
+  'type',
+  'env',
+  'header',
+  'endpoint',
+  'expiry',
+  'lifetime',
+]);
 
 /** Whether a variable name says it holds a secret, word by word (so `TOKENIZERS_PARALLELISM` does not). */
 export function isSecretName(name: string): boolean {
@@ -58,7 +125,8 @@ export function checkVariables(ctx: RuleContext): void {
   for (const arg of doc.globalArgs) {
     for (const word of arg.args) {
       for (const ref of refsOf(word, escape)) {
-        if (globals.has(ref.name) || PLATFORM.has(ref.name) || PREDEFINED.has(ref.name) || (ref.modifier && !ref.modifier.endsWith('?'))) continue;
+        if (globals.has(ref.name) || PLATFORM.has(ref.name) || PREDEFINED.has(ref.name) || (ref.modifier && !ref.modifier.endsWith('?')))
+          continue;
         const suggestion = closest(ref.name, globals);
         ctx.report({
           code: 'variable-undefined',
@@ -82,7 +150,8 @@ export function checkVariables(ctx: RuleContext): void {
     const scope: Scope = parent ? new Map(parent) : new Map();
     scopes[stage.index] = scope;
     // The image a chain of `FROM <stage>` starts from; a parent always comes before its child.
-    const fromScratch = (scratch[stage.index] = stage.parent !== undefined ? scratch[stage.parent] === true : stage.base?.value === 'scratch');
+    const fromScratch = (scratch[stage.index] =
+      stage.parent !== undefined ? scratch[stage.parent] === true : stage.base?.value === 'scratch');
     for (const instruction of stage.instructions) {
       const k = instruction.keyword;
       if (!EXPANDED.has(k)) continue;
@@ -99,7 +168,8 @@ export function checkVariables(ctx: RuleContext): void {
         continue;
       }
       // ENV values see the variables as they were before the instruction (`ENV A=1 B=$A` reads the old A).
-      for (const word of instruction.args) for (const ref of refsOf(word, escape)) checkRef(ctx, stage, word, ref, scope, globals, fromScratch);
+      for (const word of instruction.args)
+        for (const ref of refsOf(word, escape)) checkRef(ctx, stage, word, ref, scope, globals, fromScratch);
       if ((k === 'COPY' || k === 'ADD') && instruction.flags.length > 0) {
         for (const flag of instruction.flags) {
           if ((flag.name !== 'chown' && flag.name !== 'chmod') || !flag.valueSpan || !flag.value?.includes('$')) continue;
@@ -129,7 +199,8 @@ function hasDollar(flag: { value: string | undefined }): boolean {
 /** Some stage declares `ARG name`, which FROM cannot see. */
 function declaredInAStage(ctx: RuleContext, name: string): boolean {
   for (const stage of ctx.doc.stages) {
-    for (const i of stage.instructions) if (i.keyword === 'ARG' && i.args.some((w) => w.value === name || w.value.startsWith(name + '='))) return true;
+    for (const i of stage.instructions)
+      if (i.keyword === 'ARG' && i.args.some((w) => w.value === name || w.value.startsWith(name + '='))) return true;
   }
   return false;
 }
@@ -143,7 +214,8 @@ function checkFrom(ctx: RuleContext, stage: Stage, globals: Set<string>): void {
   const from = stage.from;
   const words: Word[] = [];
   if (stage.base) words.push(stage.base);
-  for (const flag of from.flags) if (flag.name === 'platform' && flag.value && flag.valueSpan) words.push({ value: flag.value, span: flag.valueSpan });
+  for (const flag of from.flags)
+    if (flag.name === 'platform' && flag.value && flag.valueSpan) words.push({ value: flag.value, span: flag.valueSpan });
   for (const word of words) {
     for (const ref of refsOf(word, ctx.doc.escape)) {
       if (ref.modifier && ref.modifier !== '?' && ref.modifier !== ':?') continue;
@@ -163,7 +235,15 @@ function checkFrom(ctx: RuleContext, stage: Stage, globals: Set<string>): void {
   }
 }
 
-function checkRef(ctx: RuleContext, stage: Stage, word: Word, ref: VariableRef, scope: Scope, globals: Set<string>, fromScratch: boolean): void {
+function checkRef(
+  ctx: RuleContext,
+  stage: Stage,
+  word: Word,
+  ref: VariableRef,
+  scope: Scope,
+  globals: Set<string>,
+  fromScratch: boolean,
+): void {
   const name = ref.name;
   if (scope.has(name) || PREDEFINED.has(name)) return;
   // `${X:-default}` and `${X:+alt}` say on their own what happens when X is unset.

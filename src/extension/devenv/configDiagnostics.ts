@@ -52,7 +52,9 @@ export function registerConfigDiagnostics(): vscode.Disposable {
   };
   return vscode.Disposable.from(
     collection,
-    vscode.languages.registerCodeActionsProvider([{ pattern: '**/{.berth.yaml,.berth.yml,.vscode/berth.yaml}' }], fixes, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider([{ pattern: '**/{.berth.yaml,.berth.yml,.vscode/berth.yaml}' }], fixes, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    }),
     vscode.workspace.onDidOpenTextDocument(update),
     vscode.workspace.onDidChangeTextDocument((e) => update(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),

@@ -18,7 +18,7 @@ import { EngineError, type Endpoint } from '../../engine/types';
 import type { EngineService } from '../engineService';
 import { describeProgress, ProgressAggregator } from '../progress';
 import { showContainerTerminal } from './terminal';
-import { RunStatus } from './status';
+import { type RunStatus } from './status';
 
 const t = vscode.l10n.t;
 
@@ -88,7 +88,10 @@ async function pickFolder(args: RunWorkspaceArgs): Promise<string | undefined> {
     void vscode.window.showErrorMessage(t('Open a folder first: Berth runs a workspace folder in a container.'));
     return undefined;
   }
-  const chosen = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: t('Which folder should run in a container?') });
+  const chosen =
+    folders.length === 1
+      ? folders[0]
+      : await vscode.window.showWorkspaceFolderPick({ placeHolder: t('Which folder should run in a container?') });
   if (!chosen) return undefined;
   if (chosen.uri.scheme !== 'file') {
     void vscode.window.showErrorMessage(t('Berth runs folders on this machine; {0} is not one.', chosen.uri.toString()));
@@ -98,10 +101,17 @@ async function pickFolder(args: RunWorkspaceArgs): Promise<string | undefined> {
 }
 
 /** Palette use: show what will run and let the user change any of it first. */
-async function confirm(config: RunConfig, source: string, detected: ToolchainId[], folder: string): Promise<{ config: RunConfig; remember: boolean } | undefined> {
+async function confirm(
+  config: RunConfig,
+  source: string,
+  detected: ToolchainId[],
+  folder: string,
+): Promise<{ config: RunConfig; remember: boolean } | undefined> {
   let current = { ...config };
   for (;;) {
-    const ports = current.ports.map((p) => (p.host && p.host !== p.container ? `${p.host}:${p.container}` : String(p.container))).join(', ') || t('none');
+    const ports =
+      current.ports.map((p) => (p.host && p.host !== p.container ? `${p.host}:${p.container}` : String(p.container))).join(', ') ||
+      t('none');
     const image = current.build ? t('build {0}', current.build.dockerfile) : current.image;
     const command = current.command.join(' ') || t("the image's command");
     const items: (vscode.QuickPickItem & { id: string })[] = [
@@ -113,7 +123,10 @@ async function confirm(config: RunConfig, source: string, detected: ToolchainId[
       { id: 'ports', label: t('Change ports…'), description: ports },
       { id: 'copy', label: `$(copy) ${t('Copy as docker commands')}`, description: t('the same run, for a terminal or a script') },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: t('Run {0} in a container', path.basename(folder)), placeHolder: t('Enter runs it as shown') });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: t('Run {0} in a container', path.basename(folder)),
+      placeHolder: t('Enter runs it as shown'),
+    });
     if (!pick) return undefined;
     if (pick.id === 'run' || pick.id === 'remember') return { config: current, remember: pick.id === 'remember' };
     if (pick.id === 'copy') {
@@ -128,7 +141,12 @@ async function confirm(config: RunConfig, source: string, detected: ToolchainId[
       // Building needs a Dockerfile: offered only where there is one.
       const ids = [...detected, ...(Object.keys(PRESETS) as ToolchainId[]).filter((id) => id !== 'dockerfile' && !detected.includes(id))];
       const chosen = await vscode.window.showQuickPick(
-        ids.map((id) => ({ label: PRESETS[id].label, description: id === 'dockerfile' ? t('build and run it') : PRESETS[id].image, id, detail: detected.includes(id) ? t('detected') : undefined })),
+        ids.map((id) => ({
+          label: PRESETS[id].label,
+          description: id === 'dockerfile' ? t('build and run it') : PRESETS[id].image,
+          id,
+          detail: detected.includes(id) ? t('detected') : undefined,
+        })),
         { title: t('Toolchain') },
       );
       if (chosen) {
@@ -136,7 +154,11 @@ async function confirm(config: RunConfig, source: string, detected: ToolchainId[
         if (!('error' in resolved)) current = resolved.config;
       }
     } else if (pick.id === 'image') {
-      const image = await vscode.window.showInputBox({ title: t('Image'), value: current.image, validateInput: (v) => (v.trim() ? undefined : t('An image is needed')) });
+      const image = await vscode.window.showInputBox({
+        title: t('Image'),
+        value: current.image,
+        validateInput: (v) => (v.trim() ? undefined : t('An image is needed')),
+      });
       if (image) current = { ...current, image: image.trim() };
     } else if (pick.id === 'command') {
       const command = await vscode.window.showInputBox({ title: t('Command (runs through sh -c)'), value: current.command.join(' ') });
@@ -145,10 +167,20 @@ async function confirm(config: RunConfig, source: string, detected: ToolchainId[
       const value = await vscode.window.showInputBox({
         title: t('Ports to publish, comma-separated (1313, 8080:80, 5353/udp)'),
         value: ports === t('none') ? '' : ports,
-        validateInput: (v) => v.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parsePort(/^\d+$/.test(s) ? Number(s) : s)).find((p): p is string => typeof p === 'string'),
+        validateInput: (v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .map((s) => parsePort(/^\d+$/.test(s) ? Number(s) : s))
+            .find((p): p is string => typeof p === 'string'),
       });
       if (value !== undefined) {
-        const parsed = value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parsePort(/^\d+$/.test(s) ? Number(s) : s));
+        const parsed = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => parsePort(/^\d+$/.test(s) ? Number(s) : s));
         current = { ...current, ports: parsed.filter((p): p is Exclude<typeof p, string> => typeof p !== 'string') };
       }
     }
@@ -174,12 +206,15 @@ export interface Started {
  * cancelled or it could not start (the reason shown once). `interactive` shows the choice first.
  */
 export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<Started | undefined> {
-  const args: RunWorkspaceArgs = rawArgs && typeof rawArgs === 'object' && !(rawArgs instanceof vscode.Uri) ? (rawArgs as RunWorkspaceArgs) : {};
+  const args: RunWorkspaceArgs =
+    rawArgs && typeof rawArgs === 'object' && !(rawArgs instanceof vscode.Uri) ? (rawArgs as RunWorkspaceArgs) : {};
   if (rawArgs instanceof vscode.Uri) args.folder = rawArgs.fsPath;
   // The palette and the explorer menu show the choice first; an argument object runs as given.
   const interactive = rawArgs === undefined || rawArgs instanceof vscode.Uri;
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showErrorMessage(t('Berth does not start containers from an untrusted workspace. Trust the workspace (Workspaces: Manage Workspace Trust) to run it.'));
+    void vscode.window.showErrorMessage(
+      t('Berth does not start containers from an untrusted workspace. Trust the workspace (Workspaces: Manage Workspace Trust) to run it.'),
+    );
     return undefined;
   }
   const folder = await pickFolder(args);
@@ -226,7 +261,9 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   const engine = createRunnerEngine(connection.docker, isLocal(endpoint));
   // A build sends the folder to the engine; only a bind mount depends on the engine's own disk.
   if (!engine.local && config.mount) {
-    void vscode.window.showWarningMessage(t('The engine at {0} is on another machine: it mounts {1} from that machine, not this one.', endpoint.display, folder));
+    void vscode.window.showWarningMessage(
+      t('The engine at {0} is on another machine: it mounts {1} from that machine, not this one.', endpoint.display, folder),
+    );
   }
 
   let run: RunningWorkspace;
@@ -234,28 +271,31 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   const abort = new AbortController();
   try {
     const title = spec.build ? t('Building {0} and starting it', spec.build.tag) : t('Starting {0} in {1}', name, config.image);
-    run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => abort.abort());
-      // A pull reads as the Images view's does: one percentage and "2 of 5 layers · 12 MB of 40 MB".
-      const pull = new ProgressAggregator('pull');
-      let shown = { percent: 0, message: '' };
-      return runWorkspace(engine, spec, {
-        signal: abort.signal,
-        onProgress: (event) => {
-          pull.add(event);
-          const summary = pull.summary();
-          const message = t('Pulling {0}: {1}', spec.create.Image, describeProgress(summary, 'pull', t));
-          if (summary.percent === shown.percent && message === shown.message) return;
-          progress.report({ increment: summary.percent - shown.percent, message });
-          shown = { percent: summary.percent, message };
-        },
-        // Steps, not every line: `Step 3/7 : RUN npm ci` says where the build is.
-        onBuildOutput: (line) => {
-          buildLog.push(line);
-          if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
-        },
-      });
-    });
+    run = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        // A pull reads as the Images view's does: one percentage and "2 of 5 layers · 12 MB of 40 MB".
+        const pull = new ProgressAggregator('pull');
+        let shown = { percent: 0, message: '' };
+        return runWorkspace(engine, spec, {
+          signal: abort.signal,
+          onProgress: (event) => {
+            pull.add(event);
+            const summary = pull.summary();
+            const message = t('Pulling {0}: {1}', spec.create.Image, describeProgress(summary, 'pull', t));
+            if (summary.percent === shown.percent && message === shown.message) return;
+            progress.report({ increment: summary.percent - shown.percent, message });
+            shown = { percent: summary.percent, message };
+          },
+          // Steps, not every line: `Step 3/7 : RUN npm ci` says where the build is.
+          onBuildOutput: (line) => {
+            buildLog.push(line);
+            if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
+          },
+        });
+      },
+    );
   } catch (error) {
     connection.agent.destroy();
     // Cancelled in the notification: the runner removed what it made; nothing more to say.
@@ -320,9 +360,12 @@ async function showBuildFailure(message: string, log: string[]): Promise<void> {
 async function chooseLocalImage(deps: RunDeps, error: RunError): Promise<string | undefined> {
   const engine = await deps.service.engine();
   const images = (await engine.listImages()).flatMap((i) => i.repoTags.filter((tag) => !tag.includes('<none>')));
-  const pick = await vscode.window.showQuickPick(images.map((label) => ({ label })), {
-    title: error.message,
-    placeHolder: t('Choose a local image instead'),
-  });
+  const pick = await vscode.window.showQuickPick(
+    images.map((label) => ({ label })),
+    {
+      title: error.message,
+      placeHolder: t('Choose a local image instead'),
+    },
+  );
   return pick?.label;
 }

@@ -49,9 +49,18 @@ export class RunStatus implements vscode.Disposable {
 
   async pick(): Promise<void> {
     const items = [...this.entries.values()].flatMap((e) => [
-      ...e.run.published.map((p) => ({ label: `$(globe) ${t('Open {0} in the browser', url(p.address, p.host))}`, action: () => vscode.env.openExternal(vscode.Uri.parse(url(p.address, p.host))) })),
-      { label: `$(terminal) ${t('Open a shell in {0}', e.name)}`, action: () => vscode.commands.executeCommand('berth.containers.shell', { id: e.run.id }) },
-      { label: `$(output) ${t('Follow the logs of {0}', e.name)}`, action: () => vscode.commands.executeCommand('berth.containers.logs', { id: e.run.id }) },
+      ...e.run.published.map((p) => ({
+        label: `$(globe) ${t('Open {0} in the browser', url(p.address, p.host))}`,
+        action: () => vscode.env.openExternal(vscode.Uri.parse(url(p.address, p.host))),
+      })),
+      {
+        label: `$(terminal) ${t('Open a shell in {0}', e.name)}`,
+        action: () => vscode.commands.executeCommand('berth.containers.shell', { id: e.run.id }),
+      },
+      {
+        label: `$(output) ${t('Follow the logs of {0}', e.name)}`,
+        action: () => vscode.commands.executeCommand('berth.containers.logs', { id: e.run.id }),
+      },
       { label: `$(debug-stop) ${t('Stop {0}', e.name)}`, action: () => e.run.stop().then(() => this.remove(e.run.id)) },
     ]);
     const chosen = await vscode.window.showQuickPick(items, { title: t('Running workspaces') });
@@ -68,7 +77,14 @@ export class RunStatus implements vscode.Disposable {
       return ports ? `${e.name} · ${ports}` : e.name;
     });
     this.item.text = `$(vm-running) ${parts.join('  ')}`;
-    this.item.tooltip = new vscode.MarkdownString([...this.entries.values()].map((e) => `**${e.name}** in \`${e.image}\`${e.run.published.map((p) => ` · [${url(p.address, p.host)}](${url(p.address, p.host)})`).join('')}`).join('\n\n'));
+    this.item.tooltip = new vscode.MarkdownString(
+      [...this.entries.values()]
+        .map(
+          (e) =>
+            `**${e.name}** in \`${e.image}\`${e.run.published.map((p) => ` · [${url(p.address, p.host)}](${url(p.address, p.host)})`).join('')}`,
+        )
+        .join('\n\n'),
+    );
     this.item.show();
   }
 

@@ -39,7 +39,10 @@ class TaskTerminal implements vscode.Pseudoterminal {
       const inner = new WorkspaceTerminal(started.run, started.release, started.buildLog);
       inner.onDidWrite((text) => this.writeEmitter.fire(text));
       inner.onDidClose((code) => this.closeEmitter.fire(code));
-      void started.run.exited.then((code) => this.closeEmitter.fire(code), () => this.closeEmitter.fire(1));
+      void started.run.exited.then(
+        (code) => this.closeEmitter.fire(code),
+        () => this.closeEmitter.fire(1),
+      );
       this.inner = inner;
       inner.open(dimensions);
     });

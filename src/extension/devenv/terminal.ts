@@ -67,7 +67,13 @@ export class WorkspaceTerminal implements vscode.Pseudoterminal {
  * Opens a terminal that is the container's TTY. Closing it removes the container even when
  * VS Code closes it before the pseudoterminal was ever opened (and so never calls close()).
  */
-export function showContainerTerminal(run: RunningWorkspace, name: string, icon: string, onEnd: () => void, prelude: readonly string[] = []): vscode.Terminal {
+export function showContainerTerminal(
+  run: RunningWorkspace,
+  name: string,
+  icon: string,
+  onEnd: () => void,
+  prelude: readonly string[] = [],
+): vscode.Terminal {
   const pty = new WorkspaceTerminal(run, onEnd, prelude);
   const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon(icon) });
   const closed = vscode.window.onDidCloseTerminal((t) => {

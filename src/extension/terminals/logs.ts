@@ -52,7 +52,14 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   }
 
   open(): void {
-    this.note(vscode.l10n.t('Logs of {0} ({1}), last {2} lines, following. Close the terminal to stop.', this.container.name, shortId(this.container.id), this.tail));
+    this.note(
+      vscode.l10n.t(
+        'Logs of {0} ({1}), last {2} lines, following. Close the terminal to stop.',
+        this.container.name,
+        shortId(this.container.id),
+        this.tail,
+      ),
+    );
     void this.follow(true);
   }
 
@@ -120,9 +127,16 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
       if (state.running) return 'started';
       this.note(
         state.status === 'created'
-          ? vscode.l10n.t('{0} has not been started yet. Waiting for it to start; close the terminal to stop following.', this.container.name)
+          ? vscode.l10n.t(
+              '{0} has not been started yet. Waiting for it to start; close the terminal to stop following.',
+              this.container.name,
+            )
           : state.exitCode !== undefined
-            ? vscode.l10n.t('{0} stopped (exit code {1}). Waiting for it to start again; close the terminal to stop following.', this.container.name, state.exitCode)
+            ? vscode.l10n.t(
+                '{0} stopped (exit code {1}). Waiting for it to start again; close the terminal to stop following.',
+                this.container.name,
+                state.exitCode,
+              )
             : vscode.l10n.t('{0} stopped. Waiting for it to start again; close the terminal to stop following.', this.container.name),
       );
       for (let result = await firstEvent; !result.done; result = await iterator.next()) {

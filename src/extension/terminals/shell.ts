@@ -172,7 +172,12 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
     if (found.kind === 'no-user') {
       this.fail(vscode.l10n.t('There is no user "{0}" in {1}: {2}', this.options.user ?? '', this.container.name, found.detail));
     } else {
-      this.fail(vscode.l10n.t('{0} has no shell: neither bash nor sh is in its image. Use the logs, or copy files out, instead.', this.container.name));
+      this.fail(
+        vscode.l10n.t(
+          '{0} has no shell: neither bash nor sh is in its image. Use the logs, or copy files out, instead.',
+          this.container.name,
+        ),
+      );
     }
     return undefined;
   }

@@ -7,7 +7,15 @@
  */
 import * as vscode from 'vscode';
 import { browseContainerFiles, openContainerFile } from '../containerFiles';
-import { EngineError, type ContainerState, type ContainerSummary, type Engine, type ImageSummary, type NetworkSummary, type VolumeSummary } from '../../engine/types';
+import {
+  EngineError,
+  type ContainerState,
+  type ContainerSummary,
+  type Engine,
+  type ImageSummary,
+  type NetworkSummary,
+  type VolumeSummary,
+} from '../../engine/types';
 import type { EngineService } from '../engineService';
 import { openInspect, type InspectKind } from '../inspect';
 import { withPullProgress } from '../progress';
@@ -107,11 +115,20 @@ async function withSlowProgress<T>(title: string, work: () => Promise<T>): Promi
   const running = work();
   let timer: NodeJS.Timeout | undefined;
   const quick = await Promise.race([
-    running.then(() => true, () => true),
+    running.then(
+      () => true,
+      () => true,
+    ),
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1000))),
   ]);
   clearTimeout(timer);
-  if (!quick) await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => running.then(() => undefined, () => undefined));
+  if (!quick)
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () =>
+      running.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   return running;
 }
 
@@ -182,8 +199,10 @@ async function containerTargets(
 ): Promise<ContainerRef[]> {
   const fromNodes: ContainerRef[] = [];
   for (const node of nodesOf(arg0, arg1)) {
-    if (node.kind === 'container' || node.kind === 'attached') fromNodes.push({ id: node.container.id, name: node.container.name, summary: node.container });
-    if (node.kind === 'composeGroup') for (const c of node.containers) if (applicable(c)) fromNodes.push({ id: c.id, name: c.name, summary: c });
+    if (node.kind === 'container' || node.kind === 'attached')
+      fromNodes.push({ id: node.container.id, name: node.container.name, summary: node.container });
+    if (node.kind === 'composeGroup')
+      for (const c of node.containers) if (applicable(c)) fromNodes.push({ id: c.id, name: c.name, summary: c });
   }
   if (fromNodes.length) return fromNodes;
   if (isArgs(arg0)) {
@@ -263,30 +282,49 @@ export function containerVerb(verb: ContainerVerb) {
           return engine.killContainer(id);
       }
     };
-    return forEach(texts.progress, targets, (c) => c.name, (c) => run(c.id), texts.failure);
+    return forEach(
+      texts.progress,
+      targets,
+      (c) => c.name,
+      (c) => run(c.id),
+      texts.failure,
+    );
   };
 }
 
 export async function removeContainers(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<string[]> {
   const targets = await containerTargets(ctx, arg0, arg1, t('Containers to remove'));
   if (!targets.length) return [];
-  const running = targets.filter((c) => c.summary && c.summary.state !== 'exited' && c.summary.state !== 'created' && c.summary.state !== 'dead');
-  const message =
-    targets.length === 1
-      ? t('Remove container {0}?', targets[0]!.name)
-      : t('Remove {0} containers?', targets.length);
+  const running = targets.filter(
+    (c) => c.summary && c.summary.state !== 'exited' && c.summary.state !== 'created' && c.summary.state !== 'dead',
+  );
+  const message = targets.length === 1 ? t('Remove container {0}?', targets[0]!.name) : t('Remove {0} containers?', targets.length);
   const items = targets.map((c) => `${c.name}${c.summary ? ` (${c.summary.image}, ${c.summary.state})` : ''}`);
   if (running.length) items.push('', t('Running containers are stopped first. Their anonymous volumes stay.'));
   if (!(await confirmRemoval(arg0, message, items, t('Remove')))) return [];
   const engine = await engineOf(ctx);
   if (!engine) return [];
-  return forEach(t('Removing {0} containers', targets.length), targets, (c) => c.name, (c) => engine.removeContainer(c.id, { force: true }), (n, total) =>
-    t('Could not remove {0} of {1} containers:', n, total),
+  return forEach(
+    t('Removing {0} containers', targets.length),
+    targets,
+    (c) => c.name,
+    (c) => engine.removeContainer(c.id, { force: true }),
+    (n, total) => t('Could not remove {0} of {1} containers:', n, total),
   );
 }
 
-export async function copyContainerField(ctx: ActionContext, field: 'id' | 'name', arg0?: unknown, arg1?: unknown): Promise<string | undefined> {
-  const targets = await containerTargets(ctx, arg0, arg1, field === 'id' ? t('Container whose id to copy') : t('Container whose name to copy'));
+export async function copyContainerField(
+  ctx: ActionContext,
+  field: 'id' | 'name',
+  arg0?: unknown,
+  arg1?: unknown,
+): Promise<string | undefined> {
+  const targets = await containerTargets(
+    ctx,
+    arg0,
+    arg1,
+    field === 'id' ? t('Container whose id to copy') : t('Container whose name to copy'),
+  );
   if (!targets.length) return undefined;
   const text = targets.map((c) => (field === 'id' ? (c.summary?.id ?? c.id) : c.name)).join('\n');
   await vscode.env.clipboard.writeText(text);
@@ -294,11 +332,20 @@ export async function copyContainerField(ctx: ActionContext, field: 'id' | 'name
 }
 
 export async function openInBrowser(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<string | undefined> {
-  const [target] = await containerTargets(ctx, arg0, arg1, t('Container to open in the browser'), (c) => publishedUrls(c).length > 0, false);
+  const [target] = await containerTargets(
+    ctx,
+    arg0,
+    arg1,
+    t('Container to open in the browser'),
+    (c) => publishedUrls(c).length > 0,
+    false,
+  );
   if (!target) return undefined;
   const urls = target.summary ? publishedUrls(target.summary) : [];
   if (!urls.length) {
-    void vscode.window.showInformationMessage(t('{0} publishes no TCP port. Run it with a published port (-p) to open it in a browser.', target.name));
+    void vscode.window.showInformationMessage(
+      t('{0} publishes no TCP port. Run it with a published port (-p) to open it in a browser.', target.name),
+    );
     return undefined;
   }
   const url = urls.length === 1 ? urls[0] : await vscode.window.showQuickPick(urls, { placeHolder: t('Which port?') });
@@ -315,12 +362,21 @@ export async function browseFiles(ctx: ActionContext, arg0?: unknown, arg1?: unk
   if (!requireTrust()) return undefined;
   const wanted = isArgs(arg0) ? arg0.path : undefined;
   const direct = wanted !== undefined && !wanted.endsWith('/');
-  const [target] = await containerTargets(ctx, arg0, arg1, t('Container whose files to browse'), (c) => direct || c.state === 'running', false);
+  const [target] = await containerTargets(
+    ctx,
+    arg0,
+    arg1,
+    t('Container whose files to browse'),
+    (c) => direct || c.state === 'running',
+    false,
+  );
   if (!target) return undefined;
   const id = target.summary?.id ?? target.id;
   if (direct) return (await openContainerFile(id, wanted))?.toString();
   if (target.summary && target.summary.state !== 'running') {
-    void vscode.window.showInformationMessage(t('{0} is not running: start it to browse its folders (a file opens by its path, with the command\'s path argument).', target.name));
+    void vscode.window.showInformationMessage(
+      t("{0} is not running: start it to browse its folders (a file opens by its path, with the command's path argument).", target.name),
+    );
     return undefined;
   }
   return (await browseContainerFiles(id, target.name, wanted ?? '/'))?.toString();
@@ -339,7 +395,12 @@ export async function showLogs(ctx: ActionContext, arg0?: unknown, arg1?: unknow
  * A shell in a running container (bash when present, else sh), in a terminal. `asUser` asks
  * which user first; an argument object may give `{ id, user }`.
  */
-export async function openContainerShell(ctx: ActionContext, asUser: boolean, arg0?: unknown, arg1?: unknown): Promise<vscode.Terminal | undefined> {
+export async function openContainerShell(
+  ctx: ActionContext,
+  asUser: boolean,
+  arg0?: unknown,
+  arg1?: unknown,
+): Promise<vscode.Terminal | undefined> {
   if (!requireTrust()) return undefined;
   const [target] = await containerTargets(ctx, arg0, arg1, t('Container to open a shell in'), (c) => c.state === 'running', false);
   if (!target) return undefined;
@@ -362,10 +423,16 @@ export async function inspect(ctx: ActionContext, kind: InspectKind, arg0?: unkn
   let ids: { id: string; name: string }[];
   switch (kind) {
     case 'container':
-      ids = (await containerTargets(ctx, arg0, arg1, t('Container to inspect'), undefined, false)).map((c) => ({ id: c.summary?.id ?? c.id, name: c.name }));
+      ids = (await containerTargets(ctx, arg0, arg1, t('Container to inspect'), undefined, false)).map((c) => ({
+        id: c.summary?.id ?? c.id,
+        name: c.name,
+      }));
       break;
     case 'image':
-      ids = (await imageTargets(ctx, arg0, arg1, t('Image to inspect'), false)).map((i) => ({ id: i.image?.id ?? i.reference, name: displayReference(i.reference) }));
+      ids = (await imageTargets(ctx, arg0, arg1, t('Image to inspect'), false)).map((i) => ({
+        id: i.image?.id ?? i.reference,
+        name: displayReference(i.reference),
+      }));
       break;
     case 'volume':
       ids = (await volumeTargets(ctx, arg0, arg1, t('Volume to inspect'))).map((n) => ({ id: n, name: n }));
@@ -411,11 +478,13 @@ async function imageTargets(ctx: ActionContext, arg0: unknown, arg1: unknown, pl
   if (!(await engineOf(ctx))) return [];
   const images = await ctx.views.providers.images.list();
   const items = images.flatMap((image) =>
-    (image.repoTags.filter((r) => r !== '<none>:<none>').length ? image.repoTags.filter((r) => r !== '<none>:<none>') : [image.id]).map((reference) => ({
-      label: reference.startsWith('sha256:') ? shortId(reference) : reference,
-      description: formatSize(image.size),
-      ref: { reference, image },
-    })),
+    (image.repoTags.filter((r) => r !== '<none>:<none>').length ? image.repoTags.filter((r) => r !== '<none>:<none>') : [image.id]).map(
+      (reference) => ({
+        label: reference.startsWith('sha256:') ? shortId(reference) : reference,
+        description: formatSize(image.size),
+        ref: { reference, image },
+      }),
+    ),
   );
   if (!items.length) {
     void vscode.window.showInformationMessage(t('There are no images.'));
@@ -447,7 +516,11 @@ export async function pullImage(ctx: ActionContext, arg0?: unknown, arg1?: unkno
     const [target] = nodesOf(arg0, arg1).length ? await imageTargets(ctx, arg0, arg1, '', false) : [];
     reference = target?.reference.startsWith('sha256:') ? undefined : target?.reference;
   }
-  reference ??= await vscode.window.showInputBox({ prompt: t('Image to pull'), placeHolder: 'busybox:latest', validateInput: validateReference });
+  reference ??= await vscode.window.showInputBox({
+    prompt: t('Image to pull'),
+    placeHolder: 'busybox:latest',
+    validateInput: validateReference,
+  });
   if (!reference) return undefined;
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
@@ -467,14 +540,20 @@ export async function pushImage(ctx: ActionContext, arg0?: unknown, arg1?: unkno
   const [target] = await imageTargets(ctx, arg0, arg1, t('Image to push'), false);
   if (!target) return undefined;
   if (target.reference.startsWith('sha256:')) {
-    void vscode.window.showErrorMessage(t('An untagged image cannot be pushed. Tag it with the registry and repository first (Berth: Tag Image).'));
+    void vscode.window.showErrorMessage(
+      t('An untagged image cannot be pushed. Tag it with the registry and repository first (Berth: Tag Image).'),
+    );
     return undefined;
   }
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
   try {
     const auth = await credentialsForPush(target.reference);
-    await withPullProgress(t('Pushing {0}', target.reference), (onProgress, signal) => engine.pushImage(target.reference, auth, onProgress, signal), 'push');
+    await withPullProgress(
+      t('Pushing {0}', target.reference),
+      (onProgress, signal) => engine.pushImage(target.reference, auth, onProgress, signal),
+      'push',
+    );
     return target.reference;
   } catch (error) {
     if (error instanceof vscode.CancellationError) return undefined;
@@ -495,7 +574,7 @@ export async function runImage(ctx: ActionContext, interactive: boolean, arg0?: 
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
   const reference = target.image?.id ?? target.reference;
-  let exposed: string[] = [];
+  let exposed: string[];
   try {
     const info = (await engine.inspectImage(reference)) as { Config?: { ExposedPorts?: Record<string, unknown> } };
     exposed = Object.keys(info.Config?.ExposedPorts ?? {});
@@ -521,7 +600,10 @@ export async function runImage(ctx: ActionContext, interactive: boolean, arg0?: 
     const message = error instanceof Error ? error.message : String(error);
     void vscode.window.showErrorMessage(
       /no command specified/i.test(message)
-        ? t('{0} has no command of its own (no CMD or ENTRYPOINT): run it from a terminal with the command you want.', displayReference(target.reference))
+        ? t(
+            '{0} has no command of its own (no CMD or ENTRYPOINT): run it from a terminal with the command you want.',
+            displayReference(target.reference),
+          )
         : t('Could not run {0}: {1}', displayReference(target.reference), message),
     );
     return undefined;
@@ -558,14 +640,19 @@ export async function tagImage(ctx: ActionContext, arg0?: unknown, arg1?: unknow
 export async function removeImages(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<string[]> {
   const targets = await imageTargets(ctx, arg0, arg1, t('Images to remove'));
   if (!targets.length) return [];
-  const message = targets.length === 1 ? t('Remove image {0}?', displayReference(targets[0]!.reference)) : t('Remove {0} images?', targets.length);
+  const message =
+    targets.length === 1 ? t('Remove image {0}?', displayReference(targets[0]!.reference)) : t('Remove {0} images?', targets.length);
   const items = targets.map((i) => `${displayReference(i.reference)}${i.image ? ` (${formatSize(i.image.size)})` : ''}`);
   items.push('', t('A tag shared with other tags only loses that tag; the image goes with its last tag.'));
   if (!(await confirmRemoval(arg0, message, items, t('Remove')))) return [];
   const engine = await engineOf(ctx);
   if (!engine) return [];
-  return forEach(t('Removing {0} images', targets.length), targets, (i) => displayReference(i.reference), (i) => engine.removeImage(i.reference), (n, total) =>
-    t('Could not remove {0} of {1} images:', n, total),
+  return forEach(
+    t('Removing {0} images', targets.length),
+    targets,
+    (i) => displayReference(i.reference),
+    (i) => engine.removeImage(i.reference),
+    (n, total) => t('Could not remove {0} of {1} images:', n, total),
   );
 }
 
@@ -582,10 +669,16 @@ export async function pruneImages(ctx: ActionContext, arg0?: unknown): Promise<s
   return pruneWith(t('Pruning dangling images'), () => engine.pruneImages({ danglingOnly: true }), t('images'));
 }
 
-async function pruneWith(title: string, prune: () => Promise<{ deleted: string[]; spaceReclaimed: number }>, what: string): Promise<string[]> {
+async function pruneWith(
+  title: string,
+  prune: () => Promise<{ deleted: string[]; spaceReclaimed: number }>,
+  what: string,
+): Promise<string[]> {
   try {
     const result = await withSlowProgress(title, prune);
-    void vscode.window.showInformationMessage(t('Removed {0} {1}, reclaimed {2}.', result.deleted.length, what, formatSize(result.spaceReclaimed)));
+    void vscode.window.showInformationMessage(
+      t('Removed {0} {1}, reclaimed {2}.', result.deleted.length, what, formatSize(result.spaceReclaimed)),
+    );
     return result.deleted;
   } catch (error) {
     void vscode.window.showErrorMessage(t('Could not prune: {0}', describeError(error)));
@@ -604,7 +697,9 @@ export async function showImageHistory(ctx: ActionContext, arg0?: unknown, arg1?
     await treeView.reveal(nodes[0]!, { expand: true, focus: true, select: true });
     return undefined;
   }
-  const [target] = nodes.length ? await imageTargets(ctx, arg0, arg1, '', false) : await imageTargets(ctx, arg0, arg1, t('Image whose layers to show'), false);
+  const [target] = nodes.length
+    ? await imageTargets(ctx, arg0, arg1, '', false)
+    : await imageTargets(ctx, arg0, arg1, t('Image whose layers to show'), false);
   if (!target) return undefined;
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
@@ -612,7 +707,9 @@ export async function showImageHistory(ctx: ActionContext, arg0?: unknown, arg1?
     const layers = await engine.imageHistory(target.image?.id ?? target.reference);
     return await ctx.views.history.show(displayReference(target.reference), layers);
   } catch (error) {
-    void vscode.window.showErrorMessage(t('Could not read the layers of {0}: {1}', displayReference(target.reference), describeError(error)));
+    void vscode.window.showErrorMessage(
+      t('Could not read the layers of {0}: {1}', displayReference(target.reference), describeError(error)),
+    );
     return undefined;
   }
 }
@@ -638,7 +735,9 @@ async function volumeTargets(ctx: ActionContext, arg0: unknown, arg1: unknown, p
 
 /** Docker volume names: what `docker volume create` accepts. */
 export function validateVolumeName(value: string): string | undefined {
-  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value.trim()) ? undefined : t('Use letters, digits, _ . and -, starting with a letter or digit.');
+  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value.trim())
+    ? undefined
+    : t('Use letters, digits, _ . and -, starting with a letter or digit.');
 }
 
 export async function createVolume(ctx: ActionContext, arg0?: unknown): Promise<VolumeSummary | undefined> {
@@ -658,11 +757,18 @@ export async function createVolume(ctx: ActionContext, arg0?: unknown): Promise<
 export async function removeVolumes(ctx: ActionContext, arg0?: unknown, arg1?: unknown): Promise<string[]> {
   const names = await volumeTargets(ctx, arg0, arg1, t('Volumes to remove'));
   if (!names.length) return [];
-  const message = names.length === 1 ? t('Remove volume {0} and all its data?', names[0]!) : t('Remove {0} volumes and all their data?', names.length);
+  const message =
+    names.length === 1 ? t('Remove volume {0} and all its data?', names[0]!) : t('Remove {0} volumes and all their data?', names.length);
   if (!(await confirmRemoval(arg0, message, names, t('Remove')))) return [];
   const engine = await engineOf(ctx);
   if (!engine) return [];
-  return forEach(t('Removing {0} volumes', names.length), names, (n) => n, (n) => engine.removeVolume(n), (n, total) => t('Could not remove {0} of {1} volumes:', n, total));
+  return forEach(
+    t('Removing {0} volumes', names.length),
+    names,
+    (n) => n,
+    (n) => engine.removeVolume(n),
+    (n, total) => t('Could not remove {0} of {1} volumes:', n, total),
+  );
 }
 
 /** API 1.42 and later prune only anonymous volumes unless told otherwise. */
@@ -683,7 +789,15 @@ export async function pruneVolumes(ctx: ActionContext, arg0?: unknown): Promise<
     void vscode.window.showInformationMessage(t('There are no unused volumes to prune.'));
     return [];
   }
-  if (!(await confirmRemoval(arg0, t('Remove {0} unused volumes and all their data?', going.length), going.map((v) => v.name), t('Prune')))) return [];
+  if (
+    !(await confirmRemoval(
+      arg0,
+      t('Remove {0} unused volumes and all their data?', going.length),
+      going.map((v) => v.name),
+      t('Prune'),
+    ))
+  )
+    return [];
   return pruneWith(t('Pruning volumes'), () => engine.pruneVolumes(), t('volumes'));
 }
 
@@ -695,8 +809,17 @@ interface NetworkRef {
   network?: NetworkSummary;
 }
 
-async function networkTargets(ctx: ActionContext, arg0: unknown, arg1: unknown, placeholder: string, applicable: (n: NetworkSummary) => boolean = () => true, many = true): Promise<NetworkRef[]> {
-  const fromNodes = nodesOf(arg0, arg1).flatMap((n) => (n.kind === 'network' ? [{ id: n.network.id, name: n.network.name, network: n.network }] : []));
+async function networkTargets(
+  ctx: ActionContext,
+  arg0: unknown,
+  arg1: unknown,
+  placeholder: string,
+  applicable: (n: NetworkSummary) => boolean = () => true,
+  many = true,
+): Promise<NetworkRef[]> {
+  const fromNodes = nodesOf(arg0, arg1).flatMap((n) =>
+    n.kind === 'network' ? [{ id: n.network.id, name: n.network.name, network: n.network }] : [],
+  );
   if (fromNodes.length) return fromNodes;
   if (isArgs(arg0) && argIds(arg0).length) return argIds(arg0).map((id) => ({ id, name: id }));
   if (!(await engineOf(ctx))) return [];
@@ -713,7 +836,9 @@ async function networkTargets(ctx: ActionContext, arg0: unknown, arg1: unknown, 
 }
 
 export function validateNetworkName(value: string): string | undefined {
-  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value.trim()) ? undefined : t('Use letters, digits, _ . and -, starting with a letter or digit.');
+  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(value.trim())
+    ? undefined
+    : t('Use letters, digits, _ . and -, starting with a letter or digit.');
 }
 
 export async function createNetwork(ctx: ActionContext, arg0?: unknown): Promise<NetworkSummary | undefined> {
@@ -739,11 +864,23 @@ export async function removeNetworks(ctx: ActionContext, arg0?: unknown, arg1?: 
   const removable = targets.filter((n) => !builtIn.includes(n));
   if (!removable.length) return [];
   const message = removable.length === 1 ? t('Remove network {0}?', removable[0]!.name) : t('Remove {0} networks?', removable.length);
-  if (!(await confirmRemoval(arg0, message, removable.map((n) => n.name), t('Remove')))) return [];
+  if (
+    !(await confirmRemoval(
+      arg0,
+      message,
+      removable.map((n) => n.name),
+      t('Remove'),
+    ))
+  )
+    return [];
   const engine = await engineOf(ctx);
   if (!engine) return [];
-  return forEach(t('Removing {0} networks', removable.length), removable, (n) => n.name, (n) => engine.removeNetwork(n.id), (n, total) =>
-    t('Could not remove {0} of {1} networks:', n, total),
+  return forEach(
+    t('Removing {0} networks', removable.length),
+    removable,
+    (n) => n.name,
+    (n) => engine.removeNetwork(n.id),
+    (n, total) => t('Could not remove {0} of {1} networks:', n, total),
   );
 }
 
@@ -756,7 +893,15 @@ export async function pruneNetworks(ctx: ActionContext, arg0?: unknown): Promise
     void vscode.window.showInformationMessage(t('There are no unused networks to prune.'));
     return [];
   }
-  if (!(await confirmRemoval(arg0, t('Remove {0} unused networks?', going.length), going.map((n) => n.name), t('Prune')))) return [];
+  if (
+    !(await confirmRemoval(
+      arg0,
+      t('Remove {0} unused networks?', going.length),
+      going.map((n) => n.name),
+      t('Prune'),
+    ))
+  )
+    return [];
   return pruneWith(t('Pruning networks'), () => engine.pruneNetworks(), t('networks'));
 }
 
@@ -768,14 +913,27 @@ export async function connectNetwork(ctx: ActionContext, arg0?: unknown, arg1?: 
   let container: ContainerRef | undefined;
   const networkNode = nodes.find((n) => n.kind === 'network');
   const containerNode = nodes.find((n) => n.kind === 'container');
-  if (networkNode?.kind === 'network') network = { id: networkNode.network.id, name: networkNode.network.name, network: networkNode.network };
-  if (containerNode?.kind === 'container') container = { id: containerNode.container.id, name: containerNode.container.name, summary: containerNode.container };
+  if (networkNode?.kind === 'network')
+    network = { id: networkNode.network.id, name: networkNode.network.name, network: networkNode.network };
+  if (containerNode?.kind === 'container')
+    container = { id: containerNode.container.id, name: containerNode.container.name, summary: containerNode.container };
   if (!network && args.id) network = { id: args.id, name: args.name ?? args.id };
   if (!container && args.container) container = { id: args.container, name: args.container };
-  network ??= (await networkTargets(ctx, undefined, undefined, t('Network to connect to'), (n) => n.driver !== 'host' && n.driver !== 'null', false))[0];
+  network ??= (
+    await networkTargets(ctx, undefined, undefined, t('Network to connect to'), (n) => n.driver !== 'host' && n.driver !== 'null', false)
+  )[0];
   if (!network) return false;
   const chosen = network;
-  container ??= (await containerTargets(ctx, undefined, undefined, t('Container to connect to {0}', chosen.name), (c) => !c.networks.includes(chosen.name), false))[0];
+  container ??= (
+    await containerTargets(
+      ctx,
+      undefined,
+      undefined,
+      t('Container to connect to {0}', chosen.name),
+      (c) => !c.networks.includes(chosen.name),
+      false,
+    )
+  )[0];
   if (!container) return false;
   const engine = await engineOf(ctx);
   if (!engine) return false;
@@ -792,20 +950,34 @@ export async function disconnectNetwork(ctx: ActionContext, arg0?: unknown, arg1
   const nodes = nodesOf(arg0, arg1).filter((n) => n.kind === 'attached' && n.parent.kind === 'network');
   const args = isArgs(arg0) ? arg0 : {};
   let pairs: { network: { id: string; name: string }; container: { id: string; name: string } }[] = nodes.flatMap((n) =>
-    n.kind === 'attached' ? [{ network: { id: n.parent.id, name: n.parent.name }, container: { id: n.container.id, name: n.container.name } }] : [],
+    n.kind === 'attached'
+      ? [{ network: { id: n.parent.id, name: n.parent.name }, container: { id: n.container.id, name: n.container.name } }]
+      : [],
   );
-  if (!pairs.length && args.id && args.container) pairs = [{ network: { id: args.id, name: args.name ?? args.id }, container: { id: args.container, name: args.container } }];
+  if (!pairs.length && args.id && args.container)
+    pairs = [{ network: { id: args.id, name: args.name ?? args.id }, container: { id: args.container, name: args.container } }];
   if (!pairs.length) {
     const [network] = await networkTargets(ctx, undefined, undefined, t('Network to disconnect from'), undefined, false);
     if (!network) return false;
-    const [container] = await containerTargets(ctx, undefined, undefined, t('Container to disconnect from {0}', network.name), (c) => c.networks.includes(network.name), false);
+    const [container] = await containerTargets(
+      ctx,
+      undefined,
+      undefined,
+      t('Container to disconnect from {0}', network.name),
+      (c) => c.networks.includes(network.name),
+      false,
+    );
     if (!container) return false;
     pairs = [{ network, container }];
   }
   const engine = await engineOf(ctx);
   if (!engine) return false;
-  const done = await forEach(t('Disconnecting {0} containers', pairs.length), pairs, (p) => `${p.container.name} ↮ ${p.network.name}`, (p) => engine.disconnectNetwork(p.network.id, p.container.id), (n, total) =>
-    t('Could not disconnect {0} of {1}:', n, total),
+  const done = await forEach(
+    t('Disconnecting {0} containers', pairs.length),
+    pairs,
+    (p) => `${p.container.name} ↮ ${p.network.name}`,
+    (p) => engine.disconnectNetwork(p.network.id, p.container.id),
+    (n, total) => t('Could not disconnect {0} of {1}:', n, total),
   );
   return done.length === pairs.length;
 }
@@ -841,9 +1013,18 @@ export async function switchContext(ctx: ActionContext, arg0?: unknown): Promise
     return undefined;
   }
   const state = ctx.service.state;
-  if (state.kind !== 'idle' && 'endpoint' in state && state.endpoint && (state.endpoint.source === 'setting' || state.endpoint.source === 'DOCKER_HOST' || state.endpoint.source === 'DOCKER_CONTEXT')) {
+  if (
+    state.kind !== 'idle' &&
+    'endpoint' in state &&
+    state.endpoint &&
+    (state.endpoint.source === 'setting' || state.endpoint.source === 'DOCKER_HOST' || state.endpoint.source === 'DOCKER_CONTEXT')
+  ) {
     void vscode.window.showWarningMessage(
-      t('The docker CLI now uses context {0}, but Berth follows {1}, which takes precedence. Clear it to follow the context.', name, state.endpoint.source === 'setting' ? 'berth.docker.host' : state.endpoint.source),
+      t(
+        'The docker CLI now uses context {0}, but Berth follows {1}, which takes precedence. Clear it to follow the context.',
+        name,
+        state.endpoint.source === 'setting' ? 'berth.docker.host' : state.endpoint.source,
+      ),
     );
   }
   return name;

@@ -86,7 +86,8 @@ export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 
 /** A translator with vscode.l10n.t's shape; views.ts installs vscode.l10n.t, tests keep the default. */
 export type Translate = (message: string, ...args: (string | number)[]) => string;
-const fill: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+const fill: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 let tr: Translate = fill;
 
 /** Words shown to users go through this translator (status words stay the engine's own). */
@@ -212,7 +213,12 @@ export function publishedUrls(container: Pick<ContainerSummary, 'ports'>): strin
   const urls: string[] = [];
   for (const port of container.ports) {
     if (port.type !== 'tcp' || !port.publicPort) continue;
-    const host = !port.hostIp || ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(port.hostIp) ? 'localhost' : port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
+    const host =
+      !port.hostIp || ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(port.hostIp)
+        ? 'localhost'
+        : port.hostIp.includes(':')
+          ? `[${port.hostIp}]`
+          : port.hostIp;
     const url = `http://${host}:${port.publicPort}`;
     if (!urls.includes(url)) urls.push(url);
   }
@@ -228,7 +234,12 @@ export function containerTooltip(container: ContainerSummary, nowMs: number): st
   lines.push(tr('Created: {0} ago', coarseAge(container.created, nowMs)));
   if (container.composeProject) {
     lines.push('');
-    lines.push(tr('Compose: {0}', `${escapeMarkdown(container.composeProject)}${container.composeService ? ` / ${escapeMarkdown(container.composeService)}` : ''}`));
+    lines.push(
+      tr(
+        'Compose: {0}',
+        `${escapeMarkdown(container.composeProject)}${container.composeService ? ` / ${escapeMarkdown(container.composeService)}` : ''}`,
+      ),
+    );
   }
   const urls = publishedUrls(container);
   const otherPorts = container.ports.filter((p) => !(p.type === 'tcp' && p.publicPort));
@@ -236,14 +247,18 @@ export function containerTooltip(container: ContainerSummary, nowMs: number): st
     lines.push('', `**${tr('Ports')}**`, '');
     for (const url of urls) lines.push(`- [${escapeMarkdown(url)}](${url})`);
     for (const port of otherPorts) {
-      lines.push(`- ${port.publicPort ? `${port.publicPort} → ` : ''}${port.privatePort}/${port.type}${port.publicPort ? '' : ` (${tr('not published')})`}`);
+      lines.push(
+        `- ${port.publicPort ? `${port.publicPort} → ` : ''}${port.privatePort}/${port.type}${port.publicPort ? '' : ` (${tr('not published')})`}`,
+      );
     }
   }
   if (container.mounts.length) {
     lines.push('', `**${tr('Mounts')}**`, '');
     for (const mount of container.mounts) {
       const source = mount.type === 'volume' && mount.name ? mount.name : mount.source;
-      lines.push(`- ${escapeMarkdown(source)} → ${escapeMarkdown(mount.destination)} (${escapeMarkdown(mount.type)}${mount.readOnly ? `, ${tr('read-only')}` : ''})`);
+      lines.push(
+        `- ${escapeMarkdown(source)} → ${escapeMarkdown(mount.destination)} (${escapeMarkdown(mount.type)}${mount.readOnly ? `, ${tr('read-only')}` : ''})`,
+      );
     }
   }
   if (container.networks.length) {
@@ -302,7 +317,8 @@ export function containerRoots(containers: readonly ContainerSummary[], nowMs: n
         label: project,
         description: tr('{0}/{1} running', running, members.length),
         tooltip: tr('Compose project **{0}**', escapeMarkdown(project)),
-        icon: running === members.length ? { id: 'layers-active', color: 'charts.green' } : running ? { id: 'layers-dot' } : { id: 'layers' },
+        icon:
+          running === members.length ? { id: 'layers-active', color: 'charts.green' } : running ? { id: 'layers-dot' } : { id: 'layers' },
         contextValue: running ? 'compose.running' : 'compose.stopped',
         collapsible: 'expanded',
         project,
@@ -340,7 +356,18 @@ function tagNode(image: ImageSummary, reference: string, label: string, nowMs: n
       '',
       `${tr('Size: {0}', size)}  `,
       tr('Created: {0} ago', age),
-      ...(tags.length > 1 ? ['', tr('Also tagged: {0}', tags.filter((t) => t !== reference).map(escapeMarkdown).join(', '))] : []),
+      ...(tags.length > 1
+        ? [
+            '',
+            tr(
+              'Also tagged: {0}',
+              tags
+                .filter((t) => t !== reference)
+                .map(escapeMarkdown)
+                .join(', '),
+            ),
+          ]
+        : []),
     ].join('\n'),
     icon: dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'tag' },
     contextValue: dangling ? 'image.dangling' : 'image.tag',
@@ -493,13 +520,18 @@ export function volumeChildren(node: VolumeNode): AttachedContainerNode[] {
 export function networkRoots(networks: readonly NetworkSummary[], containers: readonly ContainerSummary[]): NetworkNode[] {
   // Podman lists its default network `podman` as `bridge`, but containers still name it `podman`.
   const podmanDefault = !networks.some((n) => n.name === 'podman');
-  const names = (network: NetworkSummary) => (podmanDefault && network.builtIn && network.name === 'bridge' ? ['bridge', 'podman'] : [network.name]);
+  const names = (network: NetworkSummary) =>
+    podmanDefault && network.builtIn && network.name === 'bridge' ? ['bridge', 'podman'] : [network.name];
   return [...networks]
     .sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || a.name.localeCompare(b.name))
     .map((network): NetworkNode => {
       const aliases = names(network);
       const attached = containers.filter((c) => c.networks.some((n) => aliases.includes(n)));
-      const parts = [network.driver, ...(network.subnets.length ? [network.subnets.join(', ')] : []), ...(network.builtIn ? [tr('built-in')] : [])];
+      const parts = [
+        network.driver,
+        ...(network.subnets.length ? [network.subnets.join(', ')] : []),
+        ...(network.builtIn ? [tr('built-in')] : []),
+      ];
       return {
         kind: 'network',
         key: `network:${network.id}`,
@@ -530,11 +562,21 @@ export function networkChildren(node: NetworkNode): AttachedContainerNode[] {
 // --- engine state ------------------------------------------------------------------------------
 
 /** The values of the `berth.engineState` context key; package.json has a welcome for each. */
-export const ENGINE_STATES = ['connecting', 'connected', 'not-installed', 'not-running', 'permission-denied', 'unreachable', 'failed'] as const;
+export const ENGINE_STATES = [
+  'connecting',
+  'connected',
+  'not-installed',
+  'not-running',
+  'permission-denied',
+  'unreachable',
+  'failed',
+] as const;
 export type EngineStateKey = (typeof ENGINE_STATES)[number];
 
 /** Which welcome a failure gets: the four the issue names, and a general one for the rest. */
-export function engineStateKey(state: { kind: 'idle' | 'connecting' | 'connected' } | { kind: 'failed'; error: { kind: string } }): EngineStateKey {
+export function engineStateKey(
+  state: { kind: 'idle' | 'connecting' | 'connected' } | { kind: 'failed'; error: { kind: string } },
+): EngineStateKey {
   if (state.kind !== 'failed') return state.kind === 'connected' ? 'connected' : 'connecting';
   switch (state.error.kind) {
     case 'not-installed':
@@ -554,7 +596,11 @@ export function engineStateKey(state: { kind: 'idle' | 'connecting' | 'connected
 // --- live refresh --------------------------------------------------------------------------------
 
 /** What a container event says about its state, or undefined for events that say nothing of it. */
-export function stateFromEvent(event: { type: string; action: string; attributes: Record<string, string> }): { state: ContainerState; status: string } | undefined {
+export function stateFromEvent(event: {
+  type: string;
+  action: string;
+  attributes: Record<string, string>;
+}): { state: ContainerState; status: string } | undefined {
   if (event.type !== 'container') return undefined;
   switch (event.action) {
     case 'die':

@@ -11,7 +11,14 @@ import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
 import { HistoryDocuments } from './history';
 import { VIEW_IDS, setTranslator, stateFromEvent, viewsForEvent, type BerthNode, type ViewId } from './model';
-import { ContainersProvider, ImagesProvider, NetworksProvider, SharedContainerList, VolumesProvider, type BerthTreeProvider } from './trees';
+import {
+  ContainersProvider,
+  ImagesProvider,
+  NetworksProvider,
+  SharedContainerList,
+  VolumesProvider,
+  type BerthTreeProvider,
+} from './trees';
 
 /** At most this long from an engine event to the view listing again. */
 export const DEBOUNCE_MS = 50;
