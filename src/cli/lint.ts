@@ -3,9 +3,21 @@ import * as path from 'node:path';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
 import { fixAll } from '../dockerfile/fixAll';
 import { lint } from '../dockerfile/lint';
-import { ConfigFiles, readConfigFile } from '../server/configFiles';
+import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
 import { collectInputs, DOCKERFILE_PATTERNS } from './files';
-import { compareFindings, formatCheckstyle, formatGithub, formatGitlab, formatJson, formatSarif, formatText, FORMATS, type Finding, type Format, type Severity } from './format';
+import {
+  compareFindings,
+  formatCheckstyle,
+  formatGithub,
+  formatGitlab,
+  formatJson,
+  formatSarif,
+  formatText,
+  FORMATS,
+  type Finding,
+  type Format,
+  type Severity,
+} from './format';
 import { parseOptions, UsageError, type Command, type Io } from './io';
 
 /** hadolint's default too: info and worse fail the run, hints (hadolint's "style") do not. */
@@ -115,10 +127,15 @@ async function runLint(args: string[], io: Io): Promise<number> {
           if (fixed.applied.length) {
             await writeBack(input.path, fixed.text);
             text = fixed.text;
-            io.err(`berth: fixed ${fixed.applied.length} in ${input.name}: ${[...new Set(fixed.applied.map((a) => a.split(':')[0]))].join(', ')}\n`);
+            io.err(
+              `berth: fixed ${fixed.applied.length} in ${input.name}: ${[...new Set(fixed.applied.map((a) => a.split(':')[0]))].join(', ')}\n`,
+            );
           }
         } catch (error) {
-          errors.push({ file: input.name, message: `could not fix (${error instanceof Error ? error.message : String(error)}); the file is unchanged` });
+          errors.push({
+            file: input.name,
+            message: `could not fix (${error instanceof Error ? error.message : String(error)}); the file is unchanged`,
+          });
         }
       }
     }
@@ -127,7 +144,10 @@ async function runLint(args: string[], io: Io): Promise<number> {
       diagnostics = lint(text, settings);
     } catch (error) {
       // A bug of ours on this file must not cost the findings on the others.
-      errors.push({ file: input.name, message: `internal error while linting (${error instanceof Error ? error.message : String(error)}); please report it` });
+      errors.push({
+        file: input.name,
+        message: `internal error while linting (${error instanceof Error ? error.message : String(error)}); please report it`,
+      });
       continue;
     }
     for (const d of diagnostics) {

@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver-types';
 import { DIRECTIVE_DOCS, FLAG_DOCS, INSTRUCTION_DOCS, MOUNT_OPTIONS, MOUNT_TYPE_DOCS, PLATFORM_ARGS } from './docs';
 import { globalScope, instructionAt, scopeAt, type EngineImage } from './hover';
-import { canonicalName, parseImageRef } from './imageRef';
+import { canonicalName, parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Instruction } from './model';
 import { offsetAt, positionAt } from './model';
 import { INSTRUCTIONS } from './rules/builder';
@@ -26,10 +26,33 @@ export interface CompletionOptions {
 }
 
 /** Official images offered after FROM even without an engine: offline, no registry call. */
-const COMMON_IMAGES = ['alpine', 'debian', 'ubuntu', 'busybox', 'node', 'python', 'golang', 'rust', 'eclipse-temurin', 'nginx', 'postgres', 'redis', 'php', 'ruby', 'gcc', 'buildpack-deps'];
+const COMMON_IMAGES = [
+  'alpine',
+  'debian',
+  'ubuntu',
+  'busybox',
+  'node',
+  'python',
+  'golang',
+  'rust',
+  'eclipse-temurin',
+  'nginx',
+  'postgres',
+  'redis',
+  'php',
+  'ruby',
+  'gcc',
+  'buildpack-deps',
+];
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGKILL'];
 /** Shells people set, exec form; `pipefail` makes a failing pipe fail the RUN. */
-const SHELLS = ['["/bin/bash", "-o", "pipefail", "-c"]', '["/bin/sh", "-c"]', '["/bin/ash", "-eo", "pipefail", "-c"]', '["pwsh", "-Command"]', '["cmd", "/S", "/C"]'];
+const SHELLS = [
+  '["/bin/bash", "-o", "pipefail", "-c"]',
+  '["/bin/sh", "-c"]',
+  '["/bin/ash", "-eo", "pipefail", "-c"]',
+  '["pwsh", "-Command"]',
+  '["cmd", "/S", "/C"]',
+];
 const ONBUILD_FORBIDDEN = new Set(['ONBUILD', 'FROM', 'MAINTAINER']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['mount', 'exclude', 'device']);
@@ -59,7 +82,8 @@ export function complete(doc: Dockerfile, position: Position, options: Completio
   }
   if (/^\s*#/.test(prefix) && (!top || offset > top.span.end || prefix.trimStart().startsWith('#'))) return [];
   if (!top) return /^\s*[A-Za-z]*$/.test(prefix) ? keywords(ctx, offset - prefix.trimStart().length, offset, undefined) : [];
-  if (offset >= top.keywordSpan.start && offset <= top.keywordSpan.end) return keywords(ctx, top.keywordSpan.start, top.keywordSpan.end, top);
+  if (offset >= top.keywordSpan.start && offset <= top.keywordSpan.end)
+    return keywords(ctx, top.keywordSpan.start, top.keywordSpan.end, top);
 
   let instruction = top;
   if (top.keyword === 'ONBUILD') {
@@ -163,7 +187,12 @@ function keywords(ctx: Context, start: number, end: number, current: Instruction
 
 function keywordItems(words: string[], doc: Dockerfile, start: number, end: number, ctx: Context, detail: string): CompletionItem[] {
   const cased = fileCasing(doc, undefined);
-  return words.map((word) => ({ label: cased(word), kind: CompletionItemKind.Keyword, detail, textEdit: { range: ctx.range(start, end), newText: `${cased(word)} ` } }));
+  return words.map((word) => ({
+    label: cased(word),
+    kind: CompletionItemKind.Keyword,
+    detail,
+    textEdit: { range: ctx.range(start, end), newText: `${cased(word)} ` },
+  }));
 }
 
 function directives(ctx: Context, lineStart: number, line: number): CompletionItem[] {
@@ -208,7 +237,13 @@ function variables(ctx: Context, top: Instruction | undefined, nameStart: number
   if (!top || top.keyword === 'FROM' || top.stage < 0) {
     for (const [name, meaning] of Object.entries(PLATFORM_ARGS)) {
       if (scope.has(name)) continue;
-      items.push({ label: name, kind: CompletionItemKind.Constant, detail: `set by BuildKit: ${meaning.replace(/`/g, '')}`, sortText: '1' + name, textEdit: { range, newText: name + close } });
+      items.push({
+        label: name,
+        kind: CompletionItemKind.Constant,
+        detail: `set by BuildKit: ${meaning.replace(/`/g, '')}`,
+        sortText: '1' + name,
+        textEdit: { range, newText: name + close },
+      });
     }
   }
   return items;
@@ -222,11 +257,23 @@ function argNames(ctx: Context, top: Instruction, start: number, end: number): C
   for (const binding of globalScope(ctx.doc).values()) {
     if (scope.has(binding.name)) continue;
     const value = binding.value === undefined ? 'no default' : `default ${JSON.stringify(binding.value)}`;
-    items.push({ label: binding.name, kind: CompletionItemKind.Constant, detail: `global ARG, ${value}`, sortText: '0' + binding.name, textEdit: { range, newText: binding.name } });
+    items.push({
+      label: binding.name,
+      kind: CompletionItemKind.Constant,
+      detail: `global ARG, ${value}`,
+      sortText: '0' + binding.name,
+      textEdit: { range, newText: binding.name },
+    });
   }
   for (const [name, meaning] of Object.entries(PLATFORM_ARGS)) {
     if (scope.has(name)) continue;
-    items.push({ label: name, kind: CompletionItemKind.Constant, detail: `set by BuildKit: ${meaning.replace(/`/g, '')}`, sortText: '1' + name, textEdit: { range, newText: name } });
+    items.push({
+      label: name,
+      kind: CompletionItemKind.Constant,
+      detail: `set by BuildKit: ${meaning.replace(/`/g, '')}`,
+      sortText: '1' + name,
+      textEdit: { range, newText: name },
+    });
   }
   return items;
 }
@@ -257,10 +304,23 @@ function flagNames(ctx: Context, instruction: Instruction, start: number, end: n
 
 function valueItems(ctx: Context, values: string[], start: number, end: number, detail?: string): CompletionItem[] {
   const range = ctx.range(start, end);
-  return values.map((value, i) => ({ label: value, kind: CompletionItemKind.Value, detail, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: value } }));
+  return values.map((value, i) => ({
+    label: value,
+    kind: CompletionItemKind.Value,
+    detail,
+    sortText: String(i).padStart(3, '0'),
+    textEdit: { range, newText: value },
+  }));
 }
 
-function flagValues(ctx: Context, top: Instruction, instruction: Instruction, name: string, valueStart: number, wordEnd: number): CompletionItem[] {
+function flagValues(
+  ctx: Context,
+  top: Instruction,
+  instruction: Instruction,
+  name: string,
+  valueStart: number,
+  wordEnd: number,
+): CompletionItem[] {
   const { doc, offset } = ctx;
   if (name === 'from' && instruction.keyword === 'COPY') {
     const stages = stageItems(ctx, top, valueStart, wordEnd);
@@ -375,8 +435,20 @@ function images(ctx: Context, top: Instruction, start: number, end: number, type
   if (!from) return items;
   for (const name of COMMON_IMAGES) {
     if (seen.has(name)) continue;
-    items.push({ label: name, kind: CompletionItemKind.Reference, detail: 'Docker Hub official image', sortText: '2' + name, textEdit: { range, newText: name } });
+    items.push({
+      label: name,
+      kind: CompletionItemKind.Reference,
+      detail: 'Docker Hub official image',
+      sortText: '2' + name,
+      textEdit: { range, newText: name },
+    });
   }
-  items.push({ label: 'scratch', kind: CompletionItemKind.Keyword, detail: 'an empty image', sortText: '3scratch', textEdit: { range, newText: 'scratch' } });
+  items.push({
+    label: 'scratch',
+    kind: CompletionItemKind.Keyword,
+    detail: 'an empty image',
+    sortText: '3scratch',
+    textEdit: { range, newText: 'scratch' },
+  });
   return [...stageItems(ctx, top, start, end), ...items];
 }

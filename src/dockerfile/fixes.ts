@@ -6,7 +6,7 @@ import type { CodeAction, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vsc
 import { offsetAt, positionAt, rangeOf, type Dockerfile, type Instruction, type Span, type Stage } from './model';
 import { parse } from './parser';
 import { lintDocument } from './lint';
-import { canonicalName, parseImageRef } from './imageRef';
+import { canonicalName, parseImageRef } from '../shared/imageRef';
 import { aptCommands, aptUpdateSpan, isAptInstall, isAptUpdate } from './rules/apt';
 import { copiesBeforeInstalls } from './rules/cache';
 import { ruleContext } from './rules/context';
@@ -16,19 +16,9 @@ import type { DataEdit } from './rules/shellUsage';
 import { ruleCode } from './rules/catalog';
 import { commandWords, programName, splitCommands, type SimpleCommand } from './shell';
 import { detectInstall } from './installers';
+import type { LocalImage } from '../shared/localImage';
 
-/** An image the local engine has, for tag and digest suggestions. */
-export interface LocalImage {
-  id: string;
-  /** e.g. `node:20.11-alpine` */
-  repoTags: string[];
-  /** e.g. `node@sha256:…` */
-  repoDigests: string[];
-  /** Bytes, when the engine said (hover shows it). */
-  size?: number;
-  /** Seconds since the epoch, when the engine said. */
-  created?: number;
-}
+export type { LocalImage };
 
 export interface FixContext {
   uri: string;
@@ -63,7 +53,9 @@ export function codeActions(text: string, diagnostics: Diagnostic[], _range: Ran
   const codes = new Set(ours.map((d) => ruleCode(d.code as string)!));
   const current = lintDocument(doc, { severities: Object.fromEntries([...codes].map((c) => [c, 'warning'])) });
   const stillThere = (d: Diagnostic, code: string) =>
-    current.some((c) => c.code === code && c.range.start.line === d.range.start.line && c.range.start.character === d.range.start.character);
+    current.some(
+      (c) => c.code === code && c.range.start.line === d.range.start.line && c.range.start.character === d.range.start.character,
+    );
   const out: CodeAction[] = [];
   for (const diagnostic of ours) {
     const code = ruleCode(diagnostic.code as string)!;
@@ -98,7 +90,9 @@ function edits(f: Fixer, list: TextEdit[]): WorkspaceEdit {
 }
 
 function snippet(f: Fixer, range: Range, value: string): WorkspaceEdit {
-  return { documentChanges: [{ textDocument: { uri: f.ctx.uri, version: null }, edits: [{ range, snippet: { kind: 'snippet', value } }] }] };
+  return {
+    documentChanges: [{ textDocument: { uri: f.ctx.uri, version: null }, edits: [{ range, snippet: { kind: 'snippet', value } }] }],
+  };
 }
 
 function replaceSpan(f: Fixer, span: Span, newText: string): TextEdit {
@@ -182,7 +176,10 @@ function existingPragma(doc: Dockerfile, line: number, global: boolean): Range['
 function baseAt(f: Fixer): { stage: Stage; base: ResolvedBase } | undefined {
   const stage = f.doc.stages.find((s) => s.from === f.instruction);
   if (!stage) return undefined;
-  const base = resolveBase(ruleContext(f.doc, {}, () => undefined), stage);
+  const base = resolveBase(
+    ruleContext(f.doc, {}, () => undefined),
+    stage,
+  );
   return base && base.literal ? { stage, base } : undefined;
 }
 
@@ -209,7 +206,10 @@ function tagFixes(f: Fixer): void {
   const candidates = tags
     .filter((t) => t.tag !== 'latest')
     // What `latest` points at locally comes first: pinning it changes nothing today.
-    .sort((a, b) => Number(b.image.id === latestId) - Number(a.image.id === latestId) || b.tag.localeCompare(a.tag, undefined, { numeric: true }))
+    .sort(
+      (a, b) =>
+        Number(b.image.id === latestId) - Number(a.image.id === latestId) || b.tag.localeCompare(a.tag, undefined, { numeric: true }),
+    )
     .slice(0, MAX_TAG_SUGGESTIONS);
   const nameEnd = word.span.start + base.ref.nameEnd;
   const tagSpan: Span = { start: nameEnd, end: base.ref.digestStart >= 0 ? word.span.start + base.ref.digestStart : word.span.end };
@@ -219,7 +219,11 @@ function tagFixes(f: Fixer): void {
   });
   if (candidates.length === 0 && f.ctx.snippetSupport) {
     const placeholder = f.code === 'image-latest' ? ':${1:version}' : ':${1:tag}';
-    action(f, f.code === 'image-latest' ? "Replace 'latest' with a version" : 'Add a tag', snippet(f, rangeOf(f.doc, tagSpan), placeholder));
+    action(
+      f,
+      f.code === 'image-latest' ? "Replace 'latest' with a version" : 'Add a tag',
+      snippet(f, rangeOf(f.doc, tagSpan), placeholder),
+    );
   }
   digestFix(f, base, tags);
 }
@@ -266,18 +270,47 @@ function userFix(f: Fixer): void {
 
 // ---- Layer cache -------------------------------------------------------------------------
 
-const SAFE_BETWEEN = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'SHELL', 'VOLUME']);
+const SAFE_BETWEEN = new Set([
+  'ENV',
+  'ARG',
+  'LABEL',
+  'EXPOSE',
+  'USER',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'CMD',
+  'ENTRYPOINT',
+  'SHELL',
+  'VOLUME',
+]);
 
 function source(doc: Dockerfile, span: Span): string {
   return doc.text.slice(span.start, span.end);
 }
 
 function flagsText(doc: Dockerfile, instruction: Instruction, drop: string[] = []): string {
-  return instruction.flags.filter((fl) => !drop.includes(fl.name)).map((fl) => source(doc, fl.span) + ' ').join('');
+  return instruction.flags
+    .filter((fl) => !drop.includes(fl.name))
+    .map((fl) => source(doc, fl.span) + ' ')
+    .join('');
 }
 
 /** Commands that may run before the install without reading the copied sources. */
-const BENIGN_BEFORE_INSTALL = new Set(['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'mkdir', 'set', 'export', 'corepack', 'true', 'echo', 'umask']);
+const BENIGN_BEFORE_INSTALL = new Set([
+  'apt-get',
+  'apt',
+  'apk',
+  'yum',
+  'dnf',
+  'microdnf',
+  'mkdir',
+  'set',
+  'export',
+  'corepack',
+  'true',
+  'echo',
+  'umask',
+]);
 
 function benignBeforeInstall(command: SimpleCommand): boolean {
   if (detectInstall(command)) return true;
@@ -285,7 +318,8 @@ function benignBeforeInstall(command: SimpleCommand): boolean {
   const prog = programName(words[0]);
   if (BENIGN_BEFORE_INSTALL.has(prog)) return true;
   // Global tools and settings do not read the project.
-  if (['npm', 'pnpm', 'yarn'].includes(prog)) return words[1] === 'config' || words.includes('-g') || words.includes('--global') || words[1] === 'global';
+  if (['npm', 'pnpm', 'yarn'].includes(prog))
+    return words[1] === 'config' || words.includes('-g') || words.includes('--global') || words[1] === 'global';
   return /^pip[0-9.]*$/.test(prog) && words[1] === 'install';
 }
 
@@ -419,9 +453,10 @@ function aptFix(f: Fixer): void {
 
 function keywordFix(f: Fixer, replacement: unknown, title: (r: string) => string): void {
   if (!f.instruction || typeof replacement !== 'string') return;
-  const span = f.instruction.trigger && offsetAt(f.doc, f.diagnostic.range.start) >= f.instruction.trigger.keywordSpan.start
-    ? f.instruction.trigger.keywordSpan
-    : f.instruction.keywordSpan;
+  const span =
+    f.instruction.trigger && offsetAt(f.doc, f.diagnostic.range.start) >= f.instruction.trigger.keywordSpan.start
+      ? f.instruction.trigger.keywordSpan
+      : f.instruction.keywordSpan;
   action(f, title(replacement), edits(f, [replaceSpan(f, span, replacement)]), true);
 }
 
@@ -429,7 +464,12 @@ function maintainerFix(f: Fixer): void {
   const i = f.instruction;
   if (!i || i.keyword !== 'MAINTAINER') return;
   const author = i.argsText.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  action(f, 'Replace with LABEL org.opencontainers.image.authors', edits(f, [replaceSpan(f, i.span, `LABEL org.opencontainers.image.authors="${author}"`)]), true);
+  action(
+    f,
+    'Replace with LABEL org.opencontainers.image.authors',
+    edits(f, [replaceSpan(f, i.span, `LABEL org.opencontainers.image.authors="${author}"`)]),
+    true,
+  );
 }
 
 function legacyKeyValueFix(f: Fixer): void {
@@ -469,7 +509,7 @@ function execFormFix(f: Fixer): void {
   const i = f.instruction;
   if (!i || i.json) return;
   // Only plain words: anything the shell would interpret must stay in shell form.
-  if (/[$&|;<>()`*?~\\"'#{}\[\]]/.test(i.argsText)) return;
+  if (/[$&|;<>()`*?~\\"'#{}[\]]/.test(i.argsText)) return;
   const json = JSON.stringify(i.args.map((w) => w.value)).replace(/","/g, '", "');
   action(f, `Use exec form: ${i.keyword} ${json}`, edits(f, [replaceSpan(f, i.argsSpan, json)]), true);
 }
@@ -503,13 +543,42 @@ function currentEdits(f: Fixer): DataEdit[] | undefined {
 function dataFix(f: Fixer, title: string, preferred = true): void {
   const list = currentEdits(f);
   if (!list) return;
-  action(f, title, edits(f, list.map((e) => replaceSpan(f, e, e.text))), preferred);
+  action(
+    f,
+    title,
+    edits(
+      f,
+      list.map((e) => replaceSpan(f, e, e.text)),
+    ),
+    preferred,
+  );
 }
 
 /** Base images known to ship bash, so `SHELL ["/bin/bash", …]` cannot break the build. */
 const BASH_IMAGES = new Set([
-  'debian', 'ubuntu', 'buildpack-deps', 'node', 'python', 'golang', 'ruby', 'rust', 'php', 'perl', 'openjdk', 'eclipse-temurin',
-  'amazoncorretto', 'maven', 'gradle', 'fedora', 'centos', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux', 'ubi8', 'ubi9',
+  'debian',
+  'ubuntu',
+  'buildpack-deps',
+  'node',
+  'python',
+  'golang',
+  'ruby',
+  'rust',
+  'php',
+  'perl',
+  'openjdk',
+  'eclipse-temurin',
+  'amazoncorretto',
+  'maven',
+  'gradle',
+  'fedora',
+  'centos',
+  'rockylinux',
+  'almalinux',
+  'amazonlinux',
+  'oraclelinux',
+  'ubi8',
+  'ubi9',
 ]);
 
 /**
@@ -526,7 +595,10 @@ function pipefailFix(f: Fixer): void {
     seen.add(root.index);
     root = doc.stages[root.parent];
   }
-  const base = resolveBase(ruleContext(doc, {}, () => undefined), root);
+  const base = resolveBase(
+    ruleContext(doc, {}, () => undefined),
+    root,
+  );
   if (!base) return;
   const name = base.ref.repository.split('/').pop() ?? '';
   const tag = base.ref.tag ?? '';
@@ -536,7 +608,12 @@ function pipefailFix(f: Fixer): void {
   if (!shell) return;
   const stage = doc.stages[run.stage];
   const line = `SHELL ["${shell}", "-o", "pipefail", "-c"]`;
-  action(f, `Add ${line} to the stage`, edits(f, [insertLinesAfter(doc, stage.from, `${indentAt(doc, stage.from.span.start)}${line}`)]), true);
+  action(
+    f,
+    `Add ${line} to the stage`,
+    edits(f, [insertLinesAfter(doc, stage.from, `${indentAt(doc, stage.from.span.start)}${line}`)]),
+    true,
+  );
 }
 
 /** "Did you mean" renames the variable; a global or platform ARG gets declared in the stage. */
@@ -558,7 +635,8 @@ const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'cache-copy-before-install': cacheFix,
   'apt-update-alone': aptFix,
   'keyword-casing': (f) => keywordFix(f, (f.diagnostic.data as { replacement?: string } | undefined)?.replacement, (r) => `Write '${r}'`),
-  'unknown-instruction': (f) => keywordFix(f, (f.diagnostic.data as { suggestion?: string } | undefined)?.suggestion, (r) => `Change to ${r}`),
+  'unknown-instruction': (f) =>
+    keywordFix(f, (f.diagnostic.data as { suggestion?: string } | undefined)?.suggestion, (r) => `Change to ${r}`),
   'maintainer-deprecated': maintainerFix,
   'legacy-key-value': legacyKeyValueFix,
   'json-args-recommended': execFormFix,

@@ -5,7 +5,7 @@
  */
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { directiveMarkdown, flagMarkdown, instructionMarkdown, MOUNT_TYPE_DOCS, PLATFORM_ARGS, PROXY_ARGS } from './docs';
-import { canonicalName, parseImageRef } from './imageRef';
+import { canonicalName, parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Instruction, Span, Stage } from './model';
 import { offsetAt, positionAt, rangeOf, sameStageName } from './model';
 import { expandVariables, findVariables, keyValues } from './variables';
@@ -88,7 +88,14 @@ function declare(scope: Scope, instruction: Instruction, escape: string, globals
     const lookup = (name: string) => scope.get(name)?.value;
     if (isEnv) {
       const expanded = expandVariables(kv.value ?? '', lookup, escape);
-      scope.set(kv.name, { name: kv.name, kind: 'ENV', value: expanded.value, unresolved: expanded.unresolved, declared: instruction, global: false });
+      scope.set(kv.name, {
+        name: kv.name,
+        kind: 'ENV',
+        value: expanded.value,
+        unresolved: expanded.unresolved,
+        declared: instruction,
+        global: false,
+      });
       continue;
     }
     // An ENV of the same name wins over an ARG, whichever comes first.
@@ -191,7 +198,10 @@ export function hover(doc: Dockerfile, position: Position, options: HoverOptions
     const stage = doc.stages[instruction.stage];
     if (stage?.base && within(stage.base.span, offset)) return fromHover(doc, stage, options);
     if (stage?.name && within(stage.name.span, offset)) {
-      return markdown(`**Stage \`${stage.name.value}\`** (stage ${stage.index}). Later stages use it with \`FROM ${stage.name.value}\` or \`COPY --from=${stage.name.value}\`; \`docker build --target ${stage.name.value}\` stops there.`, rangeOf(doc, stage.name.span));
+      return markdown(
+        `**Stage \`${stage.name.value}\`** (stage ${stage.index}). Later stages use it with \`FROM ${stage.name.value}\` or \`COPY --from=${stage.name.value}\`; \`docker build --target ${stage.name.value}\` stops there.`,
+        rangeOf(doc, stage.name.span),
+      );
     }
   }
   if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') return declarationHover(doc, top, instruction, offset);
@@ -226,12 +236,22 @@ function variableHover(doc: Dockerfile, top: Instruction, offset: number): Hover
   return markdown(describeVariable(doc, ref.name, scope.get(ref.name), top, ref.modifier, ref.operand), range);
 }
 
-function describeVariable(doc: Dockerfile, name: string, binding: Binding | undefined, at: Instruction, modifier = '', operand = ''): string {
+function describeVariable(
+  doc: Dockerfile,
+  name: string,
+  binding: Binding | undefined,
+  at: Instruction,
+  modifier = '',
+  operand = '',
+): string {
   const lines: string[] = [];
   if (binding) {
     const where = `line ${lineOf(doc, binding.declared)}`;
     if (binding.kind === 'ENV') {
-      lines.push(`**ENV** ${code(name)} = ${code(binding.value ?? '')}`, `Set on ${where}${binding.declared.stage !== at.stage ? ' (inherited from the base stage)' : ''}.`);
+      lines.push(
+        `**ENV** ${code(name)} = ${code(binding.value ?? '')}`,
+        `Set on ${where}${binding.declared.stage !== at.stage ? ' (inherited from the base stage)' : ''}.`,
+      );
     } else if (binding.value !== undefined) {
       lines.push(
         `**ARG** ${code(name)} = ${code(binding.value)}`,
@@ -240,7 +260,10 @@ function describeVariable(doc: Dockerfile, name: string, binding: Binding | unde
     } else if (PLATFORM_ARGS[name]) {
       lines.push(`**ARG** ${code(name)}`, `Set by BuildKit: ${PLATFORM_ARGS[name]}.`);
     } else {
-      lines.push(`**ARG** ${code(name)} (no default, ${where})`, `Its value comes from \`--build-arg ${name}=…\` at build time; without one it is empty.`);
+      lines.push(
+        `**ARG** ${code(name)} (no default, ${where})`,
+        `Its value comes from \`--build-arg ${name}=…\` at build time; without one it is empty.`,
+      );
     }
     if (binding.unresolved) lines.push('Part of the value depends on build arguments not known here.');
   } else if (PLATFORM_ARGS[name]) {
@@ -249,11 +272,15 @@ function describeVariable(doc: Dockerfile, name: string, binding: Binding | unde
       at.keyword === 'FROM' || at.stage < 0 ? '' : `Declare \`ARG ${name}\` in this stage to use it here; until then it is empty.`,
     );
   } else if (PROXY_ARGS.includes(name)) {
-    lines.push(`**${code(name)}** — a predefined proxy build argument: set with \`--build-arg ${name}=…\`, not recorded in the image history.`);
+    lines.push(
+      `**${code(name)}** — a predefined proxy build argument: set with \`--build-arg ${name}=…\`, not recorded in the image history.`,
+    );
   } else {
     lines.push(
       `**${code(name)}** is not set by this Dockerfile at this point.`,
-      at.keyword === 'RUN' ? 'The command may still find it in the base image\'s environment.' : 'The builder expands it to an empty string.',
+      at.keyword === 'RUN'
+        ? "The command may still find it in the base image's environment."
+        : 'The builder expands it to an empty string.',
     );
   }
   if (modifier) {
@@ -352,7 +379,8 @@ function fromHover(doc: Dockerfile, stage: Stage, options: HoverOptions): Hover 
   const base = stage.base!;
   const range = rangeOf(doc, base.span);
   if (stage.parent !== undefined) return markdown(stageLines(doc, doc.stages[stage.parent]), range);
-  if (base.value.toLowerCase() === 'scratch') return markdown('**scratch** — an empty image: the stage starts with no files at all.', range);
+  if (base.value.toLowerCase() === 'scratch')
+    return markdown('**scratch** — an empty image: the stage starts with no files at all.', range);
   const globals = globalScope(doc);
   const expanded = expandVariables(base.value, (name) => globals.get(name)?.value, doc.escape);
   return markdown(imageLines(base.value, expanded.value, expanded.unresolved, options).join('\n\n'), range);

@@ -4,7 +4,7 @@
  */
 import type { DocumentLink } from 'vscode-languageserver-types';
 import { globalScope, stageNamed } from './hover';
-import { parseImageRef } from './imageRef';
+import { parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Span } from './model';
 import { rangeOf } from './model';
 import { expandVariables } from './variables';
@@ -62,7 +62,11 @@ export function documentLinks(doc: Dockerfile): DocumentLink[] {
     if (!target) return;
     // The name only: the tag and digest are not part of the page's address.
     const nameLength = written.includes('$') ? written.length : parseImageRef(written).nameEnd;
-    links.push({ range: rangeOf(doc, { start: span.start, end: span.start + nameLength }), target, tooltip: `Open ${reference.split(/[:@]/)[0]} on its registry` });
+    links.push({
+      range: rangeOf(doc, { start: span.start, end: span.start + nameLength }),
+      target,
+      tooltip: `Open ${reference.split(/[:@]/)[0]} on its registry`,
+    });
   };
   // `# syntax=` names the frontend's image.
   for (const directive of doc.directives) {

@@ -5,7 +5,7 @@
  * dockerode and its ssh2/grpc dependencies cost 4–8 MB of resident memory even when never loaded,
  * against a 50 MB budget. The full engine connection module (dockerode) comes with the views.
  */
-import type { LocalImage } from '../dockerfile/fixes';
+import type { LocalImage } from '../shared/localImage';
 
 /** How long one answer (or the lack of one) is reused: fixes ask per lightbulb, the engine changes slowly. */
 const CACHE_MS = 10_000;
@@ -50,7 +50,8 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
     return { socketPath: platform === 'win32' ? '//./pipe/docker_engine' : '/var/run/docker.sock', https: false };
   }
   if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) || '/var/run/docker.sock', https: false };
-  if (dockerHost.startsWith('npipe://')) return { socketPath: dockerHost.slice('npipe://'.length) || '//./pipe/docker_engine', https: false };
+  if (dockerHost.startsWith('npipe://'))
+    return { socketPath: dockerHost.slice('npipe://'.length) || '//./pipe/docker_engine', https: false };
   let url: URL;
   try {
     url = new URL(dockerHost.includes('://') ? dockerHost : `tcp://${dockerHost}`);

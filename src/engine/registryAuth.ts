@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseImageRef } from '../dockerfile/imageRef';
+import { parseImageRef } from '../shared/imageRef';
 import type { RegistryAuth } from './types';
 
 /** The key Docker Hub credentials are stored under, by `docker login` and the credential helpers. */
@@ -190,7 +190,12 @@ async function runHelper(helper: string, registry: string, environment: AuthEnvi
   const program = `docker-credential-${helper}`;
   // A name with a slash would make spawn run a path relative to the working directory.
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
-    throw new RegistryAuthError('helper-failed', registry, `credential helper name ${JSON.stringify(helper)} in ${configPath(environment)} is not a plain program name`, program);
+    throw new RegistryAuthError(
+      'helper-failed',
+      registry,
+      `credential helper name ${JSON.stringify(helper)} in ${configPath(environment)} is not a plain program name`,
+      program,
+    );
   }
   const serverAddress = serverAddressFor(registry);
   const env = environment.env ?? process.env;
@@ -208,7 +213,12 @@ async function runHelper(helper: string, registry: string, environment: AuthEnvi
       clearTimeout(timer);
       reject(
         error.code === 'ENOENT'
-          ? new RegistryAuthError('helper-missing', registry, `${program} is not installed or not on PATH (named in ${configPath(environment)})`, program)
+          ? new RegistryAuthError(
+              'helper-missing',
+              registry,
+              `${program} is not installed or not on PATH (named in ${configPath(environment)})`,
+              program,
+            )
           : new RegistryAuthError('helper-failed', registry, `${program} could not start: ${error.message}`, program),
       );
     });
@@ -223,7 +233,12 @@ async function runHelper(helper: string, registry: string, environment: AuthEnvi
   if (result.code !== 0) {
     const said = (result.stdout.trim() || result.stderr.trim()).split('\n')[0] ?? '';
     if (/credentials not found/i.test(said)) return undefined;
-    throw new RegistryAuthError('helper-failed', registry, `${program} get failed (exit ${result.code})${said ? `: ${said}` : ''}`, program);
+    throw new RegistryAuthError(
+      'helper-failed',
+      registry,
+      `${program} get failed (exit ${result.code})${said ? `: ${said}` : ''}`,
+      program,
+    );
   }
   let answer: { ServerURL?: unknown; Username?: unknown; Secret?: unknown };
   try {

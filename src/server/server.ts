@@ -30,7 +30,7 @@ import type { FormatSettings } from '../dockerfile/format';
 import type { LintSettings } from '../dockerfile/settings';
 import { listLocalImages } from '../engine/localImages';
 import { readClientSettings } from './clientSettings';
-import { ConfigFiles } from './configFiles';
+import { ConfigFiles } from '../dockerfile/configFiles';
 import { registerFeatures } from './features';
 import { createModels } from './models';
 
@@ -295,7 +295,13 @@ export function startServer(connection: Connection): void {
     let end = 0;
     while (end < text.length - start && end < fixed.length - start && text[text.length - 1 - end] === fixed[fixed.length - 1 - end]) end++;
     const range = { start: document.positionAt(start), end: document.positionAt(text.length - end) };
-    return [{ title: `Fix all Berth findings with a safe fix (${applied.length})`, kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: [{ range, newText: fixed.slice(start, fixed.length - end) }] } } }];
+    return [
+      {
+        title: `Fix all Berth findings with a safe fix (${applied.length})`,
+        kind: FIX_ALL_KIND,
+        edit: { changes: { [document.uri]: [{ range, newText: fixed.slice(start, fixed.length - end) }] } },
+      },
+    ];
   };
 
   const quickFixes = async (params: CodeActionParams): Promise<CodeAction[]> => {

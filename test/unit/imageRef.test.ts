@@ -1,13 +1,21 @@
 /** Image references read with Docker's grammar: [registry/]path[:tag][@digest]. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalName, parseImageRef } from '../../src/dockerfile/imageRef';
+import { canonicalName, parseImageRef } from '../../src/shared/imageRef';
 
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4);
 
 describe('parseImageRef', () => {
   it('a bare Docker Hub name', () => {
-    assert.deepEqual(parseImageRef('node'), { registry: undefined, repository: 'node', tag: undefined, digest: undefined, tagStart: -1, digestStart: -1, nameEnd: 4 });
+    assert.deepEqual(parseImageRef('node'), {
+      registry: undefined,
+      repository: 'node',
+      tag: undefined,
+      digest: undefined,
+      tagStart: -1,
+      digestStart: -1,
+      nameEnd: 4,
+    });
   });
 
   it('a name with a tag: offsets of the tag and the end of the name', () => {

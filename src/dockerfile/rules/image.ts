@@ -1,6 +1,6 @@
 /** FROM image references: tags, digests and registries. */
 import type { Stage, Word } from '../model';
-import { parseImageRef, type ImageRef } from '../imageRef';
+import { parseImageRef, type ImageRef } from '../../shared/imageRef';
 import { expandVariables } from '../variables';
 import { subSpan, type RuleContext } from './context';
 

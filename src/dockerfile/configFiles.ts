@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { configSearchPaths, parseConfig, type ConfigResult } from '../dockerfile/config';
+import { configSearchPaths, parseConfig, type ConfigResult } from './config';
 
 export interface FoundConfig {
   path: string;
