@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { codeActions } from '../../src/dockerfile/fixes';
 import { fixAll, NEEDS_A_PERSON } from '../../src/dockerfile/fixAll';
 import { lint } from '../../src/dockerfile/lint';
+import type { RuleCode } from '../../src/dockerfile/rules/catalog';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
@@ -50,7 +51,7 @@ describe('fixAll', () => {
       const errors = (t: string) => lint(t).filter((d) => d.severity === 1).length;
       assert.ok(errors(fixed) <= errors(text), `${file}: the fixes added an error`);
       for (const d of lint(fixed)) {
-        if (NEEDS_A_PERSON.has(String(d.code))) continue;
+        if (NEEDS_A_PERSON.has(d.code as RuleCode)) continue;
         const left = codeActions(fixed, [d], d.range, { uri: 'file:///x' }).find((a) => a.isPreferred && a.edit?.changes);
         assert.equal(left, undefined, `${file}: ${d.code} still has a preferred fix after fixAll`);
       }
