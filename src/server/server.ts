@@ -8,8 +8,11 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  LSPErrorCodes,
   MessageType,
+  ResponseError,
   TextDocumentSyncKind,
+  type CancellationToken,
   type CodeAction,
   type CodeActionParams,
   type Connection,
@@ -22,7 +25,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
 import { mergeSettings } from '../dockerfile/config';
-import { fixAll } from '../dockerfile/fixAll';
+import { fixAllSteps, type FixAllResult } from '../dockerfile/fixAll';
 import { codeActions } from '../dockerfile/fixes';
 import { lintDocument } from '../dockerfile/lint';
 import { SplitMemo, withSplitMemo } from '../dockerfile/shell';
@@ -266,10 +269,11 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+  connection.onCodeAction(async (params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> => {
     try {
-      return [...(await quickFixes(params)), ...(await fixAllAction(params))];
+      return [...(await quickFixes(params)), ...(await fixAllAction(params, token))];
     } catch (error) {
+      if (error instanceof ResponseError) throw error;
       logError('codeAction', error);
       return [];
     }
@@ -278,16 +282,33 @@ export function startServer(connection: Connection): void {
   /**
    * `source.fixAll.berth`: every safe fix of the file as one edit, for "Fix All" in the Source
    * Action menu and editor.codeActionsOnSave. Only when asked for by kind, never in the lightbulb.
+   * It works between lints, so an edit typed meanwhile is linted and published at once; that edit
+   * ends it (ContentModified: its fixes were for the old text), and so does a cancellation.
    */
-  const fixAllAction = async (params: CodeActionParams): Promise<CodeAction[]> => {
+  const fixAllAction = async (params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> => {
     const only = params.context?.only;
     if (!only?.some((kind) => kind === CodeActionKind.Source || kind === CodeActionKind.SourceFixAll || kind === FIX_ALL_KIND)) return [];
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     const entry = settingsFor(document.uri);
     await entry.ready;
+    const { uri, version } = document;
     const text = document.getText();
-    const { text: fixed, applied } = fixAll(text, entry.value ?? {});
+    const steps = fixAllSteps(text, entry.value ?? {});
+    let result: FixAllResult;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        result = step.value;
+        break;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Fix All was cancelled.');
+      if (documents.get(uri)?.version !== version) {
+        throw new ResponseError(LSPErrorCodes.ContentModified, 'The document changed while Fix All ran; run it again.');
+      }
+    }
+    const { text: fixed, applied } = result;
     if (!applied.length) return [];
     // One edit over the part that changed, so the cursor and folds elsewhere stay put.
     let start = 0;

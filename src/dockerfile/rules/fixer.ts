@@ -8,6 +8,7 @@ import { offsetAt, positionAt, rangeOf, type Dockerfile, type Instruction, type 
 import type { LocalImage } from '../../shared/localImage';
 import type { RuleContext } from './context';
 import type { DataEdit } from './rule';
+import { breaksQuoting } from './shared/source';
 
 export interface FixContext {
   uri: string;
@@ -33,8 +34,18 @@ export interface Fixer {
   readonly out: CodeAction[];
 }
 
-/** Offers a fix, its inserted lines in the file's line ending. */
+/**
+ * Offers a fix. An edit that would land inside an unterminated quote or a shell comment is never
+ * offered: the shell would read the inserted text as part of the string, and the finding stay.
+ */
 export function offer(f: Fixer, title: string, edit: WorkspaceEdit, preferred = false): void {
+  for (const list of Object.values(edit.changes ?? {})) {
+    for (const e of list) if (breaksQuoting(f.doc, offsetAt(f.doc, e.range.start), offsetAt(f.doc, e.range.end))) return;
+  }
+  for (const change of edit.documentChanges ?? []) {
+    if (!('edits' in change)) continue;
+    for (const e of change.edits) if (breaksQuoting(f.doc, offsetAt(f.doc, e.range.start), offsetAt(f.doc, e.range.end))) return;
+  }
   if (f.eol !== '\n') {
     const crlf = (t: string) => t.replace(/\r?\n/g, f.eol);
     for (const list of Object.values(edit.changes ?? {})) for (const e of list) e.newText = crlf(e.newText);

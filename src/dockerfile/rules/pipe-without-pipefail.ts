@@ -46,6 +46,9 @@ function pipefailFix(f: Fixer): void {
   const run = f.instruction;
   if (!run || run.stage < 0) return;
   const stage = doc.stages[run.stage];
+  // The SHELL goes after FROM: a SHELL the stage sets before this RUN would override it again.
+  const before = stage.instructions.indexOf(run);
+  if (stage.instructions.slice(0, before).some((i) => i.keyword === 'SHELL')) return;
   let root = stage;
   const seen = new Set<number>();
   while (root.parent !== undefined && !seen.has(root.index)) {

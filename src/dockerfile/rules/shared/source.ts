@@ -73,3 +73,116 @@ export function instructionAt(doc: Dockerfile, offset: number): Instruction | un
   const instruction = list[found];
   return instruction && offset <= instruction.span.end ? instruction : undefined;
 }
+
+/**
+ * Whether an edit of [start, end) lands inside a quote that is never closed or inside a shell
+ * comment: text put there is not what the shell runs, so a fix there changes nothing it meant to
+ * (and a Fix All that trusted it would repeat it forever).
+ */
+export function breaksQuoting(doc: Dockerfile, start: number, end: number): boolean {
+  const instruction = instructionAt(doc, start);
+  if (!instruction || instruction.json) return false;
+  return unsafeAt(doc, instruction, start) || (end !== start && unsafeAt(doc, instruction, end));
+}
+
+function unsafeAt(doc: Dockerfile, instruction: Instruction, offset: number): boolean {
+  if (offset < instruction.argsSpan.start) return false;
+  for (const heredoc of instruction.heredocs) {
+    const body = heredoc.bodySpan;
+    if (offset >= body.start && offset <= body.end) return scanQuoting(doc, body.start, body.end, offset, false);
+  }
+  const args = instruction.argsSpan;
+  return scanQuoting(doc, args.start, args.end, Math.min(offset, args.end), true);
+}
+
+/**
+ * Scans [from, to) as the shell will read it and tells whether `at` is inside a shell comment or
+ * inside a quote still open at `to`. `dockerfileLines`: the region is instruction arguments, where
+ * the builder joins continuation lines and drops comment lines before the shell sees them.
+ */
+function scanQuoting(doc: Dockerfile, from: number, to: number, at: number, dockerfileLines: boolean): boolean {
+  const text = doc.text;
+  const escape = doc.escape;
+  let quote = '';
+  let quoteStart = -1;
+  let comment = false;
+  let wordStart = true;
+  let quoteAt = -1;
+  let commentAt = false;
+  let i = from;
+  const mark = () => {
+    quoteAt = quote ? quoteStart : -1;
+    commentAt = comment;
+  };
+  let marked = false;
+  while (i < to) {
+    if (!marked && i >= at) {
+      mark();
+      marked = true;
+    }
+    const c = text[i];
+    if (dockerfileLines && c === escape) {
+      const next = continuationEnd(text, i + 1, to);
+      if (next >= 0) {
+        i = skipCommentLines(text, next, to);
+        continue;
+      }
+    }
+    if (c === '\n' && !dockerfileLines) {
+      comment = false;
+      wordStart = true;
+      i++;
+      continue;
+    }
+    if (comment) {
+      i++;
+      continue;
+    }
+    if (quote === "'") {
+      if (c === "'") quote = '';
+      i++;
+      continue;
+    }
+    if (c === '\\') {
+      i += 2;
+      wordStart = false;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') quote = '';
+      i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      quoteStart = i;
+      wordStart = false;
+    } else if (c === '#' && wordStart) comment = true;
+    else wordStart = c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')';
+    i++;
+  }
+  if (!marked) mark();
+  return commentAt || (quoteAt >= 0 && quote !== '' && quoteStart === quoteAt);
+}
+
+/** After an escape at `i - 1`: the start of the next line when the escape ends its line, else -1. */
+function continuationEnd(text: string, i: number, to: number): number {
+  while (i < to && (text[i] === ' ' || text[i] === '\t')) i++;
+  if (text[i] === '\r') i++;
+  return text[i] === '\n' ? i + 1 : i >= to ? i : -1;
+}
+
+/** Past the empty and comment-only lines the builder drops inside a continuation. */
+function skipCommentLines(text: string, i: number, to: number): number {
+  for (;;) {
+    let k = i;
+    while (k < to && (text[k] === ' ' || text[k] === '\t')) k++;
+    if (k < to && text[k] === '#') {
+      while (k < to && text[k] !== '\n') k++;
+      if (k >= to) return to;
+      i = k + 1;
+    } else if (text[k] === '\n' || (text[k] === '\r' && text[k + 1] === '\n')) {
+      i = text[k] === '\r' ? k + 2 : k + 1;
+    } else return i;
+  }
+}
