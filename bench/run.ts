@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
+import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
@@ -309,6 +310,7 @@ function report(
   engine?: EngineBenchResult,
   features?: FeatureResult,
   devenv?: DevenvBenchResult,
+  fixAllTiming?: FixAllTiming,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -343,6 +345,7 @@ function report(
     `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
   );
   if (features) out.push(...featureRows(features, fmtMs, fmtX));
+  if (fixAllTiming) out.push(fixAllRow(fixAllTiming, fmtMs));
   const notes: string[] = [];
   notes.push(
     `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
@@ -414,7 +417,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -426,6 +429,7 @@ async function partial(parts: string[]): Promise<void> {
     };
     console.log(`lint growth ${(perK(20000) / perK(2000)).toFixed(2)}`);
   }
+  if (parts.includes('fixall')) console.log(fixAllRow(benchFixAll(), fmtMs));
   if (parts.includes('lsp')) {
     const lsp = await benchLsp();
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
@@ -437,6 +441,7 @@ async function main(): Promise<void> {
   if (only) return partial(only.slice('--only='.length).split(','));
   const started = performance.now();
   const lintRows = await benchLint();
+  const fixAllTiming = benchFixAll();
   const lsp = await benchLsp();
   const engine = await benchEngine();
   const features = await benchFeatures(
@@ -447,7 +452,7 @@ async function main(): Promise<void> {
   const devenv = await benchDevenv();
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv) + viewLatencyRows(viewLatency);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, fixAllTiming) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -460,6 +465,7 @@ async function main(): Promise<void> {
         cpus: cpus().length,
         targets: TARGETS,
         lint: lintRows,
+        fixAll: fixAllTiming,
         lsp,
         engine,
         features,

@@ -38,10 +38,25 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
     codes.push(code);
     findings.push(finding);
   };
+  // A single rule reports without naming its code: this is the code of the rule running, which
+  // runs only when it is on.
+  let running: RuleCode = LINT_CHECKS[0].codes[0];
+  const reportRunning = (finding: Finding) => {
+    codes.push(running);
+    findings.push(finding);
+  };
   const ctx = ruleContext(doc, settings.trustedRegistries ?? []);
   sharingSplits(() => {
-    // A rule that is off is not run at all: the opinionated ones cost nothing until asked for.
-    for (const check of LINT_CHECKS) if (check.codes.some((code) => severities.get(code) !== 'off')) check.run(ctx, report);
+    for (const check of LINT_CHECKS) {
+      // A rule that is off is not run at all: the opinionated ones cost nothing until asked for.
+      if (!enabled(check.codes, severities)) continue;
+      // A family reports its own codes, which are catalog codes.
+      if (check.family) check.family.check(ctx, report as (code: string, finding: Finding) => void);
+      else {
+        running = check.codes[0];
+        check.rule.check(ctx, reportRunning);
+      }
+    }
   });
   if (findings.length === 0) return [];
 
@@ -77,6 +92,11 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
  */
 export function lint(text: string, settings: LintSettings = {}): Diagnostic[] {
   return lintDocument(parse(text), settings);
+}
+
+function enabled(codes: readonly RuleCode[], severities: Map<RuleCode, SeverityLevel>): boolean {
+  for (let i = 0; i < codes.length; i++) if (severities.get(codes[i]) !== 'off') return true;
+  return false;
 }
 
 /** Index of the last instruction starting at or before `offset`, or -1. */

@@ -35,17 +35,15 @@ export const addInsteadOfCopy = defineRule({
   hadolint: 'DL3020',
   check(ctx, report) {
     const { doc } = ctx;
-    for (const stage of doc.stages) {
-      for (const instruction of stage.instructions) {
-        if (instruction.keyword !== 'ADD' || !copyWouldDo(instruction, doc.escape)) continue;
-        const written = doc.text.slice(instruction.keywordSpan.start, instruction.keywordSpan.end);
-        report({
-          span: instruction.keywordSpan,
-          message:
-            'Use COPY to copy local files: ADD also unpacks tar archives and fetches URLs, so a reader has to check which it does here, and a later archive among the sources would be unpacked.',
-          data: { edits: [{ ...instruction.keywordSpan, text: written === written.toLowerCase() ? 'copy' : 'COPY' }] },
-        });
-      }
+    for (const instruction of doc.instructions) {
+      if (instruction.keyword !== 'ADD' || instruction.stage < 0 || !copyWouldDo(instruction, doc.escape)) continue;
+      const written = doc.text.slice(instruction.keywordSpan.start, instruction.keywordSpan.end);
+      report({
+        span: instruction.keywordSpan,
+        message:
+          'Use COPY to copy local files: ADD also unpacks tar archives and fetches URLs, so a reader has to check which it does here, and a later archive among the sources would be unpacked.',
+        data: { edits: [{ ...instruction.keywordSpan, text: written === written.toLowerCase() ? 'copy' : 'COPY' }] },
+      });
     }
   },
   fix: (f) => fixFromData(f, 'Use COPY'),

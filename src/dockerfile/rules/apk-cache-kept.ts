@@ -13,8 +13,7 @@ export const apkCacheKept = defineRule({
   hadolint: 'DL3019',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('apk')) continue;
+    for (const run of ctx.runs('apk')) {
       const adds: { command: SimpleCommand; at: number; verb: number }[] = [];
       // Removing the cache anywhere in the RUN keeps it out of the layer too.
       let removed = false;

@@ -21,8 +21,7 @@ export const aptInstallRecommends = defineRule({
   hadolint: 'DL3015',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('apt')) continue;
+    for (const run of ctx.runs('apt')) {
       const script = run.script();
       for (const { command, words, at, program } of run.commands()) {
         if (program !== 'apt' && program !== 'apt-get') continue;

@@ -29,8 +29,7 @@ export const aptInsteadOfAptGet = defineRule({
   hadolint: 'DL3027',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('apt')) continue;
+    for (const run of ctx.runs('apt')) {
       const script = run.script();
       for (const { command, words, at, program } of run.commands()) {
         if (program !== 'apt') continue;

@@ -72,12 +72,11 @@ export const aptListsKept = defineRule({
       }
       pending = [];
     };
-    for (const run of ctx.runs()) {
+    for (const run of ctx.runs('apt')) {
       if (run.stage.index !== stage) {
         flush();
         stage = run.stage.index;
       }
-      if (!run.mentions('apt')) continue;
       const { kept, needsLists } = listsOf(doc.text, run);
       if (needsLists) for (const p of pending) p.neededAt ??= run.instruction.span.start;
       if (kept) pending.push({ finding: kept });

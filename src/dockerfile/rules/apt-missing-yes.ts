@@ -24,8 +24,7 @@ export const aptMissingYes = defineRule({
   hadolint: 'DL3014',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('apt')) continue;
+    for (const run of ctx.runs('apt')) {
       const script = run.script();
       const commands = run.commands();
       for (let c = 0; c < commands.length; c++) {

@@ -16,7 +16,6 @@ import { aptUpdateAlone } from './apt-update-alone';
 import { builder } from './builder';
 import { cacheCopyBeforeInstall } from './cache-copy-before-install';
 import { cdInRun } from './cd-in-run';
-import type { RuleContext } from './context';
 import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
 import { copyRelativeDest } from './copy-relative-dest';
@@ -37,7 +36,7 @@ import { npmUnpinned } from './npm-unpinned';
 import { pipCacheKept } from './pip-cache-kept';
 import { pipUnpinned } from './pip-unpinned';
 import { pipeWithoutPipefail } from './pipe-without-pipefail';
-import type { Finding, Rule, RuleFamily, RuleInfo } from './rule';
+import type { Rule, RuleFamily, RuleInfo } from './rule';
 import { runConsecutive } from './run-consecutive';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { stageNameDuplicate } from './stage-name-duplicate';
@@ -104,22 +103,22 @@ export type RuleCode = CodesOf<(typeof CHECKS)[number]>;
 /** hadolint's code for a rule (`DL3006`), which settings, pragmas and config files accept too. */
 export type HadolintCode = `DL${number}`;
 
-/** One pass of lint: the codes it may report and how it runs. */
-export interface Check {
-  readonly codes: readonly RuleCode[];
-  run(ctx: RuleContext, report: (code: RuleCode, finding: Finding) => void): void;
-}
+/** One pass of lint: a rule, or a family of rules sharing one pass, and the codes it may report. */
+export type Check =
+  | { readonly codes: readonly [RuleCode]; readonly rule: Rule; readonly family?: undefined }
+  | { readonly codes: readonly RuleCode[]; readonly family: RuleFamily; readonly rule?: undefined };
 
 function isFamily(check: Rule | RuleFamily): check is RuleFamily {
   return 'rules' in check;
 }
 
 /** Every check, in the order lint runs them. */
-export const LINT_CHECKS: readonly Check[] = CHECKS.map((check): Check => {
-  if (isFamily(check)) return { codes: check.rules.map((r) => r.code as RuleCode), run: check.check as Check['run'] };
-  const code = check.code as RuleCode;
-  return { codes: [code], run: (ctx, report) => check.check(ctx, (finding) => report(code, finding)) };
-});
+export const LINT_CHECKS: readonly Check[] = CHECKS.map(
+  (check): Check =>
+    isFamily(check)
+      ? { codes: check.rules.map((r) => r.code as RuleCode), family: check }
+      : { codes: [check.code as RuleCode], rule: check },
+);
 
 const INFOS = CHECKS.flatMap((check): readonly RuleInfo[] => (isFamily(check) ? check.rules : [check])) as readonly RuleInfo<RuleCode>[];
 

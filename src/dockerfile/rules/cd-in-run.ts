@@ -9,8 +9,7 @@ export const cdInRun = defineRule({
   hadolint: 'DL3003',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('cd')) continue;
+    for (const run of ctx.runs('cd')) {
       const script = run.script();
       const commands = run.commands();
       // A cd inside a subshell or a loop is scoped on purpose: WORKDIR cannot say that.

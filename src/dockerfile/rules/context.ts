@@ -5,7 +5,7 @@
 import type { Dockerfile, Instruction } from '../model';
 import { splitCommands, type SimpleCommand } from '../shell';
 import { resolveBase, type ResolvedBase } from './shared/images';
-import { collectRuns, type Run } from './shared/runs';
+import { collectRuns, hintMask, type Run, type RunHint } from './shared/runs';
 import { collectGlobalArgs, collectStageNames, globalArgNames } from './shared/scope';
 import { shellText } from './shared/source';
 
@@ -19,12 +19,16 @@ export interface RuleContext {
   globalArgNames(): Set<string>;
   /** The first stage of each lower-cased name. */
   stageNames(): Map<string, number>;
+
   /** `splitCommands(shellText(instruction))`, split once per lint for every rule that reads it. */
   commands(instruction: Instruction): SimpleCommand[];
   /** The external image each stage starts from, by stage index (see resolveBase). */
   bases(): readonly (ResolvedBase | undefined)[];
-  /** Every RUN with its stage's shell state, its script split once (see shared/runs.ts). */
-  runs(): readonly Run[];
+  /**
+   * The RUNs whose text contains one of the words, with their stage's shell state and their
+   * script split once (see shared/runs.ts).
+   */
+  runs(...words: RunHint[]): readonly Run[];
   /** Whether an apt.conf file written anywhere in the file sets an APT option, e.g. `Assume-Yes`. */
   aptConfigured(option: string): boolean;
 }
@@ -36,6 +40,7 @@ export function ruleContext(doc: Dockerfile, trustedRegistries: readonly string[
   let names: Map<string, number> | undefined;
   let bases: (ResolvedBase | undefined)[] | undefined;
   let runs: Run[] | undefined;
+  const runsWith = new Map<number, Run[]>();
   const configured = new Map<string, boolean>();
   // Rules run inside sharingSplits (lint.ts), whose memo already keeps each text's split.
   const commands = (instruction: Instruction) => splitCommands(shellText(instruction));
@@ -47,7 +52,15 @@ export function ruleContext(doc: Dockerfile, trustedRegistries: readonly string[
     stageNames: () => (names ??= collectStageNames(doc)),
     commands,
     bases: () => (bases ??= doc.stages.map((stage) => resolveBase(doc, stage, ctx.globalArgs(), ctx.stageNames()))),
-    runs: () => (runs ??= collectRuns(doc.stages, doc.escape, commands)),
+    runs(...words) {
+      const mask = hintMask(words);
+      let found = runsWith.get(mask);
+      if (!found) {
+        const all = (runs ??= collectRuns(doc.stages, doc.escape, commands));
+        runsWith.set(mask, (found = all.filter((run) => (run.hints & mask) !== 0)));
+      }
+      return found;
+    },
     aptConfigured(option) {
       let found = configured.get(option);
       if (found === undefined) configured.set(option, (found = aptConfigures(doc.text, option)));

@@ -8,16 +8,15 @@ export const copyFromSelf = defineRule({
   summary: 'COPY --from names the stage it is in.',
   hadolint: 'DL3023',
   check(ctx, report) {
-    for (const stage of ctx.doc.stages) {
-      for (const copy of stage.instructions) {
-        if (copy.keyword !== 'COPY' || copy.flags.length === 0) continue;
-        const from = copyFrom(ctx, copy);
-        if (!from || from.index !== stage.index) continue;
-        report({
-          span: from.span,
-          message: `COPY --from=${from.value} names the stage it is in${stage.name ? ` ('${stage.name.value}')` : ''}: a stage cannot copy from itself. Name an earlier stage or an image.`,
-        });
-      }
+    for (const copy of ctx.doc.instructions) {
+      if (copy.keyword !== 'COPY' || copy.stage < 0 || copy.flags.length === 0) continue;
+      const stage = ctx.doc.stages[copy.stage];
+      const from = copyFrom(ctx, copy);
+      if (!from || from.index !== stage.index) continue;
+      report({
+        span: from.span,
+        message: `COPY --from=${from.value} names the stage it is in${stage.name ? ` ('${stage.name.value}')` : ''}: a stage cannot copy from itself. Name an earlier stage or an image.`,
+      });
     }
   },
 });

@@ -12,12 +12,12 @@ export const curlAndWget = defineRule({
     let stage = -1;
     // The first RUN using each tool, per stage; reported once, at the first use of the second tool.
     const seen = new Map<string, Instruction>();
-    for (const run of ctx.runs()) {
+    for (const run of ctx.runs('curl', 'wget')) {
       if (run.stage.index !== stage) {
         stage = run.stage.index;
         seen.clear();
       }
-      if (seen.size === 2 || !(run.mentions('curl') || run.mentions('wget'))) continue;
+      if (seen.size === 2) continue;
       const script = run.script();
       if (!script.text.includes('curl') && !script.text.includes('wget')) continue;
       for (const { command, at, program } of run.commands()) {

@@ -56,7 +56,7 @@ export const legacyKeyValue = defineRule({
     for (const instruction of ctx.doc.instructions) {
       check(instruction, report);
       // `ONBUILD ENV a b` is checked as the builder parses its trigger.
-      if (instruction.keyword === 'ONBUILD' && instruction.trigger) check(instruction.trigger, report);
+      if (instruction.trigger) check(instruction.trigger, report);
     }
   },
   fix: legacyKeyValueFix,

@@ -18,8 +18,7 @@ export const pipCacheKept = defineRule({
   hadolint: 'DL3042',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('pip')) continue;
+    for (const run of ctx.runs('pip')) {
       const script = run.script();
       let noCache = run.state.pipNoCache;
       let discarded: string[] | undefined;

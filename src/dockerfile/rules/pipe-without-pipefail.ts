@@ -78,8 +78,8 @@ export const pipeWithoutPipefail = defineRule({
   summary: 'A pipe in RUN without pipefail: a failure before the last command goes unnoticed.',
   hadolint: 'DL4006',
   check(ctx, report) {
-    for (const run of ctx.runs()) {
-      if (run.state.pipefail || run.state.foreign || !run.mentions('|')) continue;
+    for (const run of ctx.runs('|')) {
+      if (run.state.pipefail || run.state.foreign) continue;
       const script = run.script();
       // An exec form without a shell has no pipes; a shebang script runs under its own interpreter.
       if (script.exec || script.shebang) continue;

@@ -19,6 +19,13 @@ function joinEdit(text: string, escape: string, previous: Instruction, run: Inst
   return { edits: [{ start: end, end: run.argsSpan.start, text: ` && ${escape}${eol}    ` }] };
 }
 
+/** The same flags, in the same order: only then can the two share one RUN. */
+function sameFlags(a: Instruction, b: Instruction): boolean {
+  if (a.flags.length !== b.flags.length) return false;
+  for (let i = 0; i < a.flags.length; i++) if (a.flags[i].name !== b.flags[i].name || a.flags[i].value !== b.flags[i].value) return false;
+  return true;
+}
+
 export const runConsecutive = defineRule({
   code: 'run-consecutive',
   severity: 'hint',
@@ -32,8 +39,7 @@ export const runConsecutive = defineRule({
         const previous = list[i - 1];
         const run = list[i];
         if (run.keyword !== 'RUN' || previous.keyword !== 'RUN' || previous.json || run.json) continue;
-        if (previous.flags.length !== run.flags.length) continue;
-        if (run.flags.some((flag, k) => flag.name !== previous.flags[k].name || flag.value !== previous.flags[k].value)) continue;
+        if (!sameFlags(previous, run)) continue;
         report({
           span: run.keywordSpan,
           message: "This RUN follows another RUN: joining them with '&&' makes one layer instead of two.",

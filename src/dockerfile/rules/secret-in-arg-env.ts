@@ -54,7 +54,10 @@ export function isSecretName(name: string): boolean {
   return false;
 }
 
-function checkSecret(report: (finding: Finding) => void, instruction: Instruction, word: Word, name: string): void {
+/** Checks the name `word` declares; most words have no hint of a secret anywhere, name or value. */
+function checkSecret(report: (finding: Finding) => void, instruction: Instruction, word: Word): void {
+  if (!SECRET_HINT.test(word.value)) return;
+  const name = declaredName(word);
   if (!name || !isSecretName(name)) return;
   const keyword = instruction.keyword;
   report({
@@ -70,16 +73,14 @@ export const secretInArgEnv = defineRule({
   buildkit: 'SecretsUsedInArgOrEnv',
   check(ctx, report) {
     const { doc } = ctx;
-    for (const arg of doc.globalArgs) for (const word of arg.args) checkSecret(report, arg, word, declaredName(word));
-    for (const stage of doc.stages) {
-      for (const instruction of stage.instructions) {
-        const k = instruction.keyword;
-        if (k !== 'ARG' && k !== 'ENV') continue;
-        // `ENV NAME value…` (no `=` in the first word) sets one name, as the builder reads it.
-        const words = instruction.args;
-        const count = k === 'ENV' && words.length > 1 && !words[0].value.includes('=') ? 1 : words.length;
-        for (let n = 0; n < count; n++) checkSecret(report, instruction, words[n], declaredName(words[n]));
-      }
+    for (const arg of doc.globalArgs) for (const word of arg.args) checkSecret(report, arg, word);
+    for (const instruction of doc.instructions) {
+      const k = instruction.keyword;
+      if ((k !== 'ARG' && k !== 'ENV') || instruction.stage < 0) continue;
+      // `ENV NAME value…` (no `=` in the first word) sets one name, as the builder reads it.
+      const words = instruction.args;
+      const count = k === 'ENV' && words.length > 1 && !words[0].value.includes('=') ? 1 : words.length;
+      for (let n = 0; n < count; n++) checkSecret(report, instruction, words[n]);
     }
   },
 });

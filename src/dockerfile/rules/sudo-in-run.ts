@@ -11,8 +11,7 @@ export const sudoInRun = defineRule({
   hadolint: 'DL3004',
   check(ctx, report) {
     const source = ctx.doc.text;
-    for (const run of ctx.runs()) {
-      if (!run.mentions('sudo')) continue;
+    for (const run of ctx.runs('sudo')) {
       const script = run.script();
       for (const { command, at } of run.commands()) {
         // sudo, wherever it stands in the command's wrappers.

@@ -117,7 +117,6 @@ export const variableUndefined = defineRule({
       // The image a chain of `FROM <stage>` starts from; a parent always comes before its child.
       const fromScratch = (scratch[stage.index] =
         stage.parent !== undefined ? scratch[stage.parent] === true : stage.base?.value === 'scratch');
-      const check = (word: Word, ref: VariableRef) => checkRef(report, stage, word, ref, scope, globals, fromScratch);
       for (const instruction of stage.instructions) {
         const k = instruction.keyword;
         if (!EXPANDED.has(k)) continue;
@@ -125,18 +124,19 @@ export const variableUndefined = defineRule({
         if (k !== 'ARG' && k !== 'ENV' && !instruction.argsText.includes('$') && !instruction.flags.some(hasDollar)) continue;
         if (k === 'ARG') {
           for (const word of instruction.args) {
-            for (const ref of refsOf(word, escape)) check(word, ref);
+            for (const ref of refsOf(word, escape)) checkRef(report, stage, word, ref, scope, globals, fromScratch);
             scope.set(declaredName(word), 'arg');
           }
           continue;
         }
         // ENV values see the variables as they were before the instruction (`ENV A=1 B=$A` reads the old A).
-        for (const word of instruction.args) for (const ref of refsOf(word, escape)) check(word, ref);
+        for (const word of instruction.args)
+          for (const ref of refsOf(word, escape)) checkRef(report, stage, word, ref, scope, globals, fromScratch);
         if ((k === 'COPY' || k === 'ADD') && instruction.flags.length > 0) {
           for (const flag of instruction.flags) {
             if ((flag.name !== 'chown' && flag.name !== 'chmod') || !flag.valueSpan || !flag.value?.includes('$')) continue;
             const word = { value: flag.value, span: flag.valueSpan };
-            for (const ref of refsOf(word, escape)) check(word, ref);
+            for (const ref of refsOf(word, escape)) checkRef(report, stage, word, ref, scope, globals, fromScratch);
           }
         }
         if (k === 'ENV') {

@@ -11,28 +11,20 @@ export const workdirRelative = defineRule({
     const { doc } = ctx;
     // The stages that set an absolute WORKDIR so far; a stage built on one inherits its directory.
     const absolute = new Set<number>();
-    for (const stage of doc.stages) {
-      for (const workdir of stage.instructions) {
-        if (workdir.keyword !== 'WORKDIR') continue;
-        const path = workdir.args[0]?.value ?? '';
-        if (
-          path.startsWith('/') ||
-          path.startsWith('$') ||
-          /^[A-Za-z]:[\\/]/.test(path) ||
-          path.startsWith('"/') ||
-          path.startsWith("'/")
-        ) {
-          absolute.add(workdir.stage);
-          continue;
-        }
-        let s: number | undefined = workdir.stage;
-        while (s !== undefined && s >= 0 && !absolute.has(s)) s = doc.stages[s].parent;
-        if (s !== undefined && s >= 0) continue;
-        report({
-          span: workdir.args[0]?.span ?? workdir.keywordSpan,
-          message: `WORKDIR '${path}' is relative to the base image's working directory, which may change. Use an absolute path.`,
-        });
+    for (const workdir of doc.instructions) {
+      if (workdir.keyword !== 'WORKDIR' || workdir.stage < 0) continue;
+      const path = workdir.args[0]?.value ?? '';
+      if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('"/') || path.startsWith("'/")) {
+        absolute.add(workdir.stage);
+        continue;
       }
+      let s: number | undefined = workdir.stage;
+      while (s !== undefined && s >= 0 && !absolute.has(s)) s = doc.stages[s].parent;
+      if (s !== undefined && s >= 0) continue;
+      report({
+        span: workdir.args[0]?.span ?? workdir.keywordSpan,
+        message: `WORKDIR '${path}' is relative to the base image's working directory, which may change. Use an absolute path.`,
+      });
     }
   },
 });

@@ -7,6 +7,7 @@
 import { programName } from '../../shell';
 import type { RuleContext } from '../context';
 import type { Finding } from '../rule';
+import type { RunHint } from './runs';
 import { wordsSpan } from './runScript';
 
 export type PackageTool = 'apt' | 'apk' | 'pip' | 'npm' | 'gem';
@@ -146,13 +147,12 @@ export function installVerb(words: string[]): number {
 }
 
 /** The word each tool's commands contain, to pass over RUNs that cannot install with it. */
-const MENTION: Record<PackageTool, string> = { apt: 'apt', apk: 'apk', pip: 'pip', npm: 'npm', gem: 'gem' };
+const MENTION: Record<PackageTool, RunHint> = { apt: 'apt', apk: 'apk', pip: 'pip', npm: 'npm', gem: 'gem' };
 
 /** Reports the packages `tool` installs without a version, in every RUN. */
 export function reportUnpinned(ctx: RuleContext, report: (finding: Finding) => void, tool: PackageTool): void {
   const source = ctx.doc.text;
-  for (const run of ctx.runs()) {
-    if (!run.mentions(MENTION[tool])) continue;
+  for (const run of ctx.runs(MENTION[tool])) {
     for (const { command, words, at } of run.commands()) {
       const verb = installVerb(words);
       if (verb <= 0) continue;

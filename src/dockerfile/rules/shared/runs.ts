@@ -31,7 +31,32 @@ export interface RunCommand {
   program: string;
 }
 
-/** One RUN as the rules read it. */
+/**
+ * The words RUN rules select RUNs by (`ctx.runs('apt')`), found in one scan per RUN: most RUNs
+ * mention none, so most are never split or even given a Run. A rule that needs another word
+ * adds it here.
+ */
+const HINTS = ['sudo', 'cd', 'apt', 'pip', 'apk', 'curl', 'wget', 'npm', 'gem', '|'] as const;
+export type RunHint = (typeof HINTS)[number];
+const HINT_BITS = new Map<string, number>(HINTS.map((word, i) => [word, 1 << i]));
+const ANY_HINT = new RegExp(HINTS.map((w) => w.replace('|', '\\|')).join('|'));
+
+/** The bits of `words`. */
+export function hintMask(words: readonly RunHint[]): number {
+  let mask = 0;
+  for (const word of words) mask |= HINT_BITS.get(word)!;
+  return mask;
+}
+
+/** The bits of the hint words in `text`. */
+function hintsIn(text: string): number {
+  if (!ANY_HINT.test(text)) return 0;
+  let mask = 0;
+  for (let i = 0; i < HINTS.length; i++) if (text.includes(HINTS[i])) mask |= 1 << i;
+  return mask;
+}
+
+/** One RUN that mentions a hint word, as the rules read it. */
 export class Run {
   private splitScript: RunScript | undefined;
   private programs: RunCommand[] | undefined;
@@ -43,16 +68,10 @@ export class Run {
     readonly state: Readonly<ShellState>,
     /** The stage is part of the final image (the last stage or one it is built on). */
     readonly shipped: boolean,
+    /** The bits of the hint words the RUN's text (arguments or heredoc bodies) contains. */
+    readonly hints: number,
     private readonly split: (i: Instruction) => SimpleCommand[],
   ) {}
-
-  /** Whether the RUN's text (arguments or heredoc bodies) contains `word`: a cheap filter before splitting. */
-  mentions(word: string): boolean {
-    const instruction = this.instruction;
-    if (instruction.argsText.includes(word)) return true;
-    for (let h = 0; h < instruction.heredocs.length; h++) if (instruction.heredocs[h].body.includes(word)) return true;
-    return false;
-  }
 
   /** The script the RUN hands to a shell, split once. */
   script(): RunScript {
@@ -77,7 +96,7 @@ export function finalChain(stages: Stage[]): Set<number> {
   return out;
 }
 
-/** Every RUN of every stage, in source order. `split` shares command splits with the other rules. */
+/** Every RUN of every stage that mentions a hint word, in source order. `split` shares command splits with the other rules. */
 export function collectRuns(stages: Stage[], escape: string, split: (i: Instruction) => SimpleCommand[]): Run[] {
   const runs: Run[] = [];
   const states: ShellState[] = [];
@@ -101,7 +120,11 @@ export function collectRuns(stages: Stage[], escape: string, split: (i: Instruct
           if (name === 'PIP_NO_CACHE_DIR' && value !== undefined && !/^(?:0|false|no|off)?$/i.test(value))
             state = { ...state, pipNoCache: true };
         }
-      } else if (k === 'RUN') runs.push(new Run(instruction, stage, state, shipped.has(stage.index), split));
+      } else if (k === 'RUN') {
+        let hints = hintsIn(instruction.argsText);
+        for (let h = 0; h < instruction.heredocs.length; h++) hints |= hintsIn(instruction.heredocs[h].body);
+        if (hints !== 0) runs.push(new Run(instruction, stage, state, shipped.has(stage.index), hints, split));
+      }
     }
     states[stage.index] = state;
   }
