@@ -52,7 +52,10 @@ export function* fixAllSteps(text: string, settings: LintSettings = {}, ctx: Omi
   let diagnostics = lintDocument(doc, settings);
   yield;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    let batch = plan(doc, diagnostics, ctx);
+    const actions = preferredFixes(doc, diagnostics, { uri: URI, ...ctx, snippetSupport: false });
+    // Findings whose fix failed on this text; a fix it kept out of the batch may now go in.
+    const rejected = new Set<number>();
+    let batch = plan(doc, diagnostics, actions, rejected);
     let next: Checked | undefined;
     while (batch.length > 0) {
       const candidate = check(doc, diagnostics, batch, settings);
@@ -61,7 +64,8 @@ export function* fixAllSteps(text: string, settings: LintSettings = {}, ctx: Omi
         next = candidate;
         break;
       }
-      batch = batch.filter((_, i) => !candidate.failed.has(i));
+      for (const i of candidate.failed) rejected.add(batch[i].finding);
+      batch = plan(doc, diagnostics, actions, rejected);
     }
     if (!next) return { text: doc.text, applied, complete: true };
     for (const fix of batch) applied.push(`${fix.code}: ${fix.title}`);
@@ -73,6 +77,8 @@ export function* fixAllSteps(text: string, settings: LintSettings = {}, ctx: Omi
 
 /** One fix of one finding, as offsets into the text it was computed on. */
 interface PlannedFix {
+  /** Index of the finding in the round's diagnostics. */
+  finding: number;
   code: RuleCode;
   title: string;
   /** Where the finding starts. */
@@ -81,18 +87,18 @@ interface PlannedFix {
   edits: { start: number; end: number; text: string }[];
 }
 
-/** The preferred fix of each finding, keeping only fixes that touch no fix taken before them. */
-function plan(doc: Dockerfile, diagnostics: Diagnostic[], ctx: Omit<FixContext, 'uri'>): PlannedFix[] {
-  const actions = preferredFixes(doc, diagnostics, { uri: URI, ...ctx, snippetSupport: false });
+/** The preferred fix of each finding not rejected, keeping only fixes that touch no fix taken before them. */
+function plan(doc: Dockerfile, diagnostics: Diagnostic[], actions: (CodeAction | undefined)[], rejected: Set<number>): PlannedFix[] {
   const taken = new SpanSet();
   const out: PlannedFix[] = [];
   actions.forEach((action, i) => {
+    if (rejected.has(i)) return;
     const edits = action && offsets(doc, action);
     if (!edits || edits.length === 0) return;
     if (edits.some((e) => taken.touches(e.start, e.end))) return;
     for (const e of edits) taken.add(e.start, e.end);
     const d = diagnostics[i];
-    out.push({ code: ruleCode(String(d.code))!, title: action.title, at: offsetAt(doc, d.range.start), edits });
+    out.push({ finding: i, code: ruleCode(String(d.code))!, title: action.title, at: offsetAt(doc, d.range.start), edits });
   });
   return out;
 }

@@ -19,7 +19,6 @@ export interface RuleContext {
   globalArgNames(): Set<string>;
   /** The first stage of each lower-cased name. */
   stageNames(): Map<string, number>;
-
   /** `splitCommands(shellText(instruction))`, split once per lint for every rule that reads it. */
   commands(instruction: Instruction): SimpleCommand[];
   /** The external image each stage starts from, by stage index (see resolveBase). */
