@@ -2,7 +2,7 @@
 import type { SimpleCommand } from '../shell';
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { verbAt } from './shared/apt';
+import { verbIndex } from './shared/apt';
 import { discardedTargets, wordsSpan } from './shared/runScript';
 import { covers, insertAfter } from './shared/shellEdits';
 
@@ -19,7 +19,8 @@ export const apkCacheKept = defineRule({
       let removed = false;
       for (const { command, words, at, program } of run.commands()) {
         if (program === 'apk') {
-          const [verb, v] = verbAt(words, 1);
+          const v = verbIndex(words, 1);
+          const verb: string | undefined = words[v];
           if (verb === 'add' && !words.includes('--no-cache')) adds.push({ command, at, verb: at + v });
         }
         if (program === 'rm' && words.some((w) => w.startsWith('/var/cache/apk'))) removed = true;

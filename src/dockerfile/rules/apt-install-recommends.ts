@@ -1,7 +1,7 @@
 /** apt-get install without --no-install-recommends: recommended packages nobody asked for. */
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { verbAt } from './shared/apt';
+import { verbIndex } from './shared/apt';
 import { wordsSpan } from './shared/runScript';
 import { insertAfter } from './shared/shellEdits';
 
@@ -25,7 +25,8 @@ export const aptInstallRecommends = defineRule({
       const script = run.script();
       for (const { command, words, at, program } of run.commands()) {
         if (program !== 'apt' && program !== 'apt-get') continue;
-        const [verb, v] = verbAt(words, 1);
+        const v = verbIndex(words, 1);
+        const verb: string | undefined = words[v];
         if (verb !== 'install' || aptSkipsRecommends(words) || ctx.aptConfigured('Install-Recommends')) continue;
         report({
           span: wordsSpan(source, run.instruction, script, command, at, at + v),

@@ -1,7 +1,7 @@
 /** apt in a script, where apt-get has the stable interface. */
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { verbAt } from './shared/apt';
+import { verbIndex } from './shared/apt';
 import { wordsSpan } from './shared/runScript';
 
 /** apt verbs apt-get runs the same way, so `apt` → `apt-get` changes nothing else. */
@@ -33,7 +33,7 @@ export const aptInsteadOfAptGet = defineRule({
       const script = run.script();
       for (const { command, words, at, program } of run.commands()) {
         if (program !== 'apt') continue;
-        const [verb] = verbAt(words, 1);
+        const verb: string | undefined = words[verbIndex(words, 1)];
         if (verb === undefined) continue;
         const span = wordsSpan(source, run.instruction, script, command, at);
         const fixable = !script.exec && APT_GET_VERBS.has(verb) && source.slice(span.start, span.end) === 'apt';

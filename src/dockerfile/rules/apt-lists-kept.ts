@@ -5,7 +5,7 @@
 import { positionAt } from '../model';
 import { fixFromData } from './fixer';
 import { defineRule, type Finding } from './rule';
-import { APT_PROMPTS, removesAptLists, verbAt } from './shared/apt';
+import { APT_PROMPTS, removesAptLists, verbIndex } from './shared/apt';
 import type { Run } from './shared/runs';
 import { discardedTargets, wordsSpan } from './shared/runScript';
 import { covers, trimmedEnd } from './shared/shellEdits';
@@ -22,7 +22,8 @@ function listsOf(source: string, run: Run): { kept?: Finding; needsLists: boolea
   for (let c = 0; c < commands.length; c++) {
     const { words, at, program } = commands[c];
     if (program === 'apt' || program === 'apt-get') {
-      const [verb, v] = verbAt(words, 1);
+      const v = verbIndex(words, 1);
+      const verb: string | undefined = words[v];
       if (verb === 'install') lastInstall = { index: c, verb: at + v };
       if (verb === 'update') updated = true;
       else if (verb !== undefined && APT_PROMPTS.has(verb) && !updated) needsLists = true;

@@ -1,7 +1,7 @@
 /** apt-get install (and the other verbs that ask) without -y: the build cannot answer the prompt. */
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { APT_PROMPTS, verbAt } from './shared/apt';
+import { APT_PROMPTS, verbIndex } from './shared/apt';
 import { wordsSpan } from './shared/runScript';
 import { insertAfter } from './shared/shellEdits';
 
@@ -30,7 +30,8 @@ export const aptMissingYes = defineRule({
       for (let c = 0; c < commands.length; c++) {
         const { command, words, at, program } = commands[c];
         if (program !== 'apt' && program !== 'apt-get') continue;
-        const [verb, v] = verbAt(words, 1);
+        const v = verbIndex(words, 1);
+        const verb: string | undefined = words[v];
         if (verb === undefined || !APT_PROMPTS.has(verb) || aptAssumesYes(words)) continue;
         // An apt.conf.d file written anywhere in the file may answer for every RUN.
         if (ctx.aptConfigured('Assume-Yes')) continue;

@@ -1,7 +1,7 @@
 /** pip install keeping its download cache in the layer. */
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { verbAt } from './shared/apt';
+import { verbIndex } from './shared/apt';
 import { discardedTargets, wordsSpan } from './shared/runScript';
 import { insertAfter } from './shared/shellEdits';
 
@@ -27,7 +27,8 @@ export const pipCacheKept = defineRule({
         else if (program === 'export' && setsPipNoCache(words, words.length)) noCache = true;
         const pip = /^pip[0-9.]*$/.test(program);
         if (!pip && !(/^python[0-9.]*$/.test(program) && words[1] === '-m' && /^pip[0-9.]*$/.test(words[2] ?? ''))) continue;
-        const [verb, v] = verbAt(words, pip ? 1 : 3);
+        const v = verbIndex(words, pip ? 1 : 3);
+        const verb: string | undefined = words[v];
         if (verb !== 'install' || noCache || words.some((w) => w === '--no-cache-dir' || w.startsWith('--no-cache-dir='))) continue;
         // A cache mount keeps the cache out of the layer.
         if ((discarded ??= discardedTargets(run.instruction.flags)).some((t) => /pip|\/\.cache$/.test(t))) continue;

@@ -16,15 +16,15 @@ export const APT_PROMPTS: ReadonlySet<string> = new Set([
   'reinstall',
 ]);
 
-/** The first word after `from` that is not an option, and its index. */
-export function verbAt(words: string[], from: number): [string | undefined, number] {
+/** The index of the first word after `from` that is not an option (the verb), or -1. */
+export function verbIndex(words: string[], from: number): number {
   for (let i = from; i < words.length; i++) {
     const w = words[i];
-    if (!w.startsWith('-')) return [w, i];
+    if (!w.startsWith('-')) return i;
     // `-o Option=value` takes the next word.
     if (w === '-o' || w === '-c' || w === '-t') i++;
   }
-  return [undefined, -1];
+  return -1;
 }
 
 function aptVerb(command: SimpleCommand): string | undefined {
