@@ -34,39 +34,67 @@ export interface RuleContext {
 
 /** A rule context over a parsed file, its shared analysis computed on first use. */
 export function ruleContext(doc: Dockerfile, trustedRegistries: readonly string[] = []): RuleContext {
-  let globals: Map<string, string | undefined> | undefined;
-  let globalNames: Set<string> | undefined;
-  let names: Map<string, number> | undefined;
-  let bases: (ResolvedBase | undefined)[] | undefined;
-  let runs: Run[] | undefined;
-  const runsWith = new Map<number, Run[]>();
-  const configured = new Map<string, boolean>();
+  return new LintContext(doc, trustedRegistries);
+}
+
+/** One lint's context. A class, so a lint allocates one object rather than a closure per analysis. */
+class LintContext implements RuleContext {
+  private globals: Map<string, string | undefined> | undefined;
+  private globalNames: Set<string> | undefined;
+  private names: Map<string, number> | undefined;
+  private resolved: (ResolvedBase | undefined)[] | undefined;
+  private allRuns: Run[] | undefined;
+  private runsWith: Map<number, Run[]> | undefined;
+  private configured: Map<string, boolean> | undefined;
+
+  constructor(
+    readonly doc: Dockerfile,
+    readonly trustedRegistries: readonly string[],
+  ) {}
+
+  globalArgs(): Map<string, string | undefined> {
+    return (this.globals ??= collectGlobalArgs(this.doc));
+  }
+
+  globalArgNames(): Set<string> {
+    return (this.globalNames ??= globalArgNames(this.doc));
+  }
+
+  stageNames(): Map<string, number> {
+    return (this.names ??= collectStageNames(this.doc));
+  }
+
   // Rules run inside sharingSplits (lint.ts), whose memo already keeps each text's split.
-  const commands = (instruction: Instruction) => splitCommands(shellText(instruction));
-  const ctx: RuleContext = {
-    doc,
-    trustedRegistries,
-    globalArgs: () => (globals ??= collectGlobalArgs(doc)),
-    globalArgNames: () => (globalNames ??= globalArgNames(doc)),
-    stageNames: () => (names ??= collectStageNames(doc)),
-    commands,
-    bases: () => (bases ??= doc.stages.map((stage) => resolveBase(doc, stage, ctx.globalArgs(), ctx.stageNames()))),
-    runs(...words) {
-      const mask = hintMask(words);
-      let found = runsWith.get(mask);
-      if (!found) {
-        const all = (runs ??= collectRuns(doc.stages, doc.escape, commands));
-        runsWith.set(mask, (found = all.filter((run) => (run.hints & mask) !== 0)));
-      }
-      return found;
-    },
-    aptConfigured(option) {
-      let found = configured.get(option);
-      if (found === undefined) configured.set(option, (found = aptConfigures(doc.text, option)));
-      return found;
-    },
-  };
-  return ctx;
+  commands(instruction: Instruction): SimpleCommand[] {
+    return splitCommands(shellText(instruction));
+  }
+
+  bases(): readonly (ResolvedBase | undefined)[] {
+    if (!this.resolved) {
+      const globals = this.globalArgs();
+      const names = this.stageNames();
+      this.resolved = this.doc.stages.map((stage) => resolveBase(this.doc, stage, globals, names));
+    }
+    return this.resolved;
+  }
+
+  runs(...words: RunHint[]): readonly Run[] {
+    const mask = hintMask(words);
+    const cache = (this.runsWith ??= new Map());
+    let found = cache.get(mask);
+    if (!found) {
+      const all = (this.allRuns ??= collectRuns(this.doc.stages, this.doc.escape, (i) => this.commands(i)));
+      cache.set(mask, (found = all.filter((run) => (run.hints & mask) !== 0)));
+    }
+    return found;
+  }
+
+  aptConfigured(option: string): boolean {
+    const configured = (this.configured ??= new Map());
+    let found = configured.get(option);
+    if (found === undefined) configured.set(option, (found = aptConfigures(this.doc.text, option)));
+    return found;
+  }
 }
 
 /** An apt option written to an apt.conf file (echo … > /etc/apt/apt.conf.d/…, or a heredoc). */
