@@ -53,4 +53,9 @@ describe('fixes and quoting', () => {
     const text = debian('RUN <<EOF', 'apt-get install --no-install-recommends curl', "echo 'unfinished", 'EOF');
     assert.deepEqual(fixTitles(actionsFor(text, 'apt-missing-yes').actions), ['Add -y']);
   });
+
+  it('takes # in ENV for part of the value, as the builder does, not for a comment', () => {
+    const text = lines('FROM node:20', 'ENV PORT 3000 # http', 'USER node');
+    assert.equal(fix(text, 'legacy-key-value', 'Write ENV PORT=…'), lines('FROM node:20', 'ENV PORT="3000 # http"', 'USER node'));
+  });
 });

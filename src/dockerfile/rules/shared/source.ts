@@ -87,20 +87,23 @@ export function breaksQuoting(doc: Dockerfile, start: number, end: number): bool
 
 function unsafeAt(doc: Dockerfile, instruction: Instruction, offset: number): boolean {
   if (offset < instruction.argsSpan.start) return false;
+  // Only a shell reads `#` after a word as a comment; ENV or LABEL keep it in the value.
+  const shell = instruction.keyword === 'RUN';
   for (const heredoc of instruction.heredocs) {
     const body = heredoc.bodySpan;
-    if (offset >= body.start && offset <= body.end) return scanQuoting(doc, body.start, body.end, offset, false);
+    if (offset >= body.start && offset <= body.end) return scanQuoting(doc, body.start, body.end, offset, false, shell);
   }
   const args = instruction.argsSpan;
-  return scanQuoting(doc, args.start, args.end, Math.min(offset, args.end), true);
+  return scanQuoting(doc, args.start, args.end, Math.min(offset, args.end), true, shell);
 }
 
 /**
- * Scans [from, to) as the shell will read it and tells whether `at` is inside a shell comment or
- * inside a quote still open at `to`. `dockerfileLines`: the region is instruction arguments, where
- * the builder joins continuation lines and drops comment lines before the shell sees them.
+ * Scans [from, to) as the shell will read it and tells whether `at` is inside a shell comment
+ * (when `comments`) or inside a quote still open at `to`. `dockerfileLines`: the region is
+ * instruction arguments, where the builder joins continuation lines and drops comment lines
+ * before the shell sees them.
  */
-function scanQuoting(doc: Dockerfile, from: number, to: number, at: number, dockerfileLines: boolean): boolean {
+function scanQuoting(doc: Dockerfile, from: number, to: number, at: number, dockerfileLines: boolean, comments: boolean): boolean {
   const text = doc.text;
   const escape = doc.escape;
   let quote = '';
@@ -157,7 +160,7 @@ function scanQuoting(doc: Dockerfile, from: number, to: number, at: number, dock
       quote = c;
       quoteStart = i;
       wordStart = false;
-    } else if (c === '#' && wordStart) comment = true;
+    } else if (c === '#' && wordStart && comments) comment = true;
     else wordStart = c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')';
     i++;
   }
