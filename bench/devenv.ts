@@ -16,6 +16,7 @@ import { connect } from '../src/engine/connect';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { createRunnerEngine } from '../src/engine/runnerAdapter';
 import { freePort } from '../test/fixtures/net';
+import { waitFor } from '../test/fixtures/waitFor';
 
 const exec = promisify(execFile);
 const IMAGE = 'busybox:local';
@@ -33,17 +34,7 @@ export interface DevenvBenchResult {
 
 /** Resolves when http://127.0.0.1:port answers, polling every 10 ms. */
 async function answered(port: number, deadlineMs = 20_000): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/index.html`);
-      if (res.ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`port ${port} did not answer within ${deadlineMs} ms`);
+  await waitFor(`port ${port} to answer`, async () => (await fetch(`http://127.0.0.1:${port}/index.html`)).ok, deadlineMs, 10);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

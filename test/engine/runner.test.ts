@@ -15,6 +15,7 @@ import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import { freePort } from '../fixtures/net';
+import { waitFor } from '../fixtures/waitFor';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
@@ -103,10 +104,14 @@ describe('run workspace: the container', () => {
       ws,
       config(['httpd', '-f', '-p', '8080', '-h', '/workspace'], { ports: [{ container: 8080, host: port, protocol: 'tcp' }] }),
     );
-    const body = await poll(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
-      return res.ok ? res.text() : undefined;
-    });
+    const body = await waitFor(
+      'the published port to answer',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+        return res.ok ? res.text() : undefined;
+      },
+      15_000,
+    );
     assert.equal(body, 'hello from the host\n');
     await run.stop();
     assert.ok(await containerGone(run.name));
@@ -205,19 +210,4 @@ function listen(): Promise<Server> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
-}
-
-async function poll<T>(probe: () => Promise<T | undefined>, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no answer within ${ms} ms: ${String(last)}`);
 }

@@ -14,6 +14,7 @@ import { runWorkspace, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import { freePort } from '../fixtures/net';
+import { waitFor } from '../fixtures/waitFor';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
@@ -134,20 +135,15 @@ describe('Hugo preset', () => {
       ports: [{ container: 1313, host: port, protocol: 'tcp' as const }],
     };
     const { run: r, output } = await run(ws, config);
-    const deadline = Date.now() + 60_000;
-    let body = '';
-    while (Date.now() < deadline) {
-      try {
+    const body = await waitFor(
+      'hugo to serve the site',
+      async () => {
         const res = await fetch(`http://127.0.0.1:${port}/`);
-        if (res.ok) {
-          body = await res.text();
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((res) => setTimeout(res, 200));
-    }
+        return res.ok && res.text();
+      },
+      60_000,
+      200,
+    ).catch((error: Error) => assert.fail(`${error.message}; hugo output:\n${output()}`));
     assert.match(body, /Berth test/, `hugo output:\n${output()}`);
     assert.match(body, /Hello from Hugo/);
     await r.stop();
