@@ -16,10 +16,11 @@ import { connect } from '../src/engine/connect';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { createRunnerEngine } from '../src/engine/runnerAdapter';
 import { freePort } from '../test/fixtures/net';
+import { BUSYBOX_IMAGE, requireTestImage } from '../test/fixtures/testImages';
 import { waitFor } from '../test/fixtures/waitFor';
 
 const exec = promisify(execFile);
-const IMAGE = 'busybox:local';
+const IMAGE = BUSYBOX_IMAGE;
 const SAMPLES = 8;
 export const DEVENV_TARGET = { ratio: 1.1 };
 
@@ -51,7 +52,7 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
   const ours: number[] = [];
   const cli: number[] = [];
   try {
-    await exec('docker', ['image', 'inspect', IMAGE]);
+    await requireTestImage(IMAGE);
     for (let i = 0; i < SAMPLES + 1; i++) {
       // Ours: the runner with the spec the command builds.
       let port = await freePort();

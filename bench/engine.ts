@@ -19,11 +19,12 @@ import { createEngine } from '../src/engine/dockerodeEngine';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { EventWatcher } from '../src/engine/eventWatcher';
 import type { Endpoint, Engine, EngineEvent } from '../src/engine/types';
+import { BUSYBOX_IMAGE, requireTestImage } from '../test/fixtures/testImages';
 import { waitFor } from '../test/fixtures/waitFor';
 
 const execFileP = promisify(execFile);
 const LABEL = 'berth.bench';
-const IMAGE = 'busybox:local';
+const IMAGE = BUSYBOX_IMAGE;
 const CONTAINERS = 500;
 const IMAGE_TAGS = 300;
 const LIST_RUNS = 9;
@@ -273,9 +274,7 @@ export async function benchEngine(): Promise<EngineBenchResult> {
     const endpoint = resolveEndpoint();
     engine = createEngine(endpoint);
     await engine.ping();
-    await docker(['image', 'inspect', IMAGE]).catch(() => {
-      throw new Error(`${IMAGE} is missing: run bash scripts/test-images.sh`);
-    });
+    await requireTestImage(IMAGE);
     await cleanup();
     await benchListing(engine, result);
     await benchStopLatency(engine, result);

@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EngineError, type Engine } from '../../src/engine/types';
 import { cleanupLabelled, createContainer, docker, sharedEngine, uniqueName, waitFor } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('container files', () => {
   let engine: Engine;

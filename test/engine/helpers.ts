@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { createEngine } from '../../src/engine/dockerodeEngine';
 import { resolveEndpoint } from '../../src/engine/endpoint';
 import type { Endpoint, Engine } from '../../src/engine/types';
+import { BUSYBOX_IMAGE } from '../fixtures/testImages';
 import { waitFor } from '../fixtures/waitFor';
 
 export { waitFor };
@@ -18,7 +19,7 @@ export { waitFor };
 const execFileP = promisify(execFile);
 
 export const LABEL = 'berth.test';
-export const IMAGE = 'busybox:local';
+export const IMAGE = BUSYBOX_IMAGE;
 
 /** The shared engine this machine's tests use (DOCKER_HOST or the default socket). */
 export function sharedEngine(): Engine {

@@ -13,8 +13,9 @@ import { LABEL, docker } from './helpers';
 import { freePort } from '../fixtures/net';
 import { CLI, ensureBuilt } from '../lsp/build';
 import { copyForOtherUsers, worldReadableDir } from '../fixtures/otherUser';
+import { BUSYBOX_IMAGE, requireTestImage, TOOLCHAIN_IMAGE } from '../fixtures/testImages';
 
-const IMAGE = 'toolchain:local';
+const IMAGE = TOOLCHAIN_IMAGE;
 const HOST = process.env.DOCKER_HOST;
 const SOCKET = !HOST ? '/var/run/docker.sock' : HOST.startsWith('unix://') ? HOST.slice('unix://'.length) : undefined;
 const SETPRIV = '/usr/bin/setpriv';
@@ -83,7 +84,8 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
 
   before(async () => {
     if (skip) throw new Error(`cannot run as a non-root user here: ${skip}`);
-    await docker(['image', 'inspect', IMAGE]); // built by scripts/toolchain-image.sh (provision.sh runs it)
+    // Built by scripts/toolchain-image.sh and scripts/test-images.sh, checked by what they hold.
+    await Promise.all([requireTestImage(IMAGE), requireTestImage(BUSYBOX_IMAGE)]);
     ensureBuilt();
     shared = worldReadableDir('berth-nonroot-cli-');
     cli = copyForOtherUsers(CLI, shared);
@@ -151,7 +153,7 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
         `${LABEL}=1`,
         '-v',
         `${v}:/c`,
-        'busybox:local',
+        BUSYBOX_IMAGE,
         'sh',
         '-c',
         `stat -c %u:%g /c; find /c ! -user ${uid} -o ! -group ${gid}`,
@@ -165,7 +167,7 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
       `${LABEL}=1`,
       '-v',
       `${volumes[1]}:/c`,
-      'busybox:local',
+      BUSYBOX_IMAGE,
       'find',
       '/c',
       '-type',

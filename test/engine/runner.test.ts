@@ -16,10 +16,11 @@ import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import { freePort } from '../fixtures/net';
 import { waitFor } from '../fixtures/waitFor';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
-const IMAGE = 'busybox:local';
+const IMAGE = BUSYBOX_IMAGE;
 const roots: string[] = [];
 const running: RunningWorkspace[] = [];
 
@@ -75,6 +76,9 @@ after(async () => {
   for (const run of running) await run.stop().catch(() => undefined);
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('run workspace: the container', () => {
   it('writes into the bind-mounted workspace as the host user', async () => {

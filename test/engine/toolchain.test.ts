@@ -15,10 +15,11 @@ import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import { freePort } from '../fixtures/net';
 import { waitFor } from '../fixtures/waitFor';
+import { requireTestImage, TOOLCHAIN_IMAGE } from '../fixtures/testImages';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
-const IMAGE = 'toolchain:local';
+const IMAGE = TOOLCHAIN_IMAGE;
 const UID = 2345;
 const roots: string[] = [];
 const running: RunningWorkspace[] = [];
@@ -59,7 +60,7 @@ const GO_FILES = {
 };
 
 before(async () => {
-  await docker.getImage(IMAGE).inspect(); // built by scripts/toolchain-image.sh (provision.sh runs it)
+  await requireTestImage(IMAGE); // built by scripts/toolchain-image.sh (provision.sh runs it), checked by what it holds
   for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`, `berth-cache-hugo-${UID}`])
     await docker
       .getVolume(v)
