@@ -104,7 +104,8 @@ const TOP_KEY = /^[^\s#\-[{?%]/;
 
 /**
  * Parses a Compose file. Pass the document's previous parse to reuse the pieces an edit left as
- * they were; the previous document stays valid.
+ * they were: they move into the new parse (their offsets are shifted in place), so `previous`
+ * must not be used afterwards. ComposeWorkspace.document keeps one such chain per file.
  */
 export function parseCompose(text: string, previous?: ComposeDocument): ComposeDocument {
   const lineStarts = editorLineStarts(text, computeLineStarts(text));
@@ -118,7 +119,7 @@ export function parseCompose(text: string, previous?: ComposeDocument): ComposeD
   const chunks = pieces.map((p) => {
     const candidates = reuse.get(p.text);
     const old = candidates?.shift();
-    if (old && old.service === p.service) return old.start === p.start ? old : convert(old, p.start);
+    if (old && old.service === p.service) return old.start === p.start ? old : shift(old, p.start);
     return parseChunk(p.text, p.start, p.service);
   });
   return assemble(text, lineStarts, chunks);
@@ -206,6 +207,37 @@ function convert(from: Chunk, start: number): Chunk {
     else other = root;
   }
   return { ...from, start, pairs, other, problems, anchors };
+}
+
+/** Moves a chunk's tree to a new start, in place: cheaper than converting it again, and no garbage. */
+function shift(chunk: Chunk, start: number): Chunk {
+  const delta = start - chunk.start;
+  const move = (node: Node | null) => {
+    if (!node) return;
+    node.start += delta;
+    node.end += delta;
+    if (node.kind === 'map') {
+      for (const pair of node.pairs) {
+        pair.start += delta;
+        pair.end += delta;
+        move(pair.key);
+        move(pair.value);
+      }
+    } else if (node.kind === 'seq') for (const item of node.items) move(item);
+  };
+  for (const pair of chunk.pairs) {
+    pair.start += delta;
+    pair.end += delta;
+    move(pair.key);
+    move(pair.value);
+  }
+  move(chunk.other);
+  for (const problem of chunk.problems) {
+    problem.span.start += delta;
+    problem.span.end += delta;
+  }
+  chunk.start = start;
+  return chunk;
 }
 
 function firstLine(message: string): string {

@@ -9,3 +9,5 @@ export { ComposeWorkspace, type ComposeFile, type ComposeProject } from './proje
 export { lintCompose, composeSeverities } from './lint';
 export { COMPOSE_RULE_INFO, COMPOSE_RULE_CODES, composeRuleDocUrl } from './catalog';
 export { composeValidator } from './schema';
+export { completeCompose } from './completion';
+export { hoverCompose } from './hover';

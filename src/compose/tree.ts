@@ -49,6 +49,19 @@ export function entries(doc: ComposeDocument, map: MapNode | undefined, depth = 
   let hasMerge = false;
   for (const p of map.pairs) if (p.name === '<<') hasMerge = true;
   if (!hasMerge) return map.pairs;
+  // Merged entries depend on the document's anchors, so they are remembered per document.
+  let memo = merged.get(doc);
+  if (!memo) merged.set(doc, (memo = new WeakMap()));
+  const known = memo.get(map);
+  if (known) return known;
+  const out = mergedEntries(doc, map, depth);
+  memo.set(map, out);
+  return out;
+}
+
+const merged = new WeakMap<ComposeDocument, WeakMap<MapNode, PairNode[]>>();
+
+function mergedEntries(doc: ComposeDocument, map: MapNode, depth: number): PairNode[] {
   const own = map.pairs.filter((p) => p.name !== '<<');
   const seen = new Set(own.map((p) => p.name));
   const out = [...own];
