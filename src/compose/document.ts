@@ -73,7 +73,7 @@ interface Chunk {
   start: number;
   /** The parsed piece, offsets relative to the piece: kept so a moved piece is converted again, not parsed. */
   contents: YamlNode | null;
-  yamlErrors: { message: string; pos: [number, number] }[];
+  yamlErrors: { message: string; code: string; pos: [number, number] }[];
   /** The converted tree, offsets absolute for `start`. */
   pairs: PairNode[];
   /** The root of the piece when it is not a mapping (a whole-file parse, or text being typed). */
@@ -187,17 +187,19 @@ function split(text: string, lineStarts: number[]): Piece[] {
 
 function parseChunk(text: string, start: number, service: boolean): Chunk {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, strict: false });
-  const yamlErrors = doc.errors.map((e) => ({ message: e.message, pos: e.pos }));
+  const yamlErrors = doc.errors.map((e) => ({ message: e.message, code: e.code, pos: e.pos }));
   return convert({ text, start, contents: doc.contents, yamlErrors, pairs: [], other: null, problems: [], anchors: [], service }, start);
 }
 
 /** The chunk's tree with offsets for `start`; the parse is shared with `from`. */
 function convert(from: Chunk, start: number): Chunk {
   const anchors: { name: string; node: Node }[] = [];
-  const problems = from.yamlErrors.map((e) => ({
-    message: firstLine(e.message),
-    span: { start: e.pos[0] + start, end: e.pos[1] + start },
-  }));
+  const problems = from.yamlErrors.map((e) => {
+    let end = e.pos[1];
+    // A duplicate key is reported at its first character: cover the key.
+    if (e.code === 'DUPLICATE_KEY') while (end < from.text.length && !/[\s:]/.test(from.text[end])) end++;
+    return { message: firstLine(e.message), span: { start: e.pos[0] + start, end: end + start } };
+  });
   const contents = from.contents;
   let pairs: PairNode[] = [];
   let other: Node | null = null;

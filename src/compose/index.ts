@@ -11,3 +11,8 @@ export { COMPOSE_RULE_INFO, COMPOSE_RULE_CODES, composeRuleDocUrl } from './cata
 export { composeValidator } from './schema';
 export { completeCompose } from './completion';
 export { hoverCompose } from './hover';
+export { composeCodeActions, type ComposeFixContext } from './fixes';
+export { composeDefinition, composeReferences, prepareComposeRename, renameCompose } from './navigation';
+export { composeSymbols } from './symbols';
+export { composeLinks } from './links';
+export { parseDotEnv } from './host';

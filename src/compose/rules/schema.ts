@@ -42,7 +42,8 @@ export function checkSchema(ctx: ComposeRuleContext): void {
   for (const error of selectErrors(schemaErrors(value))) {
     const finding = describe(doc, value, error);
     if (!finding) continue;
-    const key = `${finding.span.start}:${finding.span.end}:${finding.message}`;
+    // Services merging one anchored value share its error: one finding where it is written.
+    const key = `${finding.span.start}:${finding.span.end}:${error.keyword}`;
     if (seen.has(key)) continue;
     seen.add(key);
     ctx.report({ code: 'compose-schema', ...finding });
