@@ -186,7 +186,7 @@ function split(text: string, lineStarts: number[]): Piece[] {
 }
 
 function parseChunk(text: string, start: number, service: boolean): Chunk {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, strict: false });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false });
   const yamlErrors = doc.errors.map((e) => ({ message: e.message, code: e.code, pos: e.pos }));
   return convert({ text, start, contents: doc.contents, yamlErrors, pairs: [], other: null, problems: [], anchors: [], service }, start);
 }

@@ -5,7 +5,7 @@
  */
 export { parseCompose, type ComposeDocument } from './document';
 export type { ComposeHost } from './host';
-export { ComposeWorkspace, type ComposeFile, type ComposeProject } from './project';
+export { ComposeWorkspace, isComposeFile, type ComposeFile, type ComposeProject } from './project';
 export { lintCompose, composeSeverities } from './lint';
 export { COMPOSE_RULE_INFO, COMPOSE_RULE_CODES, composeRuleDocUrl } from './catalog';
 export { composeValidator } from './schema';

@@ -169,7 +169,8 @@ function volumeReference(doc: ComposeDocument, service: string, item: Node | nul
   const colon = text.indexOf(':');
   if (colon <= 0) return;
   const name = text.slice(0, colon);
-  if (!isVolumeName(name)) return;
+  // `C:\data:/data` and `C:/data:/data` are Windows paths, not a volume named C.
+  if (!isVolumeName(name) || (name.length === 1 && /^:[\\/]/.test(text.slice(colon)))) return;
   out.push({ kind: 'volume', name, span: subSpan(doc, scalar, 0, colon), service, via: 'volumes' });
 }
 

@@ -48,6 +48,15 @@ export interface ComposeProject {
 }
 
 const COMPOSE_NAME = /^(compose|docker-compose)(?:\.(.+))?\.(ya?ml)$/;
+
+/**
+ * Whether a file name is one Compose (and VS Code's `dockercompose` language) uses:
+ * compose.yaml/.yml, docker-compose.yaml/.yml, their `.override` variants, `compose.*.yaml`
+ * and `docker-compose.*.yml`.
+ */
+export function isComposeFile(file: string): boolean {
+  return COMPOSE_NAME.test(path.basename(file));
+}
 const MAX_INCLUDE_DEPTH = 8;
 
 /**

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isComposeFile } from '../../src/compose';
 import { parseCompose, type ComposeDocument, type Node } from '../../src/compose/document';
 import { toJS } from '../../src/compose/tree';
 import { prng } from '../fixtures/prng';
@@ -68,6 +69,24 @@ function assertSameRanges(doc: ComposeDocument, text: string): void {
 function snapshot(doc: ComposeDocument): string {
   return JSON.stringify({ root: doc.root, other: doc.rootOther, problems: doc.problems.map((p) => p.span) });
 }
+
+describe('compose file names', () => {
+  it('are the ones Compose and VS Code use', () => {
+    for (const name of [
+      'compose.yaml',
+      'compose.yml',
+      'docker-compose.yaml',
+      'docker-compose.yml',
+      'compose.override.yaml',
+      'docker-compose.override.yml',
+      'compose.prod.yaml',
+      'docker-compose.ci.yml',
+    ]) {
+      assert.ok(isComposeFile(`/p/${name}`), name);
+    }
+    for (const name of ['compose.json', 'my-compose.yaml', 'Dockerfile', 'compose.yaml.bak']) assert.ok(!isComposeFile(`/p/${name}`), name);
+  });
+});
 
 describe('compose document', () => {
   it('parses by piece with the offsets of a whole-file parse', () => {

@@ -23,7 +23,29 @@ import { FIXTURES, MemoryHost, ROOT } from '../fixtures/compose/helpers';
 import { prng } from '../fixtures/prng';
 
 const SOURCE = readFileSync(path.join(FIXTURES, 'full', 'compose.yaml'), 'utf8');
-const PIECES = ['\n', ':', '- ', '  ', '"', "'", '{', '[', ']', '}', '&a ', '*a', '<<: *a\n', '${X', '$$', '#', '\t', '---\n', '? ', '|\n', 'services:\n'];
+const PIECES = [
+  '\n',
+  ':',
+  '- ',
+  '  ',
+  '"',
+  "'",
+  '{',
+  '[',
+  ']',
+  '}',
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '${X',
+  '$$',
+  '#',
+  '\t',
+  '---\n',
+  '? ',
+  '|\n',
+  'services:\n',
+];
 
 function inText(text: string, range: Range, where: string): void {
   const lines = text.split(/\r\n|\r|\n/);
@@ -51,16 +73,19 @@ describe('compose core on damaged text', () => {
       const diagnostics = lintCompose(project);
       for (const d of diagnostics) inText(text, d.range, `run ${run} ${d.code}`);
       for (const a of composeCodeActions(project, diagnostics, { snippetSupport: true })) {
-        for (const edits of Object.values(a.edit?.changes ?? {})) for (const edit of edits) inText(text, edit.range, `run ${run} ${a.title}`);
+        for (const edits of Object.values(a.edit?.changes ?? {}))
+          for (const edit of edits) inText(text, edit.range, `run ${run} ${a.title}`);
       }
       const lines = text.split('\n');
       for (let k = 0; k < 5; k++) {
         const line = Math.floor(rnd() * lines.length);
         const position = { line, character: Math.floor(rnd() * (lines[line].length + 1)) };
-        for (const item of completeCompose(project, position)) if (item.textEdit && 'range' in item.textEdit) inText(text, item.textEdit.range, `run ${run} completion`);
+        for (const item of completeCompose(project, position))
+          if (item.textEdit && 'range' in item.textEdit) inText(text, item.textEdit.range, `run ${run} completion`);
         const hover = hoverCompose(project, position);
         if (hover?.range) inText(text, hover.range, `run ${run} hover`);
-        for (const l of composeDefinition(project, position)) if (l.uri.endsWith('compose.yaml')) inText(text, l.range, `run ${run} definition`);
+        for (const l of composeDefinition(project, position))
+          if (l.uri.endsWith('compose.yaml')) inText(text, l.range, `run ${run} definition`);
         composeReferences(project, position, true);
         renameCompose(project, position, 'renamed');
       }

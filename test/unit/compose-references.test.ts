@@ -98,6 +98,8 @@ describe('compose-resource-undeclared', () => {
       '      - ./src:/src',
       '      - /var/run/docker.sock:/var/run/docker.sock',
       '      - /anonymous',
+      '      - C:\\\\data:/windows',
+      '      - "D:/data:/windows2"',
       '      - type: volume',
       '        source: logs',
       '        target: /logs',
