@@ -24,22 +24,27 @@ export interface SchemaNode {
 
 export const COMPOSE_SCHEMA = composeSpec as unknown as SchemaNode & { definitions: Record<string, SchemaNode> };
 
-let compiled: ValidateFunction | undefined;
+let compiled: { root: ValidateFunction; service: ValidateFunction } | undefined;
 
-/** The compiled validator; compiling takes a moment, so a server may call this early to have it ready. */
-export function composeValidator(): ValidateFunction {
+/**
+ * The compiled validators, for the whole file and for one service (so an edit re-validates only
+ * the service it touched); compiling takes a moment, so a server may call this early.
+ */
+export function composeValidator(): { root: ValidateFunction; service: ValidateFunction } {
   if (!compiled) {
     // The schema declares draft-07 by an https URL ajv does not know, and uses 2019-09's
     // `deprecated`; neither changes what validates.
     const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-    compiled = ajv.compile(COMPOSE_SCHEMA);
+    ajv.addSchema(COMPOSE_SCHEMA);
+    const id = (COMPOSE_SCHEMA as { $id?: string }).$id ?? 'compose_spec.json';
+    compiled = { root: ajv.getSchema(id)!, service: ajv.getSchema(`${id}#/definitions/service`)! };
   }
   return compiled;
 }
 
-/** The ajv errors for a value, or none. */
-export function schemaErrors(value: unknown): ErrorObject[] {
-  const validate = composeValidator();
+/** The ajv errors for a whole file's value, or for one service's. */
+export function schemaErrors(value: unknown, what: 'root' | 'service' = 'root'): ErrorObject[] {
+  const validate = composeValidator()[what];
   return validate(value) ? [] : (validate.errors ?? []);
 }
 

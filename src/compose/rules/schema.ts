@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 import { suggest } from '../suggest';
 import type { ComposeDocument, Node, PairNode, Span } from '../document';
 import { propertiesOf, schemaErrors, schemasAt } from '../schema';
-import { asMap, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
+import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
 import type { ComposeRuleContext } from './context';
 
 export function checkYaml(ctx: ComposeRuleContext): void {
@@ -33,21 +33,74 @@ export function checkVersion(ctx: ComposeRuleContext): void {
   });
 }
 
+/** A schema finding whose place is computed when reported, from nodes that move with edits. */
+interface SchemaFinding {
+  at(doc: ComposeDocument): Span;
+  keyword: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Each service's findings, kept while its piece and every piece with anchors are unchanged. */
+const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; findings: SchemaFinding[] }>();
+
 export function checkSchema(ctx: ComposeRuleContext): void {
   const { doc } = ctx;
   const rootNode = doc.root ?? doc.rootOther;
   if (!rootNode) return;
-  const value = toJS(doc, rootNode);
-  const seen = new Set<string>();
+  const findings: SchemaFinding[] = [];
+  const services = doc.root ? entry(doc, doc.root, 'services') : undefined;
+  const serviceMap = services ? asMap(doc, services.value) : undefined;
+  // The file with each service as `{}`: the services are validated one by one below.
+  let value: unknown;
+  if (doc.root && serviceMap) {
+    const top = toJS(doc, { ...doc.root, pairs: entries(doc, doc.root).filter((p) => p !== services) }) as Record<string, unknown>;
+    const placeholders: Record<string, unknown> = {};
+    for (const p of entries(doc, serviceMap)) Object.defineProperty(placeholders, p.name, { value: {}, enumerable: true });
+    value = { ...top, services: placeholders };
+  } else value = toJS(doc, rootNode);
   for (const error of selectErrors(schemaErrors(value))) {
-    const finding = describe(doc, value, error);
-    if (!finding) continue;
+    const f = describe(doc, value, error);
+    if (f) findings.push(f);
+  }
+  if (serviceMap) {
+    const anchors = doc.chunks.filter((c) => c.anchors.length > 0);
+    for (const pair of entries(doc, serviceMap)) {
+      const cached = byService.get(pair);
+      if (cached && sameList(cached.anchors, anchors)) {
+        findings.push(...cached.findings);
+        continue;
+      }
+      const own = serviceFindings(doc, pair);
+      byService.set(pair, { anchors, findings: own });
+      findings.push(...own);
+    }
+  }
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const span = f.at(doc);
     // Services merging one anchored value share its error: one finding where it is written.
-    const key = `${finding.span.start}:${finding.span.end}:${error.keyword}`;
+    const key = `${span.start}:${span.end}:${f.keyword}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    ctx.report({ code: 'compose-schema', ...finding });
+    ctx.report({ code: 'compose-schema', span, message: f.message, ...(f.data ? { data: f.data } : {}) });
   }
+}
+
+function serviceFindings(doc: ComposeDocument, pair: PairNode): SchemaFinding[] {
+  const service = toJS(doc, pair.value);
+  const prefix = `/services/${pair.name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const whole = { services: { [pair.name]: service } };
+  const out: SchemaFinding[] = [];
+  for (const error of selectErrors(schemaErrors(service, 'service').map((e) => ({ ...e, instancePath: prefix + e.instancePath })))) {
+    const f = describe(doc, whole, error);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
@@ -133,11 +186,7 @@ function label(path: string[]): string {
   return path.join('.');
 }
 
-function describe(
-  doc: ComposeDocument,
-  value: unknown,
-  error: ErrorObject,
-): { span: Span; message: string; data?: Record<string, unknown> } | undefined {
+function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): SchemaFinding | undefined {
   const path = pointerPath(error.instancePath);
   const found = nodeAtPath(doc, path);
   if (!found) return undefined;
@@ -148,18 +197,28 @@ function describe(
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       const pair = entry(doc, asMap(doc, found.node), key);
       if (!pair?.key) return undefined;
-      const span = { start: pair.key.start, end: pair.key.end };
+      const key_ = pair.key;
+      const at = () => ({ start: key_.start, end: key_.end });
       // ajv's schemaPath is relative to the last $ref, so the keys come from walking the instance path.
       const known = [...propertiesOf(schemasAt(path)).keys()];
       if (known.length === 0) {
         // A mapping of names (services, networks, …): the name itself is invalid.
-        return { span, message: `'${key}' is not a valid name here: use letters, digits, '.', '_' and '-'.` };
+        return { at, keyword: error.keyword, message: `'${key}' is not a valid name here: use letters, digits, '.', '_' and '-'.` };
       }
       const suggestion = suggest(key, known);
       const where = path.length === 0 ? 'at the top level' : `in ${label(path)}`;
       return suggestion
-        ? { span, message: `Unknown key '${key}' ${where}. Did you mean '${suggestion}'?`, data: { replacement: suggestion } }
-        : { span, message: `Unknown key '${key}' ${where}.${path.length === 0 ? " Extensions start with 'x-'." : ''}` };
+        ? {
+            at,
+            keyword: error.keyword,
+            message: `Unknown key '${key}' ${where}. Did you mean '${suggestion}'?`,
+            data: { replacement: suggestion },
+          }
+        : {
+            at,
+            keyword: error.keyword,
+            message: `Unknown key '${key}' ${where}.${path.length === 0 ? " Extensions start with 'x-'." : ''}`,
+          };
     }
     case 'type': {
       if (interpolated) return undefined;
@@ -168,30 +227,54 @@ function describe(
           .split(',')
           .map((t) => TYPE_NAMES[t] ?? t),
       );
-      return { span: spanFor(doc, found), message: `${capital(label(path))} must be ${expected}, not ${kindOf(here)}.` };
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} must be ${expected}, not ${kindOf(here)}.`,
+      };
     }
     case 'enum': {
       if (interpolated) return undefined;
       const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => `'${String(v)}'`);
-      return { span: spanFor(doc, found), message: `${capital(label(path))} must be one of ${orList(allowed)}.` };
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} must be one of ${orList(allowed)}.`,
+      };
     }
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
-      return { span: spanFor(doc, found), message: `${capital(label(path))} needs '${missing}'.` };
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} needs '${missing}'.`,
+      };
     }
     case 'uniqueItems': {
       const { i } = error.params as { i: number; j: number };
       const item = nodeAtPath(doc, [...path, String(i)]);
-      return { span: spanFor(doc, item ?? found), message: `${capital(label(path))} lists this item twice.` };
+      return {
+        at: (d: ComposeDocument) => spanFor(d, item ?? found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} lists this item twice.`,
+      };
     }
     case 'minimum':
     case 'maximum':
     case 'pattern': {
       if (interpolated) return undefined;
-      return { span: spanFor(doc, found), message: `${capital(label(path))}: ${error.message ?? 'invalid value'}.` };
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))}: ${error.message ?? 'invalid value'}.`,
+      };
     }
     default:
-      return { span: spanFor(doc, found), message: `${capital(label(path))}: ${error.message ?? 'invalid'}.` };
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))}: ${error.message ?? 'invalid'}.`,
+      };
   }
 }
 
