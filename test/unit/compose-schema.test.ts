@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ComposeWorkspace, lintCompose } from '../../src/compose';
-import { codes, covered, diskHost, FIXTURES, lintText } from '../fixtures/compose/helpers';
+import { codes, covered, diskHost, FIXTURES, lintText, MemoryHost, projectOf } from '../fixtures/compose/helpers';
 
 const only = (text: string, code: string) => lintText(text).filter((d) => d.code === code);
 
@@ -150,6 +150,30 @@ describe('compose-schema', () => {
       '',
     ].join('\n');
     assert.deepEqual(codes(lintText(text, { 'a.yaml': 'services: {}\n' }), 'compose-schema'), []);
+  });
+
+  it("keeps an untouched service's finding, moved with the edits before it", () => {
+    const host = new MemoryHost();
+    const workspace = new ComposeWorkspace(host);
+    const lines = ['services:', '  a:', '    image: a:1', '  b:', '    image: b:1', '    restrat: always', ''];
+    const lintAt = (text: string) => {
+      host.write('compose.yaml', text);
+      return lintCompose(projectOf(host, 'compose.yaml', workspace)).filter((d) => d.code === 'compose-schema');
+    };
+    assert.deepEqual(
+      lintAt(lines.join('\n')).map((d) => d.range.start.line),
+      [5],
+    );
+    // A line added to service a: b's piece is reused, its finding must follow it.
+    const edited = [...lines.slice(0, 3), '    init: true', ...lines.slice(3)].join('\n');
+    const [moved] = lintAt(edited);
+    assert.deepEqual(moved.range, { start: { line: 6, character: 4 }, end: { line: 6, character: 11 } });
+    // Fixing it removes it; breaking service a reports there.
+    assert.deepEqual(lintAt(edited.replace('restrat', 'restart')), []);
+    assert.deepEqual(
+      lintAt(edited.replace('restrat', 'restart').replace('init: true', 'init: 3')).map((d) => d.range.start.line),
+      [3],
+    );
   });
 
   it('finds nothing wrong in a project that uses most of the specification', () => {
