@@ -1,0 +1,31 @@
+import { performance } from 'node:perf_hooks';
+import { generateCompose } from './bench/compose';
+import { ComposeWorkspace } from './src/compose';
+import { checkSchema } from './src/compose/rules/schema';
+import { checkReferences } from './src/compose/rules/references';
+import { checkFiles } from './src/compose/rules/files';
+import { checkPorts } from './src/compose/rules/ports';
+import { checkImages } from './src/compose/rules/images';
+import { checkVariables } from './src/compose/rules/variables';
+import { fileModel } from './src/compose/model';
+const ROOT = '/bench/compose'; const FILE = ROOT + '/compose.yaml';
+const files = new Map([[ROOT + '/app/Dockerfile', 'FROM node:22 AS build\nFROM node:22-slim AS runtime\n']]);
+const host = { readFile: (p: string) => files.get(p), stat: (p: string) => (files.has(p) ? 'file' as const : ['/bench/compose', ROOT + '/app', ROOT + '/src'].includes(p) ? 'directory' as const : undefined), env: {} };
+const ws = new ComposeWorkspace(host);
+let text = generateCompose(1000);
+let doc = ws.document(FILE, text);
+const at = text.indexOf('target: runtime') + 15;
+const t: Record<string, number> = {};
+const time = (k: string, f: () => void) => { const a = performance.now(); f(); t[k] = (t[k] ?? 0) + performance.now() - a; };
+const N = 400;
+for (let e = 0; e < N; e++) {
+  text = e % 2 === 0 ? text.slice(0, at) + 'x' + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+  time('parse', () => { doc = ws.document(FILE, text); });
+  let project!: ReturnType<typeof ws.project>;
+  time('project', () => { project = ws.project(FILE, doc); });
+  time('model', () => fileModel(doc));
+  const ctx = { project, file: project.file, doc, report: () => {} };
+  for (const [k, r] of Object.entries({ checkSchema, checkReferences, checkFiles, checkPorts, checkImages, checkVariables })) time(k, () => r(ctx));
+  time('schema-again', () => checkSchema(ctx));
+}
+for (const [k, v] of Object.entries(t)) console.log(k.padEnd(16), (v / N).toFixed(3), 'ms');
