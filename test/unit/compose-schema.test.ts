@@ -74,6 +74,13 @@ describe('compose-schema', () => {
     assert.match(String(wrongType[0].message), /a string or a mapping/);
   });
 
+  it('reports a repeated list item at the repeat', () => {
+    const text = 'services:\n  web:\n    image: a:1\n    cap_add:\n      - NET_ADMIN\n      - SYS_TIME\n      - NET_ADMIN\n';
+    const [d] = only(text, 'compose-schema');
+    assert.equal(d.range.start.line, 6);
+    assert.match(String(d.message), /lists this item twice/);
+  });
+
   it('reports a missing required key', () => {
     const text = 'services:\n  web:\n    image: a:1\n    develop:\n      watch:\n        - path: ./src\n';
     const [d] = only(text, 'compose-schema');

@@ -251,8 +251,9 @@ function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): Sch
       };
     }
     case 'uniqueItems': {
-      const { i } = error.params as { i: number; j: number };
-      const item = nodeAtPath(doc, [...path, String(i)]);
+      // ajv's i and j come in either order depending on the item type: the later one is the repeat.
+      const { i, j } = error.params as { i: number; j: number };
+      const item = nodeAtPath(doc, [...path, String(Math.max(i, j))]);
       return {
         at: (d: ComposeDocument) => spanFor(d, item ?? found),
         keyword: error.keyword,
