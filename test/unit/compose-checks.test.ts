@@ -173,6 +173,16 @@ describe('compose-variable-unset', () => {
   });
 });
 
+describe('line endings', () => {
+  it('reports the same findings at the same places with CRLF', () => {
+    const text = 'version: "3"\nservices:\n  web:\n    imagee: redis\n    depends_on: [nope]\n    ports:\n      - 22:22\n';
+    const lf = lintText(text).map((d) => `${d.code} ${JSON.stringify(d.range)}`);
+    const crlf = lintText(text.replace(/\n/g, '\r\n')).map((d) => `${d.code} ${JSON.stringify(d.range)}`);
+    assert.equal(lf.length, 4);
+    assert.deepEqual(crlf, lf);
+  });
+});
+
 describe('settings and suppressions', () => {
   const text = 'services:\n  a:\n    image: redis\n    depends_on: [nope]\n';
   it('change severities by code, and turn rules off', () => {
