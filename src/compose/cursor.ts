@@ -6,6 +6,7 @@
 import type { ComposeDocument, MapNode, Node, PairNode, Span } from './document';
 import { resolveAlias } from './tree';
 
+/** What the cursor is typing, and where in the Compose structure. */
 export interface CursorContext {
   /** Keys and indices from the root to the collection the cursor types into (or to the value typed). */
   path: (string | number)[];

@@ -32,6 +32,7 @@ export interface ScalarNode extends NodeBase {
   block: boolean;
 }
 
+/** A `key: value` entry of a mapping. */
 export interface PairNode {
   key: ScalarNode | MapNode | SeqNode | AliasNode | null;
   /** The key as a string: what Compose sees. */
@@ -41,12 +42,14 @@ export interface PairNode {
   end: number;
 }
 
+/** A mapping, block or flow (`{…}`). */
 export interface MapNode extends NodeBase {
   kind: 'map';
   pairs: PairNode[];
   flow: boolean;
 }
 
+/** A list, block (`- …`) or flow (`[…]`). */
 export interface SeqNode extends NodeBase {
   kind: 'seq';
   items: (Node | null)[];
@@ -59,6 +62,7 @@ export interface AliasNode extends NodeBase {
   name: string;
 }
 
+/** Any node of the tree; offsets are UTF-16 offsets into the document's text. */
 export type Node = ScalarNode | MapNode | SeqNode | AliasNode;
 
 /** A YAML syntax error or duplicate key, with where it is. */
@@ -84,6 +88,7 @@ interface Chunk {
   service: boolean;
 }
 
+/** One parsed Compose file. */
 export interface ComposeDocument {
   text: string;
   /** Offsets of line starts as editors count lines. */
@@ -359,10 +364,7 @@ export function offsetOf(doc: ComposeDocument, position: Position): number {
   return offsetAt(doc, position);
 }
 
+/** The LSP range of a span. */
 export function rangeOfSpan(doc: ComposeDocument, span: Span): Range {
   return rangeOf(doc, span);
-}
-
-export function spanOf(node: { start: number; end: number }): Span {
-  return { start: node.start, end: node.end };
 }

@@ -1,6 +1,7 @@
 /** What the Compose core needs from the world, supplied by the language server, the CLI or a test. */
 import type { LocalImage } from '../shared/localImage';
 
+/** The world as the core sees it: files, folders, the environment and the engine's images. */
 export interface ComposeHost {
   /**
    * The text of a file: for a file open in the editor its current text, otherwise what is on

@@ -15,6 +15,7 @@ import type { ComposeProject } from './project';
 import { buildInfo } from './rules/files';
 import { asMap, asScalar, asSeq, entries, valueOf } from './tree';
 
+/** The links of the project's current file. */
 export function composeLinks(project: ComposeProject): DocumentLink[] {
   const { file, host } = project;
   const doc = file.doc;

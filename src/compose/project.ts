@@ -11,6 +11,7 @@ import { parseDotEnv, type ComposeHost } from './host';
 import { fileModel, type FileModel, type SymbolKind } from './model';
 import { asMap, asSeq, stringValue, valueOf } from './tree';
 
+/** A file of a project: its parse and model, and how it joined. */
 export interface ComposeFile {
   path: string;
   uri: string;
@@ -22,11 +23,13 @@ export interface ComposeFile {
   role: 'main' | 'override' | 'include';
 }
 
+/** Where a project declares a name. */
 export interface Declaration {
   file: ComposeFile;
   pair: PairNode;
 }
 
+/** The files Compose loads together, seen from one of them. */
 export interface ComposeProject {
   host: ComposeHost;
   /** The file the request is about. */

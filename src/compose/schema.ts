@@ -22,6 +22,7 @@ export interface SchemaNode {
   default?: unknown;
 }
 
+/** The vendored Compose Specification schema. */
 export const COMPOSE_SCHEMA = composeSpec as unknown as SchemaNode & { definitions: Record<string, SchemaNode> };
 
 let compiled: { root: ValidateFunction; service: ValidateFunction } | undefined;
@@ -108,11 +109,13 @@ export function schemasAt(path: readonly (string | number)[]): SchemaNode[] {
   return current;
 }
 
+/** Whether a schema describes a mapping. */
 export function isObjectSchema(schema: SchemaNode): boolean {
   const t = schema.type;
   return t === 'object' || (Array.isArray(t) && t.includes('object')) || (!t && (!!schema.properties || !!schema.patternProperties));
 }
 
+/** Whether a schema describes a list. */
 export function isArraySchema(schema: SchemaNode): boolean {
   const t = schema.type;
   return t === 'array' || (Array.isArray(t) && t.includes('array'));

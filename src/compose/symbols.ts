@@ -12,6 +12,7 @@ const SECTION_KINDS: Record<string, SymbolKind> = {
   models: SymbolKind.Object,
 };
 
+/** The outline of one parsed file. */
 export function composeSymbols(doc: ComposeDocument): DocumentSymbol[] {
   const symbol = (pair: PairNode, kind: SymbolKind, children?: DocumentSymbol[]): DocumentSymbol | undefined => {
     if (!pair.key) return undefined;

@@ -18,16 +18,19 @@ export function resolveAlias(doc: ComposeDocument, node: Node | null, depth = 0)
   return found ? resolveAlias(doc, found, depth + 1) : null;
 }
 
+/** The node as a mapping, aliases resolved; undefined when it is not one. */
 export function asMap(doc: ComposeDocument, node: Node | null): MapNode | undefined {
   const n = resolveAlias(doc, node);
   return n?.kind === 'map' ? n : undefined;
 }
 
+/** The node as a list, aliases resolved; undefined when it is not one. */
 export function asSeq(doc: ComposeDocument, node: Node | null): SeqNode | undefined {
   const n = resolveAlias(doc, node);
   return n?.kind === 'seq' ? n : undefined;
 }
 
+/** The node as a scalar, aliases resolved; undefined when it is not one. */
 export function asScalar(doc: ComposeDocument, node: Node | null): ScalarNode | undefined {
   const n = resolveAlias(doc, node);
   return n?.kind === 'scalar' ? n : undefined;
