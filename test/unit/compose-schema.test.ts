@@ -183,6 +183,17 @@ describe('compose-schema', () => {
     );
   });
 
+  it('finds nothing wrong in a file written the way the classic examples are', () => {
+    // Unquoted high ports, build shorthand, a blank line of spaces, commented-out keys, numeric expose.
+    const file = path.join(FIXTURES, 'classic', 'compose.yaml');
+    const workspace = new ComposeWorkspace(diskHost());
+    const project = workspace.project(file, workspace.document(file, readFileSync(file, 'utf8')));
+    assert.deepEqual(
+      lintCompose(project).map((d) => `${d.range.start.line + 1} ${d.code} ${d.message}`),
+      [],
+    );
+  });
+
   it('finds nothing wrong in a project that uses most of the specification', () => {
     const file = path.join(FIXTURES, 'full', 'compose.yaml');
     const workspace = new ComposeWorkspace(diskHost());
