@@ -67,11 +67,36 @@ function build(doc: ComposeDocument): FileModel {
     config: section('configs'),
   };
   const references: Reference[] = [];
+  const anchors = doc.chunks.filter((c) => c.anchors.length > 0);
   for (const service of declarations.service) {
+    // A service whose piece and the anchors are unchanged refers to the same things; its
+    // references' spans follow the nodes, which move in place with edits above them.
+    const cached = byService.get(service);
+    if (cached && cached.anchors.length === anchors.length && cached.anchors.every((c, i) => c === anchors[i])) {
+      references.push(...cached.references);
+      continue;
+    }
+    const own: Reference[] = [];
     const map = asMap(doc, service.value);
-    if (map) serviceReferences(doc, service.name, map, references);
+    if (map) serviceReferences(doc, service.name, map, own);
+    byService.set(service, { anchors, references: own });
+    references.push(...own);
   }
   return { declarations, references };
+}
+
+const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; references: Reference[] }>();
+
+/** A span inside a scalar that follows the scalar when its piece moves. */
+function movingSpan(doc: ComposeDocument, scalar: ScalarNode, from: number, to: number): () => Span {
+  const value = scalar.value === null ? '' : String(scalar.value);
+  const source = doc.text.slice(scalar.start, scalar.end);
+  const at = source === value ? 0 : scalar.quoted && source.slice(1, -1) === value ? 1 : -1;
+  return () => (at < 0 ? { start: scalar.start, end: scalar.end } : { start: scalar.start + at + from, end: scalar.start + at + to });
+}
+
+function reference(fields: Omit<Reference, 'span'>, span: () => Span): Reference {
+  return Object.defineProperty(fields, 'span', { get: span, enumerable: true }) as Reference;
 }
 
 function serviceReferences(doc: ComposeDocument, service: string, map: MapNode, out: Reference[]): void {
@@ -81,7 +106,7 @@ function serviceReferences(doc: ComposeDocument, service: string, map: MapNode, 
     const value = String(scalar.value);
     const name = value.slice(from, to);
     if (!name || name.includes('$')) return;
-    out.push({ kind, name, span: subSpan(doc, scalar, from, from + name.length), service, via, ...extra });
+    out.push(reference({ kind, name, service, via, ...extra }, movingSpan(doc, scalar, from, from + name.length)));
   };
   for (const pair of entries(doc, map)) {
     const value = resolveAlias(doc, pair.value);
@@ -160,7 +185,7 @@ function volumeReference(doc: ComposeDocument, service: string, item: Node | nul
     if (type !== 'volume' || !source || source.value === null) return;
     const name = String(source.value);
     if (!isVolumeName(name)) return;
-    out.push({ kind: 'volume', name, span: subSpan(doc, source, 0, name.length), service, via: 'volumes' });
+    out.push(reference({ kind: 'volume', name, service, via: 'volumes' }, movingSpan(doc, source, 0, name.length)));
     return;
   }
   const scalar = asScalar(doc, item);
@@ -171,7 +196,7 @@ function volumeReference(doc: ComposeDocument, service: string, item: Node | nul
   const name = text.slice(0, colon);
   // `C:\data:/data` and `C:/data:/data` are Windows paths, not a volume named C.
   if (!isVolumeName(name) || (name.length === 1 && /^:[\\/]/.test(text.slice(colon)))) return;
-  out.push({ kind: 'volume', name, span: subSpan(doc, scalar, 0, colon), service, via: 'volumes' });
+  out.push(reference({ kind: 'volume', name, service, via: 'volumes' }, movingSpan(doc, scalar, 0, colon)));
 }
 
 /** Named volumes start with a letter or digit and have no path separators; anything else is a host path. */

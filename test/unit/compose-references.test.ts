@@ -1,7 +1,7 @@
 /** compose-service-unknown and compose-resource-undeclared, in one file and across a project's files. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lintCompose } from '../../src/compose';
+import { ComposeWorkspace, lintCompose } from '../../src/compose';
 import { codes, covered, lintText, MemoryHost, projectOf } from '../fixtures/compose/helpers';
 
 const unknown = (text: string, files: Record<string, string> = {}) =>
@@ -83,6 +83,28 @@ describe('compose-service-unknown', () => {
     const text = 'services:\n  web:\n    extends:\n      file: common.yaml\n      service: bse\n';
     assert.deepEqual(unknown(text, { 'common.yaml': 'services:\n  base:\n    image: a:1\n' }), ['bse']);
     assert.deepEqual(unknown(text.replace('bse', 'base'), { 'common.yaml': 'services:\n  base:\n    image: a:1\n' }), []);
+  });
+});
+
+describe('references after edits', () => {
+  it('follow their service when lines are added above it', () => {
+    const host = new MemoryHost();
+    const workspace = new ComposeWorkspace(host);
+    const lint = (text: string) => {
+      host.write('compose.yaml', text);
+      return lintCompose(projectOf(host, 'compose.yaml', workspace)).filter((d) => d.code === 'compose-service-unknown');
+    };
+    const text = 'services:\n  a:\n    image: a:1\n  b:\n    image: b:1\n    depends_on: [nope]\n';
+    assert.deepEqual(
+      lint(text).map((d) => d.range),
+      [{ start: { line: 5, character: 17 }, end: { line: 5, character: 21 } }],
+    );
+    const edited = text.replace('    image: a:1\n', '    image: a:1\n    init: true\n    tty: true\n');
+    assert.deepEqual(
+      lint(edited).map((d) => d.range),
+      [{ start: { line: 7, character: 17 }, end: { line: 7, character: 21 } }],
+    );
+    assert.deepEqual(lint(edited.replace('nope', 'a')), []);
   });
 });
 

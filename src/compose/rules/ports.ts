@@ -25,9 +25,22 @@ export interface PublishedPort {
 
 const WILDCARD = new Set(['', '0.0.0.0', '::', '[::]']);
 const MAX_RANGE = 65535;
+/** Ranges wider than this are compared one by one rather than indexed port by port. */
+const MAX_INDEXED_RANGE = 1024;
+
+type PortSpec = { ip: string; first: number; last: number; protocol: string; target: string };
+const specs = new Map<string, PortSpec | undefined>();
 
 /** Reads `[[ip:]published:]target[/protocol]`; undefined when nothing is published on a fixed port. */
-export function parsePortSpec(text: string): { ip: string; first: number; last: number; protocol: string; target: string } | undefined {
+export function parsePortSpec(text: string): PortSpec | undefined {
+  if (specs.has(text)) return specs.get(text);
+  if (specs.size > 4096) specs.clear();
+  const spec = readPortSpec(text);
+  specs.set(text, spec);
+  return spec;
+}
+
+function readPortSpec(text: string): PortSpec | undefined {
   let rest = text.trim();
   let protocol = 'tcp';
   const slash = rest.lastIndexOf('/');
@@ -112,9 +125,26 @@ function overlaps(a: PublishedPort, b: PublishedPort): boolean {
 export function checkPorts(ctx: ComposeRuleContext): void {
   const { file, doc } = ctx;
   const ports = publishedPorts(ctx.project);
+  // Indexed by protocol and port, so a file with hundreds of services is not compared pairwise.
+  const byPort = new Map<string, PublishedPort[]>();
+  for (const port of ports) {
+    if (port.last - port.first > MAX_INDEXED_RANGE) continue;
+    for (let n = port.first; n <= port.last; n++) {
+      const key = `${port.protocol}/${n}`;
+      const list = byPort.get(key);
+      if (list) list.push(port);
+      else byPort.set(key, [port]);
+    }
+  }
   for (const port of ports) {
     if (port.file !== file) continue;
-    const other = ports.find((p) => p !== port && overlaps(port, p));
+    let other: PublishedPort | undefined;
+    if (port.last - port.first > MAX_INDEXED_RANGE) other = ports.find((p) => p !== port && overlaps(port, p));
+    else {
+      for (let n = port.first; n <= port.last && !other; n++)
+        other = byPort.get(`${port.protocol}/${n}`)?.find((p) => p !== port && overlaps(port, p));
+      other ??= ports.find((p) => p !== port && p.last - p.first > MAX_INDEXED_RANGE && overlaps(port, p));
+    }
     if (!other) continue;
     const where = other.file === file ? '' : ` (in ${other.file.path.split(/[\\/]/).pop()})`;
     const at = port.ip && !WILDCARD.has(port.ip) ? `${port.ip}:` : '';
