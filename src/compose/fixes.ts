@@ -149,6 +149,7 @@ function declareFix(f: Fixer, kind: SymbolKind, name: string): void {
   }
 }
 
+/** The end of the last line a node covers (a block node's end may be the next line's start), before its line break. */
 function lineEnd(doc: ComposeDocument, offset: number): ReturnType<typeof positionOf> {
   const line = positionOf(doc, Math.max(0, offset - (offset > 0 && /[\r\n]/.test(doc.text[offset - 1] ?? '') ? 1 : 0))).line;
   const next = line + 1 < doc.lineStarts.length ? doc.lineStarts[line + 1] : doc.text.length;

@@ -20,7 +20,7 @@ export interface ComposeFile {
   doc: ComposeDocument;
   model: FileModel;
   /** How the file joined the project. */
-  role: 'main' | 'override' | 'include';
+  role: 'main' | 'override' | 'include' | 'extends';
 }
 
 /** Where a project declares a name. */
@@ -46,7 +46,7 @@ export interface ComposeProject {
   composeFile(path: string): ComposeFile | undefined;
   /** The stage names of a Dockerfile, or undefined when it cannot be read. Follows the host's current text. */
   dockerfileStages(path: string): string[] | undefined;
-  /** The text of `Dockerfile_inline`'s stages. */
+  /** The stage names of a `dockerfile_inline` text. */
   inlineStages(text: string): string[];
 }
 
@@ -158,7 +158,7 @@ export class ComposeWorkspace {
         }
         return map;
       },
-      composeFile: (p) => load(p, 'include'),
+      composeFile: (p) => load(p, 'extends'),
       dockerfileStages: (p) => this.dockerfileStages(p),
       inlineStages: (text) => this.inlineStages(text),
     };

@@ -46,11 +46,7 @@ function serviceReference(ctx: ComposeRuleContext, ref: Reference): void {
   ctx.report({
     code: 'compose-service-unknown',
     span: ref.span,
-    message: `${viaLabel(ref.via)} of service '${ref.service}' names '${ref.name}', which ${where} does not define.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+    message: `'${ref.via}' of service '${ref.service}' names '${ref.name}', which ${where} does not define.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
     data: suggestion ? { replacement: suggestion } : undefined,
   });
-}
-
-function viaLabel(via: string): string {
-  return `'${via}'`;
 }
