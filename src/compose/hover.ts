@@ -5,10 +5,12 @@
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { offsetOf, rangeOfSpan, type ComposeDocument, type Node, type PairNode } from './document';
-import { SECTION } from './model';
+import { findLocalImage } from '../dockerfile/hover';
+import { registryPage } from '../dockerfile/links';
+import { SECTION, servicePairs } from './model';
 import type { ComposeProject } from './project';
 import { descriptionOf, propertySchema, schemasAt } from './schema';
-import { asMap, stringValue, valueOf } from './tree';
+import { asMap, asScalar, stringValue, valueOf } from './tree';
 
 const REFERENCE = 'https://docs.docker.com/reference/compose-file/';
 /** Top-level keys whose pages are named after them. */
@@ -55,6 +57,8 @@ export function hoverCompose(project: ComposeProject, position: Position): Hover
     }
     return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: rangeOfSpan(doc, ref.span) };
   }
+  const image = imageAt(project, offset);
+  if (image) return image;
   const found = keyAt(doc, offset);
   if (!found) return null;
   const { path, pair } = found;
@@ -98,4 +102,39 @@ export function keyAt(doc: ComposeDocument, offset: number): { path: (string | n
     }
   }
   return undefined;
+}
+
+/** The `image:` value at an offset, with what the local engine and the registry say of it. */
+function imageAt(project: ComposeProject, offset: number): Hover | null {
+  const doc = project.file.doc;
+  for (const service of servicePairs(doc)) {
+    const image = asScalar(doc, valueOf(doc, asMap(doc, service.value), 'image'));
+    if (!image || typeof image.value !== 'string' || offset < image.start || offset > image.end || image.start === image.end) continue;
+    const reference = image.value;
+    const lines = [`**image** \`${reference}\``];
+    const local = reference.includes('$') ? undefined : findLocalImage(reference, [...(project.host.localImages ?? [])]);
+    if (local) {
+      const size = local.size ? `, ${(local.size / 1e6).toFixed(1)} MB` : '';
+      lines.push(`Local image \`${local.id.replace(/^sha256:/, '').slice(0, 12)}\`${size}`);
+    } else if (project.host.localImages) lines.push('Not in the local engine: `docker compose pull` fetches it.');
+    const page = reference.includes('$') ? undefined : registryPage(reference);
+    if (page) lines.push(`[Open on its registry](${page})`);
+    return {
+      contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') },
+      range: rangeOfSpan(doc, { start: image.start, end: image.end }),
+    };
+  }
+  return null;
+}
+
+/** Whether hover or completion at a position shows local images, so a server asks the engine only then. */
+export function composeWantsImages(project: ComposeProject, position: Position): boolean {
+  const doc = project.file.doc;
+  const offset = offsetOf(doc, position);
+  const line = doc.text.slice(doc.lineStarts[position.line] ?? 0, offset);
+  if (/^\s*image:\s*\S*$/.test(line)) return true;
+  return servicePairs(doc).some((s) => {
+    const image = asScalar(doc, valueOf(doc, asMap(doc, s.value), 'image'));
+    return !!image && image.start <= offset && offset <= image.end;
+  });
 }

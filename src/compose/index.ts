@@ -23,7 +23,7 @@ export { lintCompose, composeSeverities, composeRuleCode } from './lint';
 export { COMPOSE_RULE_INFO, COMPOSE_RULE_CODES, composeRuleDocUrl, type RuleInfo } from './catalog';
 export { composeValidator } from './schema';
 export { completeCompose } from './completion';
-export { hoverCompose } from './hover';
+export { composeWantsImages, hoverCompose } from './hover';
 export { composeCodeActions, type ComposeFixContext } from './fixes';
 export { composeDefinition, composeReferences, prepareComposeRename, renameCompose } from './navigation';
 export { composeSymbols } from './symbols';

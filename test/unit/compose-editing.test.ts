@@ -9,6 +9,7 @@ import {
   composeLinks,
   composeReferences,
   composeSymbols,
+  composeWantsImages,
   hoverCompose,
   prepareComposeRename,
   renameCompose,
@@ -97,6 +98,21 @@ describe('compose hover', () => {
     const { text, position } = cursor('services:\n  web:\n    depends_on: [d|b]\n  db:\n    image: postgres:16\n');
     const hover = hoverCompose(projectOf(new MemoryHost({ 'compose.yaml': text })), position);
     assert.match((hover?.contents as { value: string }).value, /line 4: image `postgres:16`/);
+  });
+});
+
+describe('compose image hover', () => {
+  it('shows the local image and the registry page, and says when the engine lacks it', () => {
+    const { text, position } = cursor('services:\n  web:\n    image: ngi|nx:1.27\n');
+    const host = new MemoryHost({ 'compose.yaml': text });
+    host.localImages = [{ id: 'sha256:0123456789abcdef', repoTags: ['nginx:1.27'], repoDigests: [], size: 192_000_000 }];
+    const value = (hoverCompose(projectOf(host), position)?.contents as { value: string }).value;
+    assert.match(value, /Local image `0123456789ab`, 192\.0 MB/);
+    assert.match(value, /hub\.docker\.com\/_\/nginx/);
+    host.localImages = [];
+    assert.match((hoverCompose(projectOf(host), position)?.contents as { value: string }).value, /Not in the local engine/);
+    assert.equal(composeWantsImages(projectOf(host), position), true);
+    assert.equal(composeWantsImages(projectOf(host), { line: 1, character: 3 }), false);
   });
 });
 
