@@ -4,7 +4,7 @@
  * this model; it is computed once per parse.
  */
 import type { ComposeDocument, MapNode, Node, PairNode, ScalarNode, Span } from './document';
-import { asMap, asScalar, asSeq, entries, entry, resolveAlias, stringValue, valueOf } from './tree';
+import { asMap, asScalar, asSeq, entries, resolveAlias, stringValue, valueOf } from './tree';
 
 /** The kinds of named things a Compose project declares at the top level and services refer to. */
 export type SymbolKind = 'service' | 'network' | 'volume' | 'secret' | 'config';
@@ -227,4 +227,3 @@ export function valueSpan(doc: ComposeDocument, scalar: ScalarNode): Span {
   return subSpan(doc, scalar, 0, scalar.value === null ? 0 : String(scalar.value).length);
 }
 
-export { entry, entries, valueOf, stringValue, asMap, asSeq, asScalar };
