@@ -211,7 +211,8 @@ function convert(from: Chunk, start: number): Chunk {
   if (contents) {
     const root = toNode(contents, start, anchors);
     if (root.kind === 'map' && !root.flow) pairs = root.pairs;
-    else other = root;
+    // An empty document (a lone `---`) is nothing, not a value.
+    else if (!(root.kind === 'scalar' && root.value === null && root.start === root.end)) other = root;
   }
   return { ...from, start, pairs, other, problems, anchors };
 }

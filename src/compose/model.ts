@@ -226,4 +226,3 @@ export function subSpan(doc: ComposeDocument, scalar: ScalarNode, from: number, 
 export function valueSpan(doc: ComposeDocument, scalar: ScalarNode): Span {
   return subSpan(doc, scalar, 0, scalar.value === null ? 0 : String(scalar.value).length);
 }
-

@@ -146,6 +146,13 @@ describe('compose document', () => {
     assert.ok(multi.problems.length > 0);
   });
 
+  it('splits a file that starts with a document marker', () => {
+    const doc = parseCompose('---\nservices:\n  web:\n    image: a\n  db:\n    image: b\n');
+    assert.ok(doc.chunks.length >= 3);
+    assert.deepEqual(doc.problems, []);
+    assert.deepEqual(toJS(doc, doc.root), { services: { web: { image: 'a' }, db: { image: 'b' } } });
+  });
+
   it('reports a half-typed key at its place', () => {
     const doc = parseCompose('services:\n  web:\n    image: a\n  we\n');
     assert.equal(doc.problems.length, 1);
