@@ -93,7 +93,9 @@ export class ComposeWorkspace {
 
   /** The project `file` belongs to, with `doc` as its current parse. */
   project(file: string, doc: ComposeDocument): ComposeProject {
-    const host = this.host;
+    // One answer per path for the whole request: the rules ask about the same Dockerfile and
+    // folders once per service, and the host is asked once.
+    const host = snapshot(this.host);
     const uri = (p: string) => host.uri?.(p) ?? pathToFileURL(p).href;
     const loaded = new Map<string, ComposeFile>();
     const load = (p: string, role: ComposeFile['role']): ComposeFile | undefined => {
@@ -159,7 +161,7 @@ export class ComposeWorkspace {
         return map;
       },
       composeFile: (p) => load(p, 'extends'),
-      dockerfileStages: (p) => this.dockerfileStages(p),
+      dockerfileStages: (p) => this.dockerfileStages(p, host),
       inlineStages: (text) => this.inlineStages(text),
     };
   }
@@ -208,8 +210,8 @@ export class ComposeWorkspace {
     return vars;
   }
 
-  private dockerfileStages(file: string): string[] | undefined {
-    const text = this.host.readFile(file);
+  private dockerfileStages(file: string, host: ComposeHost): string[] | undefined {
+    const text = host.readFile(file);
     if (text === undefined) return undefined;
     const cached = this.stages.get(file);
     if (cached && cached.text === text) return cached.names;
@@ -227,6 +229,25 @@ export class ComposeWorkspace {
     }
     return names;
   }
+}
+
+/** The host with its answers remembered, for the length of one request. */
+function snapshot(host: ComposeHost): ComposeHost {
+  const texts = new Map<string, string | undefined>();
+  const stats = new Map<string, 'file' | 'directory' | undefined>();
+  return {
+    env: host.env,
+    localImages: host.localImages,
+    uri: host.uri?.bind(host),
+    readFile(p) {
+      if (!texts.has(p)) texts.set(p, host.readFile(p));
+      return texts.get(p);
+    },
+    stat(p) {
+      if (!stats.has(p)) stats.set(p, host.stat(p));
+      return stats.get(p);
+    },
+  };
 }
 
 function stageNames(text: string): string[] {

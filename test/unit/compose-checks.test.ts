@@ -41,6 +41,17 @@ describe('compose-build-target-unknown', () => {
     assert.deepEqual(codes(lintCompose(projectOf(host, 'compose.override.yaml'))), ['3:14 compose-build-target-unknown']);
   });
 
+  it('asks the host once per file for a request, however many services build it', () => {
+    const services = Array.from({ length: 20 }, (_, i) => `  s${i}:\n    build:\n      context: .\n      target: runtime\n`).join('');
+    const host = new MemoryHost({ 'compose.yaml': 'services:\n' + services, Dockerfile: dockerfile });
+    const workspace = new ComposeWorkspace(host);
+    lintCompose(projectOf(host, 'compose.yaml', workspace));
+    host.reads = 0;
+    lintCompose(projectOf(host, 'compose.yaml', workspace));
+    // The Dockerfile, and the .env the project may have.
+    assert.ok(host.reads <= 3, `${host.reads} reads`);
+  });
+
   it('follows the Dockerfile as it is edited', () => {
     const host = new MemoryHost({
       'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      target: test\n',
