@@ -28,7 +28,8 @@ import { buildImageRunSpec } from '../../devenv/spec';
 import { connect } from '../../engine/connect';
 import { createRunnerEngine } from '../../engine/runnerAdapter';
 import { showContainerTerminal } from '../devenv/terminal';
-import { formatSize, publishedUrls, shortId, splitReference, volumeUsers, type BerthNode, type ViewId } from './model';
+import { isImageReference, splitReference } from '../../shared/imageRef';
+import { formatSize, publishedUrls, shortId, volumeUsers, type BerthNode, type ViewId } from './model';
 import type { BerthViews } from './views';
 
 export interface ActionContext {
@@ -504,7 +505,7 @@ function displayReference(reference: string): string {
 export function validateReference(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) return t('Enter an image reference such as busybox:latest.');
-  if (!/^[a-z0-9]+(?:[._-]+[a-z0-9]+|[:/.-][a-zA-Z0-9_.-]+)*(?:@sha256:[0-9a-f]{64})?$/.test(trimmed) || /\s/.test(trimmed)) {
+  if (!isImageReference(trimmed)) {
     return t('{0} is not a valid image reference: use lowercase repository names, then an optional :tag.', trimmed);
   }
   return undefined;
@@ -627,7 +628,8 @@ export async function tagImage(ctx: ActionContext, arg0?: unknown, arg1?: unknow
   }
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
-  const { repository, tag } = splitReference(newReference.trim());
+  // validateReference refused digests: a tag is what is being made.
+  const { repository, tag = 'latest' } = splitReference(newReference.trim());
   try {
     await engine.tagImage(target.image?.id ?? target.reference, repository, tag);
     return `${repository}:${tag}`;
