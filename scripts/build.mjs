@@ -13,12 +13,10 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // ssh2's optional native helpers; dockerode works without them.
-  external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
 const bundles = [
-  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] },
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

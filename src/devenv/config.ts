@@ -2,6 +2,8 @@
  * The run configuration: what `.berth.yaml` holds, what the command's arguments and the
  * `berth` task carry, and what a Dev Containers file maps onto. Pure: no vscode, no engine.
  */
+import { isIP } from 'node:net';
+import { posix } from 'node:path';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun';
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
@@ -112,6 +114,20 @@ export function parsePort(value: unknown): PortSpec | string {
   return host === undefined ? { container, protocol } : { container, host, protocol };
 }
 
+/** Folders the container runtime fills in itself: a mount over them breaks the container's start. */
+const RUNTIME_FOLDERS = ['/dev', '/proc', '/sys'];
+
+/** Why the workspace cannot be mounted at `target` in the container, or undefined when it can. */
+export function mountTargetProblem(target: string): string | undefined {
+  if (!target.startsWith('/')) return `mountTarget '${target}' must be an absolute path in the container`;
+  const normal = posix.normalize(target).replace(/\/+$/, '') || '/';
+  if (normal === '/') return `mountTarget '${target}' would hide the image's whole file system: choose a folder such as /workspace`;
+  const runtime = RUNTIME_FOLDERS.find((folder) => normal === folder || normal.startsWith(`${folder}/`));
+  if (runtime)
+    return `mountTarget '${target}' is inside ${runtime}, which the container runtime provides itself (a mount there hides what the container needs to start): choose a folder such as /workspace`;
+  return undefined;
+}
+
 function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
@@ -167,10 +183,12 @@ export function parseRunConfig(text: string): ConfigRead {
   // 'error': yaml would otherwise print a process warning for odd keys; the checks below report them.
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   for (const error of doc.errors) add(error.message.split('\n')[0], error.pos);
-  const done = (config: RunConfigInput): ConfigRead => {
-    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-    return { config, located, problems: located.map((p) => `line ${lineOf(p.start)}: ${p.message}`) };
-  };
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const done = (config: RunConfigInput): ConfigRead => ({
+    config,
+    located,
+    problems: located.map((p) => `line ${lineOf(p.start)}: ${p.message}`),
+  });
   let root: unknown;
   try {
     root = doc.toJS();
@@ -263,8 +281,9 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
   }
   const mountTarget = str('mountTarget');
   if (mountTarget !== undefined) {
-    if (mountTarget.startsWith('/')) out.mountTarget = mountTarget;
-    else problems.push(`mountTarget '${mountTarget}' must be an absolute path in the container`);
+    const problem = mountTargetProblem(mountTarget);
+    if (problem) problems.push(problem);
+    else out.mountTarget = mountTarget;
   }
   const user = str('user');
   if (user !== undefined) out.user = user;
@@ -281,7 +300,7 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
   if (network !== undefined) out.network = network;
   const bind = str('bind') ?? str('bindAddress');
   if (bind !== undefined) {
-    if (/^(\d{1,3}\.){3}\d{1,3}$/.test(bind) || bind === '::' || bind === '::1') out.bindAddress = bind;
+    if (isIP(bind)) out.bindAddress = bind;
     else problems.push(`bind '${bind}' must be an IP address such as 127.0.0.1 or 0.0.0.0`);
   }
   const memory = str('memory');

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { parseHost } from '../../src/engine/endpoint';
 import { EventWatcher } from '../../src/engine/eventWatcher';
 import { clearLocalImagesCache, listLocalImages } from '../../src/engine/localImages';
