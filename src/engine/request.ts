@@ -6,7 +6,7 @@
  * followed.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Duplex, Readable } from 'node:stream';
+import { Transform, type Duplex, type Readable } from 'node:stream';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import type { Transport } from './transport';
 import { EngineError } from './types';
@@ -165,11 +165,20 @@ export class Requester {
     else if (!call.upload && call.method !== 'GET' && call.method !== 'HEAD') headers['Content-Length'] = 0;
     if (call.upload) headers['Content-Type'] = call.upload.contentType;
     if (call.auth !== undefined) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(call.auth)).toString('base64url');
-    const upload = call.upload?.stream;
     deadline.start();
     // While a body streams out, the clock is its progress: a body the engine stops reading times out
-    // too; the wait for the answer starts once it has all gone.
-    if (upload) upload.on('data', () => deadline.start());
+    // too; the wait for the answer starts once it has all gone. (A transform rather than a 'data'
+    // listener, which would set the body flowing before the request is there to take it.)
+    const source = call.upload?.stream;
+    const upload = source?.pipe(
+      new Transform({
+        transform(chunk, _encoding, done) {
+          deadline.start();
+          done(null, chunk);
+        },
+      }),
+    );
+    source?.on('error', (error) => upload?.destroy(error));
     const reply = await this.transport.send(
       {
         method: call.method,

@@ -6,7 +6,6 @@
  * protocol switch (attach, exec) hands over the connection itself.
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { SshAgent, type SshOptions } from './sshAgent';
 import type { Endpoint } from './types';
@@ -28,19 +27,39 @@ export interface EngineRequest {
 /** What came back: an answer with its body still to read, or the connection itself after a switch. */
 export type EngineReply = { kind: 'answer'; res: IncomingMessage } | { kind: 'upgraded'; res: IncomingMessage; socket: Duplex };
 
+interface Connector {
+  agent: HttpAgent;
+  request: typeof httpRequest;
+}
+
 /** The connection to one endpoint: its agent keeps sockets (and ssh processes) for reuse. */
 export class Transport {
-  private readonly agent: HttpAgent;
   private readonly tls: Endpoint['tls'];
+  private connector: Promise<Connector> | undefined;
+  private disposed = false;
 
   constructor(
     readonly endpoint: Endpoint,
-    ssh?: SshOptions,
+    private readonly ssh?: SshOptions,
   ) {
     this.tls = endpoint.kind === 'tcp' ? endpoint.tls : undefined;
-    if (endpoint.kind === 'ssh') this.agent = new SshAgent(endpoint, ssh);
-    else if (this.tls) this.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: this.tls.verify }) as unknown as HttpAgent;
-    else this.agent = new HttpAgent({ keepAlive: true });
+  }
+
+  /**
+   * The agent, made on first use. node:https loads only when an endpoint needs TLS: the language
+   * server, which mostly talks to a local socket, stays smaller.
+   */
+  private connect(): Promise<Connector> {
+    this.connector ??= (async () => {
+      if (this.endpoint.kind === 'ssh') return { agent: new SshAgent(this.endpoint, this.ssh), request: httpRequest };
+      if (this.tls) {
+        const https = await import('node:https');
+        const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: this.tls.verify }) as unknown as HttpAgent;
+        return { agent, request: https.request as unknown as typeof httpRequest };
+      }
+      return { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
+    })();
+    return this.connector;
   }
 
   /**
@@ -48,14 +67,16 @@ export class Transport {
    * was switched), rejects with the socket's own error. `onSent` is called once the whole body
    * has gone out, which is when waiting for the engine starts.
    */
-  send(request: EngineRequest, onSent?: () => void): Promise<EngineReply> {
+  async send(request: EngineRequest, onSent?: () => void): Promise<EngineReply> {
+    const { agent, request: send } = await this.connect();
+    if (this.disposed) throw Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' });
     return new Promise((resolve, reject) => {
       const e = this.endpoint;
       const options: RequestOptions = {
         method: request.method,
         path: request.path,
         headers: { ...request.headers, ...(request.upgrade ? { Connection: 'Upgrade', Upgrade: 'tcp' } : {}) },
-        agent: this.agent,
+        agent,
         signal: request.signal,
       };
       if (e.kind === 'unix' || e.kind === 'npipe') options.socketPath = e.socketPath;
@@ -66,7 +87,7 @@ export class Transport {
         Object.assign(options, { ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key, rejectUnauthorized: this.tls.verify });
       let req: ClientRequest;
       try {
-        req = (this.tls ? httpsRequest : httpRequest)(options);
+        req = send(options);
       } catch (error) {
         reject(error);
         return;
@@ -95,6 +116,7 @@ export class Transport {
 
   /** Closes every socket and ssh process this endpoint holds. */
   dispose(): void {
-    this.agent.destroy();
+    this.disposed = true;
+    void this.connector?.then((c) => c.agent.destroy());
   }
 }
