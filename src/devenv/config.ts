@@ -153,6 +153,11 @@ export interface ConfigRead {
   problems: string[];
   /** The same problems with their place in the text, for an editor to underline. */
   located: LocatedProblem[];
+  /**
+   * Set when the file as a whole cannot be read (not YAML, not a mapping, not text): nothing of it
+   * applies, and a run must not fall back to defaults as if it were not there.
+   */
+  unreadable?: string;
 }
 
 /** The settings a run section takes; anything else is a typo worth saying so. */
@@ -180,6 +185,13 @@ export function parseRunConfig(text: string): ConfigRead {
   const located: LocatedProblem[] = [];
   const add = (message: string, range: readonly number[] | undefined) =>
     located.push({ message, start: range?.[0] ?? 0, end: range?.[1] ?? range?.[0] ?? 0 });
+  // NUL bytes, or bytes that were not UTF-8 (read as U+FFFD): a binary file, not a config.
+  const binary = /[\u0000\uFFFD]/.exec(text);
+  if (binary) {
+    add('it is not a text file: it holds bytes that are not UTF-8 text', [binary.index, binary.index + 1]);
+    const problem = `line ${text.slice(0, binary.index).split('\n').length}: ${located[0].message}`;
+    return { config: {}, located, problems: [problem], unreadable: problem };
+  }
   // 'error': yaml would otherwise print a process warning for odd keys; the checks below report them.
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   for (const error of doc.errors) add(error.message.split('\n')[0], error.pos);
@@ -189,17 +201,20 @@ export function parseRunConfig(text: string): ConfigRead {
     located,
     problems: located.map((p) => `line ${lineOf(p.start)}: ${p.message}`),
   });
+  /** The file as a whole cannot be used: its first problem says why. */
+  const unreadable = (): ConfigRead => ({ ...done({}), unreadable: `line ${lineOf(located[0].start)}: ${located[0].message}` });
+  if (doc.errors.length) return unreadable();
   let root: unknown;
   try {
     root = doc.toJS();
   } catch (error) {
     add(String(error instanceof Error ? error.message : error), [0, 0]);
-    return done({});
+    return unreadable();
   }
   if (root === null || root === undefined) return done({});
   if (typeof root !== 'object' || Array.isArray(root) || !isMap(doc.contents)) {
     add('the file must be a mapping with a `run:` section', doc.contents?.range ?? undefined);
-    return done({});
+    return unreadable();
   }
   const runPair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'run');
   const section = runPair ? runPair.value : doc.contents;
@@ -208,7 +223,7 @@ export function parseRunConfig(text: string): ConfigRead {
       'run: must be a mapping of settings (image, command, ports, …)',
       (isNode(section) ? section.range : undefined) ?? (isNode(runPair?.key) ? runPair.key.range : undefined),
     );
-    return done({});
+    return unreadable();
   }
   // Each setting is read alone, so its problems point at its own value.
   for (const pair of section.items) {

@@ -85,6 +85,14 @@ export function validate(config: RunConfig): string[] {
   if (!config.build && config.command.length === 0) problems.push('No command is set.');
   const target = config.mount ? mountTargetProblem(config.mountTarget) : undefined;
   if (target) problems.push(target);
+  if (config.memory !== undefined) {
+    try {
+      memoryBytes(config.memory);
+    } catch (error) {
+      problems.push(`${(error as Error).message}.`);
+    }
+  }
+  if (config.cpus !== undefined && !(config.cpus > 0 && Number.isFinite(config.cpus))) problems.push(`cpus must be a positive number.`);
   if (config.build) {
     const { context, dockerfile } = config.build;
     const inside = path.posix.relative(path.posix.normalize(context), path.posix.normalize(dockerfile));

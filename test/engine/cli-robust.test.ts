@@ -273,4 +273,14 @@ describe('berth run: the real cause, up front', () => {
     assert.match(run.stderr, /image 'my image' is not an image reference/);
     assert.doesNotMatch(run.stderr, /unescaped characters/);
   });
+
+  it('an unreadable .berth.yaml stops the run instead of pulling the Go preset', () => {
+    const dir = folder();
+    writeFileSync(path.join(dir, 'go.mod'), 'module x\n');
+    writeFileSync(path.join(dir, '.berth.yaml'), 'run:\n  image: [busybox:local\n');
+    const run = berth(dir);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /\.berth\.yaml cannot be read \(line \d+: .*\)\. Fix it, or remove it/);
+    assert.doesNotMatch(run.stderr, /golang/);
+  });
 });
