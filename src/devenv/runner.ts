@@ -461,7 +461,8 @@ function drained(stream: Duplex, ms: number): Promise<void> {
 /** Resolves after `ms`, or at once when the signal aborts. */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    // Unref'd: a run that has already ended must not keep a CLI process waiting for the window.
+    const timer = setTimeout(done, ms).unref();
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
