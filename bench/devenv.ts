@@ -12,9 +12,8 @@ import { promisify } from 'node:util';
 import { presetConfig } from '../src/devenv/config';
 import { runWorkspace } from '../src/devenv/runner';
 import { buildRunSpec } from '../src/devenv/spec';
-import { connect } from '../src/engine/connect';
 import { resolveEndpoint } from '../src/engine/endpoint';
-import { createRunnerEngine } from '../src/engine/runnerAdapter';
+import { createEngine } from '../src/engine/httpEngine';
 import { freePort } from '../test/fixtures/net';
 import { BUSYBOX_IMAGE, requireTestImage } from '../test/fixtures/testImages';
 import { waitFor } from '../test/fixtures/waitFor';
@@ -45,8 +44,7 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
   mkdirSync(folder);
   writeFileSync(path.join(folder, 'index.html'), 'hello\n');
   const endpoint = resolveEndpoint();
-  const { docker, agent } = connect(endpoint);
-  const engine = createRunnerEngine(docker, true);
+  const engine = createEngine(endpoint);
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const ours: number[] = [];
@@ -115,7 +113,7 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   } finally {
-    agent.destroy();
+    engine.dispose();
     rmSync(path.dirname(folder), { recursive: true, force: true });
   }
 }

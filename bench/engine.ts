@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { createEngine } from '../src/engine/dockerodeEngine';
+import { createEngine } from '../src/engine/httpEngine';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { EventWatcher } from '../src/engine/eventWatcher';
 import type { Endpoint, Engine, EngineEvent } from '../src/engine/types';

@@ -135,6 +135,8 @@ async function buildTests() {
     outfile: TEST_BUNDLE,
     // As scripts/build.mjs: ssh2's optional native helpers stay out, for tests that import the engine.
     external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+    // As scripts/build.mjs: jsonc-parser's ESM build (its UMD entry defeats the bundler).
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     sourcemap: 'inline',
     logLevel: 'warning',
   });

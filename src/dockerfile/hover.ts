@@ -5,6 +5,7 @@
  */
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { directiveMarkdown, flagMarkdown, instructionMarkdown, MOUNT_TYPE_DOCS, PLATFORM_ARGS, PROXY_ARGS } from './docs';
+import { formatSize, shortId } from '../shared/format';
 import { canonicalName, parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Instruction, Span, Stage } from './model';
 import { offsetAt, positionAt, rangeOf, sameStageName } from './model';
@@ -335,7 +336,7 @@ function imageLines(written: string, expanded: string, unresolved: boolean, opti
     lines.push('Not in the local engine: the first build pulls it.');
     return lines;
   }
-  const facts = [`id ${code(local.id.replace(/^sha256:/, '').slice(0, 12))}`];
+  const facts = [`id ${code(shortId(local.id))}`];
   if (local.size !== undefined) facts.push(formatSize(local.size));
   if (local.created !== undefined) facts.push(`created ${new Date(local.created * 1000).toISOString().slice(0, 10)}`);
   lines.push(`**Local engine:** ${facts.join(' · ')}`);
@@ -362,12 +363,6 @@ export function findLocalImage(reference: string, images: EngineImage[]): Engine
     return `${canonicalName(r)}:${r.tag ?? 'latest'}`;
   };
   return images.find((image) => image.repoTags.some((t) => canonical(t) === wanted));
-}
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
 function stageLines(doc: Dockerfile, stage: Stage): string {

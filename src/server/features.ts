@@ -28,7 +28,6 @@ import { documentSymbols } from '../dockerfile/symbols';
 import type { Dockerfile } from '../dockerfile/model';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../dockerfile/semanticTokens';
 import { signatureHelp } from '../dockerfile/signature';
-import { listLocalImages } from '../engine/localImages';
 
 /** Hover and completion wait this long for the engine's image list, then answer without it. */
 const ENGINE_WAIT_MS = 400;
@@ -41,7 +40,7 @@ export interface FeatureHost {
   logError(where: string, error: unknown): void;
   /** The client's `berth.format.*` settings for a document. */
   formatSettings?(uri: string): Promise<FormatSettings | undefined>;
-  /** Images of the local engine; tests and the bench may replace it. */
+  /** Images of the engine the views use (server.ts passes them); none when unset. */
   localImages?: () => Promise<EngineImage[]>;
 }
 
@@ -66,7 +65,7 @@ export function registerFeatures(host: FeatureHost): Features {
       timer = setTimeout(() => resolve(undefined), ENGINE_WAIT_MS);
     });
     try {
-      return await Promise.race([(host.localImages ?? listLocalImages)(), deadline]);
+      return host.localImages ? await Promise.race([host.localImages(), deadline]) : undefined;
     } catch {
       return undefined;
     } finally {

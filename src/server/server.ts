@@ -28,7 +28,7 @@ import { lintDocument } from '../dockerfile/lint';
 import { SplitMemo, withSplitMemo } from '../dockerfile/shell';
 import type { FormatSettings } from '../dockerfile/format';
 import type { LintSettings } from '../dockerfile/settings';
-import { listLocalImages } from '../engine/localImages';
+import { LocalImages } from '../engine/localImages';
 import { readClientSettings } from './clientSettings';
 import { ConfigFiles } from '../dockerfile/configFiles';
 import { registerFeatures } from './features';
@@ -62,6 +62,19 @@ export function startServer(connection: Connection): void {
   let snippetSupport = false;
   let watchingConfigFiles = false;
   let pushedSettings: unknown;
+  // The images of the engine the views use: the client's berth.docker.host, else DOCKER_HOST or the context.
+  const engineImages = new LocalImages({
+    host: async () => {
+      const raw: unknown = pullConfiguration
+        ? await connection.workspace.getConfiguration(SETTINGS_SECTION).then(
+            (value: unknown) => value,
+            () => undefined,
+          )
+        : pushedSettings;
+      const host = (raw as { docker?: { host?: unknown } } | undefined)?.docker?.host;
+      return typeof host === 'string' ? host : undefined;
+    },
+  });
 
   const log = (message: string) => connection.console.log(message);
   const logError = (where: string, error: unknown) =>
@@ -178,6 +191,7 @@ export function startServer(connection: Connection): void {
     documents,
     model: models.model,
     logError,
+    localImages: () => engineImages.list(),
     formatSettings: async (uri) => {
       const entry = settingsFor(uri);
       await entry.ready;
@@ -235,6 +249,7 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration((params) =>
     guarded('didChangeConfiguration', () => {
       if (!pullConfiguration) pushedSettings = settingsFromPush(params?.settings);
+      engineImages.clear();
       reported.clear();
       revalidateAll();
     }),
@@ -320,7 +335,7 @@ export function startServer(connection: Connection): void {
       .filter((d) => overlaps(d.range, params.range))
       .slice(0, MAX_FIXED_DIAGNOSTICS);
     if (!relevant.length) return [];
-    const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await listLocalImages() : undefined;
+    const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await engineImages.list() : undefined;
     const actions = codeActions(text, relevant, params.range, { uri: document.uri, localImages, snippetSupport });
     return actions
       .map((action) => (action.kind ? action : { ...action, kind: CodeActionKind.QuickFix }))

@@ -13,13 +13,14 @@ import Dockerode from 'dockerode';
 import { resolveRunConfig } from '../../src/devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type RunSpec } from '../../src/devenv/spec';
-import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { resolveEndpoint } from '../../src/engine/endpoint';
+import { createEngine } from '../../src/engine/httpEngine';
 import { freePort } from '../fixtures/net';
 import { waitFor } from './helpers';
 import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const docker = new Dockerode();
-const engine = createRunnerEngine(docker, true);
+const engine = createEngine(resolveEndpoint());
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const roots: string[] = [];
 const tags = new Set<string>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { EventWatcher } from '../../src/engine/eventWatcher';
 import type { EngineError, EngineEvent } from '../../src/engine/types';
 import { PrivateDaemon, cleanupLabelled, createContainer, docker, sharedEngine, uniqueName, waitFor } from './helpers';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { HINTS } from '../../src/engine/errors';
 import { EngineError, type Endpoint } from '../../src/engine/types';
 import { bundleForOtherUsers, worldReadableDir } from '../fixtures/otherUser';

@@ -4,11 +4,11 @@
  * everything labelled berth.test=1.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { resolveEndpoint } from '../../src/engine/endpoint';
 import type { Endpoint, Engine } from '../../src/engine/types';
 import { BUSYBOX_IMAGE } from '../fixtures/testImages';
@@ -142,8 +142,55 @@ export class PrivateDaemon {
     clearTimeout(timer);
   }
 
+  /**
+   * Kills dockerd outright (SIGKILL), as a crash or an OOM kill would: it cannot stop its
+   * containers or close its connections cleanly. start() afterwards brings it back.
+   */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // unshare execs dockerd, so the child is dockerd itself.
+    child.kill('SIGKILL');
+    await gone;
+    // Its containerd and the containers' shims live on, as they do when the machine's engine
+    // crashes; the next start finds them again.
+  }
+
+  /** Processes of this daemon (its folder is in their command line) whose argv passes `match`. */
+  private processes(match: (argv: string[]) => boolean): number[] {
+    const out: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmdline.includes(this.dir) && match(cmdline.split('\0'))) out.push(Number(entry));
+    }
+    return out;
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
+    // After kill(), the engine's container processes (containerd shims) outlive it, holding mounts
+    // under this folder: end those processes (found by this folder in their command line) and
+    // detach what they mounted. Nothing outside this daemon's own folder is touched.
+    for (const pid of this.processes(() => true)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[1])
+      .filter((target): target is string => !!target && target.startsWith(`${this.dir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const target of mounts) await execFileP('umount', ['-l', target]).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { EngineError, type Engine } from '../../src/engine/types';
 import { IMAGE, LABEL, PrivateDaemon, cleanupLabelled, createContainer, docker, sharedEngine, uniqueName } from './helpers';
 import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';

@@ -13,13 +13,14 @@ import Dockerode from 'dockerode';
 import { presetConfig, type RunConfig } from '../../src/devenv/config';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
-import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { resolveEndpoint } from '../../src/engine/endpoint';
+import { createEngine } from '../../src/engine/httpEngine';
 import { freePort } from '../fixtures/net';
 import { waitFor } from '../fixtures/waitFor';
 import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const docker = new Dockerode();
-const engine = createRunnerEngine(docker, true);
+const engine = createEngine(resolveEndpoint());
 const IMAGE = BUSYBOX_IMAGE;
 const roots: string[] = [];
 const running: RunningWorkspace[] = [];
@@ -54,6 +55,7 @@ function readUntil(run: RunningWorkspace, pattern: RegExp, ms = 15000): Promise<
       }
     };
     run.stream.on('data', onData);
+    run.stream.resume();
   });
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { parseHost } from '../../src/engine/endpoint';
 import { sshArgs } from '../../src/engine/sshAgent';
 import { EngineError, type Engine } from '../../src/engine/types';

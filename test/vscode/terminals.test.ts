@@ -27,7 +27,7 @@ import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/l
 import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
 import { test } from './harness';
 import { EXTENSION_ID, closeAllEditors, waitFor } from './util';
-import { registryMissing, startRegistry } from '../fixtures/registry';
+import { registryMissing, startRegistry, TEST_LOGIN } from '../fixtures/registry';
 
 const IMAGE = 'busybox:local';
 const LABEL = 'berth.test=terminals';
@@ -381,8 +381,7 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
   });
 }, 60_000);
 
-/** htpasswd line for berth-test / s3cret-pass (bcrypt, as the registry requires; made once with htpasswd -B). */
-const HTPASSWD = 'berth-test:$2y$05$.JwD/FMCLhn23EmUnwPYIel.iZcWYoe0NrCXtFvNIUfjQvjXIbZ3y\n';
+const HTPASSWD = TEST_LOGIN.htpasswd;
 
 test('push and pull: credentials from ~/.docker/config.json authenticate at a real registry; progress reaches 100%', async () => {
   const missing = registryMissing();

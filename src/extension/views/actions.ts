@@ -25,10 +25,9 @@ import { openShell } from '../terminals/shell';
 import { randomBytes } from 'node:crypto';
 import { runWorkspace } from '../../devenv/runner';
 import { buildImageRunSpec } from '../../devenv/spec';
-import { connect } from '../../engine/connect';
-import { createRunnerEngine } from '../../engine/runnerAdapter';
 import { showContainerTerminal } from '../devenv/terminal';
-import { formatSize, publishedUrls, shortId, splitReference, volumeUsers, type BerthNode, type ViewId } from './model';
+import { isImageReference, splitReference } from '../../shared/imageRef';
+import { formatSize, publishedUrls, shortId, volumeUsers, type BerthNode, type ViewId } from './model';
 import type { BerthViews } from './views';
 
 export interface ActionContext {
@@ -504,7 +503,7 @@ function displayReference(reference: string): string {
 export function validateReference(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) return t('Enter an image reference such as busybox:latest.');
-  if (!/^[a-z0-9]+(?:[._-]+[a-z0-9]+|[:/.-][a-zA-Z0-9_.-]+)*(?:@sha256:[0-9a-f]{64})?$/.test(trimmed) || /\s/.test(trimmed)) {
+  if (!isImageReference(trimmed)) {
     return t('{0} is not a valid image reference: use lowercase repository names, then an optional :tag.', trimmed);
   }
   return undefined;
@@ -582,21 +581,21 @@ export async function runImage(ctx: ActionContext, interactive: boolean, arg0?: 
     void vscode.window.showErrorMessage(t('Could not run {0}: {1}', displayReference(target.reference), describeError(error)));
     return undefined;
   }
-  const connection = connect(engine.endpoint);
-  const runner = createRunnerEngine(connection.docker, engine.endpoint.kind === 'unix' || engine.endpoint.kind === 'npipe');
   const image = target.reference.startsWith('sha256:') ? reference : target.reference;
   const spec = buildImageRunSpec(image, interactive, randomBytes(3).toString('hex'), interactive ? [] : exposed);
+  // The terminal keeps this connection until it closes, even if the views reconnect elsewhere.
+  const release = ctx.service.hold(engine);
   try {
-    const run = await runWorkspace(runner, spec, { startupWindowMs: interactive ? 300 : 1000 });
+    const run = await runWorkspace(engine, spec, { startupWindowMs: interactive ? 300 : 1000, credentials: credentialsForPull });
     if (interactive) {
-      showContainerTerminal(run, t('Berth: {0}', displayReference(target.reference)), 'terminal', () => connection.agent.destroy());
+      showContainerTerminal(run, t('Berth: {0}', displayReference(target.reference)), 'terminal', release);
     } else {
       run.stream.destroy();
-      connection.agent.destroy();
+      release();
     }
     return run.id;
   } catch (error) {
-    connection.agent.destroy();
+    release();
     const message = error instanceof Error ? error.message : String(error);
     void vscode.window.showErrorMessage(
       /no command specified/i.test(message)
@@ -627,7 +626,8 @@ export async function tagImage(ctx: ActionContext, arg0?: unknown, arg1?: unknow
   }
   const engine = await engineOf(ctx);
   if (!engine) return undefined;
-  const { repository, tag } = splitReference(newReference.trim());
+  // validateReference refused digests: a tag is what is being made.
+  const { repository, tag = 'latest' } = splitReference(newReference.trim());
   try {
     await engine.tagImage(target.image?.id ?? target.reference, repository, tag);
     return `${repository}:${tag}`;
