@@ -81,9 +81,8 @@ function paintInstruction(
     name.paint({ start: flag.span.start, end: flag.nameSpan.end }, 'parameter');
     if (flag.valueSpan) text.paint(flag.valueSpan, 'string');
     if (keyword === 'COPY' && flag.name === 'from' && flag.valueSpan && flag.value && !flag.value.includes('$')) {
-      const isStage = doc.stages.some(
-        (s) => s.from.span.start < owner.span.start && s.name?.value.toLowerCase() === flag.value!.toLowerCase(),
-      );
+      const first = firstStageNamed(doc).get(flag.value.toLowerCase());
+      const isStage = first !== undefined && first < owner.span.start;
       name.paint(flag.valueSpan, isStage || /^\d+$/.test(flag.value) ? 'class' : 'type');
     }
   }
@@ -132,6 +131,22 @@ function paintInstruction(
   for (const ref of findVariables(source, doc.escape)) {
     reference.paint({ start: instruction.keywordSpan.end + ref.start, end: instruction.keywordSpan.end + ref.end }, 'variable');
   }
+}
+
+const firstStages = new WeakMap<Dockerfile, Map<string, number>>();
+
+/** Where each stage name (lower-cased) is first declared: one lookup per `--from`, not a walk over the stages. */
+function firstStageNamed(doc: Dockerfile): Map<string, number> {
+  let names = firstStages.get(doc);
+  if (!names) {
+    names = new Map();
+    for (const stage of doc.stages) {
+      const key = stage.name?.value.toLowerCase();
+      if (key !== undefined && !names.has(key)) names.set(key, stage.from.span.start);
+    }
+    firstStages.set(doc, names);
+  }
+  return names;
 }
 
 function paintStrings(doc: Dockerfile, span: Span, text: Painter): void {
