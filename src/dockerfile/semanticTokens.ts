@@ -1,10 +1,10 @@
 /**
  * Semantic tokens: keywords, flags, variables, stage names, images, strings, comments and
- * parser directives, encoded as LSP's relative five-integer tuples, plus the delta between two
- * encodings. Tokens are painted onto a per-character array in priority order (a variable inside
- * a string or an image wins), then read back as runs per line, so none overlap or cross a line.
+ * parser directives, encoded as LSP's relative five-integer tuples. Tokens are painted onto a
+ * per-character array in priority order (a variable inside a string or an image wins), then read
+ * back as runs per line, so none overlap or cross a line.
  */
-import type { Range, SemanticTokens, SemanticTokensEdit, SemanticTokensLegend } from 'vscode-languageserver-types';
+import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Dockerfile, Instruction, Span } from './model';
 import { findVariables } from './variables';
 
@@ -203,18 +203,4 @@ function encode(doc: Dockerfile, cells: Int32Array, range?: Range): number[] {
     }
   }
   return data;
-}
-
-/**
- * The edits that turn `previous` into `next`: one splice over what lies between their common
- * prefix and suffix (none when they are equal).
- */
-export function semanticTokensEdits(previous: readonly number[], next: readonly number[]): SemanticTokensEdit[] {
-  const max = Math.min(previous.length, next.length);
-  let prefix = 0;
-  while (prefix < max && previous[prefix] === next[prefix]) prefix++;
-  if (prefix === previous.length && prefix === next.length) return [];
-  let suffix = 0;
-  while (suffix < max - prefix && previous[previous.length - 1 - suffix] === next[next.length - 1 - suffix]) suffix++;
-  return [{ start: prefix, deleteCount: previous.length - prefix - suffix, data: next.slice(prefix, next.length - suffix) }];
 }

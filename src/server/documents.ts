@@ -1,0 +1,125 @@
+/**
+ * The open documents: one record per URI holding everything the server keeps for it (text,
+ * language, model, the language's state, settings, diagnostics, what it read), made at open and
+ * dropped in one place at close. Text changes apply in the order they arrive: the client's
+ * version number is reported back but trusted for nothing, so a client that repeats a version or
+ * opens a document twice still gets answers for the text it sent last.
+ */
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { AnyLanguage, LanguageDocument, Workspace } from './language';
+
+/** More changes than this in one notification (a replace-all, say) parse the result afresh. */
+const MAX_INCREMENTAL_CHANGES = 20;
+
+/** Everything the server keeps for one open document. */
+export class OpenDocument implements LanguageDocument {
+  revision = 0;
+  text: TextDocument;
+  readonly state: unknown;
+  readonly workspace: Workspace;
+  /** The settings promise, until the configuration changes. */
+  settingsPromise: Promise<unknown> | undefined;
+  /** The last diagnostics asked for, and for which revision and settings generation. */
+  lastDiagnostics: { revision: number; generation: number; diagnostics: Promise<Diagnostic[]> } | undefined;
+  /** The computation last published, so a burst of validations of one text publishes once. */
+  published: Promise<Diagnostic[]> | undefined;
+  /** URIs (and `language:<id>` for "every open document of it") the last diagnostics read. */
+  dependencies = new Set<string>();
+  /** The previous semantic tokens answer, for deltas. */
+  tokens: { resultId: string; data: number[] } | undefined;
+  private parsed: { revision: number; model: unknown } | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly languageId: string,
+    readonly language: AnyLanguage,
+    version: number,
+    text: string,
+    makeWorkspace: (document: OpenDocument) => Workspace,
+    private readonly resolveSettings: (document: OpenDocument) => Promise<unknown>,
+  ) {
+    this.text = TextDocument.create(uri, languageId, version, text);
+    this.state = language.newState?.();
+    this.workspace = makeWorkspace(this);
+  }
+
+  get version(): number {
+    return this.text.version;
+  }
+
+  get model(): unknown {
+    if (this.parsed?.revision !== this.revision) this.parsed = { revision: this.revision, model: this.language.parse(this.text.getText()) };
+    return this.parsed.model;
+  }
+
+  settings(): Promise<unknown> {
+    if (!this.settingsPromise) {
+      const pending = this.resolveSettings(this);
+      this.settingsPromise = pending;
+      // A failure is not kept: the next feature asks again.
+      pending.catch(() => {
+        if (this.settingsPromise === pending) this.settingsPromise = undefined;
+      });
+    }
+    return this.settingsPromise;
+  }
+
+  /**
+   * Applies a didChange's changes in order and bumps the revision. The model follows change by
+   * change when the language can re-parse incrementally and the model is current; else it is
+   * parsed afresh on next use.
+   */
+  applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
+    const language = this.language;
+    let model =
+      this.parsed?.revision === this.revision && language.reparse && changes.length <= MAX_INCREMENTAL_CHANGES
+        ? this.parsed.model
+        : undefined;
+    for (const change of changes) {
+      if (model === undefined || !('range' in change)) {
+        model = undefined;
+        this.text = TextDocument.update(this.text, [change], version);
+        continue;
+      }
+      const start = this.text.offsetAt(change.range.start);
+      const end = this.text.offsetAt(change.range.end);
+      const length = this.text.getText().length;
+      this.text = TextDocument.update(this.text, [change], version);
+      const text = this.text.getText();
+      // A length that disagrees means the offsets did: parse afresh rather than trust them.
+      model =
+        text.length === length - (end - start) + change.text.length
+          ? language.reparse!(model, { start, end, text: change.text }, text)
+          : undefined;
+    }
+    // An empty change list is still a new version: nothing to parse again, but nothing cached may assume otherwise.
+    if (!changes.length) this.text = TextDocument.update(this.text, [], version);
+    this.revision++;
+    this.parsed = model === undefined ? undefined : { revision: this.revision, model };
+  }
+}
+
+/** The open documents by URI. */
+export class DocumentStore {
+  private readonly byUri = new Map<string, OpenDocument>();
+
+  get(uri: string): OpenDocument | undefined {
+    return this.byUri.get(uri);
+  }
+
+  set(document: OpenDocument): void {
+    this.byUri.set(document.uri, document);
+  }
+
+  /** Forgets the document: the only place per-document state is freed. */
+  delete(uri: string): OpenDocument | undefined {
+    const document = this.byUri.get(uri);
+    this.byUri.delete(uri);
+    return document;
+  }
+
+  all(): OpenDocument[] {
+    return [...this.byUri.values()];
+  }
+}
