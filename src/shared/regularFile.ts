@@ -6,7 +6,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 
-/** Why a file was not read; `message` is worded for the user and says what to do. */
+/** Why a file was not read; `message` completes "<file> …" for the user ("is a folder, not a file"). */
 export type ReadProblem =
   | { kind: 'missing'; message: string }
   | { kind: 'not-a-file'; message: string }
@@ -38,8 +38,7 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
   try {
     const info = await handle.stat();
     if (info.isDirectory()) return { problem: { kind: 'not-a-file', message: 'is a folder, not a file' } };
-    if (!info.isFile())
-      return { problem: { kind: 'not-a-file', message: `is ${specialKind(info)}, not a regular file; name a regular file` } };
+    if (!info.isFile()) return { problem: { kind: 'not-a-file', message: `is ${specialKind(info)}, not a regular file` } };
     if (info.size > maxBytes) return { problem: tooLarge(maxBytes) };
     // Up to one byte past the cap, whatever fstat said: a file that grows while it is read is caught too.
     const chunks: Buffer[] = [];
