@@ -70,13 +70,15 @@ export class OpenDocument implements LanguageDocument {
    * change when the language can re-parse incrementally and the model is current; else it is
    * parsed afresh on next use.
    */
-  applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
+  applyChanges(changes: readonly unknown[], version: number): void {
     const language = this.language;
     let model =
       this.parsed?.revision === this.revision && language.reparse && changes.length <= MAX_INCREMENTAL_CHANGES
         ? this.parsed.model
         : undefined;
-    for (const change of changes) {
+    for (const raw of changes) {
+      const change = this.normalize(raw);
+      if (!change) continue;
       if (model === undefined || !('range' in change)) {
         model = undefined;
         this.text = TextDocument.update(this.text, [change], version);
@@ -98,14 +100,37 @@ export class OpenDocument implements LanguageDocument {
     this.revision++;
     this.parsed = model === undefined ? undefined : { revision: this.revision, model };
   }
+
+  /**
+   * A change as the text library can apply it: a range past the end, negative, reversed or not
+   * made of numbers is clamped into the text (the library would otherwise keep line offsets that
+   * no longer match the text, and every later position would be wrong); one without text is dropped.
+   */
+  private normalize(change: unknown): TextDocumentContentChangeEvent | undefined {
+    if (typeof change !== 'object' || change === null || typeof (change as { text?: unknown }).text !== 'string') return undefined;
+    const { text, range } = change as { text: string; range?: { start?: unknown; end?: unknown } };
+    if (range === undefined) return { text };
+    const a = this.offsetOf(range?.start);
+    const b = this.offsetOf(range?.end);
+    return { range: { start: this.text.positionAt(Math.min(a, b)), end: this.text.positionAt(Math.max(a, b)) }, text };
+  }
+
+  private offsetOf(position: unknown): number {
+    const { line, character } = (typeof position === 'object' && position !== null ? position : {}) as {
+      line?: unknown;
+      character?: unknown;
+    };
+    const whole = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : 0);
+    return this.text.offsetAt({ line: Math.max(0, whole(line)), character: Math.max(0, whole(character)) });
+  }
 }
 
 /** The open documents by URI. */
 export class DocumentStore {
   private readonly byUri = new Map<string, OpenDocument>();
 
-  get(uri: string): OpenDocument | undefined {
-    return this.byUri.get(uri);
+  get(uri: string | undefined): OpenDocument | undefined {
+    return uri === undefined ? undefined : this.byUri.get(uri);
   }
 
   set(document: OpenDocument): void {
@@ -113,9 +138,9 @@ export class DocumentStore {
   }
 
   /** Forgets the document: the only place per-document state is freed. */
-  delete(uri: string): OpenDocument | undefined {
-    const document = this.byUri.get(uri);
-    this.byUri.delete(uri);
+  delete(uri: string | undefined): OpenDocument | undefined {
+    const document = this.get(uri);
+    if (uri !== undefined) this.byUri.delete(uri);
     return document;
   }
 

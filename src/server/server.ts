@@ -183,7 +183,9 @@ export function startServer(connection: Connection, languageFactories: readonly 
 
   connection.onDidOpenTextDocument((params) =>
     guarded('didOpen', () => {
-      const { uri, languageId, version, text } = params.textDocument;
+      const { uri, languageId, version, text } = params?.textDocument ?? {};
+      // A malformed didOpen opens nothing.
+      if (typeof uri !== 'string' || typeof languageId !== 'string' || typeof text !== 'string') return;
       const language = languageOf(languageId);
       const previous = documents.delete(uri);
       if (!language) {
@@ -195,7 +197,15 @@ export function startServer(connection: Connection, languageFactories: readonly 
         language.filesChanged?.(undefined);
         fromDisk.clear();
       }
-      const document = new OpenDocument(uri, languageId, language, version, text, workspaceFor, resolveSettings);
+      const document = new OpenDocument(
+        uri,
+        languageId,
+        language,
+        Number.isInteger(version) ? version : 0,
+        text,
+        workspaceFor,
+        resolveSettings,
+      );
       // A second didOpen of an open document is a new text: a new revision, whatever the version says.
       if (previous) document.revision = previous.revision + 1;
       documents.set(document);
@@ -206,9 +216,10 @@ export function startServer(connection: Connection, languageFactories: readonly 
 
   connection.onDidChangeTextDocument((params) =>
     guarded('didChange', () => {
-      const document = documents.get(params.textDocument.uri);
+      const document = documents.get(params?.textDocument?.uri);
       if (!document || !Array.isArray(params.contentChanges)) return;
-      document.applyChanges(params.contentChanges, params.textDocument.version);
+      const version = params.textDocument.version;
+      document.applyChanges(params.contentChanges, Number.isInteger(version) ? version : document.version);
       validate(document);
       revalidateDependents(document.uri);
     }),
@@ -216,7 +227,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
 
   connection.onDidCloseTextDocument((params) =>
     guarded('didClose', () => {
-      const document = documents.delete(params.textDocument.uri);
+      const document = documents.delete(params?.textDocument?.uri);
       if (!document) return;
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       revalidateDependents(document.uri, document.languageId);

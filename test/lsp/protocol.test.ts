@@ -92,6 +92,24 @@ describe('protocol edges', () => {
     assert.equal(client.exited, false);
   });
 
+  it('a range past the end, reversed or not made of numbers is clamped into the text, and later edits still land right', async () => {
+    const uri = 'untitled:odd-ranges';
+    await client.open(uri, 'FROM node AS a\n', 1);
+    await client.version(uri, 1);
+    await client.change(uri, 2, [
+      { text: 'FROM node AS b' },
+      // Past the end of the one-line text: the library alone would keep a line table for three lines.
+      { range: { start: { line: 1, character: 0 }, end: { line: 2, character: 2 } }, text: '\n' },
+      { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 13 } }, text: 'c' },
+      { range: { start: { line: null, character: 'x' }, end: { line: 0, character: 0 } }, text: '# top\n' } as never,
+    ]);
+    await client.version(uri, 2);
+    // Now an edit by position on the last line must find it where the text has it.
+    await client.change(uri, 3, [{ range: { start: { line: 1, character: 13 }, end: { line: 1, character: 15 } }, text: 'dd' }]);
+    await client.version(uri, 3);
+    assert.deepEqual(names(await symbols(uri)), ['dd']);
+  });
+
   it('logged no caught exception', () => {
     assert.deepEqual(client.caughtErrors(), []);
   });
