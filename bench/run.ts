@@ -6,6 +6,7 @@
  *  3. each server's resident high-water mark (VmHWM);
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
+ *  6. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -19,6 +20,7 @@ import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
+import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -309,6 +311,7 @@ function report(
   engine?: EngineBenchResult,
   features?: FeatureResult,
   devenv?: DevenvBenchResult,
+  robustness?: RobustnessResult[],
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -360,6 +363,7 @@ function report(
     out.push(...d.rows);
     notes.push(...d.notes);
   }
+  if (robustness) out.push(...robustnessRows(robustness, fmtMs));
   const cpu = cpus();
   return [
     `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
@@ -430,6 +434,11 @@ async function partial(parts: string[]): Promise<void> {
     const lsp = await benchLsp();
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
+  if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+}
+
+function ourServer(): string {
+  return resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js'));
 }
 
 async function main(): Promise<void> {
@@ -445,9 +454,10 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv) + viewLatencyRows(viewLatency);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, robustness) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -464,6 +474,7 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        robustness,
         viewLatency,
         elapsedS,
       },
