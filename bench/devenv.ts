@@ -16,9 +16,11 @@ import { connect } from '../src/engine/connect';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { createRunnerEngine } from '../src/engine/runnerAdapter';
 import { freePort } from '../test/fixtures/net';
+import { BUSYBOX_IMAGE, requireTestImage } from '../test/fixtures/testImages';
+import { waitFor } from '../test/fixtures/waitFor';
 
 const exec = promisify(execFile);
-const IMAGE = 'busybox:local';
+const IMAGE = BUSYBOX_IMAGE;
 const SAMPLES = 8;
 export const DEVENV_TARGET = { ratio: 1.1 };
 
@@ -33,17 +35,7 @@ export interface DevenvBenchResult {
 
 /** Resolves when http://127.0.0.1:port answers, polling every 10 ms. */
 async function answered(port: number, deadlineMs = 20_000): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/index.html`);
-      if (res.ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`port ${port} did not answer within ${deadlineMs} ms`);
+  await waitFor(`port ${port} to answer`, async () => (await fetch(`http://127.0.0.1:${port}/index.html`)).ok, deadlineMs, 10);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -60,7 +52,7 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
   const ours: number[] = [];
   const cli: number[] = [];
   try {
-    await exec('docker', ['image', 'inspect', IMAGE]);
+    await requireTestImage(IMAGE);
     for (let i = 0; i < SAMPLES + 1; i++) {
       // Ours: the runner with the spec the command builds.
       let port = await freePort();

@@ -6,7 +6,8 @@
  *  3. each server's resident high-water mark (VmHWM);
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
- *  6. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
+ *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
+ *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -18,6 +19,7 @@ import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { generateDockerfile, singleLineRuns } from './generate';
+import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
@@ -311,6 +313,7 @@ function report(
   engine?: EngineBenchResult,
   features?: FeatureResult,
   devenv?: DevenvBenchResult,
+  growth?: GrowthResult,
   robustness?: RobustnessResult[],
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
@@ -346,6 +349,7 @@ function report(
     `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
   );
   if (features) out.push(...featureRows(features, fmtMs, fmtX));
+  if (growth) out.push(...growthRows(growth, fmtMs));
   const notes: string[] = [];
   notes.push(
     `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
@@ -418,7 +422,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -429,6 +433,10 @@ async function partial(parts: string[]): Promise<void> {
       return r.ours.medianMs / (n / 1000);
     };
     console.log(`lint growth ${(perK(20000) / perK(2000)).toFixed(2)}`);
+  }
+  if (parts.includes('growth')) {
+    const growth = benchGrowth();
+    console.log(growthRows(growth, fmtMs).join('\n'));
   }
   if (parts.includes('lsp')) {
     const lsp = await benchLsp();
@@ -454,10 +462,11 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, robustness) + viewLatencyRows(viewLatency);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -474,6 +483,7 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        growth,
         robustness,
         viewLatency,
         elapsedS,

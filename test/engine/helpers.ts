@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the engine tests: the engine under test, the docker CLI (argv arrays only),
- * polling with a deadline, and cleanup of everything labelled berth.test=1.
+ * polling with a deadline (test/fixtures/waitFor.ts, re-exported for them), and cleanup of
+ * everything labelled berth.test=1.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,11 +11,15 @@ import { promisify } from 'node:util';
 import { createEngine } from '../../src/engine/dockerodeEngine';
 import { resolveEndpoint } from '../../src/engine/endpoint';
 import type { Endpoint, Engine } from '../../src/engine/types';
+import { BUSYBOX_IMAGE } from '../fixtures/testImages';
+import { waitFor } from '../fixtures/waitFor';
+
+export { waitFor };
 
 const execFileP = promisify(execFile);
 
 export const LABEL = 'berth.test';
-export const IMAGE = 'busybox:local';
+export const IMAGE = BUSYBOX_IMAGE;
 
 /** The shared engine this machine's tests use (DOCKER_HOST or the default socket). */
 export function sharedEngine(): Engine {
@@ -41,30 +46,6 @@ export async function createContainer(
   host?: string,
 ): Promise<string> {
   return docker(['create', '--label', `${LABEL}=1`, '--name', name, ...extra, IMAGE, ...cmd], host);
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-  everyMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as T;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Removes every container, volume and network labelled berth.test=1, and dangling test images. */

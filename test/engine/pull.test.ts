@@ -16,6 +16,7 @@ import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import type { ProgressEvent } from '../../src/engine/types';
 import { IMAGE, LABEL, docker, uniqueName, waitFor } from './helpers';
 import { registryMissing, startRegistry, type Registry } from '../fixtures/registry';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 describe('a run pulls a missing image', { skip: registryMissing() }, () => {
   const engine = createRunnerEngine(new Dockerode(), true);
@@ -40,6 +41,8 @@ describe('a run pulls a missing image', { skip: registryMissing() }, () => {
     return docker(['ps', '-aq', '--filter', `label=berth.workspace=${ws.folder}`]);
   }
 
+  // busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+  before(() => requireTestImage(BUSYBOX_IMAGE));
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'berth-pull-'));
     registry = await startRegistry();

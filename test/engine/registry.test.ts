@@ -7,12 +7,15 @@ import { after, before, describe, it } from 'node:test';
 import { EngineError, type Engine, type ProgressEvent } from '../../src/engine/types';
 import { IMAGE, docker, sharedEngine, uniqueName } from './helpers';
 import { registryMissing, startRegistry, type Registry } from '../fixtures/registry';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 describe('push and pull with progress', { skip: registryMissing() }, () => {
   let registry: Registry | undefined;
   let engine: Engine;
   let ref: string;
 
+  // busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+  before(() => requireTestImage(BUSYBOX_IMAGE));
   before(async () => {
     registry = await startRegistry();
     engine = sharedEngine();

@@ -16,6 +16,7 @@ import { sshArgs } from '../../src/engine/sshAgent';
 import { EngineError, type Engine } from '../../src/engine/types';
 import { cleanupLabelled, createContainer, docker, uniqueName, waitFor } from './helpers';
 import { freePort } from '../fixtures/net';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -42,6 +43,8 @@ describe('ssh:// engines through the user’s own ssh', {
   let config: string;
   let engine: Engine;
 
+  // busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+  before(() => requireTestImage(BUSYBOX_IMAGE));
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-ssh-'));
     port = await freePort();

@@ -14,10 +14,12 @@ import { runWorkspace, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
 import { createRunnerEngine } from '../../src/engine/runnerAdapter';
 import { freePort } from '../fixtures/net';
+import { waitFor } from '../fixtures/waitFor';
+import { requireTestImage, TOOLCHAIN_IMAGE } from '../fixtures/testImages';
 
 const docker = new Dockerode();
 const engine = createRunnerEngine(docker, true);
-const IMAGE = 'toolchain:local';
+const IMAGE = TOOLCHAIN_IMAGE;
 const UID = 2345;
 const roots: string[] = [];
 const running: RunningWorkspace[] = [];
@@ -58,7 +60,7 @@ const GO_FILES = {
 };
 
 before(async () => {
-  await docker.getImage(IMAGE).inspect(); // built by scripts/toolchain-image.sh (provision.sh runs it)
+  await requireTestImage(IMAGE); // built by scripts/toolchain-image.sh (provision.sh runs it), checked by what it holds
   for (const v of [`berth-cache-go-mod-${UID}`, `berth-cache-go-build-${UID}`, `berth-cache-hugo-${UID}`])
     await docker
       .getVolume(v)
@@ -134,20 +136,15 @@ describe('Hugo preset', () => {
       ports: [{ container: 1313, host: port, protocol: 'tcp' as const }],
     };
     const { run: r, output } = await run(ws, config);
-    const deadline = Date.now() + 60_000;
-    let body = '';
-    while (Date.now() < deadline) {
-      try {
+    const body = await waitFor(
+      'hugo to serve the site',
+      async () => {
         const res = await fetch(`http://127.0.0.1:${port}/`);
-        if (res.ok) {
-          body = await res.text();
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((res) => setTimeout(res, 200));
-    }
+        return res.ok && res.text();
+      },
+      60_000,
+      200,
+    ).catch((error: Error) => assert.fail(`${error.message}; hugo output:\n${output()}`));
     assert.match(body, /Berth test/, `hugo output:\n${output()}`);
     assert.match(body, /Hello from Hugo/);
     await r.stop();
