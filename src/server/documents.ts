@@ -5,6 +5,8 @@
  * version number is reported back but trusted for nothing, so a client that repeats a version or
  * opens a document twice still gets answers for the text it sent last.
  */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { AnyLanguage, LanguageDocument, Workspace } from './language';
@@ -24,7 +26,7 @@ export class OpenDocument implements LanguageDocument {
   lastDiagnostics: { revision: number; generation: number; diagnostics: Promise<Diagnostic[]> } | undefined;
   /** The computation last published, so a burst of validations of one text publishes once. */
   published: Promise<Diagnostic[]> | undefined;
-  /** URIs (and `language:<id>` for "every open document of it") the last diagnostics read. */
+  /** File keys ({@link fileKey}; `language:<id>` for "every open document of it") the last diagnostics read. */
   dependencies = new Set<string>();
   /** The previous semantic tokens answer, for deltas. */
   tokens: { resultId: string; data: number[] } | undefined;
@@ -125,22 +127,45 @@ export class OpenDocument implements LanguageDocument {
   }
 }
 
-/** The open documents by URI. */
+/**
+ * What identifies a file across spellings of its URI: the file system path for `file:` URIs
+ * (clients and `pathToFileURL` percent-encode differently), the URI itself otherwise.
+ */
+export function fileKey(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return path.resolve(fileURLToPath(uri));
+  } catch {
+    return uri;
+  }
+}
+
+/** The open documents by URI, and by file for cross-file reads. */
 export class DocumentStore {
   private readonly byUri = new Map<string, OpenDocument>();
+  private readonly byFile = new Map<string, OpenDocument>();
 
   get(uri: string | undefined): OpenDocument | undefined {
     return uri === undefined ? undefined : this.byUri.get(uri);
   }
 
+  /** The document open for a file key ({@link fileKey}), however its URI was spelt. */
+  getByKey(key: string): OpenDocument | undefined {
+    return this.byFile.get(key);
+  }
+
   set(document: OpenDocument): void {
     this.byUri.set(document.uri, document);
+    this.byFile.set(fileKey(document.uri), document);
   }
 
   /** Forgets the document: the only place per-document state is freed. */
   delete(uri: string | undefined): OpenDocument | undefined {
     const document = this.get(uri);
-    if (uri !== undefined) this.byUri.delete(uri);
+    if (uri === undefined || !document) return undefined;
+    this.byUri.delete(uri);
+    const key = fileKey(uri);
+    if (this.byFile.get(key) === document) this.byFile.delete(key);
     return document;
   }
 

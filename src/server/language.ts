@@ -95,6 +95,14 @@ export interface Workspace {
   openDocuments(languageId: string): LanguageDocument[];
   /** A file from disk, through the same safe reader the CLI uses: regular files, capped. */
   readFile(path: string, maxBytes?: number): Promise<ReadResult>;
+  /**
+   * For pure cores that read files synchronously (the Compose core's `ComposeHost.readFile`):
+   * the current text of the document open at `path` in any language, else the file on disk
+   * (regular, capped, cached until the client reports it changed); undefined when neither.
+   */
+  text(path: string): string | undefined;
+  /** Whether `path` is a file, a folder, or nothing (synchronous, uncached). */
+  stat(path: string): 'file' | 'directory' | undefined;
 }
 
 /** Thrown by a feature to refuse with a message for the user (rename: "not a stage name"). */

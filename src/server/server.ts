@@ -4,8 +4,9 @@
  * language.ts; this file routes each request to the language of its document and knows nothing
  * of any language's model.
  */
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -23,8 +24,8 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { version } from '../../package.json';
-import { MAX_SOURCE_BYTES, readRegularFile } from '../shared/regularFile';
-import { DocumentStore, OpenDocument } from './documents';
+import { MAX_SOURCE_BYTES, readRegularFile, readRegularFileSync } from '../shared/regularFile';
+import { DocumentStore, fileKey, OpenDocument } from './documents';
 import { RequestRefused, type AnyLanguage, type LanguageFactory, type LanguageHost, type Workspace } from './language';
 import { LANGUAGES } from './languages';
 import { mergeLegends, semanticTokensEdits } from './semanticTokens';
@@ -38,8 +39,10 @@ const SERVER_VERSION: string = version;
 export function startServer(connection: Connection, languageFactories: readonly LanguageFactory[] = LANGUAGES): void {
   const documents = new DocumentStore();
   const reported = new Set<string>();
-  /** Parsed from disk for Workspace.model, by URI, until the client says the file changed. */
+  /** Parsed from disk for Workspace.model, by file key, until the client says the file changed. */
   const fromDisk = new Map<string, Promise<{ languageId: string; model: unknown } | undefined>>();
+  /** Texts read from disk for Workspace.text, by file key, on the same terms. */
+  const textsOnDisk = new Map<string, string | undefined>();
   let folders: string[] = [];
   let pullConfiguration = false;
   let watchingFiles = false;
@@ -107,18 +110,19 @@ export function startServer(connection: Connection, languageFactories: readonly 
       return folders;
     },
     async model<M>(uri: string, languageId: string): Promise<M | undefined> {
-      document.dependencies.add(uri);
-      const open = documents.get(uri);
+      const key = fileKey(uri);
+      document.dependencies.add(key);
+      const open = documents.getByKey(key);
       if (open) return open.languageId === languageId || open.language === languageOf(languageId) ? (open.model as M) : undefined;
       const language = languageOf(languageId);
       const file = filePath(uri);
       if (!language || !file) return undefined;
-      let pending = fromDisk.get(uri);
+      let pending = fromDisk.get(key);
       if (!pending) {
         pending = readRegularFile(file, MAX_SOURCE_BYTES).then((read) =>
           'bytes' in read ? { languageId, model: language.parse(read.bytes.toString('utf8')) } : undefined,
         );
-        fromDisk.set(uri, pending);
+        fromDisk.set(key, pending);
       }
       const found = await pending;
       return found && languageOf(found.languageId) === language ? (found.model as M) : undefined;
@@ -129,16 +133,36 @@ export function startServer(connection: Connection, languageFactories: readonly 
       return documents.all().filter((other) => other.language === language);
     },
     readFile(file, maxBytes = MAX_SOURCE_BYTES) {
-      document.dependencies.add(pathToFileURL(path.resolve(file)).href);
+      document.dependencies.add(path.resolve(file));
       return readRegularFile(file, maxBytes);
+    },
+    text(file) {
+      const key = path.resolve(file);
+      document.dependencies.add(key);
+      const open = documents.getByKey(key);
+      if (open) return open.text.getText();
+      if (!textsOnDisk.has(key)) {
+        const read = readRegularFileSync(file, MAX_SOURCE_BYTES);
+        textsOnDisk.set(key, 'bytes' in read ? read.bytes.toString('utf8') : undefined);
+      }
+      return textsOnDisk.get(key);
+    },
+    stat(file) {
+      try {
+        const info = statSync(file);
+        return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : undefined;
+      } catch {
+        return undefined;
+      }
     },
   });
 
   /** Re-validates the open documents that read `uri` (not transitively: their text did not change). */
   const revalidateDependents = (uri: string, languageId?: string) => {
+    const key = fileKey(uri);
     for (const other of documents.all()) {
       if (other.uri === uri) continue;
-      if (other.dependencies.has(uri) || (languageId && other.dependencies.has(`language:${languageId}`))) {
+      if (other.dependencies.has(key) || (languageId && other.dependencies.has(`language:${languageId}`))) {
         // What it read changed under the same revision: its cached answer is stale.
         other.lastDiagnostics = undefined;
         guarded('revalidate dependent', () => validate(other));
@@ -196,6 +220,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       if (!watchingFiles) {
         language.filesChanged?.(undefined);
         fromDisk.clear();
+        textsOnDisk.clear();
       }
       const document = new OpenDocument(
         uri,
@@ -373,7 +398,10 @@ export function startServer(connection: Connection, languageFactories: readonly 
       const uris = Array.isArray(params?.changes)
         ? params.changes.map((change) => change?.uri).filter((uri) => typeof uri === 'string')
         : [];
-      for (const uri of uris) fromDisk.delete(uri);
+      for (const uri of uris) {
+        fromDisk.delete(fileKey(uri));
+        textsOnDisk.delete(fileKey(uri));
+      }
       for (const language of languages) language.filesChanged?.(uris);
       reported.clear();
       settingsChanged();

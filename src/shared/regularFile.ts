@@ -4,7 +4,7 @@
  * to it) never ends; both used to hang or flood the server and the CLI. Everything that reads
  * Dockerfiles or configuration from disk goes through here.
  */
-import { constants, promises as fs } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 
 /** Why a file was not read; `message` completes "<file> …" for the user ("is a folder, not a file"). */
 export type ReadProblem =
@@ -56,6 +56,40 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
     return { problem: { kind: 'unreadable', message: `cannot read it (${codeOf(error)})` } };
   } finally {
     await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * {@link readRegularFile} for callers that cannot wait (a pure core asking its host for a file in
+ * the middle of a computation): the same checks on the opened descriptor, the same cap.
+ */
+export function readRegularFileSync(file: string, maxBytes: number): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    return { problem: openProblem(error) };
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return { problem: { kind: 'not-a-file', message: 'is a folder, not a file' } };
+    if (!info.isFile()) return { problem: { kind: 'not-a-file', message: `is ${specialKind(info)}, not a regular file` } };
+    if (info.size > maxBytes) return { problem: tooLarge(maxBytes) };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(Math.max(info.size - total + 1, 64 * 1024), maxBytes + 1 - total));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, total);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) return { problem: tooLarge(maxBytes) };
+    }
+    return { bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total) };
+  } catch (error) {
+    return { problem: { kind: 'unreadable', message: `cannot read it (${codeOf(error)})` } };
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -39,6 +39,13 @@ function needsLanguage(): Language<string[]> {
     async diagnostics(doc) {
       const out = [];
       for (const [line, text] of doc.model.entries()) {
+        // `reads <path>`: the file's first line, as a synchronous host (the Compose core's) reads it.
+        const read = /^reads (\S+)$/.exec(text);
+        if (read) {
+          const first = doc.workspace.text(read[1])?.split('\n')[0] ?? 'nothing';
+          out.push({ range: { start: { line, character: 0 }, end: { line, character: text.length } }, message: `first line: ${first}` });
+          continue;
+        }
         const m = /^needs (\S+) (\S+)$/.exec(text);
         if (!m) continue;
         const dockerfile = await doc.workspace.model<Dockerfile>(m[1], 'dockerfile');
@@ -182,6 +189,22 @@ describe('languages plugged into the wiring', () => {
     mark = client.publishes.length;
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: dockerfile, type: 2 }] });
     assert.deepEqual((await client.next(needs, mark)).diagnostics, []);
+  });
+
+  it("reads text synchronously: an open document's unsaved text, else the file on disk", async () => {
+    const file = path.join(dir, 'sync.Dockerfile');
+    writeFileSync(file, 'FROM on-disk\n');
+    const dockerfile = pathToFileURL(file).href;
+    const needs = 'untitled:needs-sync';
+    let mark = client.publishes.length;
+    await client.open(needs, 'berth-test-needs', `reads ${file}`);
+    assert.equal((await client.next(needs, mark)).diagnostics[0].message, 'first line: FROM on-disk');
+    mark = client.publishes.length;
+    await client.open(dockerfile, 'dockerfile', 'FROM in-editor\n');
+    assert.equal((await client.next(needs, mark)).diagnostics[0].message, 'first line: FROM in-editor');
+    mark = client.publishes.length;
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: dockerfile } });
+    assert.equal((await client.next(needs, mark)).diagnostics[0].message, 'first line: FROM on-disk');
   });
 
   it('a missing file is a finding of the language, not a failure', async () => {
