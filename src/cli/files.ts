@@ -33,7 +33,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
  * first, an image, an archive, a backup or patch, another language's source. A builder given
  * one of these would fail on it; nobody names a build variant so.
  */
-const NOT_A_VARIANT = new Set(
+export const NON_VARIANT_SUFFIXES: ReadonlySet<string> = new Set(
   (
     'md markdown mdx txt text rst adoc asciidoc org html htm pdf ' +
     'j2 jinja jinja2 tpl tmpl template tmp in erb ejs mustache hbs handlebars liquid njk twig gotmpl ' +
@@ -56,7 +56,7 @@ export function isDockerfileName(name: string): boolean {
   const variant = /^(?:dockerfile|containerfile)\.(.+)$/.exec(lower)?.[1];
   if (variant === undefined) return false;
   const last = variant.slice(variant.lastIndexOf('.') + 1);
-  return !NOT_A_VARIANT.has(last);
+  return !NON_VARIANT_SUFFIXES.has(last);
 }
 
 /**
