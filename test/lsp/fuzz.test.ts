@@ -60,12 +60,15 @@ describe('every feature on pathological files', () => {
   });
   after(() => client.dispose());
 
-  const cases: [string, string][] = [
-    ['variables nested 100,000 deep (600 kB)', nestedVariables(100_000)],
+  // At 100,000 levels each highlight, reference and rename answer is 9-12 MB of JSON: three
+  // positions (a keyword, the outermost and the innermost use) show it all in a third of the time.
+  const nested = nestedVariables(100_000);
+  const cases: [string, string, number[]?][] = [
+    ['variables nested 100,000 deep (600 kB)', nested, [0, 2, 3]],
     ['100,000 unclosed ${', unclosedVariables(100_000)],
     ['a chain of stages, 10,000 lines', stageChain(10_000)],
   ];
-  for (const [name, text] of cases) {
+  for (const [name, text, only] of cases) {
     it(`${name}: every feature answers and the server stays up`, async () => {
       const uri = `untitled:${encodeURIComponent(name)}`;
       await client.open(uri, text, 1);
@@ -75,7 +78,8 @@ describe('every feature on pathological files', () => {
         await client.request(method, params);
         asked++;
       }
-      for (const position of interestingPositions(text)) {
+      const positions = interestingPositions(text);
+      for (const position of only ? only.map((i) => positions[i]) : positions) {
         for (const [method, params] of requests(uri, position)) {
           // A refusal (prepareRename on nothing) is an answer too.
           await client.request(method, params).catch((error: Error) => assert.match(error.message, /rename|declared|stage/i, method));
@@ -83,7 +87,7 @@ describe('every feature on pathological files', () => {
         }
       }
       await client.notify('textDocument/didClose', { textDocument: { uri } });
-      assert.ok(asked > 50);
+      assert.ok(asked >= 30);
       assert.equal(client.exited, false);
       assert.deepEqual(client.caughtErrors(), []);
     });
