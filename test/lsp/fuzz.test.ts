@@ -61,10 +61,10 @@ describe('every feature on pathological files', () => {
   after(() => client.dispose());
 
   // At 100,000 levels each highlight, reference and rename answer is 9-12 MB of JSON: three
-  // positions (a keyword, the outermost and the innermost use) show it all in a third of the time.
+  // positions (a keyword, and the innermost use, which every level's answer includes) show it all.
   const nested = nestedVariables(100_000);
   const cases: [string, string, number[]?][] = [
-    ['variables nested 100,000 deep (600 kB)', nested, [0, 2, 3]],
+    ['variables nested 100,000 deep (600 kB)', nested, [0, 3]],
     ['100,000 unclosed ${', unclosedVariables(100_000)],
     ['a chain of stages, 10,000 lines', stageChain(10_000)],
   ];
@@ -87,7 +87,7 @@ describe('every feature on pathological files', () => {
         }
       }
       await client.notify('textDocument/didClose', { textDocument: { uri } });
-      assert.ok(asked >= 30);
+      assert.ok(asked >= 25);
       assert.equal(client.exited, false);
       assert.deepEqual(client.caughtErrors(), []);
     });
