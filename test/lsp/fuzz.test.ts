@@ -60,7 +60,7 @@ describe('every feature on pathological files', () => {
   });
   after(() => client.dispose());
 
-  // At 100,000 levels each highlight, reference and rename answer is 9-12 MB of JSON: three
+  // At 100,000 levels each highlight, reference and rename answer is 9-12 MB of JSON: two
   // positions (a keyword, and the innermost use, which every level's answer includes) show it all.
   const nested = nestedVariables(100_000);
   const cases: [string, string, number[]?][] = [
