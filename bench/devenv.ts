@@ -12,13 +12,14 @@ import { promisify } from 'node:util';
 import { presetConfig } from '../src/devenv/config';
 import { runWorkspace } from '../src/devenv/runner';
 import { buildRunSpec } from '../src/devenv/spec';
-import { connect } from '../src/engine/connect';
 import { resolveEndpoint } from '../src/engine/endpoint';
-import { createRunnerEngine } from '../src/engine/runnerAdapter';
+import { createEngine } from '../src/engine/httpEngine';
 import { freePort } from '../test/fixtures/net';
+import { BUSYBOX_IMAGE, requireTestImage } from '../test/fixtures/testImages';
+import { waitFor } from '../test/fixtures/waitFor';
 
 const exec = promisify(execFile);
-const IMAGE = 'busybox:local';
+const IMAGE = BUSYBOX_IMAGE;
 const SAMPLES = 8;
 export const DEVENV_TARGET = { ratio: 1.1 };
 
@@ -33,17 +34,7 @@ export interface DevenvBenchResult {
 
 /** Resolves when http://127.0.0.1:port answers, polling every 10 ms. */
 async function answered(port: number, deadlineMs = 20_000): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/index.html`);
-      if (res.ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`port ${port} did not answer within ${deadlineMs} ms`);
+  await waitFor(`port ${port} to answer`, async () => (await fetch(`http://127.0.0.1:${port}/index.html`)).ok, deadlineMs, 10);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -53,14 +44,13 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
   mkdirSync(folder);
   writeFileSync(path.join(folder, 'index.html'), 'hello\n');
   const endpoint = resolveEndpoint();
-  const { docker, agent } = connect(endpoint);
-  const engine = createRunnerEngine(docker, true);
+  const engine = createEngine(endpoint);
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const ours: number[] = [];
   const cli: number[] = [];
   try {
-    await exec('docker', ['image', 'inspect', IMAGE]);
+    await requireTestImage(IMAGE);
     for (let i = 0; i < SAMPLES + 1; i++) {
       // Ours: the runner with the spec the command builds.
       let port = await freePort();
@@ -123,7 +113,7 @@ export async function benchDevenv(): Promise<DevenvBenchResult> {
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   } finally {
-    agent.destroy();
+    engine.dispose();
     rmSync(path.dirname(folder), { recursive: true, force: true });
   }
 }

@@ -15,14 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { createEngine } from '../src/engine/dockerodeEngine';
+import { createEngine } from '../src/engine/httpEngine';
 import { resolveEndpoint } from '../src/engine/endpoint';
 import { EventWatcher } from '../src/engine/eventWatcher';
 import type { Endpoint, Engine, EngineEvent } from '../src/engine/types';
+import { BUSYBOX_IMAGE, requireTestImage } from '../test/fixtures/testImages';
+import { waitFor } from '../test/fixtures/waitFor';
 
 const execFileP = promisify(execFile);
 const LABEL = 'berth.bench';
-const IMAGE = 'busybox:local';
+const IMAGE = BUSYBOX_IMAGE;
 const CONTAINERS = 500;
 const IMAGE_TAGS = 300;
 const LIST_RUNS = 9;
@@ -156,8 +158,7 @@ async function benchStopLatency(engine: Engine, result: EngineBenchResult): Prom
   const total: number[] = [];
   const delivery: number[] = [];
   try {
-    const deadline = Date.now() + 10_000;
-    while (watcher.state !== 'connected' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the event stream to connect', () => watcher.state === 'connected', 10_000, 10);
     // The stream is subscribed once a marker event comes through.
     const marker = ids[0];
     await new Promise<void>((resolve, reject) => {
@@ -241,11 +242,9 @@ async function benchIdle(endpoint: Endpoint, result: EngineBenchResult): Promise
   const engine = createEngine({ kind: 'unix', socketPath: socket, display: `unix://${socket}`, source: 'setting' });
   const watcher = new EventWatcher(engine, { onEvent: () => undefined, onResync: () => undefined });
   try {
-    const deadline = Date.now() + 10_000;
-    while (watcher.state !== 'connected' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the event stream to connect', () => watcher.state === 'connected', 10_000, 10);
     // Let the stream's request reach the proxy before the idle window opens.
-    while (!proxy.requests.some((r) => r.line.startsWith('GET /events')) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the event request to reach the proxy', () => proxy.requests.some((r) => r.line.startsWith('GET /events')), 10_000, 10);
     const start = performance.now();
     console.error(`engine: idle ${IDLE_MS / 1000} s with a watcher open…`);
     await new Promise((r) => setTimeout(r, IDLE_MS));
@@ -275,9 +274,7 @@ export async function benchEngine(): Promise<EngineBenchResult> {
     const endpoint = resolveEndpoint();
     engine = createEngine(endpoint);
     await engine.ping();
-    await docker(['image', 'inspect', IMAGE]).catch(() => {
-      throw new Error(`${IMAGE} is missing: run bash scripts/test-images.sh`);
-    });
+    await requireTestImage(IMAGE);
     await cleanup();
     await benchListing(engine, result);
     await benchStopLatency(engine, result);

@@ -6,6 +6,8 @@
  *  3. each server's resident high-water mark (VmHWM);
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
+ *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
+ *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -18,8 +20,10 @@ import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
 import { generateDockerfile, singleLineRuns } from './generate';
+import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
+import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -310,6 +314,8 @@ function report(
   engine?: EngineBenchResult,
   features?: FeatureResult,
   devenv?: DevenvBenchResult,
+  growth?: GrowthResult,
+  robustness?: RobustnessResult[],
   fixAllTiming?: FixAllTiming,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
@@ -346,6 +352,7 @@ function report(
   );
   if (features) out.push(...featureRows(features, fmtMs, fmtX));
   if (fixAllTiming) out.push(fixAllRow(fixAllTiming, fmtMs));
+  if (growth) out.push(...growthRows(growth, fmtMs));
   const notes: string[] = [];
   notes.push(
     `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
@@ -363,6 +370,7 @@ function report(
     out.push(...d.rows);
     notes.push(...d.notes);
   }
+  if (robustness) out.push(...robustnessRows(robustness, fmtMs));
   const cpu = cpus();
   return [
     `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
@@ -417,7 +425,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -430,10 +438,19 @@ async function partial(parts: string[]): Promise<void> {
     console.log(`lint growth ${(perK(20000) / perK(2000)).toFixed(2)}`);
   }
   if (parts.includes('fixall')) console.log(fixAllRow(benchFixAll(), fmtMs));
+  if (parts.includes('growth')) {
+    const growth = benchGrowth();
+    console.log(growthRows(growth, fmtMs).join('\n'));
+  }
   if (parts.includes('lsp')) {
     const lsp = await benchLsp();
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
+  if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+}
+
+function ourServer(): string {
+  return resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js'));
 }
 
 async function main(): Promise<void> {
@@ -450,9 +467,12 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const growth = benchGrowth();
+  const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, fixAllTiming) + viewLatencyRows(viewLatency);
+  const markdown =
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -470,6 +490,8 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        growth,
+        robustness,
         viewLatency,
         elapsedS,
       },

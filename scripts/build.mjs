@@ -13,12 +13,12 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // ssh2's optional native helpers; dockerode works without them.
-  external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // jsonc-parser's UMD entry requires its parts through a factory argument esbuild cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const bundles = [
-  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] },
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

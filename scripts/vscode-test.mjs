@@ -12,7 +12,7 @@
 //
 // Exit codes: 0 all passed, 1 failures or timeout, 77 a prerequisite is missing (scripts/test.sh
 // reports that as a skip locally and as a failure in CI).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -135,6 +135,8 @@ async function buildTests() {
     outfile: TEST_BUNDLE,
     // As scripts/build.mjs: ssh2's optional native helpers stay out, for tests that import the engine.
     external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+    // As scripts/build.mjs: jsonc-parser's ESM build (its UMD entry defeats the bundler).
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     sourcemap: 'inline',
     logLevel: 'warning',
   });
@@ -428,6 +430,16 @@ if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) missing('dist/extensio
 if (!options.electron) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) missing(`code-server is not installed at ${CODE_SERVER_ENTRY}; run: bash scripts/provision.sh`);
   if (!fs.existsSync(CHROMIUM)) missing(`Chromium is not at ${CHROMIUM}; run: bash scripts/provision.sh`);
+}
+// The tests run busybox:local and busybox:local-alt: checked by what they hold, not trusted by
+// their tags, so a stale or foreign image stops the run here with the reason, not tests far away.
+if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0) {
+  const images = spawnSync('bash', [path.join(ROOT, 'scripts/test-images.sh'), '--check'], { encoding: 'utf8', timeout: 120_000 });
+  if (images.status !== 0) {
+    console.error(`vscode-test: ${(images.stderr || images.error?.message || '').trim()}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 const files = await buildTests();
 log(`bundled ${files.length} test files into ${path.relative(ROOT, TEST_BUNDLE)}`);

@@ -1,19 +1,19 @@
 /**
  * `berth run`: the workspace in a toolchain container from a terminal, the same run the
  * VS Code command does. Exit status: the command's own, 2 for usage errors, 125 when the
- * container could not start (as `docker run` does).
+ * container could not start or the engine went away (as `docker run` does), 128 + n after
+ * signal n. Every way it ends removes the container it started, unless `--detach`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePort, readFields, type RunConfigInput } from '../devenv/config';
 import { dockerCommands, shellLine } from '../devenv/dockerCommands';
 import { resolveRunConfig } from '../devenv/resolve';
-import { runWorkspace, RunError } from '../devenv/runner';
+import { runWorkspace, RunError, type RunningWorkspace } from '../devenv/runner';
 import { buildRunSpec, validate } from '../devenv/spec';
-import { connect } from '../engine/connect';
 import { resolveEndpoint } from '../engine/endpoint';
-import { createRunnerEngine } from '../engine/runnerAdapter';
-import { EngineError } from '../engine/types';
+import { createEngine } from '../engine/httpEngine';
+import { EngineError, type Engine } from '../engine/types';
 import { parseOptions, UsageError, type Command, type Io } from './io';
 
 const HELP = `Usage: berth run [options] [FOLDER] [-- COMMAND...]
@@ -166,82 +166,188 @@ export const runCommand: Command = {
     try {
       endpoint = resolveEndpoint(values.host);
     } catch (error) {
-      io.err(`berth run: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.err(`berth run: ${describe(error)}\n`);
       return 125;
     }
     const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, config);
-    const { docker, agent } = connect(endpoint);
-    const engine = createRunnerEngine(docker, endpoint.kind === 'unix' || endpoint.kind === 'npipe');
+    const engine = createEngine(endpoint);
     const what = spec.build ? `build ${spec.build.dockerfile} as ${spec.build.tag}` : config.image;
     io.err(
       `berth run: ${what}${config.command.length ? ` ${config.command.join(' ')}` : ''} (${resolved.source}) on ${endpoint.display}\n`,
     );
-    let run;
+    // From the first engine call on, every way this process ends removes what it started.
+    const interrupts = new Interrupts(io, spec.name);
     try {
-      run = await runWorkspace(engine, spec, {
-        onProgress: (event) => {
-          if (event.status && event.id) io.err(`berth run: pull ${event.id}: ${event.status}\n`);
-        },
-        // The builder's output as `docker build` prints it, on stderr: stdout is the command's.
-        onBuildOutput: (line) => io.err(`${line}\n`),
-      });
-    } catch (error) {
-      const message =
-        error instanceof RunError || error instanceof EngineError ? error.message : error instanceof Error ? error.message : String(error);
-      const hint = error instanceof EngineError && error.hint ? ` ${error.hint}` : '';
-      io.err(`berth run: ${message}${hint}\n`);
-      // Offline, the images already here are the way forward: name them, as the editor offers them.
-      if (error instanceof RunError && error.reason === 'image-missing') {
-        const local = await docker.listImages().then(
-          (list) => list.flatMap((i) => (i.RepoTags ?? []).filter((t) => !t.startsWith('<none>'))),
-          () => [],
-        );
-        if (local.length)
-          io.err(
-            `berth run: images on this engine: ${local.sort().slice(0, 12).join(', ')}${local.length > 12 ? ', …' : ''}; use one with --image\n`,
-          );
-      }
-      agent.destroy();
-      return 125;
+      return await startAndAttach(engine, spec, config.detach, interrupts, io);
+    } finally {
+      interrupts.dispose();
+      engine.dispose();
     }
-    for (const p of run.published)
-      io.err(`berth run: port ${p.container} → http://${p.address === '0.0.0.0' ? 'localhost' : p.address}:${p.host}\n`);
-    if (config.detach) {
-      run.stream.destroy();
-      agent.destroy();
-      io.out(`${run.name}\n`);
-      return 0;
-    }
-    return attachTerminal(run, agent, io);
   },
 };
 
-/** This terminal becomes the container's: raw keys in (Ctrl+C included), output out, resizes followed. */
-async function attachTerminal(run: Awaited<ReturnType<typeof runWorkspace>>, agent: { destroy(): void }, io: Io): Promise<number> {
+/** One line for anything thrown: the message, and the engine's hint when it has one. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof EngineError && error.hint ? ` ${error.hint}` : '';
+  return `${message}${hint}`;
+}
+
+/** Names of the signals that end a process from outside, by number. */
+const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 9: 'SIGKILL', 15: 'SIGTERM' };
+
+/** The exit status a shell gives a process ended by each signal Berth handles: 128 + its number. */
+const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 };
+
+/**
+ * The signals that would end this process, turned into a cancel: the run stops and removes its
+ * container, then `berth run` exits with the signal's status. A second signal leaves at once,
+ * saying what is left behind.
+ */
+class Interrupts {
+  readonly controller = new AbortController();
+  /** The first signal, or `output gone` when stdout was closed under us. */
+  reason: { name: string; status: number } | undefined;
+  private readonly listeners = new Map<NodeJS.Signals, () => void>();
+
+  constructor(
+    private readonly io: Io,
+    private readonly container: string,
+  ) {
+    for (const [signal, status] of Object.entries(SIGNALS) as [NodeJS.Signals, number][]) {
+      const listener = () => this.interrupt(signal, status);
+      this.listeners.set(signal, listener);
+      process.on(signal, listener);
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  interrupt(name: string, status: number): void {
+    if (this.reason) {
+      this.io.err(
+        `berth run: ${name} again: leaving now; if ${this.container} is still there, remove it with docker rm -f ${this.container}\n`,
+      );
+      process.exit(this.reason.status);
+    }
+    this.reason = { name, status };
+    this.io.err(`berth run: ${name}: stopping and removing ${this.container}…\n`);
+    this.controller.abort();
+  }
+
+  dispose(): void {
+    for (const [signal, listener] of this.listeners) process.off(signal, listener);
+  }
+}
+
+async function startAndAttach(
+  engine: Engine,
+  spec: ReturnType<typeof buildRunSpec>,
+  detach: boolean,
+  interrupts: Interrupts,
+  io: Io,
+): Promise<number> {
+  let run: RunningWorkspace;
+  try {
+    // An engine that is not there, or not answering, is told in seconds rather than at the first real call.
+    await engine.ping(interrupts.signal);
+    run = await runWorkspace(engine, spec, {
+      signal: interrupts.signal,
+      onProgress: (event) => {
+        if (event.status && event.id) io.err(`berth run: pull ${event.id}: ${event.status}\n`);
+      },
+      // The builder's output as `docker build` prints it, on stderr: stdout is the command's.
+      onBuildOutput: (line) => io.err(`${line}\n`),
+    });
+  } catch (error) {
+    if (interrupts.reason) {
+      io.err(`berth run: cancelled by ${interrupts.reason.name}; nothing was left behind.\n`);
+      return interrupts.reason.status;
+    }
+    io.err(`berth run: ${describe(error)}\n`);
+    // Offline, the images already here are the way forward: name them, as the editor offers them.
+    if (error instanceof RunError && error.reason === 'image-missing') {
+      const local = await engine.listImages().then(
+        (list) => list.flatMap((i) => i.repoTags.filter((t) => !t.startsWith('<none>'))),
+        () => [],
+      );
+      if (local.length)
+        io.err(
+          `berth run: images on this engine: ${local.sort().slice(0, 12).join(', ')}${local.length > 12 ? ', …' : ''}; use one with --image\n`,
+        );
+    }
+    return 125;
+  }
+  for (const p of run.published)
+    io.err(`berth run: port ${p.container} → http://${p.address === '0.0.0.0' ? 'localhost' : p.address}:${p.host}\n`);
+  if (detach) {
+    run.stream.destroy();
+    io.out(`${run.name}\n`);
+    return 0;
+  }
+  return attachTerminal(run, interrupts, io);
+}
+
+/**
+ * This terminal becomes the container's: raw keys in (Ctrl+C included), output out, resizes
+ * followed. However it ends (the command exits, a signal, stdout closed, the engine gone), the
+ * container is removed before this resolves, or, when the engine is gone, by the next run.
+ */
+async function attachTerminal(run: RunningWorkspace, interrupts: Interrupts, io: Io): Promise<number> {
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
+  // A closed stdout (berth run … | head) ends the run like a signal, not the process at once.
+  const outputListeners = process.stdout.listeners('error') as ((error: Error) => void)[];
+  process.stdout.removeAllListeners('error');
+  const onOutputError = () => interrupts.interrupt('output closed', 141);
+  process.stdout.on('error', onOutputError);
   if (run.startOutput) io.out(run.startOutput);
   run.stream.on('data', (chunk: Buffer) => process.stdout.write(chunk));
   run.stream.resume();
-  stdin.on('data', (chunk: Buffer) => run.stream.write(chunk));
+  const onInput = (chunk: Buffer) => run.stream.write(chunk);
+  stdin.on('data', onInput);
   stdin.resume();
   const resize = () => {
     if (process.stdout.columns && process.stdout.rows) void run.resize(process.stdout.columns, process.stdout.rows).catch(() => undefined);
   };
   resize();
   process.stdout.on('resize', resize);
-  // Signals that would end this process end the container too, and nothing is left behind.
-  const stopOnSignal = () => void run.stop().finally(() => process.exit(130));
-  process.once('SIGTERM', stopOnSignal);
-  process.once('SIGHUP', stopOnSignal);
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    if (interrupts.signal.aborted) resolve('interrupted');
+    interrupts.signal.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
   try {
-    return await run.exited;
+    const outcome = await Promise.race([run.exited, interrupted]);
+    const status = outcome === 'interrupted' ? (interrupts.reason?.status ?? 130) : outcome;
+    try {
+      await run.stop();
+    } catch (error) {
+      // The command ended, but the engine is not there to remove its container: that is the
+      // news, whatever the command's own status (an engine shutting down stops it too).
+      io.err(`\nberth run: the command ended (status ${status}), but ${run.name} could not be removed: ${describe(error)}\n`);
+      io.err(`berth run: ${run.name} is removed by the next berth run once the engine is back.\n`);
+      return 125;
+    }
+    // A command ended by a signal nobody here sent was stopped from outside: docker stop, or the
+    // engine shutting down. Worth one line; its status alone reads like the command's own doing.
+    const signal = outcome !== 'interrupted' && status > 128 ? SIGNAL_NAMES[status - 128] : undefined;
+    if (signal) io.err(`\nberth run: the command was ended by ${signal} (status ${status}), from outside this terminal.\n`);
+    return status;
+  } catch (error) {
+    // The engine went away while the command ran: say so, and leave the clean-up to the next run.
+    io.err(`\nberth run: ${describe(error)}\n`);
+    io.err(`berth run: ${run.name} is removed by the next berth run once the engine is back.\n`);
+    return 125;
   } finally {
     if (raw) stdin.setRawMode(false);
+    stdin.off('data', onInput);
     stdin.pause();
     process.stdout.off('resize', resize);
     await run.stop().catch(() => undefined);
-    agent.destroy();
+    process.stdout.off('error', onOutputError);
+    for (const listener of outputListeners) process.stdout.on('error', listener);
   }
 }

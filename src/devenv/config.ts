@@ -2,6 +2,8 @@
  * The run configuration: what `.berth.yaml` holds, what the command's arguments and the
  * `berth` task carry, and what a Dev Containers file maps onto. Pure: no vscode, no engine.
  */
+import { isIP } from 'node:net';
+import { posix } from 'node:path';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun';
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
@@ -112,6 +114,20 @@ export function parsePort(value: unknown): PortSpec | string {
   return host === undefined ? { container, protocol } : { container, host, protocol };
 }
 
+/** Folders the container runtime fills in itself: a mount over them breaks the container's start. */
+const RUNTIME_FOLDERS = ['/dev', '/proc', '/sys'];
+
+/** Why the workspace cannot be mounted at `target` in the container, or undefined when it can. */
+export function mountTargetProblem(target: string): string | undefined {
+  if (!target.startsWith('/')) return `mountTarget '${target}' must be an absolute path in the container`;
+  const normal = posix.normalize(target).replace(/\/+$/, '') || '/';
+  if (normal === '/') return `mountTarget '${target}' would hide the image's whole file system: choose a folder such as /workspace`;
+  const runtime = RUNTIME_FOLDERS.find((folder) => normal === folder || normal.startsWith(`${folder}/`));
+  if (runtime)
+    return `mountTarget '${target}' is inside ${runtime}, which the container runtime provides itself (a mount there hides what the container needs to start): choose a folder such as /workspace`;
+  return undefined;
+}
+
 function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
@@ -137,6 +153,11 @@ export interface ConfigRead {
   problems: string[];
   /** The same problems with their place in the text, for an editor to underline. */
   located: LocatedProblem[];
+  /**
+   * Set when the file as a whole cannot be read (not YAML, not a mapping, not text): nothing of it
+   * applies, and a run must not fall back to defaults as if it were not there.
+   */
+  unreadable?: string;
 }
 
 /** The settings a run section takes; anything else is a typo worth saying so. */
@@ -164,24 +185,36 @@ export function parseRunConfig(text: string): ConfigRead {
   const located: LocatedProblem[] = [];
   const add = (message: string, range: readonly number[] | undefined) =>
     located.push({ message, start: range?.[0] ?? 0, end: range?.[1] ?? range?.[0] ?? 0 });
+  // NUL bytes, or bytes that were not UTF-8 (read as U+FFFD): a binary file, not a config.
+  const binary = /[\u0000\uFFFD]/.exec(text);
+  if (binary) {
+    add('it is not a text file: it holds bytes that are not UTF-8 text', [binary.index, binary.index + 1]);
+    const problem = `line ${text.slice(0, binary.index).split('\n').length}: ${located[0].message}`;
+    return { config: {}, located, problems: [problem], unreadable: problem };
+  }
   // 'error': yaml would otherwise print a process warning for odd keys; the checks below report them.
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   for (const error of doc.errors) add(error.message.split('\n')[0], error.pos);
-  const done = (config: RunConfigInput): ConfigRead => {
-    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-    return { config, located, problems: located.map((p) => `line ${lineOf(p.start)}: ${p.message}`) };
-  };
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const done = (config: RunConfigInput): ConfigRead => ({
+    config,
+    located,
+    problems: located.map((p) => `line ${lineOf(p.start)}: ${p.message}`),
+  });
+  /** The file as a whole cannot be used: its first problem says why. */
+  const unreadable = (): ConfigRead => ({ ...done({}), unreadable: `line ${lineOf(located[0].start)}: ${located[0].message}` });
+  if (doc.errors.length) return unreadable();
   let root: unknown;
   try {
     root = doc.toJS();
   } catch (error) {
     add(String(error instanceof Error ? error.message : error), [0, 0]);
-    return done({});
+    return unreadable();
   }
   if (root === null || root === undefined) return done({});
   if (typeof root !== 'object' || Array.isArray(root) || !isMap(doc.contents)) {
     add('the file must be a mapping with a `run:` section', doc.contents?.range ?? undefined);
-    return done({});
+    return unreadable();
   }
   const runPair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'run');
   const section = runPair ? runPair.value : doc.contents;
@@ -190,7 +223,7 @@ export function parseRunConfig(text: string): ConfigRead {
       'run: must be a mapping of settings (image, command, ports, …)',
       (isNode(section) ? section.range : undefined) ?? (isNode(runPair?.key) ? runPair.key.range : undefined),
     );
-    return done({});
+    return unreadable();
   }
   // Each setting is read alone, so its problems point at its own value.
   for (const pair of section.items) {
@@ -263,8 +296,9 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
   }
   const mountTarget = str('mountTarget');
   if (mountTarget !== undefined) {
-    if (mountTarget.startsWith('/')) out.mountTarget = mountTarget;
-    else problems.push(`mountTarget '${mountTarget}' must be an absolute path in the container`);
+    const problem = mountTargetProblem(mountTarget);
+    if (problem) problems.push(problem);
+    else out.mountTarget = mountTarget;
   }
   const user = str('user');
   if (user !== undefined) out.user = user;
@@ -281,7 +315,7 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
   if (network !== undefined) out.network = network;
   const bind = str('bind') ?? str('bindAddress');
   if (bind !== undefined) {
-    if (/^(\d{1,3}\.){3}\d{1,3}$/.test(bind) || bind === '::' || bind === '::1') out.bindAddress = bind;
+    if (isIP(bind)) out.bindAddress = bind;
     else problems.push(`bind '${bind}' must be an IP address such as 127.0.0.1 or 0.0.0.0`);
   }
   const memory = str('memory');

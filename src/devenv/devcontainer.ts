@@ -3,7 +3,8 @@
  * users start without rewriting anything. What Berth cannot honour is named, not dropped silently.
  */
 import * as path from 'node:path';
-import { parsePort, type PortSpec, type RunConfigInput } from './config';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parsePort, readFields, type PortSpec, type RunConfigInput } from './config';
 
 export interface DevcontainerRead {
   config: RunConfigInput;
@@ -12,28 +13,16 @@ export interface DevcontainerRead {
   problems: string[];
 }
 
-/** JSON with comments and trailing commas, as devcontainer.json allows. */
+/**
+ * JSON with comments and trailing commas, as devcontainer.json allows, read by jsonc-parser (VS
+ * Code's own reader): string values stay exactly as written. @throws Error naming the first problem and its line.
+ */
 export function parseJsonc(text: string): unknown {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else out += c;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) throw new Error(`${printParseErrorCode(first.error)} at line ${text.slice(0, first.offset).split('\n').length}`);
+  return value;
 }
 
 const UNSUPPORTED: Record<string, string> = {
@@ -113,49 +102,63 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string' && !v.includes('${')) envOut[k] = v;
   if (Object.keys(envOut).length) config.env = envOut;
 
-  if (Array.isArray(json.runArgs)) readRunArgs(json.runArgs.map(String), config, ignored);
+  if (Array.isArray(json.runArgs)) readRunArgs(json.runArgs.map(String), config, ignored, problems);
   for (const key of Object.keys(json)) if (UNSUPPORTED[key]) ignored.push(`${key}: ${UNSUPPORTED[key]}`);
   return { config, ignored, problems };
 }
 
-/** The `docker run` flags Berth can honour; the rest are named in `ignored`. */
-function readRunArgs(args: string[], config: RunConfigInput, ignored: string[]): void {
+/**
+ * The `docker run` flags Berth can honour, checked as the same settings in .berth.yaml are (a
+ * `--memory=lots` is a problem named here, not a failure later); the rest are named in `ignored`.
+ */
+function readRunArgs(args: string[], config: RunConfigInput, ignored: string[], problems: string[]): void {
+  const loose: Record<string, unknown> = {};
+  const ports: unknown[] = [];
+  const env: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] =
       arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? args[++i];
+    const value = () => inline ?? args[++i] ?? '';
     switch (flag) {
       case '-p':
-      case '--publish': {
-        const port = parsePort(value());
-        if (typeof port !== 'string') config.ports = [...(config.ports ?? []), port];
+      case '--publish':
+        ports.push(value());
         break;
-      }
       case '-e':
       case '--env': {
-        const v = value() ?? '';
+        const v = value();
         const eq = v.indexOf('=');
-        if (eq > 0) config.env = { ...config.env, [v.slice(0, eq)]: v.slice(eq + 1) };
+        if (eq > 0) env[v.slice(0, eq)] = v.slice(eq + 1);
+        else ignored.push(`runArgs ${flag} ${v}: a variable from the host environment is not passed`);
         break;
       }
       case '-m':
       case '--memory':
-        config.memory = value();
+        loose.memory = value();
         break;
       case '--cpus':
-        config.cpus = Number(value());
+        loose.cpus = value();
         break;
       case '--network':
       case '--net':
-        config.network = value();
+        loose.network = value();
         break;
       case '-u':
       case '--user':
-        config.user = value();
+        loose.user = value();
         break;
       default:
         ignored.push(`runArgs ${arg}: not applied`);
     }
   }
+  if (ports.length) loose.ports = ports;
+  if (Object.keys(env).length) loose.env = env;
+  const found: string[] = [];
+  const read = readFields(loose, found);
+  problems.push(...found.map((p) => `runArgs: ${p}`));
+  if (read.ports) config.ports = [...(config.ports ?? []), ...read.ports];
+  if (read.env) config.env = { ...config.env, ...read.env };
+  for (const key of ['memory', 'cpus', 'network', 'user'] as const)
+    if (read[key] !== undefined) (config as Record<string, unknown>)[key] = read[key];
 }

@@ -41,7 +41,10 @@ export function resolveRunConfig(
   for (const name of CONFIG_FILES) {
     const text = files.read(name);
     if (text === undefined) continue;
-    const { config, problems } = parseRunConfig(text);
+    const { config, problems, unreadable } = parseRunConfig(text);
+    // A file the user wrote that cannot be read is an error, never a reason to run the defaults.
+    if (unreadable)
+      return { error: `${name} cannot be read (${unreadable}). Fix it, or remove it to run the detected toolchain.`, detected };
     notes.push(...problems.map((p) => `${name}: ${p}`));
     const id = toolchain ?? config.toolchain ?? (config.build ? 'dockerfile' : (detected[0] ?? 'go'));
     const merged = withoutBuild(mergeConfig(mergeConfig(base(id, config, overrides), config), overrides));

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { ContainerCreate, ImageBuild } from '../engine/types';
-import type { RunConfig } from './config';
+import { isImageReference } from '../shared/imageRef';
+import { mountTargetProblem, type RunConfig } from './config';
 import { PRESETS } from './presets';
 
 export interface Workspace {
@@ -21,6 +22,8 @@ export const LABELS = {
   managed: 'berth.managed',
   workspace: 'berth.workspace',
   toolchain: 'berth.toolchain',
+  /** Removed when its terminal closes: one found exited was left behind (its process or engine died). */
+  transient: 'berth.transient',
 } as const;
 
 /** An image build the runner does first: the context folder sent as a tar, the result tagged. */
@@ -75,8 +78,21 @@ export function validate(config: RunConfig): string[] {
   const problems: string[] = [];
   // A build names its own image, and its image brings its own command.
   if (!config.build && !config.image.trim()) problems.push('No image is set: choose a toolchain or set image.');
+  else if (config.image.trim() && !isImageReference(config.image.trim()))
+    problems.push(
+      `image '${config.image}' is not an image reference: lower-case names, an optional registry, :tag or @digest, no spaces (e.g. golang:1.23-bookworm).`,
+    );
   if (!config.build && config.command.length === 0) problems.push('No command is set.');
-  if (config.mount && !config.mountTarget.startsWith('/')) problems.push(`mountTarget '${config.mountTarget}' must be an absolute path.`);
+  const target = config.mount ? mountTargetProblem(config.mountTarget) : undefined;
+  if (target) problems.push(target);
+  if (config.memory !== undefined) {
+    try {
+      memoryBytes(config.memory);
+    } catch (error) {
+      problems.push(`${(error as Error).message}.`);
+    }
+  }
+  if (config.cpus !== undefined && !(config.cpus > 0 && Number.isFinite(config.cpus))) problems.push(`cpus must be a positive number.`);
   if (config.build) {
     const { context, dockerfile } = config.build;
     const inside = path.posix.relative(path.posix.normalize(context), path.posix.normalize(dockerfile));
@@ -146,6 +162,7 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
         [LABELS.managed]: 'true',
         [LABELS.workspace]: workspace.folder,
         ...(config.toolchain ? { [LABELS.toolchain]: config.toolchain } : {}),
+        ...(config.detach ? {} : { [LABELS.transient]: 'true' }),
       },
       HostConfig: {
         // Mounts, not Binds: a `src:dst` string breaks on paths with colons; these take any path.
@@ -206,7 +223,7 @@ export function buildImageRunSpec(image: string, interactive: boolean, suffix: s
       AttachStdout: true,
       AttachStderr: true,
       ExposedPorts: Object.fromEntries(exposed.map((p) => [p, {}])),
-      Labels: { 'berth.started': 'true' },
+      Labels: { 'berth.started': 'true', ...(interactive ? { [LABELS.transient]: 'true' } : {}) },
       HostConfig: {
         Mounts: [],
         PortBindings: Object.fromEntries(exposed.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: '' }]])),

@@ -320,3 +320,10 @@ export function listContexts(deps: EndpointDeps = nodeDeps()): ContextInfo[] {
   others.sort((a, b) => a.name.localeCompare(b.name));
   return [...out, ...others];
 }
+
+/** What makes two endpoints the same engine connection: equal keys, one client. */
+export function endpointKey(endpoint: Endpoint | undefined): string {
+  if (!endpoint) return '';
+  const { kind, socketPath, host, port, user, tls, context } = endpoint;
+  return JSON.stringify({ kind, socketPath, host, port, user, tls, context });
+}

@@ -24,7 +24,7 @@ const isDefault = (endpoint: Endpoint) => ['default', 'rootless', 'podman'].incl
 
 const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_OSSL|EPROTO$|HOSTNAME_MISMATCH)/;
 
-/** The engine's own message from an error answer (docker-modem puts the parsed body in `json`). */
+/** The engine's own message from an error answer (`json` holds its parsed body, or the bytes). */
 export function engineMessage(err: { json?: unknown; message?: string }): string {
   const json = err.json as { message?: unknown } | string | Buffer | null | undefined;
   if (json && typeof json === 'object' && !Buffer.isBuffer(json) && typeof json.message === 'string') return json.message;
@@ -121,10 +121,17 @@ export function badResponse(endpoint: Endpoint, what: string, detail: string): E
   );
 }
 
-export function timeoutError(endpoint: Endpoint, what: string, ms: number): EngineError {
+/**
+ * A deadline passed: the engine did not answer in time, or (`silent`) a stream it had started
+ * stopped sending.
+ */
+export function timeoutError(endpoint: Endpoint, what: string, ms: number, silent = false): EngineError {
+  const seconds = Math.max(1, Math.round(ms / 1000));
   return new EngineError(
     'timeout',
-    `The engine at ${where(endpoint)} did not answer "${what}" within ${Math.round(ms / 1000)} s.`,
+    silent
+      ? `The engine at ${where(endpoint)} went silent for ${seconds} s while we tried to ${what}.`
+      : `The engine at ${where(endpoint)} did not answer "${what}" within ${seconds} s.`,
     HINTS.timeout,
   );
 }

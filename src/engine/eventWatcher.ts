@@ -2,6 +2,11 @@
  * Keeps one engine event stream open for the whole extension: when it drops (engine restarted,
  * network cut) it reconnects with exponential backoff, and after every gap it calls `onResync` so
  * the views re-list what they may have missed. Idle, it makes no requests besides the stream.
+ *
+ * An engine that answers garbage (a line that is not JSON, or one that never ends) is not
+ * hammered: its backoff keeps growing, to a longer cap, and the re-list waits until a stream has
+ * shown it works (a real event, or `settleMs` without trouble), so a broken engine does not make
+ * the views re-list on every attempt.
  */
 import { EngineError, type Engine, type EngineEvent } from './types';
 
@@ -19,6 +24,10 @@ export interface EventWatcherOptions {
   /** Cap on the retry delay, ms. */
   maxDelayMs?: number;
   resyncOnFirstConnect?: boolean;
+  /** Cap on the retry delay after a garbled stream, ms. */
+  maxGarbledDelayMs?: number;
+  /** After a garbled stream: how long a new one must run cleanly before the views re-list, ms. */
+  settleMs?: number;
 }
 
 export type WatcherState = 'connecting' | 'connected' | 'waiting' | 'stopped';
@@ -53,9 +62,15 @@ export class EventWatcher {
   private async loop(): Promise<void> {
     const initial = this.options.initialDelayMs ?? 100;
     const max = this.options.maxDelayMs ?? 5000;
+    const maxGarbled = Math.max(max, this.options.maxGarbledDelayMs ?? 30_000);
+    const settleMs = this.options.settleMs ?? 1000;
     let delay = initial;
     let first = true;
     let connectedAt = 0;
+    /** The last stream failed because it sent garbage: the next one must prove itself first. */
+    let garbled = false;
+    /** A re-list is owed: events may have been missed since the last one. */
+    let owed = false;
     while (!this.controller.signal.aborted) {
       this._state = 'connecting';
       const attempt = new AbortController();
@@ -63,6 +78,18 @@ export class EventWatcher {
       const abort = () => attempt.abort();
       this.controller.signal.addEventListener('abort', abort, { once: true });
       let error: EngineError | undefined;
+      let settle: NodeJS.Timeout | undefined;
+      let sound = false;
+      // The stream works: the outage is over (a later one is reported afresh) and the views re-list.
+      const proven = () => {
+        clearTimeout(settle);
+        if (sound) return;
+        sound = true;
+        this.lastKind = undefined;
+        if (!owed) return;
+        owed = false;
+        this.safely(() => this.options.onResync?.());
+      };
       try {
         // Ping first so a dead engine fails fast and the re-list happens against a live one.
         await this.engine.ping(attempt.signal);
@@ -72,11 +99,15 @@ export class EventWatcher {
         const pending = iterator.next();
         this.connects++;
         this._state = 'connected';
-        this.lastKind = undefined;
         connectedAt = Date.now();
-        if (!first || this.options.resyncOnFirstConnect) this.safely(() => this.options.onResync?.());
+        if (!first || this.options.resyncOnFirstConnect) owed = true;
         first = false;
-        for (let r = await pending; !r.done; r = await iterator.next()) this.safely(() => this.options.onEvent(r.value));
+        if (!garbled) proven();
+        else settle = setTimeout(proven, settleMs);
+        for (let r = await pending; !r.done; r = await iterator.next()) {
+          proven();
+          this.safely(() => this.options.onEvent(r.value));
+        }
         if (!this.controller.signal.aborted)
           error = new EngineError(
             'not-running',
@@ -88,12 +119,14 @@ export class EventWatcher {
         error = err instanceof EngineError ? err : new EngineError('api', `Event stream failed: ${(err as Error).message}`);
         first = false;
       } finally {
+        clearTimeout(settle);
         this.controller.signal.removeEventListener('abort', abort);
       }
       if (this.controller.signal.aborted) break;
-      // Back off afresh only after a connection that held: one dropped at once (a proxy that
-      // closes every stream) keeps doubling instead of hammering the engine.
-      if (connectedAt && Date.now() - connectedAt > 2000) delay = initial;
+      garbled = error?.kind === 'bad-response';
+      // Back off afresh only after a connection that held and was sound: one dropped at once (a
+      // proxy that closes every stream) or one that sent garbage keeps doubling instead.
+      if (connectedAt && Date.now() - connectedAt > 2000 && !garbled) delay = initial;
       connectedAt = 0;
       if (error && error.kind !== this.lastKind) {
         this.lastKind = error.kind;
@@ -110,7 +143,7 @@ export class EventWatcher {
         this.controller.signal.addEventListener('abort', stop, { once: true });
       });
       this.wake = undefined;
-      delay = Math.min(delay * 2, max);
+      delay = Math.min(delay * 2, garbled ? maxGarbled : max);
     }
     this._state = 'stopped';
   }

@@ -53,37 +53,84 @@ export class Demuxer extends Transform {
 
 /** A line of a JSON stream that does not parse, kept in order among the values around it. */
 export class BadLine {
-  constructor(readonly line: string) {}
+  constructor(
+    /** The line, or its first part when it was too long to keep. */
+    readonly line: string,
+    /** Set when the line grew past the cap before its newline came. */
+    readonly tooLong = false,
+  ) {}
 }
 
 /**
+ * The longest line Berth reads from a JSON stream. Real lines (an event, a progress update, a
+ * chunk of build output) are a few kB; a line that never ends is an engine gone wrong, and
+ * collecting it would grow without bound.
+ */
+export const MAX_JSON_LINE = 1024 * 1024;
+
+/**
  * Splits newline-delimited JSON into values. A line that does not parse comes out as a BadLine in
- * its place, so the values before it are still delivered and the consumer decides what to do.
+ * its place, so the values before it are still delivered and the consumer decides what to do; so
+ * does a line longer than `maxLine`, whose rest is skipped up to its newline without being kept.
  */
 export class JsonLines {
-  private rest = '';
+  /** The start of the current line, in pieces: a long line is joined once, not on every chunk. */
+  private parts: string[] = [];
+  private partLength = 0;
+  private skipping = false;
   private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(private readonly maxLine = MAX_JSON_LINE) {}
 
   /** Values completed by this chunk. */
   push(chunk: Buffer | string): unknown[] {
-    this.rest += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const out: unknown[] = [];
-    let nl: number;
-    while ((nl = this.rest.indexOf('\n')) >= 0) {
-      const line = this.rest.slice(0, nl).trim();
-      this.rest = this.rest.slice(nl + 1);
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
+      const piece = text.slice(0, nl);
+      text = text.slice(nl + 1);
+      if (this.skipping) {
+        this.skipping = false;
+        continue;
+      }
+      if (this.partLength + piece.length > this.maxLine) {
+        out.push(this.tooLong(piece));
+        continue;
+      }
+      const line = (this.parts.length ? this.parts.join('') + piece : piece).trim();
+      this.parts = [];
+      this.partLength = 0;
       if (line) this.parse(line, out);
+    }
+    if (text && !this.skipping) {
+      if (this.partLength + text.length > this.maxLine) {
+        out.push(this.tooLong(text));
+        this.skipping = true;
+      } else {
+        this.parts.push(text);
+        this.partLength += text.length;
+      }
     }
     return out;
   }
 
   /** What is left at the end of the stream: a last line without a newline, or a truncated one. */
   end(): unknown[] {
-    const line = (this.rest + this.decoder.decode()).trim();
-    this.rest = '';
+    const rest = this.decoder.decode();
+    const line = this.skipping ? '' : (this.parts.join('') + rest).trim();
+    this.parts = [];
+    this.partLength = 0;
+    this.skipping = false;
     const out: unknown[] = [];
     if (line) this.parse(line, out);
     return out;
+  }
+
+  private tooLong(piece: string): BadLine {
+    const start = (this.parts.join('') + piece).slice(0, 80);
+    this.parts = [];
+    this.partLength = 0;
+    return new BadLine(start, true);
   }
 
   private parse(line: string, out: unknown[]): void {
@@ -97,4 +144,11 @@ export class JsonLines {
       } else out.push(new BadLine(line));
     }
   }
+}
+
+/** What to say about a BadLine in an error message. */
+export function describeBadLine(bad: BadLine): string {
+  return bad.tooLong
+    ? `a line longer than ${MAX_JSON_LINE >> 20} MB without a newline, starting ${JSON.stringify(bad.line)}`
+    : `not JSON: ${bad.line.slice(0, 80)}`;
 }

@@ -1,7 +1,7 @@
 /**
- * Berth's own view of a container engine. Views, commands and the run-workspace feature
- * depend on this interface only; dockerode is one adapter behind it. Pure types: no
- * vscode, no dockerode.
+ * Berth's own view of a container engine. Views, commands, Run Workspace, `berth run`, the CLI
+ * and the language server's image lookups depend on this interface only; ./httpEngine is the one
+ * implementation, over the Engine API's HTTP. Pure types: no vscode.
  */
 import type { Duplex, Readable } from 'node:stream';
 
@@ -185,6 +185,9 @@ export interface PruneResult {
   spaceReclaimed: number;
 }
 
+/** The Engine API's list filters: `{ label: ['berth.managed=true'], status: ['exited'] }`. */
+export type ContainerFilters = Record<string, string[]>;
+
 /** Credentials for a registry, as in ~/.docker/config.json. */
 export interface RegistryAuth {
   username?: string;
@@ -198,8 +201,8 @@ export interface Engine {
   ping(signal?: AbortSignal): Promise<void>;
   version(): Promise<EngineVersion>;
 
-  /** All containers, running or not; never asks for sizes. */
-  listContainers(): Promise<ContainerSummary[]>;
+  /** All containers, running or not (only those matching `filters` when given); never asks for sizes. */
+  listContainers(options?: { filters?: ContainerFilters }): Promise<ContainerSummary[]>;
   listImages(options?: { all?: boolean }): Promise<ImageSummary[]>;
   listVolumes(): Promise<VolumeSummary[]>;
   listNetworks(): Promise<NetworkSummary[]>;
@@ -212,6 +215,8 @@ export interface Engine {
   /** Ids and names of the containers attached to a network. */
   networkContainers(id: string): Promise<{ id: string; name: string; ipv4?: string }[]>;
 
+  /** Creates a container under `name`; resolves with its id. */
+  createContainer(name: string, create: ContainerCreate): Promise<string>;
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   restartContainer(id: string): Promise<void>;
@@ -219,6 +224,18 @@ export interface Engine {
   unpauseContainer(id: string): Promise<void>;
   killContainer(id: string, signal?: string): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  /** Resizes the TTY of a container created with one. */
+  resizeContainer(id: string, columns: number, rows: number): Promise<void>;
+  /**
+   * The container's stdin, stdout and stderr, both ways (output merged when it has no TTY);
+   * attach before start so no output is lost.
+   */
+  attachContainer(id: string, options: { tty: boolean }): Promise<Duplex>;
+  /**
+   * Resolves with the exit code once the container exits (`next-exit`: not at once for one that
+   * has not started yet). Rejects with an EngineError when the engine goes away meanwhile.
+   */
+  waitContainer(id: string, condition?: 'next-exit' | 'not-running' | 'removed'): Promise<number>;
   /** Log lines (stdout and stderr demultiplexed) until the signal aborts or, unfollowed, the end. */
   containerLogs(id: string, options: { follow: boolean; tail?: number; timestamps?: boolean }, signal?: AbortSignal): Promise<Readable>;
   exec(id: string, options: ExecOptions): Promise<ExecSession>;
@@ -236,6 +253,17 @@ export interface Engine {
     auth: RegistryAuth | undefined,
     onProgress: (event: ProgressEvent) => void,
     signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * Builds `build.context` (minus its .dockerignore) and tags the result; `onOutput` gets the
+   * builder's lines as they come, `registries` the credentials FROM images are pulled with, by
+   * server address. Rejects with the builder's own message when a step fails.
+   */
+  buildImage(
+    build: ImageBuild,
+    onOutput: (line: string) => void,
+    signal?: AbortSignal,
+    registries?: Record<string, RegistryAuth>,
   ): Promise<void>;
   tagImage(id: string, repository: string, tag: string): Promise<void>;
   removeImage(id: string, options?: { force?: boolean }): Promise<void>;
@@ -293,34 +321,4 @@ export interface ImageBuild {
   target?: string;
   args: Record<string, string>;
   labels: Record<string, string>;
-}
-
-/** What running a workspace needs from an engine: build, create, attach, start, wait, remove. */
-export interface RunnerEngine {
-  /** True when the engine runs on this machine, so host ports and paths are this machine's. */
-  readonly local: boolean;
-  imageExists(reference: string): Promise<boolean>;
-  /** The ports an image EXPOSEs, its own and its bases': `80/tcp`. */
-  imageExposedPorts(reference: string): Promise<string[]>;
-  pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
-  /**
-   * Builds `context` (minus its .dockerignore) and tags the result; `onOutput` gets the
-   * builder's lines as they come. Rejects with the builder's error message.
-   */
-  buildImage(build: ImageBuild, onOutput: (line: string) => void, signal?: AbortSignal): Promise<void>;
-  /** Creates the volume when missing; true when it was created now. */
-  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
-  /** Runs a short command to completion as root and removes its container; resolves with the exit code. */
-  runToCompletion(image: string, cmd: string[], mounts: { volume: string; target: string }[]): Promise<number>;
-  /** The id of a container with this name, if one exists, and whether it runs. */
-  findContainer(name: string): Promise<{ id: string; running: boolean } | undefined>;
-  createContainer(name: string, create: ContainerCreate): Promise<string>;
-  /** The container's TTY, both ways: attach before start so no output is lost. */
-  attach(id: string): Promise<Duplex>;
-  start(id: string): Promise<void>;
-  resize(id: string, columns: number, rows: number): Promise<void>;
-  /** Resolves with the exit code when the container stops. */
-  wait(id: string): Promise<number>;
-  /** Kills and removes; never throws for a container that is already gone. */
-  remove(id: string): Promise<void>;
 }

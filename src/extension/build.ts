@@ -5,13 +5,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { buildRegistries } from '../devenv/buildAuth';
 import { defaultImageTag } from '../devenv/dockerfileRun';
-import { connect } from '../engine/connect';
-import { createRunnerEngine } from '../engine/runnerAdapter';
 import { EngineError } from '../engine/types';
 import type { EngineService } from './engineService';
+import { credentialsForPull } from './registryAuth';
 import { crlf, DIM, RED, RESET } from './terminals/text';
-import { validateReference } from './views/actions';
+import { validateReference } from './views/actions/images';
 
 const t = vscode.l10n.t;
 
@@ -134,27 +134,31 @@ export async function buildImageCommand(service: EngineService, arg?: unknown): 
     `${DIM}${t('Building {0} from {1} (context {2}) on {3}', tag, inside.split(path.sep).join('/'), context, engine.endpoint.display)}${RESET}\n`,
   );
 
-  const connection = connect(engine.endpoint);
-  const runner = createRunnerEngine(connection.docker, engine.endpoint.kind === 'unix' || engine.endpoint.kind === 'npipe');
+  // The views' connection, kept open for the build even if the views reconnect elsewhere.
+  const release = service.hold(engine);
+  const build = {
+    context,
+    dockerfile: inside.split(path.sep).join('/'),
+    tag,
+    ...(args.target ? { target: args.target } : {}),
+    args: args.buildArgs ?? {},
+    labels: {},
+  };
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: t('Building {0}', tag), cancellable: true },
-      (progress, token) => {
+      async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        return runner.buildImage(
-          {
-            context,
-            dockerfile: inside.split(path.sep).join('/'),
-            tag,
-            ...(args.target ? { target: args.target } : {}),
-            args: args.buildArgs ?? {},
-            labels: {},
-          },
+        // Private FROM images are pulled with the user's credentials, as `docker build` does.
+        const registries = await buildRegistries(build, credentialsForPull);
+        return engine.buildImage(
+          build,
           (line) => {
             pty.write(`${line}\n`);
             if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
           },
           abort.signal,
+          registries,
         );
       },
     );
@@ -162,12 +166,18 @@ export async function buildImageCommand(service: EngineService, arg?: unknown): 
     vscode.window.setStatusBarMessage(t('Built {0}', tag), 5000);
     return tag;
   } catch (error) {
-    const message = abort.signal.aborted ? t('The build was cancelled.') : error instanceof Error ? error.message : String(error);
+    const message = abort.signal.aborted
+      ? t('The build was cancelled.')
+      : error instanceof EngineError && error.hint
+        ? `${error.message} ${error.hint}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     pty.write(`${RED}${message}${RESET}\n`);
     pty.finish();
     if (!abort.signal.aborted) void vscode.window.showErrorMessage(t('Building {0} failed: {1}', tag, message));
     return undefined;
   } finally {
-    connection.agent.destroy();
+    release();
   }
 }

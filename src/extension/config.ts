@@ -19,6 +19,8 @@ export interface ServerSettings {
   lint: { hadolintConfig: boolean };
   format: { continuationIndent?: number };
   trace: { server: TraceLevel };
+  /** The engine the views use, so the server's image lookups ask the same one. */
+  docker: { host?: string };
 }
 
 function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
@@ -73,6 +75,7 @@ export function serverSettings(scope?: vscode.ConfigurationScope): ServerSetting
     lint: { hadolintConfig: hadolintConfig(scope) },
     format: indent === undefined ? {} : { continuationIndent: indent },
     trace: { server: traceServer(scope) },
+    docker: { ...(dockerHost() ? { host: dockerHost() } : {}) },
   };
 }
 

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { endpointKey } from '../engine/endpoint';
 import { EngineError, type Endpoint, type Engine, type EngineEvent, type EngineVersion } from '../engine/types';
 import * as config from './config';
 import { engineStateKey } from './views/model';
@@ -61,6 +62,21 @@ function asEngineError(error: unknown): EngineError {
   return new EngineError('api', message);
 }
 
+const CONNECTION_KINDS: ReadonlySet<EngineError['kind']> = new Set([
+  'not-installed',
+  'not-running',
+  'permission-denied',
+  'unreachable',
+  'ssh',
+  'tls',
+  'timeout',
+]);
+
+/** Whether an error says the engine cannot be reached at all (rather than that one call failed). */
+export function isConnectionFailure(error: EngineError): boolean {
+  return CONNECTION_KINDS.has(error.kind);
+}
+
 export class EngineService implements vscode.Disposable {
   private current: EngineState = { kind: 'idle' };
   private engineInstance: Engine | undefined;
@@ -68,6 +84,10 @@ export class EngineService implements vscode.Disposable {
   /** Bumped on every (re)connect, so a slow old attempt cannot overwrite a newer one. */
   private generation = 0;
   private eventsWanted = 0;
+  /** Engines someone still uses (a running workspace, a build), with how many holds each. */
+  private readonly holds = new Map<Engine, number>();
+  /** Engines the service has moved on from, closed when their last hold goes. */
+  private readonly retired = new Set<Engine>();
   private subscription: EventSubscription | undefined;
   private readonly notified = new Set<string>();
 
@@ -126,6 +146,24 @@ export class EngineService implements vscode.Disposable {
     // With an event stream running, keep it: it reconnects with backoff and brings us back.
     if (!this.subscription) this.teardown();
     this.setState({ kind: 'failed', endpoint, error });
+  }
+
+  /**
+   * Keeps `engine` open until the returned function is called, even when the service reconnects
+   * meanwhile: a running workspace's terminal and a build keep the connection they started on,
+   * and can still remove what they made. Safe to call the release twice.
+   */
+  hold(engine: Engine): () => void {
+    this.holds.set(engine, (this.holds.get(engine) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.holds.get(engine) ?? 1) - 1;
+      if (left > 0) return void this.holds.set(engine, left);
+      this.holds.delete(engine);
+      if (this.retired.delete(engine)) engine.dispose();
+    };
   }
 
   /** Drops the current connection and tries again; resolves with the new state. */
@@ -196,14 +234,16 @@ export class EngineService implements vscode.Disposable {
 
   /**
    * Shows a connection failure as a notification, once per failure and endpoint for the
-   * session: the welcome views carry the explanation after that.
+   * session: the welcome views carry the explanation after that. `force` shows it again (the
+   * user asked for something), under `title` when a command failed.
    */
-  notifyFailure(error: EngineError, force = false): void {
+  notifyFailure(error: EngineError, force = false, title?: string): void {
     const key = `${error.kind}|${this.current.kind === 'failed' ? this.current.endpoint?.display : ''}`;
     if (!force && this.notified.has(key)) return;
     this.notified.add(key);
     const retry = vscode.l10n.t('Retry');
-    const message = error.hint ? `${error.message} ${error.hint}` : error.message;
+    const reason = error.hint ? `${error.message} ${error.hint}` : error.message;
+    const message = title ? `${title}: ${reason}` : reason;
     void vscode.window.showErrorMessage(message, retry).then((choice) => {
       if (choice === retry) void vscode.commands.executeCommand('berth.retryConnection');
     });
@@ -211,6 +251,10 @@ export class EngineService implements vscode.Disposable {
 
   dispose(): void {
     this.teardown();
+    // The extension is going: nothing is left to hold a connection for.
+    for (const engine of [...this.retired, ...this.holds.keys()]) engine.dispose();
+    this.retired.clear();
+    this.holds.clear();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
@@ -269,7 +313,9 @@ export class EngineService implements vscode.Disposable {
     this.generation++;
     this.subscription?.dispose();
     this.subscription = undefined;
-    this.engineInstance?.dispose();
+    const engine = this.engineInstance;
+    if (engine && this.holds.has(engine)) this.retired.add(engine);
+    else engine?.dispose();
     this.engineInstance = undefined;
     this.connecting = undefined;
   }
@@ -297,12 +343,6 @@ export class EngineService implements vscode.Disposable {
     }
   }
 
-  private endpointKey(endpoint: Endpoint | undefined): string {
-    if (!endpoint) return '';
-    const { kind, socketPath, host, port, user, tls, context } = endpoint;
-    return JSON.stringify({ kind, socketPath, host, port, user, tls, context });
-  }
-
   /** Re-resolves the endpoint; reconnects when it moved (or when the last attempt failed). */
   private reconnectIfMoved(): void {
     if (this.current.kind === 'idle') return;
@@ -313,7 +353,7 @@ export class EngineService implements vscode.Disposable {
       next = undefined;
     }
     const now = 'endpoint' in this.current ? this.current.endpoint : undefined;
-    if (this.current.kind === 'connected' && this.endpointKey(next) === this.endpointKey(now)) return;
+    if (this.current.kind === 'connected' && endpointKey(next) === endpointKey(now)) return;
     this.teardown();
     this.resyncEmitter.fire();
     void this.engine().catch(() => undefined);

@@ -40,3 +40,32 @@ export function canonicalName(ref: ImageRef): string {
   const repository = !registry && ref.repository.startsWith('library/') ? ref.repository.slice(8) : ref.repository;
   return registry + repository;
 }
+
+/**
+ * `[registry/]repository[:tag][@digest]` as the Engine API takes it: the repository with its
+ * registry, and the tag and digest apart. Nothing is dropped: `app:1@sha256:…` keeps both.
+ */
+export function splitReference(reference: string): { repository: string; tag?: string; digest?: string } {
+  const ref = parseImageRef(reference);
+  return {
+    repository: reference.slice(0, ref.nameEnd),
+    ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
+    ...(ref.digest !== undefined ? { digest: ref.digest } : {}),
+  };
+}
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?`;
+const REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
+
+/**
+ * Whether `reference` is a complete image reference by Docker's grammar: lower-case path
+ * components, an optional registry host[:port], `:tag` and `@algorithm:hex`. Checked before a
+ * name reaches the engine, whose answer to a bad one says less.
+ */
+export function isImageReference(reference: string): boolean {
+  return reference.length <= 512 && REFERENCE.test(reference) && reference.slice(0, parseImageRef(reference).nameEnd).length <= 255;
+}

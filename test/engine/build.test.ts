@@ -8,17 +8,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Dockerode from 'dockerode';
 import { resolveRunConfig } from '../../src/devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type RunSpec } from '../../src/devenv/spec';
-import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { resolveEndpoint } from '../../src/engine/endpoint';
+import { createEngine } from '../../src/engine/httpEngine';
 import { freePort } from '../fixtures/net';
 import { waitFor } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const docker = new Dockerode();
-const engine = createRunnerEngine(docker, true);
+const engine = createEngine(resolveEndpoint());
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const roots: string[] = [];
 const tags = new Set<string>();
@@ -75,6 +77,9 @@ after(async () => {
       .catch(() => undefined);
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('build it and run it', () => {
   it('builds the folder, runs the image as built and publishes what it EXPOSEs; .dockerignore keeps files out', async () => {

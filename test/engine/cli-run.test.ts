@@ -4,9 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { freePort } from '../fixtures/net';
 import { waitFor } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const folder = mkdtempSync(path.join(tmpdir(), 'berth cli run '));
@@ -16,6 +17,9 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 function berth(...args: string[]) {
   return spawnSync(process.execPath, [CLI, 'run', ...args], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
 }
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('berth run', () => {
   it('runs the command in the folder and passes its exit status through', () => {

@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Engine } from '../../src/engine/types';
 import { EngineError } from '../../src/engine/types';
 import { IMAGE, LABEL, cleanupLabelled, createContainer, docker, sharedEngine, uniqueName, waitFor } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('containers on the real engine', () => {
   let engine: Engine;

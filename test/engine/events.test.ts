@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { after, before, describe, it } from 'node:test';
+import { createEngine } from '../../src/engine/httpEngine';
 import { EventWatcher } from '../../src/engine/eventWatcher';
 import type { EngineError, EngineEvent } from '../../src/engine/types';
 import { PrivateDaemon, cleanupLabelled, createContainer, docker, sharedEngine, uniqueName, waitFor } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('engine events', () => {
   after(() => cleanupLabelled());

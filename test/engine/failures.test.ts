@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { HINTS } from '../../src/engine/errors';
 import { EngineError, type Endpoint } from '../../src/engine/types';
+import { bundleForOtherUsers, worldReadableDir } from '../fixtures/otherUser';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -39,22 +40,15 @@ describe('engine failures say what is wrong', () => {
   });
 
   it('permission denied on the socket, for a user outside the docker group, with the fix', async () => {
-    // Root bypasses file modes, so the client runs as nobody against the real socket (root:docker 0660).
+    // Root bypasses file modes, so the client runs as nobody against the real socket (root:docker
+    // 0660): a bundled copy of the probe, since nobody may not read the checkout or node_modules.
+    const shared = worldReadableDir('berth-fail-probe-');
+    const probe = bundleForOtherUsers(join(ROOT, 'test/fixtures/engine/probe.ts'), shared);
     const { stdout } = await execFileP(
       'setpriv',
-      [
-        '--reuid=nobody',
-        '--regid=nogroup',
-        '--clear-groups',
-        '--',
-        process.execPath,
-        '--import',
-        'tsx',
-        join(ROOT, 'test/fixtures/engine/probe.ts'),
-        '/var/run/docker.sock',
-      ],
-      { cwd: ROOT, env: { ...process.env, HOME: dir, TSX_DISABLE_CACHE: '1' } },
-    );
+      ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', process.execPath, probe, '/var/run/docker.sock'],
+      { cwd: shared, env: { PATH: process.env.PATH, HOME: shared } },
+    ).finally(() => rmSync(shared, { recursive: true, force: true }));
     const result = JSON.parse(stdout.trim().split('\n').pop()!);
     assert.equal(result.uid, 65534);
     assert.equal(result.isEngineError, true);

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EngineError, type Engine } from '../../src/engine/types';
-import { cleanupLabelled, createContainer, docker, sharedEngine, uniqueName } from './helpers';
+import { cleanupLabelled, createContainer, docker, sharedEngine, uniqueName, waitFor } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('container files', () => {
   let engine: Engine;
@@ -22,8 +26,7 @@ describe('container files', () => {
     stopped = await createContainer(uniqueName('files-stopped'), [], ['true']);
     await docker(['cp', '/etc/hostname', `${stopped}:/copied`]);
     // Wait until the setup has written its files.
-    for (let i = 0; i < 200 && !(await docker(['exec', running, 'ls', '/data']).catch(() => '')).includes('rel'); i++)
-      await new Promise((r) => setTimeout(r, 25));
+    await waitFor('the setup to write its files', async () => (await docker(['exec', running, 'ls', '/data'])).includes('rel'));
   });
 
   after(async () => {

@@ -1,20 +1,25 @@
 /**
  * Shared pieces of the engine tests: the engine under test, the docker CLI (argv arrays only),
- * polling with a deadline, and cleanup of everything labelled berth.test=1.
+ * polling with a deadline (test/fixtures/waitFor.ts, re-exported for them), and cleanup of
+ * everything labelled berth.test=1.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { resolveEndpoint } from '../../src/engine/endpoint';
 import type { Endpoint, Engine } from '../../src/engine/types';
+import { BUSYBOX_IMAGE } from '../fixtures/testImages';
+import { waitFor } from '../fixtures/waitFor';
+
+export { waitFor };
 
 const execFileP = promisify(execFile);
 
 export const LABEL = 'berth.test';
-export const IMAGE = 'busybox:local';
+export const IMAGE = BUSYBOX_IMAGE;
 
 /** The shared engine this machine's tests use (DOCKER_HOST or the default socket). */
 export function sharedEngine(): Engine {
@@ -41,30 +46,6 @@ export async function createContainer(
   host?: string,
 ): Promise<string> {
   return docker(['create', '--label', `${LABEL}=1`, '--name', name, ...extra, IMAGE, ...cmd], host);
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-  everyMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as T;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Removes every container, volume and network labelled berth.test=1, and dangling test images. */
@@ -161,8 +142,55 @@ export class PrivateDaemon {
     clearTimeout(timer);
   }
 
+  /**
+   * Kills dockerd outright (SIGKILL), as a crash or an OOM kill would: it cannot stop its
+   * containers or close its connections cleanly. start() afterwards brings it back.
+   */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // unshare execs dockerd, so the child is dockerd itself.
+    child.kill('SIGKILL');
+    await gone;
+    // Its containerd and the containers' shims live on, as they do when the machine's engine
+    // crashes; the next start finds them again.
+  }
+
+  /** Processes of this daemon (its folder is in their command line) whose argv passes `match`. */
+  private processes(match: (argv: string[]) => boolean): number[] {
+    const out: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmdline.includes(this.dir) && match(cmdline.split('\0'))) out.push(Number(entry));
+    }
+    return out;
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
+    // After kill(), the engine's container processes (containerd shims) outlive it, holding mounts
+    // under this folder: end those processes (found by this folder in their command line) and
+    // detach what they mounted. Nothing outside this daemon's own folder is touched.
+    for (const pid of this.processes(() => true)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[1])
+      .filter((target): target is string => !!target && target.startsWith(`${this.dir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const target of mounts) await execFileP('umount', ['-l', target]).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }

@@ -11,9 +11,11 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LABEL, docker } from './helpers';
 import { freePort } from '../fixtures/net';
+import { CLI, ensureBuilt } from '../lsp/build';
+import { copyForOtherUsers, worldReadableDir } from '../fixtures/otherUser';
+import { BUSYBOX_IMAGE, requireTestImage, TOOLCHAIN_IMAGE } from '../fixtures/testImages';
 
-const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
-const IMAGE = 'toolchain:local';
+const IMAGE = TOOLCHAIN_IMAGE;
 const HOST = process.env.DOCKER_HOST;
 const SOCKET = !HOST ? '/var/run/docker.sock' : HOST.startsWith('unix://') ? HOST.slice('unix://'.length) : undefined;
 const SETPRIV = '/usr/bin/setpriv';
@@ -61,6 +63,9 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
   let folder: string;
   let home: string;
   let port: number;
+  /** dist/cli.js, copied where the user can read it: the checkout may sit in a 0700 home. */
+  let cli: string;
+  let shared: string;
 
   /** Runs argv as uid:gid with the docker group and only the environment given here. */
   function asUser(argv: string[], timeout = 120_000) {
@@ -74,12 +79,16 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
   }
 
   function berthRun(...command: string[]) {
-    return asUser([process.execPath, CLI, 'run', '--toolchain', 'go', '--image', IMAGE, '--port', `${port}:8080`, '--', ...command]);
+    return asUser([process.execPath, cli, 'run', '--toolchain', 'go', '--image', IMAGE, '--port', `${port}:8080`, '--', ...command]);
   }
 
   before(async () => {
     if (skip) throw new Error(`cannot run as a non-root user here: ${skip}`);
-    await docker(['image', 'inspect', IMAGE]); // built by scripts/toolchain-image.sh (provision.sh runs it)
+    // Built by scripts/toolchain-image.sh and scripts/test-images.sh, checked by what they hold.
+    await Promise.all([requireTestImage(IMAGE), requireTestImage(BUSYBOX_IMAGE)]);
+    ensureBuilt();
+    shared = worldReadableDir('berth-nonroot-cli-');
+    cli = copyForOtherUsers(CLI, shared);
     // Fresh volumes, so the run must create them and hand them to the user.
     for (const v of volumes) await docker(['volume', 'rm', '-f', v]).catch(() => undefined);
     folder = mkdtempSync(path.join(tmpdir(), 'berth-nonroot-'));
@@ -89,13 +98,19 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
     for (const p of [folder, path.join(folder, 'go.mod'), path.join(folder, 'main.go'), home]) chownSync(p, uid, gid);
     // A published port nobody else holds: the go preset publishes 8080 by default.
     port = await freePort();
+    const node = asUser([process.execPath, '--version'], 10_000);
+    if (node.status !== 0) {
+      throw new Error(
+        `uid ${uid} cannot run ${process.execPath} (${node.error?.message ?? node.stderr.trim()}): put node where every user can run it`,
+      );
+    }
   });
 
   after(async () => {
     const left = (await docker(['ps', '-aq', '--filter', `label=berth.workspace=${folder}`]).catch(() => '')).split('\n').filter(Boolean);
     if (left.length) await docker(['rm', '-f', ...left]).catch(() => undefined);
     for (const v of volumes) await docker(['volume', 'rm', '-f', v]).catch(() => undefined);
-    for (const dir of [folder, home]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [folder, home, shared]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('the child runs as the chosen uid, with the docker group as its only extra group', () => {
@@ -138,7 +153,7 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
         `${LABEL}=1`,
         '-v',
         `${v}:/c`,
-        'busybox:local',
+        BUSYBOX_IMAGE,
         'sh',
         '-c',
         `stat -c %u:%g /c; find /c ! -user ${uid} -o ! -group ${gid}`,
@@ -152,7 +167,7 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
       `${LABEL}=1`,
       '-v',
       `${volumes[1]}:/c`,
-      'busybox:local',
+      BUSYBOX_IMAGE,
       'find',
       '/c',
       '-type',

@@ -19,10 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { parseHost } from '../../src/engine/endpoint';
 import { EventWatcher } from '../../src/engine/eventWatcher';
-import { clearLocalImagesCache, listLocalImages } from '../../src/engine/localImages';
+import { LocalImages } from '../../src/engine/localImages';
 import { EngineError, type ContainerSummary, type Engine, type EngineEvent, type ImageSummary } from '../../src/engine/types';
 import { findLocalImage } from '../../src/dockerfile/hover';
 import {
@@ -330,8 +330,9 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       const saved = process.env.DOCKER_HOST;
       process.env.DOCKER_HOST = podman.host;
       try {
-        clearLocalImagesCache();
-        const local = await listLocalImages();
+        const lookup = new LocalImages();
+        const local = await lookup.list();
+        lookup.dispose();
         assert.ok(
           local.some((i) => i.id === imageId),
           'the language server reads Podman’s list',
@@ -340,7 +341,6 @@ describe('Podman through its Docker-compatible API', { skip: !inCi && missing },
       } finally {
         if (saved === undefined) delete process.env.DOCKER_HOST;
         else process.env.DOCKER_HOST = saved;
-        clearLocalImagesCache();
       }
     });
 

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { EngineError, type Engine } from '../../src/engine/types';
 import { IMAGE, LABEL, PrivateDaemon, cleanupLabelled, createContainer, docker, sharedEngine, uniqueName } from './helpers';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 /** A one-file image tarball; `docker import` of it without a tag makes a dangling image. */
 function tinyTar(dir: string, content: string): string {
@@ -15,6 +16,9 @@ function tinyTar(dir: string, content: string): string {
   execFileSync('tar', ['-C', dir, '-cf', tar, 'hello.txt']);
   return tar;
 }
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('images, volumes and networks on the real engine', () => {
   let engine: Engine;

@@ -13,12 +13,15 @@ import Dockerode from 'dockerode';
 import { presetConfig, type RunConfig } from '../../src/devenv/config';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../src/devenv/runner';
 import { buildRunSpec, type Workspace } from '../../src/devenv/spec';
-import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { resolveEndpoint } from '../../src/engine/endpoint';
+import { createEngine } from '../../src/engine/httpEngine';
 import { freePort } from '../fixtures/net';
+import { waitFor } from '../fixtures/waitFor';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const docker = new Dockerode();
-const engine = createRunnerEngine(docker, true);
-const IMAGE = 'busybox:local';
+const engine = createEngine(resolveEndpoint());
+const IMAGE = BUSYBOX_IMAGE;
 const roots: string[] = [];
 const running: RunningWorkspace[] = [];
 
@@ -52,6 +55,7 @@ function readUntil(run: RunningWorkspace, pattern: RegExp, ms = 15000): Promise<
       }
     };
     run.stream.on('data', onData);
+    run.stream.resume();
   });
 }
 
@@ -74,6 +78,9 @@ after(async () => {
   for (const run of running) await run.stop().catch(() => undefined);
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
+
+// busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+before(() => requireTestImage(BUSYBOX_IMAGE));
 
 describe('run workspace: the container', () => {
   it('writes into the bind-mounted workspace as the host user', async () => {
@@ -103,10 +110,14 @@ describe('run workspace: the container', () => {
       ws,
       config(['httpd', '-f', '-p', '8080', '-h', '/workspace'], { ports: [{ container: 8080, host: port, protocol: 'tcp' }] }),
     );
-    const body = await poll(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
-      return res.ok ? res.text() : undefined;
-    });
+    const body = await waitFor(
+      'the published port to answer',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+        return res.ok ? res.text() : undefined;
+      },
+      15_000,
+    );
     assert.equal(body, 'hello from the host\n');
     await run.stop();
     assert.ok(await containerGone(run.name));
@@ -205,19 +216,4 @@ function listen(): Promise<Server> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
-}
-
-async function poll<T>(probe: () => Promise<T | undefined>, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no answer within ${ms} ms: ${String(last)}`);
 }

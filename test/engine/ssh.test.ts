@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createEngine } from '../../src/engine/dockerodeEngine';
+import { createEngine } from '../../src/engine/httpEngine';
 import { parseHost } from '../../src/engine/endpoint';
 import { sshArgs } from '../../src/engine/sshAgent';
 import { EngineError, type Engine } from '../../src/engine/types';
 import { cleanupLabelled, createContainer, docker, uniqueName, waitFor } from './helpers';
 import { freePort } from '../fixtures/net';
+import { BUSYBOX_IMAGE, requireTestImage } from '../fixtures/testImages';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -42,6 +43,8 @@ describe('ssh:// engines through the user’s own ssh', {
   let config: string;
   let engine: Engine;
 
+  // busybox:local checked by what it holds, not trusted by its tag (scripts/test-images.sh).
+  before(() => requireTestImage(BUSYBOX_IMAGE));
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-ssh-'));
     port = await freePort();

@@ -1,7 +1,6 @@
 /** The pure parts of the engine module: stream framing and answer mapping (no engine needed). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitReference } from '../../src/engine/dockerodeEngine';
 import * as map from '../../src/engine/mappers';
 import { BadLine, Demuxer, JsonLines } from '../../src/engine/streams';
 
@@ -51,6 +50,28 @@ describe('JsonLines', () => {
     assert.deepEqual(next.slice(2), [{ c: 3 }, { d: 4 }]);
     assert.deepEqual(lines.push('{"e":5}'), []);
     assert.deepEqual(lines.end(), [{ e: 5 }]);
+  });
+});
+
+describe('JsonLines: a line that never ends', () => {
+  it('is cut at the cap, kept from growing, and the stream goes on after its newline', () => {
+    const lines = new JsonLines(100);
+    assert.deepEqual(lines.push('{"a":1}\n{"b":'), [{ a: 1 }]);
+    // 150 characters without a newline, in pieces: past the cap, one BadLine, nothing kept.
+    const cut = [...lines.push('x'.repeat(60)), ...lines.push('y'.repeat(90))];
+    assert.equal(cut.length, 1);
+    assert.ok(cut[0] instanceof BadLine && cut[0].tooLong);
+    assert.equal((cut[0] as BadLine).line, `{"b":${'x'.repeat(60)}${'y'.repeat(15)}`, 'its start, for the message');
+    assert.deepEqual(lines.push('z'.repeat(500)), [], 'the rest of the long line is skipped, not kept');
+    assert.deepEqual(lines.push('zz\n{"c":3}\n'), [{ c: 3 }], 'the next line reads again');
+    assert.deepEqual(lines.end(), []);
+  });
+
+  it('a long line ending in the same chunk is cut too', () => {
+    const lines = new JsonLines(10);
+    const out = lines.push(`{"a":"${'x'.repeat(20)}"}\n{"b":2}\n`);
+    assert.ok(out[0] instanceof BadLine && out[0].tooLong);
+    assert.deepEqual(out.slice(1), [{ b: 2 }]);
   });
 });
 
@@ -104,15 +125,5 @@ describe('mappers', () => {
     assert.throws(() => map.container({ Names: [] }), map.Malformed);
     assert.throws(() => map.asArray(Buffer.from('<html>'), 'x'), /text "<html>"/);
     assert.throws(() => map.event({}), map.Malformed);
-  });
-});
-
-describe('splitReference', () => {
-  it('separates repository and tag, leaving a registry port alone', () => {
-    assert.deepEqual(splitReference('busybox'), { repository: 'busybox' });
-    assert.deepEqual(splitReference('busybox:1.36'), { repository: 'busybox', tag: '1.36' });
-    assert.deepEqual(splitReference('localhost:5000/team/app'), { repository: 'localhost:5000/team/app' });
-    assert.deepEqual(splitReference('localhost:5000/team/app:v2'), { repository: 'localhost:5000/team/app', tag: 'v2' });
-    assert.deepEqual(splitReference('app@sha256:abc'), { repository: 'app', tag: 'sha256:abc' });
   });
 });

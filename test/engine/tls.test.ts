@@ -9,9 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connect as connectEndpoint } from '../../src/engine/connect';
-import { createEngine } from '../../src/engine/dockerodeEngine';
-import { createRunnerEngine } from '../../src/engine/runnerAdapter';
+import { createEngine } from '../../src/engine/httpEngine';
 import { nodeDeps, resolveEndpoint } from '../../src/engine/endpoint';
 import { EngineError } from '../../src/engine/types';
 import { PrivateDaemon, waitFor } from './helpers';
@@ -192,21 +190,16 @@ describe('tcp:// engines with TLS', () => {
     mkdirSync(context);
     writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /\n');
     writeFileSync(join(context, 'hello.txt'), 'sent over tls\n');
-    const { docker, agent } = connectEndpoint(endpoint);
     const engine = createEngine(endpoint);
     try {
       const lines: string[] = [];
-      await createRunnerEngine(docker, false).buildImage(
-        { context, dockerfile: 'Dockerfile', tag: 'berth-tls/built:1', args: {}, labels: {} },
-        (l) => lines.push(l),
-      );
+      await engine.buildImage({ context, dockerfile: 'Dockerfile', tag: 'berth-tls/built:1', args: {}, labels: {} }, (l) => lines.push(l));
       assert.ok(
         lines.some((l) => /Successfully tagged berth-tls\/built:1/.test(l)),
         lines.join('\n'),
       );
       assert.ok((await engine.listImages()).some((i) => i.repoTags.includes('berth-tls/built:1')));
     } finally {
-      agent.destroy();
       engine.dispose();
     }
   });

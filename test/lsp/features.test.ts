@@ -21,7 +21,7 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
-import { listLocalImages } from '../../src/engine/localImages';
+import { LocalImages } from '../../src/engine/localImages';
 import { ensureBuilt, FULL_CAPABILITIES, TestClient } from './client';
 
 before(() => ensureBuilt());
@@ -96,7 +96,9 @@ describe('editing features over stdio', () => {
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } });
     const text = markdownOf(hover);
     assert.match(text, /\*\*Image\*\* `busybox:local`/);
-    const engine = await listLocalImages();
+    const lookup = new LocalImages();
+    const engine = await lookup.list();
+    lookup.dispose();
     if (engine.some((image) => image.repoTags.includes('busybox:local'))) assert.match(text, /\*\*Local engine:\*\* id `[0-9a-f]{12}`/);
     else assert.match(text, /Not in the local engine|Image/);
   });

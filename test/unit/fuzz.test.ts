@@ -1,268 +1,27 @@
 /**
  * Fuzzing the Dockerfile model and the features on top of it: thousands of random and
  * mutated Dockerfiles from a seeded generator, so a failure reproduces from its seed.
- * `parse`, `lint` and `codeActions` must never throw, every span and range must lie in the
- * text, and cost must grow linearly with the input. BERTH_FUZZ_SEED and BERTH_FUZZ_RUNS
- * choose another seed or a longer run; a failure prints a shrunk reproducer.
+ * `parse`, `lint` and `codeActions` must never throw, and every span and range must lie in the
+ * text. BERTH_FUZZ_SEED and BERTH_FUZZ_RUNS choose another seed or a longer run; a failure prints
+ * a shrunk reproducer. How their cost grows with the input depends on the machine, so `npm run
+ * bench` measures it (bench/growth.ts) on the same generator (test/fixtures/fuzzDockerfiles.ts).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { codeActions, type FixContext } from '../../src/dockerfile/fixes';
-import { lint, lintDocument } from '../../src/dockerfile/lint';
+import { lint } from '../../src/dockerfile/lint';
 import type { Dockerfile, Instruction, Span } from '../../src/dockerfile/model';
 import { parse } from '../../src/dockerfile/parser';
 import { ALL_RULE_CODES } from '../../src/dockerfile/rules/catalog';
 import type { LintSettings } from '../../src/dockerfile/settings';
+import { CORPUS, fuzzInputs, Gen, realistic } from '../fixtures/fuzzDockerfiles';
 import { prng } from '../fixtures/prng';
 
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20240601) >>> 0;
 const RUNS = Number(process.env.BERTH_FUZZ_RUNS ?? 3000);
-
-const CORPUS = readdirSync(path.join(__dirname, '..', 'fixtures', 'parser'))
-  .filter((f) => f.endsWith('.Dockerfile'))
-  .sort()
-  .map((f) => readFileSync(path.join(__dirname, '..', 'fixtures', 'parser', f), 'utf8'));
-
-class Gen {
-  constructor(readonly rnd: () => number) {}
-  int(n: number): number {
-    return Math.floor(this.rnd() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  chance(p: number): boolean {
-    return this.rnd() < p;
-  }
-}
-
-/** Characters that matter to a Dockerfile reader, and some that should not. */
-const ALPHABET = [
-  ...'abcXYZ019 =:/.-_$\'"`\\#<>[]{},;&|()@*\t\n\n\n\r',
-  '\0',
-  '\uD800',
-  '\uDFFF',
-  '\uFEFF',
-  '\u00A0',
-  '\u2028',
-  '\u3000',
-  '\v',
-  '\f',
-  '😀',
-  'é',
-];
-const TOKENS = [
-  'FROM',
-  'from',
-  'RUN',
-  'run',
-  'COPY',
-  'ADD',
-  'ONBUILD',
-  'ARG',
-  'ENV',
-  'USER',
-  'CMD',
-  'ENTRYPOINT',
-  'WORKDIR',
-  'HEALTHCHECK',
-  'SHELL',
-  'LABEL',
-  'EXPOSE',
-  'VOLUME',
-  'STOPSIGNAL',
-  'MAINTAINER',
-  'FORM',
-  'AS',
-  'as',
-  'alpine',
-  'node:20',
-  'scratch',
-  'build',
-  'localhost:5000/app',
-  'img@sha256:abc',
-  'latest',
-  '${BASE}',
-  '$TAG',
-  '${A:-x}',
-  '--from=build',
-  '--platform=$BUILDPLATFORM',
-  '--mount=type=cache,target=/x',
-  '--chown=1:1',
-  '--link',
-  '--',
-  '--=',
-  '<<EOF',
-  '<<-EOF',
-  '<<"EOF"',
-  "<<'EOF'",
-  '2<<EOF',
-  '<<<',
-  '<<',
-  'EOF',
-  '\tEOF',
-  '<<\\EOF',
-  '["a", "b"]',
-  "['a']",
-  '[1]',
-  '[',
-  ']',
-  '"',
-  "'",
-  '\\',
-  '`',
-  '# escape=`',
-  '# syntax=x',
-  '# check=a',
-  '#',
-  'apt-get update',
-  'apt-get install -y curl',
-  'npm ci',
-  'npm install',
-  'pip install -r requirements.txt',
-  'go mod download',
-  '.',
-  './',
-  '*',
-  '/app',
-  '&&',
-  ';',
-  'root',
-  '0',
-  '1000:1000',
-  'app:app',
-  ' ',
-  ' ',
-  '  ',
-  '\t',
-  '\n',
-  '\n',
-  '\n',
-  '\r\n',
-  '\\\n',
-  '`\n',
-  '\\\n\n',
-  '\\\n# c\n',
-];
-
-function randomChars(g: Gen, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += g.pick(ALPHABET);
-  return s;
-}
-
-function tokenSoup(g: Gen, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += g.pick(TOKENS) + (g.chance(0.6) ? ' ' : '');
-  return s;
-}
-
-function mutate(g: Gen, text: string): string {
-  const at = (): number => g.int(text.length + 1);
-  switch (g.int(12)) {
-    case 0: {
-      const a = at();
-      return text.slice(0, a) + text.slice(Math.min(text.length, a + g.int(40)));
-    }
-    case 1: {
-      const a = at();
-      const b = Math.min(text.length, a + g.int(80));
-      return text.slice(0, b) + text.slice(a, b) + text.slice(b);
-    }
-    case 2: {
-      const a = at();
-      return text.slice(0, a) + randomChars(g, 1 + g.int(8)) + text.slice(a);
-    }
-    case 3: {
-      const a = at();
-      return text.slice(0, a) + tokenSoup(g, 1 + g.int(4)) + text.slice(a);
-    }
-    case 4: {
-      const other = g.pick(CORPUS);
-      return text.slice(0, at()) + other.slice(g.int(other.length + 1));
-    }
-    case 5:
-      return text.replace(/\n/g, '\r\n');
-    case 6:
-      return text.replace(/\n/g, () => (g.chance(0.3) ? ' \\\n' : '\n'));
-    case 7:
-      return g.pick(['# escape=`\n', '# escape=\\\n', '\uFEFF', '# syntax=a\n# syntax=b\n', '  # escape = `\n']) + text;
-    case 8:
-      return text.slice(0, at());
-    case 9: {
-      const lines = text.split('\n');
-      const i = g.int(lines.length);
-      const j = g.int(lines.length);
-      [lines[i], lines[j]] = [lines[j], lines[i]];
-      return lines.join('\n');
-    }
-    case 10: {
-      const a = at();
-      return text.slice(0, a) + g.pick(['<<EOF\n', '<<-X ', '"', "'", '[', '\\', '`', '\r', '\0', '\uD800']) + text.slice(a);
-    }
-    default:
-      return text.replace(/\n/g, '\r');
-  }
-}
-
-function generate(g: Gen): string {
-  switch (g.int(6)) {
-    case 0:
-      return randomChars(g, g.int(300));
-    case 1:
-      return tokenSoup(g, g.int(120));
-    case 2: {
-      let text = g.pick(CORPUS);
-      for (let k = 1 + g.int(4); k > 0; k--) text = mutate(g, text);
-      return text;
-    }
-    case 3: {
-      const a = g.pick(CORPUS);
-      const b = g.pick(CORPUS);
-      return a.slice(0, g.int(a.length + 1)) + b.slice(g.int(b.length + 1));
-    }
-    case 4:
-      return mutate(g, tokenSoup(g, g.int(60)));
-    default:
-      return extreme(g);
-  }
-}
-
-/** Shapes that break naive parsers: long lines, deep continuations, unterminated everything. */
-function extreme(g: Gen): string {
-  const n = 200 + g.int(3000);
-  switch (g.int(12)) {
-    case 0:
-      return 'RUN ' + 'x'.repeat(n * 30);
-    case 1:
-      return 'RUN a \\\n'.repeat(n);
-    case 2:
-      return '\\\n'.repeat(n) + 'FROM a';
-    case 3:
-      return 'RUN echo "' + 'unterminated '.repeat(n);
-    case 4:
-      return 'RUN <<EOF\n' + 'line\n'.repeat(n);
-    case 5:
-      return 'RUN ' + '<<A '.repeat(n) + '\n' + 'A\n'.repeat(g.int(n));
-    case 6:
-      return 'ONBUILD '.repeat(n) + 'RUN <<EOF';
-    case 7:
-      return 'FROM a AS b\n'.repeat(n) + 'FROM B';
-    case 8:
-      return '# syntax=' + ' '.repeat(n * 10) + 'x' + '\t'.repeat(n);
-    case 9:
-      return 'RUN ' + '--a '.repeat(n) + '["x"';
-    case 10:
-      return '\r'.repeat(n) + '\n'.repeat(n) + '\\'.repeat(n);
-    default:
-      return randomChars(g, n * 10);
-  }
-}
 
 // ---------------------------------------------------------------- invariants
 
@@ -510,8 +269,7 @@ function fuzz(name: string, cases: Array<{ seed: number; text: string }>, check:
       const into = known ? knownSeen : failures;
       if (into.has(kind) || failures.size >= 8) continue;
       const fails = failsWith((s) => check(s, seed));
-      // A slow input stays slow when shrunk only by luck; keep it whole rather than wait.
-      const small = /took .* ms for/.test(message) ? text : shrink(text, fails);
+      const small = shrink(text, fails);
       const shown = (s: string): string => (s.length > 600 ? `${JSON.stringify(s.slice(0, 600))}… (${s.length} chars)` : JSON.stringify(s));
       let smallMessage = message;
       try {
@@ -528,117 +286,11 @@ function fuzz(name: string, cases: Array<{ seed: number; text: string }>, check:
   if (failures.size > 0) assert.fail(`${name}: ${failures.size} kind(s) of failure\n${[...failures.values()].join('\n')}`);
 }
 
-/**
- * Milliseconds per call of `fn`, the minimum over several rounds so that a busy machine
- * inflates no figure; each round repeats the call until it takes at least `floorMs`.
- */
-function timeOf(fn: () => void, rounds = 5, floorMs = 4): number {
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t0 >= floorMs || reps >= 1 << 16) break;
-    reps *= 2;
-  }
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return best;
-}
-
-/**
- * Asserts that 10n lines cost less than 30 times n lines. Ten runs on n lines, their
- * results kept alive, stand in for "10 x n": they allocate and retain as much as one run
- * on 10n lines, so the garbage collector's step up once the young generation overflows
- * does not count as superlinear. Linear work gives a ratio near 1; quadratic near 10.
- */
-function assertLinear(
-  t: { diagnostic(message: string): void },
-  name: string,
-  make: (n: number) => string,
-  fn: (s: string) => unknown,
-  n = 2000,
-): void {
-  const small = make(n);
-  const large = make(n * 10);
-  const tenSmallRun = (): unknown[] => {
-    const keep: unknown[] = [];
-    for (let k = 0; k < 10; k++) keep.push(fn(small));
-    return keep;
-  };
-  const clock = (run: () => unknown): number => {
-    const t0 = performance.now();
-    run();
-    return performance.now() - t0;
-  };
-  clock(tenSmallRun);
-  clock(() => fn(large));
-  let ratio = Infinity;
-  let tenSmall = Infinity;
-  let oneLarge = Infinity;
-  // Alternate the two so both see the same load; retry a failing ratio, since a burst of
-  // load on a shared machine can land on either side.
-  for (let attempt = 0; attempt < 3 && ratio >= 3; attempt++) {
-    for (let round = 0; round < 7; round++) {
-      tenSmall = Math.min(tenSmall, clock(tenSmallRun));
-      oneLarge = Math.min(
-        oneLarge,
-        clock(() => fn(large)),
-      );
-    }
-    ratio = oneLarge / tenSmall;
-  }
-  t.diagnostic(`${name}: 10 x ${n} lines ${tenSmall.toFixed(1)} ms, ${n * 10} lines ${oneLarge.toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
-  assert.ok(
-    ratio < 3,
-    `${name}: ${n * 10} lines took ${oneLarge.toFixed(1)} ms, ${ratio.toFixed(1)} times ten runs on ${n} lines (${tenSmall.toFixed(1)} ms)`,
-  );
-}
-
-/** Generous per-input bound: a fixed allowance plus 20 µs per character, rechecked before failing. */
-function withinBound(fn: () => void, size: number, what: string): void {
-  const bound = 100 + size * 0.02;
-  let best = Infinity;
-  for (let attempt = 0; attempt < 3 && best > bound; attempt++) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t0);
-  }
-  assert.ok(best <= bound, `${what} took ${best.toFixed(1)} ms for ${size} chars (bound ${bound.toFixed(0)} ms)`);
-}
-
-function inputs(seed: number, runs: number): Array<{ seed: number; text: string }> {
-  const out: Array<{ seed: number; text: string }> = [];
-  for (let k = 0; k < runs; k++) {
-    const s = (seed + k * 0x9e3779b1) >>> 0;
-    out.push({ seed: s, text: generate(new Gen(prng(s))) });
-  }
-  return out;
-}
-
-/** A realistic file of about `lines` lines: the corpus repeated, stages renamed per copy. */
-function realistic(lines: number): string {
-  const parts: string[] = [];
-  let count = 0;
-  for (let copy = 0; count < lines; copy++) {
-    const body = CORPUS[copy % CORPUS.length]
-      .replace(/^#\s*(syntax|escape|check)=.*$/gim, '# was a directive')
-      .replace(/\b(AS|as) (\w+)/g, `$1 $2${copy}`);
-    parts.push(body);
-    count += body.split('\n').length;
-  }
-  return parts.join('\n');
-}
-
 // ---------------------------------------------------------------- the tests
 
 describe('fuzz: parse', () => {
   it(`never throws and keeps every span in the text (${RUNS} inputs, seed ${SEED})`, () => {
-    fuzz('parse', inputs(SEED, RUNS), (s) => {
-      withinBound(() => parse(s), s.length, 'parse');
+    fuzz('parse', fuzzInputs(SEED, RUNS), (s) => {
       checkDocument(s, parse(s));
     });
   });
@@ -652,73 +304,33 @@ describe('fuzz: parse', () => {
     );
   });
 
-  it('grows linearly: 10n lines cost less than 30 times n lines', (t) => {
-    const shapes: Array<[string, (n: number) => string]> = [
-      ['realistic file', (n) => realistic(n)],
-      ['one RUN continued over every line', (n) => 'FROM a\nRUN x \\\n' + '  && echo a b "c d" \\\n'.repeat(n) + '  && done\n'],
-      ['comment and blank lines inside a continuation', (n) => 'RUN a \\\n' + '# c\n\n'.repeat(n) + ' b\n'],
-      ['stages that build on each other', (n) => Array.from({ length: n }, (_, k) => `FROM s${k} AS S${k + 1}`).join('\n')],
-      ['one long line', (n) => 'RUN ' + 'word "quoted word" $VAR '.repeat(n)],
-      ['a heredoc body', (n) => 'RUN <<EOF\n' + 'echo line\n'.repeat(n) + 'EOF\n'],
-      ['heredoc openers on one line', (n) => 'COPY ' + '<<A '.repeat(n) + '/x\n' + 'body\nA\n'.repeat(n)],
-      ['valueless flags', (n) => 'RUN ' + '--flag '.repeat(n) + 'x=1'],
-      ['nested ONBUILD', (n) => 'ONBUILD '.repeat(n) + 'RUN x'],
-      ['directive with blanks', (n) => '# syntax=a' + ' '.repeat(n * 10) + 'b\nFROM a'],
-      ['lone-CR line ends', (n) => 'FROM a\rRUN b\r'.repeat(n)],
-    ];
-    for (const [name, make] of shapes) assertLinear(t, name, make, parse);
-  });
-
-  it('reports the parse time of a 20,000-line realistic Dockerfile', (t) => {
+  it('keeps every span in the text of a 20,000-line realistic Dockerfile', () => {
     const text = realistic(20_000);
     checkDocument(text, parse(text));
-    const ms = timeOf(() => parse(text), 5, 1);
-    t.diagnostic(`parse: ${text.split('\n').length} lines, ${text.length} chars in ${ms.toFixed(1)} ms`);
   });
 });
 
 describe('fuzz: lint', () => {
   it(`never throws and keeps every range in the document (${Math.ceil(RUNS / 2)} inputs)`, () => {
-    fuzz('lint', inputs(SEED ^ 0x5eed, Math.ceil(RUNS / 2)), (s, seed) => {
+    fuzz('lint', fuzzInputs(SEED ^ 0x5eed, Math.ceil(RUNS / 2)), (s, seed) => {
       const settings = seed & 1 ? EVERY_RULE_ON : {};
-      withinBound(() => lint(s, settings), s.length, 'lint');
       checkLint(s, settings);
     });
-  });
-
-  it('grows linearly on realistic files and on long continued instructions', (t) => {
-    const shapes: Array<[string, (n: number) => string]> = [
-      ['realistic file', (n) => realistic(n)],
-      [
-        'one RUN continued over every line',
-        (n) => 'FROM a\nRUN apt-get update \\\n' + '  && apt-get install -y pkg \\\n'.repeat(n) + '  && done\n',
-      ],
-      ['stages that build on each other', (n) => Array.from({ length: n }, (_, k) => `FROM s${k} AS S${k + 1}\nUSER root`).join('\n')],
-      ['copies and installs', (n) => 'FROM node:20\n' + 'COPY . .\nRUN npm ci\n'.repeat(n / 2)],
-    ];
-    // lint(s) is parse + lintDocument; keeping the model alive too makes ten small runs hold
-    // as much memory as one large one, as assertLinear needs.
-    for (const [name, make] of shapes) {
-      assertLinear(t, `lint, ${name}`, make, (s) => {
-        const doc = parse(s);
-        return [doc, lintDocument(doc, EVERY_RULE_ON)];
-      });
-    }
   });
 });
 
 describe('fuzz: codeActions', () => {
   it(`never throws, edits stay in the document, do not overlap, and the result lints (${Math.ceil(RUNS / 3)} inputs)`, () => {
-    fuzz('codeActions', inputs(SEED ^ 0xf1c5, Math.ceil(RUNS / 3)), (s, seed) => {
+    fuzz('codeActions', fuzzInputs(SEED ^ 0xf1c5, Math.ceil(RUNS / 3)), (s, seed) => {
       const diagnostics = lint(s, EVERY_RULE_ON);
       const everything: Range = { start: { line: 0, character: 0 }, end: { line: 1e6, character: 0 } };
-      withinBound(() => codeActions(s, diagnostics, everything, { uri: URI, localImages: LOCAL_IMAGES }), s.length, 'codeActions');
+      codeActions(s, diagnostics, everything, { uri: URI, localImages: LOCAL_IMAGES });
       checkFixes(new Gen(prng(seed)), s, diagnostics);
     });
   });
 
   it('survives diagnostics whose ranges lie outside the text or went stale', () => {
-    fuzz('codeActions (stale)', inputs(SEED ^ 0xbad, 200), (s, seed) => {
+    fuzz('codeActions (stale)', fuzzInputs(SEED ^ 0xbad, 200), (s, seed) => {
       const g = new Gen(prng(seed));
       const other = CORPUS[seed % CORPUS.length];
       const stale = lint(other, EVERY_RULE_ON).map((d) => ({

@@ -1,7 +1,9 @@
-/** Image references read with Docker's grammar: [registry/]path[:tag][@digest]. */
+/** The small shared concepts of src/shared: image references read with Docker's grammar ([registry/]path[:tag][@digest]), ids, sizes, local engines. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalName, parseImageRef } from '../../src/shared/imageRef';
+import { isLocalEndpoint } from '../../src/shared/endpoint';
+import { formatSize, shortId } from '../../src/shared/format';
+import { canonicalName, isImageReference, parseImageRef, splitReference } from '../../src/shared/imageRef';
 
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4);
 
@@ -95,5 +97,87 @@ describe('canonicalName', () => {
   it('keeps other registries', () => {
     assert.equal(canonicalName(parseImageRef('ghcr.io/owner/app:1')), 'ghcr.io/owner/app');
     assert.equal(canonicalName(parseImageRef('localhost:5000/library/app')), 'localhost:5000/library/app');
+  });
+});
+
+describe('splitReference', () => {
+  it('separates repository, tag and digest, leaving a registry port alone', () => {
+    assert.deepEqual(splitReference('busybox'), { repository: 'busybox' });
+    assert.deepEqual(splitReference('busybox:1.36'), { repository: 'busybox', tag: '1.36' });
+    assert.deepEqual(splitReference('localhost:5000/team/app'), { repository: 'localhost:5000/team/app' });
+    assert.deepEqual(splitReference('localhost:5000/team/app:v2'), { repository: 'localhost:5000/team/app', tag: 'v2' });
+    assert.deepEqual(splitReference(`app@${DIGEST}`), { repository: 'app', digest: DIGEST });
+  });
+
+  it('keeps the digest of a reference that has a tag too', () => {
+    // The views' copy of this used to drop the digest, the engine's put the tag into the repository.
+    assert.deepEqual(splitReference(`localhost:5000/app:1.4@${DIGEST}`), { repository: 'localhost:5000/app', tag: '1.4', digest: DIGEST });
+  });
+});
+
+describe('shortId and formatSize', () => {
+  it('shortens ids and digests to 12 characters', () => {
+    assert.equal(shortId('a'.repeat(64)), 'aaaaaaaaaaaa');
+    assert.equal(shortId(`sha256:${'b'.repeat(64)}`), 'bbbbbbbbbbbb');
+    assert.equal(shortId('sha256:0123456789abcdef'), '0123456789ab');
+    assert.equal(shortId('web-1'), 'web-1');
+    assert.equal(shortId('sha256:aaaa'), 'aaaa');
+  });
+
+  it('formats sizes as the docker CLI does', () => {
+    assert.equal(formatSize(0), '0 B');
+    assert.equal(formatSize(999), '999 B');
+    assert.equal(formatSize(1_234_567), '1.23 MB');
+    assert.equal(formatSize(48_300_000), '48.3 MB');
+    assert.equal(formatSize(2_000_000_000), '2 GB');
+    assert.equal(formatSize(Number.NaN), '?');
+  });
+});
+
+describe('isLocalEndpoint', () => {
+  it('sockets, pipes and loopback tcp are this machine; other hosts and ssh are not', () => {
+    assert.equal(isLocalEndpoint({ kind: 'unix' }), true);
+    assert.equal(isLocalEndpoint({ kind: 'npipe' }), true);
+    assert.equal(isLocalEndpoint({ kind: 'tcp', host: 'localhost' }), true);
+    assert.equal(isLocalEndpoint({ kind: 'tcp', host: '127.0.0.1' }), true);
+    assert.equal(isLocalEndpoint({ kind: 'tcp', host: '::1' }), true);
+    assert.equal(isLocalEndpoint({ kind: 'tcp', host: 'build.example.com' }), false);
+    assert.equal(isLocalEndpoint({ kind: 'tcp', host: '10.0.0.5' }), false);
+    assert.equal(isLocalEndpoint({ kind: 'ssh', host: 'localhost' }), false);
+  });
+});
+
+describe('isImageReference', () => {
+  it('takes what docker takes', () => {
+    for (const ok of [
+      'busybox',
+      'busybox:1.36',
+      'library/node:20-alpine',
+      'localhost:5000/team/app:v2',
+      'ghcr.io/o/a',
+      `a@${DIGEST}`,
+      `reg.io:443/a/b:c@${DIGEST}`,
+      'a__b',
+      'a--b',
+    ])
+      assert.equal(isImageReference(ok), true, ok);
+  });
+
+  it('refuses spaces, capitals in the path, empty parts and bad tags', () => {
+    for (const bad of [
+      '',
+      'my image',
+      'Busybox',
+      'team/App',
+      'a//b',
+      'a:',
+      ':tag',
+      'a:-x',
+      'a@sha256:xyz',
+      'a b:1',
+      'a:1 ',
+      `a:${'x'.repeat(129)}`,
+    ])
+      assert.equal(isImageReference(bad), false, JSON.stringify(bad));
   });
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { COMPOSE_RULE_CODES } from '../../src/compose';
 import { lint } from '../../src/dockerfile/lint';
 import { builder } from '../../src/dockerfile/rules/builder';
 import { ALL_RULE_CODES, RULE_INFO, ruleDocUrl, type RuleCode } from '../../src/dockerfile/rules/catalog';
@@ -93,11 +94,11 @@ describe('the catalog is the one list of rules', () => {
     }
   });
 
-  it('docs/rules has a page for exactly the catalog codes, whose header matches the catalog', () => {
+  it('docs/rules has a page for exactly the catalog codes (and the Compose catalog), whose header matches the catalog', () => {
     const pages = readdirSync(path.join(ROOT, 'docs', 'rules'))
       .filter((name) => name.endsWith('.md') && name !== 'README.md')
       .map((name) => name.slice(0, -3));
-    assert.deepEqual(pages.sort(), [...ALL_RULE_CODES].sort());
+    assert.deepEqual(pages.sort(), [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES].sort());
     for (const code of ALL_RULE_CODES) {
       const info = RULE_INFO.get(code)!;
       const page = readFileSync(path.join(ROOT, 'docs', 'rules', `${code}.md`), 'utf8').split('\n');

@@ -17,7 +17,6 @@ import {
   networkChildren,
   networkRoots,
   publishedUrls,
-  splitReference,
   stableStatus,
   stateFromEvent,
   viewsForEvent,
@@ -169,12 +168,6 @@ describe('images view', () => {
   const registry = image({ id: 'sha256:2222222222222222bbbb', repoTags: ['localhost:5000/team/app:v1'] });
   const dangling = image({ id: 'sha256:3333333333333333cccc', repoTags: ['<none>:<none>'], dangling: true });
   const byDigest = image({ id: 'sha256:4444444444444444dddd', repoDigests: ['alpine@sha256:0123456789abcdef0123'] });
-
-  it('splits references at the tag, not the registry port', () => {
-    assert.deepEqual(splitReference('localhost:5000/team/app:v1'), { repository: 'localhost:5000/team/app', tag: 'v1' });
-    assert.deepEqual(splitReference('localhost:5000/team/app'), { repository: 'localhost:5000/team/app', tag: 'latest' });
-    assert.deepEqual(splitReference('alpine@sha256:abc'), { repository: 'alpine', tag: 'sha256:abc' });
-  });
 
   it('groups by repository with each tag as a child, dangling images hidden', () => {
     const roots = imageRoots([registry, dangling, busybox, byDigest], false, NOW);

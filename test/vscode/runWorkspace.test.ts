@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { startWorkspace } from '../../src/extension/devenv/runWorkspace';
 import { WorkspaceTerminal } from '../../src/extension/devenv/terminal';
 import { test } from './harness';
-import { api, docker, until, workspaceRoot } from './util';
+import { api, docker, waitFor, workspaceRoot } from './util';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 
@@ -50,7 +50,7 @@ test('runWorkspace with arguments: the container has the mount, the user and the
   assert.deepEqual(info.HostConfig.PortBindings['8080/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
   assert.equal(info.HostConfig.Init, true);
   assert.equal(info.Config.Labels['berth.workspace'], folder);
-  const body = await until('the published port', async () => {
+  const body = await waitFor('the published port', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/index.html`);
     return res.ok ? res.text() : undefined;
   });
@@ -59,7 +59,7 @@ test('runWorkspace with arguments: the container has the mount, the user and the
   const terminal = vscode.window.terminals.find((t) => t.name.includes('my site été'));
   assert.ok(terminal, 'a terminal attached to the container is open');
   terminal.dispose();
-  await until('the container to be removed', async () =>
+  await waitFor('the container to be removed', async () =>
     (await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined,
   );
 }, 60_000);
@@ -82,7 +82,7 @@ test('runWorkspace detached returns the id and leaves the container running; bad
   );
   // Stopped from outside (the CLI here, the Containers view alike): the status bar lets it go.
   await docker('rm', '-f', id);
-  await until('the status bar to drop it', async () => (runs.running.some((r) => r.id === id) ? undefined : true));
+  await waitFor('the status bar to drop it', async () => (runs.running.some((r) => r.id === id) ? undefined : true));
 
   const none = await vscode.commands.executeCommand<string | undefined>('berth.runWorkspace', {
     folder,
@@ -139,7 +139,7 @@ test('runWorkspace on a folder with only a Dockerfile builds it and runs the ima
     assert.deepEqual(info.Mounts, [], 'a build runs as built: nothing mounted');
     assert.equal(info.Config.User, '');
     assert.equal(info.Config.Labels['berth.toolchain'], 'dockerfile');
-    const body = await until('the built image to serve', async () => {
+    const body = await waitFor('the built image to serve', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/index.html`);
       return res.ok ? res.text() : undefined;
     });
@@ -157,9 +157,9 @@ test("Images: Run Interactive opens a terminal on the image's own shell; typing 
   assert.ok(id, 'Run Interactive returns the container id');
   try {
     assert.equal(await docker('inspect', '-f', '{{.State.Running}} {{.Config.Tty}} {{.Config.OpenStdin}}', id), 'true true true');
-    const terminal = await until('its terminal', async () => vscode.window.terminals.find((t) => t.name.includes('busybox:local-alt')));
+    const terminal = await waitFor('its terminal', async () => vscode.window.terminals.find((t) => t.name.includes('busybox:local-alt')));
     terminal.sendText('exit 0');
-    await until('the container to be removed after exit', async () =>
+    await waitFor('the container to be removed after exit', async () =>
       (await docker('ps', '-a', '-q', '--filter', `id=${id}`)) === '' ? true : undefined,
     );
     terminal.dispose();
@@ -180,7 +180,7 @@ test('Containers: Copy Id / Copy Name put them on the clipboard; Open in Browser
     assert.equal(await vscode.env.clipboard.readText(), name);
     const url = await vscode.commands.executeCommand<string>('berth.containers.openInBrowser', { id });
     assert.equal(url, `http://localhost:${port}`);
-    assert.equal((await until('the page to answer', async () => (await fetch(url)).status)) < 500, true);
+    assert.equal((await waitFor('the page to answer', async () => (await fetch(url)).status)) < 500, true);
   } finally {
     await docker('rm', '-f', id);
   }
@@ -252,7 +252,7 @@ test('a hand-written .berth.yaml gets its problems underlined where they are', a
   fs.writeFileSync(file, 'run:\n  imgae: busybox:local\n  ports: [70000]\n');
   const document = await vscode.workspace.openTextDocument(file);
   await vscode.window.showTextDocument(document);
-  const diagnostics = await until('the .berth.yaml diagnostics', async () => {
+  const diagnostics = await waitFor('the .berth.yaml diagnostics', async () => {
     const found = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'berth');
     return found.length === 2 ? found : undefined;
   });
@@ -278,7 +278,7 @@ test('a hand-written .berth.yaml gets its problems underlined where they are', a
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), 'run:\n  image: busybox:local\n  ports: [8080]\n');
   await vscode.workspace.applyEdit(edit);
-  await until('the diagnostics to clear', async () =>
+  await waitFor('the diagnostics to clear', async () =>
     vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'berth') ? undefined : true,
   );
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -299,7 +299,7 @@ test("Browse Files: a container's folders list and its files open read-only, fro
   );
   try {
     const root = vscode.Uri.from({ scheme: 'berth-container', authority: id, path: '/data' });
-    const listing = await until('the folder listing', async () => {
+    const listing = await waitFor('the folder listing', async () => {
       const entries = await vscode.workspace.fs.readDirectory(root);
       return entries.length === 2 ? entries : undefined;
     });
@@ -344,11 +344,11 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
     }),
   );
   try {
-    const task = await until('the task from tasks.json', async () =>
+    const task = await waitFor('the task from tasks.json', async () =>
       (await vscode.tasks.fetchTasks({ type: 'berth' })).find((t) => t.name === 'berth-test-task'),
     );
     const execution = await vscode.tasks.executeTask(task);
-    const id = await until(
+    const id = await waitFor(
       "the task's container",
       async () => (await docker('ps', '-q', '--filter', `label=berth.workspace=${folder}`)) || undefined,
     );
@@ -363,7 +363,7 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
     });
     execution.terminate();
     await ended;
-    await until('the container to be removed', async () =>
+    await waitFor('the container to be removed', async () =>
       (await docker('ps', '-a', '-q', '--filter', `label=berth.workspace=${folder}`)) === '' ? true : undefined,
     );
   } finally {
@@ -390,10 +390,10 @@ test("a built workspace's terminal shows the build first, then the container's o
     let shown = '';
     pty.onDidWrite((text) => (shown += text));
     pty.open(undefined);
-    await until('the container output after the build', async () => (shown.includes('from-the-container') ? true : undefined));
+    await waitFor('the container output after the build', async () => (shown.includes('from-the-container') ? true : undefined));
     assert.ok(shown.includes('Step 1/') && shown.indexOf('Step 1/') < shown.indexOf('from-the-container'), shown);
     pty.close();
-    await until('the container to be removed', async () =>
+    await waitFor('the container to be removed', async () =>
       (await docker('ps', '-a', '-q', '--filter', `id=${started.run.id}`)) === '' ? true : undefined,
     );
   } finally {

@@ -26,8 +26,8 @@ import { CredentialsError, credentialsForPull, credentialsForPush } from '../../
 import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/logs';
 import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
 import { test } from './harness';
-import { EXTENSION_ID, closeAllEditors } from './util';
-import { registryMissing, startRegistry } from '../fixtures/registry';
+import { EXTENSION_ID, closeAllEditors, waitFor } from './util';
+import { registryMissing, startRegistry, TEST_LOGIN } from '../fixtures/registry';
 
 const IMAGE = 'busybox:local';
 const LABEL = 'berth.test=terminals';
@@ -136,15 +136,6 @@ function whenClosed(terminal: vscode.Terminal): Promise<void> {
       }
     });
   });
-}
-
-/** Polls `check` until it holds, with a deadline: for state only another process can observe. */
-async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const ptyOf = (terminal: vscode.Terminal) => (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty;
@@ -261,7 +252,9 @@ test('shell: echo comes back through the Pseudoterminal; resize, Ctrl+C and the 
       // 0x03 is just a character, as it would be for a user typing ahead.
       mark = out.text.length;
       pty.handleInput('sleep 600\r');
-      await poll('sleep 600 to run in the container', async () => (await docker(['exec', id, 'ps', '-o', 'args'])).includes('sleep 600'));
+      await waitFor('sleep 600 to run in the container', async () =>
+        (await docker(['exec', id, 'ps', '-o', 'args'])).includes('sleep 600'),
+      );
       pty.handleInput('\x03');
       pty.handleInput('echo after-$((1+1))\r');
       await out.waitForText('after-2', 10_000, mark);
@@ -330,12 +323,12 @@ test('shell: openShell opens a named terminal whose Pseudoterminal runs the shel
             .join('\n'),
         ),
       );
-    await poll('sleep 4321 to run', running);
+    await waitFor('sleep 4321 to run', running);
     const closed = whenClosed(terminal);
     terminal.dispose();
     await closed;
     assert.equal(pty.status, 'closed');
-    await poll('the shell and its job to be hung up', async () => !(await running()));
+    await waitFor('the shell and its job to be hung up', async () => !(await running()));
   });
 }, 60_000);
 
@@ -388,8 +381,7 @@ test('inspect: a read-only JSON document per object, refreshed when opened again
   });
 }, 60_000);
 
-/** htpasswd line for berth-test / s3cret-pass (bcrypt, as the registry requires; made once with htpasswd -B). */
-const HTPASSWD = 'berth-test:$2y$05$.JwD/FMCLhn23EmUnwPYIel.iZcWYoe0NrCXtFvNIUfjQvjXIbZ3y\n';
+const HTPASSWD = TEST_LOGIN.htpasswd;
 
 test('push and pull: credentials from ~/.docker/config.json authenticate at a real registry; progress reaches 100%', async () => {
   const missing = registryMissing();

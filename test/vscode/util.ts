@@ -6,6 +6,10 @@ import * as assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { BerthApi } from '../../src/extension/main';
+import { waitFor } from '../fixtures/waitFor';
+
+/** Polling with a deadline, shared with every other test tier. */
+export { waitFor };
 
 export const EXTENSION_ID = 'berth.berth';
 
@@ -22,17 +26,6 @@ export async function api(): Promise<BerthApi> {
   const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   return extension.activate();
-}
-
-/** Polls `probe` every 100 ms until it answers something other than undefined; rejects at the deadline. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The folder the driver opened; tests write their Dockerfiles under it. */

@@ -17,6 +17,7 @@ import type { BerthNode } from '../../src/extension/views/model';
 import { test } from './harness';
 import { flatten, waitForTree } from './trees';
 import { api, docker } from './util';
+import { GiveUp, waitFor } from '../fixtures/waitFor';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 
@@ -355,17 +356,16 @@ class PrivateEngine {
     ];
     const child = spawn('unshare', args, { stdio: 'ignore' });
     this.child = child;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const answered = await run('docker', ['-H', this.host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 }).then(
-        () => true,
-        () => false,
-      );
-      if (answered) return;
-      assert.ok(child.exitCode === null, 'the private dockerd exited while starting');
-      assert.ok(Date.now() < deadline, 'the private dockerd answers within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      'the private dockerd to answer',
+      async () => {
+        if (child.exitCode !== null) throw new GiveUp(`it exited (code ${child.exitCode})`);
+        await run('docker', ['-H', this.host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 });
+        return true;
+      },
+      30_000,
+      100,
+    );
   }
 
   async stop(): Promise<void> {

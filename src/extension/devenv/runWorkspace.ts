@@ -12,10 +12,10 @@ import { dockerCommands, shellLine } from '../../devenv/dockerCommands';
 import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
 import { buildRunSpec, validate } from '../../devenv/spec';
-import { connect } from '../../engine/connect';
-import { createRunnerEngine } from '../../engine/runnerAdapter';
-import { EngineError, type Endpoint } from '../../engine/types';
+import { EngineError, type Engine } from '../../engine/types';
+import { isLocalEndpoint } from '../../shared/endpoint';
 import type { EngineService } from '../engineService';
+import { credentialsForPull } from '../registryAuth';
 import { describeProgress, ProgressAggregator } from '../progress';
 import { showContainerTerminal } from './terminal';
 import { type RunStatus } from './status';
@@ -187,10 +187,6 @@ async function confirm(
   }
 }
 
-function isLocal(endpoint: Endpoint): boolean {
-  return endpoint.kind === 'unix' || endpoint.kind === 'npipe';
-}
-
 /** A workspace that started: its container, and the connection to close when it ends. */
 export interface Started {
   run: RunningWorkspace;
@@ -246,9 +242,9 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   }
   if (remember) writeFileSync(path.join(folder, '.berth.yaml'), serializeRunConfig(config));
 
-  let endpoint: Endpoint;
+  let engine: Engine;
   try {
-    endpoint = (await deps.service.engine()).endpoint;
+    engine = await deps.service.engine();
   } catch (error) {
     const e = error instanceof EngineError ? error : new EngineError('api', String(error));
     void vscode.window.showErrorMessage(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
@@ -257,12 +253,12 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   const spec = buildRunSpec({ folder, name, uid: process.getuid?.(), gid: process.getgid?.() }, config);
   // A build names its image only now; the status bar and the caller show that name.
   config = { ...config, image: spec.create.Image };
-  const connection = connect(endpoint);
-  const engine = createRunnerEngine(connection.docker, isLocal(endpoint));
+  // The views' own connection: it stays open for this run even if the views reconnect elsewhere.
+  const release = deps.service.hold(engine);
   // A build sends the folder to the engine; only a bind mount depends on the engine's own disk.
-  if (!engine.local && config.mount) {
+  if (!isLocalEndpoint(engine.endpoint) && config.mount) {
     void vscode.window.showWarningMessage(
-      t('The engine at {0} is on another machine: it mounts {1} from that machine, not this one.', endpoint.display, folder),
+      t('The engine at {0} is on another machine: it mounts {1} from that machine, not this one.', engine.endpoint.display, folder),
     );
   }
 
@@ -280,6 +276,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
         let shown = { percent: 0, message: '' };
         return runWorkspace(engine, spec, {
           signal: abort.signal,
+          credentials: credentialsForPull,
           onProgress: (event) => {
             pull.add(event);
             const summary = pull.summary();
@@ -297,7 +294,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
       },
     );
   } catch (error) {
-    connection.agent.destroy();
+    release();
     // Cancelled in the notification: the runner removed what it made; nothing more to say.
     if (abort.signal.aborted) return undefined;
     if (error instanceof RunError && error.reason === 'image-missing' && interactive) {
@@ -315,7 +312,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   if (abort.signal.aborted) {
     // Cancelled after the last step that listens: the container started, and goes again.
     await run.stop().catch(() => undefined);
-    connection.agent.destroy();
+    release();
     return undefined;
   }
   deps.status.add(run, config, name);
@@ -326,7 +323,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     buildLog: buildLog.slice(-500),
     release: () => {
       deps.status.remove(run.id);
-      connection.agent.destroy();
+      release();
     },
   };
 }

@@ -115,10 +115,8 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
-/** The first 12 hex digits, as `docker ps` shows ids. */
-export function shortId(id: string): string {
-  return /^(sha256:)?[0-9a-f]{64}$/.test(id) ? id.replace(/^sha256:/, '').slice(0, 12) : id;
-}
+// The one definition is in src/shared; re-exported for the terminals and their tests.
+export { shortId } from '../../shared/format';
 
 /** What the probe for a shell found, from its exit code and output (raw or multiplexed bytes). */
 export type ShellProbe = { kind: 'shell'; command: string[] } | { kind: 'no-shell' } | { kind: 'no-user'; detail: string };

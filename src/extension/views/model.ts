@@ -4,6 +4,8 @@
  * tested in plain Node; trees.ts turns these nodes into TreeItems.
  */
 import type { ContainerState, ContainerSummary, ImageLayer, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+import { formatSize, shortId } from '../../shared/format';
+import { splitReference } from '../../shared/imageRef';
 
 export type ViewId = 'containers' | 'images' | 'volumes' | 'networks';
 export const VIEW_IDS: readonly ViewId[] = ['containers', 'images', 'volumes', 'networks'];
@@ -102,24 +104,8 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, (c) => `\\${c}`);
 }
 
-/** 12 hex digits, as the docker CLI shows ids. */
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
-}
-
-/** Bytes in the units the docker CLI uses (decimal: kB, MB, GB). */
-export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits).replace(/\.0+$|(\.\d*?)0+$/, '$1')} ${units[unit]}`;
-}
+// Re-exported: the views and their tests read them from here; the one definition is in src/shared.
+export { formatSize, shortId };
 
 /**
  * A coarse age ("5 minutes", "3 hours", "2 days", "4 months") that changes rarely, so a view
@@ -330,16 +316,6 @@ export function containerRoots(containers: readonly ContainerSummary[], nowMs: n
 
 // --- images --------------------------------------------------------------------------------------
 
-/** Splits `registry:5000/repo/name:tag` into repository and tag at the last colon after the last slash. */
-export function splitReference(reference: string): { repository: string; tag: string } {
-  const at = reference.indexOf('@');
-  const withoutDigest = at >= 0 ? reference.slice(0, at) : reference;
-  const slash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  if (colon > slash) return { repository: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
-  return { repository: withoutDigest, tag: at >= 0 ? reference.slice(at + 1) : 'latest' };
-}
-
 export const DANGLING_GROUP = '<none>';
 
 function tagNode(image: ImageSummary, reference: string, label: string, nowMs: number, dangling: boolean): ImageTagNode {
@@ -392,16 +368,16 @@ export function imageRoots(images: readonly ImageSummary[], showDangling: boolea
     const tags = image.repoTags.filter((t) => t && t !== '<none>:<none>');
     if (tags.length) {
       for (const reference of tags) {
-        const { repository, tag } = splitReference(reference);
-        add(repository, tagNode(image, reference, tag, nowMs, false));
+        const { repository, tag, digest } = splitReference(reference);
+        add(repository, tagNode(image, reference, tag ?? digest ?? 'latest', nowMs, false));
       }
     } else if (image.dangling || !image.repoDigests.length) {
       if (showDangling) add(DANGLING_GROUP, tagNode(image, image.id, shortId(image.id), nowMs, true));
     } else {
       // Pulled by digest only: list it under its repository, labelled by digest.
       for (const digest of image.repoDigests) {
-        const { repository, tag } = splitReference(digest);
-        add(repository, tagNode(image, digest, shortId(tag.replace(/^sha256:/, '')), nowMs, false));
+        const { repository, digest: hash } = splitReference(digest);
+        add(repository, tagNode(image, digest, shortId(hash ?? digest), nowMs, false));
       }
     }
   }

@@ -1,70 +1,64 @@
 /**
- * The Engine interface over dockerode's transport (docker-modem): unix and npipe sockets, tcp with
- * or without TLS, and ssh through the user's own ssh client (./sshAgent). Every failure becomes an
- * EngineError (./errors); every answer is checked before it reaches the views (./mappers).
+ * The Engine interface over the Engine API's HTTP (./transport, ./request): unix and npipe
+ * sockets, tcp with or without TLS, and ssh through the user's own ssh client. Every call has a
+ * deadline, every failure becomes an EngineError (./errors), every answer is checked before it
+ * reaches the views (./mappers), and every JSON-lines stream has a cap on its line length.
  */
-import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
-import { Duplex, PassThrough, type Readable } from 'node:stream';
-import type Docker from 'dockerode';
-import { extract } from 'tar-stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import { shortId } from '../shared/format';
+import { splitReference } from '../shared/imageRef';
+import { contextEntries, packContext } from './buildContext';
+import { demuxedDuplex, firstTarEntry } from './containerStreams';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
-import { connect } from './connect';
+import { abortError, idleTimer, readAll, Requester, streamError, type Call } from './request';
 import type { SshOptions } from './sshAgent';
-import { BadLine, Demuxer, JsonLines } from './streams';
+import { BadLine, Demuxer, describeBadLine, JsonLines } from './streams';
+import { Transport } from './transport';
 import {
   EngineError,
+  type ContainerCreate,
+  type ContainerDirEntry,
+  type ContainerFilters,
   type Endpoint,
   type Engine,
   type EngineEvent,
-  type ContainerDirEntry,
   type ExecOptions,
   type ExecSession,
+  type ImageBuild,
   type ProgressEvent,
   type PruneResult,
   type RegistryAuth,
 } from './types';
 
 export interface EngineOptions {
-  /** Deadline for one ordinary call (not streams), in ms. */
+  /** Deadline for one ordinary call, and for a stream's first answer, in ms. */
   timeoutMs?: number;
   /** For ssh endpoints: the ssh binary and extra arguments (`-F config`, `-i key`). */
   ssh?: SshOptions;
 }
 
-interface Call {
-  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'HEAD';
-  path: string;
-  query?: Record<string, unknown>;
-  body?: unknown;
-  /** Status codes that mean success; 304 (already started/stopped) counts as success by default. */
-  ok?: number[];
-  stream?: boolean;
-  hijack?: boolean;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  auth?: unknown;
-  /** For messages: `list containers`. */
-  what: string;
-}
-
 /** A request's `what` names the object when it is short enough to read. */
-const short = (id: string) => (/^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id);
+const short = (id: string) => (/^(sha256:)?[0-9a-f]{64}$/.test(id) ? shortId(id) : id);
 const enc = encodeURIComponent;
-/** More than any real list; an endpoint streaming forever is cut off. */
-const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+// Stream deadlines, as multiples of the ordinary call's (30 s by default):
+/** A registry can take a while to answer before a pull or push says anything: 3 minutes. */
+const REGISTRY_ANSWER = 6;
+/** Once a pull or push has started, the engine reports progress far more often than this: 5 minutes. */
+const PROGRESS_IDLE = 10;
+/** An archive (a file out of a container) flows without pause once it has started: 30 s. */
+const ARCHIVE_IDLE = 1;
 
 /** Creates the Engine for an endpoint. Connecting is lazy: nothing happens until the first call. */
 export function createEngine(endpoint: Endpoint, options: EngineOptions = {}): Engine {
-  return new DockerodeEngine(endpoint, options);
+  return new HttpEngine(endpoint, options);
 }
 
-class DockerodeEngine implements Engine {
-  private readonly docker: Docker;
-  private readonly agent: HttpAgent;
+class HttpEngine implements Engine {
+  private readonly transport: Transport;
+  private readonly requester: Requester;
   private readonly timeoutMs: number;
   private readonly live = new Set<{ destroy(): void }>();
   private disposed = false;
@@ -74,133 +68,18 @@ class DockerodeEngine implements Engine {
     options: EngineOptions,
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    ({ docker: this.docker, agent: this.agent } = connect(endpoint, options.ssh));
+    this.transport = new Transport(endpoint, options.ssh);
+    this.requester = new Requester(this.transport, this.timeoutMs);
   }
 
-  /** One Engine API request through docker-modem, with a deadline and errors mapped. */
-  private request<T = unknown>(call: Call): Promise<T> {
-    if (this.disposed) return Promise.reject(new EngineError('api', 'This engine connection was closed.', 'Reconnect to the engine.'));
-    const timeoutMs = call.stream || call.hijack ? undefined : (call.timeoutMs ?? this.timeoutMs);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, timeoutMs)
-      : undefined;
-    const onAbort = () => controller.abort();
-    call.signal?.addEventListener('abort', onAbort, { once: true });
-    const statusCodes: Record<number, boolean | string> = { 200: true, 201: true, 204: true, 304: true, 101: true };
-    for (const code of call.ok ?? []) statusCodes[code] = true;
-    for (const code of [400, 401, 403, 404, 409, 500, 503]) statusCodes[code] ??= 'error';
-    const hasQuery = call.query && Object.keys(call.query).length > 0;
-    return new Promise<T>((resolve, reject) => {
-      const done = (err: unknown, data: unknown) => {
-        clearTimeout(timer);
-        call.signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          if (timedOut) return reject(timeoutError(this.endpoint, call.what, timeoutMs!));
-          if (call.signal?.aborted) return reject(abortError());
-          return reject(toEngineError(err, this.endpoint, call.what));
-        }
-        resolve(data as T);
-      };
-      if (!call.stream && !call.hijack) return this.plain(call, controller.signal, (code) => statusCodes[code] === true, done);
-      try {
-        // docker-modem sends `_body` as the JSON body of a POST; `{}` means none at all, which
-        // is what start and friends require.
-        const opts: Record<string, unknown> = { _query: hasQuery ? stripUndefined(call.query!) : {}, _body: call.body ?? {} };
-        this.docker.modem.dial(
-          {
-            path: call.path + (hasQuery ? '?' : ''),
-            method: call.method,
-            options: opts,
-            statusCodes,
-            isStream: call.stream || call.hijack,
-            hijack: call.hijack,
-            openStdin: call.hijack,
-            abortSignal: controller.signal,
-            ...(call.auth !== undefined ? { authconfig: call.auth } : {}),
-            ...(call.body !== undefined ? { allowEmpty: true } : {}),
-          } as never,
-          done,
-        );
-      } catch (err) {
-        done(err, undefined);
-      }
-    });
+  private checkOpen(): void {
+    if (this.disposed) throw new EngineError('api', 'This engine connection was closed.', 'Reconnect to the engine.');
   }
 
-  /**
-   * An ordinary request/answer over node:http with the engine's agent. docker-modem's own path for
-   * these does not listen for errors on the answer, so an answer cut short would escape as an
-   * uncaught exception and leave the call hanging; streams and hijacked calls still go through it.
-   */
-  private plain(call: Call, signal: AbortSignal, ok: (status: number) => boolean, done: (err: unknown, data: unknown) => void): void {
-    let settled = false;
-    const finish = (err: unknown, data?: unknown) => {
-      if (settled) return;
-      settled = true;
-      done(err, data);
-    };
-    const query = call.query ? new URLSearchParams(stripUndefined(call.query) as Record<string, string>).toString() : '';
-    const body = call.body !== undefined ? Buffer.from(JSON.stringify(call.body)) : undefined;
-    const headers: Record<string, string | number> = body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {};
-    if (call.auth !== undefined) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(call.auth)).toString('base64url');
-    const e = this.endpoint;
-    const options: RequestOptions = {
-      method: call.method,
-      path: call.path + (query ? `?${query}` : ''),
-      headers,
-      agent: this.agent,
-      signal,
-    };
-    if (e.kind === 'unix' || e.kind === 'npipe') options.socketPath = e.socketPath;
-    else if (e.kind === 'tcp') Object.assign(options, { host: e.host, port: e.port });
-    else Object.assign(options, { host: 'docker', port: 80 });
-    const tls = e.kind === 'tcp' ? e.tls : undefined;
-    if (tls) Object.assign(options, { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify });
-    const cut = () => badResponse(e, call.what, 'the answer was cut short');
-    let req: ClientRequest;
-    try {
-      req = (tls ? httpsRequest : httpRequest)(options, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) req.destroy(badResponse(e, call.what, `the answer is over ${MAX_ANSWER_BYTES >> 20} MB`));
-          else chunks.push(chunk);
-        });
-        res.on('error', (err) => finish(res.complete ? err : cut()));
-        res.on('close', () => {
-          if (!res.complete) finish(signal.aborted ? new Error('aborted') : cut());
-        });
-        res.on('end', () => {
-          const buf = Buffer.concat(chunks);
-          let json: unknown = buf;
-          if (buf.length) {
-            try {
-              json = JSON.parse(buf.toString('utf8'));
-            } catch {
-              /* left as a Buffer: the mappers say what was wrong with it */
-            }
-          }
-          const status = res.statusCode ?? 0;
-          if (ok(status)) finish(null, json);
-          else finish(Object.assign(new Error(`HTTP ${status}`), { statusCode: status, json }));
-        });
-      });
-    } catch (err) {
-      return finish(err);
-    }
-    req.on('error', (err) => finish(err));
-    req.end(body);
-  }
-
-  /** A request whose JSON answer goes through a mapper; anything unreadable is a bad-response. */
+  /** An ordinary call whose JSON answer goes through a mapper; anything unreadable is a bad-response. */
   private async json<T>(call: Call, mapper: (v: unknown) => T): Promise<T> {
-    const data = await this.request(call);
+    this.checkOpen();
+    const data = await this.requester.answer(call);
     try {
       return mapper(data);
     } catch (err) {
@@ -209,12 +88,62 @@ class DockerodeEngine implements Engine {
     }
   }
 
-  private action(method: Call['method'], path: string, what: string, query?: Record<string, unknown>, timeoutMs?: number): Promise<void> {
-    return this.request({ method, path, what, query, timeoutMs }).then(() => undefined);
+  private async action(
+    method: Call['method'],
+    path: string,
+    what: string,
+    query?: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<void> {
+    this.checkOpen();
+    await this.requester.answer({ method, path, what, query, timeoutMs });
+  }
+
+  private async stream(call: Call): Promise<IncomingMessage> {
+    this.checkOpen();
+    const res = await this.requester.stream(call);
+    this.track(res);
+    return res;
+  }
+
+  private async upgrade(call: Call): Promise<Duplex> {
+    this.checkOpen();
+    const socket = await this.requester.upgrade(call);
+    this.track(socket);
+    return socket;
+  }
+
+  /**
+   * The values of a JSON-lines stream, in order. A line that is not JSON, or longer than the cap,
+   * ends it with a bad-response; so does `idleMs` of silence, with a timeout.
+   */
+  private async *jsonLines(res: Readable, what: string, idleMs?: number, signal?: AbortSignal): AsyncGenerator<unknown> {
+    const lines = new JsonLines();
+    const idle = idleMs === undefined ? undefined : idleTimer(res, idleMs, () => timeoutError(this.endpoint, what, idleMs, true));
+    const check = (v: unknown) => {
+      if (v instanceof BadLine) throw badResponse(this.endpoint, what, describeBadLine(v));
+      return v;
+    };
+    try {
+      for await (const chunk of res) {
+        idle?.touch();
+        for (const v of lines.push(chunk as Buffer)) yield check(v);
+      }
+      for (const v of lines.end()) yield check(v);
+    } catch (err) {
+      if (signal?.aborted) throw abortError();
+      if (err instanceof EngineError) throw err;
+      throw streamError(res, err);
+    } finally {
+      idle?.stop();
+      res.destroy();
+    }
+    if (signal?.aborted) throw abortError();
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
-    const answer = await this.request<unknown>({
+    this.checkOpen();
+    const answer = await this.requester.answer({
       method: 'GET',
       path: '/_ping',
       what: 'ping',
@@ -229,9 +158,10 @@ class DockerodeEngine implements Engine {
     return this.json({ method: 'GET', path: '/version', what: 'get the engine version' }, map.version);
   }
 
-  listContainers() {
+  listContainers(options?: { filters?: ContainerFilters }) {
     // No size=1: sizes make the engine walk every container's file system.
-    return this.json({ method: 'GET', path: '/containers/json', query: { all: 1 }, what: 'list containers' }, (v) =>
+    const filters = options?.filters ? { filters: JSON.stringify(options.filters) } : {};
+    return this.json({ method: 'GET', path: '/containers/json', query: { all: 1, ...filters }, what: 'list containers' }, (v) =>
       map.asArray(v, 'container list').map(map.container),
     );
   }
@@ -276,6 +206,17 @@ class DockerodeEngine implements Engine {
     return this.json({ method: 'GET', path: `/networks/${enc(id)}`, what: `inspect network ${short(id)}` }, map.networkContainers);
   }
 
+  async createContainer(name: string, create: ContainerCreate): Promise<string> {
+    return this.json(
+      { method: 'POST', path: '/containers/create', query: { name }, body: create, what: `create container ${name}` },
+      (v) => {
+        const o = map.asObject(v, 'container create');
+        if (typeof o.Id !== 'string') throw new map.Malformed('container create: no Id');
+        return o.Id;
+      },
+    );
+  }
+
   startContainer(id: string) {
     return this.action('POST', `/containers/${enc(id)}/start`, `start ${short(id)}`);
   }
@@ -302,10 +243,53 @@ class DockerodeEngine implements Engine {
     return this.action('POST', `/containers/${enc(id)}/kill`, `kill ${short(id)}`, signal ? { signal } : {});
   }
   removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }) {
-    return this.action('DELETE', `/containers/${enc(id)}`, `remove ${short(id)}`, {
-      force: options?.force ? 1 : undefined,
-      v: options?.volumes ? 1 : undefined,
+    // Force-removing a running container stops it first: allow for that.
+    return this.action(
+      'DELETE',
+      `/containers/${enc(id)}`,
+      `remove ${short(id)}`,
+      { force: options?.force ? 1 : undefined, v: options?.volumes ? 1 : undefined },
+      this.timeoutMs + (options?.force ? 10_000 : 0),
+    );
+  }
+  resizeContainer(id: string, columns: number, rows: number) {
+    return this.action('POST', `/containers/${enc(id)}/resize`, `resize the terminal of ${short(id)}`, { h: rows, w: columns });
+  }
+
+  async attachContainer(id: string, options: { tty: boolean }): Promise<Duplex> {
+    const socket = await this.upgrade({
+      method: 'POST',
+      path: `/containers/${enc(id)}/attach`,
+      query: { stream: 1, stdin: 1, stdout: 1, stderr: 1 },
+      what: `attach to ${short(id)}`,
     });
+    return options.tty ? socket : demuxedDuplex(socket);
+  }
+
+  async waitContainer(id: string, condition: 'next-exit' | 'not-running' | 'removed' = 'next-exit'): Promise<number> {
+    const what = `wait for ${short(id)} to exit`;
+    // The engine answers at once and sends the body when the container exits, however long that takes.
+    const res = await this.stream({ method: 'POST', path: `/containers/${enc(id)}/wait`, query: { condition }, what });
+    let body: Buffer;
+    try {
+      body = await readAll(res, 1024 * 1024, () => undefined);
+    } catch (err) {
+      throw new EngineError(
+        this.endpoint.kind === 'unix' || this.endpoint.kind === 'npipe' ? 'not-running' : 'unreachable',
+        `The engine at ${this.endpoint.display} closed the connection while container ${short(id)} ran (${(err as Error).message}): it may have stopped or restarted.`,
+        'Check the engine with docker info; when it is back, Berth removes the container it left behind.',
+      );
+    }
+    let answer: Record<string, unknown>;
+    try {
+      answer = map.asObject(JSON.parse(body.toString('utf8')), 'container wait');
+    } catch (err) {
+      throw badResponse(this.endpoint, what, err instanceof Error ? err.message : String(err));
+    }
+    const error = (answer.Error as { Message?: unknown } | null | undefined)?.Message;
+    if (typeof error === 'string' && error) throw new EngineError('api', `Could not ${what}: ${error}`);
+    if (typeof answer.StatusCode !== 'number') throw badResponse(this.endpoint, what, 'no StatusCode');
+    return answer.StatusCode;
   }
 
   async containerLogs(
@@ -316,7 +300,7 @@ class DockerodeEngine implements Engine {
     // A TTY container's log is raw bytes; any other is multiplexed and must be split.
     const info = (await this.inspectContainer(id)) as { Config?: { Tty?: unknown } };
     const tty = info.Config?.Tty === true;
-    const res = await this.request<Readable>({
+    const res = await this.stream({
       method: 'GET',
       path: `/containers/${enc(id)}/logs`,
       query: {
@@ -326,14 +310,13 @@ class DockerodeEngine implements Engine {
         tail: options.tail ?? 'all',
         timestamps: options.timestamps ? 1 : undefined,
       },
-      stream: true,
       signal,
       what: `read the logs of ${short(id)}`,
     });
     const out = new PassThrough();
     out.setEncoding('utf8');
     const source: Readable = tty ? res : res.pipe(new Demuxer());
-    this.track(res, out);
+    this.track(out);
     const stop = () => {
       res.destroy();
       out.end();
@@ -357,12 +340,19 @@ class DockerodeEngine implements Engine {
     session.stream.on('data', (chunk: string) => {
       if (output.length < 4 * 1024 * 1024) output += chunk;
     });
-    await new Promise<void>((resolve) =>
-      session.stream
-        .once('end', resolve)
-        .once('close', resolve)
-        .once('error', () => resolve()),
-    );
+    const what = `list ${path} in ${short(id)}`;
+    await new Promise<void>((resolve, reject) => {
+      // ls on a huge or hung mount must not keep the view waiting for ever.
+      const timer = setTimeout(() => {
+        session.stream.destroy();
+        reject(timeoutError(this.endpoint, what, this.timeoutMs));
+      }, this.timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      session.stream.once('end', done).once('close', done).once('error', done);
+    });
     const code = await session.exitCode();
     if (code === 126 || code === 127 || (code !== 0 && /executable file not found|ls: not found/i.test(output))) {
       throw new EngineError(
@@ -386,14 +376,15 @@ class DockerodeEngine implements Engine {
     let current = path;
     // A symlink comes back as a link; follow a few, as a shell would.
     for (let hop = 0; hop < 8; hop++) {
-      const archive = await this.request<Readable>({
-        method: 'GET',
-        path: `/containers/${enc(id)}/archive`,
-        query: { path: current },
-        stream: true,
-        what: `read ${current} from ${short(id)}`,
-      });
-      const entry = await firstTarEntry(archive, maxBytes);
+      const what = `read ${current} from ${short(id)}`;
+      const archive = await this.stream({ method: 'GET', path: `/containers/${enc(id)}/archive`, query: { path: current }, what });
+      const idleMs = this.timeoutMs * ARCHIVE_IDLE;
+      const idle = idleTimer(archive, idleMs, () => timeoutError(this.endpoint, what, idleMs, true));
+      const entry = await firstTarEntry(archive, maxBytes, () => idle.touch())
+        .catch((err: unknown) => {
+          throw err instanceof EngineError ? err : streamError(archive, err);
+        })
+        .finally(() => idle.stop());
       if (entry.type === 'symlink') {
         current = entry.linkname.startsWith('/') ? entry.linkname : posix.join(posix.dirname(current), entry.linkname);
         continue;
@@ -429,15 +420,14 @@ class DockerodeEngine implements Engine {
         return o.Id;
       },
     );
-    const socket = await this.request<Duplex>({
+    const socket = await this.upgrade({
       method: 'POST',
       path: `/exec/${enc(created)}/start`,
       body: { Detach: false, Tty: options.tty },
-      hijack: true,
       what: `start exec in ${short(id)}`,
     });
     const stream = options.tty ? socket : demuxedDuplex(socket);
-    this.track(socket, stream);
+    this.track(stream);
     const inspectExec = () =>
       this.json({ method: 'GET', path: `/exec/${enc(created)}/json`, what: 'inspect exec' }, (v) => {
         const o = map.asObject(v, 'exec inspect');
@@ -468,19 +458,12 @@ class DockerodeEngine implements Engine {
 
   /** Reads a JSON progress stream (pull, push) to its end; an `error` in it rejects. */
   private async progress(res: Readable, onProgress: (event: ProgressEvent) => void, what: string, signal?: AbortSignal): Promise<void> {
-    const lines = new JsonLines();
     let failure: EngineError | undefined;
-    const handle = (v: unknown) => {
-      if (v instanceof BadLine) throw badResponse(this.endpoint, what, `not JSON: ${v.line.slice(0, 80)}`);
-      if (typeof v !== 'object' || v === null) return;
+    for await (const v of this.jsonLines(res, what, this.timeoutMs * PROGRESS_IDLE, signal)) {
+      if (typeof v !== 'object' || v === null) continue;
       const o = v as Record<string, unknown>;
       const detail = (o.progressDetail ?? {}) as Record<string, unknown>;
-      const error =
-        typeof o.error === 'string'
-          ? o.error
-          : typeof (o.errorDetail as { message?: unknown })?.message === 'string'
-            ? (o.errorDetail as { message: string }).message
-            : undefined;
+      const error = errorOf(o);
       const event: ProgressEvent = {
         ...(typeof o.id === 'string' ? { id: o.id } : {}),
         status: typeof o.status === 'string' ? o.status : (error ?? ''),
@@ -490,31 +473,22 @@ class DockerodeEngine implements Engine {
       };
       if (error) failure ??= new EngineError('api', `Could not ${what}: ${error}`, authHint(error));
       onProgress(event);
-    };
-    try {
-      for await (const chunk of res) for (const v of lines.push(chunk as Buffer)) handle(v);
-      for (const v of lines.end()) handle(v);
-    } catch (err) {
-      if (signal?.aborted) throw abortError();
-      if (err instanceof EngineError) throw err;
-      throw toEngineError(err, this.endpoint, what);
     }
-    if (signal?.aborted) throw abortError();
     if (failure) throw failure;
   }
 
   async pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal, auth?: RegistryAuth): Promise<void> {
-    const { repository, tag } = splitReference(reference);
-    const res = await this.request<Readable>({
+    const { repository, tag, digest } = splitReference(reference);
+    const res = await this.stream({
       method: 'POST',
       path: '/images/create',
-      query: { fromImage: repository, tag: tag ?? 'latest' },
-      stream: true,
+      // A digest goes where the tag would: the API's way of pulling by digest.
+      query: { fromImage: repository, tag: digest ?? tag ?? 'latest' },
+      timeoutMs: this.timeoutMs * REGISTRY_ANSWER,
       signal,
       auth,
       what: `pull ${reference}`,
     });
-    this.track(res);
     await this.progress(res, onProgress, `pull ${reference}`, signal);
   }
 
@@ -525,18 +499,64 @@ class DockerodeEngine implements Engine {
     signal?: AbortSignal,
   ): Promise<void> {
     const { repository, tag } = splitReference(reference);
-    const res = await this.request<Readable>({
+    const res = await this.stream({
       method: 'POST',
       path: `/images/${enc(repository)}/push`,
       query: tag ? { tag } : {},
-      stream: true,
+      timeoutMs: this.timeoutMs * REGISTRY_ANSWER,
       signal,
       // The engine wants the header even without credentials.
       auth: auth ?? {},
       what: `push ${reference}`,
     });
-    this.track(res);
     await this.progress(res, onProgress, `push ${reference}`, signal);
+  }
+
+  async buildImage(
+    build: ImageBuild,
+    onOutput: (line: string) => void,
+    signal?: AbortSignal,
+    registries: Record<string, RegistryAuth> = {},
+  ): Promise<void> {
+    const what = `build ${build.tag}`;
+    const { entries } = await contextEntries(build.context, build.dockerfile);
+    const context = packContext(build.context, entries);
+    const res = await this.stream({
+      method: 'POST',
+      path: '/build',
+      query: {
+        t: build.tag,
+        dockerfile: build.dockerfile,
+        target: build.target,
+        buildargs: JSON.stringify(build.args),
+        labels: JSON.stringify(build.labels),
+        // Intermediate containers go even when a step fails, so a failed build leaves none.
+        rm: 1,
+        forcerm: 1,
+      },
+      upload: { stream: context, contentType: 'application/x-tar' },
+      // FROM images are pulled with these, as `docker build` sends them.
+      headers: { 'X-Registry-Config': Buffer.from(JSON.stringify(registries)).toString('base64url') },
+      signal,
+      what,
+    }).finally(() => context.destroy());
+    let failed: string | undefined;
+    let pending = '';
+    // No idle rule: a RUN step may work silently for as long as it needs.
+    for await (const v of this.jsonLines(res, what, undefined, signal)) {
+      if (typeof v !== 'object' || v === null) continue;
+      const o = v as { stream?: unknown; status?: unknown };
+      const error = errorOf(o as Record<string, unknown>);
+      if (error) failed ??= error;
+      // The builder splits its output at arbitrary points; hand on whole lines.
+      const text = pending + (typeof o.stream === 'string' ? o.stream : typeof o.status === 'string' ? `${o.status}\n` : '');
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) onOutput(line.replace(/\r$/, ''));
+    }
+    if (pending.trim()) onOutput(pending);
+    // The builder's own words: they say which step failed and why.
+    if (failed) throw new EngineError('api', failed);
   }
 
   tagImage(id: string, repository: string, tag: string) {
@@ -600,22 +620,24 @@ class DockerodeEngine implements Engine {
     return this.json({ method: 'GET', path: `/networks/${enc(id)}`, what: `inspect network ${name}` }, map.network);
   }
 
-  connectNetwork(network: string, container: string) {
-    return this.request({
+  async connectNetwork(network: string, container: string) {
+    this.checkOpen();
+    await this.requester.answer({
       method: 'POST',
       path: `/networks/${enc(network)}/connect`,
       body: { Container: container },
       what: `connect ${short(container)} to ${short(network)}`,
-    }).then(() => undefined);
+    });
   }
 
-  disconnectNetwork(network: string, container: string, force?: boolean) {
-    return this.request({
+  async disconnectNetwork(network: string, container: string, force?: boolean) {
+    this.checkOpen();
+    await this.requester.answer({
       method: 'POST',
       path: `/networks/${enc(network)}/disconnect`,
       body: { Container: container, Force: force === true },
       what: `disconnect ${short(container)} from ${short(network)}`,
-    }).then(() => undefined);
+    });
   }
 
   removeNetwork(id: string) {
@@ -628,65 +650,46 @@ class DockerodeEngine implements Engine {
 
   async *events(signal: AbortSignal): AsyncIterable<EngineEvent> {
     if (signal.aborted) return;
-    const res = await this.request<Readable>({ method: 'GET', path: '/events', stream: true, signal, what: 'follow engine events' }).catch(
-      (err) => {
-        if (signal.aborted) return undefined;
-        throw err;
-      },
-    );
+    const what = 'follow engine events';
+    const res = await this.stream({ method: 'GET', path: '/events', signal, what }).catch((err) => {
+      if (signal.aborted) return undefined;
+      throw err;
+    });
     if (!res) return;
-    const untrack = this.track(res);
-    const stop = () => res.destroy();
-    signal.addEventListener('abort', stop, { once: true });
-    const lines = new JsonLines();
-    const convert = (v: unknown) => {
-      if (v instanceof BadLine) throw badResponse(this.endpoint, 'follow engine events', `not JSON: ${v.line.slice(0, 80)}`);
-      try {
-        return map.event(v);
-      } catch (err) {
-        throw err instanceof map.Malformed ? badResponse(this.endpoint, 'follow engine events', err.message) : err;
-      }
-    };
     try {
-      for await (const chunk of res) {
-        for (const v of lines.push(chunk as Buffer)) yield convert(v);
+      // No idle rule: an idle engine sends nothing, for hours.
+      for await (const v of this.jsonLines(res, what, undefined, signal)) {
+        try {
+          yield map.event(v);
+        } catch (err) {
+          throw err instanceof map.Malformed ? badResponse(this.endpoint, what, err.message) : err;
+        }
       }
-      for (const v of lines.end()) yield convert(v);
     } catch (err) {
       if (signal.aborted) return;
-      throw toEngineError(err, this.endpoint, 'follow engine events');
-    } finally {
-      signal.removeEventListener('abort', stop);
-      res.destroy();
-      untrack();
+      throw err instanceof EngineError ? err : toEngineError(err, this.endpoint, what);
     }
   }
 
   /** Streams the engine holds open, so dispose() can close them. */
-  private track(...streams: { destroy(): void; once?(ev: string, f: () => void): unknown }[]): () => void {
-    for (const s of streams) {
-      this.live.add(s);
-      s.once?.('close', () => this.live.delete(s));
-    }
-    return () => streams.forEach((s) => this.live.delete(s));
+  private track(stream: { destroy(): void; once(ev: 'close', f: () => void): unknown }): void {
+    this.live.add(stream);
+    stream.once('close', () => this.live.delete(stream));
   }
 
   dispose(): void {
     this.disposed = true;
     for (const s of this.live) s.destroy();
     this.live.clear();
-    this.agent.destroy();
+    this.transport.dispose();
   }
 }
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-function abortError(): Error {
-  const err = new Error('The operation was aborted');
-  err.name = 'AbortError';
-  return err;
+/** The error a JSON stream's message carries: `error`, or `errorDetail.message`. */
+function errorOf(o: Record<string, unknown>): string | undefined {
+  if (typeof o.error === 'string' && o.error) return o.error;
+  const detail = o.errorDetail as { message?: unknown } | undefined;
+  return typeof detail?.message === 'string' && detail.message ? detail.message : undefined;
 }
 
 function authHint(error: string): string | undefined {
@@ -695,82 +698,4 @@ function authHint(error: string): string | undefined {
   if (/no such host|connection refused|timeout|dial tcp/i.test(error))
     return 'The registry cannot be reached from the engine; check its address and the network.';
   return undefined;
-}
-
-/** `repo[:tag][@digest]` → repository and tag (a digest rides along in the tag position, as the API wants). */
-export function splitReference(reference: string): { repository: string; tag?: string } {
-  const at = reference.indexOf('@');
-  if (at >= 0) return { repository: reference.slice(0, at), tag: reference.slice(at + 1) };
-  const colon = reference.lastIndexOf(':');
-  // A colon before the last slash belongs to a registry's port, not a tag.
-  if (colon > reference.lastIndexOf('/')) return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
-  return { repository: reference };
-}
-
-/** A hijacked exec stream without a TTY: stdin goes in as is, stdout and stderr come out merged. */
-function demuxedDuplex(socket: Duplex): Duplex {
-  const demux = socket.pipe(new Demuxer());
-  const duplex = new Duplex({
-    read() {
-      demux.resume();
-    },
-    write(chunk, encoding, done) {
-      socket.write(chunk, encoding, done);
-    },
-    final(done) {
-      // Half-close so the process sees end of input but we still read its output.
-      (socket as Socket).end?.();
-      done();
-    },
-    destroy(err, done) {
-      socket.destroy();
-      done(err);
-    },
-  });
-  demux.on('data', (chunk) => {
-    if (!duplex.push(chunk)) demux.pause();
-  });
-  demux.on('end', () => duplex.push(null));
-  socket.on('error', (err) => duplex.destroy(err));
-  return duplex;
-}
-
-/** The first entry of a tar stream, its bytes up to `maxBytes`; the rest is not read. */
-function firstTarEntry(
-  archive: Readable,
-  maxBytes: number,
-): Promise<{ type: string; linkname: string; data: Uint8Array; tooBig: boolean }> {
-  return new Promise((resolve, reject) => {
-    const tar = extract();
-    let settled = false;
-    const finish = (err: Error | null, value?: { type: string; linkname: string; data: Uint8Array; tooBig: boolean }) => {
-      if (settled) return;
-      settled = true;
-      archive.destroy();
-      tar.destroy();
-      if (err) reject(err);
-      else resolve(value!);
-    };
-    tar.on('entry', (header, stream) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const tooBig = (header.size ?? 0) > maxBytes;
-      if (tooBig || header.type !== 'file') {
-        finish(null, { type: header.type ?? 'file', linkname: header.linkname ?? '', data: new Uint8Array(), tooBig });
-        return;
-      }
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        chunks.push(chunk);
-      });
-      stream.on('end', () =>
-        finish(null, { type: 'file', linkname: '', data: new Uint8Array(Buffer.concat(chunks, size)), tooBig: false }),
-      );
-      stream.on('error', (err: Error) => finish(err));
-    });
-    tar.on('finish', () => finish(new Error('the archive was empty')));
-    tar.on('error', (err: Error) => finish(err));
-    archive.on('error', (err: Error) => finish(err));
-    archive.pipe(tar);
-  });
 }

@@ -1,0 +1,170 @@
+/**
+ * compose-port-conflict and compose-port-unquoted: published ports. Two services binding the
+ * same host address, port and protocol cannot both start; `22:22` unquoted is a base-60 number
+ * to YAML 1.1 parsers.
+ */
+import type { ComposeDocument, Node } from '../document';
+import { interpolate } from '../interpolation';
+import type { ComposeFile, ComposeProject } from '../project';
+import { asMap, asScalar, asSeq, stringValue, valueOf } from '../tree';
+import type { ComposeRuleContext } from './context';
+
+/** One published port binding. */
+export interface PublishedPort {
+  service: string;
+  file: ComposeFile;
+  node: Node;
+  /** Host address; '' for every address. */
+  ip: string;
+  first: number;
+  last: number;
+  protocol: string;
+  target: string;
+  profiles: string[];
+}
+
+const WILDCARD = new Set(['', '0.0.0.0', '::', '[::]']);
+const MAX_RANGE = 65535;
+/** Ranges wider than this are compared one by one rather than indexed port by port. */
+const MAX_INDEXED_RANGE = 1024;
+
+type PortSpec = { ip: string; first: number; last: number; protocol: string; target: string };
+const specs = new Map<string, PortSpec | undefined>();
+
+/** Reads `[[ip:]published:]target[/protocol]`; undefined when nothing is published on a fixed port. */
+export function parsePortSpec(text: string): PortSpec | undefined {
+  if (specs.has(text)) return specs.get(text);
+  if (specs.size > 4096) specs.clear();
+  const spec = readPortSpec(text);
+  specs.set(text, spec);
+  return spec;
+}
+
+function readPortSpec(text: string): PortSpec | undefined {
+  let rest = text.trim();
+  let protocol = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    protocol = rest.slice(slash + 1).toLowerCase();
+    rest = rest.slice(0, slash);
+  }
+  let ip = '';
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    if (close < 0) return undefined;
+    ip = rest.slice(1, close);
+    rest = rest.slice(close + 2);
+  }
+  const parts = rest.split(':');
+  if (parts.length < 2) return undefined;
+  const target = parts[parts.length - 1];
+  const published = parts[parts.length - 2];
+  if (!ip && parts.length > 2) ip = parts.slice(0, -2).join(':');
+  const range = parseRange(published);
+  return range ? { ip, ...range, protocol, target } : undefined;
+}
+
+function parseRange(text: string): { first: number; last: number } | undefined {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const first = Number(m[1]);
+  const last = m[2] ? Number(m[2]) : first;
+  return first <= last && last <= MAX_RANGE ? { first, last } : undefined;
+}
+
+/** Every fixed published port of the project's services, merged per service across files. */
+export function publishedPorts(project: ComposeProject): PublishedPort[] {
+  const out: PublishedPort[] = [];
+  const lookup = (name: string) => project.variable(name);
+  const seen = new Set<string>();
+  for (const file of project.files) {
+    const doc = file.doc;
+    for (const service of file.model.declarations.service) {
+      const map = asMap(doc, service.value);
+      const profiles = (asSeq(doc, valueOf(doc, map, 'profiles'))?.items ?? []).map((i) => stringValue(doc, i) ?? '');
+      for (const item of asSeq(doc, valueOf(doc, map, 'ports'))?.items ?? []) {
+        if (!item) continue;
+        const spec = portOf(doc, item, lookup);
+        if (!spec) continue;
+        // The same binding written in two files of one service is one binding once merged.
+        const key = `${service.name}|${spec.ip}|${spec.first}-${spec.last}|${spec.protocol}|${spec.target}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ service: service.name, file, node: item, profiles, ...spec });
+      }
+    }
+  }
+  return out;
+}
+
+function portOf(doc: ComposeDocument, item: Node, lookup: (name: string) => string | undefined) {
+  const long = asMap(doc, item);
+  if (long) {
+    const published = stringValue(doc, valueOf(doc, long, 'published'));
+    const value = published === undefined ? undefined : interpolate(published, lookup);
+    const range = value === undefined ? undefined : parseRange(value);
+    if (!range) return undefined;
+    const ip = interpolate(stringValue(doc, valueOf(doc, long, 'host_ip')) ?? '', lookup) ?? '';
+    const protocol = (stringValue(doc, valueOf(doc, long, 'protocol')) ?? 'tcp').toLowerCase();
+    const target = stringValue(doc, valueOf(doc, long, 'target')) ?? '';
+    return { ip, ...range, protocol, target };
+  }
+  const text = stringValue(doc, item);
+  const value = text === undefined ? undefined : interpolate(text, lookup);
+  return value === undefined ? undefined : parsePortSpec(value);
+}
+
+function overlaps(a: PublishedPort, b: PublishedPort): boolean {
+  if (a.protocol !== b.protocol || a.last < b.first || b.last < a.first) return false;
+  if (!(WILDCARD.has(a.ip) || WILDCARD.has(b.ip) || a.ip === b.ip)) return false;
+  // Services in profiles that are never on together cannot collide.
+  if (a.profiles.length > 0 && b.profiles.length > 0 && !a.profiles.some((p) => b.profiles.includes(p))) return false;
+  return a.service !== b.service || a.target !== b.target;
+}
+
+export function checkPorts(ctx: ComposeRuleContext): void {
+  const { file, doc } = ctx;
+  const ports = publishedPorts(ctx.project);
+  // Indexed by protocol and port, so a file with hundreds of services is not compared pairwise.
+  const byPort = new Map<string, PublishedPort[]>();
+  for (const port of ports) {
+    if (port.last - port.first > MAX_INDEXED_RANGE) continue;
+    for (let n = port.first; n <= port.last; n++) {
+      const key = `${port.protocol}/${n}`;
+      const list = byPort.get(key);
+      if (list) list.push(port);
+      else byPort.set(key, [port]);
+    }
+  }
+  for (const port of ports) {
+    if (port.file !== file) continue;
+    let other: PublishedPort | undefined;
+    if (port.last - port.first > MAX_INDEXED_RANGE) other = ports.find((p) => p !== port && overlaps(port, p));
+    else {
+      for (let n = port.first; n <= port.last && !other; n++)
+        other = byPort.get(`${port.protocol}/${n}`)?.find((p) => p !== port && overlaps(port, p));
+      other ??= ports.find((p) => p !== port && p.last - p.first > MAX_INDEXED_RANGE && overlaps(port, p));
+    }
+    if (!other) continue;
+    const where = other.file === file ? '' : ` (in ${other.file.path.split(/[\\/]/).pop()})`;
+    const at = port.ip && !WILDCARD.has(port.ip) ? `${port.ip}:` : '';
+    const number = port.first === port.last ? String(port.first) : `${port.first}-${port.last}`;
+    ctx.report({
+      code: 'compose-port-conflict',
+      span: { start: port.node.start, end: port.node.end },
+      message: `Host port ${at}${number}/${port.protocol} is also published by service '${other.service}'${where}: only one of them can start.`,
+    });
+  }
+  for (const service of file.model.declarations.service) {
+    for (const item of asSeq(doc, valueOf(doc, asMap(doc, service.value), 'ports'))?.items ?? []) {
+      const scalar = asScalar(doc, item);
+      if (!scalar || scalar.quoted || typeof scalar.value !== 'string') continue;
+      if (!/^\d+(?::[0-5]?\d)+$/.test(scalar.value)) continue;
+      ctx.report({
+        code: 'compose-port-unquoted',
+        span: { start: scalar.start, end: scalar.end },
+        message: `Unquoted '${scalar.value}' is a base-60 number to YAML 1.1 parsers (other tools, older docker-compose). Quote it: "${scalar.value}".`,
+      });
+    }
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * compose-yaml and compose-schema: the file parses, and what it says is valid under the
+ * Compose Specification's schema. The value validated is the one Compose sees (aliases
+ * resolved, merge keys applied); each error is reported where the offending text is written.
+ */
+import type { ErrorObject } from 'ajv';
+import { suggest } from '../suggest';
+import type { ComposeDocument, Node, PairNode, Span } from '../document';
+import { propertiesOf, schemaErrors, schemasAt } from '../schema';
+import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
+import type { ComposeRuleContext } from './context';
+
+export function checkYaml(ctx: ComposeRuleContext): void {
+  for (const problem of ctx.doc.problems) {
+    const duplicate = /unique/i.test(problem.message);
+    ctx.report({
+      code: 'compose-yaml',
+      span: problem.span,
+      message: duplicate ? 'This key is repeated in its mapping: YAML keeps only one of them.' : `YAML: ${problem.message}`,
+    });
+  }
+}
+
+export function checkVersion(ctx: ComposeRuleContext): void {
+  const pair = ctx.doc.root?.pairs.find((p) => p.name === 'version');
+  if (!pair?.key) return;
+  ctx.report({
+    code: 'compose-version-obsolete',
+    span: { start: pair.key.start, end: pair.key.end },
+    message: "The top-level 'version' is obsolete: Compose ignores it and warns. Remove it.",
+    tags: [2],
+    data: { remove: { start: pair.start, end: pair.end } },
+  });
+}
+
+/** A schema finding whose place is computed when reported, from nodes that move with edits. */
+interface SchemaFinding {
+  at(doc: ComposeDocument): Span;
+  keyword: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Each service's findings, kept while its piece and every piece with anchors are unchanged. */
+const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; findings: SchemaFinding[] }>();
+
+export function checkSchema(ctx: ComposeRuleContext): void {
+  const { doc } = ctx;
+  const rootNode = doc.root ?? doc.rootOther;
+  if (!rootNode) return;
+  const findings: SchemaFinding[] = [];
+  const services = doc.root ? entry(doc, doc.root, 'services') : undefined;
+  const serviceMap = services ? asMap(doc, services.value) : undefined;
+  // The file with each service as `{}`: the services are validated one by one below.
+  let value: unknown;
+  if (doc.root && serviceMap) {
+    const top = toJS(doc, { ...doc.root, pairs: entries(doc, doc.root).filter((p) => p !== services) }) as Record<string, unknown>;
+    const placeholders: Record<string, unknown> = {};
+    for (const p of entries(doc, serviceMap)) Object.defineProperty(placeholders, p.name, { value: {}, enumerable: true });
+    value = { ...top, services: placeholders };
+  } else value = toJS(doc, rootNode);
+  for (const error of selectErrors(schemaErrors(value))) {
+    const f = describe(doc, value, error);
+    if (f) findings.push(f);
+  }
+  if (serviceMap) {
+    const anchors = doc.chunks.filter((c) => c.anchors.length > 0);
+    for (const pair of entries(doc, serviceMap)) {
+      const cached = byService.get(pair);
+      if (cached && sameList(cached.anchors, anchors)) {
+        findings.push(...cached.findings);
+        continue;
+      }
+      const own = serviceFindings(doc, pair);
+      byService.set(pair, { anchors, findings: own });
+      findings.push(...own);
+    }
+  }
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const span = f.at(doc);
+    // Services merging one anchored value share its error: one finding where it is written.
+    const key = `${span.start}:${span.end}:${f.keyword}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ctx.report({ code: 'compose-schema', span, message: f.message, ...(f.data ? { data: f.data } : {}) });
+  }
+}
+
+function serviceFindings(doc: ComposeDocument, pair: PairNode): SchemaFinding[] {
+  const service = toJS(doc, pair.value);
+  const prefix = `/services/${pair.name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const whole = { services: { [pair.name]: service } };
+  const out: SchemaFinding[] = [];
+  for (const error of selectErrors(schemaErrors(service, 'service').map((e) => ({ ...e, instancePath: prefix + e.instancePath })))) {
+    const f = describe(doc, whole, error);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Keeps the errors that say what is wrong. For a failed `oneOf`, ajv reports every branch; the
+ * branches whose type does not match the value are noise, so the errors of the branches that
+ * do match are kept, or one "expected … or …" when none matches.
+ */
+export function selectErrors(errors: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  let i = errors.length - 1;
+  const stack: ErrorObject[][] = [];
+  while (i >= 0) {
+    const error = errors[i];
+    if (error.keyword !== 'oneOf') {
+      stack.push([error]);
+      i--;
+      continue;
+    }
+    const at = error.instancePath;
+    let j = i - 1;
+    while (j >= 0 && (errors[j].instancePath === at || errors[j].instancePath.startsWith(at + '/'))) j--;
+    const branches = selectErrors(errors.slice(j + 1, i));
+    const matching = branches.filter((b) => !(b.keyword === 'type' && b.instancePath === at));
+    if (matching.length > 0) stack.push(matching);
+    else if ((error.params as { passingSchemas?: unknown }).passingSchemas == null) {
+      const types = new Set<string>();
+      for (const b of branches) if (b.keyword === 'type') for (const t of String(b.params.type).split(',')) types.add(t);
+      stack.push([{ ...error, keyword: 'type', params: { type: [...types].join(',') } }]);
+    }
+    i = j;
+  }
+  for (let k = stack.length - 1; k >= 0; k--) out.push(...stack[k]);
+  return out;
+}
+
+function valueAt(value: unknown, path: string[]): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+function pointerPath(instancePath: string): string[] {
+  return instancePath === ''
+    ? []
+    : instancePath
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string '${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+  return `${typeof value === 'boolean' ? 'the boolean' : 'the number'} ${String(value)}`;
+}
+
+function orList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** Where a path is written: its key when it has one, dotted for messages. */
+function label(path: string[]): string {
+  if (path.length === 0) return 'the top level';
+  if (path[0] === 'services' && path.length >= 2) {
+    const rest = path.slice(2);
+    return `service '${path[1]}'${rest.length ? ` ${rest.join('.')}` : ''}`;
+  }
+  return path.join('.');
+}
+
+function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): SchemaFinding | undefined {
+  const path = pointerPath(error.instancePath);
+  const found = nodeAtPath(doc, path);
+  if (!found) return undefined;
+  const here = valueAt(value, path);
+  const interpolated = typeof here === 'string' && here.includes('$');
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      const pair = entry(doc, asMap(doc, found.node), key);
+      if (!pair?.key) return undefined;
+      const key_ = pair.key;
+      const at = () => ({ start: key_.start, end: key_.end });
+      // ajv's schemaPath is relative to the last $ref, so the keys come from walking the instance path.
+      const known = [...propertiesOf(schemasAt(path)).keys()];
+      if (known.length === 0) {
+        // A mapping of names (services, networks, …): the name itself is invalid.
+        return { at, keyword: error.keyword, message: `'${key}' is not a valid name here: use letters, digits, '.', '_' and '-'.` };
+      }
+      const suggestion = suggest(key, known);
+      const where = path.length === 0 ? 'at the top level' : `in ${label(path)}`;
+      return suggestion
+        ? {
+            at,
+            keyword: error.keyword,
+            message: `Unknown key '${key}' ${where}. Did you mean '${suggestion}'?`,
+            data: { replacement: suggestion },
+          }
+        : {
+            at,
+            keyword: error.keyword,
+            message: `Unknown key '${key}' ${where}.${path.length === 0 ? " Extensions start with 'x-'." : ''}`,
+          };
+    }
+    case 'type': {
+      if (interpolated) return undefined;
+      const expected = orList(
+        String((error.params as { type: string }).type)
+          .split(',')
+          .map((t) => TYPE_NAMES[t] ?? t),
+      );
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} must be ${expected}, not ${kindOf(here)}.`,
+      };
+    }
+    case 'enum': {
+      if (interpolated) return undefined;
+      const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => `'${String(v)}'`);
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} must be one of ${orList(allowed)}.`,
+      };
+    }
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} needs '${missing}'.`,
+      };
+    }
+    case 'uniqueItems': {
+      // ajv's i and j come in either order depending on the item type: the later one is the repeat.
+      const { i, j } = error.params as { i: number; j: number };
+      const item = nodeAtPath(doc, [...path, String(Math.max(i, j))]);
+      return {
+        at: (d: ComposeDocument) => spanFor(d, item ?? found),
+        keyword: error.keyword,
+        message: `${capital(label(path))} lists this item twice.`,
+      };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'pattern': {
+      if (interpolated) return undefined;
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))}: ${error.message ?? 'invalid value'}.`,
+      };
+    }
+    default:
+      return {
+        at: (d: ComposeDocument) => spanFor(d, found),
+        keyword: error.keyword,
+        message: `${capital(label(path))}: ${error.message ?? 'invalid'}.`,
+      };
+  }
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A scalar's own text; for a collection, the key it sits under (or its first line), not every line of it. */
+function spanFor(doc: ComposeDocument, found: { node: Node | null; pair?: PairNode }): Span {
+  const node = resolveAlias(doc, found.node);
+  const key = found.pair?.key;
+  if (node && node.kind === 'scalar' && node.end > node.start) return { start: node.start, end: node.end };
+  if (key && (!node || node.kind !== 'scalar')) return { start: key.start, end: key.end };
+  if (node) {
+    const lineEnd = doc.text.indexOf('\n', node.start);
+    return { start: node.start, end: lineEnd >= 0 && lineEnd < node.end ? lineEnd : node.end };
+  }
+  return key ? { start: key.start, end: key.end } : { start: 0, end: 0 };
+}

@@ -1,0 +1,161 @@
+/**
+ * The chunked Compose parse: the same tree and ranges as parsing the file whole, kept exact
+ * through edits that reuse the previous parse.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isComposeFile } from '../../src/compose';
+import { parseCompose, type ComposeDocument, type Node } from '../../src/compose/document';
+import { toJS } from '../../src/compose/tree';
+import { prng } from '../fixtures/prng';
+
+const SAMPLE = `name: demo
+x-base: &base
+  restart: always
+services:
+  web:
+    <<: *base
+    image: "nginx:1.27"
+    ports:
+      - "8080:80"
+    command: >
+      sh -c
+      'echo hi'
+  # a comment between services
+  db:
+    image: postgres:16
+    environment: {A: 1, B: "two"}
+networks:
+  back:
+`;
+
+/** Every scalar of our tree has the offsets the yaml package gives when it parses the whole file. */
+function assertSameRanges(doc: ComposeDocument, text: string): void {
+  const whole = parseDocument(text, { merge: false });
+  const walk = (ours: Node | null, theirs: YamlNode | null | undefined, where: string) => {
+    if (!ours || !theirs) return assert.equal(!!ours, !!theirs, where);
+    assert.equal(ours.start, theirs.range![0], `${where} start`);
+    assert.equal(ours.end, theirs.range![1], `${where} end`);
+    if (ours.kind === 'map') {
+      assert.ok(isMap(theirs), where);
+      ours.pairs.forEach((p, i) => {
+        const pair = theirs.items[i];
+        walk(p.key, pair.key as YamlNode, `${where}.${p.name}(key)`);
+        walk(p.value, pair.value as YamlNode, `${where}.${p.name}`);
+      });
+    } else if (ours.kind === 'seq') {
+      assert.ok(isSeq(theirs), where);
+      ours.items.forEach((item, i) => walk(item, theirs.items[i] as YamlNode, `${where}[${i}]`));
+    } else if (ours.kind === 'scalar') assert.ok(isScalar(theirs), where);
+  };
+  const root = whole.contents as YamlNode;
+  assert.ok(isMap(root));
+  assert.equal(doc.root!.pairs.length, root.items.length);
+  doc.root!.pairs.forEach((p, i) => {
+    walk(p.key, root.items[i].key as YamlNode, p.name);
+    // The chunked `services` mapping is assembled from pieces; its entries are what must match.
+    if (p.name === 'services' && p.value?.kind === 'map') {
+      const theirs = root.items[i].value as YamlNode;
+      assert.ok(isMap(theirs));
+      p.value.pairs.forEach((s, k) => {
+        walk(s.key, theirs.items[k].key as YamlNode, s.name);
+        walk(s.value, theirs.items[k].value as YamlNode, s.name);
+      });
+    } else walk(p.value, root.items[i].value as YamlNode, p.name);
+  });
+}
+
+function snapshot(doc: ComposeDocument): string {
+  return JSON.stringify({ root: doc.root, other: doc.rootOther, problems: doc.problems.map((p) => p.span) });
+}
+
+describe('compose file names', () => {
+  it('are the ones Compose and VS Code use', () => {
+    for (const name of [
+      'compose.yaml',
+      'compose.yml',
+      'docker-compose.yaml',
+      'docker-compose.yml',
+      'compose.override.yaml',
+      'docker-compose.override.yml',
+      'compose.prod.yaml',
+      'docker-compose.ci.yml',
+    ]) {
+      assert.ok(isComposeFile(`/p/${name}`), name);
+    }
+    for (const name of ['compose.json', 'my-compose.yaml', 'Dockerfile', 'compose.yaml.bak']) assert.ok(!isComposeFile(`/p/${name}`), name);
+  });
+});
+
+describe('compose document', () => {
+  it('parses by piece with the offsets of a whole-file parse', () => {
+    const doc = parseCompose(SAMPLE);
+    assert.ok(doc.chunks.length > 4, 'split into pieces');
+    assertSameRanges(doc, SAMPLE);
+    assert.deepEqual(toJS(doc, doc.root), {
+      ...parseDocument(SAMPLE, { merge: true }).toJS(),
+      services: parseDocument(SAMPLE, { merge: true }).toJS().services,
+    });
+  });
+
+  it('applies merge keys and aliases like the yaml package does', () => {
+    const doc = parseCompose(SAMPLE);
+    const value = toJS(doc, doc.root) as { services: { web: { restart: string } } };
+    assert.equal(value.services.web.restart, 'always');
+  });
+
+  it('reuses untouched pieces after an edit and matches a fresh parse', () => {
+    const first = parseCompose(SAMPLE);
+    const webChunk = first.chunks.find((c) => c.text.startsWith('  web:'));
+    const at = SAMPLE.indexOf('postgres:16') + 'postgres:16'.length;
+    const edited = SAMPLE.slice(0, at) + '.4' + SAMPLE.slice(at);
+    const second = parseCompose(edited, first);
+    assert.ok(second.chunks.includes(webChunk!), 'the web service was not parsed again');
+    assert.equal(snapshot(second), snapshot(parseCompose(edited)));
+    assertSameRanges(second, edited);
+  });
+
+  it('stays exact through random edits, each reusing the previous parse', () => {
+    const random = prng(11);
+    let text = SAMPLE;
+    let doc = parseCompose(text);
+    const alphabet = ['a', ' ', '\n', ':', '-', '  ', '"', '#', 'x: 1\n', '  svc:\n    image: a\n'];
+    for (let i = 0; i < 300; i++) {
+      const at = Math.floor(random() * (text.length + 1));
+      if (random() < 0.5 && text.length > 0) text = text.slice(0, at) + text.slice(at + 1);
+      else text = text.slice(0, at) + alphabet[Math.floor(random() * alphabet.length)] + text.slice(at);
+      doc = parseCompose(text, doc);
+      assert.equal(snapshot(doc), snapshot(parseCompose(text)), `after edit ${i}: ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('reports keys repeated across pieces, which no piece sees alone', () => {
+    const doc = parseCompose('services:\n  web:\n    image: a\n  web:\n    image: b\nnetworks: {}\nnetworks: {}\n');
+    assert.equal(doc.problems.length, 2);
+    assert.deepEqual(
+      doc.problems.map((p) => doc.text.slice(p.span.start, p.span.end)),
+      ['web', 'networks'],
+    );
+  });
+
+  it('parses whole what cannot be split: a list root, several documents', () => {
+    assert.equal(parseCompose('- a\n- b\n').rootOther?.kind, 'seq');
+    const multi = parseCompose('services: {}\n---\nservices: {}\n');
+    assert.equal(multi.chunks.length, 1);
+    assert.ok(multi.problems.length > 0);
+  });
+
+  it('splits a file that starts with a document marker', () => {
+    const doc = parseCompose('---\nservices:\n  web:\n    image: a\n  db:\n    image: b\n');
+    assert.ok(doc.chunks.length >= 3);
+    assert.deepEqual(doc.problems, []);
+    assert.deepEqual(toJS(doc, doc.root), { services: { web: { image: 'a' }, db: { image: 'b' } } });
+  });
+
+  it('reports a half-typed key at its place', () => {
+    const doc = parseCompose('services:\n  web:\n    image: a\n  we\n');
+    assert.equal(doc.problems.length, 1);
+    assert.equal(doc.text.slice(doc.problems[0].span.start, doc.problems[0].span.end), 'we');
+  });
+});
