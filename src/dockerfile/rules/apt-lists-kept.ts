@@ -26,6 +26,8 @@ function listsOf(source: string, run: Run): { kept?: Finding; needsLists: boolea
       const verb: string | undefined = words[v];
       if (verb === 'install') lastInstall = { index: c, verb: at + v };
       if (verb === 'update') updated = true;
+      // apt 2.7's `dist-clean` deletes the lists as well as the package cache.
+      else if (verb === 'dist-clean') removed = true;
       else if (verb !== undefined && APT_PROMPTS.has(verb) && !updated) needsLists = true;
     }
     if ((program === 'rm' || program === 'find') && removesAptLists(words)) removed = true;

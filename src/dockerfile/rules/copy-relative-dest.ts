@@ -33,6 +33,8 @@ export const copyRelativeDest = defineRule({
           workdirs.add(stage.index);
         } else if ((k === 'COPY' || k === 'ADD') && !hasWorkdir) checkDestination(ctx, instruction, report);
       }
+      // Inherited counts too: a stage built on this one has the WORKDIR of its grandparent.
+      if (hasWorkdir) workdirs.add(stage.index);
     }
   },
 });

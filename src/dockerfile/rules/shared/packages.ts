@@ -68,19 +68,43 @@ const PIP_VALUE = new Set([
   '--python',
   '--config-settings',
   '-C',
+  '--root-user-action',
+  '--report',
+  '--global-option',
+  '--install-option',
+  '--exists-action',
+  '--keyring-provider',
+  '--cert',
+  '--client-cert',
 ]);
-const NPM_VALUE = new Set(['--prefix', '--registry', '--tag', '--cache', '-C', '--workspace', '-w', '--userconfig', '--omit', '--include']);
+const NPM_VALUE = new Set([
+  '--prefix',
+  '--registry',
+  '--tag',
+  '--cache',
+  '-C',
+  '--workspace',
+  '-w',
+  '--userconfig',
+  '--omit',
+  '--include',
+  '--loglevel',
+  '--install-strategy',
+  '--location',
+]);
 const GEM_VALUE = new Set(['-i', '--install-dir', '-n', '--bindir', '-s', '--source', '--platform', '-P', '--trust-policy', '--document']);
 
 /** A path, URL or file rather than a package name: nothing to pin. */
 function notAName(word: string): boolean {
-  return word.includes('$') || /^[.~/]|:\/\/|^git\+|\.(?:deb|apk|whl|tar\.gz|tgz|zip)$/.test(word);
+  return word.includes('$') || /^[.~/]|:\/\/|^git\+|\.(?:deb|apk|whl|tar(?:\.gz|\.bz2|\.xz)?|tgz|zip)$/.test(word);
 }
 
 /** Positional words from `from` on, skipping options and the values of `valued` ones. */
 function* operands(words: string[], from: number, valued: Set<string>): Generator<number> {
   for (let i = from; i < words.length; i++) {
     const w = words[i];
+    // Past `--` come the tool's build options (`gem install x -- --with-y`), not packages.
+    if (w === '--') return;
     if (w.startsWith('-')) {
       if (valued.has(w)) i++;
       continue;
@@ -110,7 +134,8 @@ export function unpinnedPackages(words: string[], verb: number): Unpinned[] {
     if (words[verb] !== 'install') return out;
     for (const i of operands(words, verb + 1, PIP_VALUE)) {
       const w = words[i];
-      if (!/===?|~=|@/.test(w) && !notAName(w) && !w.endsWith('.whl'))
+      // A name with a slash is a path (`pip install foo/bar`): PyPI names have none.
+      if (!/===?|~=|@|\//.test(w) && !notAName(w) && !w.endsWith('.whl'))
         out.push({ tool: 'pip', index: i, example: `${w.replace(/\[.*$/, '')}==<version>` });
     }
   } else if (prog === 'npm') {
@@ -122,7 +147,11 @@ export function unpinnedPackages(words: string[], verb: number): Unpinned[] {
         out.push({ tool: 'npm', index: i, example: `${w}@<version>` });
     }
   } else if (prog === 'gem') {
-    if (words[verb] !== 'install' || words.some((w) => w === '-v' || w === '--version' || w.startsWith('--version='))) return out;
+    if (
+      (words[verb] !== 'install' && words[verb] !== 'i') ||
+      words.some((w) => w === '-v' || w === '--version' || w.startsWith('--version='))
+    )
+      return out;
     for (const i of operands(words, verb + 1, GEM_VALUE)) {
       if (!words[i].includes(':') && !notAName(words[i]) && !words[i].endsWith('.gem'))
         out.push({ tool: 'gem', index: i, example: `${words[i]}:<version>` });
