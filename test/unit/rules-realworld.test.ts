@@ -140,3 +140,13 @@ describe('pipe messages', () => {
     assert.match(d[0].message, /failing 'echo'/);
   });
 });
+
+describe('ONBUILD RUN triggers', () => {
+  it('are checked by the RUN rules, ranged inside the trigger', () => {
+    const text = df('FROM debian:12', 'ONBUILD RUN cd /tmp && apt-get install curl', 'ONBUILD RUN sudo make | tee log', 'USER nobody');
+    one('cd-in-run', text, 'cd', INFO);
+    one('apt-missing-yes', text, 'apt-get install', WARNING);
+    one('sudo-in-run', text, 'sudo', WARNING);
+    assert.equal(of('pipe-without-pipefail', text).length, 1);
+  });
+});

@@ -126,6 +126,11 @@ export const RULE_INFO: ReadonlyMap<RuleCode, RuleInfo<RuleCode>> = new Map(INFO
 export const ALL_RULE_CODES: readonly RuleCode[] = INFOS.map((r) => r.code);
 
 const FROM_HADOLINT = new Map(INFOS.filter((r) => r.hadolint).map((r) => [r.hadolint!, r.code]));
+/** BuildKit's check names, lower-cased: `# check=skip=` names them in any case. */
+const FROM_BUILDKIT = new Map(INFOS.filter((r) => r.buildkit).map((r) => [r.buildkit!.toLowerCase(), r.code]));
+
+/** The rules BuildKit has a check of its own for: what `# check=skip=all` and `error=true` reach. */
+export const BUILDKIT_RULE_CODES: ReadonlySet<RuleCode> = new Set(FROM_BUILDKIT.values());
 
 export function isRuleCode(code: string): code is RuleCode {
   return RULE_INFO.has(code as RuleCode);
@@ -136,11 +141,11 @@ export function ruleInfo(code: string): RuleInfo<RuleCode> | undefined {
   return isRuleCode(code) ? RULE_INFO.get(code) : undefined;
 }
 
-/** Our code for a code that may be hadolint's (`DL3006`); undefined for codes nobody knows. */
+/** Our code for a code that may be hadolint's (`DL3006`) or BuildKit's (`FromAsCasing`); undefined for codes nobody knows. */
 export function ruleCode(code: string): RuleCode | undefined {
   const trimmed = code.trim();
   if (isRuleCode(trimmed)) return trimmed;
-  return FROM_HADOLINT.get(trimmed.toUpperCase());
+  return FROM_HADOLINT.get(trimmed.toUpperCase()) ?? FROM_BUILDKIT.get(trimmed.toLowerCase());
 }
 
 /** Where each rule's documentation lives: docs/rules/<code>.md in Berth's repository. */

@@ -44,7 +44,8 @@ const BASH_IMAGES = new Set([
 function pipefailFix(f: Fixer): void {
   const { doc } = f;
   const run = f.instruction;
-  if (!run || run.stage < 0) return;
+  // An ONBUILD trigger runs under the SHELL of the image built on this one, not this stage's.
+  if (!run || run.stage < 0 || run.keyword === 'ONBUILD') return;
   const stage = doc.stages[run.stage];
   // The SHELL goes after FROM: a SHELL the stage sets before this RUN would override it again.
   const before = stage.instructions.indexOf(run);
