@@ -150,3 +150,38 @@ describe('ONBUILD RUN triggers', () => {
     assert.equal(of('pipe-without-pipefail', text).length, 1);
   });
 });
+
+describe('hadolint spec forms (written anew)', () => {
+  const on: LintSettings = { severities: { 'pip-unpinned': 'info', 'npm-unpinned': 'info', 'gem-unpinned': 'info' } };
+  const pins = (code: string, line: string) => of(code, df('FROM debian:12', line, 'USER nobody'), on).map((d) => d.text);
+
+  it('pip: any version specifier or a constraints file pins; a git URL needs @ref; pipx counts', () => {
+    assert.deepEqual(pins('pip-unpinned', "RUN pip install --no-cache-dir 'flask>=3' 'six<2' 'x!=1'"), []);
+    assert.deepEqual(pins('pip-unpinned', 'RUN pip install --no-cache-dir flask -c constraints.txt'), []);
+    assert.deepEqual(pins('pip-unpinned', 'RUN pip install --no-cache-dir git+https://example.com/a/b.git#egg=b'), [
+      'git+https://example.com/a/b.git#egg=b',
+    ]);
+    assert.deepEqual(pins('pip-unpinned', 'RUN pip install --no-cache-dir git+https://example.com/a/b.git@v1#egg=b'), []);
+    assert.deepEqual(pins('pip-unpinned', 'RUN pipx install black'), ['black']);
+  });
+
+  it('npm: a git URL needs #ref', () => {
+    assert.deepEqual(pins('npm-unpinned', 'RUN npm install git+ssh://git@example.com:a/b.git'), ['git+ssh://git@example.com:a/b.git']);
+    assert.deepEqual(pins('npm-unpinned', 'RUN npm install git+ssh://git@example.com:a/b.git#v1.0.0'), []);
+  });
+
+  it('gem: build options after the gems are no gems', () => {
+    assert.deepEqual(pins('gem-unpinned', 'RUN gem install bundler:2.0.1 --use-system-libraries true'), []);
+  });
+
+  it('Windows destinations and WORKDIRs with backslashes are absolute', () => {
+    none('copy-relative-dest', df('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'COPY bla.sh c:\\system32\\blubb.sh'));
+    none('workdir-relative', df('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'WORKDIR "C:\\"'));
+  });
+});
+
+describe('aptitude', () => {
+  it('keeps the apt lists like apt-get', () => {
+    one('apt-lists-kept', stage('RUN aptitude update && aptitude install -y python3'), 'aptitude install', INFO);
+  });
+});

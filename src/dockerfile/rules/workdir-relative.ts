@@ -14,8 +14,10 @@ export const workdirRelative = defineRule({
     const absolute = new Set<number>();
     for (const workdir of doc.instructions) {
       if (workdir.keyword !== 'WORKDIR' || workdir.stage < 0) continue;
-      const path = unquote(workdir.args[0]?.value ?? '', doc.escape);
-      if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path)) {
+      const raw = workdir.args[0]?.value ?? '';
+      const path = unquote(raw, doc.escape);
+      // `WORKDIR "C:\"`: a Windows path keeps its backslash, which unquoting would take as an escape.
+      if (path.startsWith('/') || path.startsWith('$') || /^["']?[A-Za-z]:[\\/]/.test(raw)) {
         absolute.add(workdir.stage);
         continue;
       }
