@@ -9,7 +9,7 @@ import { BUILDKIT_RULE_CODES, ruleCode, type RuleCode } from './rules/catalog';
 
 /** A trailing `# reason` after the codes is a comment on the pragma (hadolint allows it). */
 const PRAGMA = /^\s*(berth|hadolint)\s+(?:(global|stage)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/i;
-/** BuildKit's `# check=skip=A,B;error=true`, as a directive or a comment. */
+/** BuildKit's `# check=skip=A,B;error=true`: for the file as a directive, for the next instruction as a later comment. */
 const CHECK = /^\s*check\s*=\s*(.*?)\s*$/i;
 
 export interface Suppressions {
@@ -36,17 +36,17 @@ function addAll(map: Map<number, Set<RuleCode>>, key: number, codes: RuleCode[])
   for (const c of codes) set.add(c);
 }
 
-/** Reads `skip=…` and `error=…` of a check directive into the file's suppressions. */
-function readCheck(value: string, global: Set<RuleCode>): boolean {
+/** Reads `skip=…` and `error=…` of a check directive or comment into `skipped`; a `// note` after it is a comment. */
+function readCheck(value: string, skipped: Set<RuleCode>): boolean {
   let errors = false;
-  for (const part of value.split(';')) {
+  for (const part of value.replace(/\s\/\/.*$/, '').split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     const key = part.slice(0, eq).trim().toLowerCase();
     const v = part.slice(eq + 1).trim();
     if (key === 'skip') {
-      if (v.toLowerCase() === 'all') for (const c of BUILDKIT_RULE_CODES) global.add(c);
-      else for (const c of codesOf(v)) global.add(c);
+      if (v.toLowerCase() === 'all') for (const c of BUILDKIT_RULE_CODES) skipped.add(c);
+      else for (const c of codesOf(v)) skipped.add(c);
     } else if (key === 'error') errors = /^(?:true|1)$/i.test(v);
   }
   return errors;
@@ -58,10 +58,24 @@ export function readSuppressions(doc: Dockerfile): Suppressions {
   const byInstruction = new Map<number, Set<RuleCode>>();
   let buildkitErrors = false;
   let next = 0;
+  const directiveStarts = new Set(doc.directives.map((d) => d.span.start));
   for (const comment of doc.comments) {
+    // The instruction a pragma stands above: the first one starting after it.
     const check = CHECK.exec(comment.text);
     if (check) {
-      buildkitErrors = readCheck(check[1], global) || buildkitErrors;
+      // As a parser directive it covers the file; as a later comment only the next instruction.
+      if (
+        directiveStarts.has(comment.span.start) ||
+        doc.directives.some((d) => d.span.start <= comment.span.start && comment.span.end <= d.span.end)
+      ) {
+        buildkitErrors = readCheck(check[1], global) || buildkitErrors;
+        continue;
+      }
+      const codes = new Set<RuleCode>();
+      readCheck(check[1], codes);
+      while (next < doc.instructions.length && doc.instructions[next].span.start < comment.span.end) next++;
+      const target = doc.instructions[next];
+      if (target) addAll(byInstruction, target.span.start, [...codes]);
       continue;
     }
     if (!/ignore/i.test(comment.text)) continue;
@@ -73,7 +87,6 @@ export function readSuppressions(doc: Dockerfile): Suppressions {
       for (const c of codes) global.add(c);
       continue;
     }
-    // The instruction the pragma stands above: the first one starting after it.
     while (next < doc.instructions.length && doc.instructions[next].span.start < comment.span.end) next++;
     if (scope === 'stage') {
       // The stage the pragma stands in, or the one its FROM opens.

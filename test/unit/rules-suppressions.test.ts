@@ -190,18 +190,22 @@ describe('pragmas from hadolint and BuildKit (issue #10)', () => {
     );
   });
 
-  it('honours # check=skip= with BuildKit names, as a directive and as a later comment', () => {
+  it('honours # check=skip= with BuildKit names: for the file as a directive, for the next instruction as a later comment', () => {
     none('json-args-recommended', df('# check=skip=JSONArgsRecommended', 'FROM debian:12', 'USER nobody', 'CMD echo hi'));
     none(
       'json-args-recommended',
-      df(
-        '# syntax=docker/dockerfile:1',
-        '',
-        '# check=skip=WorkdirRelativePath,JSONArgsRecommended',
-        'FROM debian:12',
-        'USER nobody',
-        'CMD echo hi',
-      ),
+      df('# syntax=docker/dockerfile:1', '# check=skip=JSONArgsRecommended', 'FROM debian:12', 'USER nobody', 'CMD echo hi'),
+    );
+    const later = df(
+      'FROM debian:12',
+      'USER nobody',
+      '# check=skip=JSONArgsRecommended // shell form on purpose',
+      'CMD echo hi',
+      'ENTRYPOINT echo hi',
+    );
+    assert.deepEqual(
+      of('json-args-recommended', later).map((f) => f.line),
+      [4],
     );
     one('json-args-recommended', df('# check=skip=WorkdirRelativePath', 'FROM debian:12', 'USER nobody', 'CMD echo hi'), 'echo hi', INFO);
   });
