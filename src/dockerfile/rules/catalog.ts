@@ -20,6 +20,7 @@ import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
 import { copyRelativeDest } from './copy-relative-dest';
 import { curlAndWget } from './curl-and-wget';
+import { fromAsCasing } from './from-as-casing';
 import { escapeInvalid } from './escape-invalid';
 import { fromArgUndefined } from './from-arg-undefined';
 import { gemUnpinned } from './gem-unpinned';
@@ -41,6 +42,7 @@ import { runConsecutive } from './run-consecutive';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { stageNameDuplicate } from './stage-name-duplicate';
 import { stageNameInvalid } from './stage-name-invalid';
+import { stageNameReserved } from './stage-name-reserved';
 import { sudoInRun } from './sudo-in-run';
 import { userMissing } from './user-missing';
 import { userRoot } from './user-root';
@@ -54,10 +56,12 @@ const CHECKS = [
   legacyKeyValue,
   stageNameInvalid,
   stageNameDuplicate,
+  stageNameReserved,
   instructionRepeated,
   jsonArgsRecommended,
   workdirRelative,
   keywordCasing,
+  fromAsCasing,
   imageUntagged,
   imageLatest,
   imageUnpinnedDigest,
