@@ -127,10 +127,21 @@ describe('package pins', () => {
 
 describe('image messages', () => {
   it('says an empty ARG default is the problem, not a missing tag', () => {
-    const found = of('image-untagged', df('ARG distro=""', 'FROM docker.io/library/${distro}'));
-    assert.equal(found.length, 1);
-    assert.match(found[0].message, /ARG distro, whose default is empty/);
-    assert.doesNotMatch(found[0].message, /library\/:/);
+    const text = df('ARG distro=""', 'FROM docker.io/library/${distro}');
+    none('image-untagged', text);
+    one('from-arg-default-invalid', text, 'docker.io/library/${distro}', WARNING);
+    const untagged = of('image-untagged', df('ARG SUFFIX=""', 'FROM node${SUFFIX}'));
+    assert.equal(untagged.length, 1);
+    assert.match(untagged[0].message, /ARG SUFFIX, whose default is empty/);
+  });
+
+  it('from-arg-default-invalid: ARG defaults that make no image, and ones that do', () => {
+    one('from-arg-default-invalid', df('ARG IMAGE', 'FROM $IMAGE'), '$IMAGE', WARNING);
+    one('from-arg-default-invalid', df('ARG VERSION', 'FROM busybox:$VERSION'), 'busybox:$VERSION', WARNING);
+    one('from-arg-default-invalid', df('ARG SFX="box:"', 'FROM busy${SFX}'), 'busy${SFX}', WARNING);
+    none('from-arg-default-invalid', df('ARG VERSION="latest"', 'FROM busybox:${VERSION}'));
+    none('from-arg-default-invalid', df('ARG V', 'FROM busybox:stable${V}'));
+    none('from-arg-default-invalid', df('FROM --platform=$BUILDPLATFORM golang:1.22'));
   });
 });
 

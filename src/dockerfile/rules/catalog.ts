@@ -20,6 +20,7 @@ import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
 import { copyRelativeDest } from './copy-relative-dest';
 import { curlAndWget } from './curl-and-wget';
+import { fromArgDefaultInvalid } from './from-arg-default-invalid';
 import { fromAsCasing } from './from-as-casing';
 import { escapeInvalid } from './escape-invalid';
 import { fromArgUndefined } from './from-arg-undefined';
@@ -92,6 +93,7 @@ const CHECKS = [
   copyRelativeDest,
   variableUndefined,
   fromArgUndefined,
+  fromArgDefaultInvalid,
   secretInArgEnv,
 ] as const;
 

@@ -1,4 +1,5 @@
 /** FROM an image with neither tag nor digest. */
+import { IMAGE_REFERENCE } from './from-arg-default-invalid';
 import { defineRule } from './rule';
 import { shownBase, tagFixes } from './shared/images';
 import { subSpan } from './shared/source';
@@ -12,6 +13,8 @@ export const imageUntagged = defineRule({
     const globals = ctx.globalArgs();
     for (const base of ctx.bases()) {
       if (!base || base.ref.digest || base.ref.tag !== undefined) continue;
+      // No image at all with the ARG defaults: from-arg-default-invalid says so.
+      if (!base.literal && !IMAGE_REFERENCE.test(base.text)) continue;
       // `ARG distro=""` / `FROM docker.io/library/${distro}`: the empty default is what to fix.
       const empty = base.literal
         ? []
