@@ -30,7 +30,10 @@ export async function buildFailure(error: unknown, build: ImageBuild): Promise<B
     const line = text === undefined ? undefined : stepLine(text, step.name);
     if (line !== undefined) location = { file, line };
   }
-  const output = (step ? step.output : error instanceof BuildError ? error.output : []).filter((l) => l.trim() && !why.includes(l.trim()));
+  // The classic builder's message repeats its last line; BuildKit's step output stands apart.
+  const output = step
+    ? step.output.filter((l) => l.trim())
+    : (error instanceof BuildError ? error.output : []).filter((l) => l.trim() && !why.includes(l.trim()));
   const lines = output.slice(-OUTPUT_LINES).map((l) => `  ${l}`);
   const where = step ? ` at ${step.name}${location ? ` (${build.dockerfile}:${location.line + 1})` : ''}` : '';
   const hint = hintFor(error, why + output.join('\n'), build);

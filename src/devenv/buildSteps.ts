@@ -6,6 +6,9 @@
 import { positionAt, sameStageName, type Dockerfile, type Instruction } from '../dockerfile/model';
 import { parse } from '../dockerfile/parser';
 
+/** The instructions BuildKit's Dockerfile frontend runs as numbered steps, besides FROM. */
+const STEP_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
+
 /** The Dockerfile line (0-based) of the instruction a step ran, when it can be told. */
 export function stepLine(text: string, stepName: string): number | undefined {
   const doc = parse(text);
@@ -26,9 +29,10 @@ function stepInstruction(doc: Dockerfile, stepName: string): Instruction | undef
     : doc.stages;
   const keyword = command.split(/\s/)[0]?.toUpperCase();
   for (const stage of [...candidates].reverse()) {
-    const rest = stage.instructions.slice(1);
-    // The FROM counts as a step only when it pulls an image, not when it names a stage.
-    const list = total === rest.length + 1 ? stage.instructions : total === rest.length ? rest : undefined;
+    // Only instructions that change the file system are steps; the FROM counts when it pulls an
+    // image, not when it names a stage: the total says which.
+    const rest = stage.instructions.slice(1).filter((i) => STEP_KEYWORDS.has(i.keyword));
+    const list = total === rest.length + 1 ? [stage.from, ...rest] : total === rest.length ? rest : undefined;
     const found = list?.[index - 1];
     if (found && (!keyword || found.keyword === keyword)) return found;
   }

@@ -59,7 +59,10 @@ export class BuildProgress {
       if (state === 'running' || state === 'waiting') step.finished = false;
       step.state = state;
       if (state === 'running' && !step.announced) this.header(step, out);
-      if (state !== 'running' && state !== 'waiting' && !step.finished && !ended.includes(step)) ended.push(step);
+      if (state === 'running' || state === 'waiting' || step.finished || ended.includes(step)) continue;
+      // A step whose output comes in the same message ends after it; any other ends here, in order.
+      if (status.logs.some((l) => l.vertex === step.digest) || status.statuses.some((s) => s.vertex === step.digest)) ended.push(step);
+      else this.end(step, out);
     }
     // What a step printed comes before its end, as the builder sends both in one message.
     for (const s of status.statuses) {
@@ -79,19 +82,22 @@ export class BuildProgress {
       const at = seconds(log.timestamp - (step.started ?? log.timestamp), 3);
       for (const line of lines) this.output(step, line, at, out);
     }
-    for (const step of ended) {
-      if (this.lastPrinted !== step) this.header(step, out);
-      this.flush(step, out);
-      step.finished = true;
-      if (step.state === 'cached') out.push(`#${step.number} CACHED`);
-      else if (step.state === 'error') out.push(`#${step.number} ERROR: ${step.error}`);
-      else out.push(`#${step.number} DONE ${seconds(step.completed! - (step.started ?? step.completed!))}`);
-    }
+    for (const step of ended) this.end(step, out);
     for (const w of status.warnings) {
       const step = this.byDigest.get(w.vertex);
       out.push(`${step ? `#${step.number} ` : ''}WARNING: ${w.text.trim()}${w.url ? ` (${w.url})` : ''}`);
     }
     return out;
+  }
+
+  /** CACHED, DONE or ERROR, after what is left of the step's output. */
+  private end(step: Tracked, out: string[]): void {
+    if (this.lastPrinted !== step) this.header(step, out);
+    this.flush(step, out);
+    step.finished = true;
+    if (step.state === 'cached') out.push(`#${step.number} CACHED`);
+    else if (step.state === 'error') out.push(`#${step.number} ERROR: ${step.error}`);
+    else out.push(`#${step.number} DONE ${seconds(step.completed! - (step.started ?? step.completed!))}`);
   }
 
   private track(digest: string, name: string): Tracked {
