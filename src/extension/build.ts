@@ -69,8 +69,11 @@ async function pickDockerfile(arg: unknown): Promise<string | undefined> {
   return pick?.uri.fsPath;
 }
 
+/** How much of a build's output its terminal keeps for `transcript`. */
+const TRANSCRIPT_MAX = 1024 * 1024;
+
 /** Shows the builder's output as it comes; closing the terminal cancels the build. */
-class BuildTerminal implements vscode.Pseudoterminal {
+export class BuildTerminal implements vscode.Pseudoterminal {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
   readonly onDidWrite = this.writeEmitter.event;
   private readonly closeEmitter = new vscode.EventEmitter<void>();
@@ -85,8 +88,12 @@ class BuildTerminal implements vscode.Pseudoterminal {
     this.buffered = undefined;
   }
 
+  /** Everything written so far (the last megabyte), as the terminal received it. */
+  transcript = '';
+
   write(text: string): void {
     const out = crlf(text);
+    this.transcript = (this.transcript + out).slice(-TRANSCRIPT_MAX);
     if (this.buffered) this.buffered.push(out);
     else this.writeEmitter.fire(out);
   }
