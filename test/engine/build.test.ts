@@ -232,6 +232,29 @@ describe('build it and run it', () => {
     assert.match(error.message, /needs BuildKit.*docker buildx build -t berth-mein-projekt-u-[0-9a-f]{8}:latest .*--load \./);
   });
 
+  it('berth run -f --secret: BuildKit reads the secret; --print shows the docker build line that does the same', async () => {
+    const folder = folderWith({
+      Dockerfile:
+        'FROM busybox:local\nRUN --mount=type=secret,id=token wc -c < /run/secrets/token > /token-size\nCMD ["cat", "/token-size"]\n',
+      'token.txt': 'twelve bytes',
+    });
+    const secret = `id=token,src=${path.join(folder, 'token.txt')}`;
+    const printed = spawnSync(process.execPath, [CLI, 'run', '--print', '-f', 'Dockerfile', '--secret', secret, folder], {
+      encoding: 'utf8',
+    });
+    assert.equal(printed.status, 0, printed.stderr);
+    const [buildLine] = printed.stdout.trim().split('\n');
+    assert.match(buildLine, /^docker build -t berth-mein-projekt-u-[0-9a-f]{8}:latest -f .*--secret 'id=token,src=.*token\.txt' /);
+    const result = spawnSync(process.execPath, [CLI, 'run', '-f', 'Dockerfile', '--secret', secret, folder], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    tags.add(/as (\S+)/.exec(result.stderr)?.[1] ?? '');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^#\d+ \[(stage-0 )?2\/2\] RUN --mount=type=secret,id=token/m);
+    assert.equal(result.stdout.trim(), '12');
+  });
+
   it('berth run builds and starts it from a terminal, build output on stderr', async () => {
     const folder = folderWith(SITE);
     const port = await freePort();
