@@ -16,7 +16,7 @@ import { buildBuilder } from './config';
 import type { EngineService } from './engineService';
 import { credentialsForPull } from './registryAuth';
 import { crlf, DIM, RED, RESET } from './terminals/text';
-import { validateReference } from './views/actions';
+import { validateReference } from './views/actions/images';
 
 const t = vscode.l10n.t;
 
