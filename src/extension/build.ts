@@ -121,6 +121,11 @@ export async function buildImageCommand(service: EngineService, arg?: unknown): 
     return undefined;
   }
   const args = (arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : {}) as BuildImageArgs;
+  const wrong = wrongValues(args);
+  if (wrong) {
+    void vscode.window.showErrorMessage(wrong);
+    return undefined;
+  }
   const dockerfile = await pickDockerfile(arg);
   if (!dockerfile) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(dockerfile));
@@ -233,6 +238,21 @@ export async function buildImageCommand(service: EngineService, arg?: unknown): 
   } finally {
     release();
   }
+}
+
+/** What is wrong with the argument object's mappings, which the command table leaves to this handler. */
+function wrongValues(args: BuildImageArgs): string | undefined {
+  const isMap = (v: unknown, value: (x: unknown) => boolean) =>
+    v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(value));
+  const str = (x: unknown) => typeof x === 'string';
+  if (!isMap(args.buildArgs, str)) return t('buildArgs must map names to strings.');
+  if (!isMap(args.labels, str)) return t('labels must map names to strings.');
+  if (!isMap(args.contexts, str)) return t('contexts must map names to strings.');
+  if (!isMap(args.secrets, (x) => str(x) || (typeof x === 'object' && x !== null && str((x as { env?: unknown }).env))))
+    return t('secrets must map ids to a file path or to { env: VARIABLE }.');
+  if (!isMap(args.ssh, (x) => Array.isArray(x) && x.every(str)))
+    return t('ssh must map ids to lists of agent sockets ([] for SSH_AUTH_SOCK).');
+  return undefined;
 }
 
 function short(text: string): string {

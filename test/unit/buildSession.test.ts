@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
-import { createServer, connect as netConnect, type Server } from 'node:net';
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +20,7 @@ let session: BuildSession;
 let client: ClientHttp2Session;
 
 /** A unix socket server; resolves once it listens. */
-function listen(name: string, onConnection: (socket: import('node:net').Socket) => void): Promise<string> {
+function listen(name: string, onConnection: (socket: Socket) => void): Promise<string> {
   const socketPath = path.join(dir, name);
   const server = createServer(onConnection);
   servers.push(server);
