@@ -288,3 +288,16 @@ describe('a step back to its Dockerfile line', () => {
     assert.equal(stepLine('', '[1/1] FROM x'), undefined);
   });
 });
+
+describe('the setting', () => {
+  it('berth.build.builder: auto by default, and ignored in untrusted workspaces', () => {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default?: unknown; enum?: unknown[] }> } };
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+    };
+    const setting = pkg.contributes.configuration.properties['berth.build.builder'];
+    assert.equal(setting.default, 'auto');
+    assert.deepEqual(setting.enum, ['auto', 'buildkit', 'classic']);
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('berth.build.builder'));
+  });
+});
