@@ -4,6 +4,7 @@
  */
 import type { CodeAction, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { offsetAt, positionAt, rangeOf, type Dockerfile, type Instruction, type Span, type Stage } from './model';
+import { cacheMountEdit, type PackageCache } from './cacheMount';
 import { parse } from './parser';
 import { lintDocument } from './lint';
 import { canonicalName, parseImageRef } from '../shared/imageRef';
@@ -616,6 +617,17 @@ function pipefailFix(f: Fixer): void {
   );
 }
 
+/**
+ * The cache on a BuildKit cache mount: offered after the plain fix, never preferred, since only
+ * BuildKit builds it (Berth does, as `docker build` does since Docker 23).
+ */
+function cacheMountFix(f: Fixer, cache: PackageCache): void {
+  const run = f.instruction;
+  const mount = run && cacheMountEdit(f.doc, run, cache);
+  if (!mount) return;
+  action(f, `Mount a BuildKit cache on ${mount.target}`, edits(f, [replaceSpan(f, { start: mount.at, end: mount.at }, mount.text)]), false);
+}
+
 /** "Did you mean" renames the variable; a global or platform ARG gets declared in the stage. */
 function variableFix(f: Fixer): void {
   const data = f.diagnostic.data as { suggestion?: string; declare?: string } | undefined;
@@ -644,10 +656,19 @@ const SPECIFIC: Record<string, (f: Fixer) => void> = {
   'sudo-in-run': (f) => dataFix(f, "Remove 'sudo'"),
   'apt-missing-yes': (f) => dataFix(f, 'Add -y'),
   'apt-install-recommends': (f) => dataFix(f, 'Add --no-install-recommends'),
-  'apt-lists-kept': (f) => dataFix(f, "Add '&& rm -rf /var/lib/apt/lists/*'"),
+  'apt-lists-kept': (f) => {
+    dataFix(f, "Add '&& rm -rf /var/lib/apt/lists/*'");
+    cacheMountFix(f, 'apt');
+  },
   'apt-instead-of-apt-get': (f) => dataFix(f, 'Use apt-get'),
-  'pip-cache-kept': (f) => dataFix(f, 'Add --no-cache-dir'),
-  'apk-cache-kept': (f) => dataFix(f, 'Add --no-cache'),
+  'pip-cache-kept': (f) => {
+    dataFix(f, 'Add --no-cache-dir');
+    cacheMountFix(f, 'pip');
+  },
+  'apk-cache-kept': (f) => {
+    dataFix(f, 'Add --no-cache');
+    cacheMountFix(f, 'apk');
+  },
   'pipe-without-pipefail': pipefailFix,
   // A matter of taste (caching may want them apart): offered, never the automatic choice.
   'run-consecutive': (f) => dataFix(f, 'Join with the RUN before', false),

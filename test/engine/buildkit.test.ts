@@ -78,6 +78,23 @@ describe('BuildKit through the Engine API', () => {
     assert.ok(second.lines.includes(`#${again.number} CACHED`), second.lines.join('\n'));
   });
 
+  it("the cache mounts the quick fixes add build, and what's written under them stays out of the image", async () => {
+    // The flags as the apt-lists-kept, apk-cache-kept and pip-cache-kept fixes write them.
+    const mounts = [
+      '--mount=type=cache,target=/var/lib/apt/lists,sharing=locked',
+      '--mount=type=cache,target=/var/cache/apk',
+      '--mount=type=cache,target=/root/.cache/pip',
+    ].join(' ');
+    const context = contextWith({
+      Dockerfile: `FROM busybox:local\nRUN ${mounts} touch /var/lib/apt/lists/${runId} /var/cache/apk/${runId} /root/.cache/pip/${runId} /kept\n`,
+    });
+    const b = buildOf(context, 'fix-mounts');
+    const { result, lines } = await build(b);
+    assert.equal(result.builder, 'buildkit', lines.join('\n'));
+    const left = await docker(['run', '--rm', b.tag, 'find', '/var/lib/apt', '/var/cache/apk', '/root/.cache', '/kept', '-type', 'f']);
+    assert.equal(left, '/kept');
+  });
+
   it("a failing step: the BuildError names it, with its output; the engine's message as it is", async () => {
     const context = contextWith({ Dockerfile: 'FROM busybox:local\nRUN echo about to fail && exit 3\n' });
     const error = await build(buildOf(context, 'failing')).catch((e: unknown) => e);
