@@ -4,8 +4,9 @@
  * mount between builds, so the next build downloads less; the classic builder cannot build it,
  * which is why the plain fixes stay the preferred ones.
  */
-import type { Dockerfile, Instruction, Stage } from './model';
-import { expandVariables, keyValues } from './variables';
+import type { Dockerfile, Instruction, Stage } from '../../model';
+import { expandVariables, keyValues } from '../../variables';
+import { edits, type Fixer, offer, replaceSpan } from '../fixer';
 
 /** The package managers whose cache the lint rules find kept in a layer. */
 export type PackageCache = 'apt' | 'pip' | 'apk';
@@ -67,6 +68,17 @@ function laterInstallNeedsLists(doc: Dockerfile, run: Instruction): boolean {
     if (APT_INSTALL.test(script) && !APT_UPDATE.test(script)) return true;
   }
   return false;
+}
+
+/**
+ * Offers the cache mount, after the rule's plain fix and never preferred: only BuildKit builds it
+ * (Berth does, as `docker build` does since Docker 23).
+ */
+export function cacheMountFix(f: Fixer, cache: PackageCache): void {
+  const run = f.instruction;
+  const mount = run && cacheMountEdit(f.doc, run, cache);
+  if (!mount) return;
+  offer(f, `Mount a BuildKit cache on ${mount.target}`, edits(f, [replaceSpan(f.doc, { start: mount.at, end: mount.at }, mount.text)]));
 }
 
 /** Whether the RUN runs as root, and whether an ENV before it moves pip's cache. */
