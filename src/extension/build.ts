@@ -107,8 +107,11 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     if (this.done) this.closeEmitter.fire();
   }
 
+  /** Closing the terminal cancels the build; the terminal's emitters go with it. */
   close(): void {
     this.onClose();
+    this.writeEmitter.dispose();
+    this.closeEmitter.dispose();
   }
 }
 
