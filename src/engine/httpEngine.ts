@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { shortId } from '../shared/format';
 import { splitReference } from '../shared/imageRef';
-import { contextEntries, packContext } from './buildContext';
+import { runBuild, type BuilderFacts } from './build';
 import { demuxedDuplex, firstTarEntry } from './containerStreams';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
@@ -27,6 +27,8 @@ import {
   type EngineEvent,
   type ExecOptions,
   type ExecSession,
+  type BuildOptions,
+  type BuildResult,
   type ImageBuild,
   type ProgressEvent,
   type PruneResult,
@@ -106,9 +108,9 @@ class HttpEngine implements Engine {
     return res;
   }
 
-  private async upgrade(call: Call): Promise<Duplex> {
+  private async upgrade(call: Call, protocol: 'tcp' | 'h2c' = 'tcp'): Promise<Duplex> {
     this.checkOpen();
-    const socket = await this.requester.upgrade(call);
+    const socket = await this.requester.upgrade(call, protocol);
     this.track(socket);
     return socket;
   }
@@ -512,51 +514,36 @@ class HttpEngine implements Engine {
     await this.progress(res, onProgress, `push ${reference}`, signal);
   }
 
-  async buildImage(
-    build: ImageBuild,
-    onOutput: (line: string) => void,
-    signal?: AbortSignal,
-    registries: Record<string, RegistryAuth> = {},
-  ): Promise<void> {
-    const what = `build ${build.tag}`;
-    const { entries } = await contextEntries(build.context, build.dockerfile);
-    const context = packContext(build.context, entries);
-    const res = await this.stream({
-      method: 'POST',
-      path: '/build',
-      query: {
-        t: build.tag,
-        dockerfile: build.dockerfile,
-        target: build.target,
-        buildargs: JSON.stringify(build.args),
-        labels: JSON.stringify(build.labels),
-        // Intermediate containers go even when a step fails, so a failed build leaves none.
-        rm: 1,
-        forcerm: 1,
+  buildImage(build: ImageBuild, options?: BuildOptions): Promise<BuildResult> {
+    this.checkOpen();
+    return runBuild(
+      {
+        stream: (call) => this.stream(call),
+        upgrade: (call, protocol) => this.upgrade(call, protocol),
+        answer: (call) => this.requester.answer(call),
+        // No idle rule: a RUN step may work silently for as long as it needs.
+        lines: (res, what, signal) => this.jsonLines(res, what, undefined, signal),
+        facts: () => this.builderFacts(),
       },
-      upload: { stream: context, contentType: 'application/x-tar' },
-      // FROM images are pulled with these, as `docker build` sends them.
-      headers: { 'X-Registry-Config': Buffer.from(JSON.stringify(registries)).toString('base64url') },
-      signal,
-      what,
-    }).finally(() => context.destroy());
-    let failed: string | undefined;
-    let pending = '';
-    // No idle rule: a RUN step may work silently for as long as it needs.
-    for await (const v of this.jsonLines(res, what, undefined, signal)) {
-      if (typeof v !== 'object' || v === null) continue;
-      const o = v as { stream?: unknown; status?: unknown };
-      const error = errorOf(o as Record<string, unknown>);
-      if (error) failed ??= error;
-      // The builder splits its output at arbitrary points; hand on whole lines.
-      const text = pending + (typeof o.stream === 'string' ? o.stream : typeof o.status === 'string' ? `${o.status}\n` : '');
-      const lines = text.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) onOutput(line.replace(/\r$/, ''));
-    }
-    if (pending.trim()) onOutput(pending);
-    // The builder's own words: they say which step failed and why.
-    if (failed) throw new EngineError('api', failed);
+      build,
+      options,
+    );
+  }
+
+  /** What the engine's /_ping headers say about its builders. */
+  private async builderFacts(): Promise<BuilderFacts> {
+    const res = await this.stream({ method: 'GET', path: '/_ping', what: 'ask the engine which builders it has' });
+    res.resume();
+    const header = (name: string) => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    return {
+      apiVersion: header('api-version') ?? '0',
+      os: header('ostype') ?? 'linux',
+      ...(header('builder-version') ? { builderVersion: header('builder-version') } : {}),
+      podman: header('libpod-buildah-version') !== undefined || header('libpod-api-version') !== undefined,
+    };
   }
 
   tagImage(id: string, repository: string, tag: string) {

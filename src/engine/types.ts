@@ -255,16 +255,11 @@ export interface Engine {
     signal?: AbortSignal,
   ): Promise<void>;
   /**
-   * Builds `build.context` (minus its .dockerignore) and tags the result; `onOutput` gets the
-   * builder's lines as they come, `registries` the credentials FROM images are pulled with, by
-   * server address. Rejects with the builder's own message when a step fails.
+   * Builds `build.context` (minus its .dockerignore) and tags the result: with BuildKit when the
+   * engine has it (or `options.builder` says so), else with the classic builder. Rejects with a
+   * BuildError naming the failed step, its output and the builder's own message.
    */
-  buildImage(
-    build: ImageBuild,
-    onOutput: (line: string) => void,
-    signal?: AbortSignal,
-    registries?: Record<string, RegistryAuth>,
-  ): Promise<void>;
+  buildImage(build: ImageBuild, options?: BuildOptions): Promise<BuildResult>;
   tagImage(id: string, repository: string, tag: string): Promise<void>;
   removeImage(id: string, options?: { force?: boolean }): Promise<void>;
   pruneImages(options?: { danglingOnly?: boolean }): Promise<PruneResult>;
@@ -318,7 +313,100 @@ export interface ImageBuild {
   /** Path of the Dockerfile inside the context, POSIX separators. */
   dockerfile: string;
   tag: string;
+  /** More names for the same image. */
+  extraTags?: string[];
   target?: string;
   args: Record<string, string>;
   labels: Record<string, string>;
+  /** Build every step anew (`--no-cache`). */
+  noCache?: boolean;
+  /** Pull base images even when the engine has them (`--pull`). */
+  pull?: boolean;
+  /** `linux/arm64`: the platform to build for, where the engine can. */
+  platform?: string;
+  /** Images whose layers may serve as cache (`--cache-from`). */
+  cacheFrom?: string[];
+  /** Named build contexts (`--build-context name=value`). */
+  contexts?: Record<string, string>;
+  /** What `RUN --mount=type=secret,id=…` reads. */
+  secrets?: BuildSecret[];
+  /** What `RUN --mount=type=ssh` forwards. */
+  ssh?: BuildSsh[];
+}
+
+/** A build secret: the bytes of a file or of an environment variable, never stored in the image. */
+export interface BuildSecret {
+  id: string;
+  file?: string;
+  env?: string;
+}
+
+/** An ssh agent the build may use: `default` is the user's SSH_AUTH_SOCK. */
+export interface BuildSsh {
+  id: string;
+  /** Agent sockets; the user's SSH_AUTH_SOCK when empty. */
+  sockets: string[];
+}
+
+/** Which builder: BuildKit when the engine has it (`auto`), or one of them always. */
+export type BuilderChoice = 'auto' | 'buildkit' | 'classic';
+
+/** The builder that ran a build. */
+export type Builder = 'buildkit' | 'classic';
+
+export type BuildStepState = 'waiting' | 'running' | 'done' | 'cached' | 'error';
+
+/** One step of a BuildKit build, numbered in the order the builder first names it. */
+export interface BuildStep {
+  number: number;
+  /** `[stage-0 2/3] RUN make`, `[internal] load metadata for …`. */
+  name: string;
+  state: BuildStepState;
+  /** Milliseconds since the epoch. */
+  started?: number;
+  completed?: number;
+  error?: string;
+  /** The step's last output lines, oldest first. */
+  output: string[];
+}
+
+export interface BuildOptions {
+  builder?: BuilderChoice;
+  /**
+   * Output lines as they come: for BuildKit as `docker build --progress=plain` prints them
+   * (`#5 [stage-0 2/3] RUN make`, `#5 0.412 …`, `#5 DONE 1.2s`), for the classic builder its own.
+   */
+  onOutput?: (line: string) => void;
+  /** BuildKit's steps, after each change. */
+  onSteps?: (steps: BuildStep[]) => void;
+  signal?: AbortSignal;
+  /**
+   * Credentials for base image pulls, by server address: sent as X-Registry-Config to the
+   * classic builder, handed out per registry host over the build's session to BuildKit.
+   */
+  registries?: Record<string, RegistryAuth>;
+}
+
+export interface BuildResult {
+  builder: Builder;
+  imageId?: string;
+  /** BuildKit's steps; empty for the classic builder. */
+  steps: BuildStep[];
+  /** Why the classic builder built it when `auto` would have liked BuildKit. */
+  fallback?: string;
+}
+
+/** A build that failed: the builder's message, and for BuildKit the step that failed. */
+export class BuildError extends EngineError {
+  constructor(
+    message: string,
+    readonly builder: Builder,
+    readonly step?: BuildStep,
+    /** The classic builder's last output lines. */
+    readonly output: string[] = [],
+    hint?: string,
+  ) {
+    super('api', message, hint);
+    this.name = 'BuildError';
+  }
 }

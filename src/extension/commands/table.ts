@@ -81,7 +81,22 @@ const RUN_WORKSPACE = {
 } as const;
 
 /** The fields of Build Image's argument object (BuildImageArgs). */
-const BUILD = { dockerfile: 'string', context: 'string', tag: 'string', target: 'string', buildArgs: 'value' } as const;
+const BUILD = {
+  dockerfile: 'string',
+  context: 'string',
+  tag: 'string',
+  tags: 'strings',
+  target: 'string',
+  buildArgs: 'value',
+  labels: 'value',
+  noCache: 'boolean',
+  pull: 'boolean',
+  platform: 'string',
+  cacheFrom: 'strings',
+  secrets: 'value',
+  ssh: 'value',
+  contexts: 'value',
+} as const;
 
 // --- the table ----------------------------------------------------------------------------------------
 
