@@ -84,8 +84,14 @@ class Deadline {
   }
 }
 
-export function stripUndefined(o: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+/** A query string without the undefined values; an array repeats its key (`names=a&names=b`). */
+export function queryString(o: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(o)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) params.append(key, String(one));
+  }
+  return params.toString();
 }
 
 /** Calls against one endpoint, through its transport. */
@@ -158,7 +164,7 @@ export class Requester {
     upgrade: boolean,
   ): Promise<{ kind: 'answer'; res: IncomingMessage } | { kind: 'upgraded'; res: IncomingMessage; socket: Duplex }> {
     if (deadline.signal.aborted) throw abortError();
-    const query = call.query ? new URLSearchParams(stripUndefined(call.query)).toString() : '';
+    const query = call.query ? queryString(call.query) : '';
     const json = call.body !== undefined ? Buffer.from(JSON.stringify(call.body)) : undefined;
     const headers: Record<string, string | number> = { ...call.headers };
     if (json) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': json.length });
