@@ -692,7 +692,11 @@ class HttpEngine implements Engine {
     if (!res) return;
     try {
       // The engine sends a reading a second; silence for the ordinary deadline is an engine gone wrong.
-      for await (const v of this.jsonLines(res, what, this.timeoutMs, signal)) yield statsFromEngine(v);
+      for await (const v of this.jsonLines(res, what, this.timeoutMs, signal)) {
+        // A container that is not running reads as the zero time, once a second, for ever: that is the end.
+        if (typeof v === 'object' && v !== null && String((v as { read?: unknown }).read).startsWith('0001-')) return;
+        yield statsFromEngine(v);
+      }
     } catch (err) {
       if (signal.aborted) return;
       throw err;

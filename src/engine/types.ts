@@ -304,8 +304,8 @@ export interface Engine {
   readContainerFile(id: string, path: string, maxBytes: number): Promise<Uint8Array>;
 
   /**
-   * The container's resource use, one reading a second (the Engine API's stats stream) until the
-   * signal aborts or the container goes; the stream stops when the signal aborts.
+   * The container's resource use, one reading a second (the Engine API's stats stream), until the
+   * container stops running or the signal aborts (which closes the stream).
    */
   containerStats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;
   /** One reading with a CPU figure (the engine takes two, a second apart). */

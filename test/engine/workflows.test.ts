@@ -126,6 +126,15 @@ describe('live stats on the real engine', () => {
     assert.equal(reading!.memoryLimitBytes, 256 * 1024 * 1024);
   });
 
+  it('the stream ends when the container stops', async () => {
+    const id = await runDetached(uniqueName('stops'), 'sleep 2');
+    const controller = new AbortController();
+    let count = 0;
+    for await (const _ of engine.containerStats(id, controller.signal)) count++;
+    assert.equal(controller.signal.aborted, false, 'it ended by itself');
+    assert.ok(count >= 1 && count < 10, `${count} readings from a container that ran two seconds`);
+  });
+
   it('the stream stops when its signal aborts', async () => {
     const id = await runDetached(uniqueName('abort'), 'sleep 3600');
     const controller = new AbortController();
