@@ -20,12 +20,13 @@ import {
   volumeChildren,
   volumeRoots,
   type BerthNode,
+  type NodeBase,
   type ViewId,
 } from './model';
 
 const CONNECTION_KINDS = new Set(['not-installed', 'not-running', 'permission-denied', 'unreachable', 'ssh', 'tls', 'timeout']);
 
-export function toTreeItem(node: BerthNode): vscode.TreeItem {
+export function toTreeItem(node: NodeBase): vscode.TreeItem {
   const state =
     node.collapsible === 'none'
       ? vscode.TreeItemCollapsibleState.None
