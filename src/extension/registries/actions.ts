@@ -12,6 +12,9 @@ import { RegistryClient, type RegistryCredentials } from '../../engine/registry/
 import { RegistryError } from '../../engine/registry/http';
 import { RegistryAuthError } from '../../engine/registryAuth';
 import { eraseCredentials, storeCredentials, type CredentialPlace } from '../../engine/registryLogin';
+import { CommandError } from '../commands/errors';
+import type { HandlerTable, Invocation } from '../commands/invocation';
+import type { BerthNode } from '../views/model';
 import type { RegistryNode, RegistryTagNode } from './model';
 import { showManifest } from './manifestDocuments';
 import type { KnownRegistry } from './store';
@@ -19,26 +22,21 @@ import { describeRegistryError, storedCredentials, type RegistriesProvider } fro
 
 const t = vscode.l10n.t;
 
-/** What registry commands take as an argument object. */
-export interface RegistryArgs {
-  url?: string;
-  username?: string;
-  password?: string;
-  repository?: string;
-  tag?: string;
-  reference?: string;
-  skipConfirm?: boolean;
+/** Every field any registry command takes; each row declares the ones it does. */
+interface RegistryArgs {
+  readonly url?: string | undefined;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly repository?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly reference?: string | undefined;
+  readonly skipConfirm?: boolean | undefined;
 }
 
-/** Thrown to show a message once, as is (the table's error display, or the caller's). */
-export class RegistryActionError extends Error {}
+type Input = Invocation<RegistryArgs>;
 
-function isRegistryNode(value: unknown): value is RegistryNode {
-  return !!value && typeof value === 'object' && 'kind' in value && String((value as { kind: unknown }).kind).startsWith('registry');
-}
-
-function argsOf(value: unknown): RegistryArgs {
-  return value && typeof value === 'object' && !isRegistryNode(value) && !Array.isArray(value) ? (value as RegistryArgs) : {};
+function isRegistryNode(value: BerthNode | undefined): value is RegistryNode {
+  return !!value && value.kind.startsWith('registry');
 }
 
 function explain(error: unknown): string {
@@ -47,15 +45,20 @@ function explain(error: unknown): string {
 }
 
 /** The registry a command acts on: its row, `{ url }`, or one picked from the list. */
-async function registryOf(provider: RegistriesProvider, arg: unknown, placeholder: string): Promise<KnownRegistry | undefined> {
-  if (isRegistryNode(arg)) {
-    const id = arg.kind === 'registry' ? arg.registry.id : 'registryId' in arg ? arg.registryId : undefined;
+async function registryOf(provider: RegistriesProvider, input: Input, placeholder: string): Promise<KnownRegistry | undefined> {
+  const node = input.nodes[0];
+  if (isRegistryNode(node)) {
+    const id = node.kind === 'registry' ? node.registry.id : 'registryId' in node ? node.registryId : undefined;
     return id ? provider.store.list().find((r) => r.id === id) : undefined;
   }
-  const { url } = argsOf(arg);
+  const { url } = input.args;
   if (url) {
     const found = provider.store.find(url);
-    if (!found) throw new RegistryActionError(t('{0} is not in the Registries view: add it first (Berth: Add Registry).', url));
+    if (!found)
+      throw new CommandError(t('{0} is not in the Registries view.', url), t('Add it first (Berth: Add Registry).'), {
+        title: t('Add Registry'),
+        command: 'berth.registries.add',
+      });
     return found;
   }
   const registries = provider.store.list();
@@ -105,7 +108,7 @@ async function askCredentials(address: RegistryAddress, args: RegistryArgs): Pro
 async function verifyAndStore(address: RegistryAddress, credentials: RegistryCredentials): Promise<CredentialPlace> {
   const check = await new RegistryClient(address, { credentials: async () => credentials }).check();
   if (check.auth !== 'none' && !check.authenticated)
-    throw new RegistryActionError(t('{0} did not accept the credentials of {1}.', address.display, credentials.username));
+    throw new CommandError(t('{0} did not accept the credentials of {1}.', address.display, credentials.username));
   return storeCredentials(address.kind === 'dockerhub' ? 'docker.io' : `https://${address.host}`, credentials);
 }
 
@@ -113,7 +116,12 @@ async function verifyAndStore(address: RegistryAddress, credentials: RegistryCre
 function reportPlace(address: RegistryAddress, username: string, place: CredentialPlace): void {
   void vscode.window.showInformationMessage(
     place.kind === 'helper'
-      ? t('Logged in to {0} as {1}; the credential helper {2} keeps the password, as for docker login.', address.display, username, place.helper)
+      ? t(
+          'Logged in to {0} as {1}; the credential helper {2} keeps the password, as for docker login.',
+          address.display,
+          username,
+          place.helper,
+        )
       : t(
           'Logged in to {0} as {1}. The password is kept unencrypted in {2}, as docker login keeps it without a credential helper.',
           address.display,
@@ -124,8 +132,8 @@ function reportPlace(address: RegistryAddress, username: string, place: Credenti
 }
 
 /** Adds a registry: its address, then credentials when the registry asks for them. Resolves with its id. */
-export async function addRegistry(provider: RegistriesProvider, arg?: unknown): Promise<string | undefined> {
-  const args = argsOf(arg);
+async function addRegistry(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const args = input.args;
   const url =
     args.url ??
     (await vscode.window.showInputBox({
@@ -146,7 +154,7 @@ export async function addRegistry(provider: RegistriesProvider, arg?: unknown): 
   try {
     address = parseRegistryAddress(url);
   } catch (error) {
-    throw new RegistryActionError((error as Error).message);
+    throw new CommandError((error as Error).message);
   }
   // Docker Hub and GitHub are known to be there; any other address is asked before it is kept.
   let auth: 'none' | 'basic' | 'bearer' = 'bearer';
@@ -154,7 +162,7 @@ export async function addRegistry(provider: RegistriesProvider, arg?: unknown): 
     try {
       auth = (await new RegistryClient(address).check()).auth;
     } catch (error) {
-      throw new RegistryActionError(t('{0} does not answer as a registry: {1}', address.display, explain(error)));
+      throw new CommandError(t('{0} does not answer as a registry: {1}', address.display, explain(error)));
     }
   }
   const entry = await provider.store.add(address);
@@ -163,7 +171,7 @@ export async function addRegistry(provider: RegistriesProvider, arg?: unknown): 
     const credentials = await askCredentials(address, args);
     if (credentials) {
       const place = await verifyAndStore(address, credentials).catch((error: unknown) => {
-        throw error instanceof RegistryActionError ? error : new RegistryActionError(explain(error));
+        throw error instanceof CommandError ? error : new CommandError(explain(error));
       });
       if (!args.password) reportPlace(address, credentials.username, place);
     }
@@ -173,16 +181,16 @@ export async function addRegistry(provider: RegistriesProvider, arg?: unknown): 
 }
 
 /** Takes a registry off the list; its login stays (log out for that). */
-export async function removeRegistry(provider: RegistriesProvider, arg?: unknown): Promise<boolean> {
-  const registry = await registryOf(provider, arg, t('Registry to remove from the view'));
-  if (!registry) return false;
+async function removeRegistry(provider: RegistriesProvider, input: Input): Promise<boolean | undefined> {
+  const registry = await registryOf(provider, input, t('Registry to remove from the view'));
+  if (!registry) return undefined;
   return provider.store.remove(registry.id);
 }
 
 /** `docker login` for a registry; resolves with the user name. */
-export async function login(provider: RegistriesProvider, arg?: unknown): Promise<string | undefined> {
-  const args = argsOf(arg);
-  const registry = await registryOf(provider, arg, t('Registry to log in to')).catch((error: unknown) => {
+async function login(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const args = input.args;
+  const registry = await registryOf(provider, input, t('Registry to log in to')).catch((error: unknown) => {
     // `{ url }` of a registry not yet in the view: log in all the same, as docker login would.
     if (args.url) return undefined;
     throw error;
@@ -195,7 +203,7 @@ export async function login(provider: RegistriesProvider, arg?: unknown): Promis
   try {
     place = await verifyAndStore(address, credentials);
   } catch (error) {
-    throw error instanceof RegistryActionError ? error : new RegistryActionError(explain(error));
+    throw error instanceof CommandError ? error : new CommandError(explain(error));
   }
   if (!args.password) reportPlace(address, credentials.username, place);
   provider.refresh();
@@ -203,19 +211,19 @@ export async function login(provider: RegistriesProvider, arg?: unknown): Promis
 }
 
 /** `docker logout` for a registry; resolves true when there was a login to remove. */
-export async function logout(provider: RegistriesProvider, arg?: unknown): Promise<boolean> {
-  const args = argsOf(arg);
-  const registry = await registryOf(provider, arg, t('Registry to log out of')).catch((error: unknown) => {
+async function logout(provider: RegistriesProvider, input: Input): Promise<boolean | undefined> {
+  const args = input.args;
+  const registry = await registryOf(provider, input, t('Registry to log out of')).catch((error: unknown) => {
     if (args.url) return undefined;
     throw error;
   });
   const address = registry?.address ?? (args.url ? parseRegistryAddress(args.url) : undefined);
-  if (!address) return false;
+  if (!address) return undefined;
   let erased: boolean;
   try {
     erased = await eraseCredentials(address.kind === 'dockerhub' ? 'docker.io' : `https://${address.host}`);
   } catch (error) {
-    throw new RegistryActionError(explain(error));
+    throw new CommandError(explain(error));
   }
   if (!erased && !args.url) void vscode.window.showInformationMessage(t('Not logged in to {0}.', address.display));
   provider.refresh();
@@ -223,16 +231,20 @@ export async function logout(provider: RegistriesProvider, arg?: unknown): Promi
 }
 
 /** Adds a repository by name to a registry's row. */
-export async function addRepository(provider: RegistriesProvider, arg?: unknown): Promise<string | undefined> {
-  const registry = await registryOf(provider, arg, t('Registry to add a repository to'));
+async function addRepository(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const registry = await registryOf(provider, input, t('Registry to add a repository to'));
   if (!registry) return undefined;
-  const args = argsOf(arg);
+  const args = input.args;
   const repository =
     args.repository ??
     (await vscode.window.showInputBox({
       title: t('Add Repository to {0}', registry.address.display),
-      prompt: registry.address.kind === 'dockerhub' ? t('Repository, such as library/busybox or myname/app') : t('Repository, such as team/app'),
-      validateInput: (v) => (/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(v.trim()) ? undefined : t('Lowercase path components separated by /.')),
+      prompt:
+        registry.address.kind === 'dockerhub' ? t('Repository, such as library/busybox or myname/app') : t('Repository, such as team/app'),
+      validateInput: (v) =>
+        /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(v.trim())
+          ? undefined
+          : t('Lowercase path components separated by /.'),
     }));
   if (!repository) return undefined;
   const name = repository.trim();
@@ -240,33 +252,42 @@ export async function addRepository(provider: RegistriesProvider, arg?: unknown)
   return name;
 }
 
-export async function removeRepository(provider: RegistriesProvider, arg?: unknown): Promise<boolean> {
-  if (!isRegistryNode(arg) || arg.kind !== 'registryRepository') return false;
-  await provider.store.removeRepository(arg.registryId, arg.repository);
-  return true;
+async function removeRepository(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const node = input.nodes[0];
+  if (node?.kind === 'registryRepository') {
+    await provider.store.removeRepository(node.registryId, node.repository);
+    return node.repository;
+  }
+  const registry = await registryOf(provider, input, t('Registry to take a repository off'));
+  if (!registry || !input.args.repository) return undefined;
+  await provider.store.removeRepository(registry.id, input.args.repository);
+  return input.args.repository;
 }
 
 /** The tag a command acts on: its row, or `{ url, repository, tag }`. */
-function tagOf(provider: RegistriesProvider, arg: unknown): { address: RegistryAddress; repository: string; tag: string; node?: RegistryTagNode } {
-  if (isRegistryNode(arg) && arg.kind === 'registryTag') return { address: arg.address, repository: arg.repository, tag: arg.tag, node: arg };
-  const args = argsOf(arg);
-  if (!args.url || !args.repository || !args.tag) throw new RegistryActionError(t('Choose a tag in the Registries view (or pass url, repository and tag).'));
+function tagOf(
+  provider: RegistriesProvider,
+  input: Input,
+): { address: RegistryAddress; repository: string; tag: string; node?: RegistryTagNode } {
+  const node = input.nodes[0];
+  if (node?.kind === 'registryTag') return { address: node.address, repository: node.repository, tag: node.tag, node };
+  const args = input.args;
+  if (!args.url || !args.repository || !args.tag)
+    throw new CommandError(t('Choose a tag in the Registries view (or pass url, repository and tag).'));
   const known = provider.store.find(args.url);
   return { address: known?.address ?? parseRegistryAddress(args.url), repository: args.repository, tag: args.tag };
 }
 
 /** Pulls a tag into the Images view, with progress (through Pull Image); resolves with the reference. */
-export async function pullTag(provider: RegistriesProvider, arg?: unknown): Promise<string | undefined> {
-  const args = argsOf(arg);
-  const reference = args.reference ?? (isRegistryNode(arg) && arg.kind === 'registryTag' ? arg.reference : undefined);
-  if (reference) return vscode.commands.executeCommand<string | undefined>('berth.images.pull', { reference });
-  const { node } = tagOf(provider, arg);
-  return node ? vscode.commands.executeCommand<string | undefined>('berth.images.pull', { reference: node.reference }) : undefined;
+async function pullTag(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const target = input.args.reference ? undefined : tagOf(provider, input);
+  const reference = input.args.reference ?? target?.node?.reference ?? imageReference(target!.address, target!.repository, target!.tag);
+  return vscode.commands.executeCommand<string | undefined>('berth.images.pull', { reference });
 }
 
 /** Copies `host/repository:tag` (or `@digest` with `digest: true`). */
-export async function copyReference(provider: RegistriesProvider, digest: boolean, arg?: unknown): Promise<string | undefined> {
-  const target = tagOf(provider, arg);
+async function copyReference(provider: RegistriesProvider, digest: boolean, input: Input): Promise<string | undefined> {
+  const target = tagOf(provider, input);
   const text = digest
     ? (target.node?.details?.digest ?? (await provider.client(target.address).manifest(target.repository, target.tag)).digest)
     : (target.node?.reference ?? imageReference(target.address, target.repository, target.tag));
@@ -275,13 +296,13 @@ export async function copyReference(provider: RegistriesProvider, digest: boolea
 }
 
 /** Opens a tag's manifest as read-only JSON; resolves with the document's URI. */
-export async function inspectManifest(provider: RegistriesProvider, arg?: unknown): Promise<string | undefined> {
-  const target = tagOf(provider, arg);
+async function inspectManifest(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const target = tagOf(provider, input);
   let manifest: { digest: string; json: unknown };
   try {
     manifest = await provider.client(target.address).manifest(target.repository, target.tag);
   } catch (error) {
-    throw new RegistryActionError(explain(error));
+    throw new CommandError(explain(error));
   }
   const editor = await showManifest(target.address, target.repository, target.tag, manifest.json);
   return editor.document.uri.toString();
@@ -291,21 +312,30 @@ export async function inspectManifest(provider: RegistriesProvider, arg?: unknow
  * Deletes a tag from its registry after a modal confirmation that says what else goes: registries
  * delete the image, so every tag on the same digest goes with it. Resolves with the digest.
  */
-export async function deleteTag(provider: RegistriesProvider, arg?: unknown): Promise<string | undefined> {
-  const target = tagOf(provider, arg);
+async function deleteTag(provider: RegistriesProvider, input: Input): Promise<string | undefined> {
+  const target = tagOf(provider, input);
   const client = provider.client(target.address);
   let digest: string;
-  let siblings: string[] = [];
+  let siblings: string[];
   try {
     digest = target.node?.details?.digest ?? (await client.manifest(target.repository, target.tag)).digest;
     const tags = await client.tags(target.repository);
     // Only the first hundred are asked, as the view does.
-    const digests = await Promise.all(tags.slice(0, 100).map((tag) => (tag === target.tag ? digest : client.manifest(target.repository, tag).then((m) => m.digest, () => ''))));
+    const digests = await Promise.all(
+      tags.slice(0, 100).map((tag) =>
+        tag === target.tag
+          ? digest
+          : client.manifest(target.repository, tag).then(
+              (m) => m.digest,
+              () => '',
+            ),
+      ),
+    );
     siblings = tags.filter((tag, i) => tag !== target.tag && digests[i] === digest);
   } catch (error) {
-    throw new RegistryActionError(explain(error));
+    throw new CommandError(explain(error));
   }
-  if (!argsOf(arg).skipConfirm) {
+  if (!(input.hasArgs && input.args.skipConfirm)) {
     const detail = [
       `${target.repository}:${target.tag}`,
       digest,
@@ -313,16 +343,38 @@ export async function deleteTag(provider: RegistriesProvider, arg?: unknown): Pr
       '',
       t('Anyone pulling it by this tag or digest will no longer find it.'),
     ].join('\n');
-    const choice = await vscode.window.showWarningMessage(t('Delete {0}:{1} from {2}?', target.repository, target.tag, target.address.display), { modal: true, detail }, t('Delete'));
+    const choice = await vscode.window.showWarningMessage(
+      t('Delete {0}:{1} from {2}?', target.repository, target.tag, target.address.display),
+      { modal: true, detail },
+      t('Delete'),
+    );
     if (choice !== t('Delete')) return undefined;
   }
   try {
     await client.deleteTag(target.repository, digest);
   } catch (error) {
-    throw new RegistryActionError(
+    throw new CommandError(
       error instanceof RegistryError && error.kind === 'unsupported' ? `${error.message} ${error.hint ?? ''}`.trim() : explain(error),
     );
   }
   provider.refresh();
   return digest;
 }
+
+export const REGISTRY_COMMANDS = {
+  'berth.registries.refresh': async (ctx) => {
+    ctx.registries.refresh();
+    return true;
+  },
+  'berth.registries.add': (ctx, input) => addRegistry(ctx.registries, input),
+  'berth.registries.remove': (ctx, input) => removeRegistry(ctx.registries, input),
+  'berth.registries.login': (ctx, input) => login(ctx.registries, input),
+  'berth.registries.logout': (ctx, input) => logout(ctx.registries, input),
+  'berth.registries.addRepository': (ctx, input) => addRepository(ctx.registries, input),
+  'berth.registries.removeRepository': (ctx, input) => removeRepository(ctx.registries, input),
+  'berth.registries.pull': (ctx, input) => pullTag(ctx.registries, input),
+  'berth.registries.copyReference': (ctx, input) => copyReference(ctx.registries, false, input),
+  'berth.registries.copyDigest': (ctx, input) => copyReference(ctx.registries, true, input),
+  'berth.registries.inspectManifest': (ctx, input) => inspectManifest(ctx.registries, input),
+  'berth.registries.deleteTag': (ctx, input) => deleteTag(ctx.registries, input),
+} satisfies Partial<HandlerTable>;

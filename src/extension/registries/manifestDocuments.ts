@@ -47,7 +47,12 @@ export function registerManifestDocuments(): vscode.Disposable {
 }
 
 /** Shows a manifest read-only in an editor. */
-export async function showManifest(address: RegistryAddress, repository: string, reference: string, json: unknown): Promise<vscode.TextEditor> {
+export async function showManifest(
+  address: RegistryAddress,
+  repository: string,
+  reference: string,
+  json: unknown,
+): Promise<vscode.TextEditor> {
   if (!provider) throw new Error('The manifest documents are not registered.');
   const name = reference.startsWith('sha256:') ? reference.replace(':', '-') : reference;
   const uri = vscode.Uri.from({ scheme: MANIFEST_SCHEME, path: `/${address.host}/${repository}/${encodeURIComponent(name)}.json` });

@@ -41,7 +41,8 @@ export interface RegistryMessageNode extends NodeBase {
 
 export type RegistryNode = RegistryRootNode | RegistryRepositoryNode | RegistryTagNode | RegistryMessageNode;
 
-let tr: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+let tr: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 
 /** Words shown to users go through this translator; tree.ts installs vscode.l10n.t. */
 export function setRegistryTranslator(translate: Translate): void {
@@ -62,7 +63,9 @@ export function registryNode(registry: RegistryRootNode['registry'], username: s
       `**${escapeMarkdown(address.display)}** (${kind})`,
       '',
       `${tr('API: {0}', escapeMarkdown(address.apiBase))}  `,
-      username ? tr('Logged in as {0}, as docker login keeps it.', escapeMarkdown(username)) : tr('Not logged in: public repositories only.'),
+      username
+        ? tr('Logged in as {0}, as docker login keeps it.', escapeMarkdown(username))
+        : tr('Not logged in: public repositories only.'),
     ].join('\n'),
     icon: { id: KIND_ICONS[address.kind] },
     contextValue: `registry.${address.kind}.${username ? 'loggedIn' : 'anonymous'}`,
@@ -107,13 +110,15 @@ export function tagNode(
   if (details) {
     parts.push(shortDigest(details.digest));
     if (details.size !== undefined) parts.push(formatSize(details.size));
-    if (details.platforms.length) parts.push(details.kind === 'index' ? tr('{0} platforms', details.platforms.length) : platformName(details.platforms[0]!));
+    if (details.platforms.length)
+      parts.push(details.kind === 'index' ? tr('{0} platforms', details.platforms.length) : platformName(details.platforms[0]!));
     const created = details.created ? Date.parse(details.created) : Number.NaN;
     if (Number.isFinite(created)) parts.push(tr('{0} ago', coarseAge(created / 1000, nowMs)));
     lines.push(`${tr('Digest: {0}', `\`${details.digest}\``)}  `);
     if (details.size !== undefined) lines.push(`${tr('Size: {0} (compressed, as pulled)', formatSize(details.size))}  `);
     if (Number.isFinite(created)) lines.push(`${tr('Created: {0}', new Date(created).toISOString())}  `);
-    if (details.kind === 'index') lines.push('', `**${tr('Platforms')}**`, '', ...details.platforms.map((p) => `- ${escapeMarkdown(platformName(p))}`));
+    if (details.kind === 'index')
+      lines.push('', `**${tr('Platforms')}**`, '', ...details.platforms.map((p) => `- ${escapeMarkdown(platformName(p))}`));
     else if (details.platforms.length) lines.push(tr('Platform: {0}', escapeMarkdown(platformName(details.platforms[0]!))));
   }
   return {

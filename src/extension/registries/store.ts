@@ -79,7 +79,11 @@ export class RegistryStore implements vscode.Disposable {
 
   /** Remembers a repository the user named, for registries that do not list theirs. */
   async addRepository(id: string, repository: string): Promise<void> {
-    await this.save(this.raw().map((r) => (r.address === id && !r.repositories.includes(repository) ? { ...r, repositories: [...r.repositories, repository].sort() } : r)));
+    await this.save(
+      this.raw().map((r) =>
+        r.address === id && !r.repositories.includes(repository) ? { ...r, repositories: [...r.repositories, repository].sort() } : r,
+      ),
+    );
   }
 
   async removeRepository(id: string, repository: string): Promise<void> {

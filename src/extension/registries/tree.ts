@@ -76,7 +76,9 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
   async getChildren(node?: RegistryNode): Promise<RegistryNode[]> {
     if (!node) {
       const registries = this.store.list();
-      return Promise.all(registries.map(async (r) => registryNode(r, (await storedCredentials(r.address).catch(() => undefined))?.username)));
+      return Promise.all(
+        registries.map(async (r) => registryNode(r, (await storedCredentials(r.address).catch(() => undefined))?.username)),
+      );
     }
     if (node.kind === 'registry') return this.repositories(node);
     if (node.kind === 'registryRepository') return this.tags(node.registryId, node.address, node.repository);
@@ -95,7 +97,10 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
         } else notes.push(registryMessage(`${node.key}#hint`, vscode.l10n.t('Log in to list your repositories, or add one by name.')));
       } else if (address.kind === 'ghcr') {
         if (credentials) listed = await ghcrRepositories(credentials);
-        else notes.push(registryMessage(`${node.key}#hint`, vscode.l10n.t('Log in with a token that can read packages, or add a repository by name.')));
+        else
+          notes.push(
+            registryMessage(`${node.key}#hint`, vscode.l10n.t('Log in with a token that can read packages, or add a repository by name.')),
+          );
       } else {
         listed = await this.client({ address, id, repositories: added }).repositories();
       }
@@ -110,7 +115,8 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
       );
     }
     const rows = repositoryRows(id, address, listed, added);
-    if (!rows.length && !notes.length) notes.push(registryMessage(`${node.key}#empty`, vscode.l10n.t('No repositories yet: push an image here, or add one by name.')));
+    if (!rows.length && !notes.length)
+      notes.push(registryMessage(`${node.key}#empty`, vscode.l10n.t('No repositories yet: push an image here, or add one by name.')));
     return [...notes, ...rows];
   }
 
@@ -130,7 +136,9 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
     const now = Date.now();
     const rows = tags.map((tag, i) => tagNode(registryId, address, repository, tag, details[i], now));
     // Newest first where the dates are known, as a registry's web page lists them.
-    return rows.sort((a, b) => (Date.parse(b.details?.created ?? '') || 0) - (Date.parse(a.details?.created ?? '') || 0) || a.tag.localeCompare(b.tag));
+    return rows.sort(
+      (a, b) => (Date.parse(b.details?.created ?? '') || 0) - (Date.parse(a.details?.created ?? '') || 0) || a.tag.localeCompare(b.tag),
+    );
   }
 
   dispose(): void {

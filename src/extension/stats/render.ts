@@ -72,7 +72,8 @@ function chart(label: string, points: string, color: string, top: string): strin
 export function renderEntry(entry: StatsEntry, now: number, t: Translate): string {
   const latest = entry.history[entry.history.length - 1];
   const head = `<h2 title="${escapeHtml(entry.id)}">${escapeHtml(entry.name)}</h2>`;
-  if (!latest) return `<section class="container" data-id="${escapeHtml(entry.id)}">${head}<p class="waiting">${escapeHtml(t('Waiting for the first reading…'))}</p></section>`;
+  if (!latest)
+    return `<section class="container" data-id="${escapeHtml(entry.id)}">${head}<p class="waiting">${escapeHtml(t('Waiting for the first reading…'))}</p></section>`;
   const limit = latest.memoryLimitBytes;
   const memoryShare = limit > 0 ? ` (${((latest.memoryBytes / limit) * 100).toFixed(1)} %)` : '';
   const cells: [string, string][] = [
@@ -100,4 +101,12 @@ export function renderEntry(entry: StatsEntry, now: number, t: Translate): strin
 export function renderStats(entries: readonly StatsEntry[], now: number, t: Translate, empty: string): string {
   if (!entries.length) return `<p class="empty">${escapeHtml(empty)}</p>`;
   return entries.map((e) => renderEntry(e, now, t)).join('');
+}
+
+/** The lines a container's tooltip gains while its stats stream runs (Markdown; numbers only). */
+export function statsTooltip(reading: ContainerStats, t: Translate): string {
+  const limit = reading.memoryLimitBytes > 0 ? ` / ${formatMemory(reading.memoryLimitBytes)}` : '';
+  return [`${t('CPU: {0}', formatPercent(reading.cpuPercent))}  `, t('Memory: {0}', `${formatMemory(reading.memoryBytes)}${limit}`)].join(
+    '\n',
+  );
 }

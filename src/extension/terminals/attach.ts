@@ -74,10 +74,20 @@ export class ContainerAttachTerminal implements vscode.Pseudoterminal {
       // The engine watches for the detach keys only on a TTY (as docker attach does).
       this.note(
         this.target.tty && this.target.openStdin
-          ? vscode.l10n.t('Attached to the main process of {0}. Detach with {1}; the container keeps running.', this.target.name, describeDetachKeys(this.detachKeys))
+          ? vscode.l10n.t(
+              'Attached to the main process of {0}. Detach with {1}; the container keeps running.',
+              this.target.name,
+              describeDetachKeys(this.detachKeys),
+            )
           : this.target.openStdin
-            ? vscode.l10n.t('Attached to the main process of {0}. Close the terminal to detach; the container keeps running.', this.target.name)
-            : vscode.l10n.t('Attached to the output of {0} (its process reads no input). Close the terminal to detach; the container keeps running.', this.target.name),
+            ? vscode.l10n.t(
+                'Attached to the main process of {0}. Close the terminal to detach; the container keeps running.',
+                this.target.name,
+              )
+            : vscode.l10n.t(
+                'Attached to the output of {0} (its process reads no input). Close the terminal to detach; the container keeps running.',
+                this.target.name,
+              ),
       );
       const decoder = new StringDecoder('utf8');
       stream.on('data', (chunk: Buffer | string) => {
@@ -187,9 +197,17 @@ export class ContainerAttachTerminal implements vscode.Pseudoterminal {
 }
 
 /** Opens a terminal attached to a container's main process. */
-export function openAttach(engine: Engine, target: AttachTarget, detachKeys?: string): { terminal: vscode.Terminal; pty: ContainerAttachTerminal } {
+export function openAttach(
+  engine: Engine,
+  target: AttachTarget,
+  detachKeys?: string,
+): { terminal: vscode.Terminal; pty: ContainerAttachTerminal } {
   const pty = new ContainerAttachTerminal(engine, target, detachKeys);
-  const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Attached: {0}', target.name), pty, iconPath: new vscode.ThemeIcon('plug') });
+  const terminal = vscode.window.createTerminal({
+    name: vscode.l10n.t('Attached: {0}', target.name),
+    pty,
+    iconPath: new vscode.ThemeIcon('plug'),
+  });
   terminal.show();
   return { terminal, pty };
 }
