@@ -185,6 +185,62 @@ export interface PruneResult {
   spaceReclaimed: number;
 }
 
+/** One reading of a container's resource use, as `docker stats` shows it (./stats computes it). */
+export interface ContainerStats {
+  /** When the engine read it, in ms since the epoch. */
+  time: number;
+  /** Of one CPU: a busy loop on one core reads about 100. Undefined until there is an earlier reading to compare with. */
+  cpuPercent: number | undefined;
+  /** In use, without the page cache the kernel can drop. */
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
+/** What the archive API says about a path in a container (`X-Docker-Container-Path-Stat`). */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: the permission bits, plus 1<<31 for a directory and 1<<27 for a symlink. */
+  mode: number;
+  directory: boolean;
+  symlink: boolean;
+  /** Where a symlink points, resolved by the engine inside the container; empty otherwise. */
+  linkTarget: string;
+}
+
+/** One answer of the engine's image search (Docker Hub's, as `docker search` shows it). */
+export interface ImageSearchResult {
+  name: string;
+  description: string;
+  stars: number;
+  official: boolean;
+  automated: boolean;
+}
+
+/** A new image from a container's changes (`docker commit`). */
+export interface ContainerCommit {
+  /** `repository[:tag]`; untagged when omitted. */
+  reference?: string;
+  message?: string;
+  author?: string;
+  /** Dockerfile instructions applied to the new image's config: `CMD ["node","index.js"]`, `ENV A=b`. */
+  changes?: string[];
+  /** Pause the container while it is committed (the default, as docker commit does). */
+  pause?: boolean;
+}
+
+/** What the engine holds and what it takes on disk (`docker system df`), as far as a prune asks. */
+export interface DiskUsage {
+  containers: { id: string; name: string; state: ContainerState; image: string; sizeRw: number }[];
+  images: { id: string; repoTags: string[]; size: number; sharedSize: number; containers: number }[];
+  volumes: { name: string; size: number; refCount: number; labels: Record<string, string> }[];
+}
+
 /** The Engine API's list filters: `{ label: ['berth.managed=true'], status: ['exited'] }`. */
 export type ContainerFilters = Record<string, string[]>;
 
@@ -230,7 +286,7 @@ export interface Engine {
    * The container's stdin, stdout and stderr, both ways (output merged when it has no TTY);
    * attach before start so no output is lost.
    */
-  attachContainer(id: string, options: { tty: boolean }): Promise<Duplex>;
+  attachContainer(id: string, options: { tty: boolean; detachKeys?: string }): Promise<Duplex>;
   /**
    * Resolves with the exit code once the container exits (`next-exit`: not at once for one that
    * has not started yet). Rejects with an EngineError when the engine goes away meanwhile.
@@ -246,6 +302,37 @@ export interface Engine {
    * started, so it works on images without a shell too); symlinks are followed.
    */
   readContainerFile(id: string, path: string, maxBytes: number): Promise<Uint8Array>;
+
+  /**
+   * The container's resource use, one reading a second (the Engine API's stats stream), until the
+   * container stops running or the signal aborts (which closes the stream).
+   */
+  containerStats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;
+  /** One reading with a CPU figure (the engine takes two, a second apart). */
+  containerStatsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats>;
+  /** A new image from the container's file system and config; resolves with its id. */
+  commitContainer(id: string, commit: ContainerCommit): Promise<string>;
+  renameContainer(id: string, name: string): Promise<void>;
+  /** The container's whole file system as a tar stream (`docker export`). */
+  exportContainer(id: string, signal?: AbortSignal): Promise<Readable>;
+  /** What a path in a container is, or undefined when there is nothing there. */
+  statContainerPath(id: string, path: string): Promise<ContainerPathStat | undefined>;
+  /** A path in a container as a tar stream (its top entry named after the path's last component). */
+  getContainerArchive(id: string, path: string, signal?: AbortSignal): Promise<{ stat: ContainerPathStat; archive: Readable }>;
+  /**
+   * Extracts a tar stream into a directory of the container. Files belong to the container's root
+   * unless `copyUIDGID` keeps the archive's owners; `noOverwriteDirNonDir` refuses to replace a
+   * directory with a file or the other way round.
+   */
+  putContainerArchive(
+    id: string,
+    directory: string,
+    archive: Readable,
+    options?: { copyUIDGID?: boolean; noOverwriteDirNonDir?: boolean },
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** Removes every stopped container (`docker container prune`). */
+  pruneContainers(): Promise<PruneResult>;
 
   pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal, auth?: RegistryAuth): Promise<void>;
   pushImage(
@@ -263,6 +350,17 @@ export interface Engine {
   tagImage(id: string, repository: string, tag: string): Promise<void>;
   removeImage(id: string, options?: { force?: boolean }): Promise<void>;
   pruneImages(options?: { danglingOnly?: boolean }): Promise<PruneResult>;
+  /** Images (by reference or id) as one tar stream (`docker save`). */
+  saveImages(references: string[], signal?: AbortSignal): Promise<Readable>;
+  /**
+   * Loads images from a tar stream (`docker load`); resolves with what was loaded: references,
+   * or `sha256:` ids for images the archive names no tag for.
+   */
+  loadImages(archive: Readable, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<string[]>;
+  /** Docker Hub's answers for `term`, as the engine asks Hub for them (`docker search`). */
+  searchImages(term: string, limit?: number, signal?: AbortSignal): Promise<ImageSearchResult[]>;
+  /** Everything the engine holds with its size on disk; slow, as it measures the containers' layers. */
+  diskUsage(): Promise<DiskUsage>;
 
   createVolume(name: string, options?: { driver?: string; labels?: Record<string, string> }): Promise<VolumeSummary>;
   removeVolume(name: string, options?: { force?: boolean }): Promise<void>;
