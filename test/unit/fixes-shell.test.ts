@@ -119,6 +119,20 @@ describe('pipefail fix', () => {
   });
 });
 
+describe('wget progress fix', () => {
+  it('adds --progress=dot:giga after wget, and leaves it out of Fix All (BusyBox wget has no such option)', () => {
+    const text = debian('RUN set -eux; \\', '  wget -O /tmp/a.tgz https://example.com/a.tgz');
+    assert.equal(
+      fix(text, 'wget-without-progress', 'Add --progress=dot:giga'),
+      debian('RUN set -eux; \\', '  wget --progress=dot:giga -O /tmp/a.tgz https://example.com/a.tgz'),
+    );
+    assert.deepEqual(
+      actionsFor(text, 'wget-without-progress').actions.filter((a) => a.isPreferred),
+      [],
+    );
+  });
+});
+
 describe('COPY and ADD fixes', () => {
   it('turns ADD into COPY, keeping the keyword case', () => {
     const text = lines('FROM debian:12', 'WORKDIR /app', 'ADD --chown=app src/ ./src/', 'add a.txt /b.txt', 'USER nobody');

@@ -273,6 +273,35 @@ describe('curl-and-wget', () => {
   });
 });
 
+describe('wget-without-progress', () => {
+  const CODE = 'wget-without-progress';
+  it('flags wget with no progress or verbosity option, on the program, past sudo and a path', () => {
+    const d = one(CODE, stage('RUN wget https://example.com/a.tar.gz'), 'wget', INFO);
+    assert.match(d.message, /--progress=dot:giga/);
+    one(CODE, stage('RUN sudo /usr/bin/wget -O /tmp/a https://x'), '/usr/bin/wget', INFO);
+    one(CODE, stage('RUN wget -c --tries=3 https://x && tar xf a.tgz'), 'wget', INFO);
+    one(CODE, stage('RUN wget -nc https://x'), 'wget', INFO);
+    one(CODE, stage('RUN wget -- -q'), 'wget', INFO);
+    assert.equal(of(CODE, stage('RUN wget https://x && wget -q https://y && wget https://z')).length, 2);
+  });
+
+  it('accepts --progress, -q, -nv, a log file, help, and short options clustered', () => {
+    none(CODE, stage('RUN wget --progress=dot:giga https://x'));
+    none(CODE, stage('RUN wget --progress=bar:force https://x'));
+    none(CODE, stage('RUN wget -q https://x'));
+    none(CODE, stage('RUN wget --quiet https://x'));
+    none(CODE, stage('RUN wget -nv https://x'));
+    none(CODE, stage('RUN wget --no-verbose https://x'));
+    none(CODE, stage('RUN wget -o /tmp/wget.log https://x'));
+    none(CODE, stage('RUN wget --append-output=/tmp/wget.log https://x'));
+    none(CODE, stage('RUN wget -qO- https://x | tar xz'));
+    none(CODE, stage('RUN wget -cq https://x'));
+    none(CODE, stage('RUN wget --version'));
+    none(CODE, stage('RUN curl -fsSLO https://x'));
+    none(CODE, stage('RUN echo wget https://x'));
+  });
+});
+
 describe('run-consecutive', () => {
   const CODE = 'run-consecutive';
   it('flags a RUN right after a RUN, on the second keyword, at hint level', () => {

@@ -48,6 +48,7 @@ import { sudoInRun } from './sudo-in-run';
 import { userMissing } from './user-missing';
 import { userRoot } from './user-root';
 import { variableUndefined } from './variable-undefined';
+import { wgetWithoutProgress } from './wget-without-progress';
 import { workdirRelative } from './workdir-relative';
 
 const CHECKS = [
@@ -86,6 +87,7 @@ const CHECKS = [
   pipeWithoutPipefail,
   apkCacheKept,
   curlAndWget,
+  wgetWithoutProgress,
   aptListsKept,
   addInsteadOfCopy,
   copyFromSelf,
