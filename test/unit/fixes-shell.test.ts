@@ -133,6 +133,15 @@ describe('wget progress fix', () => {
   });
 });
 
+describe('useradd -l fix', () => {
+  it('adds -l after useradd, and Fix All applies it', () => {
+    const text = debian('RUN groupadd -g 123456 app \\', '  && useradd -u 123456 -g app app');
+    const after = preferred(text, 'useradd-high-uid');
+    assert.equal(after.title, 'Add -l (--no-log-init)');
+    assert.equal(after.text, debian('RUN groupadd -g 123456 app \\', '  && useradd -l -u 123456 -g app app'));
+  });
+});
+
 describe('COPY and ADD fixes', () => {
   it('turns ADD into COPY, keeping the keyword case', () => {
     const text = lines('FROM debian:12', 'WORKDIR /app', 'ADD --chown=app src/ ./src/', 'add a.txt /b.txt', 'USER nobody');

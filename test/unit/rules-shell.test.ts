@@ -302,6 +302,38 @@ describe('wget-without-progress', () => {
   });
 });
 
+describe('useradd-high-uid', () => {
+  const CODE = 'useradd-high-uid';
+  it('flags useradd with a UID above 99999 and no -l, however the UID is written', () => {
+    const d = one(CODE, stage('RUN useradd -u 123456 app'), 'useradd', WARNING);
+    assert.match(d.message, /123456/);
+    assert.match(d.message, /-l/);
+    one(CODE, stage('RUN useradd -u123456 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN useradd --uid 100000 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN useradd --uid=100000 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN groupadd -g 2000000 app && useradd -rmu 2000000 -g app app'), 'useradd', WARNING);
+    one(CODE, stage('RUN sudo /usr/sbin/useradd -c "long name" -u 123456 app'), '/usr/sbin/useradd', WARNING);
+  });
+
+  it('accepts -l or --no-log-init, a UID up to 99999, no UID, a UID from a variable, and -l given as a value', () => {
+    none(CODE, stage('RUN useradd -l -u 123456 app'));
+    none(CODE, stage('RUN useradd -u 123456 --no-log-init app'));
+    none(CODE, stage('RUN useradd -rlu 123456 app'));
+    none(CODE, stage('RUN useradd -u 99999 app'));
+    none(CODE, stage('RUN useradd -u 12345 app'));
+    none(CODE, stage('RUN useradd app'));
+    none(CODE, stage('RUN useradd -u "$APP_UID" app'));
+    none(CODE, stage('RUN useradd -c 123456 app'));
+    none(CODE, stage('RUN groupadd -g 123456 app'));
+    none(CODE, stage('RUN echo useradd -u 123456 app'));
+  });
+
+  it('does not read a value as an option: -s -l is a shell named -l', () => {
+    one(CODE, stage('RUN useradd -s -l -u 123456 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN useradd --comment -l -u 123456 app'), 'useradd', WARNING);
+  });
+});
+
 describe('run-consecutive', () => {
   const CODE = 'run-consecutive';
   it('flags a RUN right after a RUN, on the second keyword, at hint level', () => {

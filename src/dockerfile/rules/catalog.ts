@@ -45,6 +45,7 @@ import { stageNameDuplicate } from './stage-name-duplicate';
 import { stageNameInvalid } from './stage-name-invalid';
 import { stageNameReserved } from './stage-name-reserved';
 import { sudoInRun } from './sudo-in-run';
+import { useraddHighUid } from './useradd-high-uid';
 import { userMissing } from './user-missing';
 import { userRoot } from './user-root';
 import { variableUndefined } from './variable-undefined';
@@ -88,6 +89,7 @@ const CHECKS = [
   apkCacheKept,
   curlAndWget,
   wgetWithoutProgress,
+  useraddHighUid,
   aptListsKept,
   addInsteadOfCopy,
   copyFromSelf,
