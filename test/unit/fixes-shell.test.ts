@@ -170,6 +170,25 @@ describe('COPY and ADD fixes', () => {
   });
 });
 
+describe('COPY destination fix', () => {
+  it('adds the trailing slash, inside the closing quote when quoted, and Fix All applies it', () => {
+    const text = lines('FROM node:20', 'WORKDIR /app', 'COPY a b /srv', 'USER node');
+    assert.deepEqual(preferred(text, 'copy-dest-not-directory'), {
+      title: 'Add / to the destination',
+      text: lines('FROM node:20', 'WORKDIR /app', 'COPY a b /srv/', 'USER node'),
+    });
+    assert.equal(
+      fix(lines('FROM node:20', 'WORKDIR /app', 'COPY a b "my dir"', 'USER node'), 'copy-dest-not-directory', 'Add / to the destination'),
+      lines('FROM node:20', 'WORKDIR /app', 'COPY a b "my dir/"', 'USER node'),
+    );
+  });
+
+  it('offers no edit for the exec form', () => {
+    const text = lines('FROM node:20', 'WORKDIR /app', 'COPY ["a", "b", "/srv"]', 'USER node');
+    assert.deepEqual(fixTitles(actionsFor(text, 'copy-dest-not-directory').actions), []);
+  });
+});
+
 describe('variable fixes', () => {
   it('renames a misspelt variable to the name in scope', () => {
     const text = lines('FROM node:20', 'ARG APP_ENV=prod', 'LABEL env=${APP_ENVV}', 'USER node');

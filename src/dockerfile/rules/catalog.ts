@@ -16,6 +16,7 @@ import { aptUpdateAlone } from './apt-update-alone';
 import { builder } from './builder';
 import { cacheCopyBeforeInstall } from './cache-copy-before-install';
 import { cdInRun } from './cd-in-run';
+import { copyDestNotDirectory } from './copy-dest-not-directory';
 import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
 import { copyRelativeDest } from './copy-relative-dest';
@@ -95,6 +96,7 @@ const CHECKS = [
   copyFromSelf,
   copyFromUnknown,
   copyRelativeDest,
+  copyDestNotDirectory,
   variableUndefined,
   fromArgUndefined,
   fromArgDefaultInvalid,
