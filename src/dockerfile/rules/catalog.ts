@@ -16,6 +16,7 @@ import { aptUpdateAlone } from './apt-update-alone';
 import { builder } from './builder';
 import { cacheCopyBeforeInstall } from './cache-copy-before-install';
 import { cdInRun } from './cd-in-run';
+import { continuationEmpty } from './continuation-empty';
 import { copyDestNotDirectory } from './copy-dest-not-directory';
 import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
@@ -65,6 +66,7 @@ const CHECKS = [
   jsonArgsRecommended,
   workdirRelative,
   keywordCasing,
+  continuationEmpty,
   fromAsCasing,
   imageUntagged,
   imageLatest,
