@@ -7,6 +7,7 @@ import type {
   ContainerState,
   ContainerSummary,
   EngineEvent,
+  EngineInfo,
   EngineVersion,
   ImageLayer,
   ImageSummary,
@@ -229,6 +230,12 @@ export function version(v: unknown): EngineVersion {
     arch: optStr(o, 'Arch'),
     ...(platform ? { platform } : {}),
   };
+}
+
+export function info(v: unknown): EngineInfo {
+  const o = asObject(v, 'info');
+  const securityOptions = Array.isArray(o.SecurityOptions) ? o.SecurityOptions.filter((x): x is string => typeof x === 'string') : [];
+  return { securityOptions, rootless: securityOptions.some((option) => option.split(',').includes('name=rootless')) };
 }
 
 export function prune(v: unknown, listKey: string): PruneResult {

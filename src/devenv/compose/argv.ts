@@ -23,6 +23,7 @@ export type ComposeAction =
   | { verb: 'up'; services: string[]; detach: boolean; build?: boolean; removeOrphans?: boolean }
   | { verb: 'down'; volumes?: boolean; removeOrphans?: boolean }
   | { verb: 'stop' | 'start' | 'restart'; services: string[] }
+  | { verb: 'rm'; services: string[] }
   | { verb: 'logs'; services: string[]; follow: boolean; tail?: number; timestamps?: boolean }
   | { verb: 'pull' | 'build'; services: string[] }
   | { verb: 'config'; list: 'services' | 'profiles' }
@@ -67,6 +68,8 @@ export function composeArgv(cli: ComposeCli, target: ComposeTarget, action: Comp
     case 'pull':
     case 'build':
       return [...head, action.verb, ...action.services];
+    case 'rm':
+      return [...head, 'rm', '--stop', '--force', '-v', ...action.services];
     case 'logs':
       return [
         ...head,

@@ -281,20 +281,30 @@ export class ComposeRunner {
   /**
    * Takes the project down: with its files through Compose (`down`, and `--remove-orphans` so
    * containers of services outside the active profiles go too), without them through the engine:
-   * its containers, then its networks, and its volumes when asked.
+   * its containers, then its networks, and its volumes when asked. `anonymousVolumes`: also the
+   * unnamed volumes its containers had (an image's VOLUME), which `down` alone leaves behind.
    */
-  async down(ref: ProjectRef, options: { volumes?: boolean; removeOrphans?: boolean } & CommandIO = {}): Promise<void> {
+  async down(
+    ref: ProjectRef,
+    options: { volumes?: boolean; removeOrphans?: boolean; anonymousVolumes?: boolean } & CommandIO = {},
+  ): Promise<void> {
+    const engine = this.deps.engine;
+    const resources = await this.resources(ref.project);
+    const anonymous = options.anonymousVolumes
+      ? resources.containers.flatMap((c) =>
+          c.mounts.filter((m) => m.type === 'volume' && m.name && /^[0-9a-f]{64}$/.test(m.name)).map((m) => m.name!),
+        )
+      : [];
     if (ref.target) {
       await this.run(ref.target, { verb: 'down', volumes: options.volumes, removeOrphans: options.removeOrphans ?? true }, options, {
         project: ref.project,
       });
-      return;
+    } else {
+      for (const c of resources.containers) await engine.removeContainer(c.id, { force: true }).catch(ignoreGone);
+      for (const n of resources.networks) await engine.removeNetwork(n.id).catch(ignoreGone);
+      if (options.volumes) for (const v of resources.volumes) await engine.removeVolume(v.name).catch(ignoreGone);
     }
-    const engine = this.deps.engine;
-    const resources = await this.resources(ref.project);
-    for (const c of resources.containers) await engine.removeContainer(c.id, { force: true }).catch(ignoreGone);
-    for (const n of resources.networks) await engine.removeNetwork(n.id).catch(ignoreGone);
-    if (options.volumes) for (const v of resources.volumes) await engine.removeVolume(v.name).catch(ignoreGone);
+    for (const name of anonymous) await engine.removeVolume(name).catch(() => undefined);
   }
 
   /** stop, start or restart services (all when none are named), through Compose or, without files, the engine. */
