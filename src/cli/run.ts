@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { composeArgv } from '../devenv/compose/argv';
+import { composeArgv, type ComposeAction } from '../devenv/compose/argv';
+import { prepareComposeWorkspace, SHELL_COMMAND, startComposeWorkspace } from '../devenv/devcontainerCompose';
 import { composeCommandFromSetting, detectCompose, type ComposeCli } from '../devenv/compose/cli';
 import { composeEnvironment } from '../devenv/compose/environment';
 import { execProcess } from '../devenv/compose/process';
@@ -188,6 +189,7 @@ export const runCommand: Command = {
       }
     }
     const workspace = { folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() };
+    if (config.compose) return composeWorkspace(folder, config, endpoint, values.print === true, io);
     const services = config.services ? await servicesFor(folder, config, endpoint, io) : undefined;
     if (services && 'status' in services) return services.status;
 
@@ -371,6 +373,78 @@ async function servicesFor(
     return { status: 2 };
   }
   return { cli: found, env, plan };
+}
+
+/**
+ * A Compose devcontainer.json: its services up, then a shell in the workspace service, in this
+ * terminal; `--print` shows the compose commands that do the same.
+ */
+async function composeWorkspace(
+  folder: string,
+  config: RunConfig,
+  endpoint: Endpoint | undefined,
+  print: boolean,
+  io: Io,
+): Promise<number> {
+  const env = endpoint
+    ? composeEnvironment(endpoint, process.env, dockerConfigDir(nodeDeps()))
+    : { ...(process.env as Record<string, string>) };
+  const found = await detectCompose(execProcess, composeCommandFromSetting(process.env.BERTH_COMPOSE_COMMAND), env);
+  if ('missing' in found) {
+    io.err(`berth run: devcontainer.json runs a Compose project, and ${found.message}\n`);
+    return 2;
+  }
+  const plan = prepareComposeWorkspace({
+    folder,
+    workspaceName: path.basename(folder),
+    config,
+    env,
+    cacheDir: servicesCacheDir(process.env, homedir()),
+    major: found.major,
+  });
+  if (!plan || 'error' in plan) {
+    io.err(`berth run: ${plan?.error ?? 'devcontainer.json has no Compose project'}\n`);
+    return 2;
+  }
+  if (print) {
+    const argv = (action: ComposeAction) => composeArgv(found, plan.target, action, false);
+    const shell = argv({
+      verb: 'exec',
+      service: plan.service,
+      command: SHELL_COMMAND,
+      workdir: plan.workdir,
+      ...(plan.user ? { user: plan.user } : {}),
+      env: plan.env,
+    });
+    io.out(
+      servicesScript(plan, argv, found.major, [shellLine(shell)], shellLine)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
+    return 0;
+  }
+  if (!endpoint) return 125;
+  const engine = createEngine(endpoint);
+  const interrupts = new Interrupts(io, `the services of ${plan.project}`);
+  try {
+    await engine.ping(interrupts.signal);
+    const runner = new ComposeRunner({ cli: found, env, engine });
+    let run: RunningWithServices;
+    try {
+      run = await startComposeWorkspace(engine, runner, plan, { signal: interrupts.signal, onOutput: (text) => io.err(text) });
+    } catch (error) {
+      io.err(`berth run: ${describe(error)}\n`);
+      return interrupts.reason?.status ?? 125;
+    }
+    io.err(`berth run: a shell in ${plan.service} (${run.name}), in ${plan.workdir}\n`);
+    const status = await attachTerminal(run, interrupts, io);
+    const ended = await run.services?.end();
+    if (ended) io.err(`berth run: ${ended}\n`);
+    return status;
+  } finally {
+    interrupts.dispose();
+    engine.dispose();
+  }
 }
 
 /** The engine's flavour for `user: host`; rootful when it cannot be asked (the run then says why it fails). */

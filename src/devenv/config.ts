@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun';
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
+import type { DevcontainerCompose } from './devcontainerCompose';
 import { readServices, SERVICES_ON_EXIT, type ServicesConfig, type ServicesOnExit } from './services';
 
 export interface PortSpec {
@@ -44,6 +45,8 @@ export interface RunConfig {
   services?: ServicesConfig;
   /** What happens to them when the run ends; `stop` when unset. */
   servicesOnExit?: ServicesOnExit;
+  /** A Compose-based devcontainer.json: a service of its project is the workspace container. */
+  compose?: DevcontainerCompose;
 }
 
 /** What a file, a task or the command's arguments set: any field, and part of a build. */

@@ -81,6 +81,8 @@ export function workspaceImageTag(workspace: Workspace): string {
 /** Problems that stop a run before anything is created. */
 export function validate(config: RunConfig): string[] {
   const problems: string[] = [];
+  // A Compose devcontainer's image and command are its service's, in its Compose files.
+  if (config.compose) return problems;
   // A build names its own image, and its image brings its own command.
   if (!config.build && !config.image.trim()) problems.push('No image is set: choose a toolchain or set image.');
   else if (config.image.trim() && !isImageReference(config.image.trim()))

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,8 @@ import { composeEnvironment } from '../../src/devenv/compose/environment';
 import { execProcess } from '../../src/devenv/compose/process';
 import { ComposeRunner } from '../../src/devenv/compose/runner';
 import { presetConfig, type RunConfig } from '../../src/devenv/config';
+import { prepareComposeWorkspace, startComposeWorkspace, type ComposeWorkspacePlan } from '../../src/devenv/devcontainerCompose';
+import { resolveRunConfig } from '../../src/devenv/resolve';
 import { readServices, type ServicesPlan } from '../../src/devenv/services';
 import { prepareServices, runWorkspaceWithServices, ServicesError, type RunningWithServices } from '../../src/devenv/servicesRunner';
 import { buildRunSpec, containerName } from '../../src/devenv/spec';
@@ -195,5 +197,70 @@ describe('Run Workspace with services', () => {
     assert.equal(left.stdout.trim(), '');
     const nets = spawnSync('docker', ['network', 'ls', '-q', '--filter', `name=${project}_default`], { encoding: 'utf8' });
     assert.equal(nets.stdout.trim(), '');
+  });
+
+  it('devcontainer.json with dockerComposeFile: the service is the workspace, the folder where the file says, the other services by name', async () => {
+    const page = `    image: ${BUSYBOX_IMAGE}\n    command: ["sh", "-c", "mkdir -p /www && echo dc-db > /www/index.html && exec httpd -f -p 8080 -h /www"]\n    labels: { berth.test: "1" }`;
+    const app = `    image: ${BUSYBOX_IMAGE}\n    labels: { berth.test: "1" }`;
+    const extra = `    image: ${BUSYBOX_IMAGE}\n    command: ["sleep", "600"]\n    labels: { berth.test: "1" }`;
+    const p = writeComposeProject('dc', composeText({ app, db: page, extra }));
+    writeFileSync(path.join(p.folder, 'hello.txt'), 'from the folder\n');
+    mkdirSync(path.join(p.folder, '.devcontainer'));
+    writeFileSync(
+      path.join(p.folder, '.devcontainer', 'devcontainer.json'),
+      JSON.stringify({
+        dockerComposeFile: '../compose.yaml',
+        service: 'app',
+        runServices: ['app', 'db'],
+        workspaceFolder: '/workspaces/${localWorkspaceFolderBasename}',
+        overrideCommand: true,
+      }),
+    );
+    const files = {
+      entries: readdirSync(p.folder),
+      read: (relative: string) => {
+        try {
+          return readFileSync(path.join(p.folder, relative), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    };
+    const resolved = resolveRunConfig(files, path.basename(p.folder));
+    assert.ok(!('error' in resolved));
+    assert.equal(resolved.source, '.devcontainer/devcontainer.json');
+    const plan = prepareComposeWorkspace({
+      folder: p.folder,
+      workspaceName: path.basename(p.folder),
+      config: resolved.config,
+      env,
+      cacheDir,
+      major: cli.major,
+    });
+    assert.ok(plan && !('error' in plan), JSON.stringify(plan));
+    assert.equal(plan.project, p.project, "the Compose file's own project, as docker compose in the folder names it");
+    const run = await startComposeWorkspace(engine, runner, plan as ComposeWorkspacePlan);
+    let text = '';
+    run.stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    run.stream.resume();
+    try {
+      run.stream.write('pwd; cat hello.txt; wget -q -O- http://db:8080/index.html; echo done-$((40+2))\n');
+      await waitFor('the shell to answer', async () => (text.includes('done-42') ? true : undefined), 30_000);
+      assert.match(text, new RegExp(`/workspaces/${p.project}\\r?\\n`));
+      assert.match(text, /from the folder/);
+      assert.match(text, /dc-db/);
+      const running = (await runner.containers(plan.project)).map((c) => c.composeService).sort();
+      assert.deepEqual(running, ['app', 'db'], 'runServices only');
+      run.stream.write('exit\n');
+      assert.equal(await run.exited, 0);
+    } finally {
+      await run.stop();
+    }
+    assert.deepEqual(await projectHoldings(plan.project), [
+      'container app exited',
+      'container db exited',
+      `network ${plan.project}_default`,
+    ]);
+    await runner.down({ project: plan.project, target: plan.target });
   });
 });

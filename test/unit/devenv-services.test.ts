@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { composeArgv } from '../../src/devenv/compose/argv';
 import type { ComposeCli } from '../../src/devenv/compose/cli';
 import { parseRunConfig, presetConfig, serializeRunConfig } from '../../src/devenv/config';
+import { planComposeWorkspace } from '../../src/devenv/devcontainerCompose';
 import { engineFlavour, hostUserChoice } from '../../src/devenv/hostUser';
 import { mapInfo } from '../fixtures/engineInfo';
 import { inlineComposeText, planServices, readServices, servicesScript, type ServicesPlan } from '../../src/devenv/services';
@@ -228,5 +229,64 @@ describe('user: host on rootless engines', () => {
       'node',
       'only user: host is mapped',
     );
+  });
+});
+
+describe('a Compose devcontainer.json', () => {
+  /** An in-memory host: the Compose core reads files through it. */
+  const hostOf = (files: Record<string, string>) => ({
+    env: {},
+    readFile: (p: string) => files[p],
+    stat: (p: string) => (p in files ? ('file' as const) : undefined),
+  });
+  const compose = {
+    files: ['.devcontainer/compose.yaml'],
+    service: 'app',
+    workspaceFolder: '/workspaces/shop',
+    overrideCommand: true,
+    shutdownAction: 'stopCompose' as const,
+    servicePorts: [{ service: 'db', port: 5432 }],
+  };
+  const base = {
+    folder: '/ws/shop',
+    workspaceName: 'shop',
+    env: {},
+    ports: [{ container: 3000, protocol: 'tcp' as const }],
+    bindAddress: '127.0.0.1',
+    composeEnv: {},
+    cacheDir: '/c',
+  };
+
+  it('in .devcontainer: the project is <folder>_devcontainer, as Dev Containers name it; the folder is mounted where the file says', () => {
+    const host = hostOf({
+      '/ws/shop/.devcontainer/compose.yaml':
+        'services:\n  app: { image: node:22 }\n  db: { image: postgres:16 }\n  mail: { image: m, profiles: [x] }\n',
+    });
+    const plan = planComposeWorkspace({ ...base, compose, host });
+    assert.ok(!('error' in plan));
+    assert.equal(plan.project, 'shop_devcontainer');
+    assert.deepEqual(plan.services, ['app', 'db'], 'all services outside profiles, when runServices is absent');
+    assert.deepEqual(plan.target.files, ['/ws/shop/.devcontainer/compose.yaml', '/c/shop_devcontainer/devcontainer.override.yaml']);
+    assert.deepEqual(parse(plan.file!.text).services, {
+      app: {
+        entrypoint: ['/bin/sh', '-c', "trap 'exit 0' TERM INT; while sleep 1000 & wait $$!; do :; done"],
+        volumes: [{ type: 'bind', source: '/ws/shop', target: '/workspaces/shop' }],
+        ports: ['127.0.0.1:3000:3000/tcp'],
+        labels: { 'berth.managed': 'true', 'berth.workspace': '/ws/shop' },
+      },
+      db: { ports: ['127.0.0.1:5432:5432'] },
+    });
+    assert.deepEqual([plan.onExit, plan.workdir, plan.service], ['stop', '/workspaces/shop', 'app']);
+  });
+
+  it('a folder the files already mount is not mounted again; unknown services are named', () => {
+    const host = hostOf({
+      '/ws/shop/.devcontainer/compose.yaml': 'services:\n  app:\n    image: node:22\n    volumes: ["..:/workspaces:cached"]\n',
+    });
+    const plan = planComposeWorkspace({ ...base, compose: { ...compose, servicePorts: [], overrideCommand: false }, ports: [], host });
+    assert.ok(!('error' in plan));
+    assert.deepEqual(parse(plan.file!.text).services.app, { labels: { 'berth.managed': 'true', 'berth.workspace': '/ws/shop' } });
+    const bad = planComposeWorkspace({ ...base, compose: { ...compose, runServices: ['dbb'] }, host });
+    assert.deepEqual(bad, { error: "devcontainer.json names 'dbb', 'db', which the Compose files do not declare (their services: app)." });
   });
 });

@@ -24,6 +24,7 @@ export type ComposeAction =
   | { verb: 'down'; volumes?: boolean; removeOrphans?: boolean }
   | { verb: 'stop' | 'start' | 'restart'; services: string[] }
   | { verb: 'rm'; services: string[] }
+  | { verb: 'exec'; service: string; command: string[]; user?: string; workdir?: string; env?: Record<string, string> }
   | { verb: 'logs'; services: string[]; follow: boolean; tail?: number; timestamps?: boolean }
   | { verb: 'pull' | 'build'; services: string[] }
   | { verb: 'config'; list: 'services' | 'profiles' }
@@ -68,6 +69,16 @@ export function composeArgv(cli: ComposeCli, target: ComposeTarget, action: Comp
     case 'pull':
     case 'build':
       return [...head, action.verb, ...action.services];
+    case 'exec':
+      return [
+        ...head,
+        'exec',
+        ...(action.user ? ['--user', action.user] : []),
+        ...(action.workdir ? ['--workdir', action.workdir] : []),
+        ...Object.entries(action.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        action.service,
+        ...action.command,
+      ];
     case 'rm':
       return [...head, 'rm', '--stop', '--force', '-v', ...action.services];
     case 'logs':
