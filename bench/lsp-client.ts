@@ -39,6 +39,11 @@ type Listener = (message: Message, at: number) => void;
 export class LspClient {
   readonly child: ChildProcessWithoutNullStreams;
   private buffer: Buffer = Buffer.alloc(0);
+  private pendingChunks: Buffer[] = [];
+  /** Bytes in `buffer` and `pendingChunks` together. */
+  private pendingLength = 0;
+  /** The buffered length at which the frame being read is complete (0: not known yet). */
+  private needed = 0;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<Listener>();
@@ -77,7 +82,15 @@ export class LspClient {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    // A large answer arrives in many chunks: gather them until the frame is complete, so it is
+    // copied once rather than once per chunk (which made the client, not the server, quadratic).
+    this.pendingChunks.push(chunk);
+    this.pendingLength += chunk.length;
+    if (this.pendingLength < this.needed) return;
+    this.buffer = Buffer.concat([this.buffer, ...this.pendingChunks]);
+    this.pendingChunks = [];
+    this.pendingLength = this.buffer.length;
+    this.needed = 0;
     for (;;) {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
       if (headerEnd < 0) return;
@@ -86,9 +99,13 @@ export class LspClient {
       if (!match) throw new Error(`${this.name} sent a frame without Content-Length: ${header}`);
       const start = headerEnd + 4;
       const end = start + Number(match[1]);
-      if (this.buffer.length < end) return;
+      if (this.buffer.length < end) {
+        this.needed = end;
+        return;
+      }
       const message = JSON.parse(this.buffer.subarray(start, end).toString('utf8')) as Message;
       this.buffer = this.buffer.subarray(end);
+      this.pendingLength = this.buffer.length;
       this.dispatch(message, performance.now());
     }
   }

@@ -7,6 +7,7 @@
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
  *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
+ *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { generateDockerfile, singleLineRuns } from './generate';
 import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
+import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -312,6 +314,7 @@ function report(
   features?: FeatureResult,
   devenv?: DevenvBenchResult,
   growth?: GrowthResult,
+  robustness?: RobustnessResult[],
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -364,6 +367,7 @@ function report(
     out.push(...d.rows);
     notes.push(...d.notes);
   }
+  if (robustness) out.push(...robustnessRows(robustness, fmtMs));
   const cpu = cpus();
   return [
     `Berth benchmark — commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
@@ -418,7 +422,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp,growth` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -438,6 +442,11 @@ async function partial(parts: string[]): Promise<void> {
     const lsp = await benchLsp();
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
+  if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+}
+
+function ourServer(): string {
+  return resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js'));
 }
 
 async function main(): Promise<void> {
@@ -454,9 +463,10 @@ async function main(): Promise<void> {
   );
   const devenv = await benchDevenv();
   const growth = benchGrowth();
+  const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth) + viewLatencyRows(viewLatency);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -474,6 +484,7 @@ async function main(): Promise<void> {
         features,
         devenv,
         growth,
+        robustness,
         viewLatency,
         elapsedS,
       },

@@ -1,20 +1,62 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { MAX_SOURCE_BYTES, readRegularFile } from '../shared/regularFile';
 
-/** A Dockerfile to lint, or a reason it could not be read. */
-export type Input = { name: string; path: string | undefined; text: string } | { name: string; error: string };
+/** A Dockerfile to lint, or a reason it could not be read (or a note that it was passed over). */
+export type Input = Source | { name: string; error: string } | { name: string; skipped: string };
+
+/** A Dockerfile read from a file or standard input. */
+export interface Source {
+  /** As the user wrote it, or as found under the folder they named. */
+  name: string;
+  /** undefined for standard input. */
+  path: string | undefined;
+  text: string;
+  /** The bytes as read, so --fix can tell whether the file changed before it writes. */
+  bytes: Buffer;
+  /**
+   * The folder --fix may write in: the folder the file was found in by expanding a folder the
+   * user named, or the named file's own folder. A link resolving outside it is not written.
+   */
+  root: string | undefined;
+}
 
 /** What a folder expands to, for messages. */
-export const DOCKERFILE_PATTERNS = 'Dockerfile, Containerfile, *.dockerfile, *.containerfile, Dockerfile.*, Containerfile.*';
+export const DOCKERFILE_PATTERNS =
+  'Dockerfile, Containerfile, Dockerfile.<variant>, Containerfile.<variant>, *.dockerfile, *.containerfile';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
-/** Whether a file name is one a folder expands to (any case: `dockerfile`, `App.Dockerfile`). */
+/**
+ * Suffixes that make `Dockerfile.<suffix>` something else: documentation, a template to render
+ * first, an image, an archive, a backup or patch, another language's source. A builder given
+ * one of these would fail on it; nobody names a build variant so.
+ */
+export const NON_VARIANT_SUFFIXES: ReadonlySet<string> = new Set(
+  (
+    'md markdown mdx txt text rst adoc asciidoc org html htm pdf ' +
+    'j2 jinja jinja2 tpl tmpl template tmp in erb ejs mustache hbs handlebars liquid njk twig gotmpl ' +
+    'png jpg jpeg gif svg webp ico bmp tif tiff ' +
+    'zip tar gz tgz bz2 xz zst 7z rar ' +
+    'bak orig rej swp swo old new save backup patch diff ' +
+    'json yaml yml toml ini xml lock sh bash ps1 py js ts go rb log sig asc sha256 md5 dockerignore'
+  ).split(' '),
+);
+
+/**
+ * Whether a file name is one a folder expands to (any case): what a builder takes as a Dockerfile
+ * by default (`Dockerfile`, `Containerfile`), and the usual names of variants given with `-f`
+ * (`Dockerfile.dev`, `app.Dockerfile`), but not `Dockerfile.md`, `Dockerfile.j2` or `dockerfile.png`.
+ */
 export function isDockerfileName(name: string): boolean {
   const lower = name.toLowerCase();
-  // BuildKit's per-Dockerfile ignore files share the prefix but are not Dockerfiles.
-  if (lower.endsWith('.dockerignore')) return false;
-  return /^(dockerfile|containerfile)(\..+)?$/.test(lower) || /.\.(dockerfile|containerfile)$/.test(lower);
+  if (lower === 'dockerfile' || lower === 'containerfile') return true;
+  if (/.\.(dockerfile|containerfile)$/.test(lower)) return true;
+  const variant = /^(?:dockerfile|containerfile)\.(.+)$/.exec(lower)?.[1];
+  if (variant === undefined) return false;
+  const last = variant.slice(variant.lastIndexOf('.') + 1);
+  return !NON_VARIANT_SUFFIXES.has(last);
 }
 
 /**
@@ -29,7 +71,7 @@ export async function collectInputs(args: string[], readStdin: () => Promise<Buf
       if (seen.has('-')) continue;
       seen.add('-');
       try {
-        inputs.push(decode('-', undefined, await readStdin()));
+        inputs.push(decode('-', undefined, await readStdin(), undefined));
       } catch (error) {
         inputs.push({ name: '-', error: `cannot read standard input (${describe(error)})` });
       }
@@ -50,15 +92,15 @@ export async function collectInputs(args: string[], readStdin: () => Promise<Buf
       if (!found.length && !problems.length) {
         inputs.push({ name: arg, error: `no Dockerfiles in this folder (looked for ${DOCKERFILE_PATTERNS})` });
       }
-      for (const file of found.sort()) await addFile(file, inputs, seen);
+      for (const file of found.sort()) await addFile(file, arg, inputs, seen, true);
     } else {
-      await addFile(arg, inputs, seen);
+      await addFile(arg, path.dirname(arg), inputs, seen, false);
     }
   }
   return inputs;
 }
 
-async function addFile(file: string, inputs: Input[], seen: Set<string>): Promise<void> {
+async function addFile(file: string, root: string, inputs: Input[], seen: Set<string>, found: boolean): Promise<void> {
   let key = path.resolve(file);
   try {
     key = await realpath(file);
@@ -67,11 +109,16 @@ async function addFile(file: string, inputs: Input[], seen: Set<string>): Promis
   }
   if (seen.has(key)) return;
   seen.add(key);
-  try {
-    inputs.push(decode(file, file, await readFile(file)));
-  } catch (error) {
-    inputs.push({ name: file, error: describe(error) });
+  const read = await readRegularFile(file, MAX_SOURCE_BYTES);
+  if ('problem' in read) {
+    inputs.push({ name: file, error: read.problem.message });
+    return;
   }
+  const input = decode(file, file, read.bytes, root);
+  // A binary file that merely has a Dockerfile's name is not one; named by the user, it is an error.
+  if (found && 'error' in input)
+    inputs.push({ name: file, skipped: `${input.error.replace(/; is it a Dockerfile\?$/, '')}, so it was skipped` });
+  else inputs.push(input);
 }
 
 async function walk(dir: string, found: string[], problems: Input[]): Promise<void> {
@@ -87,7 +134,7 @@ async function walk(dir: string, found: string[], problems: Input[]): Promise<vo
     if (entry.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(entry.name)) await walk(full, found, problems);
     } else if (isDockerfileName(entry.name)) {
-      // Symlinked files count; symlinked folders are not followed, so no loops.
+      // Symlinked files count; symlinked folders are not followed, so no loops. FIFOs and devices do not.
       if (entry.isFile()) found.push(full);
       else if (entry.isSymbolicLink()) {
         const target = await stat(full).catch(() => undefined);
@@ -98,12 +145,12 @@ async function walk(dir: string, found: string[], problems: Input[]): Promise<vo
 }
 
 /** Text from bytes: refuses binary content (NUL bytes, as git decides), drops a UTF-8 BOM. */
-export function decode(name: string, file: string | undefined, bytes: Buffer): Input {
+export function decode(name: string, file: string | undefined, bytes: Buffer, root: string | undefined): Input {
   if (bytes.includes(0)) return { name, error: 'not a text file (it contains NUL bytes); is it a Dockerfile?' };
   let text = bytes.toString('utf8');
   // Editors hide the BOM, so positions count from after it, as BuildKit reads it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { name, path: file, text };
+  return { name, path: file, text, bytes, root };
 }
 
 /** A file system error as a user reads it. */
@@ -126,5 +173,64 @@ export function describe(error: unknown): string {
       return 'too many open files';
     default:
       return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** What --fix did with one file. */
+export type WriteOutcome = { written: true } | { written: false; reason: string };
+
+/**
+ * Writes `text` over a linted file, keeping a UTF-8 byte order mark it had, but only when that is
+ * safe: the file (a link's target) lies inside the folder it was found in, so a link cannot make
+ * --fix rewrite a file elsewhere; and the file still holds the bytes that were linted, so an edit
+ * saved meanwhile is not lost. The check and the write go through one open descriptor.
+ */
+export async function writeFixed(source: Source, text: string): Promise<WriteOutcome> {
+  if (!source.path || !source.root) return { written: false, reason: 'it is not a file' };
+  let target: string;
+  let root: string;
+  try {
+    target = await realpath(source.path);
+    root = await realpath(source.root);
+  } catch (error) {
+    return { written: false, reason: `it cannot be found any more (${describe(error)})` };
+  }
+  const inside = path.relative(root, target);
+  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) {
+    return { written: false, reason: `it is a link to ${target}, outside ${source.root}; fix that file itself` };
+  }
+  let handle;
+  try {
+    handle = await open(target, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return { written: false, reason: `it cannot be opened for writing (${describe(error)})` };
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return { written: false, reason: 'it is no longer a regular file' };
+    const now = Buffer.alloc(source.bytes.length + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(now, length, now.length - length, length);
+      if (bytesRead === 0 || length + bytesRead === now.length) {
+        length += bytesRead;
+        break;
+      }
+      length += bytesRead;
+    }
+    if (length !== source.bytes.length || !now.subarray(0, length).equals(source.bytes)) {
+      return {
+        written: false,
+        reason: 'it changed on disk while berth was fixing it, so the fixes were not written; run berth lint --fix again',
+      };
+    }
+    const bom = source.bytes[0] === 0xef && source.bytes[1] === 0xbb && source.bytes[2] === 0xbf;
+    const out = Buffer.from(bom ? `\ufeff${text}` : text, 'utf8');
+    await handle.truncate(0);
+    await handle.write(out, 0, out.length, 0);
+    return { written: true };
+  } catch (error) {
+    return { written: false, reason: `writing it failed (${describe(error)})` };
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULE_INFO, ruleDocUrl } from '../dockerfile/rules/catalog';
+import { printable } from './io';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -27,9 +28,14 @@ export function compareFindings(a: Finding, b: Finding): number {
   return cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message);
 }
 
-/** `file:line:col severity code message`, one finding a line. */
+/** `file:line:col severity code message`, one finding a line, nothing from a file able to drive the terminal. */
 export function formatText(findings: Finding[]): string {
-  return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message.replace(/\s*\n\s*/g, ' ')}\n`).join('');
+  return findings
+    .map(
+      (f) =>
+        `${printable(f.file)}:${f.line}:${f.column} ${f.severity} ${printable(f.code)} ${printable(f.message.replace(/\s*\n\s*/g, ' '))}\n`,
+    )
+    .join('');
 }
 
 export function formatJson(findings: Finding[]): string {
@@ -127,7 +133,8 @@ const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'war
  * diff, with no code-scanning upload. Values are escaped as the runner requires.
  */
 export function formatGithub(findings: Finding[]): string {
-  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // The log viewer renders ANSI escapes: those are made visible, newlines stay the runner's %0A.
+  const data = (s: string) => printable(s, { keepNewlines: true }).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   return findings
     .map((f) => {
@@ -160,6 +167,10 @@ export function formatGitlab(findings: Finding[]): string {
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
+/** Characters outside XML 1.0's Char production: C0 controls but tab and line ends, U+FFFE, U+FFFF, lone surrogates. */
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 const CHECKSTYLE_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'info' };
 
 /** Checkstyle XML, which Jenkins' warnings plugin, reviewdog and many CI dashboards read. */
@@ -170,7 +181,12 @@ export function formatCheckstyle(findings: Finding[]): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;')
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+      // Attribute values lose raw tabs and line ends to normalization; references keep them.
+      .replace(/\t/g, '&#9;')
+      .replace(/\n/g, '&#10;')
+      .replace(/\r/g, '&#13;')
+      // What XML 1.0 cannot hold at all, even as a reference, shows as U+FFFD.
+      .replace(NOT_XML, '\ufffd');
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<checkstyle version="4.3">'];

@@ -53,3 +53,20 @@ export function parseOptions<O extends Options>(command: string, args: string[],
     throw new UsageError(message.split('\n')[0], command);
   }
 }
+
+/**
+ * Text from a file or a file name made safe for a terminal: control characters (C0, DEL, C1), the
+ * bidirectional overrides that reorder what is shown, and lone surrogates are written as `\xNN` /
+ * `\uNNNN`. Raw, an OSC 52 in a Dockerfile would write the reader's clipboard, OSC 0 retitle the
+ * window and CSI 2J clear the screen; a newline in a file name would split one record in two.
+ */
+export function printable(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    if (options.keepNewlines && (c === '\n' || c === '\r')) return c;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+const UNPRINTABLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

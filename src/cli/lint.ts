@@ -1,10 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
 import { fixAll } from '../dockerfile/fixAll';
 import { lint } from '../dockerfile/lint';
 import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
-import { collectInputs, DOCKERFILE_PATTERNS } from './files';
+import { collectInputs, DOCKERFILE_PATTERNS, writeFixed } from './files';
 import {
   compareFindings,
   formatCheckstyle,
@@ -18,7 +17,7 @@ import {
   type Format,
   type Severity,
 } from './format';
-import { parseOptions, UsageError, type Command, type Io } from './io';
+import { parseOptions, printable, UsageError, type Command, type Io } from './io';
 
 /** hadolint's default too: info and worse fail the run, hints (hadolint's "style") do not. */
 export const DEFAULT_FAILURE_THRESHOLD: FailureThreshold = 'info';
@@ -86,16 +85,18 @@ async function runLint(args: string[], io: Io): Promise<number> {
   const warned = new Set<string>();
   const warn = (problems: string[]) => {
     for (const problem of problems) {
-      if (!warned.has(problem)) io.err(`berth: warning: ${problem}\n`);
+      if (!warned.has(problem)) io.err(`berth: warning: ${printable(problem)}\n`);
       warned.add(problem);
     }
   };
 
   let explicit: ConfigResult | undefined;
   if (values.config !== undefined) {
+    // One rule for a config the user named: it is read, or the run stops here.
     const read = await readConfigFile(values.config);
-    if (!read) throw new UsageError(`--config ${values.config}: no such file`, 'lint');
-    explicit = read;
+    if ('missing' in read) throw new UsageError(`--config ${values.config}: no such file`, 'lint');
+    if ('unreadable' in read) throw new UsageError(`--config ${values.config}: ${read.unreadable}; name a YAML file`, 'lint');
+    explicit = read.result;
   }
   const configFiles = new ConfigFiles();
   const configFor = async (file: string | undefined): Promise<ConfigResult | undefined> => {
@@ -113,6 +114,10 @@ async function runLint(args: string[], io: Io): Promise<number> {
       errors.push({ file: input.name, message: input.error });
       continue;
     }
+    if ('skipped' in input) {
+      io.err(`berth: note: ${printable(input.name)}: ${input.skipped}\n`);
+      continue;
+    }
     const config = await configFor(input.path);
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
@@ -125,11 +130,16 @@ async function runLint(args: string[], io: Io): Promise<number> {
         try {
           const fixed = fixAll(text, settings);
           if (fixed.applied.length) {
-            await writeBack(input.path, fixed.text);
-            text = fixed.text;
-            io.err(
-              `berth: fixed ${fixed.applied.length} in ${input.name}: ${[...new Set(fixed.applied.map((a) => a.split(':')[0]))].join(', ')}\n`,
-            );
+            const outcome = await writeFixed(input, fixed.text);
+            if (outcome.written) {
+              text = fixed.text;
+              io.err(
+                `berth: fixed ${fixed.applied.length} in ${printable(input.name)}: ${[...new Set(fixed.applied.map((a) => a.split(':')[0]))].join(', ')}\n`,
+              );
+            } else {
+              // Reported as found: the findings below are of the file as it was read.
+              errors.push({ file: input.name, message: `not fixed: ${outcome.reason}` });
+            }
           }
         } catch (error) {
           errors.push({
@@ -174,13 +184,6 @@ async function runLint(args: string[], io: Io): Promise<number> {
   else if (format === 'gitlab') io.out(formatGitlab(findings));
   else if (format === 'checkstyle') io.out(formatCheckstyle(findings));
   else io.out(formatText(findings));
-  for (const error of errors) io.err(`berth: ${error.file}: ${error.message}\n`);
+  for (const error of errors) io.err(`berth: ${printable(error.file)}: ${printable(error.message)}\n`);
   return errors.length ? 2 : failed ? 1 : 0;
-}
-
-/** Writes fixed text over the file, keeping a UTF-8 byte order mark it had. */
-async function writeBack(file: string, text: string): Promise<void> {
-  const before = await readFile(file);
-  const bom = before[0] === 0xef && before[1] === 0xbb && before[2] === 0xbf;
-  await writeFile(file, bom ? `\ufeff${text}` : text);
 }

@@ -3,7 +3,8 @@
  * I/O errors. Nothing reaches the user as a stack trace.
  */
 import { version } from '../../package.json';
-import { UsageError, type Command, type Io } from './io';
+import { MAX_SOURCE_BYTES } from '../shared/regularFile';
+import { printable, UsageError, type Command, type Io } from './io';
 import { lintCommand } from './lint';
 import { runCommand } from './run';
 
@@ -62,21 +63,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (error instanceof UsageError) {
       const prefix = error.command ? `berth ${error.command}` : 'berth';
       const helpHint = error.command ? `berth help ${error.command}` : 'berth --help';
-      io.err(`${prefix}: ${error.message}\nRun '${helpHint}' for usage.\n`);
+      io.err(`${prefix}: ${printable(error.message)}\nRun '${helpHint}' for usage.\n`);
       return 2;
     }
     // A bug of ours: one line, not a trace, and where to send it.
     io.err(
-      `berth: internal error: ${error instanceof Error ? error.message : String(error)}\nPlease report it at https://github.com/berth-dev/berth/issues\n`,
+      `berth: internal error: ${printable(error instanceof Error ? error.message : String(error))}\nPlease report it at https://github.com/berth-dev/berth/issues\n`,
     );
     return 2;
   }
 }
 
+/** Standard input, up to the same cap as a file: `berth lint - < /dev/zero` must end. */
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let total = 0;
+    process.stdin.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > MAX_SOURCE_BYTES) {
+        process.stdin.destroy();
+        reject(new Error(`larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB, too large to be a Dockerfile`));
+      } else chunks.push(chunk);
+    });
     process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });

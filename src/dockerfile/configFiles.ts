@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_CONFIG_BYTES, readRegularFile } from '../shared/regularFile';
 import { configSearchPaths, parseConfig, type ConfigResult } from './config';
 
 export interface FoundConfig {
@@ -6,18 +6,31 @@ export interface FoundConfig {
   result: ConfigResult;
 }
 
+/** A config file read: parsed, absent, or there but not readable as one (a folder, a FIFO, too large…). */
+export type ConfigRead = { result: ConfigResult } | { missing: true } | { unreadable: string };
+
 /**
  * Finds and reads `.hadolint.yaml` files, caching every candidate path (found or not) until
  * `clear()`: the server clears it when the client reports a config file changed.
  */
 export class ConfigFiles {
-  private readonly cache = new Map<string, Promise<ConfigResult | undefined>>();
+  private readonly cache = new Map<string, Promise<ConfigRead>>();
 
-  /** The nearest config for a file in `dir`, looking up to `stopAt` or the file system root. */
+  /**
+   * The nearest config for a file in `dir`, looking up to `stopAt` or the file system root. One
+   * that is there but cannot be read ends the search as a result with that problem: it is the
+   * file the user meant, and a farther one would apply settings they did not expect.
+   */
   async find(dir: string, stopAt?: string): Promise<FoundConfig | undefined> {
     for (const candidate of configSearchPaths(dir, stopAt)) {
-      const result = await this.read(candidate);
-      if (result) return { path: candidate, result };
+      const read = await this.read(candidate);
+      if ('result' in read) return { path: candidate, result: read.result };
+      if ('unreadable' in read) {
+        return {
+          path: candidate,
+          result: { settings: {}, problems: [`${candidate}: ${read.unreadable}, so it is not read; make it a regular file`] },
+        };
+      }
     }
     return undefined;
   }
@@ -26,7 +39,7 @@ export class ConfigFiles {
     this.cache.clear();
   }
 
-  private read(file: string): Promise<ConfigResult | undefined> {
+  private read(file: string): Promise<ConfigRead> {
     let pending = this.cache.get(file);
     if (!pending) {
       pending = readConfigFile(file);
@@ -36,15 +49,14 @@ export class ConfigFiles {
   }
 }
 
-/** undefined when there is no such file; a result with a problem when it exists but cannot be read. */
-export async function readConfigFile(file: string): Promise<ConfigResult | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    return { settings: {}, problems: [`${file}: cannot read it (${code ?? String(error)})`] };
+/**
+ * Reads and parses one config file. Only a regular file of at most 1 MB is read: a FIFO would
+ * block the read forever, and a link to a device would never end.
+ */
+export async function readConfigFile(file: string): Promise<ConfigRead> {
+  const read = await readRegularFile(file, MAX_CONFIG_BYTES);
+  if ('problem' in read) {
+    return read.problem.kind === 'missing' ? { missing: true } : { unreadable: read.problem.message };
   }
-  return parseConfig(text, { source: file });
+  return { result: parseConfig(read.bytes.toString('utf8'), { source: file }) };
 }

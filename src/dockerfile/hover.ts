@@ -9,6 +9,7 @@ import { formatSize, shortId } from '../shared/format';
 import { canonicalName, parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Instruction, Span, Stage } from './model';
 import { offsetAt, positionAt, rangeOf, sameStageName } from './model';
+import { inlineCode } from '../shared/markdown';
 import { expandVariables, findVariables, keyValues } from './variables';
 
 /** An image of the local engine; `size` and `created` when the engine said. */
@@ -185,7 +186,7 @@ export function hover(doc: Dockerfile, position: Position, options: HoverOptions
     if (flag.name === 'mount' && flag.value) {
       const type = /(?:^|,)type=([^,]*)/.exec(flag.value)?.[1] ?? 'bind';
       const md = flagMarkdown(instruction.keyword, flag.name);
-      const typeDoc = MOUNT_TYPE_DOCS[type];
+      const typeDoc = Object.hasOwn(MOUNT_TYPE_DOCS, type) ? MOUNT_TYPE_DOCS[type] : undefined;
       if (md) return markdown(typeDoc ? `${md}\n\n**type=${type}** — ${typeDoc}` : md, rangeOf(doc, flag.span));
     }
     const md = flagMarkdown(instruction.keyword, flag.name);
@@ -199,8 +200,9 @@ export function hover(doc: Dockerfile, position: Position, options: HoverOptions
     const stage = doc.stages[instruction.stage];
     if (stage?.base && within(stage.base.span, offset)) return fromHover(doc, stage, options);
     if (stage?.name && within(stage.name.span, offset)) {
+      const name = stage.name.value;
       return markdown(
-        `**Stage \`${stage.name.value}\`** (stage ${stage.index}). Later stages use it with \`FROM ${stage.name.value}\` or \`COPY --from=${stage.name.value}\`; \`docker build --target ${stage.name.value}\` stops there.`,
+        `**Stage ${code(name)}** (stage ${stage.index}). Later stages use it with ${code(`FROM ${name}`)} or ${code(`COPY --from=${name}`)}; ${code(`docker build --target ${name}`)} stops there.`,
         rangeOf(doc, stage.name.span),
       );
     }
@@ -218,7 +220,10 @@ function keywordHover(doc: Dockerfile, instruction: Instruction): Hover | null {
   return md ? markdown(md, rangeOf(doc, instruction.keywordSpan)) : null;
 }
 
-const code = (text: string) => '`' + text.replace(/`/g, "'") + '`';
+/** Own keys only: `$constructor` is not a platform argument. */
+const platformArg = (name: string) => (Object.hasOwn(PLATFORM_ARGS, name) ? PLATFORM_ARGS[name] : undefined);
+/** Anything from the file or the engine in a hover is shown as code, exactly as written (shared/markdown.ts). */
+const code = (text: string) => inlineCode(text);
 const lineOf = (doc: Dockerfile, instruction: Instruction) => positionAt(doc, instruction.span.start).line + 1;
 
 /** The `$NAME` / `${NAME…}` under the cursor in the instruction's source, with its value there. */
@@ -256,25 +261,25 @@ function describeVariable(
     } else if (binding.value !== undefined) {
       lines.push(
         `**ARG** ${code(name)} = ${code(binding.value)}`,
-        `Default from ${binding.global ? 'the global ARG on ' : ''}${where}; \`--build-arg ${name}=…\` can override it.`,
+        `Default from ${binding.global ? 'the global ARG on ' : ''}${where}; ${code(`--build-arg ${name}=…`)} can override it.`,
       );
-    } else if (PLATFORM_ARGS[name]) {
-      lines.push(`**ARG** ${code(name)}`, `Set by BuildKit: ${PLATFORM_ARGS[name]}.`);
+    } else if (platformArg(name)) {
+      lines.push(`**ARG** ${code(name)}`, `Set by BuildKit: ${platformArg(name)}.`);
     } else {
       lines.push(
         `**ARG** ${code(name)} (no default, ${where})`,
-        `Its value comes from \`--build-arg ${name}=…\` at build time; without one it is empty.`,
+        `Its value comes from ${code(`--build-arg ${name}=…`)} at build time; without one it is empty.`,
       );
     }
     if (binding.unresolved) lines.push('Part of the value depends on build arguments not known here.');
-  } else if (PLATFORM_ARGS[name]) {
+  } else if (platformArg(name)) {
     lines.push(
-      `**${code(name)}** — set by BuildKit: ${PLATFORM_ARGS[name]}.`,
-      at.keyword === 'FROM' || at.stage < 0 ? '' : `Declare \`ARG ${name}\` in this stage to use it here; until then it is empty.`,
+      `**${code(name)}** — set by BuildKit: ${platformArg(name)}.`,
+      at.keyword === 'FROM' || at.stage < 0 ? '' : `Declare ${code(`ARG ${name}`)} in this stage to use it here; until then it is empty.`,
     );
   } else if (PROXY_ARGS.includes(name)) {
     lines.push(
-      `**${code(name)}** — a predefined proxy build argument: set with \`--build-arg ${name}=…\`, not recorded in the image history.`,
+      `**${code(name)}** — a predefined proxy build argument: set with ${code(`--build-arg ${name}=…`)}, not recorded in the image history.`,
     );
   } else {
     lines.push(
@@ -322,7 +327,7 @@ function imageLines(written: string, expanded: string, unresolved: boolean, opti
   const hub = !registry;
   const repository = hub && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
   const lines = [`**Image** ${code(expanded)}${written !== expanded ? ` (written ${code(written)})` : ''}`];
-  const parts = [`Registry: ${registry ?? 'Docker Hub'}`, `repository: ${code(repository)}`];
+  const parts = [`Registry: ${registry ? code(registry) : 'Docker Hub'}`, `repository: ${code(repository)}`];
   parts.push(ref.tag ? `tag: ${code(ref.tag)}` : ref.digest ? '' : 'tag: `latest` (implied)');
   if (ref.digest) parts.push(`digest: ${code(ref.digest)}`);
   lines.push(parts.filter(Boolean).join(' · '));

@@ -35,10 +35,13 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
   if (firstLine <= old.directives.length) return parse(text);
 
   const instructions = old.instructions;
-  // The last instruction starting on or before the edit's first line is where the walk resumes.
+  // The last instruction starting on or before the edit's first line is walked again, from the line
+  // after the one before it: not from its own first line, since lines holding only an escape
+  // before its first word (`\` then `RUN`) already belong to it.
   const nextLineStart = firstLine + 1 < oldStarts.length ? oldStarts[firstLine + 1] : old.text.length + 1;
   const kept = firstAtOrAfter(instructions, 0, nextLineStart) - 1;
-  const resumeLine = kept >= 0 ? lineOf(oldStarts, instructions[kept].span.start) : old.directives.length;
+  const before = kept >= 1 ? instructions[kept - 1].span : undefined;
+  const resumeLine = before ? lineOf(oldStarts, Math.max(before.start, before.end - 1)) + 1 : old.directives.length;
   const resumeAt = oldStarts[resumeLine];
 
   const comments: Comment[] = [];

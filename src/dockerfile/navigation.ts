@@ -6,8 +6,8 @@
 import type { DocumentHighlight, Location, Position } from 'vscode-languageserver-types';
 import { DocumentHighlightKind } from 'vscode-languageserver-types';
 import type { Dockerfile, Heredoc, Instruction, Span } from './model';
-import { offsetAt, rangeOf, sameStageName } from './model';
-import { findVariables, keyValues } from './variables';
+import { offsetAt, rangeOf } from './model';
+import { findAllVariables, keyValues } from './variables';
 
 /** One place a stage name is written: its `AS name`, a `FROM name`, or a `--from` / `from=` reference. */
 export interface StageOccurrence {
@@ -100,28 +100,34 @@ export function isUnicodeSpace(c: number): boolean {
  * follow), and the source offset of every character kept. `offsets` has one more entry
  * than `text`: the end. A newline that continues nothing is kept.
  */
-export function joinContinuations(text: string, start: number, end: number, escape: string): { text: string; offsets: number[] } {
-  const chars: string[] = [];
-  const offsets: number[] = [];
+export function joinContinuations(text: string, start: number, end: number, escape: string): { text: string; offsets: Int32Array } {
+  const length = Math.max(0, end - start);
+  const offsets = new Int32Array(length + 1);
+  const newline = text.indexOf('\n', start);
+  if (newline < 0 || newline >= end) {
+    for (let i = 0; i <= length; i++) offsets[i] = start + i;
+    return { text: text.slice(start, start + length), offsets };
+  }
+  const codes = new Uint16Array(length);
+  let n = 0;
   let p = start;
   while (p < end) {
-    const c = text[p];
-    if (c !== '\n') {
-      chars.push(c);
-      offsets.push(p);
-      p++;
+    const c = text.charCodeAt(p);
+    if (c !== 10) {
+      codes[n] = c;
+      offsets[n++] = p++;
       continue;
     }
-    let k = chars.length;
-    while (k > 0 && chars[k - 1] === '\r') k--;
+    let k = n;
+    while (k > 0 && codes[k - 1] === 13) k--;
     let j = k;
-    while (j > 0 && (chars[j - 1] === ' ' || chars[j - 1] === '\t')) j--;
-    if (!(j > 0 && chars[j - 1] === escape)) {
-      chars.push(c);
-      offsets.push(p++);
+    while (j > 0 && (codes[j - 1] === 32 || codes[j - 1] === 9)) j--;
+    if (!(j > 0 && codes[j - 1] === escape.charCodeAt(0))) {
+      codes[n] = c;
+      offsets[n++] = p++;
       continue;
     }
-    chars.length = offsets.length = j - 1;
+    n = j - 1;
     p++;
     // Blank and comment lines inside a continuation are skipped.
     while (p < end) {
@@ -134,8 +140,15 @@ export function joinContinuations(text: string, start: number, end: number, esca
       if (e === end) break;
     }
   }
-  offsets.push(chars.length > 0 ? offsets[chars.length - 1] + 1 : start);
-  return { text: chars.join(''), offsets };
+  offsets[n] = n > 0 ? offsets[n - 1] + 1 : start;
+  return { text: fromCodes(codes, n), offsets: offsets.subarray(0, n + 1) };
+}
+
+/** UTF-16 code units to a string, lone surrogates kept (a decoder would replace them). */
+function fromCodes(codes: Uint16Array, length: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < length; i += 8192) parts.push(String.fromCharCode(...codes.subarray(i, Math.min(length, i + 8192))));
+  return parts.join('');
 }
 
 const analyses = new WeakMap<Dockerfile, SymbolAnalysis>();
@@ -150,37 +163,30 @@ export function analyzeSymbols(doc: Dockerfile): SymbolAnalysis {
   return analysis;
 }
 
-function analyze(doc: Dockerfile): SymbolAnalysis {
+/** Stage names as written: every `AS name`, `FROM <stage>`, `COPY --from` and `RUN --mount=…from=`. */
+function stageOccurrences(doc: Dockerfile): StageOccurrence[] {
   const text = doc.text;
   const stages: StageOccurrence[] = [];
-  const declarations: VariableDeclaration[] = [];
-  const references: VariableReference[] = [];
-
-  // Union-find over group keys: declarations of one name in one stage rename together,
-  // and a stage's bare `ARG NAME` joins the global ARG it brings in.
-  const parent = new Map<string, string>();
-  const find = (k: string): string => {
-    let root = k;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(k, root);
-    return root;
-  };
-  const union = (a: string, b: string) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(ra, rb);
-  };
-
-  // --- Stage names -------------------------------------------------------------------
+  // Each name's stages in order: a reference means the last one before it, else the first after.
+  const byName = new Map<string, number[]>();
+  for (const stage of doc.stages) {
+    if (!stage.name) continue;
+    const key = stage.name.value.toLowerCase();
+    const list = byName.get(key);
+    if (list) list.push(stage.index);
+    else byName.set(key, [stage.index]);
+  }
   const stageByName = (name: string, before: number): number | undefined => {
-    let found: number | undefined;
-    for (const stage of doc.stages) {
-      if (stage.name && sameStageName(stage.name.value, name)) {
-        if (stage.index < before) found = stage.index;
-        else if (found === undefined) return stage.index;
-      }
+    const list = byName.get(name.toLowerCase());
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] < before) lo = mid + 1;
+      else hi = mid;
     }
-    return found;
+    return lo > 0 ? list[lo - 1] : list[0];
   };
   for (const stage of doc.stages) {
     if (stage.name && !stage.name.value.includes('$')) {
@@ -221,89 +227,162 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
       }
     }
   }
+  return stages;
+}
+
+/**
+ * The ENV a stage inherits: what its base stage ended with, and that stage's base before it.
+ * Asked during the walk and answered after it by one depth-first pass over the stage tree with a
+ * stack per name, so a chain of thousands of `FROM previous` stages costs its length, where a
+ * copy of the environment per stage would cost its square.
+ */
+class InheritedEnv {
+  /** Each stage's own ENV at its end. */
+  private readonly finalEnv: (Map<string, VariableDeclaration> | undefined)[] = [];
+  /** References a stage's own declarations did not resolve, by stage. */
+  private readonly asked = new Map<number, VariableReference[]>();
+
+  constructor(private readonly doc: Dockerfile) {}
+
+  finish(stage: number, env: Map<string, VariableDeclaration>): void {
+    this.finalEnv[stage] ??= env;
+  }
+
+  ask(stage: number, reference: VariableReference): void {
+    if (this.doc.stages[stage]?.parent === undefined) return;
+    const list = this.asked.get(stage);
+    if (list) list.push(reference);
+    else this.asked.set(stage, [reference]);
+  }
+
+  /** Sets `declaration` on every reference asked about, iteratively: chains may be deep. */
+  answer(): void {
+    if (!this.asked.size) return;
+    const stages = this.doc.stages;
+    const children: number[][] = stages.map(() => []);
+    for (const stage of stages) if (stage.parent !== undefined && stage.parent < stage.index) children[stage.parent].push(stage.index);
+    const visible = new Map<string, VariableDeclaration[]>();
+    const work: { stage: number; leave: boolean }[] = [];
+    for (const stage of stages)
+      if (stage.parent === undefined || stage.parent >= stage.index) work.push({ stage: stage.index, leave: false });
+    while (work.length) {
+      const { stage, leave } = work.pop()!;
+      const env = this.finalEnv[stage];
+      if (leave) {
+        if (env) for (const name of env.keys()) visible.get(name)!.pop();
+        continue;
+      }
+      if (env) {
+        for (const [name, declaration] of env) {
+          const stack = visible.get(name);
+          if (stack) stack.push(declaration);
+          else visible.set(name, [declaration]);
+        }
+      }
+      for (const child of children[stage]) {
+        for (const reference of this.asked.get(child) ?? []) {
+          const stack = visible.get(reference.name);
+          reference.declaration = stack?.[stack.length - 1];
+        }
+      }
+      work.push({ stage, leave: true });
+      for (const child of children[stage]) work.push({ stage: child, leave: false });
+    }
+  }
+}
+
+function analyze(doc: Dockerfile): SymbolAnalysis {
+  const text = doc.text;
+  const stages = stageOccurrences(doc);
+  const declarations: VariableDeclaration[] = [];
+  const references: VariableReference[] = [];
+
+  // Union-find over group keys: declarations of one name in one stage rename together,
+  // and a stage's bare `ARG NAME` joins the global ARG it brings in.
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let root = k;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(k, root);
+    return root;
+  };
+  const union = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
 
   // --- Variables ---------------------------------------------------------------------
+  // A stage sees what it declared so far, then the ENV its base stage ended with. The latter is
+  // answered after the walk (inheritedEnv), so no stage copies its base's whole environment.
   const globalScope = new Map<string, VariableDeclaration>();
-  const finalEnv: Map<string, VariableDeclaration>[] = [];
+  const inherited = new InheritedEnv(doc);
   let scope = globalScope;
   let envScope = new Map<string, VariableDeclaration>();
+  let stageIndex = -1;
 
-  const addRefs = (
-    source: string,
-    offsets: number[],
-    escape: string,
-    instruction: Instruction,
-    envOnly: boolean,
-    inScope: Map<string, VariableDeclaration>,
-  ) => {
+  const addRefs = (source: string, toSource: (i: number) => number, escape: string, envOnly: boolean, inGlobalScope: boolean) => {
     if (!source.includes('$')) return;
-    for (const ref of findVariables(source, escape)) {
+    for (const ref of findAllVariables(source, escape)) {
       const nameFrom = ref.start + (source[ref.start + 1] === '{' ? 2 : 1);
       const nameTo = nameFrom + ref.name.length;
-      const span = { start: offsets[nameFrom], end: offsets[nameTo - 1] + 1 };
-      const declaration = (envOnly ? envScope : inScope).get(ref.name);
-      const stage = inScope === globalScope ? -1 : instruction.stage;
-      const group = declaration ? declaration.group : `u${stage}:${ref.name}`;
-      references.push({
+      const span = { start: toSource(nameFrom), end: toSource(nameTo - 1) + 1 };
+      const stage = inGlobalScope ? -1 : stageIndex;
+      const own = (envOnly ? envScope : inGlobalScope ? globalScope : scope).get(ref.name);
+      const reference: VariableReference = {
         kind: 'reference',
         name: ref.name,
         span,
-        hit: { start: offsets[ref.start], end: offsets[ref.end - 1] + 1 },
+        hit: { start: toSource(ref.start), end: toSource(ref.end - 1) + 1 },
         stage,
-        declaration,
-        group,
-        split: text.slice(span.start, span.end) !== ref.name,
-      });
-      // findVariables steps over `${A:-$B}` as one reference: the uses in its operand are scanned on their own.
-      if (ref.operand.includes('$')) {
-        const operandStart = ref.end - 1 - ref.operand.length;
-        addRefs(ref.operand, offsets.slice(operandStart, ref.end), escape, instruction, envOnly, inScope);
-      }
+        declaration: own,
+        group: own ? own.group : `u${stage}:${ref.name}`,
+        split: span.end - span.start !== ref.name.length || text.slice(span.start, span.end) !== ref.name,
+      };
+      references.push(reference);
+      if (!own && !inGlobalScope) inherited.ask(stageIndex, reference);
     }
   };
 
   for (const instruction of doc.instructions) {
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
-      finalEnvOf(instruction.stage - 1);
+      if (stageIndex >= 0) inherited.finish(stageIndex, envScope);
+      stageIndex = instruction.stage;
       scope = globalScope;
     }
-    const refScope = keyword === 'FROM' ? globalScope : scope;
+    const inGlobalScope = keyword === 'FROM' || scope === globalScope;
     const envOnly = RUNTIME.has(keyword);
     // ONBUILD triggers run in another build, where these names mean something else.
     if (keyword !== 'ONBUILD') {
       for (const flag of instruction.flags) {
         if (!flag.valueSpan || !flag.value?.includes('$')) continue;
         const joined = joinContinuations(text, flag.valueSpan.start, flag.valueSpan.end, doc.escape);
-        addRefs(joined.text, joined.offsets, doc.escape, instruction, false, refScope);
+        addRefs(joined.text, (i) => joined.offsets[i], doc.escape, false, inGlobalScope);
       }
       if (!instruction.json && instruction.argsText.includes('$')) {
         const joined = joinContinuations(text, instruction.argsSpan.start, instruction.argsSpan.end, doc.escape);
-        addRefs(joined.text, joined.offsets, SHELL_FORM.has(keyword) ? '\\' : doc.escape, instruction, envOnly, refScope);
+        addRefs(joined.text, (i) => joined.offsets[i], SHELL_FORM.has(keyword) ? '\\' : doc.escape, envOnly, inGlobalScope);
       }
       for (const heredoc of instruction.heredocs) {
         if (heredoc.quoted || !heredoc.body.includes('$')) continue;
         // Line by line, so an apostrophe in one line's prose does not hide the rest.
         let at = heredoc.bodySpan.start;
         for (const line of heredoc.body.split('\n')) {
-          const offsets = Array.from({ length: line.length + 1 }, (_, i) => at + i);
-          addRefs(line, offsets, '\\', instruction, envOnly, refScope);
+          const base = at;
+          addRefs(line, (i) => base + i, '\\', envOnly, inGlobalScope);
           at += line.length + 1;
         }
       }
     }
     if (keyword === 'FROM') {
-      const stage = doc.stages[instruction.stage];
-      const inherited = stage?.parent !== undefined ? finalEnv[stage.parent] : undefined;
-      scope = new Map(inherited);
-      envScope = new Map(inherited);
+      scope = new Map();
+      envScope = new Map();
     }
     if (keyword === 'ARG' || keyword === 'ENV') declare(instruction, keyword);
   }
-
-  function finalEnvOf(stage: number): void {
-    if (stage >= 0 && !finalEnv[stage]) finalEnv[stage] = envScope;
-  }
+  if (stageIndex >= 0) inherited.finish(stageIndex, envScope);
+  inherited.answer();
 
   function declare(instruction: Instruction, keyword: 'ARG' | 'ENV'): void {
     const words = instruction.args;
@@ -332,7 +411,7 @@ function analyze(doc: Dockerfile): SymbolAnalysis {
   }
 
   for (const d of declarations) d.group = find(d.group);
-  for (const r of references) r.group = find(r.group);
+  for (const r of references) r.group = find(r.declaration ? r.declaration.group : r.group);
 
   // --- Heredoc delimiters, when written plainly enough to point at ------------------------
   const heredocs: HeredocOccurrence[] = [];
@@ -360,10 +439,18 @@ export function occurrenceAt(doc: Dockerfile, position: Position): Occurrence | 
   return (
     stages.find((s) => within(s.span, offset)) ??
     declarations.find((d) => within(d.span, offset)) ??
-    // The innermost use: `${A:-$B}` is all A's, yet a cursor on `$B` means B.
-    references.filter((r) => within(r.hit, offset)).sort((a, b) => a.hit.end - a.hit.start - (b.hit.end - b.hit.start))[0] ??
+    innermost(references, offset) ??
     heredocs.find((h) => within(h.span, offset))
   );
+}
+
+/** The shortest use holding `offset`: `${A:-$B}` is all A's, yet a cursor on `$B` means B. */
+function innermost(references: VariableReference[], offset: number): VariableReference | undefined {
+  let best: VariableReference | undefined;
+  for (const r of references) {
+    if (within(r.hit, offset) && (!best || r.hit.end - r.hit.start < best.hit.end - best.hit.start)) best = r;
+  }
+  return best;
 }
 
 /** Every occurrence of the symbol `at` is part of, in source order. */

@@ -108,7 +108,17 @@ function checkNewName(doc: Dockerfile, at: Occurrence, newName: string, all: Occ
     if (clash)
       return { message: `Stage ${clash.index} is already named '${clash.name!.value}'; stage names must differ regardless of case.` };
     // An image of that name (`FROM alpine`, `COPY --from=alpine`) would come to mean the stage.
-    const mine = (span: Span) => all.some((o) => o.span.start >= span.start && o.span.end <= span.end);
+    // `all` is in source order and its spans do not overlap: the first starting in `span` decides.
+    const mine = (span: Span) => {
+      let lo = 0;
+      let hi = all.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (all[mid].span.start < span.start) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < all.length && all[lo].span.end <= span.end;
+    };
     const image = imageNames(doc).find((w) => sameStageName(w.value, newName) && !mine(w.span));
     if (image) {
       return {

@@ -1,10 +1,10 @@
 /**
  * Semantic tokens: keywords, flags, variables, stage names, images, strings, comments and
- * parser directives, encoded as LSP's relative five-integer tuples, plus the delta between two
- * encodings. Tokens are painted onto a per-character array in priority order (a variable inside
- * a string or an image wins), then read back as runs per line, so none overlap or cross a line.
+ * parser directives, encoded as LSP's relative five-integer tuples. Tokens are painted onto a
+ * per-character array in priority order (a variable inside a string or an image wins), then read
+ * back as runs per line, so none overlap or cross a line.
  */
-import type { Range, SemanticTokens, SemanticTokensEdit, SemanticTokensLegend } from 'vscode-languageserver-types';
+import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Dockerfile, Instruction, Span } from './model';
 import { findVariables } from './variables';
 
@@ -81,9 +81,8 @@ function paintInstruction(
     name.paint({ start: flag.span.start, end: flag.nameSpan.end }, 'parameter');
     if (flag.valueSpan) text.paint(flag.valueSpan, 'string');
     if (keyword === 'COPY' && flag.name === 'from' && flag.valueSpan && flag.value && !flag.value.includes('$')) {
-      const isStage = doc.stages.some(
-        (s) => s.from.span.start < owner.span.start && s.name?.value.toLowerCase() === flag.value!.toLowerCase(),
-      );
+      const first = firstStageNamed(doc).get(flag.value.toLowerCase());
+      const isStage = first !== undefined && first < owner.span.start;
       name.paint(flag.valueSpan, isStage || /^\d+$/.test(flag.value) ? 'class' : 'type');
     }
   }
@@ -132,6 +131,22 @@ function paintInstruction(
   for (const ref of findVariables(source, doc.escape)) {
     reference.paint({ start: instruction.keywordSpan.end + ref.start, end: instruction.keywordSpan.end + ref.end }, 'variable');
   }
+}
+
+const firstStages = new WeakMap<Dockerfile, Map<string, number>>();
+
+/** Where each stage name (lower-cased) is first declared: one lookup per `--from`, not a walk over the stages. */
+function firstStageNamed(doc: Dockerfile): Map<string, number> {
+  let names = firstStages.get(doc);
+  if (!names) {
+    names = new Map();
+    for (const stage of doc.stages) {
+      const key = stage.name?.value.toLowerCase();
+      if (key !== undefined && !names.has(key)) names.set(key, stage.from.span.start);
+    }
+    firstStages.set(doc, names);
+  }
+  return names;
 }
 
 function paintStrings(doc: Dockerfile, span: Span, text: Painter): void {
@@ -188,18 +203,4 @@ function encode(doc: Dockerfile, cells: Int32Array, range?: Range): number[] {
     }
   }
   return data;
-}
-
-/**
- * The edits that turn `previous` into `next`: one splice over what lies between their common
- * prefix and suffix (none when they are equal).
- */
-export function semanticTokensEdits(previous: readonly number[], next: readonly number[]): SemanticTokensEdit[] {
-  const max = Math.min(previous.length, next.length);
-  let prefix = 0;
-  while (prefix < max && previous[prefix] === next[prefix]) prefix++;
-  if (prefix === previous.length && prefix === next.length) return [];
-  let suffix = 0;
-  while (suffix < max - prefix && previous[previous.length - 1 - suffix] === next[next.length - 1 - suffix]) suffix++;
-  return [{ start: prefix, deleteCount: previous.length - prefix - suffix, data: next.slice(prefix, next.length - suffix) }];
 }

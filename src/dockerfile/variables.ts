@@ -14,11 +14,42 @@ export interface VariableRef {
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
+/** A reference found at any depth: inside another's operand (`${A:-$B}`) as well as at the top. */
+export interface NestedVariableRef extends VariableRef {
+  /** Where `operand` starts in the scanned string. */
+  operandStart: number;
+  /** How many references enclose this one: 0 at the top. */
+  depth: number;
+}
+
 /** Finds `$NAME` and `${NAME…}` references, skipping escaped `$` and single-quoted text. */
 export function findVariables(text: string, escape = '\\'): VariableRef[] {
+  return scan(text, escape, false);
+}
+
+/**
+ * Every reference, the ones in operands too, in order of their start: each operand is read as if
+ * it stood alone (its own quotes), as the shell reads it once the outer default applies. One pass
+ * with an explicit stack, so `${a:-${a:-…}}` nested any depth costs its length, no more.
+ */
+export function findAllVariables(text: string, escape = '\\'): NestedVariableRef[] {
+  return scan(text, escape, true) as NestedVariableRef[];
+}
+
+function scan(text: string, escape: string, nested: boolean): VariableRef[] {
   const refs: VariableRef[] = [];
+  if (!text.includes('$')) return refs;
+  let closes: Int32Array | undefined;
+  // Each open operand: where it ends (its `}`) and the quote state outside it.
+  const frames: { end: number; quote: string }[] = [];
+  let end = text.length;
   let quote = '';
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; ; i++) {
+    while (i >= end && frames.length) {
+      i = end + 1;
+      ({ end, quote } = frames.pop()!);
+    }
+    if (i >= end) break;
     const c = text[i];
     if (c === escape && quote !== "'") {
       i++;
@@ -30,33 +61,63 @@ export function findVariables(text: string, escape = '\\'): VariableRef[] {
     }
     if (c !== '$' || quote === "'") continue;
     if (text[i + 1] === '{') {
-      const close = matchingBrace(text, i + 1, escape);
-      if (close < 0) continue;
-      const inner = text.slice(i + 2, close);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?([\s\S]*)$/.exec(inner);
-      if (!m) continue;
-      refs.push({ name: m[1], start: i, end: close + 1, modifier: m[2] ?? '', operand: m[2] ? m[3] : '' });
-      i = close;
+      closes ??= matchingBraces(text, escape);
+      const close = closes[i + 1];
+      // A close past the enclosing operand's cannot happen for aligned scans; guard anyway.
+      if (close < 0 || close >= end || !NAME_START.test(text[i + 2] ?? '')) continue;
+      let k = i + 3;
+      while (k < close && NAME_CHAR.test(text[k])) k++;
+      let modifier = '';
+      if (text[k] === ':' && '-+?'.includes(text[k + 1]) && k + 1 < close) modifier = text.slice(k, k + 2);
+      else if ('-+?'.includes(text[k]) && k < close) modifier = text[k];
+      const operandStart = modifier ? k + modifier.length : close;
+      refs.push(
+        reference(nested, text.slice(i + 2, k), i, close + 1, modifier, text.slice(operandStart, close), operandStart, frames.length),
+      );
+      if (nested && modifier && operandStart < close) {
+        frames.push({ end, quote });
+        end = close;
+        quote = '';
+        i = operandStart - 1;
+      } else i = close;
     } else if (NAME_START.test(text[i + 1] ?? '')) {
       let k = i + 2;
-      while (k < text.length && NAME_CHAR.test(text[k])) k++;
-      refs.push({ name: text.slice(i + 1, k), start: i, end: k, modifier: '', operand: '' });
+      while (k < end && NAME_CHAR.test(text[k])) k++;
+      refs.push(reference(nested, text.slice(i + 1, k), i, k, '', '', k, frames.length));
       i = k - 1;
     }
   }
   return refs;
 }
 
-/** The `}` closing the `{` at `open`, counting nested `${…}`; -1 when there is none. */
-function matchingBrace(text: string, open: number, escape: string): number {
-  let depth = 0;
-  for (let k = open; k < text.length; k++) {
+function reference(
+  nested: boolean,
+  name: string,
+  start: number,
+  end: number,
+  modifier: string,
+  operand: string,
+  operandStart: number,
+  depth: number,
+): VariableRef | NestedVariableRef {
+  return nested ? { name, start, end, modifier, operand, operandStart, depth } : { name, start, end, modifier, operand };
+}
+
+/**
+ * For every `{`, the `}` closing it (counting nested braces, skipping escaped characters), or -1.
+ * One pass for the whole string: a scan per `${` would be quadratic in `${${${…` left open. A scan
+ * starting at any `{` that follows a `$` lines up with this one from there on, so the answers agree.
+ */
+function matchingBraces(text: string, escape: string): Int32Array {
+  const closes = new Int32Array(text.length + 1).fill(-1);
+  const open: number[] = [];
+  for (let k = 0; k < text.length; k++) {
     const c = text[k];
     if (c === escape) k++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return k;
+    else if (c === '{') open.push(k);
+    else if (c === '}' && open.length) closes[open.pop()!] = k;
   }
-  return -1;
+  return closes;
 }
 
 export interface Expansion {

@@ -1,67 +1,61 @@
 /**
- * The language server's wiring: documents in, diagnostics and quick fixes out. The features
- * themselves are pure functions of the Dockerfile core; this file only feeds them.
+ * The language server's wiring: the connection, the open documents, settings, and which
+ * documents depend on which. Languages (languages/index.ts) plug in through the interface in
+ * language.ts; this file routes each request to the language of its document and knows nothing
+ * of any language's model.
  */
+import { LocalImages } from '../engine/localImages';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  LSPErrorCodes,
   MessageType,
+  ResponseError,
   TextDocumentSyncKind,
-  type CodeAction,
-  type CodeActionParams,
+  type ClientCapabilities,
   type Connection,
   type Diagnostic,
-  type InitializeParams,
   type InitializeResult,
-  type Range,
+  type SemanticTokens,
+  type SemanticTokensDelta,
+  type ServerCapabilities,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../package.json';
-import { mergeSettings } from '../dockerfile/config';
-import { fixAll } from '../dockerfile/fixAll';
-import { codeActions } from '../dockerfile/fixes';
-import { lintDocument } from '../dockerfile/lint';
-import { SplitMemo, withSplitMemo } from '../dockerfile/shell';
-import type { FormatSettings } from '../dockerfile/format';
-import type { LintSettings } from '../dockerfile/settings';
-import { LocalImages } from '../engine/localImages';
-import { readClientSettings } from './clientSettings';
-import { ConfigFiles } from '../dockerfile/configFiles';
-import { registerFeatures } from './features';
-import { createModels } from './models';
+import { MAX_SOURCE_BYTES, readRegularFile, readRegularFileSync } from '../shared/regularFile';
+import { DocumentStore, fileKey, OpenDocument } from './documents';
+import { RequestRefused, type AnyLanguage, type LanguageFactory, type LanguageHost, type Workspace } from './language';
+import { LANGUAGES } from './languages';
+import { mergeLegends, semanticTokensEdits } from './semanticTokens';
 
 /** The client settings section the server pulls. */
 export const SETTINGS_SECTION = 'berth';
 
-const MAX_FIXED_DIAGNOSTICS = 100;
-const CONFIG_WATCH_PATTERN = '**/.hadolint.{yaml,yml}';
+const SERVER_VERSION: string = version;
 
-interface SettingsEntry {
-  value: LintSettings | undefined;
-  /** `berth.format.*`, known once `ready` resolves. */
-  format?: FormatSettings;
-  ready: Promise<void>;
-}
-
-/** Wires every handler onto `connection` and starts listening. */
-export function startServer(connection: Connection): void {
-  const models = createModels();
-  const documents = models.documents;
-  const configFiles = new ConfigFiles();
-  const settingsByUri = new Map<string, SettingsEntry>();
-  const lastLint = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  const splitMemos = new Map<string, SplitMemo>();
-  const waiting = new Set<string>();
+/** Wires every handler onto `connection` for `languages` and starts listening. */
+export function startServer(connection: Connection, languageFactories: readonly LanguageFactory[] = LANGUAGES): void {
+  const documents = new DocumentStore();
   const reported = new Set<string>();
+  /** Parsed from disk for Workspace.model, by file key, until the client says the file changed. */
+  const fromDisk = new Map<string, Promise<{ languageId: string; model: unknown } | undefined>>();
+  /** Texts read from disk for Workspace.text, by file key, on the same terms. */
+  const textsOnDisk = new Map<string, string | undefined>();
   let folders: string[] = [];
   let pullConfiguration = false;
-  let snippetSupport = false;
-  let watchingConfigFiles = false;
+  let watchingFiles = false;
   let pushedSettings: unknown;
+  /** Bumped when settings may have changed: cached settings and diagnostics of older generations are stale. */
+  let generation = 0;
+  let nextResultId = 1;
+
+  const log = (message: string) => connection.console.log(message);
+  const logError = (where: string, error: unknown) =>
+    connection.console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+
   // The images of the engine the views use: the client's berth.docker.host, else DOCKER_HOST or the context.
   const engineImages = new LocalImages({
     host: async () => {
@@ -76,153 +70,315 @@ export function startServer(connection: Connection): void {
     },
   });
 
-  const log = (message: string) => connection.console.log(message);
-  const logError = (where: string, error: unknown) =>
-    connection.console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-
-  /** Shown once per distinct text until the configuration changes, so a bad file is not a storm. */
-  const reportOnce = (problems: string[], what: string) => {
-    if (!problems.length) return;
-    const key = problems.join('\n');
-    if (reported.has(key)) return;
-    reported.add(key);
-    for (const problem of problems) connection.console.warn(problem);
-    const shown = problems.slice(0, 3).join('; ');
-    const more = problems.length > 3 ? ` (and ${problems.length - 3} more in the output log)` : '';
-    void connection.sendNotification('window/showMessage', {
-      type: MessageType.Warning,
-      message: `Berth: ${what} has problems; the rest of it still applies: ${shown}${more}`,
-    });
+  const host: LanguageHost = {
+    log,
+    logError,
+    folders: () => folders,
+    engineImages: () => engineImages.list(),
+    /** Shown once per distinct text until the configuration changes, so a bad file is not a storm. */
+    reportOnce(problems, source) {
+      if (!problems.length) return;
+      const key = problems.join('\n');
+      if (reported.has(key)) return;
+      reported.add(key);
+      for (const problem of problems) connection.console.warn(problem);
+      const shown = problems.slice(0, 3).join('; ');
+      const more = problems.length > 3 ? ` (and ${problems.length - 3} more in the output log)` : '';
+      void connection.sendNotification('window/showMessage', {
+        type: MessageType.Warning,
+        message: `Berth: ${source} has problems; the rest of it still applies: ${shown}${more}`,
+      });
+    },
   };
+  const languages: AnyLanguage[] = languageFactories.map((make) => make(host));
+  const languageOf = (languageId: string) => languages.find((language) => language.languageIds.includes(languageId));
+  const tokens = mergeLegends(languages.flatMap((language) => (language.semanticTokens ? [language.semanticTokens.legend] : [])));
 
-  const resolveSettings = async (uri: string): Promise<{ lint: LintSettings; format: FormatSettings }> => {
-    let raw: unknown = pushedSettings;
+  // ───────────────────────────── settings ─────────────────────────────
+
+  const resolveSettings = async (document: OpenDocument): Promise<unknown> => {
+    if (!document.language.settings) return undefined;
+    let section: unknown = pushedSettings;
     if (pullConfiguration) {
       try {
-        raw = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
+        section = await connection.workspace.getConfiguration({ scopeUri: document.uri, section: SETTINGS_SECTION });
       } catch (error) {
         logError('workspace/configuration', error);
       }
     }
-    const client = readClientSettings(raw);
-    reportOnce(client.problems, 'the berth settings');
-    let fromFile: LintSettings | undefined;
-    const file = client.hadolintConfig ? filePath(uri) : undefined;
-    if (file) {
-      const found = await configFiles.find(path.dirname(file), folderOf(file, folders));
-      if (found) {
-        reportOnce(found.result.problems, found.path);
-        fromFile = found.result.settings;
+    const file = filePath(document.uri);
+    return document.language.settings({ uri: document.uri, section, folder: file ? folderOf(file, folders) : undefined });
+  };
+
+  /** Settings, config files or folders changed: everything open is linted again with fresh settings. */
+  const settingsChanged = () => {
+    generation++;
+    for (const document of documents.all()) {
+      document.settingsPromise = undefined;
+      guarded('revalidate', () => validate(document));
+    }
+  };
+
+  // ───────────────────────────── cross-file ─────────────────────────────
+
+  const workspaceFor = (document: OpenDocument): Workspace => ({
+    get folders() {
+      return folders;
+    },
+    async model<M>(uri: string, languageId: string): Promise<M | undefined> {
+      const key = fileKey(uri);
+      document.dependencies.add(key);
+      const open = documents.getByKey(key);
+      if (open) return open.languageId === languageId || open.language === languageOf(languageId) ? (open.model as M) : undefined;
+      const language = languageOf(languageId);
+      const file = filePath(uri);
+      if (!language || !file) return undefined;
+      let pending = fromDisk.get(key);
+      if (!pending) {
+        pending = readRegularFile(file, MAX_SOURCE_BYTES).then((read) =>
+          'bytes' in read ? { languageId, model: language.parse(read.bytes.toString('utf8')) } : undefined,
+        );
+        fromDisk.set(key, pending);
       }
-    }
-    // The editor's explicit per-rule choices win over the shared file.
-    return { lint: mergeSettings(fromFile, client.lint), format: client.format };
-  };
-
-  const settingsFor = (uri: string): SettingsEntry => {
-    let entry = settingsByUri.get(uri);
-    if (!entry) {
-      const created: SettingsEntry = { value: undefined, ready: Promise.resolve() };
-      created.ready = resolveSettings(uri).then(
-        (value) => {
-          created.format = value.format;
-          created.value = value.lint;
-        },
-        (error) => {
-          logError('settings', error);
-          created.value = {};
-        },
-      );
-      settingsByUri.set(uri, created);
-      entry = created;
-    }
-    return entry;
-  };
-
-  const lintNow = (document: TextDocument, settings: LintSettings): Diagnostic[] => {
-    const cached = lastLint.get(document.uri);
-    if (cached && cached.version === document.version) return cached.diagnostics;
-    let diagnostics: Diagnostic[];
-    try {
-      let memo = splitMemos.get(document.uri);
-      if (!memo) splitMemos.set(document.uri, (memo = new SplitMemo()));
-      const doc = models.model(document);
-      diagnostics = withSplitMemo(memo, () => lintDocument(doc, settings));
-    } catch (error) {
-      // Stale ranges would be worse than none; the log says why.
-      logError(`lint ${document.uri}`, error);
-      diagnostics = [];
-    }
-    lastLint.set(document.uri, { version: document.version, diagnostics });
-    return diagnostics;
-  };
-
-  const publish = (document: TextDocument, settings: LintSettings) => {
-    const diagnostics = lintNow(document, settings);
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-  };
-
-  /** Lints at once when the settings are known (every edit after the first), else as soon as they are. */
-  const validate = (document: TextDocument) => {
-    const entry = settingsFor(document.uri);
-    if (entry.value) {
-      publish(document, entry.value);
-      return;
-    }
-    if (waiting.has(document.uri)) return;
-    waiting.add(document.uri);
-    void entry.ready.then(() => {
-      waiting.delete(document.uri);
-      const current = documents.get(document.uri);
-      const settings = settingsByUri.get(document.uri)?.value;
-      if (current && settings) publish(current, settings);
-      else if (current) validate(current);
-    });
-  };
-
-  const revalidateAll = () => {
-    settingsByUri.clear();
-    lastLint.clear();
-    for (const document of documents.all()) guarded('revalidate', () => validate(document));
-  };
-
-  const features = registerFeatures({
-    connection,
-    documents,
-    model: models.model,
-    logError,
-    localImages: () => engineImages.list(),
-    formatSettings: async (uri) => {
-      const entry = settingsFor(uri);
-      await entry.ready;
-      return entry.format;
+      const found = await pending;
+      return found && languageOf(found.languageId) === language ? (found.model as M) : undefined;
+    },
+    openDocuments(languageId) {
+      document.dependencies.add(`language:${languageId}`);
+      const language = languageOf(languageId);
+      return documents.all().filter((other) => other.language === language);
+    },
+    readFile(file, maxBytes = MAX_SOURCE_BYTES) {
+      document.dependencies.add(path.resolve(file));
+      return readRegularFile(file, maxBytes);
+    },
+    text(file) {
+      const key = path.resolve(file);
+      document.dependencies.add(key);
+      const open = documents.getByKey(key);
+      if (open) return open.text.getText();
+      if (!textsOnDisk.has(key)) {
+        const read = readRegularFileSync(file, MAX_SOURCE_BYTES);
+        textsOnDisk.set(key, 'bytes' in read ? read.bytes.toString('utf8') : undefined);
+      }
+      return textsOnDisk.get(key);
+    },
+    stat(file) {
+      try {
+        const info = statSync(file);
+        return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : undefined;
+      } catch {
+        return undefined;
+      }
     },
   });
 
-  const guarded = (where: string, fn: () => void) => {
-    try {
-      fn();
-    } catch (error) {
-      logError(where, error);
+  /** Re-validates the open documents that read `uri` (not transitively: their text did not change). */
+  const revalidateDependents = (uri: string, languageId?: string) => {
+    const key = fileKey(uri);
+    for (const other of documents.all()) {
+      if (other.uri === uri) continue;
+      if (other.dependencies.has(key) || (languageId && other.dependencies.has(`language:${languageId}`))) {
+        // What it read changed under the same revision: its cached answer is stale.
+        other.lastDiagnostics = undefined;
+        guarded('revalidate dependent', () => validate(other));
+      }
     }
   };
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const capabilities = params.capabilities ?? {};
+  // ───────────────────────────── diagnostics ─────────────────────────────
+
+  /** The language's diagnostics for the document's current text and settings, computed at most once. */
+  const diagnosticsOf = (document: OpenDocument): Promise<Diagnostic[]> => {
+    const provide = document.language.diagnostics;
+    if (!provide) return Promise.resolve([]);
+    const cached = document.lastDiagnostics;
+    if (cached && cached.revision === document.revision && cached.generation === generation) return cached.diagnostics;
+    document.dependencies.clear();
+    const diagnostics = (async () => {
+      try {
+        return await provide(document);
+      } catch (error) {
+        // Stale ranges would be worse than none; the log says why.
+        logError(`diagnostics ${document.uri} (${document.language.name})`, error);
+        return [];
+      }
+    })();
+    document.lastDiagnostics = { revision: document.revision, generation, diagnostics };
+    return diagnostics;
+  };
+
+  /** Publishes the document's diagnostics once they are known, unless a newer computation (a change, new settings) superseded them. */
+  const validate = (document: OpenDocument): void => {
+    const pending = diagnosticsOf(document);
+    void pending.then((diagnostics) => {
+      if (documents.get(document.uri) !== document || document.lastDiagnostics?.diagnostics !== pending || document.published === pending)
+        return;
+      document.published = pending;
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    });
+  };
+
+  // ───────────────────────────── documents ─────────────────────────────
+
+  connection.onDidOpenTextDocument((params) =>
+    guarded('didOpen', () => {
+      const { uri, languageId, version, text } = params?.textDocument ?? {};
+      // A malformed didOpen opens nothing.
+      if (typeof uri !== 'string' || typeof languageId !== 'string' || typeof text !== 'string') return;
+      const language = languageOf(languageId);
+      const previous = documents.delete(uri);
+      if (!language) {
+        if (previous) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        return;
+      }
+      // Without file events (Neovim on Linux, Helix) an edited config file shows up when a document is reopened.
+      if (!watchingFiles) {
+        language.filesChanged?.(undefined);
+        fromDisk.clear();
+        textsOnDisk.clear();
+      }
+      const document = new OpenDocument(
+        uri,
+        languageId,
+        language,
+        Number.isInteger(version) ? version : 0,
+        text,
+        workspaceFor,
+        resolveSettings,
+      );
+      // A second didOpen of an open document is a new text: a new revision, whatever the version says.
+      if (previous) document.revision = previous.revision + 1;
+      documents.set(document);
+      validate(document);
+      revalidateDependents(uri, languageId);
+    }),
+  );
+
+  connection.onDidChangeTextDocument((params) =>
+    guarded('didChange', () => {
+      const document = documents.get(params?.textDocument?.uri);
+      if (!document || !Array.isArray(params.contentChanges)) return;
+      const version = params.textDocument.version;
+      document.applyChanges(params.contentChanges, Number.isInteger(version) ? version : document.version);
+      validate(document);
+      revalidateDependents(document.uri);
+    }),
+  );
+
+  connection.onDidCloseTextDocument((params) =>
+    guarded('didClose', () => {
+      const document = documents.delete(params?.textDocument?.uri);
+      if (!document) return;
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      revalidateDependents(document.uri, document.languageId);
+    }),
+  );
+
+  // ───────────────────────────── requests ─────────────────────────────
+
+  /**
+   * Answers a request about one document with its language's feature: `fallback` when the
+   * document is not open, its language lacks the feature, or the feature fails (logged); a
+   * RequestRefused becomes an error the client shows.
+   */
+  const route = async <R>(
+    where: string,
+    uri: string | undefined,
+    fallback: R,
+    run: (document: OpenDocument) => R | Promise<R | undefined> | undefined,
+  ): Promise<R | ResponseError<void>> => {
+    const document = uri === undefined ? undefined : documents.get(uri);
+    if (!document) return fallback;
+    try {
+      return (await run(document)) ?? fallback;
+    } catch (error) {
+      if (error instanceof RequestRefused) return new ResponseError(LSPErrorCodes.RequestFailed, error.message);
+      logError(`${where} ${uri} (${document.language.name})`, error);
+      return fallback;
+    }
+  };
+
+  connection.onCodeAction((params) =>
+    route('codeAction', params.textDocument?.uri, [], async (d) => d.language.codeActions?.provide(d, params, await diagnosticsOf(d))),
+  );
+  connection.onCompletion((params) => route('completion', params.textDocument?.uri, [], (d) => d.language.completion?.provide(d, params)));
+  connection.onHover((params) => route('hover', params.textDocument?.uri, null, (d) => d.language.hover?.(d, params)));
+  connection.onSignatureHelp((params) =>
+    route('signatureHelp', params.textDocument?.uri, null, (d) => d.language.signatureHelp?.provide(d, params)),
+  );
+  connection.onDefinition((params) => route('definition', params.textDocument?.uri, [], (d) => d.language.definition?.(d, params)));
+  connection.onReferences((params) => route('references', params.textDocument?.uri, [], (d) => d.language.references?.(d, params)));
+  connection.onDocumentHighlight((params) =>
+    route('documentHighlight', params.textDocument?.uri, [], (d) => d.language.documentHighlights?.(d, params)),
+  );
+  connection.onPrepareRename((params) =>
+    route('prepareRename', params.textDocument?.uri, null, (d) => d.language.rename?.prepare(d, params)),
+  );
+  connection.onRenameRequest((params) => route('rename', params.textDocument?.uri, null, (d) => d.language.rename?.provide(d, params)));
+  connection.onDocumentSymbol((params) =>
+    route('documentSymbol', params.textDocument?.uri, [], (d) => d.language.documentSymbols?.(d, params)),
+  );
+  connection.onDocumentLinks((params) => route('documentLink', params.textDocument?.uri, [], (d) => d.language.documentLinks?.(d, params)));
+  connection.onFoldingRanges((params) => route('foldingRange', params.textDocument?.uri, [], (d) => d.language.foldingRanges?.(d, params)));
+  connection.onDocumentFormatting((params) =>
+    route('formatting', params.textDocument?.uri, [], (d) => d.language.formatting?.document(d, params)),
+  );
+  connection.onDocumentRangeFormatting((params) =>
+    route('rangeFormatting', params.textDocument?.uri, [], (d) => d.language.formatting?.range?.(d, params)),
+  );
+  connection.onDocumentOnTypeFormatting((params) =>
+    route('onTypeFormatting', params.textDocument?.uri, [], (d) => d.language.formatting?.onType?.provide(d, params)),
+  );
+
+  const fullTokens = (document: OpenDocument): { resultId: string; data: number[] } | undefined => {
+    const provider = document.language.semanticTokens;
+    if (!provider) return undefined;
+    const data = tokens.remap(provider.legend, provider.full(document));
+    const answer = { resultId: String(nextResultId++), data };
+    document.tokens = answer;
+    return answer;
+  };
+  connection.languages.semanticTokens.on((params) =>
+    route<SemanticTokens>('semanticTokens', params.textDocument?.uri, { data: [] }, fullTokens),
+  );
+  connection.languages.semanticTokens.onDelta((params) =>
+    route<SemanticTokens | SemanticTokensDelta>('semanticTokens/delta', params.textDocument?.uri, { edits: [] }, (d) => {
+      const previous = d.tokens;
+      const next = fullTokens(d);
+      // Without the result the client holds, only the full answer is right.
+      if (!next || !previous || previous.resultId !== params.previousResultId) return next;
+      return { resultId: next.resultId, edits: semanticTokensEdits(previous.data, next.data) };
+    }),
+  );
+  connection.languages.semanticTokens.onRange((params) =>
+    route<SemanticTokens>('semanticTokens/range', params.textDocument?.uri, { data: [] }, (d) => {
+      const provider = d.language.semanticTokens;
+      if (!provider) return undefined;
+      const data = provider.range ? provider.range(d, params.range) : provider.full(d);
+      return { data: tokens.remap(provider.legend, data) };
+    }),
+  );
+
+  // ───────────────────────────── lifecycle ─────────────────────────────
+
+  connection.onInitialize((params): InitializeResult => {
+    const capabilities: ClientCapabilities = params.capabilities ?? {};
     pullConfiguration = capabilities.workspace?.configuration === true;
-    snippetSupport = capabilities.workspace?.workspaceEdit?.snippetEditSupport === true;
     folders = foldersOf(params.workspaceFolders, params.rootUri ?? undefined);
     pushedSettings = settingsFromPush(params.initializationOptions);
+    for (const language of languages) language.initialize?.(capabilities);
     connection.onInitialized(() => {
       if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         void connection.client
           .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
           .catch((error: unknown) => logError('register didChangeConfiguration', error));
       }
-      if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-        watchingConfigFiles = true;
+      const watchers = [...new Set(languages.flatMap((language) => language.watchedFiles ?? []))].map((globPattern) => ({ globPattern }));
+      if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration && watchers.length) {
+        watchingFiles = true;
         void connection.client
-          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_WATCH_PATTERN }] })
+          .register(DidChangeWatchedFilesNotification.type, { watchers })
           .catch((error: unknown) => logError('register didChangeWatchedFiles', error));
       }
       if (capabilities.workspace?.workspaceFolders) {
@@ -230,7 +386,7 @@ export function startServer(connection: Connection): void {
           guarded('workspace folders', () => {
             const removed = new Set(foldersOf(event.removed));
             folders = [...folders.filter((folder) => !removed.has(folder)), ...foldersOf(event.added)];
-            revalidateAll();
+            settingsChanged();
           }),
         );
       }
@@ -238,8 +394,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        ...features.capabilities(capabilities),
+        ...serverCapabilities(languages, capabilities, tokens.legend),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'berth', version: SERVER_VERSION },
@@ -251,104 +406,78 @@ export function startServer(connection: Connection): void {
       if (!pullConfiguration) pushedSettings = settingsFromPush(params?.settings);
       engineImages.clear();
       reported.clear();
-      revalidateAll();
+      settingsChanged();
     }),
   );
 
-  connection.onDidChangeWatchedFiles(() =>
+  connection.onDidChangeWatchedFiles((params) =>
     guarded('didChangeWatchedFiles', () => {
-      configFiles.clear();
+      const uris = Array.isArray(params?.changes)
+        ? params.changes.map((change) => change?.uri).filter((uri) => typeof uri === 'string')
+        : [];
+      for (const uri of uris) {
+        fromDisk.delete(fileKey(uri));
+        textsOnDisk.delete(fileKey(uri));
+      }
+      for (const language of languages) language.filesChanged?.(uris);
       reported.clear();
-      revalidateAll();
+      settingsChanged();
     }),
   );
 
-  // Without file events (Neovim on Linux, Helix) a config edit shows up when a Dockerfile is reopened.
-  documents.onDidOpen(() => {
-    if (!watchingConfigFiles) configFiles.clear();
-  });
-
-  documents.onDidChangeContent((event) => guarded('lint', () => validate(event.document)));
-
-  documents.onDidClose((event) =>
-    guarded('didClose', () => {
-      settingsByUri.delete(event.document.uri);
-      lastLint.delete(event.document.uri);
-      models.forget(event.document.uri);
-      splitMemos.delete(event.document.uri);
-      features.forget(event.document.uri);
-      void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
-    }),
-  );
-
-  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+  function guarded(where: string, fn: () => void): void {
     try {
-      return [...(await quickFixes(params)), ...(await fixAllAction(params))];
+      fn();
     } catch (error) {
-      logError('codeAction', error);
-      return [];
+      logError(where, error);
     }
-  });
+  }
 
-  /**
-   * `source.fixAll.berth`: every safe fix of the file as one edit, for "Fix All" in the Source
-   * Action menu and editor.codeActionsOnSave. Only when asked for by kind, never in the lightbulb.
-   */
-  const fixAllAction = async (params: CodeActionParams): Promise<CodeAction[]> => {
-    const only = params.context?.only;
-    if (!only?.some((kind) => kind === CodeActionKind.Source || kind === CodeActionKind.SourceFixAll || kind === FIX_ALL_KIND)) return [];
-    const document = documents.get(params.textDocument.uri);
-    if (!document) return [];
-    const entry = settingsFor(document.uri);
-    await entry.ready;
-    const text = document.getText();
-    const { text: fixed, applied } = fixAll(text, entry.value ?? {});
-    if (!applied.length) return [];
-    // One edit over the part that changed, so the cursor and folds elsewhere stay put.
-    let start = 0;
-    while (start < text.length && start < fixed.length && text[start] === fixed[start]) start++;
-    let end = 0;
-    while (end < text.length - start && end < fixed.length - start && text[text.length - 1 - end] === fixed[fixed.length - 1 - end]) end++;
-    const range = { start: document.positionAt(start), end: document.positionAt(text.length - end) };
-    return [
-      {
-        title: `Fix all Berth findings with a safe fix (${applied.length})`,
-        kind: FIX_ALL_KIND,
-        edit: { changes: { [document.uri]: [{ range, newText: fixed.slice(start, fixed.length - end) }] } },
-      },
-    ];
-  };
-
-  const quickFixes = async (params: CodeActionParams): Promise<CodeAction[]> => {
-    const document = documents.get(params.textDocument.uri);
-    if (!document) return [];
-    const only = params.context?.only;
-    if (only && !only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) {
-      return [];
-    }
-    const entry = settingsFor(document.uri);
-    await entry.ready;
-    const text = document.getText();
-    // Our own diagnostics, not the client's copies: some clients drop `data`, which the fixes read.
-    // Capped: a select-all over a broken file can touch thousands, and no menu shows that many.
-    const relevant = lintNow(document, entry.value ?? {})
-      .filter((d) => overlaps(d.range, params.range))
-      .slice(0, MAX_FIXED_DIAGNOSTICS);
-    if (!relevant.length) return [];
-    const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await engineImages.list() : undefined;
-    const actions = codeActions(text, relevant, params.range, { uri: document.uri, localImages, snippetSupport });
-    return actions
-      .map((action) => (action.kind ? action : { ...action, kind: CodeActionKind.QuickFix }))
-      .filter((action) => !only || only.some((kind) => kind === '' || action.kind === kind || action.kind!.startsWith(`${kind}.`)));
-  };
-
-  documents.listen(connection);
   connection.listen();
   log(`Berth language server ${SERVER_VERSION} started (node ${process.version})`);
 }
 
-const SERVER_VERSION: string = version;
-const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.berth`;
+/** The capabilities of every language together: a feature is on when any language has it. */
+function serverCapabilities(
+  languages: AnyLanguage[],
+  client: ClientCapabilities,
+  legend: { tokenTypes: string[]; tokenModifiers: string[] },
+): ServerCapabilities {
+  const any = (has: (language: AnyLanguage) => unknown) => languages.some((language) => has(language));
+  const union = (pick: (language: AnyLanguage) => readonly string[] | undefined) => [
+    ...new Set(languages.flatMap((language) => pick(language) ?? [])),
+  ];
+  const caps: ServerCapabilities = {};
+  if (any((l) => l.codeActions)) caps.codeActionProvider = { codeActionKinds: union((l) => l.codeActions?.kinds) };
+  if (any((l) => l.hover)) caps.hoverProvider = true;
+  if (any((l) => l.completion)) caps.completionProvider = { triggerCharacters: union((l) => l.completion?.triggerCharacters) };
+  if (any((l) => l.signatureHelp)) {
+    caps.signatureHelpProvider = {
+      triggerCharacters: union((l) => l.signatureHelp?.triggerCharacters),
+      retriggerCharacters: union((l) => l.signatureHelp?.retriggerCharacters),
+    };
+  }
+  if (any((l) => l.documentLinks)) caps.documentLinkProvider = { resolveProvider: false };
+  if (any((l) => l.semanticTokens)) {
+    caps.semanticTokensProvider = { legend, full: { delta: true }, range: any((l) => l.semanticTokens?.range) };
+  }
+  if (any((l) => l.documentSymbols)) caps.documentSymbolProvider = true;
+  if (any((l) => l.foldingRanges)) caps.foldingRangeProvider = true;
+  if (any((l) => l.documentHighlights)) caps.documentHighlightProvider = true;
+  if (any((l) => l.definition)) caps.definitionProvider = true;
+  if (any((l) => l.references)) caps.referencesProvider = true;
+  // RenameOptions only for clients that said they send prepareRename.
+  if (any((l) => l.rename)) caps.renameProvider = client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true;
+  if (any((l) => l.formatting)) caps.documentFormattingProvider = true;
+  if (any((l) => l.formatting?.range)) caps.documentRangeFormattingProvider = true;
+  const onType = languages.flatMap((l) => (l.formatting?.onType ? [l.formatting.onType] : []));
+  if (onType.length) {
+    const first = onType[0].firstTriggerCharacter;
+    const more = [...new Set(onType.flatMap((o) => [o.firstTriggerCharacter, ...o.moreTriggerCharacters]))].filter((c) => c !== first);
+    caps.documentOnTypeFormattingProvider = { firstTriggerCharacter: first, moreTriggerCharacter: more };
+  }
+  return caps;
+}
 
 /** Clients without `workspace/configuration` send `{ berth: {...} }`, or the section itself. */
 function settingsFromPush(value: unknown): unknown {
@@ -380,13 +509,4 @@ function folderOf(file: string, folders: string[]): string | undefined {
     if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && (!best || folder.length > best.length)) best = folder;
   }
   return best;
-}
-
-/** Inclusive overlap, so a cursor just after `node` still gets the fixes for `node`. */
-function overlaps(a: Range, b: Range): boolean {
-  return !before(a.end, b.start) && !before(b.end, a.start);
-}
-
-function before(p: { line: number; character: number }, q: { line: number; character: number }): boolean {
-  return p.line < q.line || (p.line === q.line && p.character < q.character);
 }

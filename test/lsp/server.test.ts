@@ -3,7 +3,8 @@
  * incremental edits, settings pulled and re-pulled, .hadolint.yaml, and quick fixes.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -258,6 +259,46 @@ describe('.hadolint.yaml next to the Dockerfile', () => {
     assert.equal(shown[0].type, 2);
     assert.match(shown[0].message, /\.hadolint\.yml:\d+/);
   });
+});
+
+describe('a .hadolint.yaml that is not a regular file', () => {
+  let dir: string;
+  let client: TestClient;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'berth lsp special '));
+    client = await TestClient.start({ settings: {}, workspaceFolders: [dir] });
+  });
+  after(async () => {
+    await client.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // A FIFO used to block the read, and with it diagnostics and formatting, until someone wrote to it;
+  // a link to /dev/zero read hundreds of megabytes each time.
+  for (const [kind, make] of [
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
+    ['a link to /dev/zero', (file: string) => symlinkSync('/dev/zero', file)],
+  ] as const) {
+    it(`${kind}: diagnostics and formatting still answer, and the user is told why it is not read`, async () => {
+      const folder = path.join(dir, kind.replace(/\W+/g, '-'));
+      mkdirSync(folder);
+      make(path.join(folder, '.hadolint.yaml'));
+      const messagesBefore = client.messages.length;
+      const uri = fileUri(path.join(folder, 'Dockerfile'));
+      await client.open(uri, 'FROM node\n', 1);
+      assert.ok(find(await client.version(uri, 1), 'image-untagged'));
+      const edits = await client.request<unknown[]>('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
+      assert.ok(Array.isArray(edits));
+      const shown = await client.until(
+        () => client.messages.slice(messagesBefore).find((m) => /\.hadolint\.yaml/.test(m.message)),
+        'a warning',
+      );
+      assert.match(shown.message, /not a regular file/);
+    });
+  }
 });
 
 describe('clients without workspace/configuration', () => {

@@ -168,6 +168,18 @@ describe('incremental re-parse equals a full parse', () => {
     }
   });
 
+  it('an edit on the first word of an instruction that escape-only lines lead into', () => {
+    // `\` alone on a line continues into the next: that line's comment is then skipped, not the instruction.
+    for (const [text, at, insert] of [
+      ['\\\n:latest', 2, ' #'],
+      ['FROM a\n\\\n \\\nRUN x\n', 12, '#'],
+      ['FROM a\nRUN b\n\\\nUSER c\n', 15, '# '],
+    ] as const) {
+      const next = reparse(parse(text), { start: at, end: at, text: insert });
+      assert.deepStrictEqual(snapshot(next), snapshot(parse(next.text)), JSON.stringify(next.text));
+    }
+  });
+
   it('leaves the old model as it was', () => {
     const text = generateDockerfile(200);
     const old = parse(text);

@@ -215,6 +215,30 @@ describe('joinContinuations', () => {
 });
 
 describe('robustness', () => {
+  it('a use nested 20,000 deep: every level highlights, the innermost is the one under the cursor', () => {
+    const depth = 20_000;
+    const doc = parse(`FROM x\nARG a=1\nENV X=${'${a:-'.repeat(depth)}v${'}'.repeat(depth)}\n`);
+    const all = documentHighlights(doc, { line: 2, character: 8 });
+    assert.equal(all.length, depth + 1);
+    assert.equal(all[0].kind, DocumentHighlightKind.Write);
+    const innermost = 6 + (depth - 1) * 5;
+    assert.deepEqual(definition(doc, URI, { line: 2, character: innermost + 1 }), [
+      { uri: URI, range: { start: { line: 1, character: 4 }, end: { line: 1, character: 5 } } },
+    ]);
+    assert.equal(references(doc, URI, { line: 2, character: innermost }, false).length, depth);
+  });
+
+  it('ENV passes down a chain of 5,000 stages, and a stage name resolves to the latest before it', () => {
+    const lines = ['FROM alpine AS s0', 'ENV V0=x'];
+    for (let i = 1; i < 5000; i++) lines.push(`FROM s${i - 1} AS s${i}`, `ENV V${i}=$V${i - 1}`, `COPY --from=s0 /a /b`);
+    lines.push('FROM s4999', 'RUN echo $V0 $V4999');
+    const doc = parse(lines.join('\n'));
+    const last = lines.length - 1;
+    assert.deepEqual(locations(doc, definition(doc, URI, { line: last, character: 11 })), ['V0@1']);
+    assert.deepEqual(locations(doc, definition(doc, URI, { line: last, character: 15 })), [`V4999@${last - 3}`]);
+    assert.equal(highlights(doc, at(doc, 'AS s0', 0, 3)).length, 1 + 4999 + 1);
+  });
+
   it('never throws and every range lies in the text, on fixtures and seeded mutations of them', () => {
     const pieces = [
       '$',

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { isDockerfileName } from '../../src/cli/files';
+import { isDockerfileName, NON_VARIANT_SUFFIXES } from '../../src/cli/files';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -73,6 +73,9 @@ describe('.pre-commit-hooks.yaml', () => {
       'README.md',
       'compose.yaml',
     ];
+    // Every suffix that makes Dockerfile.<suffix> something else, plain, after a variant, and under .dockerfile.
+    for (const suffix of NON_VARIANT_SUFFIXES)
+      names.push(`Dockerfile.${suffix}`, `containerfile.prod.${suffix.toUpperCase()}`, `x.${suffix}.dockerfile`);
     const paths = names.flatMap((name) => [name, `docker/${name}`, `a b/c.d/${name}`, `Dockerfile.d/${name}`]);
     const disagreements = paths.filter((p) => selected(p) !== isDockerfileName(path.posix.basename(p)));
     assert.deepEqual(disagreements, [], 'paths where the hook and berth lint FOLDER disagree');

@@ -8,7 +8,8 @@ import { hover } from '../../src/dockerfile/hover';
 import { documentLinks } from '../../src/dockerfile/links';
 import { signatureHelp } from '../../src/dockerfile/signature';
 import { parse } from '../../src/dockerfile/parser';
-import { SEMANTIC_TOKENS_LEGEND, semanticTokens, semanticTokensEdits } from '../../src/dockerfile/semanticTokens';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../src/dockerfile/semanticTokens';
+import { semanticTokensEdits } from '../../src/server/semanticTokens';
 import { prng } from '../fixtures/prng';
 
 /** `text:type[.modifier…]` for each token, decoded from the relative encoding. */

@@ -1,7 +1,8 @@
 /** Variable references and expansion as BuildKit's shell lexer reads them. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expandVariables, findVariables, keyValues, unquote } from '../../src/dockerfile/variables';
+import { expandVariables, findAllVariables, findVariables, keyValues, unquote, type VariableRef } from '../../src/dockerfile/variables';
+import { prng } from '../fixtures/prng';
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -104,6 +105,57 @@ describe('expandVariables', () => {
   it('nested braces in an operand', () => {
     assert.equal(expandVariables('${A:-${B}}', env({ B: 'x' })).value, 'x');
     assert.equal(expandVariables('${A:-${B}}/app', env({ A: 'a' })).value, 'a/app');
+  });
+});
+
+describe('findAllVariables', () => {
+  /** The definition: each operand scanned on its own, recursively (fine for the short texts here). */
+  const byRecursion = (text: string, escape: string, at = 0, depth = 0): [string, number, number, number][] =>
+    findVariables(text, escape).flatMap((r: VariableRef) => [
+      [r.name, at + r.start, at + r.end, depth] as [string, number, number, number],
+      ...(r.operand ? byRecursion(r.operand, escape, at + r.end - 1 - r.operand.length, depth + 1) : []),
+    ]);
+
+  it('finds the references inside operands, with their depth, in source order', () => {
+    assert.deepEqual(
+      findAllVariables('${A:-$B} ${C:+${D:-x}}').map((r) => [r.name, r.start, r.end, r.depth]),
+      [
+        ['A', 0, 8, 0],
+        ['B', 5, 7, 1],
+        ['C', 9, 22, 0],
+        ['D', 14, 21, 1],
+      ],
+    );
+  });
+
+  it('agrees with scanning each operand on its own, on seeded random text', () => {
+    const rnd = prng(16);
+    const pieces = ['$', '${', '}', '{', 'A', 'b_1', ':-', '-', ':+', '?', "'", '"', '\\', '`', ' ', '\n', 'x'];
+    for (let run = 0; run < 3000; run++) {
+      let text = '';
+      const length = Math.floor(rnd() * 30);
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(rnd() * pieces.length)];
+      for (const escape of ['\\', '`']) {
+        assert.deepEqual(
+          findAllVariables(text, escape).map((r) => [r.name, r.start, r.end, r.depth]),
+          byRecursion(text, escape),
+          `${JSON.stringify(text)} escape ${escape}`,
+        );
+      }
+    }
+  });
+
+  it('nested 100,000 deep: every level, no stack overflow', () => {
+    const depth = 100_000;
+    const refs = findAllVariables(`${'${a:-'.repeat(depth)}v${'}'.repeat(depth)}`);
+    assert.equal(refs.length, depth);
+    assert.equal(refs[depth - 1].depth, depth - 1);
+    assert.equal(refs[depth - 1].operand, 'v');
+  });
+
+  it('100,000 unclosed braces are no references (one scan, not one per brace)', () => {
+    assert.deepEqual(findAllVariables('${a:-'.repeat(100_000)), []);
+    assert.deepEqual(findVariables('${a:-'.repeat(100_000)), []);
   });
 });
 

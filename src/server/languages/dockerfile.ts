@@ -1,0 +1,241 @@
+/**
+ * Dockerfiles (and Containerfiles) as a language of the server: the model is the Dockerfile core's
+ * parse, kept up to date edit by edit; lint, quick fixes, Fix All and every editing feature are
+ * pure functions of it (src/dockerfile). Settings are the client's `berth` section over the
+ * nearest `.hadolint.yaml`.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range } from 'vscode-languageserver';
+import { complete, completesImages } from '../../dockerfile/completion';
+import { mergeSettings } from '../../dockerfile/config';
+import { ConfigFiles } from '../../dockerfile/configFiles';
+import { fixAll } from '../../dockerfile/fixAll';
+import { codeActions } from '../../dockerfile/fixes';
+import { foldingRanges } from '../../dockerfile/folding';
+import { formatDocument, formatOnType, formatRange, type FormatSettings } from '../../dockerfile/format';
+import { hover, hoversImage, type EngineImage } from '../../dockerfile/hover';
+import { reparse } from '../../dockerfile/incremental';
+import { lintDocument } from '../../dockerfile/lint';
+import { documentLinks } from '../../dockerfile/links';
+import type { Dockerfile } from '../../dockerfile/model';
+import { definition, documentHighlights, references } from '../../dockerfile/navigation';
+import { parse } from '../../dockerfile/parser';
+import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../dockerfile/semanticTokens';
+import type { LintSettings } from '../../dockerfile/settings';
+import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
+import { signatureHelp } from '../../dockerfile/signature';
+import { documentSymbols } from '../../dockerfile/symbols';
+import { readClientSettings } from '../clientSettings';
+import { RequestRefused, type Language, type LanguageDocument, type LanguageHost } from '../language';
+
+/** The code action kind of Fix All: `source.fixAll.berth`. */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.berth`;
+/** Hover and completion wait this long for the engine's image list, then answer without it. */
+const ENGINE_WAIT_MS = 400;
+/** A select-all over a broken file can touch thousands of findings; no menu shows that many. */
+const MAX_FIXED_DIAGNOSTICS = 100;
+
+export interface DockerfileSettings {
+  lint: LintSettings;
+  /** `berth.format.*`. */
+  format: FormatSettings;
+}
+
+/** What the server keeps per open Dockerfile beyond its model. */
+export interface DockerfileState {
+  /** Shell splits of the last lint, so a keystroke re-splits only the RUN it changed. */
+  splits: SplitMemo;
+}
+
+type Doc = LanguageDocument<Dockerfile, DockerfileState, DockerfileSettings>;
+
+/** The Dockerfile language for one server. */
+export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, DockerfileState, DockerfileSettings> {
+  const configFiles = new ConfigFiles();
+  let snippets = false;
+  let snippetEdits = false;
+  /** The client's cap on folding ranges (rangeLimit), if it sent one. */
+  let foldingLimit: number | undefined;
+
+  const images = async (): Promise<EngineImage[] | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ENGINE_WAIT_MS);
+    });
+    try {
+      return await Promise.race([host.engineImages(), deadline]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const lint = async (doc: Doc): Promise<Diagnostic[]> => {
+    const settings = await doc.settings();
+    return withSplitMemo(doc.state.splits, () => lintDocument(doc.model, settings.lint));
+  };
+
+  /**
+   * `source.fixAll.berth`: every safe fix of the file as one edit, for "Fix All" in the Source
+   * Action menu and editor.codeActionsOnSave. Only when asked for by kind, never in the lightbulb.
+   */
+  const fixAllAction = async (doc: Doc, params: CodeActionParams): Promise<CodeAction[]> => {
+    const only = params.context?.only;
+    if (!only?.some((kind) => kind === CodeActionKind.Source || kind === CodeActionKind.SourceFixAll || kind === FIX_ALL_KIND)) return [];
+    const settings = await doc.settings();
+    const text = doc.text.getText();
+    const { text: fixed, applied } = fixAll(text, settings.lint);
+    if (!applied.length) return [];
+    // One edit over the part that changed, so the cursor and folds elsewhere stay put.
+    let start = 0;
+    while (start < text.length && start < fixed.length && text[start] === fixed[start]) start++;
+    let end = 0;
+    while (end < text.length - start && end < fixed.length - start && text[text.length - 1 - end] === fixed[fixed.length - 1 - end]) end++;
+    const range = { start: doc.text.positionAt(start), end: doc.text.positionAt(text.length - end) };
+    return [
+      {
+        title: `Fix all Berth findings with a safe fix (${applied.length})`,
+        kind: FIX_ALL_KIND,
+        edit: { changes: { [doc.uri]: [{ range, newText: fixed.slice(start, fixed.length - end) }] } },
+      },
+    ];
+  };
+
+  const quickFixes = async (doc: Doc, params: CodeActionParams, diagnostics: Diagnostic[]): Promise<CodeAction[]> => {
+    const only = params.context?.only;
+    if (only && !only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) {
+      return [];
+    }
+    const relevant = diagnostics.filter((d) => overlaps(d.range, params.range)).slice(0, MAX_FIXED_DIAGNOSTICS);
+    if (!relevant.length) return [];
+    const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await host.engineImages() : undefined;
+    const actions = codeActions(doc.text.getText(), relevant, params.range, { uri: doc.uri, localImages, snippetSupport: snippetEdits });
+    return actions
+      .map((action) => (action.kind ? action : { ...action, kind: CodeActionKind.QuickFix }))
+      .filter((action) => !only || only.some((kind) => kind === '' || action.kind === kind || action.kind!.startsWith(`${kind}.`)));
+  };
+
+  return {
+    name: 'Dockerfile',
+    languageIds: ['dockerfile'],
+    watchedFiles: ['**/.hadolint.{yaml,yml}'],
+
+    initialize(client) {
+      snippets = client.textDocument?.completion?.completionItem?.snippetSupport === true;
+      snippetEdits = client.workspace?.workspaceEdit?.snippetEditSupport === true;
+      foldingLimit = client.textDocument?.foldingRange?.rangeLimit;
+    },
+    parse,
+    reparse: (model, change, text) => reparse(model, change, text),
+    newState: () => ({ splits: new SplitMemo() }),
+
+    // Never rejects: a config file that cannot be read is a reported problem, not a failure.
+    async settings({ uri, section, folder }) {
+      const client = readClientSettings(section);
+      host.reportOnce(client.problems, 'the berth settings');
+      let fromFile: LintSettings | undefined;
+      const file = client.hadolintConfig ? filePath(uri) : undefined;
+      if (file) {
+        const found = await configFiles.find(path.dirname(file), folder);
+        if (found) {
+          host.reportOnce(found.result.problems, found.path);
+          fromFile = found.result.settings;
+        }
+      }
+      // The editor's explicit per-rule choices win over the shared file.
+      return { lint: mergeSettings(fromFile, client.lint), format: client.format };
+    },
+    filesChanged() {
+      configFiles.clear();
+    },
+
+    diagnostics: lint,
+    codeActions: {
+      kinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
+      async provide(doc, params, diagnostics) {
+        return [...(await quickFixes(doc, params, diagnostics)), ...(await fixAllAction(doc, params))];
+      },
+    },
+    completion: {
+      triggerCharacters: ['$', '{', '-', '=', ',', ':', '#', ' '],
+      async provide(doc, params) {
+        const localImages = completesImages(doc.model, params.position) ? await images() : undefined;
+        return complete(doc.model, params.position, { localImages, snippets });
+      },
+    },
+    async hover(doc, params) {
+      const localImages = hoversImage(doc.model, params.position) ? await images() : undefined;
+      return hover(doc.model, params.position, { localImages });
+    },
+    signatureHelp: {
+      triggerCharacters: [' ', '-', '=', ','],
+      retriggerCharacters: [',', '='],
+      provide: (doc, params) => signatureHelp(doc.model, params.position),
+    },
+    definition: (doc, params) => definition(doc.model, doc.uri, params.position),
+    references: (doc, params) => references(doc.model, doc.uri, params.position, params.context?.includeDeclaration ?? true),
+    documentHighlights: (doc, params) => documentHighlights(doc.model, params.position),
+    rename: {
+      prepare(doc, params) {
+        const result = prepareRename(doc.model, params.position);
+        if (isRenameRefusal(result)) throw new RequestRefused(result.message);
+        return result;
+      },
+      provide(doc, params) {
+        const result = rename(doc.model, doc.uri, params.position, params.newName);
+        if (isRenameRefusal(result)) throw new RequestRefused(result.message);
+        return result;
+      },
+    },
+    documentSymbols: (doc) => documentSymbols(doc.model),
+    documentLinks: (doc) => documentLinks(doc.model),
+    foldingRanges: (doc) => foldingRanges(doc.model, foldingLimit),
+    formatting: {
+      // Settings first, then the model: edits must be computed on the text they will apply to.
+      document: async (doc, params) => {
+        const { format } = await doc.settings();
+        return formatDocument(doc.model, params.options, format);
+      },
+      range: async (doc, params) => {
+        const { format } = await doc.settings();
+        return formatRange(doc.model, params.range, params.options, format);
+      },
+      // A new line after a continuation escape gets the continuation indent; so does typing
+      // the escape at the end of a line (either escape character).
+      onType: {
+        firstTriggerCharacter: '\n',
+        moreTriggerCharacters: ['\\', '`'],
+        provide: async (doc, params) => {
+          const { format } = await doc.settings();
+          return formatOnType(doc.model, params.position, params.ch, params.options, format);
+        },
+      },
+    },
+    semanticTokens: {
+      legend: SEMANTIC_TOKENS_LEGEND,
+      full: (doc) => semanticTokens(doc.model).data,
+      range: (doc, range) => semanticTokens(doc.model, range).data,
+    },
+  };
+}
+
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Inclusive overlap, so a cursor just after `node` still gets the fixes for `node`. */
+function overlaps(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function before(p: { line: number; character: number }, q: { line: number; character: number }): boolean {
+  return p.line < q.line || (p.line === q.line && p.character < q.character);
+}
