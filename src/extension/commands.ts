@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { buildImageCommand } from './build';
 import type { BerthClient } from './client';
+import * as compose from './compose/commands';
 import { runWorkspaceCommand } from './devenv/runWorkspace';
 import type { RunStatus } from './devenv/status';
 import type { EngineService } from './engineService';
@@ -18,6 +19,7 @@ export interface CommandContext {
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;
+  compose: compose.ComposeContext;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -26,7 +28,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.restartLanguageServer': (ctx) => ctx.client.restart(),
   'berth.showOutput': (ctx) => ctx.client.showOutput(),
 
-  'berth.runWorkspace': (ctx, arg) => runWorkspaceCommand({ service: ctx.service, status: ctx.runs }, arg),
+  'berth.runWorkspace': (ctx, arg) => runWorkspaceCommand({ service: ctx.service, status: ctx.runs, compose: ctx.compose.compose }, arg),
   'berth.showRunningWorkspaces': (ctx) => ctx.runs.pick(),
 
   'berth.switchContext': (ctx, arg) => actions.switchContext(ctx, arg),
@@ -76,6 +78,16 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'berth.networks.inspect': (ctx, a, b) => actions.inspect(ctx, 'network', a, b),
   'berth.networks.remove': (ctx, a, b) => actions.removeNetworks(ctx, a, b),
   'berth.networks.prune': (ctx, a) => actions.pruneNetworks(ctx, a),
+
+  // Compose: the handlers are in compose/commands.ts; each takes a file, a project's node or an argument object.
+  'berth.compose.up': (ctx, a) => compose.composeUp(ctx.compose, a),
+  'berth.compose.down': (ctx, a) => compose.composeDown(ctx.compose, a),
+  'berth.compose.stop': (ctx, a) => compose.composeLifecycle('stop')(ctx.compose, a),
+  'berth.compose.start': (ctx, a) => compose.composeLifecycle('start')(ctx.compose, a),
+  'berth.compose.restart': (ctx, a) => compose.composeLifecycle('restart')(ctx.compose, a),
+  'berth.compose.logs': (ctx, a) => compose.composeLogs(ctx.compose, a),
+  'berth.compose.pull': (ctx, a) => compose.composeFetch('pull')(ctx.compose, a),
+  'berth.compose.build': (ctx, a) => compose.composeFetch('build')(ctx.compose, a),
 };
 
 /** Registers every command in the table; the returned disposables belong to the extension context. */

@@ -4,6 +4,11 @@ import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerC
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands';
+import { registerComposeLenses } from './compose/codeLens';
+import type { ComposeContext } from './compose/commands';
+import { ComposeService } from './compose/composeService';
+import { ComposeOutputTerminals } from './compose/terminals';
+import { showDeclaredServices } from './compose/viewServices';
 import { registerContainerFiles } from './containerFiles';
 import { registerConfigDiagnostics } from './devenv/configDiagnostics';
 import { RunStatus } from './devenv/status';
@@ -20,6 +25,7 @@ export interface BerthApi {
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;
+  compose: ComposeContext;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
@@ -35,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   const views = new BerthViews(service);
   const statusBar = new EngineStatusBar(service);
   const runs = new RunStatus();
+  const compose: ComposeContext = { compose: new ComposeService(service), views, outputs: new ComposeOutputTerminals() };
   // Disposed in reverse: running workspaces stop and views let go of the event stream before the service closes the engine.
   context.subscriptions.push(
     client,
@@ -43,14 +50,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
     views,
     runs,
     registerInspectProvider(),
-    registerTaskProvider({ service, status: runs }),
+    registerTaskProvider({ service, status: runs, compose: compose.compose }),
     registerConfigDiagnostics(),
     registerContainerFiles(service),
-    ...registerCommands({ client, service, views, runs }),
+    compose.compose,
+    compose.outputs,
+    registerComposeLenses(),
+    showDeclaredServices(views),
+    ...registerCommands({ client, service, views, runs, compose }),
   );
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
-  return { service, views, runs };
+  return { service, views, runs, compose };
 }
 
 export async function deactivate(): Promise<void> {

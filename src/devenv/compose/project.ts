@@ -8,6 +8,7 @@ import { ComposeWorkspace, type ComposeHost } from '../../compose';
 import { parseDotEnv } from '../../compose/host';
 import { servicePairs } from '../../compose/model';
 import { asMap, asScalar, asSeq, stringValue, valueOf } from '../../compose/tree';
+import type { ContainerSummary } from '../../engine/types';
 import type { ComposeTarget } from './argv';
 
 /** The labels Compose puts on every container of a project. */
@@ -165,4 +166,11 @@ export function declaredProject(host: ComposeHost, file: string, files?: readonl
   const services = [...byName.values()];
   const profiles = [...new Set(services.flatMap((s) => s.profiles))].sort();
   return { files: loaded.map((f) => f.path), services, profiles, ...(name ? { name } : {}) };
+}
+
+/** Services to show for a project: those outside profiles, and those of profiles its running services use. */
+export function servicesToShow(declared: DeclaredProject, members: readonly Pick<ContainerSummary, 'composeService'>[]): string[] {
+  const present = new Set(members.map((c) => c.composeService).filter(Boolean));
+  const activeProfiles = new Set(declared.services.filter((s) => present.has(s.name)).flatMap((s) => s.profiles));
+  return declared.services.filter((s) => !s.profiles.length || s.profiles.some((p) => activeProfiles.has(p))).map((s) => s.name);
 }

@@ -324,6 +324,53 @@ export class ComposeRunner {
     return after.map(stateOf).filter((s) => !services.length || services.includes(s.service));
   }
 
+  /**
+   * The services' logs, line by line with the service that wrote them: through `compose logs`
+   * when the files are here, else from the engine, container by container. Resolves when the logs
+   * end (unfollowed, or the containers are gone) or the signal aborts.
+   */
+  async logs(
+    ref: ProjectRef,
+    services: string[],
+    io: { onLine: (service: string, text: string) => void; signal: AbortSignal; follow: boolean; tail?: number },
+  ): Promise<void> {
+    if (ref.target) {
+      const result = await this.spawn(this.argv(ref.target, { verb: 'logs', services, follow: io.follow, tail: io.tail ?? 200 }), {
+        cwd: ref.target.directory,
+        env: this.deps.env,
+        signal: io.signal,
+        onLine: (line) => {
+          if (/^Attaching to /.test(line)) return;
+          const { service, text } = splitLogLine(line);
+          io.onLine(service, text);
+        },
+      });
+      if (result.code !== 0 && !io.signal.aborted) {
+        const failure = parseFailure(result.output, { project: ref.project });
+        throw new ComposeError(describeFailure(failure, 'logs'), failure, result.output);
+      }
+      return;
+    }
+    const containers = (await this.containers(ref.project)).filter((c) => !services.length || services.includes(stateOf(c).service));
+    await Promise.all(
+      containers.map(async (c) => {
+        const service = stateOf(c).service;
+        const stream = await this.deps.engine.containerLogs(c.id, { follow: io.follow, tail: io.tail ?? 200 }, io.signal);
+        let partial = '';
+        try {
+          for await (const chunk of stream) {
+            const lines = (partial + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'))).split(/\r?\n/);
+            partial = lines.pop() ?? '';
+            for (const line of lines) io.onLine(service, line);
+          }
+        } catch (error) {
+          if (!io.signal.aborted) throw error;
+        }
+        if (partial) io.onLine(service, partial);
+      }),
+    );
+  }
+
   /** `pull` or `build` for services (all when none are named), with progress. */
   async fetch(
     target: ComposeTarget,
@@ -334,6 +381,12 @@ export class ComposeRunner {
   ): Promise<void> {
     await this.run(target, { verb, services }, io, { project, ...(io.declared ? { services: io.declared } : {}) });
   }
+}
+
+/** A log line's service, from Compose's prefix (`web_1  | …` in 1.x, `web-1  | …` in v2). */
+export function splitLogLine(line: string): { service: string; text: string } {
+  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*?)(?:[-_]\d+)?\s*\| ?(.*)$/.exec(line);
+  return m ? { service: m[1], text: m[2] } : { service: '', text: line };
 }
 
 function words(text: string): string[] {
