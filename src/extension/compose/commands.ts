@@ -4,7 +4,7 @@
  * menus), a node of the Containers view (a project's group, a service not running), an argument
  * object (`{ file | files | project, services, profiles, … }` from code lenses, tasks and tests) or
  * nothing (the palette: a choice of compose files and running projects) — and returns what it did.
- * Untrusted workspaces run nothing; every failure is shown once, with its fix.
+ * Their rows in commands/table.ts need trust; failures are thrown, and the dispatcher shows each once.
  */
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
@@ -13,8 +13,9 @@ import type { ComposeProgress } from '../../devenv/compose/output';
 import { composeProjectName, declaredProject, COMPOSE_LABELS } from '../../devenv/compose/project';
 import { fsComposeHost } from '../../devenv/compose/fsHost';
 import { ComposeError, type ServiceFailure, type ServiceState } from '../../devenv/compose/runner';
-import { EngineError } from '../../engine/types';
-import type { BerthNode } from '../views/model';
+import { CommandError } from '../commands/errors';
+import type { CommandContext, HandlerTable, Invocation } from '../commands/invocation';
+import type { ArgsOf, ComposeProjectArgs, ComposeServicesArgs } from '../commands/table';
 import type { BerthViews } from '../views/views';
 import type { ComposeService, HeldRunner, ResolvedProject } from './composeService';
 import { ComposeLogsTerminal, type ComposeOutputTerminals } from './terminals';
@@ -28,30 +29,8 @@ export interface ComposeContext {
   outputs: ComposeOutputTerminals;
 }
 
-/** The argument object every Compose command takes; each uses the fields that apply to it. */
-export interface ComposeArgs {
-  /** A compose file: its project (with compose.override.yaml, as Compose loads it). */
-  file?: string;
-  /** Compose files, in merge order (`-f` each). */
-  files?: string[];
-  /** A project by name, as its containers' labels say: acted on even when started elsewhere. */
-  project?: string;
-  services?: string[];
-  profiles?: string[];
-  /** up: build images first. */
-  build?: boolean;
-  /** up: in the background (the default); false streams the services' output in the terminal until closed. */
-  detach?: boolean;
-  /** down: named volumes too. */
-  volumes?: boolean;
-  removeOrphans?: boolean;
-  /** logs: follow (the default). */
-  follow?: boolean;
-  /** up from a code lens: choose services and profiles first. */
-  pick?: boolean;
-  /** down: skip the confirmation (argument objects only; no menu passes it). */
-  skipConfirm?: boolean;
-}
+/** What a command was handed, whichever caller it came from: the fields of its row plus the project it names. */
+type ProjectArgs = Partial<ComposeProjectArgs> & { services?: readonly string[]; profiles?: readonly string[] };
 
 /** What up returns. */
 export interface UpOutcome {
@@ -67,60 +46,19 @@ export interface DownOutcome {
   removed: { containers: string[]; networks: string[]; volumes: string[] };
 }
 
-function isNode(value: unknown): value is BerthNode {
-  return !!value && typeof value === 'object' && 'kind' in value && 'key' in value && 'contextValue' in value;
-}
-
-function argsOf(value: unknown): ComposeArgs {
-  return value && typeof value === 'object' && !isNode(value) && !(value instanceof vscode.Uri) && !Array.isArray(value)
-    ? (value as ComposeArgs)
-    : {};
-}
-
-function requireTrust(): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showErrorMessage(
-    t('Berth does not run Compose from an untrusted workspace. Trust the workspace (Workspaces: Manage Workspace Trust) to do this.'),
-  );
-  return false;
-}
-
-/** The one message for a failure: Compose's (naming the fix), the engine's with its hint, or why Compose cannot run. */
-function showFailure(ctx: ComposeContext, error: unknown, project?: string): void {
-  if (error instanceof vscode.CancellationError) return;
-  const message =
-    error instanceof EngineError
-      ? `${error.message}${error.hint ? ` ${error.hint}` : ''}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  const show = t('Show Output');
-  const offered = project && error instanceof ComposeError ? [show] : [];
-  void vscode.window.showErrorMessage(message, ...offered).then((choice) => {
-    if (choice === show && project) ctx.outputs.show(project);
-  });
-}
-
-/** Runs `work` with a runner on the current engine; failures are shown once and resolve undefined. */
-async function withRunner<T>(
-  ctx: ComposeContext,
-  work: (held: HeldRunner) => Promise<T>,
-  project?: () => string | undefined,
-): Promise<T | undefined> {
-  if (!requireTrust()) return undefined;
-  let held: HeldRunner;
-  try {
-    held = await ctx.compose.runner();
-  } catch (error) {
-    // Compose not installed, or no engine: the message says which, and what to do.
-    showFailure(ctx, error);
-    return undefined;
-  }
+/**
+ * Runs `work` with a runner on the current engine, released when it ends. A failure is thrown for
+ * the dispatcher to show once; the project's terminal (Compose's own output) is revealed with it.
+ */
+async function withRunner<T>(ctx: CommandContext, work: (held: HeldRunner) => Promise<T>, project?: () => string | undefined): Promise<T> {
+  // Compose not installed, or no engine: the error says which, and what to do.
+  const held = await ctx.compose.compose.runner();
   try {
     return await work(held);
   } catch (error) {
-    showFailure(ctx, error, project?.());
-    return undefined;
+    const name = project?.();
+    if (name && error instanceof ComposeError) ctx.compose.outputs.show(name);
+    throw error;
   } finally {
     held.release();
   }
@@ -131,32 +69,23 @@ async function withRunner<T>(
  * choice. `services` are those the node or arguments name.
  */
 async function resolveProject(
-  ctx: ComposeContext,
+  ctx: CommandContext,
   held: HeldRunner,
-  arg0: unknown,
-  args: ComposeArgs,
+  input: Invocation<ProjectArgs>,
 ): Promise<{ resolved: ResolvedProject; services: string[] } | undefined> {
+  const { args } = input;
+  const compose = ctx.compose.compose;
   const major = held.runner.cli.major;
-  const profiles = args.profiles ?? [];
-  if (arg0 instanceof vscode.Uri) return { resolved: ctx.compose.projectOfFile(arg0.fsPath, held.env, major, profiles), services: [] };
-  if (isNode(arg0)) {
-    if (arg0.kind === 'composeGroup' || arg0.kind === 'composeService' || arg0.kind === 'container') {
-      const project = arg0.kind === 'container' ? arg0.container.labels[COMPOSE_LABELS.project] : arg0.project;
-      if (project) {
-        const containers = await held.runner.engine.listContainers({ filters: { label: [`${COMPOSE_LABELS.project}=${project}`] } });
-        const services =
-          arg0.kind === 'composeService'
-            ? [arg0.service]
-            : arg0.kind === 'container'
-              ? [arg0.container.labels[COMPOSE_LABELS.service] ?? ''].filter(Boolean)
-              : [];
-        return { resolved: ctx.compose.projectOfContainers(project, containers, held.env, profiles), services };
-      }
-    }
-    return undefined;
+  const profiles = [...(args.profiles ?? [])];
+  const services = [...(args.services ?? [])];
+  if (input.uri) return { resolved: compose.projectOfFile(input.uri.fsPath, held.env, major, profiles), services: [] };
+  const node = input.nodes[0];
+  if (node?.kind === 'composeGroup' || node?.kind === 'composeService') {
+    const containers = await held.runner.engine.listContainers({ filters: { label: [`${COMPOSE_LABELS.project}=${node.project}`] } });
+    const named = node.kind === 'composeService' ? [node.service] : [];
+    return { resolved: compose.projectOfContainers(node.project, containers, held.env, profiles), services: named };
   }
-  const services = args.services ?? [];
-  if (args.file) return { resolved: ctx.compose.projectOfFile(args.file, held.env, major, profiles), services };
+  if (args.file) return { resolved: compose.projectOfFile(args.file, held.env, major, profiles), services };
   if (args.files?.length) {
     const files = args.files.map((f) => realPath(f));
     const directory = path.dirname(files[0]);
@@ -172,7 +101,7 @@ async function resolveProject(
   }
   if (args.project) {
     const containers = await held.runner.engine.listContainers({ filters: { label: [`${COMPOSE_LABELS.project}=${args.project}`] } });
-    return { resolved: ctx.compose.projectOfContainers(args.project, containers, held.env, profiles), services };
+    return { resolved: compose.projectOfContainers(args.project, containers, held.env, profiles), services };
   }
   const picked = await pickProject(ctx, held);
   return picked && { resolved: picked, services };
@@ -187,7 +116,7 @@ function realPath(file: string): string {
 }
 
 /** The palette's choice: the workspace's compose files and the projects the engine runs. */
-async function pickProject(ctx: ComposeContext, held: HeldRunner): Promise<ResolvedProject | undefined> {
+async function pickProject(ctx: CommandContext, held: HeldRunner): Promise<ResolvedProject | undefined> {
   const files = await vscode.workspace.findFiles('**/{compose,docker-compose}{,.*}.{yaml,yml}', '**/node_modules/**', 100);
   const containers = await held.runner.engine.listContainers();
   const projects = [...new Set(containers.map((c) => c.labels[COMPOSE_LABELS.project]).filter((p): p is string => !!p))].sort();
@@ -198,14 +127,15 @@ async function pickProject(ctx: ComposeContext, held: HeldRunner): Promise<Resol
       .map((f) => ({ label: `$(file) ${vscode.workspace.asRelativePath(f)}`, file: f.fsPath })),
     ...projects.map((p) => ({ label: `$(layers) ${p}`, description: t('running project'), project: p })),
   ];
-  if (!items.length) {
-    void vscode.window.showInformationMessage(t('No compose file in the workspace and no Compose project on the engine.'));
-    return undefined;
-  }
+  if (!items.length)
+    throw new CommandError(
+      t('There is no compose file in the workspace and no Compose project on the engine.'),
+      t('Open a folder with a compose.yaml, or pass { "file": "…" }.'),
+    );
   const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: t('Which Compose project?') });
   if (!pick) return undefined;
-  if (pick.file) return ctx.compose.projectOfFile(pick.file, held.env, held.runner.cli.major);
-  return ctx.compose.projectOfContainers(pick.project!, containers, held.env);
+  if (pick.file) return ctx.compose.compose.projectOfFile(pick.file, held.env, held.runner.cli.major);
+  return ctx.compose.compose.projectOfContainers(pick.project!, containers, held.env);
 }
 
 /** The words a progress notification shows for a step. */
@@ -242,7 +172,7 @@ function stepWord(p: ComposeProgress): string {
  * Compose's whole output in the project's terminal.
  */
 function withServiceProgress<T>(
-  ctx: ComposeContext,
+  ctx: CommandContext,
   title: string,
   project: string,
   work: (io: { onProgress: (p: ComposeProgress) => void; onOutput: (text: string) => void; signal: AbortSignal }) => Promise<T>,
@@ -253,7 +183,7 @@ function withServiceProgress<T>(
     const steps = new Map<string, string>();
     return work({
       signal: controller.signal,
-      onOutput: (text) => ctx.outputs.write(project, text),
+      onOutput: (text) => ctx.compose.outputs.write(project, text),
       onProgress: (p) => {
         const who = p.service ?? (p.resource === 'network' || p.resource === 'volume' ? p.name : undefined);
         if (!who) return;
@@ -291,28 +221,28 @@ async function pickServices(held: HeldRunner, resolved: ResolvedProject): Promis
   return { services: all ? [] : chosen, profiles: chosenProfiles };
 }
 
-/** `berth.compose.up`. */
-export async function composeUp(ctx: ComposeContext, arg0?: unknown): Promise<UpOutcome | undefined> {
-  const args = argsOf(arg0);
+/**
+ * `berth.compose.up`. Asks for services and profiles when called from the palette, a file's menu,
+ * a project's group or a lens's Up…; an argument object (or a service's node) says what it wants.
+ */
+async function composeUp(ctx: CommandContext, input: Invocation<ArgsOf<'berth.compose.up'>>): Promise<UpOutcome | undefined> {
+  const { args } = input;
   let project: string | undefined;
   return withRunner(
     ctx,
     async (held) => {
-      const found = await resolveProject(ctx, held, arg0, args);
+      const found = await resolveProject(ctx, held, input);
       if (!found) return undefined;
       let { resolved, services } = found;
       project = resolved.project;
       if (!resolved.target)
-        throw new Error(
-          t(
-            'The files of {0} are not on this machine, so Compose cannot create its services: start its containers instead.',
-            resolved.project,
-          ),
+        throw new CommandError(
+          t('The files of {0} are not on this machine, so Compose cannot create its services.', resolved.project),
+          t('Start its containers instead, or open the folder of its compose file.'),
         );
-      const interactive =
-        (arg0 === undefined || arg0 instanceof vscode.Uri || args.pick === true || (isNode(arg0) && arg0.kind === 'composeGroup')) &&
-        !services.length;
-      if (interactive) {
+      const node = input.nodes[0];
+      const asked = !input.hasArgs ? !node || node.kind === 'composeGroup' : args.pick === true;
+      if (asked && !services.length) {
         const chosen = await pickServices(held, resolved);
         if (!chosen) return undefined;
         services = chosen.services;
@@ -323,11 +253,10 @@ export async function composeUp(ctx: ComposeContext, arg0?: unknown): Promise<Up
       }
       const target = resolved.target!;
       const name = resolved.project;
-      ctx.outputs.write(
-        name,
-        `\n$ ${held.runner.argv(target, { verb: 'up', detach: args.detach !== false, services, build: args.build }, false).join(' ')}\n`,
-        { note: true },
-      );
+      const outputs = ctx.compose.outputs;
+      outputs.write(name, `\n$ ${held.runner.argv(target, { verb: 'up', detach: true, services, build: args.build }, false).join(' ')}\n`, {
+        note: true,
+      });
       const result = await withServiceProgress(ctx, t('Compose up: {0}', name), name, (io) =>
         held.runner.up(target, name, {
           services,
@@ -337,8 +266,10 @@ export async function composeUp(ctx: ComposeContext, arg0?: unknown): Promise<Up
         }),
       );
       if (result.failed.length) {
+        // Up did what it could: the result says which services run, and the message names those that did not stay up.
         const lines = result.failed.map((f) => t('{0}: {1}', f.service, f.reason) + (f.logTail ? `\n${f.logTail}` : ''));
-        ctx.outputs.write(name, `${lines.join('\n')}\n`, { error: true });
+        outputs.write(name, `${lines.join('\n')}\n`, { error: true });
+        outputs.show(name);
         void vscode.window.showErrorMessage(
           result.failed.length === 1
             ? t(
@@ -361,13 +292,13 @@ export async function composeUp(ctx: ComposeContext, arg0?: unknown): Promise<Up
 }
 
 /** `berth.compose.down`: confirms, listing what goes, then takes the project down. */
-export async function composeDown(ctx: ComposeContext, arg0?: unknown): Promise<DownOutcome | undefined> {
-  const args = argsOf(arg0);
+async function composeDown(ctx: CommandContext, input: Invocation<ArgsOf<'berth.compose.down'>>): Promise<DownOutcome | undefined> {
+  const { args } = input;
   let project: string | undefined;
   return withRunner(
     ctx,
     async (held) => {
-      const found = await resolveProject(ctx, held, arg0, args);
+      const found = await resolveProject(ctx, held, input);
       if (!found) return undefined;
       const { resolved } = found;
       project = resolved.project;
@@ -398,14 +329,15 @@ export async function composeDown(ctx: ComposeContext, arg0?: unknown): Promise<
         );
         if (choice !== go) return undefined;
       }
+      const removeOrphans = args.removeOrphans ?? true;
       if (resolved.target)
-        ctx.outputs.write(
+        ctx.compose.outputs.write(
           resolved.project,
-          `\n$ ${held.runner.argv(resolved.target, { verb: 'down', volumes: args.volumes, removeOrphans: true }, false).join(' ')}\n`,
+          `\n$ ${held.runner.argv(resolved.target, { verb: 'down', volumes: args.volumes, removeOrphans }, false).join(' ')}\n`,
           { note: true },
         );
       await withServiceProgress(ctx, t('Compose down: {0}', resolved.project), resolved.project, (io) =>
-        held.runner.down(resolved, { volumes: args.volumes, removeOrphans: args.removeOrphans ?? true, ...io }),
+        held.runner.down(resolved, { volumes: args.volumes, removeOrphans, ...io }),
       );
       return { project: resolved.project, removed };
     },
@@ -414,14 +346,16 @@ export async function composeDown(ctx: ComposeContext, arg0?: unknown): Promise<
 }
 
 /** `berth.compose.stop`, `.start`, `.restart`: for the project or the services named. */
-export function composeLifecycle(verb: 'stop' | 'start' | 'restart') {
-  return async (ctx: ComposeContext, arg0?: unknown): Promise<{ project: string; services: ServiceState[] } | undefined> => {
-    const args = argsOf(arg0);
+function composeLifecycle(verb: 'stop' | 'start' | 'restart') {
+  return async (
+    ctx: CommandContext,
+    input: Invocation<ComposeServicesArgs>,
+  ): Promise<{ project: string; services: ServiceState[] } | undefined> => {
     let project: string | undefined;
     return withRunner(
       ctx,
       async (held) => {
-        const found = await resolveProject(ctx, held, arg0, args);
+        const found = await resolveProject(ctx, held, input);
         if (!found) return undefined;
         const { resolved, services } = found;
         project = resolved.project;
@@ -440,21 +374,28 @@ export function composeLifecycle(verb: 'stop' | 'start' | 'restart') {
 }
 
 /** `berth.compose.pull` and `.build`, with progress. */
-export function composeFetch(verb: 'pull' | 'build') {
-  return async (ctx: ComposeContext, arg0?: unknown): Promise<{ project: string; services: string[] } | undefined> => {
-    const args = argsOf(arg0);
+function composeFetch(verb: 'pull' | 'build') {
+  return async (
+    ctx: CommandContext,
+    input: Invocation<ComposeServicesArgs>,
+  ): Promise<{ project: string; services: string[] } | undefined> => {
     let project: string | undefined;
     return withRunner(
       ctx,
       async (held) => {
-        const found = await resolveProject(ctx, held, arg0, args);
+        const found = await resolveProject(ctx, held, input);
         if (!found) return undefined;
         const { resolved, services } = found;
         project = resolved.project;
         if (!resolved.target)
-          throw new Error(t('The files of {0} are not on this machine: open its compose file to {1} it.', resolved.project, verb));
+          throw new CommandError(
+            t('The files of {0} are not on this machine.', resolved.project),
+            t('Open the folder of its compose file to {0} its images.', verb),
+          );
         const target = resolved.target;
-        ctx.outputs.write(resolved.project, `\n$ ${held.runner.argv(target, { verb, services }, false).join(' ')}\n`, { note: true });
+        ctx.compose.outputs.write(resolved.project, `\n$ ${held.runner.argv(target, { verb, services }, false).join(' ')}\n`, {
+          note: true,
+        });
         const title = verb === 'pull' ? t('Compose pull: {0}', resolved.project) : t('Compose build: {0}', resolved.project);
         await withServiceProgress(ctx, title, resolved.project, (io) =>
           held.runner.fetch(target, resolved.project, verb, services, { ...io, declared: resolved.declared?.services.map((s) => s.name) }),
@@ -467,18 +408,13 @@ export function composeFetch(verb: 'pull' | 'build') {
 }
 
 /** `berth.compose.logs`: one terminal for the project, lines prefixed and coloured by service, following. */
-export async function composeLogs(ctx: ComposeContext, arg0?: unknown): Promise<{ project: string; terminal: string } | undefined> {
-  const args = argsOf(arg0);
-  if (!requireTrust()) return undefined;
-  let held: HeldRunner;
+async function composeLogs(
+  ctx: CommandContext,
+  input: Invocation<ArgsOf<'berth.compose.logs'>>,
+): Promise<{ project: string; terminal: string } | undefined> {
+  const held = await ctx.compose.compose.runner();
   try {
-    held = await ctx.compose.runner();
-  } catch (error) {
-    showFailure(ctx, error);
-    return undefined;
-  }
-  try {
-    const found = await resolveProject(ctx, held, arg0, args);
+    const found = await resolveProject(ctx, held, input);
     if (!found) {
       held.release();
       return undefined;
@@ -489,13 +425,24 @@ export async function composeLogs(ctx: ComposeContext, arg0?: unknown): Promise<
       [...new Set((await held.runner.containers(resolved.project)).map((c) => c.composeService ?? ''))].sort();
     const name = t('Compose logs: {0}', resolved.project);
     // The runner is held until the terminal closes or the logs end.
-    const pty = new ComposeLogsTerminal(held.runner, resolved, services, known, args.follow !== false, () => held.release());
+    const pty = new ComposeLogsTerminal(held.runner, resolved, services, known, input.args.follow !== false, () => held.release());
     const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('output') });
     terminal.show();
     return { project: resolved.project, terminal: name };
   } catch (error) {
     held.release();
-    showFailure(ctx, error);
-    return undefined;
+    throw error;
   }
 }
+
+/** The Compose rows' handlers. */
+export const COMPOSE_COMMANDS = {
+  'berth.compose.up': composeUp,
+  'berth.compose.down': composeDown,
+  'berth.compose.stop': composeLifecycle('stop'),
+  'berth.compose.start': composeLifecycle('start'),
+  'berth.compose.restart': composeLifecycle('restart'),
+  'berth.compose.logs': composeLogs,
+  'berth.compose.pull': composeFetch('pull'),
+  'berth.compose.build': composeFetch('build'),
+} satisfies Partial<HandlerTable>;
