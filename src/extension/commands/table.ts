@@ -78,6 +78,8 @@ const RUN_WORKSPACE = {
   caches: 'boolean',
   detach: 'boolean',
   remember: 'boolean',
+  services: 'value',
+  servicesOnExit: 'string',
 } as const;
 
 /** The fields of Build Image's argument object (BuildImageArgs). */
