@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './composeUp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
@@ -422,7 +423,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -443,6 +444,13 @@ async function partial(parts: string[]): Promise<void> {
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
   if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+  if (parts.includes('compose')) console.log(composeUpSection(await benchComposeUp()));
+}
+
+/** Compose up against the same Compose typed by hand, as its own table (bench/composeUp.ts). */
+function composeUpSection(r: ComposeUpBenchResult): string {
+  const { rows, notes } = composeUpRows(r, (ms) => (ms === undefined ? '—' : ms.toFixed(0)));
+  return `\n| Measure | Berth | Peer | Peer/Berth | Target | |\n|---|---:|---:|---:|---|---|\n${rows.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 }
 
 function ourServer(): string {
@@ -462,11 +470,15 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const composeUp = await benchComposeUp();
   const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness) + viewLatencyRows(viewLatency);
+  const markdown =
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness) +
+    composeUpSection(composeUp) +
+    viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -483,6 +495,7 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        composeUp,
         growth,
         robustness,
         viewLatency,
