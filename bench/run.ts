@@ -19,6 +19,7 @@ import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './comp
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
+import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
@@ -316,6 +317,7 @@ function report(
   devenv?: DevenvBenchResult,
   growth?: GrowthResult,
   robustness?: RobustnessResult[],
+  fixAllTiming?: FixAllTiming,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -350,6 +352,7 @@ function report(
     `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
   );
   if (features) out.push(...featureRows(features, fmtMs, fmtX));
+  if (fixAllTiming) out.push(fixAllRow(fixAllTiming, fmtMs));
   if (growth) out.push(...growthRows(growth, fmtMs));
   const notes: string[] = [];
   notes.push(
@@ -423,7 +426,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -435,6 +438,7 @@ async function partial(parts: string[]): Promise<void> {
     };
     console.log(`lint growth ${(perK(20000) / perK(2000)).toFixed(2)}`);
   }
+  if (parts.includes('fixall')) console.log(fixAllRow(benchFixAll(), fmtMs));
   if (parts.includes('growth')) {
     const growth = benchGrowth();
     console.log(growthRows(growth, fmtMs).join('\n'));
@@ -462,6 +466,7 @@ async function main(): Promise<void> {
   if (only) return partial(only.slice('--only='.length).split(','));
   const started = performance.now();
   const lintRows = await benchLint();
+  const fixAllTiming = benchFixAll();
   const lsp = await benchLsp();
   const engine = await benchEngine();
   const features = await benchFeatures(
@@ -476,7 +481,7 @@ async function main(): Promise<void> {
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
-    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness) +
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming) +
     composeUpSection(composeUp) +
     viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
@@ -491,6 +496,7 @@ async function main(): Promise<void> {
         cpus: cpus().length,
         targets: TARGETS,
         lint: lintRows,
+        fixAll: fixAllTiming,
         lsp,
         engine,
         features,

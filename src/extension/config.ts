@@ -8,45 +8,15 @@ import { composeCommandFromSetting } from '../devenv/compose/cli';
 
 export const SECTION = 'berth';
 
-/** Severity a user may give a rule; `off` silences it. */
-export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
-export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
-
-/** Every rule with a `berth.rules.<code>` setting, in the order package.json lists them. */
-export const RULE_CODES = [
-  'image-untagged',
-  'image-latest',
-  'image-unpinned-digest',
-  'user-root',
-  'user-missing',
-  'cache-copy-before-install',
-  'apt-update-alone',
-  'unknown-instruction',
-  'from-missing',
-  'flag-unknown',
-  'flag-value-invalid',
-  'stage-name-invalid',
-  'stage-name-duplicate',
-  'args-missing',
-  'heredoc-unterminated',
-  'json-args-invalid',
-  'json-args-recommended',
-  'maintainer-deprecated',
-  'instruction-repeated',
-  'keyword-casing',
-  'workdir-relative',
-  'legacy-key-value',
-  'expose-invalid',
-  'onbuild-invalid',
-  'escape-invalid',
-] as const;
-export type RuleCode = (typeof RULE_CODES)[number];
-
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 /** What the language server gets for section `berth`. */
 export interface ServerSettings {
-  rules: Partial<Record<RuleCode, RuleLevel>>;
+  /**
+   * `berth.rules.<code>`, forwarded whole: the server checks every code and level against its
+   * rule catalog and says what is wrong, so the client keeps no list of rules to drift.
+   */
+  rules: Record<string, unknown>;
   lint: { hadolintConfig: boolean };
   format: { continuationIndent?: number };
   trace: { server: TraceLevel };
@@ -58,17 +28,10 @@ function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfigurati
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
-function isRuleLevel(value: unknown): value is RuleLevel {
-  return typeof value === 'string' && (RULE_LEVELS as readonly string[]).includes(value);
-}
-
-/**
- * `berth.rules.<code>`: the user's severity for one rule, or undefined so the server's default
- * applies. VS Code reports an unset enum setting as '' (its type default), hence the check.
- */
-export function ruleLevel(code: RuleCode, scope?: vscode.ConfigurationScope): RuleLevel | undefined {
-  const value = section(scope).get<unknown>(`rules.${code}`);
-  return isRuleLevel(value) ? value : undefined;
+/** `berth.rules`: every rule setting as VS Code has it (unset ones as ''), unchecked. */
+export function rules(scope?: vscode.ConfigurationScope): Record<string, unknown> {
+  const value = section(scope).get<unknown>('rules');
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
 }
 
 /** `berth.format.continuationIndent`: spaces before continuation lines; undefined follows the editor. */
@@ -123,14 +86,9 @@ export function onDidChangeComposeCommand(listener: () => void): vscode.Disposab
 
 /** All of the above, shaped as the server reads section `berth`. */
 export function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
-  const rules: ServerSettings['rules'] = {};
-  for (const code of RULE_CODES) {
-    const level = ruleLevel(code, scope);
-    if (level) rules[code] = level;
-  }
   const indent = continuationIndent(scope);
   return {
-    rules,
+    rules: rules(scope),
     lint: { hadolintConfig: hadolintConfig(scope) },
     format: indent === undefined ? {} : { continuationIndent: indent },
     trace: { server: traceServer(scope) },

@@ -1,6 +1,7 @@
 import { parseSeverityLevel, ruleCode } from '../dockerfile/config';
 import type { FormatSettings } from '../dockerfile/format';
-import { ALL_RULE_CODES } from '../dockerfile/rules/catalog';
+import { ALL_RULE_CODES, isRuleCode, type RuleCode } from '../dockerfile/rules/catalog';
+import { closest } from '../dockerfile/rules/shared/names';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
 
 /** What the client's `berth` settings section says, checked. */
@@ -15,19 +16,26 @@ export interface ClientSettings {
 
 /**
  * Reads `{ rules: { <code>: level }, lint: { hadolintConfig }, format: { continuationIndent } }` from whatever the client sent
- * (null, partial or malformed values included): bad entries are reported and skipped.
+ * (null, partial or malformed values included): bad entries are reported and skipped. The client
+ * sends its whole `berth.rules` section, so every code is checked against the catalog here.
  */
 export function readClientSettings(value: unknown): ClientSettings {
   const result: ClientSettings = { lint: {}, hadolintConfig: true, format: {}, problems: [] };
   if (!isObject(value)) return result;
   const rules = value.rules;
   if (isObject(rules)) {
-    const severities: Record<string, SeverityLevel> = {};
+    const severities: Partial<Record<RuleCode, SeverityLevel>> = {};
     for (const [raw, level] of Object.entries(rules)) {
+      // VS Code reports an unset enum setting as '' (its type's default); other clients send null.
+      if (level === '' || level === null || level === undefined) continue;
       const code = ruleCode(raw);
+      // A hadolint code Berth has no rule for: no effect, no complaint, as in .hadolint.yaml.
       if (code === null) continue;
-      if (!ALL_RULE_CODES.includes(code)) {
-        result.problems.push(`Setting berth.rules: unknown rule code '${raw}'`);
+      if (!isRuleCode(code)) {
+        const near = closest(raw, ALL_RULE_CODES);
+        result.problems.push(
+          `Setting berth.rules.${raw}: no rule has that code${near ? `; did you mean '${near}'?` : ''} (the codes are in docs/rules)`,
+        );
         continue;
       }
       const parsed = parseSeverityLevel(level);
