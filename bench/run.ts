@@ -6,6 +6,7 @@
  *  3. each server's resident high-water mark (VmHWM);
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
+ *  6. image builds with BuildKit, cold and warm, vs DOCKER_BUILDKIT=1 docker build (bench/build.ts).
  *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
  *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
@@ -15,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchBuild, buildRows, type BuildBenchResult } from './build';
 import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './composeUp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
@@ -318,6 +320,7 @@ function report(
   growth?: GrowthResult,
   robustness?: RobustnessResult[],
   fixAllTiming?: FixAllTiming,
+  build?: BuildBenchResult,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -370,6 +373,11 @@ function report(
     const d = devenvRows(devenv, (ms) => (ms === undefined ? '—' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)));
     out.push(...d.rows);
     notes.push(...d.notes);
+  }
+  if (build) {
+    const b = buildRows(build, (ms) => (ms === undefined ? '—' : ms.toFixed(0)));
+    out.push(...b.rows);
+    notes.push(...b.notes);
   }
   if (robustness) out.push(...robustnessRows(robustness, fmtMs));
   const cpu = cpus();
@@ -447,6 +455,7 @@ async function partial(parts: string[]): Promise<void> {
     const lsp = await benchLsp();
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
+  if (parts.includes('build')) console.log(buildRows(await benchBuild(), (ms) => (ms === undefined ? '—' : ms.toFixed(0))).rows.join('\n'));
   if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
   if (parts.includes('compose')) console.log(composeUpSection(await benchComposeUp()));
 }
@@ -476,12 +485,13 @@ async function main(): Promise<void> {
   );
   const devenv = await benchDevenv();
   const composeUp = await benchComposeUp();
+  const build = await benchBuild();
   const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
-    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming) +
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build) +
     composeUpSection(composeUp) +
     viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
@@ -502,6 +512,7 @@ async function main(): Promise<void> {
         features,
         devenv,
         composeUp,
+        build,
         growth,
         robustness,
         viewLatency,

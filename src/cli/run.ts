@@ -29,7 +29,7 @@ import { RunError, type RunningWorkspace } from '../devenv/runner';
 import { buildRunSpec, containerName, validate } from '../devenv/spec';
 import { dockerConfigDir, nodeDeps, resolveEndpoint } from '../engine/endpoint';
 import { createEngine } from '../engine/httpEngine';
-import { EngineError, type Endpoint, type Engine } from '../engine/types';
+import { EngineError, type BuilderChoice, type Endpoint, type Engine } from '../engine/types';
 import { parseOptions, UsageError, type Command, type Io } from './io';
 
 const HELP = `Usage: berth run [options] [FOLDER] [-- COMMAND...]
@@ -46,6 +46,13 @@ Options:
   -f, --file PATH      build this Dockerfile (implies --toolchain dockerfile)
   --target STAGE       the build stage to build
   --build-arg N=V      a build argument (repeatable)
+  --secret id=ID,src=FILE | id=ID,env=VAR
+                       a build secret for RUN --mount=type=secret (repeatable)
+  --ssh ID             forward your ssh agent to RUN --mount=type=ssh (default: ID
+                       default; repeatable)
+  --platform OS/ARCH   build for another platform, e.g. linux/arm64
+  --pull               pull base images even when the engine has them
+  --builder NAME       auto (BuildKit when the engine has it), buildkit or classic
   --mount / --no-mount bind-mount the folder or not (a build mounts nothing by default)
   -p, --port PORT      publish a port: 1313, 8080:80, 5353/udp (repeatable)
   -e, --env NAME=VALUE set a variable (repeatable)
@@ -93,6 +100,11 @@ export const runCommand: Command = {
       file: { type: 'string', short: 'f' },
       target: { type: 'string' },
       'build-arg': { type: 'string', multiple: true },
+      secret: { type: 'string', multiple: true },
+      ssh: { type: 'string', multiple: true },
+      platform: { type: 'string' },
+      pull: { type: 'boolean' },
+      builder: { type: 'string' },
       mount: { type: 'boolean' },
       'no-mount': { type: 'boolean' },
       image: { type: 'string' },
@@ -133,9 +145,25 @@ export const runCommand: Command = {
       if (eq <= 0) problems.push(`--build-arg '${pair}' must be NAME=VALUE`);
       else buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    const secrets: Record<string, string | { env: string }> = {};
+    for (const spec of values.secret ?? []) {
+      const secret = parseSecret(spec);
+      if (typeof secret === 'string') problems.push(secret);
+      // A file named on the command line is relative to where the command runs, as docker reads it.
+      else secrets[secret.id] = typeof secret.source === 'string' ? path.resolve(io.cwd, secret.source) : secret.source;
+    }
+    const builder = values.builder;
+    if (builder !== undefined && builder !== 'auto' && builder !== 'buildkit' && builder !== 'classic')
+      problems.push(`--builder '${builder}' must be auto, buildkit or classic`);
+    const buildOptions = {
+      ...(values.platform ? { platform: values.platform } : {}),
+      ...(values.pull ? { pull: true } : {}),
+      ...(Object.keys(secrets).length ? { secrets } : {}),
+      ...(values.ssh?.length ? { ssh: values.ssh } : {}),
+    };
     const build =
-      values.file || values.target || Object.keys(buildArgs).length
-        ? { dockerfile: values.file, target: values.target, args: buildArgs }
+      values.file || values.target || Object.keys(buildArgs).length || Object.keys(buildOptions).length
+        ? { dockerfile: values.file, target: values.target, args: buildArgs, ...buildOptions }
         : undefined;
     const overrides: RunConfigInput = readFields(
       {
@@ -222,13 +250,27 @@ export const runCommand: Command = {
     const interrupts = new Interrupts(io, spec.name);
     try {
       const withServices = services && { runner: new ComposeRunner({ cli: services.cli, env: services.env, engine }), plan: services.plan };
-      return await startAndAttach(engine, spec, config.detach, interrupts, io, withServices);
+      return await startAndAttach(engine, spec, config.detach, interrupts, io, builder as BuilderChoice | undefined, withServices);
     } finally {
       interrupts.dispose();
       engine.dispose();
     }
   },
 };
+
+/** `id=npm,src=.npmrc` or `id=token,env=TOKEN`, as `docker build --secret` takes them; a string says what is wrong. */
+function parseSecret(spec: string): { id: string; source: string | { env: string } } | string {
+  const fields = Object.fromEntries(
+    spec.split(',').map((field) => {
+      const eq = field.indexOf('=');
+      return eq < 0 ? [field, ''] : [field.slice(0, eq), field.slice(eq + 1)];
+    }),
+  );
+  const id = fields.id;
+  const src = fields.src ?? fields.source;
+  if (!id || (!src && !fields.env) || (src && fields.env)) return `--secret '${spec}' must be id=ID,src=FILE or id=ID,env=VARIABLE`;
+  return { id, source: src ? src : { env: fields.env } };
+}
 
 /** One line for anything thrown: the message, and the engine's hint when it has one. */
 function describe(error: unknown): string {
@@ -292,6 +334,7 @@ async function startAndAttach(
   detach: boolean,
   interrupts: Interrupts,
   io: Io,
+  builder: BuilderChoice | undefined,
   services?: ServicesRun,
 ): Promise<number> {
   let run: RunningWithServices;
@@ -303,10 +346,11 @@ async function startAndAttach(
       onProgress: (event) => {
         if (event.status && event.id) io.err(`berth run: pull ${event.id}: ${event.status}\n`);
       },
-      // The builder's output as `docker build` prints it, on stderr: stdout is the command's.
+      // The builder's output as `docker build --progress=plain` prints it, on stderr: stdout is the command's.
       onBuildOutput: (line) => io.err(`${line}\n`),
       // Compose's own output, as it prints it, on stderr too.
       onOutput: (text) => io.err(text),
+      builder,
     });
   } catch (error) {
     if (interrupts.reason) {

@@ -1,5 +1,5 @@
 /** Berth's VS Code client: a thin shell over the language server and the container engine. */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
@@ -15,6 +15,12 @@ import { RunStatus } from './devenv/status';
 import { registerTaskProvider } from './devenv/task';
 import { EngineService } from './engineService';
 import { registerInspectProvider } from './inspect';
+import { registerManifestDocuments } from './registries/manifestDocuments';
+import { RegistryStore } from './registries/store';
+import { RegistriesProvider } from './registries/tree';
+import { StatsMonitor } from './stats/monitor';
+import { StatsView } from './stats/view';
+import { pullBox } from './workflows/images';
 import { EngineStatusBar } from './statusBar';
 import { BerthViews } from './views/views';
 
@@ -26,6 +32,10 @@ export interface BerthApi {
   views: BerthViews;
   runs: RunStatus;
   compose: ComposeContext;
+  registries: RegistriesProvider;
+  stats: { monitor: StatsMonitor; view: StatsView };
+  /** The Pull box while it is open: its rows and whether it is searching. */
+  pullBox: typeof pullBox;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
@@ -64,10 +74,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   own(registerContainerFiles(service));
   own(registerComposeLenses());
   own(showDeclaredServices(views));
-  for (const command of registerCommands({ client, service, views, runs, compose })) own(command);
+  const registryStore = own(new RegistryStore(context.globalState));
+  const registries = own(new RegistriesProvider(registryStore));
+  own(vscode.window.createTreeView('berth.registries', { treeDataProvider: registries, showCollapseAll: true }));
+  own(registerManifestDocuments());
+  const monitor = own(new StatsMonitor(service));
+  const stats = { monitor, view: own(new StatsView(monitor)) };
+  // Tooltips show the latest CPU and memory while the Stats view reads them.
+  views.providers.containers.liveStats = (id) => monitor.latest(id);
+  for (const command of registerCommands({ client, service, views, runs, registries, stats, compose })) own(command);
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
-  return { service, views, runs, compose };
+  return { service, views, runs, registries, stats, pullBox, compose };
 }
 
 /** Disposes every part, last made first; one part failing does not keep the others alive. */
