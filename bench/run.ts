@@ -17,6 +17,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchBuild, buildRows, type BuildBenchResult } from './build';
+import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './composeUp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
@@ -433,7 +434,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -456,6 +457,13 @@ async function partial(parts: string[]): Promise<void> {
   }
   if (parts.includes('build')) console.log(buildRows(await benchBuild(), (ms) => (ms === undefined ? '—' : ms.toFixed(0))).rows.join('\n'));
   if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+  if (parts.includes('compose')) console.log(composeUpSection(await benchComposeUp()));
+}
+
+/** Compose up against the same Compose typed by hand, as its own table (bench/composeUp.ts). */
+function composeUpSection(r: ComposeUpBenchResult): string {
+  const { rows, notes } = composeUpRows(r, (ms) => (ms === undefined ? '—' : ms.toFixed(0)));
+  return `\n| Measure | Berth | Peer | Peer/Berth | Target | |\n|---|---:|---:|---:|---|---|\n${rows.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 }
 
 function ourServer(): string {
@@ -476,13 +484,16 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const composeUp = await benchComposeUp();
   const build = await benchBuild();
   const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
-    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build) + viewLatencyRows(viewLatency);
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build) +
+    composeUpSection(composeUp) +
+    viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -500,6 +511,7 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        composeUp,
         build,
         growth,
         robustness,

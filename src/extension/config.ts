@@ -4,6 +4,7 @@
  * through `workspace/configuration` (section `berth`), answered from here (see client.ts).
  */
 import * as vscode from 'vscode';
+import { composeCommandFromSetting } from '../devenv/compose/cli';
 
 export const SECTION = 'berth';
 
@@ -73,6 +74,22 @@ export function buildBuilder(): 'auto' | 'buildkit' | 'classic' {
 export function onDidChangeDockerHost(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration(`${SECTION}.docker.host`)) listener();
+  });
+}
+
+/**
+ * `berth.compose.command`: the Compose to run, as argv words (`["podman", "compose"]`), or
+ * undefined to use `docker compose`, else `docker-compose`. Restricted under Workspace Trust
+ * (package.json): it chooses a program to run.
+ */
+export function composeCommand(): string[] | undefined {
+  return composeCommandFromSetting(section().get<unknown>('compose.command'));
+}
+
+/** Fires when `berth.compose.command` changes. */
+export function onDidChangeComposeCommand(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(`${SECTION}.compose.command`)) listener();
   });
 }
 
