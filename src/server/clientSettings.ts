@@ -1,6 +1,6 @@
-import { parseSeverityLevel, ruleCode } from '../dockerfile/config';
+import { EVERY_RULE_CODE } from '../compose/catalog';
+import { CONFIG_FILE_NAMES, parseSeverityLevel, ruleCode } from '../dockerfile/config';
 import type { FormatSettings } from '../dockerfile/format';
-import { ALL_RULE_CODES } from '../dockerfile/rules/catalog';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
 
 /** What the client's `berth` settings section says, checked. */
@@ -26,7 +26,7 @@ export function readClientSettings(value: unknown): ClientSettings {
     for (const [raw, level] of Object.entries(rules)) {
       const code = ruleCode(raw);
       if (code === null) continue;
-      if (!ALL_RULE_CODES.includes(code)) {
+      if (!EVERY_RULE_CODE.includes(code)) {
         result.problems.push(`Setting berth.rules: unknown rule code '${raw}'`);
         continue;
       }
@@ -54,4 +54,9 @@ export function readClientSettings(value: unknown): ClientSettings {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a change of these files (undefined: of anything) may change the settings: a `.hadolint.yaml` among them. */
+export function changesConfigFile(uris: readonly string[] | undefined): boolean {
+  return uris === undefined || uris.some((uri) => CONFIG_FILE_NAMES.some((name) => uri.endsWith(`/${name}`)));
 }
