@@ -4,6 +4,7 @@
  * through `workspace/configuration` (section `berth`), answered from here (see client.ts).
  */
 import * as vscode from 'vscode';
+import { EVERY_RULE_CODE } from '../compose/catalog';
 
 export const SECTION = 'berth';
 
@@ -11,41 +12,20 @@ export const SECTION = 'berth';
 export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
 export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
 
-/** Every rule with a `berth.rules.<code>` setting, in the order package.json lists them. */
-export const RULE_CODES = [
-  'image-untagged',
-  'image-latest',
-  'image-unpinned-digest',
-  'user-root',
-  'user-missing',
-  'cache-copy-before-install',
-  'apt-update-alone',
-  'unknown-instruction',
-  'from-missing',
-  'flag-unknown',
-  'flag-value-invalid',
-  'stage-name-invalid',
-  'stage-name-duplicate',
-  'args-missing',
-  'heredoc-unterminated',
-  'json-args-invalid',
-  'json-args-recommended',
-  'maintainer-deprecated',
-  'instruction-repeated',
-  'keyword-casing',
-  'workdir-relative',
-  'legacy-key-value',
-  'expose-invalid',
-  'onbuild-invalid',
-  'escape-invalid',
-] as const;
-export type RuleCode = (typeof RULE_CODES)[number];
+/**
+ * Every rule code a `berth.rules.<code>` setting may name: the Dockerfile and Compose catalogs
+ * (package.json declares one setting per rule; test/unit/ruleSettings.test.ts holds the two together).
+ */
+export const RULE_CODES: readonly string[] = EVERY_RULE_CODE;
+
+/** `berth.compose.editingFeatures`: whether Berth completes and hovers in Compose files. */
+export type ComposeEditingChoice = 'auto' | 'on' | 'off';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 /** What the language server gets for section `berth`. */
 export interface ServerSettings {
-  rules: Partial<Record<RuleCode, RuleLevel>>;
+  rules: Record<string, RuleLevel>;
   lint: { hadolintConfig: boolean };
   format: { continuationIndent?: number };
   trace: { server: TraceLevel };
@@ -65,7 +45,7 @@ function isRuleLevel(value: unknown): value is RuleLevel {
  * `berth.rules.<code>`: the user's severity for one rule, or undefined so the server's default
  * applies. VS Code reports an unset enum setting as '' (its type default), hence the check.
  */
-export function ruleLevel(code: RuleCode, scope?: vscode.ConfigurationScope): RuleLevel | undefined {
+export function ruleLevel(code: string, scope?: vscode.ConfigurationScope): RuleLevel | undefined {
   const value = section(scope).get<unknown>(`rules.${code}`);
   return isRuleLevel(value) ? value : undefined;
 }
@@ -79,6 +59,21 @@ export function continuationIndent(scope?: vscode.ConfigurationScope): number | 
 /** `berth.lint.hadolintConfig`: whether `.hadolint.yaml` suppressions and registries apply. */
 export function hadolintConfig(scope?: vscode.ConfigurationScope): boolean {
   return section(scope).get<boolean>('lint.hadolintConfig', true) !== false;
+}
+
+/** `berth.compose.editingFeatures`: `auto` (the default) leaves completion and hover to another Compose language service. */
+export function composeEditingFeatures(scope?: vscode.ConfigurationScope): ComposeEditingChoice {
+  const value = section(scope).get<unknown>('compose.editingFeatures');
+  return value === 'on' || value === 'off' ? value : 'auto';
+}
+
+/**
+ * Another extension's switch for its Compose language service (`containers.enableComposeLanguageService`,
+ * …): true unless set to false, as their defaults are.
+ */
+export function peerSwitch(setting: string, scope?: vscode.ConfigurationScope): boolean {
+  const dot = setting.lastIndexOf('.');
+  return vscode.workspace.getConfiguration(setting.slice(0, dot), scope).get<unknown>(setting.slice(dot + 1)) !== false;
 }
 
 /** `berth.trace.server`: how much of the LSP traffic the output channel shows. */
