@@ -94,6 +94,8 @@ export function startServer(connection: Connection, languageFactories: readonly 
   };
   const languages: AnyLanguage[] = languageFactories.map((make) => make(host));
   const languageOf = (languageId: string) => languages.find((language) => language.languageIds.includes(languageId));
+  /** The dependency on every open document of a language, whichever of its ids a client sends. */
+  const languageKey = (languageId: string) => `language:${languageOf(languageId)?.name ?? languageId}`;
   const tokens = mergeLegends(languages.flatMap((language) => (language.semanticTokens ? [language.semanticTokens.legend] : [])));
 
   // ───────────────────────────── settings ─────────────────────────────
@@ -146,7 +148,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       return found && languageOf(found.languageId) === language ? (found.model as M) : undefined;
     },
     openDocuments(languageId) {
-      document.dependencies.add(`language:${languageId}`);
+      document.dependencies.add(languageKey(languageId));
       const language = languageOf(languageId);
       return documents.all().filter((other) => other.language === language);
     },
@@ -180,7 +182,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     const key = fileKey(uri);
     for (const other of documents.all()) {
       if (other.uri === uri) continue;
-      if (other.dependencies.has(key) || (languageId && other.dependencies.has(`language:${languageId}`))) {
+      if (other.dependencies.has(key) || (languageId && other.dependencies.has(languageKey(languageId)))) {
         // What it read changed under the same revision: its cached answer is stale.
         other.lastDiagnostics = undefined;
         guarded('revalidate dependent', () => validate(other));

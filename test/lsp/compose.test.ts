@@ -250,6 +250,20 @@ describe('Compose files over stdio', () => {
     assert.deepEqual(codes(await client.version(uri, 1)), ['3:compose-service-unknown']);
   });
 
+  it('re-validates a Compose file when its override opens, under Neovim’s language id too', async () => {
+    const main = path.join(dir, 'later', 'compose.yaml');
+    mkdirSync(path.dirname(main));
+    writeFileSync(main, 'services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n');
+    await client.open(fileUri(main), 'services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n', 1, 'dockercompose');
+    assert.deepEqual(codes(await client.version(fileUri(main), 1)), ['3:compose-service-unknown']);
+    const later = path.join(dir, 'later', 'compose.override.yaml');
+    writeFileSync(later, 'services:\n  db:\n    image: postgres:16.4\n');
+    const mark = client.mark();
+    await client.open(fileUri(later), 'services:\n  db:\n    image: postgres:16.4\n', 1, 'yaml.docker-compose');
+    await client.diagnostics(fileUri(main), (p) => p.diagnostics.length === 0, mark, 'the service of the new override to count');
+    assert.deepEqual(codes(await client.version(fileUri(later), 1)), []);
+  });
+
   it('answers a Compose edit with new diagnostics for that version', async () => {
     const uri = fileUri(path.join(dir, 'edit', 'compose.yaml'));
     await client.open(uri, 'services:\n  web:\n    image: nginx:1.27\n', 1, 'dockercompose');

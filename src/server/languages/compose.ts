@@ -131,7 +131,8 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
 
   return {
     name: 'Compose',
-    languageIds: [COMPOSE_LANGUAGE_ID],
+    // Neovim sends its filetype, `yaml.docker-compose`; VS Code and Helix send `dockercompose`.
+    languageIds: [COMPOSE_LANGUAGE_ID, 'yaml.docker-compose'],
     // What the core reads from disk: the project's files, .env, the Dockerfiles builds name.
     watchedFiles: [
       '**/{compose,docker-compose}*.{yaml,yml}',
