@@ -8,6 +8,8 @@
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
  *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
  *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
+ *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
+ *     vs Container Tools' Compose server (bench/composeLsp.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -15,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchComposeLsp, composeLspRows, type ComposeLspResult } from './composeLsp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
@@ -315,6 +318,7 @@ function report(
   devenv?: DevenvBenchResult,
   growth?: GrowthResult,
   robustness?: RobustnessResult[],
+  composeLsp?: ComposeLspResult,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -348,9 +352,15 @@ function report(
   out.push(
     `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
   );
-  if (features) out.push(...featureRows(features, fmtMs, fmtX));
-  if (growth) out.push(...growthRows(growth, fmtMs));
   const notes: string[] = [];
+  if (features) out.push(...featureRows(features, fmtMs, fmtX));
+  if (composeLsp) {
+    out.push(...composeLspRows(composeLsp, fmtMs, fmtX));
+    for (const side of [composeLsp.ours, composeLsp.peer]) {
+      if (side.error) notes.push(`**${side.server} (Compose) failed:** ${side.error.replace(/\s*\n\s*/g, ' ⏎ ')}`);
+    }
+  }
+  if (growth) out.push(...growthRows(growth, fmtMs));
   notes.push(
     `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
   );
@@ -422,7 +432,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -443,6 +453,16 @@ async function partial(parts: string[]): Promise<void> {
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
   if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+  if (parts.includes('compose')) {
+    const compose = await benchComposeLsp(ROOT, ourServer(), composeServer());
+    console.log(composeLspRows(compose, fmtMs, fmtX).join('\n'));
+    if (compose.ours.error || compose.peer.error) process.exitCode = 1;
+  }
+}
+
+/** Container Tools' Compose language server, from the devDependency @microsoft/compose-language-service. */
+function composeServer(): string {
+  return realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-compose-langserver'));
 }
 
 function ourServer(): string {
@@ -464,9 +484,10 @@ async function main(): Promise<void> {
   const devenv = await benchDevenv();
   const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
+  const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness) + viewLatencyRows(viewLatency);
+  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, composeLsp) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -485,6 +506,7 @@ async function main(): Promise<void> {
         devenv,
         growth,
         robustness,
+        composeLsp,
         viewLatency,
         elapsedS,
       },
@@ -494,7 +516,7 @@ async function main(): Promise<void> {
   );
   console.log(markdown);
   console.error('written bench/results/latest.md and bench/results/latest.json');
-  if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
+  if (lsp.ours.error || lsp.peer.error || composeLsp.ours.error || composeLsp.peer.error) process.exitCode = 1;
 }
 
 main().catch((err) => {
