@@ -35,9 +35,10 @@ export const lintCommand: Command = {
   help: `Usage: berth lint [options] PATH...
 
 Lints each PATH: a file (a .yaml or .yml one as a Compose file, with the files Compose loads
-with it: its override, include:, extends: file); a folder, meaning every ${DOCKERFILE_PATTERNS},
-${COMPOSE_PATTERNS} in it and its subfolders (node_modules and .git skipped);
-or - for standard input (a Dockerfile).
+with it: its override, include:, extends: file); a folder, meaning every
+  ${DOCKERFILE_PATTERNS},
+  ${COMPOSE_PATTERNS}
+in it and its subfolders (node_modules and .git skipped); or - for standard input (a Dockerfile).
 
 Options:
   -f, --format FORMAT            text (default), json, sarif (SARIF 2.1.0, for GitHub code
