@@ -11,7 +11,7 @@ import { EngineError } from '../engine/types';
 import type { EngineService } from './engineService';
 import { credentialsForPull } from './registryAuth';
 import { crlf, DIM, RED, RESET } from './terminals/text';
-import { validateReference } from './views/actions';
+import { validateReference } from './views/actions/images';
 
 const t = vscode.l10n.t;
 

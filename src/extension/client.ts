@@ -146,7 +146,8 @@ export class BerthClient implements vscode.Disposable {
     }
   }
 
-  async restart(): Promise<void> {
+  /** Restarts the server (starts it when stopped); resolves with whether it runs now. */
+  async restart(): Promise<boolean> {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Restarting the Berth language server') },
       async () => {
@@ -158,6 +159,7 @@ export class BerthClient implements vscode.Disposable {
         }
       },
     );
+    return this.client.state === State.Running;
   }
 
   showOutput(): void {

@@ -62,6 +62,21 @@ function asEngineError(error: unknown): EngineError {
   return new EngineError('api', message);
 }
 
+const CONNECTION_KINDS: ReadonlySet<EngineError['kind']> = new Set([
+  'not-installed',
+  'not-running',
+  'permission-denied',
+  'unreachable',
+  'ssh',
+  'tls',
+  'timeout',
+]);
+
+/** Whether an error says the engine cannot be reached at all (rather than that one call failed). */
+export function isConnectionFailure(error: EngineError): boolean {
+  return CONNECTION_KINDS.has(error.kind);
+}
+
 export class EngineService implements vscode.Disposable {
   private current: EngineState = { kind: 'idle' };
   private engineInstance: Engine | undefined;
@@ -219,14 +234,16 @@ export class EngineService implements vscode.Disposable {
 
   /**
    * Shows a connection failure as a notification, once per failure and endpoint for the
-   * session: the welcome views carry the explanation after that.
+   * session: the welcome views carry the explanation after that. `force` shows it again (the
+   * user asked for something), under `title` when a command failed.
    */
-  notifyFailure(error: EngineError, force = false): void {
+  notifyFailure(error: EngineError, force = false, title?: string): void {
     const key = `${error.kind}|${this.current.kind === 'failed' ? this.current.endpoint?.display : ''}`;
     if (!force && this.notified.has(key)) return;
     this.notified.add(key);
     const retry = vscode.l10n.t('Retry');
-    const message = error.hint ? `${error.message} ${error.hint}` : error.message;
+    const reason = error.hint ? `${error.message} ${error.hint}` : error.message;
+    const message = title ? `${title}: ${reason}` : reason;
     void vscode.window.showErrorMessage(message, retry).then((choice) => {
       if (choice === retry) void vscode.commands.executeCommand('berth.retryConnection');
     });

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
-import { registerCommands } from './commands';
+import { registerCommands } from './commands/dispatch';
 import { registerContainerFiles } from './containerFiles';
 import { registerConfigDiagnostics } from './devenv/configDiagnostics';
 import { RunStatus } from './devenv/status';

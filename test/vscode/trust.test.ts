@@ -1,24 +1,18 @@
 /**
  * Workspace Trust, in a real VS Code that opened the test folder in Restricted Mode (the
- * driver's second pass). Berth still lints there, but starts no container, and ignores the
- * folder's own `berth.docker.host` (the driver wrote tcp://127.0.0.1:9 into .vscode/settings.json).
+ * driver's second pass). Berth still lints there, but every command the table marks as needing
+ * trust refuses and changes nothing on the engine, and the folder's own `berth.docker.host` is
+ * ignored (the driver wrote tcp://127.0.0.1:9 into .vscode/settings.json).
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { COMMAND_IDS, COMMANDS, needsTrust, type CommandId } from '../../src/extension/commands/table';
+import { registryMissing, startRegistry } from '../fixtures/registry';
 import { test } from './harness';
-import { api, closeAllEditors, hasCode, openDockerfile, waitForDiagnostics, workspaceRoot, writeWorkspaceFile } from './util';
-
-const exec = promisify(execFile);
-
-async function containerIds(): Promise<string[]> {
-  const { stdout } = await exec('docker', ['ps', '-a', '-q', '--no-trunc'], { timeout: 30_000 });
-  return stdout.split('\n').filter(Boolean).sort();
-}
+import { api, closeAllEditors, docker, hasCode, openDockerfile, waitForDiagnostics, workspaceRoot, writeWorkspaceFile } from './util';
 
 const UNTRUSTED = 'untrusted';
 
@@ -58,34 +52,122 @@ test(
   UNTRUSTED,
 );
 
+/**
+ * Everything a refused command could have changed: every container with its state and networks,
+ * every image tag, volume and network, the docker CLI's context, and what the registry holds.
+ */
+async function engineSnapshot(registry: string, repository: string): Promise<string> {
+  const ids = (await docker('ps', '-aq', '--no-trunc')).split('\n').filter(Boolean).sort();
+  const containers = ids.length
+    ? await docker('inspect', '--format', '{{.Name}} {{.State.Status}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', ...ids)
+    : '';
+  const tags = await fetch(`http://${registry}/v2/${repository}/tags/list`).then((r) => (r.ok ? r.text() : String(r.status)));
+  return [
+    containers,
+    await docker('images', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'),
+    await docker('volume', 'ls', '-q'),
+    await docker('network', 'ls', '--format', '{{.ID}} {{.Name}}'),
+    await docker('context', 'show'),
+    `registry ${repository}: ${tags}`,
+  ].join('\n');
+}
+
 test(
-  "Restricted Mode: Run Workspace, the Images view's Run and Build Image refuse, and no container appears",
+  'Restricted Mode: every command the table marks as needing trust refuses, and nothing on the engine changes',
   async () => {
     await api();
-    const before = await containerIds();
+    assert.equal(registryMissing(), undefined);
+    const prefix = `berthut${Date.now().toString(36)}`;
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-untrusted-'));
-    const run = await vscode.commands.executeCommand<string | undefined>('berth.runWorkspace', {
-      folder,
-      image: 'busybox:local',
-      command: ['sleep', '60'],
-      detach: true,
-    });
-    assert.equal(run, undefined, 'runWorkspace started nothing');
-    const image = await vscode.commands.executeCommand<string | undefined>('berth.images.run', { reference: 'busybox:local' });
-    assert.equal(image, undefined, 'images.run started nothing');
-    // A build runs the Dockerfile's commands, so it is refused too.
     fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN touch /ran\n');
-    const tag = `berth-test/untrusted:${Date.now().toString(36)}`;
-    const built = await vscode.commands.executeCommand<string | undefined>('berth.images.build', {
-      dockerfile: path.join(folder, 'Dockerfile'),
-      context: folder,
-      tag,
-    });
-    assert.equal(built, undefined, 'images.build built nothing');
-    await assert.rejects(exec('docker', ['image', 'inspect', tag]));
-    assert.deepEqual(await containerIds(), before);
-    fs.rmSync(folder, { recursive: true, force: true });
+    const registry = await startRegistry();
+    const names = { created: `${prefix}-created`, running: `${prefix}-running`, paused: `${prefix}-paused` };
+    try {
+      // What the commands are pointed at, each of which they would visibly change.
+      await docker('create', '--name', names.created, 'busybox:local', 'sleep', '600');
+      await docker('run', '-d', '--name', names.running, 'busybox:local', 'sleep', '600');
+      await docker('run', '-d', '--name', names.paused, 'busybox:local', 'sleep', '600');
+      await docker('pause', names.paused);
+      await docker('volume', 'create', `${prefix}-vol`);
+      await docker('network', 'create', `${prefix}-net`);
+      await docker('tag', 'busybox:local', `${prefix}/victim:1`);
+      const remote = `${registry.host}/${prefix}/remote:1`;
+      await docker('tag', 'busybox:local', remote);
+      await docker('push', remote);
+      await docker('rmi', remote);
+      const pushed = `${registry.host}/${prefix}/pushed:1`;
+      await docker('tag', 'busybox:local', pushed);
+      await docker('context', 'create', `${prefix}-ctx`, '--docker', 'host=unix:///var/run/docker.sock');
+
+      // An argument object per command that would change something if the command ran.
+      const container = { id: names.running };
+      const argsFor: Record<string, Record<string, unknown>> = {
+        'berth.runWorkspace': { folder, image: 'busybox:local', command: ['sleep', '60'], detach: true },
+        'berth.images.build': { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag: `${prefix}/built:1` },
+        'berth.switchContext': { name: `${prefix}-ctx` },
+        'berth.containers.start': { id: names.created },
+        'berth.containers.unpause': { id: names.paused },
+        'berth.containers.stop': container,
+        'berth.containers.restart': container,
+        'berth.containers.pause': container,
+        'berth.containers.kill': container,
+        'berth.containers.remove': { id: names.created, skipConfirm: true },
+        'berth.containers.shell': { id: names.running, user: 'root' },
+        'berth.containers.shellAs': { id: names.running, user: 'root' },
+        'berth.containers.browseFiles': { id: names.running, path: '/' },
+        'berth.images.pull': { reference: `${registry.host}/${prefix}/remote:1` },
+        'berth.images.push': { reference: pushed },
+        'berth.images.run': { reference: 'busybox:local' },
+        'berth.images.runInteractive': { reference: 'busybox:local' },
+        'berth.images.tag': { reference: 'busybox:local', target: `${prefix}/tagged:1` },
+        'berth.images.remove': { reference: `${prefix}/victim:1`, skipConfirm: true },
+        // No skipConfirm: were a prune not refused, it would wait on its dialog and time out, not empty the shared engine.
+        'berth.images.prune': {},
+        'berth.volumes.create': { name: `${prefix}-newvol` },
+        'berth.volumes.remove': { name: `${prefix}-vol`, skipConfirm: true },
+        'berth.volumes.prune': {},
+        'berth.networks.create': { name: `${prefix}-newnet` },
+        'berth.networks.connect': { id: `${prefix}-net`, container: names.running },
+        'berth.networks.disconnect': { id: 'bridge', container: names.running },
+        'berth.networks.remove': { id: `${prefix}-net`, skipConfirm: true },
+        'berth.networks.prune': {},
+      };
+      const guarded = COMMAND_IDS.filter(needsTrust);
+      assert.deepEqual(
+        guarded.filter((id) => !argsFor[id]),
+        [],
+        'every command that needs trust has arguments here',
+      );
+      for (const id of guarded) {
+        const declared = Object.keys(COMMANDS[id].args);
+        for (const field of Object.keys(argsFor[id]!)) assert.ok(declared.includes(field), `${id} takes "${field}"`);
+      }
+
+      const before = await engineSnapshot(registry.host, `${prefix}/pushed`);
+      const results: Record<string, unknown> = {};
+      for (const id of guarded) results[id] = await vscode.commands.executeCommand(id, argsFor[id]);
+      assert.deepEqual(
+        guarded.filter((id) => results[id] !== undefined),
+        [],
+        'each refused (resolved with nothing)',
+      );
+      assert.equal(await engineSnapshot(registry.host, `${prefix}/pushed`), before);
+      await assert.rejects(docker('image', 'inspect', `${prefix}/built:1`), 'nothing was built');
+      assert.equal(vscode.window.terminals.filter((t) => t.name.includes(names.running)).length, 0, 'no shell opened');
+
+      // Reading still works in Restricted Mode.
+      const copied = await vscode.commands.executeCommand<string>('berth.containers.copyName' satisfies CommandId, { id: names.running });
+      assert.equal(copied, names.running);
+    } finally {
+      await docker('rm', '-f', names.created, names.running, names.paused).catch(() => '');
+      await docker('volume', 'rm', `${prefix}-vol`).catch(() => '');
+      await docker('network', 'rm', `${prefix}-net`).catch(() => '');
+      await docker('rmi', `${prefix}/victim:1`, `${registry.host}/${prefix}/pushed:1`).catch(() => '');
+      await docker('context', 'rm', '-f', `${prefix}-ctx`).catch(() => '');
+      await registry.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   },
-  60_000,
+  90_000,
   UNTRUSTED,
 );

@@ -47,7 +47,8 @@ export class RunStatus implements vscode.Disposable {
     this.render();
   }
 
-  async pick(): Promise<void> {
+  /** Offers what can be done with the running workspaces; resolves with the choice made. */
+  async pick(): Promise<string | undefined> {
     const items = [...this.entries.values()].flatMap((e) => [
       ...e.run.published.map((p) => ({
         label: `$(globe) ${t('Open {0} in the browser', url(p.address, p.host))}`,
@@ -65,6 +66,7 @@ export class RunStatus implements vscode.Disposable {
     ]);
     const chosen = await vscode.window.showQuickPick(items, { title: t('Running workspaces') });
     await chosen?.action();
+    return chosen?.label;
   }
 
   private render(): void {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ContainerSummary, EngineEvent, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
 import { EngineError } from '../../engine/types';
-import type { EngineService } from '../engineService';
+import { isConnectionFailure, type EngineService } from '../engineService';
 import {
   containerNode,
   containerRoots,
@@ -22,8 +22,6 @@ import {
   type BerthNode,
   type ViewId,
 } from './model';
-
-const CONNECTION_KINDS = new Set(['not-installed', 'not-running', 'permission-denied', 'unreachable', 'ssh', 'tls', 'timeout']);
 
 export function toTreeItem(node: BerthNode): vscode.TreeItem {
   const state =
@@ -158,7 +156,7 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
       this.takenAt = Date.now();
     } catch (error) {
       this.snapshot = undefined;
-      if (error instanceof EngineError && CONNECTION_KINDS.has(error.kind)) this.service.connectionLost(error);
+      if (error instanceof EngineError && isConnectionFailure(error)) this.service.connectionLost(error);
       else if (error instanceof EngineError) this.service.notifyFailure(error);
     }
   }
@@ -212,12 +210,13 @@ export class ImagesProvider extends BerthTreeProvider<ImageSummary[]> {
   get showDangling(): boolean {
     return this.dangling;
   }
-  /** Shows or hides dangling images; no new listing is needed, only a redraw. */
-  setShowDangling(show: boolean): void {
+  /** Shows or hides dangling images; no new listing is needed, only a redraw. Resolves with the new setting. */
+  async setShowDangling(show: boolean): Promise<boolean> {
     this.dangling = show;
     void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', show);
     if (this.snapshot === undefined) void this.refresh();
     else this.changed();
+    return show;
   }
   protected async load(): Promise<ImageSummary[]> {
     return (await this.service.engine()).listImages();

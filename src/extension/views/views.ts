@@ -102,6 +102,14 @@ export class BerthViews implements vscode.Disposable {
     return this.provider(view).refresh();
   }
 
+  /**
+   * Lists a view again unless it is visible and up to date (events keep a visible view live),
+   * so a command picking from its snapshot never offers what went while nobody looked.
+   */
+  async ensureCurrent(view: ViewId): Promise<void> {
+    if (!this.isVisible(view) || this.stale.has(view)) await this.refresh(view);
+  }
+
   private readonly followUps = new Map<ViewId, ReturnType<typeof setTimeout>>();
 
   private followUp(view: ViewId): void {
