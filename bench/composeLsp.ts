@@ -2,9 +2,11 @@
  * Compose files over stdio, side by side: `node dist/server.js --stdio` and Container Tools'
  * Compose server (`docker-compose-langserver --stdio`, @microsoft/compose-language-service) under
  * the same client (bench/lsp-client.ts), on the same generated 1,000-line compose.yaml written to
- * a folder with the Dockerfile its builds name. Both open it; then hover and completion at keys
- * spread through the file, and characters typed one at a time into image tags, the servers
- * taking turns request by request so other load on the machine weighs on both alike.
+ * a folder with the Dockerfile its builds name. Both open it; then hover at keys spread through the
+ * file, completion on a blank line at the top of each service (where a user types a new key, and
+ * where the peer offers its service keys: at an existing key it offers nothing), and characters
+ * typed one at a time into image tags, the servers taking turns request by request so other load on
+ * the machine weighs on both alike.
  *
  * The peer publishes diagnostics `diagnosticDelay` ms after the last change (1,000 by default,
  * which Container Tools keeps); it runs with 0 here, so what is timed is its work, not its wait.
@@ -62,6 +64,23 @@ function keyPositions(text: string, count: number): Position[] {
     if (m) all.push({ line: i, character: m[1].length });
   });
   return Array.from({ length: count }, (_, k) => all[Math.floor((k * all.length) / count)]);
+}
+
+/**
+ * The file with a blank line, indented as a service's keys, opening every service; the generator
+ * makes the rest of the lines, so the file is a few dozen lines over `lines`.
+ */
+function withBlankServiceLines(text: string): string {
+  return text.replace(/^( {2}svc\d+:\n)/gm, '$1    \n');
+}
+
+/** Positions on those blank lines, after the indentation, cycled `count` times. */
+function blankServicePositions(text: string, count: number): Position[] {
+  const all: Position[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '    ') all.push({ line: i, character: 4 });
+  });
+  return Array.from({ length: count }, (_, k) => all[k % all.length]);
 }
 
 /** The edit script: digits typed at the end of image tags on five services spread through the file. */
@@ -196,7 +215,7 @@ class Run {
 export async function benchComposeLsp(root: string, ours: string, peer: string): Promise<ComposeLspResult> {
   const folder = mkdtempSync(path.join(tmpdir(), 'berth-bench-compose-'));
   try {
-    const text = generateCompose(LINES);
+    const text = withBlankServiceLines(generateCompose(LINES));
     mkdirSync(path.join(folder, 'app'));
     mkdirSync(path.join(folder, 'src'));
     writeFileSync(path.join(folder, 'app', 'Dockerfile'), 'FROM node:22 AS build\nFROM node:22-slim AS runtime\nUSER node\n');
@@ -208,9 +227,9 @@ export async function benchComposeLsp(root: string, ours: string, peer: string):
       new Run('compose-language-service', [peer, '--stdio'], root, uri, { diagnosticDelay: 0 }),
     ];
     for (const run of runs) await run.start(text, folder);
-    const positions = keyPositions(text, WARMUP + MEASURED);
+    const positions = { hover: keyPositions(text, WARMUP + MEASURED), completion: blankServicePositions(text, WARMUP + MEASURED) };
     for (const feature of ['hover', 'completion'] as const) {
-      for (const [i, position] of positions.entries()) {
+      for (const [i, position] of positions[feature].entries()) {
         for (const run of i % 2 ? runs : [...runs].reverse()) await run.ask(feature, position, i >= WARMUP);
       }
     }
@@ -226,7 +245,7 @@ export async function benchComposeLsp(root: string, ours: string, peer: string):
           `edit → diagnostics ${f(side.diagnostics)}, open ${side.openMs?.toFixed(0)} ms, ${side.lastDiagnostics} diagnostics`,
       );
     }
-    return { lines: LINES, ours: o, peer: p };
+    return { lines: text.split('\n').length, ours: o, peer: p };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
