@@ -21,6 +21,7 @@ import { benchComposeLsp, composeLspRows, type ComposeLspResult } from './compos
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
+import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
@@ -318,6 +319,7 @@ function report(
   devenv?: DevenvBenchResult,
   growth?: GrowthResult,
   robustness?: RobustnessResult[],
+  fixAllTiming?: FixAllTiming,
   composeLsp?: ComposeLspResult,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
@@ -354,6 +356,7 @@ function report(
   );
   const notes: string[] = [];
   if (features) out.push(...featureRows(features, fmtMs, fmtX));
+  if (fixAllTiming) out.push(fixAllRow(fixAllTiming, fmtMs));
   if (composeLsp) {
     out.push(...composeLspRows(composeLsp, fmtMs, fmtX));
     for (const side of [composeLsp.ours, composeLsp.peer]) {
@@ -432,7 +435,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,compose` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -444,6 +447,7 @@ async function partial(parts: string[]): Promise<void> {
     };
     console.log(`lint growth ${(perK(20000) / perK(2000)).toFixed(2)}`);
   }
+  if (parts.includes('fixall')) console.log(fixAllRow(benchFixAll(), fmtMs));
   if (parts.includes('growth')) {
     const growth = benchGrowth();
     console.log(growthRows(growth, fmtMs).join('\n'));
@@ -474,6 +478,7 @@ async function main(): Promise<void> {
   if (only) return partial(only.slice('--only='.length).split(','));
   const started = performance.now();
   const lintRows = await benchLint();
+  const fixAllTiming = benchFixAll();
   const lsp = await benchLsp();
   const engine = await benchEngine();
   const features = await benchFeatures(
@@ -487,7 +492,8 @@ async function main(): Promise<void> {
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
-  const markdown = report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, composeLsp) + viewLatencyRows(viewLatency);
+  const markdown =
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, composeLsp) + viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -500,6 +506,7 @@ async function main(): Promise<void> {
         cpus: cpus().length,
         targets: TARGETS,
         lint: lintRows,
+        fixAll: fixAllTiming,
         lsp,
         engine,
         features,

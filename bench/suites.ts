@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { lint } from '../src/dockerfile/lint';
 import type { Instruction } from '../src/dockerfile/model';
 import { parse } from '../src/dockerfile/parser';
-import { ruleCode } from '../src/dockerfile/rules/catalog';
+import { ruleCode, type RuleCode } from '../src/dockerfile/rules/catalog';
 import type { LintSettings } from '../src/dockerfile/settings';
 
 const ROOT = path.join(__dirname, '..');
@@ -73,8 +73,10 @@ function miss(result: SuiteResult, key: string, what: string): void {
   (result.misses[key] ??= []).push(what);
 }
 
-function everyRuleOn(code: string, extra: LintSettings = {}): LintSettings {
-  return { ...extra, severities: { [code]: 'warning' } };
+function everyRuleOn(code: RuleCode, extra: LintSettings = {}): LintSettings {
+  const severities: LintSettings['severities'] = {};
+  severities[code] = 'warning';
+  return { ...extra, severities };
 }
 
 // --- hadolint -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /** Every Compose rule: its stable code, default severity and one-line summary, shaped like the Dockerfile catalog's entries. */
-import { ALL_RULE_CODES, RULE_INFO as DOCKERFILE_RULES, ruleDocUrl, type RuleInfo } from '../dockerfile/rules/catalog';
+import { ALL_RULE_CODES, RULE_INFO as DOCKERFILE_RULES, ruleDocUrl } from '../dockerfile/rules/catalog';
+import type { RuleInfo } from '../dockerfile/rules/rule';
 
 export type { RuleInfo };
 

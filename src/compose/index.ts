@@ -19,7 +19,7 @@
 export { parseCompose, type ComposeDocument } from './document';
 export { parseDotEnv, type ComposeHost } from './host';
 export { ComposeWorkspace, isComposeFile, type ComposeFile, type ComposeProject } from './project';
-export { lintCompose, composeSeverities, composeRuleCode } from './lint';
+export { lintCompose, composeSeverities, composeRuleCode, type ComposeLintSettings } from './lint';
 export { COMPOSE_RULE_INFO, COMPOSE_RULE_CODES, composeRuleDocUrl, type RuleInfo } from './catalog';
 export { composeValidator } from './schema';
 export { completeCompose } from './completion';

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { ruleCode } from '../dockerfile/rules/catalog';
-import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
+import type { SeverityLevel } from '../dockerfile/settings';
 import { COMPOSE_RULE_INFO, composeRuleDocUrl } from './catalog';
 import { rangeOfSpan, type ComposeDocument } from './document';
 import type { ComposeProject } from './project';
@@ -15,6 +15,15 @@ import { checkPorts } from './rules/ports';
 import { checkReferences } from './rules/references';
 import { checkSchema, checkVersion, checkYaml } from './rules/schema';
 import { checkVariables } from './rules/variables';
+
+/**
+ * Per-rule settings for Compose files: the Dockerfile's `LintSettings` fit here, and so do codes
+ * only Compose has (`compose-schema`), which the Dockerfile's typed settings do not name.
+ */
+export interface ComposeLintSettings {
+  readonly severities?: Readonly<Partial<Record<string, SeverityLevel>>>;
+  readonly ignored?: readonly string[];
+}
 
 const RULES: ComposeRule[] = [checkYaml, checkVersion, checkSchema, checkReferences, checkFiles, checkPorts, checkImages, checkVariables];
 
@@ -30,12 +39,12 @@ export function composeRuleCode(code: string): string | undefined {
 }
 
 /** The severity each Compose rule reports at, settings over defaults. */
-export function composeSeverities(settings: LintSettings): Map<string, SeverityLevel> {
+export function composeSeverities(settings: ComposeLintSettings): Map<string, SeverityLevel> {
   const out = new Map<string, SeverityLevel>();
   for (const [code, info] of COMPOSE_RULE_INFO) out.set(code, info.severity);
   for (const [key, level] of Object.entries(settings.severities ?? {})) {
     const code = composeRuleCode(key);
-    if (code && LEVELS.has(level)) out.set(code, level);
+    if (code && level !== undefined && LEVELS.has(level)) out.set(code, level);
   }
   for (const key of settings.ignored ?? []) {
     const code = composeRuleCode(key);
@@ -48,7 +57,7 @@ export function composeSeverities(settings: LintSettings): Map<string, SeverityL
  * Lints the project's current file (`project.file`). Diagnostics have `source: 'berth'`, a
  * stable code with a link to its page, and `data` for the quick fixes; in source order.
  */
-export function lintCompose(project: ComposeProject, settings: LintSettings = {}): Diagnostic[] {
+export function lintCompose(project: ComposeProject, settings: ComposeLintSettings = {}): Diagnostic[] {
   const { file } = project;
   const doc = file.doc;
   const severities = composeSeverities(settings);

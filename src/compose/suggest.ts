@@ -1,5 +1,5 @@
 /** "Did you mean": the candidate a misspelt name most likely meant. */
-import { editDistance } from '../dockerfile/rules/stageRefs';
+import { editDistance } from '../dockerfile/rules/shared/names';
 
 /**
  * The closest candidate within one edit for short names and two for longer ones (a case-only

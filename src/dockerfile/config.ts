@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { ALL_RULE_CODES, ruleCode as catalogCode } from './rules/catalog';
+import { ALL_RULE_CODES, ruleCode as catalogCode, type RuleCode } from './rules/catalog';
 import type { LintSettings, SeverityLevel } from './settings';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type of the module, not an import of it
@@ -123,8 +123,8 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
     return result;
   }
 
-  const severities: Record<string, SeverityLevel> = {};
-  const codeOf = (node: unknown, where: string): string | null => {
+  const severities: Partial<Record<RuleCode, SeverityLevel>> = {};
+  const codeOf = (node: unknown, where: string): RuleCode | null => {
     if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
       problem(node as YamlNode, `${where}: expected a rule code such as DL3006 or image-latest`);
       return null;
@@ -136,15 +136,17 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
       problem(node, `${where}: unknown rule code '${raw}'`);
       return null;
     }
-    return code;
+    // A caller's knownCodes may go beyond this catalog (the Compose rules): those ride along in
+    // the same settings, and each language's lint reads the codes it has.
+    return code as RuleCode;
   };
-  const codeList = (value: unknown, where: string): string[] => {
+  const codeList = (value: unknown, where: string): RuleCode[] => {
     if (value === null || value === undefined || (isScalar(value) && value.value === null)) return [];
     if (!isSeq(value)) {
       problem(value as YamlNode, `${where}: expected a list, e.g. [DL3006, image-latest]`);
       return [];
     }
-    const codes: string[] = [];
+    const codes: RuleCode[] = [];
     for (const item of value.items) {
       const code = codeOf(item, where);
       if (code !== null) codes.push(code);
@@ -284,6 +286,6 @@ function nodeOffset(node: unknown): number | undefined {
   return undefined;
 }
 
-function unique(values: string[]): string[] {
+function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }

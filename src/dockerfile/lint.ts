@@ -5,28 +5,20 @@ import { parse } from './parser';
 import type { LintSettings, SeverityLevel } from './settings';
 import { sharingSplits } from './shell';
 import { readSuppressions } from './suppressions';
-import { checkApt } from './rules/apt';
-import { checkBuilder } from './rules/builder';
-import { checkCache } from './rules/cache';
-import { RULE_INFO, ruleCode, ruleDocUrl } from './rules/catalog';
-import { ruleContext, type Finding, type Rule } from './rules/context';
-import { checkImages } from './rules/image';
-import { checkShellUsage } from './rules/shellUsage';
-import { checkStageRefs } from './rules/stageRefs';
-import { checkUser } from './rules/user';
-import { checkVariables } from './rules/variablesInScope';
-
-const RULES: Rule[] = [checkBuilder, checkImages, checkUser, checkCache, checkApt, checkShellUsage, checkStageRefs, checkVariables];
+import { LINT_CHECKS, RULE_INFO, ruleCode, ruleDocUrl, type RuleCode } from './rules/catalog';
+import { ruleContext } from './rules/context';
+import type { Finding } from './rules/rule';
 
 const SEVERITY: Record<Exclude<SeverityLevel, 'off'>, DiagnosticSeverity> = { error: 1, warning: 2, info: 3, hint: 4 };
 
 /** The severity each rule reports at, with settings (by our code or hadolint's) over the defaults. */
-export function effectiveSeverities(settings: LintSettings): Map<string, SeverityLevel> {
-  const out = new Map<string, SeverityLevel>();
+export function effectiveSeverities(settings: LintSettings): Map<RuleCode, SeverityLevel> {
+  const out = new Map<RuleCode, SeverityLevel>();
   for (const [code, info] of RULE_INFO) out.set(code, info.severity);
-  for (const [key, level] of Object.entries(settings.severities ?? {})) {
+  // Settings may come from JSON: anything but a known code and level is passed over.
+  for (const [key, level] of Object.entries(settings.severities ?? {}) as [string, unknown][]) {
     const code = ruleCode(key);
-    if (code && SEVERITY_NAMES.has(level)) out.set(code, level);
+    if (code && typeof level === 'string' && SEVERITY_NAMES.has(level)) out.set(code, level as SeverityLevel);
   }
   for (const key of settings.ignored ?? []) {
     const code = ruleCode(key);
@@ -39,32 +31,54 @@ const SEVERITY_NAMES = new Set<string>(['off', 'hint', 'info', 'warning', 'error
 /** Runs every rule over a parsed file; findings come back in source order, suppressions applied. */
 export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diagnostic[] {
   const severities = effectiveSeverities(settings);
+  const codes: RuleCode[] = [];
   const findings: Finding[] = [];
-  const ctx = ruleContext(doc, settings, (f) => {
-    if (severities.get(f.code) !== 'off') findings.push(f);
-  });
+  const report = (code: RuleCode, finding: Finding) => {
+    if (severities.get(code) === 'off') return;
+    codes.push(code);
+    findings.push(finding);
+  };
+  // A single rule reports without naming its code: this is the code of the rule running, which
+  // runs only when it is on.
+  let running: RuleCode = LINT_CHECKS[0].codes[0];
+  const reportRunning = (finding: Finding) => {
+    codes.push(running);
+    findings.push(finding);
+  };
+  const ctx = ruleContext(doc, settings.trustedRegistries ?? []);
   sharingSplits(() => {
-    for (const rule of RULES) rule(ctx);
+    for (const check of LINT_CHECKS) {
+      // A rule that is off is not run at all: the opinionated ones cost nothing until asked for.
+      if (!enabled(check.codes, severities)) continue;
+      // A family reports its own codes, which are catalog codes.
+      if (check.family) check.family.check(ctx, report as (code: string, finding: Finding) => void);
+      else {
+        running = check.codes[0];
+        check.rule.check(ctx, reportRunning);
+      }
+    }
   });
   if (findings.length === 0) return [];
 
   const suppressions = readSuppressions(doc);
   const starts = doc.instructions.map((i) => i.span.start);
   const diagnostics: Diagnostic[] = [];
-  for (const f of findings) {
-    if (suppressions.global.has(f.code)) continue;
+  for (let k = 0; k < findings.length; k++) {
+    const f = findings[k];
+    const code = codes[k];
+    if (suppressions.global.has(code)) continue;
     const owner = instructionAt(starts, f.span.start);
-    if (owner >= 0 && suppressions.byInstruction.get(starts[owner])?.has(f.code)) continue;
-    const level = severities.get(f.code) as Exclude<SeverityLevel, 'off'>;
+    if (owner >= 0 && suppressions.byInstruction.get(starts[owner])?.has(code)) continue;
+    const level = severities.get(code) as Exclude<SeverityLevel, 'off'>;
     const diagnostic: Diagnostic = {
       range: rangeOf(doc, f.span),
       severity: SEVERITY[level],
-      code: f.code,
-      codeDescription: { href: ruleDocUrl(f.code) },
+      code,
+      codeDescription: { href: ruleDocUrl(code) },
       source: 'berth',
       message: f.message,
     };
-    if (f.code === 'maintainer-deprecated') diagnostic.tags = [2 /* Deprecated */];
+    if (code === 'maintainer-deprecated') diagnostic.tags = [2 /* Deprecated */];
     if (f.data) diagnostic.data = f.data;
     diagnostics.push(diagnostic);
   }
@@ -78,6 +92,11 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
  */
 export function lint(text: string, settings: LintSettings = {}): Diagnostic[] {
   return lintDocument(parse(text), settings);
+}
+
+function enabled(codes: readonly RuleCode[], severities: Map<RuleCode, SeverityLevel>): boolean {
+  for (let i = 0; i < codes.length; i++) if (severities.get(codes[i]) !== 'off') return true;
+  return false;
 }
 
 /** Index of the last instruction starting at or before `offset`, or -1. */

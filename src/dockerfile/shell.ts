@@ -71,128 +71,145 @@ export function splitCommands(text: string): SimpleCommand[] {
 }
 
 function split(text: string): SimpleCommand[] {
-  const out: SimpleCommand[] = [];
-  let words: string[] = [];
-  let word = '';
-  let inWord = false;
-  // A word without quotes or escapes is taken as one slice of the text instead of char by char.
-  let wordStart = -1;
-  let quote = '';
-  let start = -1;
-  // A redirection's target (`> /dev/null`) is not an argument of the command.
-  let dropNext = false;
-  const endWord = (at = -1) => {
-    if (inWord) {
-      const value = wordStart >= 0 && at >= 0 ? text.slice(wordStart, at) : word;
-      if (dropNext) dropNext = false;
-      else words.push(value);
-    }
-    word = '';
-    inWord = false;
-    wordStart = -1;
-  };
-  /** From here on the word is built char by char: copy what the slice held so far. */
-  const materialize = (at: number) => {
-    if (wordStart >= 0) {
-      word = text.slice(wordStart, at);
-      wordStart = -1;
-    }
-  };
-  const endCommand = (end: number, next: string) => {
-    endWord();
-    dropNext = false;
-    if (words.length > 0) out.push({ words, start, end, next });
-    words = [];
-    start = -1;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = '';
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
-      else word += c;
-      continue;
-    }
-    if (c === '\\' && i + 1 < text.length) {
-      const n = text[++i];
-      if (n === '\n' || n === '\r') {
-        endWord(i - 1);
+  return new Splitter(text).run();
+}
+
+/**
+ * The scanner behind split(), its state in fields: helpers as closures would be allocated on
+ * every call, and split() runs for every RUN a lint reads.
+ */
+class Splitter {
+  private readonly out: SimpleCommand[] = [];
+  private words: string[] = [];
+  private word = '';
+  private inWord = false;
+  /** A word without quotes or escapes is taken as one slice of the text instead of char by char. */
+  private wordStart = -1;
+  private quote = '';
+  private start = -1;
+  /** A redirection's target (`> /dev/null`) is not an argument of the command. */
+  private dropNext = false;
+
+  constructor(private readonly text: string) {}
+
+  run(): SimpleCommand[] {
+    const text = this.text;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (this.quote) {
+        if (c === this.quote) this.quote = '';
+        else if (c === '\\' && this.quote === '"' && i + 1 < text.length) this.word += text[++i];
+        else this.word += c;
         continue;
       }
-      if (start < 0) start = i - 1;
-      if (inWord) materialize(i - 1);
-      word += n;
-      inWord = true;
-      continue;
-    }
-    if (c === '#' && !inWord && (i === 0 || /\s/.test(text[i - 1]))) {
-      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      endWord(i);
-      continue;
-    }
-    if (c === '>' || c === '<') {
-      // `2>&1`, `>/dev/null`, `&>log`, `<<<word`: the fd number before it is no word either.
-      const current = inWord ? (wordStart >= 0 ? text.slice(wordStart, i) : word) : '';
-      if (inWord && /^\d+$/.test(current)) {
-        word = '';
-        inWord = false;
-        wordStart = -1;
-      } else endWord(i);
-      while (text[i + 1] === '>' || text[i + 1] === '<') i++;
-      if (text[i + 1] === '&') {
-        i++;
-        let k = i;
-        while (/[0-9-]/.test(text[k + 1] ?? '')) k++;
-        // `>&2` names a descriptor; `>& file` still names a file.
-        if (k > i) {
-          i = k;
+      if (c === '\\' && i + 1 < text.length) {
+        const n = text[++i];
+        if (n === '\n' || n === '\r') {
+          this.endWord(i - 1);
           continue;
         }
-      }
-      dropNext = true;
-      continue;
-    }
-    if (c === '\n' || c === ';') {
-      endWord(i);
-      endCommand(i, c);
-      continue;
-    }
-    if (c === '&' || c === '|') {
-      if (c === '&' && text[i + 1] === '>') {
-        endWord(i);
-        i++;
-        dropNext = true;
+        if (this.start < 0) this.start = i - 1;
+        if (this.inWord) this.materialize(i - 1);
+        this.word += n;
+        this.inWord = true;
         continue;
       }
-      const op = text[i + 1] === c ? c + c : c;
-      endWord(i);
-      endCommand(i, op);
-      i += op.length - 1;
-      continue;
+      if (c === '#' && !this.inWord && (i === 0 || /\s/.test(text[i - 1]))) {
+        while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+        continue;
+      }
+      if (c === ' ' || c === '\t' || c === '\r') {
+        this.endWord(i);
+        continue;
+      }
+      if (c === '>' || c === '<') {
+        // `2>&1`, `>/dev/null`, `&>log`, `<<<word`: the fd number before it is no word either.
+        const current = this.inWord ? (this.wordStart >= 0 ? text.slice(this.wordStart, i) : this.word) : '';
+        if (this.inWord && /^\d+$/.test(current)) {
+          this.word = '';
+          this.inWord = false;
+          this.wordStart = -1;
+        } else this.endWord(i);
+        while (text[i + 1] === '>' || text[i + 1] === '<') i++;
+        if (text[i + 1] === '&') {
+          i++;
+          let k = i;
+          while (/[0-9-]/.test(text[k + 1] ?? '')) k++;
+          // `>&2` names a descriptor; `>& file` still names a file.
+          if (k > i) {
+            i = k;
+            continue;
+          }
+        }
+        this.dropNext = true;
+        continue;
+      }
+      if (c === '\n' || c === ';') {
+        this.endWord(i);
+        this.endCommand(i, c);
+        continue;
+      }
+      if (c === '&' || c === '|') {
+        if (c === '&' && text[i + 1] === '>') {
+          this.endWord(i);
+          i++;
+          this.dropNext = true;
+          continue;
+        }
+        const op = text[i + 1] === c ? c + c : c;
+        this.endWord(i);
+        this.endCommand(i, op);
+        i += op.length - 1;
+        continue;
+      }
+      if ((c === '(' && !this.inWord) || c === ')' || ((c === '{' || c === '}') && !this.inWord)) {
+        this.endWord(i);
+        this.endCommand(i, ';');
+        continue;
+      }
+      if (this.start < 0) this.start = i;
+      if (c === '"' || c === "'") {
+        if (this.inWord) this.materialize(i);
+        this.quote = c;
+        this.inWord = true;
+        continue;
+      }
+      if (!this.inWord) {
+        this.wordStart = i;
+        this.inWord = true;
+      } else if (this.wordStart < 0) this.word += c;
     }
-    if ((c === '(' && !inWord) || c === ')' || ((c === '{' || c === '}') && !inWord)) {
-      endWord(i);
-      endCommand(i, ';');
-      continue;
-    }
-    if (start < 0) start = i;
-    if (c === '"' || c === "'") {
-      if (inWord) materialize(i);
-      quote = c;
-      inWord = true;
-      continue;
-    }
-    if (!inWord) {
-      wordStart = i;
-      inWord = true;
-    } else if (wordStart < 0) word += c;
+    this.endWord(text.length);
+    this.endCommand(text.length, '');
+    return this.out;
   }
-  endWord(text.length);
-  endCommand(text.length, '');
-  return out;
+
+  private endWord(at = -1): void {
+    if (this.inWord) {
+      const value = this.wordStart >= 0 && at >= 0 ? this.text.slice(this.wordStart, at) : this.word;
+      if (this.dropNext) this.dropNext = false;
+      else this.words.push(value);
+    }
+    this.word = '';
+    this.inWord = false;
+    this.wordStart = -1;
+  }
+
+  /** From here on the word is built char by char: copy what the slice held so far. */
+  private materialize(at: number): void {
+    if (this.wordStart >= 0) {
+      this.word = this.text.slice(this.wordStart, at);
+      this.wordStart = -1;
+    }
+  }
+
+  private endCommand(end: number, next: string): void {
+    this.endWord();
+    this.dropNext = false;
+    if (this.words.length > 0) this.out.push({ words: this.words, start: this.start, end, next });
+    this.words = [];
+    this.start = -1;
+  }
 }
 
 /** Words that precede a command without being it. */

@@ -4,20 +4,20 @@
  * rules that match, so teams moving over keep their suppressions.
  */
 import type { Dockerfile } from './model';
-import { ruleCode } from './rules/catalog';
+import { ruleCode, type RuleCode } from './rules/catalog';
 
 const PRAGMA = /^\s*(berth|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*$/i;
 
 export interface Suppressions {
   /** Codes ignored everywhere in the file. */
-  global: Set<string>;
+  global: Set<RuleCode>;
   /** Codes ignored per instruction, by the instruction's start offset. */
-  byInstruction: Map<number, Set<string>>;
+  byInstruction: Map<number, Set<RuleCode>>;
 }
 
 export function readSuppressions(doc: Dockerfile): Suppressions {
-  const global = new Set<string>();
-  const byInstruction = new Map<number, Set<string>>();
+  const global = new Set<RuleCode>();
+  const byInstruction = new Map<number, Set<RuleCode>>();
   let next = 0;
   for (const comment of doc.comments) {
     if (!/ignore/i.test(comment.text)) continue;
@@ -26,7 +26,7 @@ export function readSuppressions(doc: Dockerfile): Suppressions {
     const codes = m[3]
       .split(',')
       .map((c) => ruleCode(c))
-      .filter((c): c is string => c !== undefined);
+      .filter((c): c is RuleCode => c !== undefined);
     if (m[2]) {
       for (const c of codes) global.add(c);
       continue;

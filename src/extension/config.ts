@@ -4,19 +4,8 @@
  * through `workspace/configuration` (section `berth`), answered from here (see client.ts).
  */
 import * as vscode from 'vscode';
-import { EVERY_RULE_CODE } from '../compose/catalog';
 
 export const SECTION = 'berth';
-
-/** Severity a user may give a rule; `off` silences it. */
-export type RuleLevel = 'off' | 'hint' | 'info' | 'warning' | 'error';
-export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
-
-/**
- * Every rule code a `berth.rules.<code>` setting may name: the Dockerfile and Compose catalogs
- * (package.json declares one setting per rule; test/unit/ruleSettings.test.ts holds the two together).
- */
-export const RULE_CODES: readonly string[] = EVERY_RULE_CODE;
 
 /** `berth.compose.editingFeatures`: whether Berth completes and hovers in Compose files. */
 export type ComposeEditingChoice = 'auto' | 'on' | 'off';
@@ -25,7 +14,11 @@ export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 /** What the language server gets for section `berth`. */
 export interface ServerSettings {
-  rules: Record<string, RuleLevel>;
+  /**
+   * `berth.rules.<code>`, forwarded whole: the server checks every code and level against its
+   * rule catalog and says what is wrong, so the client keeps no list of rules to drift.
+   */
+  rules: Record<string, unknown>;
   lint: { hadolintConfig: boolean };
   format: { continuationIndent?: number };
   trace: { server: TraceLevel };
@@ -37,17 +30,10 @@ function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfigurati
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
-function isRuleLevel(value: unknown): value is RuleLevel {
-  return typeof value === 'string' && (RULE_LEVELS as readonly string[]).includes(value);
-}
-
-/**
- * `berth.rules.<code>`: the user's severity for one rule, or undefined so the server's default
- * applies. VS Code reports an unset enum setting as '' (its type default), hence the check.
- */
-export function ruleLevel(code: string, scope?: vscode.ConfigurationScope): RuleLevel | undefined {
-  const value = section(scope).get<unknown>(`rules.${code}`);
-  return isRuleLevel(value) ? value : undefined;
+/** `berth.rules`: every rule setting as VS Code has it (unset ones as ''), unchecked. */
+export function rules(scope?: vscode.ConfigurationScope): Record<string, unknown> {
+  const value = section(scope).get<unknown>('rules');
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
 }
 
 /** `berth.format.continuationIndent`: spaces before continuation lines; undefined follows the editor. */
@@ -101,14 +87,9 @@ export function onDidChangeDockerHost(listener: () => void): vscode.Disposable {
 
 /** All of the above, shaped as the server reads section `berth`. */
 export function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
-  const rules: ServerSettings['rules'] = {};
-  for (const code of RULE_CODES) {
-    const level = ruleLevel(code, scope);
-    if (level) rules[code] = level;
-  }
   const indent = continuationIndent(scope);
   return {
-    rules,
+    rules: rules(scope),
     lint: { hadolintConfig: hadolintConfig(scope) },
     format: indent === undefined ? {} : { continuationIndent: indent },
     trace: { server: traceServer(scope) },

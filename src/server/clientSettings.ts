@@ -1,6 +1,7 @@
 import { EVERY_RULE_CODE } from '../compose/catalog';
 import { CONFIG_FILE_NAMES, parseSeverityLevel, ruleCode } from '../dockerfile/config';
 import type { FormatSettings } from '../dockerfile/format';
+import { closest } from '../dockerfile/rules/shared/names';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
 
 /** What the client's `berth` settings section says, checked. */
@@ -15,26 +16,34 @@ export interface ClientSettings {
 
 /**
  * Reads `{ rules: { <code>: level }, lint: { hadolintConfig }, format: { continuationIndent } }` from whatever the client sent
- * (null, partial or malformed values included): bad entries are reported and skipped.
+ * (null, partial or malformed values included): bad entries are reported and skipped. The client
+ * sends its whole `berth.rules` section, so every code is checked against the catalog here.
  */
 export function readClientSettings(value: unknown): ClientSettings {
   const result: ClientSettings = { lint: {}, hadolintConfig: true, format: {}, problems: [] };
   if (!isObject(value)) return result;
   const rules = value.rules;
   if (isObject(rules)) {
-    const severities: Record<string, SeverityLevel> = {};
+    // Dockerfile and Compose codes in one map: each language's lint reads the codes it has.
+    const severities: Partial<Record<string, SeverityLevel>> = {};
     for (const [raw, level] of Object.entries(rules)) {
+      // VS Code reports an unset enum setting as '' (its type's default); other clients send null.
+      if (level === '' || level === null || level === undefined) continue;
       const code = ruleCode(raw);
+      // A hadolint code Berth has no rule for: no effect, no complaint, as in .hadolint.yaml.
       if (code === null) continue;
       if (!EVERY_RULE_CODE.includes(code)) {
-        result.problems.push(`Setting berth.rules: unknown rule code '${raw}'`);
+        const near = closest(raw, EVERY_RULE_CODE);
+        result.problems.push(
+          `Setting berth.rules.${raw}: no rule has that code${near ? `; did you mean '${near}'?` : ''} (the codes are in docs/rules)`,
+        );
         continue;
       }
       const parsed = parseSeverityLevel(level);
       if (parsed) severities[code] = parsed;
       else result.problems.push(`Setting berth.rules.${raw}: expected off, hint, info, warning or error, not ${JSON.stringify(level)}`);
     }
-    if (Object.keys(severities).length) result.lint.severities = severities;
+    if (Object.keys(severities).length) result.lint.severities = severities as LintSettings['severities'];
   } else if (rules !== undefined && rules !== null) {
     result.problems.push('Setting berth.rules: expected an object of rule code to off, hint, info, warning or error');
   }

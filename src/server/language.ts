@@ -17,6 +17,7 @@
 import type { LocalImage } from '../shared/localImage';
 import type {
   ClientCapabilities,
+  CancellationToken,
   CodeAction,
   CodeActionKind,
   CodeActionParams,
@@ -192,6 +193,8 @@ export interface Language<Model = unknown, State = unknown, Settings = unknown> 
       doc: LanguageDocument<Model, State, Settings>,
       params: CodeActionParams,
       diagnostics: Diagnostic[],
+      /** Cancelled by the client, or never for callers without one. */
+      token?: CancellationToken,
     ): CodeAction[] | Promise<CodeAction[]>;
   };
   completion?: {

@@ -298,13 +298,17 @@ export function startServer(connection: Connection, languageFactories: readonly 
       return (await run(document)) ?? fallback;
     } catch (error) {
       if (error instanceof RequestRefused) return new ResponseError(LSPErrorCodes.RequestFailed, error.message);
+      // A language's own answer to the client (cancelled, content modified) goes back as it is.
+      if (error instanceof ResponseError) return error as ResponseError<void>;
       logError(`${where} ${uri} (${document.language.name})`, error);
       return fallback;
     }
   };
 
-  connection.onCodeAction((params) =>
-    route('codeAction', params.textDocument?.uri, [], async (d) => d.language.codeActions?.provide(d, params, await diagnosticsOf(d))),
+  connection.onCodeAction((params, token) =>
+    route('codeAction', params.textDocument?.uri, [], async (d) =>
+      d.language.codeActions?.provide(d, params, await diagnosticsOf(d), token),
+    ),
   );
   connection.onCompletion((params) =>
     route('completion', params.textDocument?.uri, [], (d) => {

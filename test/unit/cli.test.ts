@@ -309,6 +309,15 @@ describe('berth lint', () => {
     assert.match(stdin.stderr, /--fix needs files to write/);
   });
 
+  it('--fix applies every fix of a file that has more than 100, and exits 0 when none is left', () => {
+    const file = path.join(tmp, 'many.dockerfile');
+    writeFileSync(file, `FROM debian:12\n${'RUN apt-get install curl\nENV X=1\n'.repeat(60)}USER app\n`);
+    const run = berth(['lint', '--fix', file]);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /^berth: fixed 120 in /);
+    assert.equal(readFileSync(file, 'utf8').split('--no-install-recommends -y curl').length - 1, 60);
+  });
+
   it('reads standard input for -', () => {
     const run = berth(['lint', '-f', 'json', '-'], { input: 'FROM node:latest\nUSER app\n' });
     assert.equal(run.status, 1);

@@ -150,13 +150,13 @@ describe('ruleCode', () => {
 describe('mergeSettings', () => {
   it('lets later layers win per rule and adds up lists', () => {
     const merged = mergeSettings(
-      { severities: { 'image-latest': 'error', 'user-root': 'info' }, ignored: ['a'], trustedRegistries: ['docker.io'] },
+      { severities: { 'image-latest': 'error', 'user-root': 'info' }, ignored: ['cd-in-run'], trustedRegistries: ['docker.io'] },
       undefined,
-      { severities: { 'image-latest': 'off' }, ignored: ['b', 'a'] },
+      { severities: { 'image-latest': 'off' }, ignored: ['sudo-in-run', 'cd-in-run'] },
     );
     assert.deepEqual(merged, {
       severities: { 'image-latest': 'off', 'user-root': 'info' },
-      ignored: ['a', 'b'],
+      ignored: ['cd-in-run', 'sudo-in-run'],
       trustedRegistries: ['docker.io'],
     });
     assert.deepEqual(mergeSettings(), {});

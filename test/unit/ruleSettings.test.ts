@@ -1,14 +1,13 @@
 /**
  * package.json's settings against the rule catalogs: one `berth.rules.<code>` per rule Berth
- * reports, Dockerfile and Compose (what the extension forwards to the server is the same list),
- * and `berth.compose.editingFeatures` with the choice it makes when other Compose services are there.
+ * reports, Dockerfile and Compose, and `berth.compose.editingFeatures` with the choice it makes when other Compose services are there.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { COMPOSE_RULE_INFO, EVERY_RULE_CODE } from '../../src/compose/catalog';
-import { RULE_INFO } from '../../src/dockerfile/rules/catalog';
+import { ruleInfo } from '../../src/dockerfile/rules/catalog';
 import { COMPOSE_PEERS, composeEditing, type PeerState } from '../../src/extension/composePeers';
 
 interface Setting {
@@ -24,8 +23,6 @@ const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.js
   contributes: { configuration: { properties: Record<string, Setting> } };
 };
 const properties = pkg.contributes.configuration.properties;
-/** Rules that take their effect from a config file's list rather than a severity (trustedRegistries). */
-const WITHOUT_SETTING = ['image-untrusted-registry'];
 
 describe('berth.rules.<code> settings', () => {
   const settings = Object.keys(properties)
@@ -33,7 +30,7 @@ describe('berth.rules.<code> settings', () => {
     .map((key) => key.slice('berth.rules.'.length));
 
   it('exist for every Dockerfile and Compose rule, and for nothing else', () => {
-    assert.deepEqual([...settings].sort(), EVERY_RULE_CODE.filter((code) => !WITHOUT_SETTING.includes(code)).sort());
+    assert.deepEqual([...settings].sort(), [...EVERY_RULE_CODE].sort());
     assert.ok(settings.includes('compose-build-target-unknown') && settings.includes('user-root'));
   });
 
@@ -43,7 +40,7 @@ describe('berth.rules.<code> settings', () => {
       assert.deepEqual(setting.enum, ['off', 'hint', 'info', 'warning', 'error'], code);
       assert.equal(setting.scope, 'resource', code);
       assert.ok(setting.markdownDescription?.includes(`\`${code}\``), code);
-      const severity = (RULE_INFO.get(code) ?? COMPOSE_RULE_INFO.get(code))?.severity;
+      const severity = (ruleInfo(code) ?? COMPOSE_RULE_INFO.get(code))?.severity;
       assert.equal(/Off by default/.test(setting.markdownDescription ?? ''), severity === 'off', `${code} is ${severity} by default`);
     }
   });

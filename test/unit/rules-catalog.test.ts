@@ -1,147 +1,22 @@
 /**
- * One positive example per rule code in the catalog, so a rule added without a test fails here,
- * plus the shape every diagnostic shares and whole-file controls from test/fixtures/rules.
+ * One positive example per rule code in the catalog, so a rule added without a test fails here;
+ * the catalog against everything that repeats its codes (package.json's settings, docs/rules,
+ * the rule files); the shape every diagnostic shares and whole-file controls from test/fixtures/rules.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { COMPOSE_RULE_CODES } from '../../src/compose';
 import { lint } from '../../src/dockerfile/lint';
-import { ALL_RULE_CODES, RULE_INFO, ruleDocUrl } from '../../src/dockerfile/rules/catalog';
-import type { LintSettings, SeverityLevel } from '../../src/dockerfile/settings';
+import { builder } from '../../src/dockerfile/rules/builder';
+import { ALL_RULE_CODES, RULE_INFO, ruleDocUrl, type RuleCode } from '../../src/dockerfile/rules/catalog';
+import type { SeverityLevel } from '../../src/dockerfile/settings';
+import { POSITIVE } from '../fixtures/rules/examples';
 import { df, ERROR, HINT, INFO, none, one, run, WARNING } from '../fixtures/rules/helpers';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'rules');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
-
-interface Example {
-  text: string;
-  /** The exact source text the diagnostic must cover. */
-  range: string;
-  /** Default severity the issue asks for; compared against the catalog too. */
-  severity: SeverityLevel;
-  settings?: LintSettings;
-}
-
-/** A minimal Dockerfile that triggers each rule once. */
-const POSITIVE: Record<string, Example> = {
-  'image-untagged': { text: df('FROM node', 'USER app'), range: 'node', severity: 'warning' },
-  'image-latest': { text: df('FROM node:latest', 'USER app'), range: 'latest', severity: 'warning' },
-  'image-unpinned-digest': {
-    text: df('FROM node:20', 'USER app'),
-    range: 'node:20',
-    severity: 'off',
-    settings: { severities: { 'image-unpinned-digest': 'info' } },
-  },
-  'image-untrusted-registry': {
-    text: df('FROM quay.io/team/app:1.0', 'USER app'),
-    range: 'quay.io/team/app:1.0',
-    severity: 'warning',
-    settings: { trustedRegistries: ['ghcr.io'] },
-  },
-  'user-root': { text: df('FROM node:20', 'USER root'), range: 'root', severity: 'warning' },
-  'user-missing': { text: df('FROM node:20', 'CMD ["node"]'), range: 'FROM node:20', severity: 'info' },
-  'cache-copy-before-install': { text: df('FROM node:20', 'COPY . /app', 'RUN npm ci', 'USER node'), range: '.', severity: 'warning' },
-  'apt-update-alone': { text: df('FROM debian:12', 'RUN apt-get update', 'USER nobody'), range: 'apt-get update', severity: 'warning' },
-  'unknown-instruction': { text: df('FROM node:20', 'RUNN echo hi', 'USER node'), range: 'RUNN', severity: 'error' },
-  'from-missing': { text: df('RUN echo hi'), range: 'RUN', severity: 'error' },
-  'flag-unknown': { text: df('FROM --plat=linux/amd64 node:20', 'USER node'), range: '--plat=linux/amd64', severity: 'error' },
-  'flag-value-invalid': { text: df('FROM node:20', 'RUN --network=bridge true', 'USER node'), range: 'bridge', severity: 'error' },
-  'stage-name-invalid': { text: df('FROM node:20 AS 1st', 'USER node'), range: '1st', severity: 'error' },
-  'stage-name-duplicate': { text: df('FROM node:20 AS app', 'FROM node:20 AS App', 'USER node'), range: 'App', severity: 'error' },
-  'args-missing': { text: df('FROM node:20', 'RUN', 'USER node'), range: 'RUN', severity: 'error' },
-  'heredoc-unterminated': { text: df('FROM node:20', 'USER node', 'RUN <<EOF', 'echo hi'), range: '<<EOF', severity: 'error' },
-  'json-args-invalid': {
-    text: df('FROM node:20', 'USER node', "CMD ['node', 'app.js']"),
-    range: "['node', 'app.js']",
-    severity: 'warning',
-  },
-  'json-args-recommended': { text: df('FROM node:20', 'USER node', 'CMD node app.js'), range: 'node app.js', severity: 'info' },
-  'maintainer-deprecated': { text: df('FROM node:20', 'MAINTAINER me', 'USER node'), range: 'MAINTAINER', severity: 'info' },
-  'instruction-repeated': { text: df('FROM node:20', 'USER node', 'CMD ["a"]', 'CMD ["b"]'), range: 'CMD', severity: 'warning' },
-  'keyword-casing': { text: df('FROM node:20', 'Run echo hi', 'USER node'), range: 'Run', severity: 'hint' },
-  'workdir-relative': { text: df('FROM node:20', 'WORKDIR app', 'USER node'), range: 'app', severity: 'info' },
-  'legacy-key-value': { text: df('FROM node:20', 'ENV PORT 3000', 'USER node'), range: 'PORT 3000', severity: 'info' },
-  'expose-invalid': { text: df('FROM node:20', 'EXPOSE 8080:80', 'USER node'), range: '8080:80', severity: 'error' },
-  'onbuild-invalid': { text: df('FROM node:20', 'ONBUILD FROM alpine:3', 'USER node'), range: 'FROM', severity: 'error' },
-  'escape-invalid': { text: df('# escape=x', 'FROM node:20', 'USER node'), range: 'x', severity: 'error' },
-  'cd-in-run': { text: df('FROM debian:12', 'RUN cd /app && make', 'USER app'), range: 'cd', severity: 'info' },
-  'sudo-in-run': { text: df('FROM debian:12', 'RUN sudo make install', 'USER app'), range: 'sudo', severity: 'warning' },
-  'apt-missing-yes': {
-    text: df(
-      'FROM debian:12',
-      'RUN apt-get update && apt-get install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
-      'USER app',
-    ),
-    range: 'apt-get install',
-    severity: 'warning',
-  },
-  'apt-install-recommends': {
-    text: df('FROM debian:12', 'RUN apt-get install -y curl', 'USER app'),
-    range: 'apt-get install',
-    severity: 'info',
-  },
-  'apt-lists-kept': {
-    text: df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl', 'USER app'),
-    range: 'apt-get install',
-    severity: 'info',
-  },
-  'apt-instead-of-apt-get': { text: df('FROM debian:12', 'RUN apt update', 'USER app'), range: 'apt', severity: 'info' },
-  'pip-cache-kept': { text: df('FROM python:3.12', 'RUN pip install flask', 'USER app'), range: 'pip install', severity: 'info' },
-  'apk-cache-kept': { text: df('FROM alpine:3.20', 'RUN apk add curl', 'USER app'), range: 'apk add', severity: 'info' },
-  'pipe-without-pipefail': {
-    text: df('FROM debian:12', 'RUN curl -fsSL https://example.com/x.sh | sh', 'USER app'),
-    range: '|',
-    severity: 'warning',
-  },
-  'curl-and-wget': { text: df('FROM debian:12', 'RUN curl -O https://x && wget https://y', 'USER app'), range: 'wget', severity: 'info' },
-  'run-consecutive': { text: df('FROM debian:12', 'RUN make', 'RUN make install', 'USER app'), range: 'RUN', severity: 'hint' },
-  'add-instead-of-copy': { text: df('FROM debian:12', 'ADD app.conf /etc/app.conf', 'USER app'), range: 'ADD', severity: 'info' },
-  'copy-from-unknown': {
-    text: df('FROM node:20 AS build', 'FROM node:20', 'COPY --from=biuld /a /a', 'USER app'),
-    range: 'biuld',
-    severity: 'warning',
-  },
-  'copy-from-self': { text: df('FROM node:20 AS app', 'COPY --from=app /a /b', 'USER app'), range: 'app', severity: 'error' },
-  'copy-relative-dest': { text: df('FROM node:20', 'COPY package.json ./', 'USER app'), range: './', severity: 'info' },
-  'variable-undefined': {
-    text: df('FROM node:20', 'ENV APP_HOME=/app', 'WORKDIR $APP_HOEM', 'USER app'),
-    range: 'APP_HOEM',
-    severity: 'warning',
-  },
-  'from-arg-undefined': { text: df('FROM node:${NODE_VERSION}', 'USER app'), range: 'NODE_VERSION', severity: 'warning' },
-  'secret-in-arg-env': { text: df('FROM node:20', 'ARG NPM_TOKEN', 'USER app'), range: 'NPM_TOKEN', severity: 'warning' },
-  'apt-unpinned': {
-    text: df('FROM debian:12', 'RUN apt-get install -y --no-install-recommends curl', 'USER app'),
-    range: 'curl',
-    severity: 'off',
-    settings: { severities: { 'apt-unpinned': 'info' } },
-  },
-  'apk-unpinned': {
-    text: df('FROM debian:12', 'RUN apk add --no-cache curl', 'USER app'),
-    range: 'curl',
-    severity: 'off',
-    settings: { severities: { 'apk-unpinned': 'info' } },
-  },
-  'pip-unpinned': {
-    text: df('FROM debian:12', 'RUN pip install --no-cache-dir flask', 'USER app'),
-    range: 'flask',
-    severity: 'off',
-    settings: { severities: { 'pip-unpinned': 'info' } },
-  },
-  'npm-unpinned': {
-    text: df('FROM debian:12', 'RUN npm install -g pnpm', 'USER app'),
-    range: 'pnpm',
-    severity: 'off',
-    settings: { severities: { 'npm-unpinned': 'info' } },
-  },
-  'gem-unpinned': {
-    text: df('FROM debian:12', 'RUN gem install rails', 'USER app'),
-    range: 'rails',
-    severity: 'off',
-    settings: { severities: { 'gem-unpinned': 'info' } },
-  },
-};
 
 const LSP_SEVERITY: Record<Exclude<SeverityLevel, 'off'>, number> = { error: ERROR, warning: WARNING, info: INFO, hint: HINT };
 
@@ -155,7 +30,7 @@ describe('rule catalog', () => {
     assert.equal(new Set(ALL_RULE_CODES).size, ALL_RULE_CODES.length);
   });
 
-  for (const [code, example] of Object.entries(POSITIVE)) {
+  for (const [code, example] of Object.entries(POSITIVE) as [RuleCode, (typeof POSITIVE)[RuleCode]][]) {
     it(`${code}: default severity ${example.severity}, tight range, berth diagnostic shape`, () => {
       assert.equal(RULE_INFO.get(code)?.severity, example.severity, `catalog default of ${code}`);
       const settings = example.settings;
@@ -189,6 +64,70 @@ describe('rule catalog', () => {
       keys,
       [...keys].sort((a, b) => a - b),
     );
+  });
+});
+
+const ROOT = path.join(__dirname, '..', '..');
+const LEVELS = ['off', 'hint', 'info', 'warning', 'error'];
+
+describe('the catalog is the one list of rules', () => {
+  it("package.json has a berth.rules.<code> setting for exactly the catalog's codes, each a level enum left unset", () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: {
+        configuration: { properties: Record<string, Record<string, unknown>> } | { properties: Record<string, Record<string, unknown>> }[];
+      };
+    };
+    const sections = [pkg.contributes.configuration].flat();
+    const settings = Object.assign({}, ...sections.map((c) => c.properties)) as Record<string, Record<string, unknown>>;
+    const codes = Object.keys(settings)
+      .filter((key) => key.startsWith('berth.rules.'))
+      .map((key) => key.slice('berth.rules.'.length));
+    assert.deepEqual([...codes].sort(), [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES].sort());
+    for (const code of codes) {
+      const setting = settings[`berth.rules.${code}`];
+      assert.equal(setting.type, 'string', code);
+      assert.deepEqual(setting.enum, LEVELS, code);
+      // A default would be sent as an explicit choice and override .hadolint.yaml.
+      assert.equal(setting.default, undefined, `${code} has no default: unset means the rule's own`);
+      assert.equal(setting.scope, 'resource', code);
+      assert.match(String(setting.markdownDescription), new RegExp(`\`${code}\``), `${code}'s description names it`);
+    }
+  });
+
+  it('docs/rules has a page for exactly the catalog codes (and the Compose catalog), whose header matches the catalog', () => {
+    const pages = readdirSync(path.join(ROOT, 'docs', 'rules'))
+      .filter((name) => name.endsWith('.md') && name !== 'README.md')
+      .map((name) => name.slice(0, -3));
+    assert.deepEqual(pages.sort(), [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES].sort());
+    for (const code of ALL_RULE_CODES) {
+      const info = RULE_INFO.get(code)!;
+      const page = readFileSync(path.join(ROOT, 'docs', 'rules', `${code}.md`), 'utf8').split('\n');
+      assert.equal(page[0], `# ${code}`);
+      const header = page[2];
+      assert.ok(header.startsWith(`**Default severity:** ${info.severity} `), `${code}: ${header}`);
+      if (info.hadolint) assert.ok(header.includes(`**hadolint:** ${info.hadolint} (its pragmas and`), `${code}: ${header}`);
+      else assert.ok(!header.includes('(its pragmas and'), `${code} has no hadolint alias in the catalog: ${header}`);
+      const buildkit = /\*\*BuildKit check:\*\* (\S+)/.exec(header)?.[1];
+      assert.equal(buildkit, info.buildkit ?? 'none', `${code}'s BuildKit check`);
+    }
+  });
+
+  it("docs/rules/README.md's tables link every rule with its default", () => {
+    const index = readFileSync(path.join(ROOT, 'docs', 'rules', 'README.md'), 'utf8');
+    for (const code of ALL_RULE_CODES) {
+      const row = index.split('\n').find((line) => line.startsWith(`| [${code}](${code}.md) |`));
+      assert.ok(row, `docs/rules/README.md lists ${code}`);
+      assert.ok(row.split('|')[2].trim().startsWith(RULE_INFO.get(code)!.severity), `${code}'s default in the index: ${row}`);
+    }
+  });
+
+  it('each rule lives in src/dockerfile/rules/<code>.ts, but for the builder family that shares one pass', () => {
+    const family = new Set<string>(builder.rules.map((r) => r.code));
+    for (const code of ALL_RULE_CODES) {
+      const file = path.join(ROOT, 'src', 'dockerfile', 'rules', `${code}.ts`);
+      if (family.has(code)) assert.ok(!existsSync(file), `${code} is in the builder family and has a file too`);
+      else assert.match(readFileSync(file, 'utf8'), new RegExp(`code: '${code}'`), `${code}.ts defines ${code}`);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /** COPY and ADD: ADD where COPY does the same, COPY --from names, relative destinations. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closest, editDistance } from '../../src/dockerfile/rules/stageRefs';
+import { closest, editDistance } from '../../src/dockerfile/rules/shared/names';
 import { df, ERROR, INFO, none, one, WARNING } from '../fixtures/rules/helpers';
 
 const stage = (...lines: string[]) => df('FROM debian:12', 'WORKDIR /app', ...lines, 'USER nobody');

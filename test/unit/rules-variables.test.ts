@@ -1,7 +1,7 @@
 /** Variables in instruction arguments (UndefinedVar, UndefinedArgInFrom) and secrets in ARG or ENV. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isSecretName } from '../../src/dockerfile/rules/variablesInScope';
+import { isSecretName } from '../../src/dockerfile/rules/secret-in-arg-env';
 import { df, none, one, WARNING } from '../fixtures/rules/helpers';
 
 describe('variable-undefined', () => {

@@ -1,7 +1,49 @@
-/** The checks the builder itself makes, reported while typing instead of at build time. */
+/**
+ * The builder's own parse checks, reported while typing instead of at build time. One family
+ * because they share one pass: each instruction, and the trigger of each ONBUILD, is checked the
+ * way the builder parses it, and an unknown keyword or a missing argument ends the checks of that
+ * instruction (the builder stops there too). Checks that read more than one instruction at a
+ * time, or that are lint rather than parse errors, are rules of their own.
+ */
 import type { Flag, Instruction, Span } from '../model';
-import { positionAt } from '../model';
 import type { RuleContext } from './context';
+import { dataString, edits, offer, replaceKeyword, replaceSpan, type Fixer } from './fixer';
+import { defineFamily, type Finding, type RuleInfo } from './rule';
+
+/** The rules of this family, as the catalog lists them. */
+const RULES = [
+  {
+    code: 'unknown-instruction',
+    severity: 'error',
+    summary: 'Not a Dockerfile instruction.',
+    fix: (f) => {
+      const suggestion = dataString(f, 'suggestion');
+      replaceKeyword(f, suggestion, `Change to ${suggestion}`);
+    },
+  },
+  { code: 'from-missing', severity: 'error', summary: 'No FROM, or an instruction other than ARG before the first FROM.' },
+  { code: 'flag-unknown', severity: 'error', summary: 'A flag the instruction does not accept.' },
+  { code: 'flag-value-invalid', severity: 'error', summary: 'A flag value the builder rejects.' },
+  { code: 'args-missing', severity: 'error', summary: 'An instruction without the arguments it needs.' },
+  { code: 'heredoc-unterminated', severity: 'error', summary: 'A heredoc without its closing delimiter.' },
+  {
+    code: 'json-args-invalid',
+    severity: 'warning',
+    summary: 'Looks like exec form but is not valid JSON, so it runs as a shell command.',
+    fix: jsonQuotesFix,
+  },
+  {
+    code: 'expose-invalid',
+    severity: 'error',
+    summary: 'An EXPOSE port or protocol the builder rejects.',
+    hadolint: 'DL3011',
+    buildkit: 'ExposeInvalidFormat',
+  },
+  { code: 'onbuild-invalid', severity: 'error', summary: 'An ONBUILD trigger the builder rejects.' },
+] as const satisfies readonly RuleInfo[];
+
+type BuilderCode = (typeof RULES)[number]['code'];
+type Report = (code: BuilderCode, finding: Finding) => void;
 
 export const INSTRUCTIONS = [
   'ADD',
@@ -60,8 +102,7 @@ const USAGE: Record<string, string> = {
 
 const MOUNT_TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
 const DURATION = /^(?:0|(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/;
-const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/i;
-/** Instructions that cannot be empty. CMD and ENTRYPOINT may be `[]`, which still has arguments. */
+/** Instructions ONBUILD cannot trigger. */
 const ONBUILD_FORBIDDEN = new Set(['ONBUILD', 'FROM', 'MAINTAINER']);
 
 function flagProblem(kind: FlagKind, flag: Flag): string | undefined {
@@ -109,15 +150,14 @@ function problemSpan(kind: FlagKind, flag: Flag): Span {
 const NO_FLAGS_ACCEPTED: Record<string, FlagKind> = {};
 const EXEC_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD', 'VOLUME']);
 
-function checkFlags(ctx: RuleContext, instruction: Instruction): void {
+function checkFlags(report: Report, instruction: Instruction): void {
   if (instruction.flags.length === 0) return;
   const accepted = FLAGS[instruction.keyword] ?? NO_FLAGS_ACCEPTED;
   for (const flag of instruction.flags) {
     const kind = accepted[flag.name];
     if (kind === undefined) {
       const names = Object.keys(accepted);
-      ctx.report({
-        code: 'flag-unknown',
+      report('flag-unknown', {
         span: flag.span,
         message: names.length
           ? `${instruction.keyword} has no flag --${flag.name}. It accepts ${names.map((n) => '--' + n).join(', ')}.`
@@ -126,7 +166,7 @@ function checkFlags(ctx: RuleContext, instruction: Instruction): void {
       continue;
     }
     const problem = flagProblem(kind, flag);
-    if (problem) ctx.report({ code: 'flag-value-invalid', span: problemSpan(kind, flag), message: problem });
+    if (problem) report('flag-value-invalid', { span: problemSpan(kind, flag), message: problem });
   }
 }
 
@@ -135,36 +175,30 @@ function needsArguments(instruction: Instruction): boolean {
   return instruction.argsText === '' && instruction.heredocs.length === 0;
 }
 
-function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild: boolean): void {
+function checkInstruction(report: Report, instruction: Instruction, inOnbuild: boolean): void {
   const { keyword } = instruction;
   if (!KNOWN.has(keyword)) {
     const near = INSTRUCTIONS.find((k) => oneEditApart(k, keyword));
-    ctx.report({
-      code: 'unknown-instruction',
+    report('unknown-instruction', {
       span: instruction.keywordSpan,
       message: near ? `Unknown instruction '${keyword}'. Did you mean ${near}?` : `Unknown instruction '${keyword}'.`,
       data: near ? { suggestion: near } : undefined,
     });
     return;
   }
-  checkFlags(ctx, instruction);
+  checkFlags(report, instruction);
   if (needsArguments(instruction)) {
-    ctx.report({ code: 'args-missing', span: instruction.keywordSpan, message: `${keyword} needs arguments: ${USAGE[keyword]}.` });
+    report('args-missing', { span: instruction.keywordSpan, message: `${keyword} needs arguments: ${USAGE[keyword]}.` });
     return;
   }
   if ((keyword === 'COPY' || keyword === 'ADD') && (instruction.json ? instruction.json.values.length : instruction.args.length) < 2) {
-    ctx.report({
-      code: 'args-missing',
-      span: instruction.argsSpan,
-      message: `${keyword} needs a source and a destination: ${USAGE[keyword]}.`,
-    });
+    report('args-missing', { span: instruction.argsSpan, message: `${keyword} needs a source and a destination: ${USAGE[keyword]}.` });
   }
   // An index loop: for-of over the shared frozen empty list made an iterator per instruction.
   for (let h = 0; h < instruction.heredocs.length; h++) {
     const heredoc = instruction.heredocs[h];
     if (!heredoc.closeSpan) {
-      ctx.report({
-        code: 'heredoc-unterminated',
+      report('heredoc-unterminated', {
         span: heredoc.openSpan,
         message: `The heredoc is never closed: add a line holding only '${heredoc.delimiter}'.`,
       });
@@ -172,50 +206,29 @@ function checkInstruction(ctx: RuleContext, instruction: Instruction, inOnbuild:
   }
   if (!instruction.json && EXEC_FORM.has(keyword) && looksLikeJson(instruction.argsText)) {
     const hint = instruction.argsText.includes("'") ? ' Use double quotes: JSON has no single-quoted strings.' : '';
-    ctx.report({
-      code: 'json-args-invalid',
+    report('json-args-invalid', {
       span: instruction.argsSpan,
       message: `This is not a valid JSON array, so ${keyword} runs it as a shell command.${hint}`,
     });
   }
   switch (keyword) {
     case 'FROM':
-      checkFrom(ctx, instruction);
+      checkFromArgs(report, instruction);
       break;
     case 'ONBUILD':
       if (inOnbuild) break;
       if (instruction.trigger) {
         if (ONBUILD_FORBIDDEN.has(instruction.trigger.keyword)) {
-          ctx.report({
-            code: 'onbuild-invalid',
+          report('onbuild-invalid', {
             span: instruction.trigger.keywordSpan,
             message: `ONBUILD cannot trigger ${instruction.trigger.keyword}.`,
           });
-        } else checkInstruction(ctx, instruction.trigger, true);
+        } else checkInstruction(report, instruction.trigger, true);
       }
-      break;
-    case 'MAINTAINER':
-      ctx.report({
-        code: 'maintainer-deprecated',
-        span: instruction.keywordSpan,
-        message: 'MAINTAINER is deprecated. Use LABEL org.opencontainers.image.authors="…" instead.',
-      });
       break;
     case 'EXPOSE':
-      checkExpose(ctx, instruction);
+      checkExpose(report, instruction);
       break;
-    case 'ENV':
-    case 'LABEL': {
-      const first = instruction.args[0];
-      if (first && !first.value.includes('=')) {
-        ctx.report({
-          code: 'legacy-key-value',
-          span: instruction.argsSpan,
-          message: `Use ${keyword} ${first.value}=<value>: the '${keyword} key value' form is legacy and cannot set several keys.`,
-        });
-      }
-      break;
-    }
   }
 }
 
@@ -229,18 +242,14 @@ function looksLikeJson(args: string): boolean {
   return /^\[\s*(["'])[^"']*\1\s*(,\s*(["'])[^"']*\3\s*)*\]$/.test(args);
 }
 
-function checkFrom(ctx: RuleContext, from: Instruction): void {
+function checkFromArgs(report: Report, from: Instruction): void {
   const args = from.args;
   if (args.length === 2 || args.length > 3 || (args.length === 3 && args[1].value.toLowerCase() !== 'as')) {
-    ctx.report({
-      code: 'args-missing',
-      span: from.argsSpan,
-      message: 'FROM takes an image and optionally AS <name>: FROM <image> [AS <name>].',
-    });
+    report('args-missing', { span: from.argsSpan, message: 'FROM takes an image and optionally AS <name>: FROM <image> [AS <name>].' });
   }
 }
 
-function checkExpose(ctx: RuleContext, expose: Instruction): void {
+function checkExpose(report: Report, expose: Instruction): void {
   for (const word of expose.args) {
     if (word.value.includes('$')) continue;
     const m = /^(\d+)(?:-(\d+))?(?:\/([A-Za-z]+))?$/.exec(word.value);
@@ -254,7 +263,7 @@ function checkExpose(ctx: RuleContext, expose: Instruction): void {
       else if (high < low) problem = `Port range '${word.value}' runs backwards: write ${high}-${low}.`;
       else if (m[3] && !['tcp', 'udp', 'sctp'].includes(m[3].toLowerCase())) problem = `Unknown protocol '${m[3]}': use tcp, udp or sctp.`;
     }
-    if (problem) ctx.report({ code: 'expose-invalid', span: word.span, message: problem });
+    if (problem) report('expose-invalid', { span: word.span, message: problem });
   }
 }
 
@@ -274,26 +283,13 @@ function oneEditApart(a: string, b: string): boolean {
   return short.slice(i) === long.slice(i + 1);
 }
 
-export function checkBuilder(ctx: RuleContext): void {
+function checkBuilder(ctx: RuleContext, report: Report): void {
   const { doc } = ctx;
-  for (const directive of doc.directives) {
-    if (directive.name === 'escape' && directive.value !== '\\' && directive.value !== '`') {
-      ctx.report({
-        code: 'escape-invalid',
-        span: directive.valueSpan,
-        message: `The escape directive takes \\ or \`, not '${directive.value}'.`,
-      });
-    }
-  }
   if (doc.instructions.length > 0 && doc.stages.length === 0) {
     const first = doc.instructions.find((i) => i.keyword !== 'ARG') ?? doc.instructions[0];
     // A misspelt FROM already gets its own error on the same word.
     if (KNOWN.has(first.keyword))
-      ctx.report({
-        code: 'from-missing',
-        span: first.keywordSpan,
-        message: 'A Dockerfile must start with FROM (only ARG may come before it).',
-      });
+      report('from-missing', { span: first.keywordSpan, message: 'A Dockerfile must start with FROM (only ARG may come before it).' });
   }
   for (const instruction of doc.instructions) {
     if (
@@ -303,125 +299,25 @@ export function checkBuilder(ctx: RuleContext): void {
       doc.stages.length > 0 &&
       KNOWN.has(instruction.keyword)
     ) {
-      ctx.report({
-        code: 'from-missing',
+      report('from-missing', {
         span: instruction.keywordSpan,
         message: `${instruction.keyword} comes before the first FROM; only ARG may.`,
       });
     }
-    checkInstruction(ctx, instruction, false);
-  }
-  checkStages(ctx);
-  checkCasing(ctx);
-}
-
-function checkStages(ctx: RuleContext): void {
-  const absoluteWorkdir = new Set<number>();
-  for (const stage of ctx.doc.stages) {
-    const name = stage.name;
-    if (name) {
-      if (!STAGE_NAME.test(name.value) && !name.value.includes('$')) {
-        ctx.report({
-          code: 'stage-name-invalid',
-          span: name.span,
-          message: `Stage name '${name.value}' is invalid: start with a letter, then use letters, digits, '_', '-' or '.'.`,
-        });
-      } else if (ctx.stageNames().get(name.value.toLowerCase()) !== stage.index) {
-        ctx.report({
-          code: 'stage-name-duplicate',
-          span: name.span,
-          message: `Another stage is already named '${name.value}' (names ignore case).`,
-        });
-      }
-    }
-    let shellSeen = false;
-    const last = new Map<string, Instruction>();
-    for (const instruction of stage.instructions) {
-      const k = instruction.keyword;
-      if (k === 'SHELL') shellSeen = true;
-      if (k === 'CMD' || k === 'ENTRYPOINT' || k === 'HEALTHCHECK') {
-        const previous = last.get(k);
-        if (previous) {
-          ctx.report({
-            code: 'instruction-repeated',
-            span: previous.keywordSpan,
-            message: `This ${k} is overridden by a later ${k} in the same stage (line ${positionAt(ctx.doc, instruction.span.start).line + 1}); only the last one applies.`,
-          });
-        }
-        last.set(k, instruction);
-      }
-      if (
-        (k === 'CMD' || k === 'ENTRYPOINT') &&
-        !instruction.json &&
-        !shellSeen &&
-        instruction.args.length > 0 &&
-        !instruction.argsText.startsWith('[')
-      ) {
-        ctx.report({
-          code: 'json-args-recommended',
-          span: instruction.argsSpan,
-          message: `${k} in shell form runs under /bin/sh -c, so the process does not receive SIGTERM. Use exec form: ${k} ["executable", "arg"].`,
-        });
-      }
-      if (k === 'WORKDIR') checkWorkdir(ctx, instruction, absoluteWorkdir);
-    }
+    checkInstruction(report, instruction, false);
   }
 }
 
-/** `stages` collects the stages that set an absolute WORKDIR so far. */
-function checkWorkdir(ctx: RuleContext, workdir: Instruction, stages: Set<number>): void {
-  const path = workdir.args[0]?.value ?? '';
-  const absolute =
-    path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('"/') || path.startsWith("'/");
-  if (absolute) {
-    stages.add(workdir.stage);
+function jsonQuotesFix(f: Fixer): void {
+  const i = f.instruction;
+  if (!i || !i.argsText.includes("'")) return;
+  const fixed = i.argsText.replace(/'([^'"]*)'/g, '"$1"');
+  try {
+    JSON.parse(fixed);
+  } catch {
     return;
   }
-  // A stage built on an earlier one inherits its working directory.
-  let s: number | undefined = workdir.stage;
-  while (s !== undefined && s >= 0) {
-    if (stages.has(s)) return;
-    s = ctx.doc.stages[s].parent;
-  }
-  ctx.report({
-    code: 'workdir-relative',
-    span: workdir.args[0]?.span ?? workdir.keywordSpan,
-    message: `WORKDIR '${path}' is relative to the base image's working directory, which may change. Use an absolute path.`,
-  });
+  offer(f, 'Use double quotes so it parses as JSON', edits(f, [replaceSpan(f.doc, i.argsSpan, fixed)]), true);
 }
 
-/** 1 when every letter in [start, end) is upper case, -1 when all are lower, 0 when mixed. */
-function letterCase(text: string, start: number, end: number): number {
-  let upper = false;
-  let lower = false;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) upper = true;
-    else if (c >= 97 && c <= 122) lower = true;
-  }
-  return upper && lower ? 0 : lower ? -1 : 1;
-}
-
-function checkCasing(ctx: RuleContext): void {
-  let upper = 0;
-  let lower = 0;
-  const source = ctx.doc.text;
-  for (const instruction of ctx.doc.instructions) {
-    const c = letterCase(source, instruction.keywordSpan.start, instruction.keywordSpan.end);
-    if (c > 0) upper++;
-    else if (c < 0) lower++;
-  }
-  const want = lower > upper ? -1 : 1;
-  for (const instruction of ctx.doc.instructions) {
-    const { start, end } = instruction.keywordSpan;
-    if (letterCase(source, start, end) === want || !KNOWN.has(instruction.keyword)) continue;
-    const written = source.slice(start, end);
-    const expected = want < 0 ? written.toLowerCase() : written.toUpperCase();
-    ctx.report({
-      code: 'keyword-casing',
-      span: instruction.keywordSpan,
-      message: `Write '${expected}' to match the casing of the other instructions in this file.`,
-      data: { replacement: expected },
-    });
-  }
-}
+export const builder = defineFamily({ rules: RULES, check: checkBuilder });

@@ -1,158 +1,145 @@
-/** Every rule Berth knows: its stable code, default severity and the peers' names for it. */
-import type { SeverityLevel } from '../settings';
+/**
+ * Every rule Berth knows, listed once. The order is the order lint runs them in, which decides
+ * the order of findings at the same position. `RuleCode` is derived from this list: settings,
+ * findings and fixes are typed by it, and package.json's `berth.rules.*` settings and
+ * docs/rules/<code>.md are checked against it (test/unit/rules-catalog.test.ts).
+ */
+import { addInsteadOfCopy } from './add-instead-of-copy';
+import { apkCacheKept } from './apk-cache-kept';
+import { apkUnpinned } from './apk-unpinned';
+import { aptInstallRecommends } from './apt-install-recommends';
+import { aptInsteadOfAptGet } from './apt-instead-of-apt-get';
+import { aptListsKept } from './apt-lists-kept';
+import { aptMissingYes } from './apt-missing-yes';
+import { aptUnpinned } from './apt-unpinned';
+import { aptUpdateAlone } from './apt-update-alone';
+import { builder } from './builder';
+import { cacheCopyBeforeInstall } from './cache-copy-before-install';
+import { cdInRun } from './cd-in-run';
+import { copyFromSelf } from './copy-from-self';
+import { copyFromUnknown } from './copy-from-unknown';
+import { copyRelativeDest } from './copy-relative-dest';
+import { curlAndWget } from './curl-and-wget';
+import { escapeInvalid } from './escape-invalid';
+import { fromArgUndefined } from './from-arg-undefined';
+import { gemUnpinned } from './gem-unpinned';
+import { imageLatest } from './image-latest';
+import { imageUnpinnedDigest } from './image-unpinned-digest';
+import { imageUntagged } from './image-untagged';
+import { imageUntrustedRegistry } from './image-untrusted-registry';
+import { instructionRepeated } from './instruction-repeated';
+import { jsonArgsRecommended } from './json-args-recommended';
+import { keywordCasing } from './keyword-casing';
+import { legacyKeyValue } from './legacy-key-value';
+import { maintainerDeprecated } from './maintainer-deprecated';
+import { npmUnpinned } from './npm-unpinned';
+import { pipCacheKept } from './pip-cache-kept';
+import { pipUnpinned } from './pip-unpinned';
+import { pipeWithoutPipefail } from './pipe-without-pipefail';
+import type { Rule, RuleFamily, RuleInfo } from './rule';
+import { runConsecutive } from './run-consecutive';
+import { secretInArgEnv } from './secret-in-arg-env';
+import { stageNameDuplicate } from './stage-name-duplicate';
+import { stageNameInvalid } from './stage-name-invalid';
+import { sudoInRun } from './sudo-in-run';
+import { userMissing } from './user-missing';
+import { userRoot } from './user-root';
+import { variableUndefined } from './variable-undefined';
+import { workdirRelative } from './workdir-relative';
 
-export interface RuleInfo {
-  code: string;
-  severity: SeverityLevel;
-  /** One line for SARIF and settings descriptions. */
-  summary: string;
-  /** hadolint's code for the same check, so its pragmas and config keep working. */
-  hadolint?: string;
+const CHECKS = [
+  escapeInvalid,
+  builder,
+  maintainerDeprecated,
+  legacyKeyValue,
+  stageNameInvalid,
+  stageNameDuplicate,
+  instructionRepeated,
+  jsonArgsRecommended,
+  workdirRelative,
+  keywordCasing,
+  imageUntagged,
+  imageLatest,
+  imageUnpinnedDigest,
+  imageUntrustedRegistry,
+  userRoot,
+  userMissing,
+  cacheCopyBeforeInstall,
+  aptUpdateAlone,
+  runConsecutive,
+  aptUnpinned,
+  apkUnpinned,
+  pipUnpinned,
+  npmUnpinned,
+  gemUnpinned,
+  sudoInRun,
+  cdInRun,
+  aptInsteadOfAptGet,
+  aptMissingYes,
+  aptInstallRecommends,
+  pipCacheKept,
+  pipeWithoutPipefail,
+  apkCacheKept,
+  curlAndWget,
+  aptListsKept,
+  addInsteadOfCopy,
+  copyFromSelf,
+  copyFromUnknown,
+  copyRelativeDest,
+  variableUndefined,
+  fromArgUndefined,
+  secretInArgEnv,
+] as const;
+
+type CodesOf<T> = T extends { readonly rules: readonly { readonly code: infer C }[] }
+  ? C
+  : T extends { readonly code: infer C }
+    ? C
+    : never;
+
+/** The stable code of a rule Berth has. */
+export type RuleCode = CodesOf<(typeof CHECKS)[number]>;
+
+/** hadolint's code for a rule (`DL3006`), which settings, pragmas and config files accept too. */
+export type HadolintCode = `DL${number}`;
+
+/** One pass of lint: a rule, or a family of rules sharing one pass, and the codes it may report. */
+export type Check =
+  | { readonly codes: readonly [RuleCode]; readonly rule: Rule; readonly family?: undefined }
+  | { readonly codes: readonly RuleCode[]; readonly family: RuleFamily; readonly rule?: undefined };
+
+function isFamily(check: Rule | RuleFamily): check is RuleFamily {
+  return 'rules' in check;
 }
 
-const RULES: RuleInfo[] = [
-  { code: 'image-untagged', severity: 'warning', summary: 'FROM names an image with neither tag nor digest.', hadolint: 'DL3006' },
-  { code: 'image-latest', severity: 'warning', summary: "FROM uses the tag 'latest' without a digest.", hadolint: 'DL3007' },
-  { code: 'image-unpinned-digest', severity: 'off', summary: 'FROM has no @sha256 digest.' },
-  {
-    code: 'image-untrusted-registry',
-    severity: 'warning',
-    summary: 'FROM pulls from a registry outside the trusted list.',
-    hadolint: 'DL3026',
-  },
-  { code: 'user-root', severity: 'warning', summary: 'The final image runs as root.', hadolint: 'DL3002' },
-  {
-    code: 'user-missing',
-    severity: 'info',
-    summary: 'No USER applies to the final image, so it runs as the base image user (often root).',
-  },
-  {
-    code: 'cache-copy-before-install',
-    severity: 'warning',
-    summary: 'The whole build context is copied before dependencies are installed.',
-  },
-  { code: 'apt-update-alone', severity: 'warning', summary: 'apt-get update runs in a RUN without an install.' },
-  { code: 'unknown-instruction', severity: 'error', summary: 'Not a Dockerfile instruction.' },
-  { code: 'from-missing', severity: 'error', summary: 'No FROM, or an instruction other than ARG before the first FROM.' },
-  { code: 'flag-unknown', severity: 'error', summary: 'A flag the instruction does not accept.' },
-  { code: 'flag-value-invalid', severity: 'error', summary: 'A flag value the builder rejects.' },
-  { code: 'stage-name-invalid', severity: 'error', summary: 'A build stage name the builder rejects.' },
-  { code: 'stage-name-duplicate', severity: 'error', summary: 'Two build stages share a name.' },
-  { code: 'args-missing', severity: 'error', summary: 'An instruction without the arguments it needs.' },
-  { code: 'heredoc-unterminated', severity: 'error', summary: 'A heredoc without its closing delimiter.' },
-  { code: 'json-args-invalid', severity: 'warning', summary: 'Looks like exec form but is not valid JSON, so it runs as a shell command.' },
-  { code: 'json-args-recommended', severity: 'info', summary: 'CMD or ENTRYPOINT in shell form: signals do not reach the process.' },
-  { code: 'maintainer-deprecated', severity: 'info', summary: 'MAINTAINER is deprecated.', hadolint: 'DL4000' },
-  {
-    code: 'instruction-repeated',
-    severity: 'warning',
-    summary: 'More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage: only the last applies.',
-    hadolint: 'DL4003',
-  },
-  { code: 'keyword-casing', severity: 'hint', summary: 'Instruction keywords in mixed case.' },
-  { code: 'workdir-relative', severity: 'info', summary: 'A relative WORKDIR with no absolute WORKDIR before it.', hadolint: 'DL3000' },
-  { code: 'legacy-key-value', severity: 'info', summary: 'ENV or LABEL in the legacy `key value` form.' },
-  { code: 'expose-invalid', severity: 'error', summary: 'An EXPOSE port or protocol the builder rejects.', hadolint: 'DL3011' },
-  { code: 'onbuild-invalid', severity: 'error', summary: 'An ONBUILD trigger the builder rejects.' },
-  { code: 'escape-invalid', severity: 'error', summary: 'The escape directive accepts only \\ or `.' },
-  {
-    code: 'cd-in-run',
-    severity: 'info',
-    summary: 'cd changes directory for one RUN only; WORKDIR changes it for the instructions after it.',
-    hadolint: 'DL3003',
-  },
-  {
-    code: 'sudo-in-run',
-    severity: 'warning',
-    summary: 'sudo in RUN: build steps run as root already, or need to run before USER.',
-    hadolint: 'DL3004',
-  },
-  {
-    code: 'apt-missing-yes',
-    severity: 'warning',
-    summary: 'apt-get install without -y aborts when it asks for confirmation.',
-    hadolint: 'DL3014',
-  },
-  {
-    code: 'apt-install-recommends',
-    severity: 'info',
-    summary: 'apt-get install without --no-install-recommends installs recommended packages too.',
-    hadolint: 'DL3015',
-  },
-  {
-    code: 'apt-lists-kept',
-    severity: 'info',
-    summary: 'The apt package lists are not deleted in the RUN that installs, so the image keeps them.',
-    hadolint: 'DL3009',
-  },
-  {
-    code: 'apt-instead-of-apt-get',
-    severity: 'info',
-    summary: 'apt has no stable command line interface for scripts; use apt-get.',
-    hadolint: 'DL3027',
-  },
-  {
-    code: 'pip-cache-kept',
-    severity: 'info',
-    summary: 'pip install without --no-cache-dir keeps its cache in the layer.',
-    hadolint: 'DL3042',
-  },
-  {
-    code: 'apk-cache-kept',
-    severity: 'info',
-    summary: 'apk add without --no-cache keeps the package index in the layer.',
-    hadolint: 'DL3019',
-  },
-  {
-    code: 'pipe-without-pipefail',
-    severity: 'warning',
-    summary: 'A pipe in RUN without pipefail: a failure before the last command goes unnoticed.',
-    hadolint: 'DL4006',
-  },
-  { code: 'curl-and-wget', severity: 'info', summary: 'Both curl and wget are used in one stage.', hadolint: 'DL4001' },
-  { code: 'run-consecutive', severity: 'hint', summary: 'Consecutive RUN instructions that could be one layer.', hadolint: 'DL3059' },
-  {
-    code: 'add-instead-of-copy',
-    severity: 'info',
-    summary: 'ADD of local files or folders, which COPY does without unpacking or fetching.',
-    hadolint: 'DL3020',
-  },
-  {
-    code: 'copy-from-unknown',
-    severity: 'warning',
-    summary: 'COPY --from names no stage and does not look like an image reference.',
-    hadolint: 'DL3022',
-  },
-  { code: 'copy-from-self', severity: 'error', summary: 'COPY --from names the stage it is in.', hadolint: 'DL3023' },
-  {
-    code: 'copy-relative-dest',
-    severity: 'info',
-    summary: 'COPY or ADD to a relative destination with no WORKDIR set in the stage.',
-    hadolint: 'DL3045',
-  },
-  {
-    code: 'variable-undefined',
-    severity: 'warning',
-    summary: 'A variable in an instruction argument that no ARG or ENV in scope defines.',
-  },
-  { code: 'from-arg-undefined', severity: 'warning', summary: 'FROM uses a variable that no ARG before the first FROM declares.' },
-  { code: 'secret-in-arg-env', severity: 'warning', summary: 'An ARG or ENV whose name says it holds a secret, which the image keeps.' },
-  { code: 'apt-unpinned', severity: 'off', summary: 'apt-get install of a package without a version.', hadolint: 'DL3008' },
-  { code: 'apk-unpinned', severity: 'off', summary: 'apk add of a package without a version.', hadolint: 'DL3018' },
-  { code: 'pip-unpinned', severity: 'off', summary: 'pip install of a package without a version.', hadolint: 'DL3013' },
-  { code: 'npm-unpinned', severity: 'off', summary: 'npm install of a package without a version.', hadolint: 'DL3016' },
-  { code: 'gem-unpinned', severity: 'off', summary: 'gem install of a package without a version.', hadolint: 'DL3028' },
-];
+/** Every check, in the order lint runs them. */
+export const LINT_CHECKS: readonly Check[] = CHECKS.map(
+  (check): Check =>
+    isFamily(check)
+      ? { codes: check.rules.map((r) => r.code as RuleCode), family: check }
+      : { codes: [check.code as RuleCode], rule: check },
+);
 
-export const RULE_INFO: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));
-export const ALL_RULE_CODES: readonly string[] = RULES.map((r) => r.code);
+const INFOS = CHECKS.flatMap((check): readonly RuleInfo[] => (isFamily(check) ? check.rules : [check])) as readonly RuleInfo<RuleCode>[];
 
-const FROM_HADOLINT = new Map(RULES.filter((r) => r.hadolint).map((r) => [r.hadolint!, r.code]));
+export const RULE_INFO: ReadonlyMap<RuleCode, RuleInfo<RuleCode>> = new Map(INFOS.map((r) => [r.code, r]));
+export const ALL_RULE_CODES: readonly RuleCode[] = INFOS.map((r) => r.code);
+
+const FROM_HADOLINT = new Map(INFOS.filter((r) => r.hadolint).map((r) => [r.hadolint!, r.code]));
+
+export function isRuleCode(code: string): code is RuleCode {
+  return RULE_INFO.has(code as RuleCode);
+}
+
+/** The rule behind a code from outside (a diagnostic, a report), if Berth has it. */
+export function ruleInfo(code: string): RuleInfo<RuleCode> | undefined {
+  return isRuleCode(code) ? RULE_INFO.get(code) : undefined;
+}
 
 /** Our code for a code that may be hadolint's (`DL3006`); undefined for codes nobody knows. */
-export function ruleCode(code: string): string | undefined {
+export function ruleCode(code: string): RuleCode | undefined {
   const trimmed = code.trim();
-  if (RULE_INFO.has(trimmed)) return trimmed;
+  if (isRuleCode(trimmed)) return trimmed;
   return FROM_HADOLINT.get(trimmed.toUpperCase());
 }
 

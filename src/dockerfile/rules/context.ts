@@ -1,122 +1,104 @@
-/** What every rule reads: the parsed file, settings, and analysis shared between rules. */
-import type { Dockerfile, Instruction, Span } from '../model';
-import type { LintSettings } from '../settings';
+/**
+ * What every rule reads: the parsed file, the settings rules need, and the analysis several rules
+ * share, each computed on first use and kept for the rest of one lint.
+ */
+import type { Dockerfile, Instruction } from '../model';
 import { splitCommands, type SimpleCommand } from '../shell';
-import { expandVariables, keyValues } from '../variables';
-
-export interface Finding {
-  code: string;
-  span: Span;
-  message: string;
-  /** Handed to quick fixes through Diagnostic.data. */
-  data?: Record<string, unknown>;
-}
+import { resolveBase, type ResolvedBase } from './shared/images';
+import { collectRuns, hintMask, type Run, type RunHint } from './shared/runs';
+import { collectGlobalArgs, collectStageNames, globalArgNames } from './shared/scope';
+import { shellText } from './shared/source';
 
 export interface RuleContext {
-  doc: Dockerfile;
-  settings: LintSettings;
-  report(finding: Finding): void;
+  readonly doc: Dockerfile;
+  /** Registries FROM may use (`.hadolint.yaml` `trustedRegistries`); empty means any. */
+  readonly trustedRegistries: readonly string[];
   /** Default values of the global ARGs (before the first FROM); undefined value = declared without one. */
   globalArgs(): Map<string, string | undefined>;
+  /** Every name a global ARG declares, default or not. */
+  globalArgNames(): Set<string>;
   /** The first stage of each lower-cased name. */
   stageNames(): Map<string, number>;
   /** `splitCommands(shellText(instruction))`, split once per lint for every rule that reads it. */
   commands(instruction: Instruction): SimpleCommand[];
-}
-
-/** The first stage of each lower-cased stage name, built once instead of comparing every pair. */
-export function collectStageNames(doc: Dockerfile): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const stage of doc.stages) {
-    const key = stage.name?.value.toLowerCase();
-    if (key !== undefined && !out.has(key)) out.set(key, stage.index);
-  }
-  return out;
+  /** The external image each stage starts from, by stage index (see resolveBase). */
+  bases(): readonly (ResolvedBase | undefined)[];
+  /**
+   * The RUNs whose text contains one of the words, with their stage's shell state and their
+   * script split once (see shared/runs.ts).
+   */
+  runs(...words: RunHint[]): readonly Run[];
+  /** Whether an apt.conf file written anywhere in the file sets an APT option, e.g. `Assume-Yes`. */
+  aptConfigured(option: string): boolean;
 }
 
 /** A rule context over a parsed file, its shared analysis computed on first use. */
-export function ruleContext(doc: Dockerfile, settings: LintSettings, report: (f: Finding) => void): RuleContext {
-  let globals: Map<string, string | undefined> | undefined;
-  let names: Map<string, number> | undefined;
-  return {
-    doc,
-    settings,
-    report,
-    globalArgs: () => (globals ??= collectGlobalArgs(doc)),
-    stageNames: () => (names ??= collectStageNames(doc)),
-    // Rules run inside sharingSplits (lint.ts), whose memo already keeps each text's split.
-    commands: (instruction) => splitCommands(shellText(instruction)),
-  };
+export function ruleContext(doc: Dockerfile, trustedRegistries: readonly string[] = []): RuleContext {
+  return new LintContext(doc, trustedRegistries);
 }
 
-export type Rule = (ctx: RuleContext) => void;
+/** One lint's context. A class, so a lint allocates one object rather than a closure per analysis. */
+class LintContext implements RuleContext {
+  private globals: Map<string, string | undefined> | undefined;
+  private globalNames: Set<string> | undefined;
+  private names: Map<string, number> | undefined;
+  private resolved: (ResolvedBase | undefined)[] | undefined;
+  private allRuns: Run[] | undefined;
+  private runsWith: Map<number, Run[]> | undefined;
+  private configured: Map<string, boolean> | undefined;
 
-/** Global ARG defaults, later declarations overriding earlier ones, as the builder reads them. */
-export function collectGlobalArgs(doc: Dockerfile): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  for (const arg of doc.globalArgs) {
-    for (const { name, value } of keyValues(
-      arg.args.map((a) => a.value),
-      doc.escape,
-    )) {
-      out.set(name, value === undefined ? undefined : expandVariables(value, (n) => out.get(n), doc.escape).value);
-    }
+  constructor(
+    readonly doc: Dockerfile,
+    readonly trustedRegistries: readonly string[],
+  ) {}
+
+  globalArgs(): Map<string, string | undefined> {
+    return (this.globals ??= collectGlobalArgs(this.doc));
   }
-  return out;
-}
 
-/** The source text a RUN executes: its shell form or exec form, plus heredoc bodies. */
-export function shellText(instruction: Instruction): string {
-  const command = instruction.json ? instruction.json.values.join(' ') : instruction.argsText;
-  if (instruction.heredocs.length === 0) return command;
-  return [command, ...instruction.heredocs.map((h) => h.body)].join('\n');
-}
-
-/**
- * The source span of [from, to) in `shellText(instruction)`: through the argument words
- * (which know their source even across continuation lines) or the heredoc bodies.
- */
-export function shellSpan(text: string, instruction: Instruction, from: number, to: number): Span {
-  if (instruction.json) {
-    // Inside the brackets of the exec form.
-    let { start, end } = instruction.argsSpan;
-    start++;
-    end--;
-    while (start < end && /\s/.test(text[start])) start++;
-    while (end > start && /\s/.test(text[end - 1])) end--;
-    return { start, end };
+  globalArgNames(): Set<string> {
+    return (this.globalNames ??= globalArgNames(this.doc));
   }
-  const args = instruction.argsText;
-  if (from > args.length) {
-    let offset = args.length + 1;
-    for (const heredoc of instruction.heredocs) {
-      const length = heredoc.body.length;
-      if (from <= offset + length) {
-        return { start: heredoc.bodySpan.start + from - offset, end: heredoc.bodySpan.start + Math.min(to - offset, length) };
-      }
-      offset += length + 1;
-    }
-    return instruction.argsSpan;
+
+  stageNames(): Map<string, number> {
+    return (this.names ??= collectStageNames(this.doc));
   }
-  const toSource = (at: number, end: boolean): number => {
-    let cursor = 0;
-    for (const word of instruction.args) {
-      const start = args.indexOf(word.value, cursor);
-      if (start < 0) break;
-      cursor = start + word.value.length;
-      const inside = end ? at > start && at <= cursor : at >= start && at < cursor;
-      if (!inside) continue;
-      const oneLine = word.span.end - word.span.start === word.value.length;
-      if (end) return oneLine ? word.span.start + (at - start) : word.span.end;
-      return oneLine ? word.span.start + (at - start) : word.span.start;
+
+  // Rules run inside sharingSplits (lint.ts), whose memo already keeps each text's split.
+  commands(instruction: Instruction): SimpleCommand[] {
+    return splitCommands(shellText(instruction));
+  }
+
+  bases(): readonly (ResolvedBase | undefined)[] {
+    if (!this.resolved) {
+      const globals = this.globalArgs();
+      const names = this.stageNames();
+      this.resolved = this.doc.stages.map((stage) => resolveBase(this.doc, stage, globals, names));
     }
-    return end ? instruction.argsSpan.end : instruction.argsSpan.start;
-  };
-  return { start: toSource(from, false), end: toSource(to, true) };
+    return this.resolved;
+  }
+
+  runs(...words: RunHint[]): readonly Run[] {
+    const mask = hintMask(words);
+    const cache = (this.runsWith ??= new Map());
+    let found = cache.get(mask);
+    if (!found) {
+      const all = (this.allRuns ??= collectRuns(this.doc.stages, this.doc.escape, (i) => this.commands(i)));
+      cache.set(mask, (found = all.filter((run) => (run.hints & mask) !== 0)));
+    }
+    return found;
+  }
+
+  aptConfigured(option: string): boolean {
+    const configured = (this.configured ??= new Map());
+    let found = configured.get(option);
+    if (found === undefined) configured.set(option, (found = aptConfigures(this.doc.text, option)));
+    return found;
+  }
 }
 
-/** A sub-span of a word, when the word lies on one line (its value maps 1:1 onto the source). */
-export function subSpan(word: { value: string; span: Span }, from: number, to: number): Span {
-  if (word.span.end - word.span.start !== word.value.length) return word.span;
-  return { start: word.span.start + from, end: word.span.start + to };
+/** An apt option written to an apt.conf file (echo … > /etc/apt/apt.conf.d/…, or a heredoc). */
+function aptConfigures(text: string, option: string): boolean {
+  if (!text.includes(option)) return false;
+  return new RegExp(`apt\\.conf[\\s\\S]{0,300}APT::(?:Get::)?${option}|APT::(?:Get::)?${option}[^\\n]*apt\\.conf`, 'i').test(text);
 }

@@ -6,12 +6,21 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type Range,
+} from 'vscode-languageserver';
 import { EVERY_RULE_CODE } from '../../compose/catalog';
 import { complete, completesImages } from '../../dockerfile/completion';
 import { mergeSettings } from '../../dockerfile/config';
 import { ConfigFiles } from '../../dockerfile/configFiles';
-import { fixAll } from '../../dockerfile/fixAll';
+import { fixAllSteps, type FixAllResult } from '../../dockerfile/fixAll';
 import { codeActions } from '../../dockerfile/fixes';
 import { foldingRanges } from '../../dockerfile/folding';
 import { formatDocument, formatOnType, formatRange, type FormatSettings } from '../../dockerfile/format';
@@ -83,13 +92,30 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
   /**
    * `source.fixAll.berth`: every safe fix of the file as one edit, for "Fix All" in the Source
    * Action menu and editor.codeActionsOnSave. Only when asked for by kind, never in the lightbulb.
+   * It yields between rounds, so an edit typed meanwhile is linted and published at once; that edit
+   * ends it (ContentModified: its fixes were for the old text), and so does a cancellation.
    */
-  const fixAllAction = async (doc: Doc, params: CodeActionParams): Promise<CodeAction[]> => {
+  const fixAllAction = async (doc: Doc, params: CodeActionParams, token?: CancellationToken): Promise<CodeAction[]> => {
     const only = params.context?.only;
     if (!only?.some((kind) => kind === CodeActionKind.Source || kind === CodeActionKind.SourceFixAll || kind === FIX_ALL_KIND)) return [];
     const settings = await doc.settings();
+    const revision = doc.revision;
     const text = doc.text.getText();
-    const { text: fixed, applied } = fixAll(text, settings.lint);
+    const steps = fixAllSteps(text, settings.lint);
+    let result: FixAllResult;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        result = step.value;
+        break;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Fix All was cancelled.');
+      if (doc.revision !== revision) {
+        throw new ResponseError(LSPErrorCodes.ContentModified, 'The document changed while Fix All ran; run it again.');
+      }
+    }
+    const { text: fixed, applied } = result;
     if (!applied.length) return [];
     // One edit over the part that changed, so the cursor and folds elsewhere stay put.
     let start = 0;
@@ -158,8 +184,8 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     diagnostics: lint,
     codeActions: {
       kinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
-      async provide(doc, params, diagnostics) {
-        return [...(await quickFixes(doc, params, diagnostics)), ...(await fixAllAction(doc, params))];
+      async provide(doc, params, diagnostics, token) {
+        return [...(await quickFixes(doc, params, diagnostics)), ...(await fixAllAction(doc, params, token))];
       },
     },
     completion: {

@@ -1,9 +1,9 @@
-/** Layer-cache ordering: dependency installs that re-run on every source change. */
-import { positionAt, type Instruction, type Stage, type Word } from '../model';
-import { detectInstall, INSTALLER_HINT, type Install } from '../installers';
-import { splitCommands, type SimpleCommand } from '../shell';
-import { unquote } from '../variables';
-import { shellText, type RuleContext } from './context';
+/** Layer-cache ordering: copies of the whole build context and the dependency installs after them. */
+import type { Instruction, Stage, Word } from '../../model';
+import { detectInstall, INSTALLER_HINT, type Install } from '../../installers';
+import { splitCommands, type SimpleCommand } from '../../shell';
+import { unquote } from '../../variables';
+import { shellText } from './source';
 
 const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '.\\', '/.']);
 
@@ -77,23 +77,4 @@ export function copiesBeforeInstalls(
     open.length = 0;
   }
   return out;
-}
-
-export function checkCache(ctx: RuleContext): void {
-  for (const stage of ctx.doc.stages) {
-    for (const { source, step } of copiesBeforeInstalls(stage, ctx.doc.escape, ctx.doc.text)) {
-      const command = step.commands[step.at].words.join(' ');
-      const line = positionAt(ctx.doc, step.instruction.span.start).line + 1;
-      const manifests = step.install.manifests.join(' ');
-      const advice = step.install.reorderable
-        ? `Copy ${manifests} first, install, then copy the rest.`
-        : 'Install the dependencies from a lock or requirements file before copying the sources.';
-      ctx.report({
-        code: 'cache-copy-before-install',
-        span: source.span,
-        message: `'${source.value}' copies the whole build context before '${command}' (line ${line}), so any source change re-runs the install. ${advice}`,
-        data: { ecosystem: step.install.ecosystem, manifests: step.install.manifests },
-      });
-    }
-  }
 }

@@ -1,7 +1,7 @@
-/** Which user the final image runs as. */
-import type { Dockerfile, Instruction, Stage } from '../model';
-import { expandVariables, keyValues } from '../variables';
-import type { RuleContext } from './context';
+/** Which user the final image runs as, and the fix that adds an unprivileged USER. */
+import { positionAt, type Dockerfile, type Instruction, type Stage } from '../../model';
+import { expandVariables, keyValues } from '../../variables';
+import { edits, indentAt, insertLinesAfter, insertLinesBefore, offer, snippet, type Fixer } from '../fixer';
 
 /** The last USER that applies to a stage, following `FROM <stage>` to the stages it builds on. */
 export function effectiveUser(doc: Dockerfile, stageIndex: number): Instruction | undefined {
@@ -22,7 +22,7 @@ export function effectiveUser(doc: Dockerfile, stageIndex: number): Instruction 
  * USER's value with ENV and ARG values substituted, following the stages it builds on;
  * undefined when a variable has no known value.
  */
-function userName(doc: Dockerfile, user: Instruction, globals: Map<string, string | undefined>): string | undefined {
+export function userName(doc: Dockerfile, user: Instruction, globals: Map<string, string | undefined>): string | undefined {
   const raw = user.args[0]?.value;
   if (raw === undefined) return undefined;
   if (!raw.includes('$')) return raw;
@@ -52,31 +52,28 @@ export function isRootUser(name: string): boolean {
   return user === 'root' || user === '0';
 }
 
-export function checkUser(ctx: RuleContext): void {
-  const { doc } = ctx;
-  const final = doc.stages.length - 1;
-  if (final < 0) return;
-  const user = effectiveUser(doc, final);
-  if (user) {
-    const name = userName(doc, user, ctx.globalArgs());
-    if (name !== undefined && isRootUser(name)) {
-      ctx.report({
-        code: 'user-root',
-        span: user.args[0]?.span ?? user.keywordSpan,
-        message: `The final image runs as '${name}'. Switch to an unprivileged user with USER after the steps that need root.`,
-        data: { stage: final },
-      });
-    }
-    return;
+/** Adds `USER <unprivileged>` to the final stage, before the command it runs. */
+export function userFix(f: Fixer): void {
+  const { doc } = f;
+  const final = doc.stages[doc.stages.length - 1];
+  if (!final) return;
+  const base = final.base?.value ?? '';
+  const name = /(^|\/)node(:|@|$)/.test(base) ? 'node' : '10001';
+  const root = effectiveUser(doc, final.index);
+  // Before the command the image runs, after every build step that may still need root.
+  const start = root && root.stage === final.index ? final.instructions.indexOf(root) : 0;
+  const runTarget = final.instructions.slice(start).find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+  const anchor = runTarget ?? final.instructions[final.instructions.length - 1];
+  const line = (value: string) => `${indentAt(doc, anchor.span.start)}USER ${value}`;
+  const title = runTarget ? `Add 'USER ${name}' before ${runTarget.keyword}` : `Add 'USER ${name}' at the end of the final stage`;
+  if (runTarget) {
+    const at = runTarget.span.start;
+    if (f.ctx.snippetSupport && name !== 'node') {
+      const pos = { line: positionAt(doc, at).line, character: 0 };
+      offer(f, title, snippet(f, { start: pos, end: pos }, line('${1:' + name + '}') + '\n'), true);
+    } else offer(f, title, edits(f, [insertLinesBefore(doc, at, line(name))]), true);
+  } else {
+    const last = final.instructions[final.instructions.length - 1];
+    offer(f, title, edits(f, [insertLinesAfter(doc, last, line(name))]), true);
   }
-  const from = doc.stages[final].from;
-  const base = doc.stages[final].base?.value ?? '';
-  // Images built to run unprivileged say so in their tag (distroless :nonroot and the like).
-  if (/non-?root/i.test(base)) return;
-  ctx.report({
-    code: 'user-missing',
-    span: { start: from.keywordSpan.start, end: from.argsSpan.end },
-    message: 'No USER applies to the final image, so it runs as the base image user, often root. Add USER with an unprivileged user.',
-    data: { stage: final },
-  });
 }

@@ -1,29 +1,23 @@
 /**
  * Package versions left to the day of the build: apt-get, apk, pip, npm and gem installs that
- * name packages without a version. Off by default (pinning distro packages is a trade-off), on
- * for `.hadolint.yaml` users who enable DL3008, DL3018, DL3013, DL3016 or DL3028.
+ * name packages without a version. Shared by the five `*-unpinned` rules, off by default (pinning
+ * distro packages is a trade-off), on for `.hadolint.yaml` users who enable DL3008, DL3018,
+ * DL3013, DL3016 or DL3028.
  */
-import type { LintSettings } from '../settings';
-import { programName } from '../shell';
-import { ruleCode } from './catalog';
+import { programName } from '../../shell';
+import type { RuleContext } from '../context';
+import type { Finding } from '../rule';
+import type { RunHint } from './runs';
+import { wordsSpan } from './runScript';
 
-export const PIN_CODES = ['apt-unpinned', 'apk-unpinned', 'pip-unpinned', 'npm-unpinned', 'gem-unpinned'] as const;
+export type PackageTool = 'apt' | 'apk' | 'pip' | 'npm' | 'gem';
 
 export interface Unpinned {
-  code: (typeof PIN_CODES)[number];
+  tool: PackageTool;
   /** Index into the command's words. */
   index: number;
   /** How the pinned form is written, for the message. */
   example: string;
-}
-
-/** Whether settings turn any pin rule on: the check is skipped otherwise, its findings would be dropped. */
-export function pinsWanted(settings: LintSettings): boolean {
-  for (const [key, level] of Object.entries(settings.severities ?? {})) {
-    const code = ruleCode(key);
-    if (level !== 'off' && code && (PIN_CODES as readonly string[]).includes(code)) return true;
-  }
-  return false;
 }
 
 /** Options of each tool that take the next word as their value. */
@@ -105,19 +99,19 @@ export function unpinnedPackages(words: string[], verb: number): Unpinned[] {
   if (prog === 'apt-get' || prog === 'apt') {
     if (words[verb] !== 'install') return out;
     for (const i of operands(words, verb + 1, APT_VALUE)) {
-      if (!words[i].includes('=') && !notAName(words[i])) out.push({ code: 'apt-unpinned', index: i, example: `${words[i]}=<version>` });
+      if (!words[i].includes('=') && !notAName(words[i])) out.push({ tool: 'apt', index: i, example: `${words[i]}=<version>` });
     }
   } else if (prog === 'apk') {
     if (words[verb] !== 'add') return out;
     for (const i of operands(words, verb + 1, APK_VALUE)) {
-      if (!/[=<>~]/.test(words[i]) && !notAName(words[i])) out.push({ code: 'apk-unpinned', index: i, example: `${words[i]}=<version>` });
+      if (!/[=<>~]/.test(words[i]) && !notAName(words[i])) out.push({ tool: 'apk', index: i, example: `${words[i]}=<version>` });
     }
   } else if (/^pip[0-9.]*$/.test(prog) || /^python[0-9.]*$/.test(prog)) {
     if (words[verb] !== 'install') return out;
     for (const i of operands(words, verb + 1, PIP_VALUE)) {
       const w = words[i];
       if (!/===?|~=|@/.test(w) && !notAName(w) && !w.endsWith('.whl'))
-        out.push({ code: 'pip-unpinned', index: i, example: `${w.replace(/\[.*$/, '')}==<version>` });
+        out.push({ tool: 'pip', index: i, example: `${w.replace(/\[.*$/, '')}==<version>` });
     }
   } else if (prog === 'npm') {
     if (words[verb] !== 'install' && words[verb] !== 'i' && words[verb] !== 'add') return out;
@@ -125,13 +119,13 @@ export function unpinnedPackages(words: string[], verb: number): Unpinned[] {
       const w = words[i];
       // `name@1.2.3` or `@scope/name@1.2.3`: an @ past the first character.
       if (w.indexOf('@', 1) < 0 && !notAName(w) && !/^(?:github|gitlab|file|npm):/.test(w))
-        out.push({ code: 'npm-unpinned', index: i, example: `${w}@<version>` });
+        out.push({ tool: 'npm', index: i, example: `${w}@<version>` });
     }
   } else if (prog === 'gem') {
     if (words[verb] !== 'install' || words.some((w) => w === '-v' || w === '--version' || w.startsWith('--version='))) return out;
     for (const i of operands(words, verb + 1, GEM_VALUE)) {
       if (!words[i].includes(':') && !notAName(words[i]) && !words[i].endsWith('.gem'))
-        out.push({ code: 'gem-unpinned', index: i, example: `${words[i]}:<version>` });
+        out.push({ tool: 'gem', index: i, example: `${words[i]}:<version>` });
     }
   }
   return out;
@@ -150,4 +144,25 @@ export function installVerb(words: string[]): number {
     if (words[i] === '-o' || words[i] === '-c' || words[i] === '-t' || words[i] === '-C') i++;
   }
   return -1;
+}
+
+/** The word each tool's commands contain, to pass over RUNs that cannot install with it. */
+const MENTION: Record<PackageTool, RunHint> = { apt: 'apt', apk: 'apk', pip: 'pip', npm: 'npm', gem: 'gem' };
+
+/** Reports the packages `tool` installs without a version, in every RUN. */
+export function reportUnpinned(ctx: RuleContext, report: (finding: Finding) => void, tool: PackageTool): void {
+  const source = ctx.doc.text;
+  for (const run of ctx.runs(MENTION[tool])) {
+    for (const { command, words, at } of run.commands()) {
+      const verb = installVerb(words);
+      if (verb <= 0) continue;
+      for (const { tool: found, index, example } of unpinnedPackages(words, verb)) {
+        if (found !== tool) continue;
+        report({
+          span: wordsSpan(source, run.instruction, run.script(), command, at + index),
+          message: `'${words[index]}' has no version, so each build installs whatever is newest that day. Pin it (${example}) to rebuild the same image.`,
+        });
+      }
+    }
+  }
 }

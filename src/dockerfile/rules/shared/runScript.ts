@@ -2,9 +2,9 @@
  * What a RUN hands to a shell, split into commands once for every rule that reads RUN text,
  * with the source positions of command words for tight ranges and fixes.
  */
-import type { Flag, Instruction, Span, Word } from '../model';
-import { commandWords, programName, splitCommands, type SimpleCommand } from '../shell';
-import { shellSpan, shellText } from './context';
+import type { Flag, Instruction, Span, Word } from '../../model';
+import { commandWords, programName, splitCommands, type SimpleCommand } from '../../shell';
+import { shellSpan, shellText } from './source';
 
 export interface RunScript {
   /** The scanned text: shell form (plus heredoc bodies the shell runs), or the exec form's `-c` script. */

@@ -1,7 +1,31 @@
-/** apt-get update in a layer of its own: the cached index goes stale while later installs reuse it. */
-import type { Instruction, Span } from '../model';
-import { commandWords, programName, splitCommands, type SimpleCommand } from '../shell';
-import { shellSpan, shellText, type RuleContext } from './context';
+/** apt and apt-get commands as several rules read them: verbs, options, and where `update` stands. */
+import type { Instruction, Span } from '../../model';
+import { commandWords, programName, splitCommands, type SimpleCommand } from '../../shell';
+import { shellSpan, shellText } from './source';
+
+/** apt verbs that ask for confirmation unless told yes. */
+export const APT_PROMPTS: ReadonlySet<string> = new Set([
+  'install',
+  'upgrade',
+  'dist-upgrade',
+  'full-upgrade',
+  'build-dep',
+  'remove',
+  'purge',
+  'autoremove',
+  'reinstall',
+]);
+
+/** The index of the first word after `from` that is not an option (the verb), or -1. */
+export function verbIndex(words: string[], from: number): number {
+  for (let i = from; i < words.length; i++) {
+    const w = words[i];
+    if (!w.startsWith('-')) return i;
+    // `-o Option=value` takes the next word.
+    if (w === '-o' || w === '-c' || w === '-t') i++;
+  }
+  return -1;
+}
 
 function aptVerb(command: SimpleCommand): string | undefined {
   const words = commandWords(command);
@@ -36,16 +60,7 @@ export function aptUpdateSpan(source: string, instruction: Instruction): Span {
   return shellSpan(source, instruction, start, end);
 }
 
-export function checkApt(ctx: RuleContext): void {
-  for (const instruction of ctx.doc.instructions) {
-    if (instruction.keyword !== 'RUN' || !shellText(instruction).includes('apt')) continue;
-    const commands = ctx.commands(instruction);
-    if (!commands.some(isAptUpdate) || commands.some(isAptInstall)) continue;
-    ctx.report({
-      code: 'apt-update-alone',
-      span: aptUpdateSpan(ctx.doc.text, instruction),
-      message:
-        "'apt-get update' runs without an install in the same RUN, so its cached layer goes stale and later installs fetch outdated packages. Run it in the same RUN as 'apt-get install'.",
-    });
-  }
+/** A command that deletes the apt lists: `rm -rf /var/lib/apt/lists/*` and its variants. */
+export function removesAptLists(words: string[]): boolean {
+  return words.some((w) => w.startsWith('/var/lib/apt/lists') || w === '/var/lib/apt' || w === '/var/lib/apt/');
 }

@@ -1,0 +1,40 @@
+/** cd in RUN, where WORKDIR would change the directory for the instructions after it too. */
+import { defineRule } from './rule';
+import { wordsSpan } from './shared/runScript';
+
+export const cdInRun = defineRule({
+  code: 'cd-in-run',
+  severity: 'info',
+  summary: 'cd changes directory for one RUN only; WORKDIR changes it for the instructions after it.',
+  hadolint: 'DL3003',
+  check(ctx, report) {
+    const source = ctx.doc.text;
+    for (const run of ctx.runs('cd')) {
+      const script = run.script();
+      const commands = run.commands();
+      // A cd inside a subshell or a loop is scoped on purpose: WORKDIR cannot say that.
+      let depth = 0;
+      let loops = 0;
+      for (let c = 0; c < commands.length; c++) {
+        const { command, words, at, program } = commands[c];
+        // Parentheses between commands open and close subshells; `$(` inside a word is no subshell.
+        for (let i = c > 0 ? commands[c - 1].command.end : 0; i < command.start; i++) {
+          const ch = script.text.charCodeAt(i);
+          if (ch === 40 /* ( */) depth++;
+          else if (ch === 41 /* ) */) depth = Math.max(0, depth - 1);
+        }
+        const first = command.words[0];
+        if (first === 'for' || first === 'while' || first === 'until') loops++;
+        if (first === 'done') loops = Math.max(0, loops - 1);
+        if (program !== 'cd' || depth > 0 || loops > 0) continue;
+        const target = words[1];
+        // `cd "$(mktemp -d)"`, `cd -` and `cd` alone have no WORKDIR equivalent.
+        if (target === undefined || target === '-' || /[`(]/.test(target)) continue;
+        report({
+          span: wordsSpan(source, run.instruction, script, command, at),
+          message: `Use WORKDIR ${target} instead of cd: the directory change lasts only for this RUN, so later instructions still run in the old one.`,
+        });
+      }
+    }
+  },
+});
