@@ -89,38 +89,41 @@ class ContainerFileSystem implements vscode.FileSystemProvider {
   list(id: string, folder: string): Thenable<[string, vscode.FileType][]> {
     return this.readDirectory(containerFileUri(id, folder));
   }
+
+  dispose(): void {
+    this.changes.dispose();
+    this.folders.clear();
+  }
 }
 
 let provider: ContainerFileSystem | undefined;
 
 /** Registers the read-only file system for container files; dispose to unregister. */
 export function registerContainerFiles(service: EngineService): vscode.Disposable {
-  provider = new ContainerFileSystem(service);
-  const registration = vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, provider, {
+  const current = new ContainerFileSystem(service);
+  provider = current;
+  const registration = vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, current, {
     isCaseSensitive: true,
     isReadonly: true,
   });
   return new vscode.Disposable(() => {
     registration.dispose();
-    provider = undefined;
+    current.dispose();
+    if (provider === current) provider = undefined;
   });
 }
 
 /**
  * Walks a container's folders in a quick pick, from `start`, and opens the file chosen; typing
- * an absolute path and Enter opens that path. Resolves with the document opened, if any.
+ * an absolute path and Enter opens that path. Resolves with the document opened, if any;
+ * rejects with why a folder cannot be listed or a file opened (the command shows it).
  */
 export async function browseContainerFiles(id: string, name: string, start = '/'): Promise<vscode.Uri | undefined> {
-  if (!provider) return undefined;
+  const files = provider;
+  if (!files) throw new Error(t('Container files are not available: the extension is shutting down.'));
   let folder = start;
   for (;;) {
-    let entries: [string, vscode.FileType][];
-    try {
-      entries = await provider.list(id, folder);
-    } catch (error) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
-      return undefined;
-    }
+    const entries = await files.list(id, folder);
     const items: (vscode.QuickPickItem & { target: string; folder: boolean })[] = [
       ...(folder === '/' ? [] : [{ label: '$(arrow-up) ..', target: path.posix.dirname(folder), folder: true }]),
       ...entries
@@ -156,7 +159,7 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
     });
     if (!choice) return undefined;
     if (choice.folder === undefined)
-      choice.folder = await provider.list(id, choice.target).then(
+      choice.folder = await files.list(id, choice.target).then(
         () => true,
         () => false,
       );
@@ -168,14 +171,9 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
   }
 }
 
-/** Opens one file of a container in a read-only editor. */
-export async function openContainerFile(id: string, filePath: string): Promise<vscode.Uri | undefined> {
+/** Opens one file of a container in a read-only editor; rejects with why it cannot (the command shows it). */
+export async function openContainerFile(id: string, filePath: string): Promise<vscode.Uri> {
   const uri = containerFileUri(id, filePath);
-  try {
-    await vscode.window.showTextDocument(uri, { preview: true });
-    return uri;
-  } catch (error) {
-    void vscode.window.showErrorMessage(t('Cannot open {0}: {1}', filePath, error instanceof Error ? error.message : String(error)));
-    return undefined;
-  }
+  await vscode.window.showTextDocument(uri, { preview: true });
+  return uri;
 }

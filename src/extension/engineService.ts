@@ -249,12 +249,13 @@ export class EngineService implements vscode.Disposable {
     });
   }
 
+  /**
+   * Closes the connection, and stops watching settings and contexts. A held connection stays open
+   * until its holder lets go: the extension's parts are disposed synchronously, and a workspace
+   * stopping as the window closes still needs it to remove its container.
+   */
   dispose(): void {
     this.teardown();
-    // The extension is going: nothing is left to hold a connection for.
-    for (const engine of [...this.retired, ...this.holds.keys()]) engine.dispose();
-    this.retired.clear();
-    this.holds.clear();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 

@@ -23,34 +23,51 @@ export interface BerthApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
-  client = new BerthClient(context);
-  const service = new EngineService({
-    resolveEndpoint: (host) => resolveEndpoint(host),
-    createEngine: (endpoint) => createEngine(endpoint),
-    listContexts: () => listContexts(),
-    dockerConfigDir: () => dockerConfigDir(nodeDeps()),
-    watchContexts: (onChange) => watchDockerContexts(onChange),
-    watchEvents: (engine, handlers) => new EventWatcher(engine, { ...handlers, resyncOnFirstConnect: true }),
-  });
-  const views = new BerthViews(service);
-  const statusBar = new EngineStatusBar(service);
-  const runs = new RunStatus();
-  // Disposed in reverse: running workspaces stop and views let go of the event stream before the service closes the engine.
-  context.subscriptions.push(
-    client,
-    service,
-    statusBar,
-    views,
-    runs,
-    registerInspectProvider(),
-    registerTaskProvider({ service, status: runs }),
-    registerConfigDiagnostics(),
-    registerContainerFiles(service),
-    ...registerCommands({ client, service, views, runs }),
+  // Each part is owned as soon as it exists, so a failure part-way through activation leaves
+  // nothing running. VS Code disposes subscriptions in the order pushed; the parts go in reverse,
+  // so running workspaces stop and the views let go of the event stream before the service
+  // closes the engine they use.
+  const parts: vscode.Disposable[] = [];
+  context.subscriptions.push({ dispose: () => disposeInReverse(parts) });
+  const own = <T extends vscode.Disposable>(part: T): T => {
+    parts.push(part);
+    return part;
+  };
+  client = own(new BerthClient(context));
+  const service = own(
+    new EngineService({
+      resolveEndpoint: (host) => resolveEndpoint(host),
+      createEngine: (endpoint) => createEngine(endpoint),
+      listContexts: () => listContexts(),
+      dockerConfigDir: () => dockerConfigDir(nodeDeps()),
+      watchContexts: (onChange) => watchDockerContexts(onChange),
+      watchEvents: (engine, handlers) => new EventWatcher(engine, { ...handlers, resyncOnFirstConnect: true }),
+    }),
   );
+  own(new EngineStatusBar(service));
+  const views = own(new BerthViews(service));
+  const runs = own(new RunStatus());
+  own(registerInspectProvider());
+  own(registerTaskProvider({ service, status: runs }));
+  own(registerConfigDiagnostics());
+  own(registerContainerFiles(service));
+  for (const command of registerCommands({ client, service, views, runs })) own(command);
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
   return { service, views, runs };
+}
+
+/** Disposes every part, last made first; one part failing does not keep the others alive. */
+function disposeInReverse(parts: vscode.Disposable[]): void {
+  const errors: unknown[] = [];
+  for (const part of parts.splice(0).reverse()) {
+    try {
+      part.dispose();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length) throw new AggregateError(errors, 'Berth: some parts failed to dispose');
 }
 
 export async function deactivate(): Promise<void> {

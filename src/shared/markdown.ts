@@ -34,6 +34,23 @@ export function escapeMarkdown(text: string, max = MAX_CODE_SPAN): string {
   return oneLine(cut).replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, (c) => `\\${c}`);
 }
 
+/** Longest text shown in one code block. */
+export const MAX_CODE_BLOCK = 10_000;
+
+/**
+ * `text` as a fenced code block, its lines kept: the fence is longer than the longest run of
+ * backticks inside (at least three), so no line of the text can close it early. Control
+ * characters other than line breaks and tabs become spaces; cut at `max` characters.
+ */
+export function codeBlock(text: string, max = MAX_CODE_BLOCK): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  const body = cut.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  let longest = 2;
+  for (const run of body.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}\n${body}\n${fence}`;
+}
+
 /** Line breaks and other control characters as spaces: Markdown structure is line-based. */
 function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');

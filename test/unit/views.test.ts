@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
+import MarkdownIt from 'markdown-it';
 import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../src/engine/types';
 import { KeyedDebouncer } from '../../src/extension/views/debounce';
 import {
@@ -8,7 +9,6 @@ import {
   containerIcon,
   containerNode,
   containerRoots,
-  escapeMarkdown,
   EventStates,
   formatSize,
   historyText,
@@ -25,6 +25,20 @@ import {
 } from '../../src/extension/views/model';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
+
+/** A tooltip as VS Code would show it, rendered by a CommonMark renderer with GitHub-style autolinks: its text and its links. */
+const md = new MarkdownIt({ linkify: true, html: false });
+function rendered(markdown: string): { html: string; text: string; links: string[] } {
+  const html = md.render(markdown);
+  const text = html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+  return { html, text, links: [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!) };
+}
 const secondsAgo = (s: number): number => NOW / 1000 - s;
 
 function container(partial: Partial<ContainerSummary> & { name: string }): ContainerSummary {
@@ -149,17 +163,25 @@ describe('containers view', () => {
     });
     assert.deepEqual(publishedUrls(c), ['http://localhost:8080', 'http://127.0.0.2:9000', 'http://localhost:2222']);
     const tooltip = containerNode(c, NOW).tooltip!;
-    assert.match(tooltip, /\[http:\/\/localhost:8080\]\(http:\/\/localhost:8080\)/);
-    assert.match(tooltip, /5353 → 53\/udp/);
-    assert.match(tooltip, /443\/tcp \(not published\)/);
-    assert.match(tooltip, /data → \/data \(volume\)/);
-    assert.match(tooltip, /shop\\_default/);
+    assert.deepEqual(rendered(tooltip).links, ['http://localhost:8080', 'http://127.0.0.2:9000', 'http://localhost:2222']);
+    const text = rendered(tooltip).text;
+    assert.match(text, /http:\/\/localhost:8080/);
+    assert.match(text, /5353 → 53\/udp/);
+    assert.match(text, /443\/tcp \(not published\)/);
+    assert.match(text, /data → \/data \(volume\)/);
+    assert.match(text, /shop_default/);
   });
 
   it('escapes Markdown in names so a container cannot inject links', () => {
-    assert.equal(escapeMarkdown('[x](http://evil)'), '\\[x\\]\\(http://evil\\)');
     const tooltip = containerNode(container({ name: '[click](http://evil)' }), NOW).tooltip!;
-    assert.doesNotMatch(tooltip, /\]\(http:\/\/evil\)/);
+    assert.deepEqual(rendered(tooltip).links, []);
+    assert.match(rendered(tooltip).text, /\[click\]\(http:\/\/evil\)/);
+  });
+
+  it('links no port the engine reports with a host that is not an address', () => {
+    const c = container({ name: 'odd', ports: [{ privatePort: 80, publicPort: 8080, hostIp: 'x](http://evil) [y', type: 'tcp' }] });
+    assert.deepEqual(publishedUrls(c), []);
+    assert.deepEqual(rendered(containerNode(c, NOW).tooltip!).links, []);
   });
 });
 
@@ -239,6 +261,73 @@ describe('images view', () => {
   });
 });
 
+describe('tooltips of untrusted text', () => {
+  // What a label, a path, a name or a layer's command can hold: before the shared escaping, a
+  // setext underline made a heading, a blank line and indent a code block, and URLs were linked.
+  const HOSTILE = [
+    '\n# heading\n```',
+    '\nheading\n===',
+    'x\n\n    indented code',
+    'see https://evil.example/ and www.evil.example',
+    '[link](command:workbench.action.terminal.new)',
+    '\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+    '<img src=x onerror=alert(1)>',
+    '**bold** _it_ `code`',
+    '\n- item\n1. item',
+  ];
+  const allowed = (html: string) => html.replace(/<\/?(p|strong|ul|li|br|code)>|<br \/>/g, '');
+
+  it('show each as written: no heading, code block, table, list, image or link of its own', () => {
+    for (const evil of HOSTILE) {
+      const c = container({
+        name: 'c',
+        image: `img${evil}`,
+        status: `Up${evil}`,
+        composeProject: `shop${evil}`,
+        composeService: `web${evil}`,
+        mounts: [{ type: 'bind', source: `/src${evil}`, destination: `/dst${evil}`, readOnly: false }],
+        networks: [`net${evil}`],
+      });
+      const tagged = image({ id: 'sha256:1111', repoTags: [`app:v1`, `app:v2${evil.replace(/\s/g, '')}`] });
+      const volume: VolumeSummary = { name: `vol${evil}`, driver: `local${evil}`, mountpoint: `/m${evil}`, scope: 'local', labels: {} };
+      const network: NetworkSummary = {
+        id: `id${evil}`,
+        name: `net${evil}`,
+        driver: `bridge${evil}`,
+        scope: `local${evil}`,
+        subnets: [`10.0.0.0/8${evil}`],
+        internal: false,
+        builtIn: false,
+        labels: {},
+      };
+      const tooltips = [
+        ...containerRoots([c], NOW).map((n) => n.tooltip!),
+        containerNode(c, NOW).tooltip!,
+        imageRoots([tagged], false, NOW)[0]!.tags[0]!.tooltip!,
+        volumeRoots([volume], [])[0]!.tooltip!,
+        networkRoots([network], [c])[0]!.tooltip!,
+      ];
+      for (const tooltip of tooltips) {
+        const { html, text, links } = rendered(tooltip);
+        assert.deepEqual(links, [], `${JSON.stringify(evil)} made a link: ${html}`);
+        assert.doesNotMatch(allowed(html), /</, `${JSON.stringify(evil)} made structure: ${html}`);
+        assert.ok(text.includes(evil.replace(/\n/g, ' ').trim().split(' ')[0]!), `${JSON.stringify(evil)} is shown: ${text}`);
+      }
+    }
+  });
+
+  it("show a layer's command whole, in one code block, whatever fences it holds", () => {
+    for (const command of ['RUN echo ```\n# not a heading\n```', 'RUN cat <<EOF\n````\n`````\nEOF', ...HOSTILE]) {
+      const [layer] = layerNodes('image:x', [{ id: 'sha256:l', created: 0, createdBy: command, size: 10, tags: [], comment: '' }], NOW);
+      const { html } = rendered(layer!.tooltip!);
+      assert.equal((html.match(/<pre>/g) ?? []).length, 1, html);
+      const code = /<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)![1]!;
+      assert.equal(code.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'), `${command}\n`);
+      assert.doesNotMatch(html.replace(/<pre>[\s\S]*<\/pre>/, ''), /<h\d|<a |<table/);
+    }
+  });
+});
+
 describe('volumes and networks views', () => {
   const volumes: VolumeSummary[] = [
     { name: 'data', driver: 'local', mountpoint: '/var/lib/docker/volumes/data/_data', scope: 'local', labels: {} },
@@ -276,7 +365,7 @@ describe('volumes and networks views', () => {
       volumeChildren(roots[1]!).map((c) => [c.label, c.contextValue]),
       [['db', 'volume.container']],
     );
-    assert.match(roots[1]!.tooltip!, /Mountpoint: \/var\/lib\/docker\/volumes\/data\/\\_data/);
+    assert.match(rendered(roots[1]!.tooltip!).text, /Mountpoint: \/var\/lib\/docker\/volumes\/data\/_data/);
   });
 
   it('marks built-in networks and lists attached containers', () => {

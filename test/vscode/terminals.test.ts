@@ -26,7 +26,7 @@ import { CredentialsError, credentialsForPull, credentialsForPush } from '../../
 import { ContainerLogsTerminal, openLogs } from '../../src/extension/terminals/logs';
 import { ContainerShellTerminal, openShell } from '../../src/extension/terminals/shell';
 import { test } from './harness';
-import { EXTENSION_ID, closeAllEditors, waitFor } from './util';
+import { EXTENSION_ID, api, closeAllEditors, waitFor } from './util';
 import { registryMissing, startRegistry, TEST_LOGIN } from '../fixtures/registry';
 
 const IMAGE = 'busybox:local';
@@ -221,6 +221,41 @@ test('logs: openLogs opens a terminal fed by the log stream; closing it stops th
     terminal.dispose();
     await closed;
     assert.equal(pty.status, 'closed');
+  });
+}, 60_000);
+
+test("logs: the command's terminal keeps its engine connection when Berth moves to another engine, until it closes", async () => {
+  await withEngine('logs across an engine switch', async () => {
+    const { service } = await api();
+    const name = unique('held');
+    const id = await runContainer(name, ['sh', '-c', 'i=0; while :; do echo tick-$i; i=$((i+1)); sleep 0.2; done']);
+    const [terminal] = (await vscode.commands.executeCommand<vscode.Terminal[]>('berth.containers.logs', { id })) ?? [];
+    assert.ok(terminal, 'the logs command opened a terminal');
+    const pty = ptyOf(terminal) as ContainerLogsTerminal;
+    const out = new Transcript(pty);
+    const settings = vscode.workspace.getConfiguration('berth');
+    try {
+      await out.waitForText('tick-');
+      // The views move to an address where nothing answers: the connection they had is let go.
+      await settings.update('docker.host', `unix:///tmp/${name}-missing.sock`, vscode.ConfigurationTarget.Global);
+      await waitFor('the engine service to move', async () => service.state.kind === 'failed');
+      const mark = out.text.length;
+      await out.waitFor('ticks after the move', (text) => /tick-\d+\r\n/.test(text), 10_000, mark);
+      assert.equal(pty.status, 'streaming');
+    } finally {
+      await settings.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor(
+        'connected again',
+        async () =>
+          await service.engine().then(
+            () => true,
+            () => false,
+          ),
+      );
+      const closed = whenClosed(terminal);
+      terminal.dispose();
+      await closed;
+    }
   });
 }, 60_000);
 

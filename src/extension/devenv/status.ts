@@ -2,9 +2,11 @@
  * The running workspaces in the status bar, with their ports; when a published port starts
  * answering, an offer to open it in the browser, once.
  */
+import { isIP } from 'node:net';
 import * as vscode from 'vscode';
 import type { RunConfig } from '../../devenv/config';
 import type { RunningWorkspace } from '../../devenv/runner';
+import { escapeMarkdown, inlineCode } from '../../shared/markdown';
 
 const t = vscode.l10n.t;
 const PORT_DEADLINE_MS = 120_000;
@@ -79,12 +81,15 @@ export class RunStatus implements vscode.Disposable {
       return ports ? `${e.name} · ${ports}` : e.name;
     });
     this.item.text = `$(vm-running) ${parts.join('  ')}`;
+    // The folder's name and the image come from the workspace: shown as written, never as Markdown.
     this.item.tooltip = new vscode.MarkdownString(
       [...this.entries.values()]
-        .map(
-          (e) =>
-            `**${e.name}** in \`${e.image}\`${e.run.published.map((p) => ` · [${url(p.address, p.host)}](${url(p.address, p.host)})`).join('')}`,
-        )
+        .map((e) => {
+          const links = e.run.published
+            .filter((p) => isIP(p.address))
+            .map((p) => ` · [${escapeMarkdown(url(p.address, p.host))}](${url(p.address, p.host)})`);
+          return `${t('**{0}** in {1}', escapeMarkdown(e.name), inlineCode(e.image))}${links.join('')}`;
+        })
         .join('\n\n'),
     );
     this.item.show();

@@ -16,6 +16,8 @@ class TaskTerminal implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writeEmitter.event;
   readonly onDidClose = this.closeEmitter.event;
   private inner: WorkspaceTerminal | undefined;
+  /** The inner terminal's output passed on; they end with this terminal. */
+  private readonly relays: vscode.Disposable[] = [];
   /** Closed (the task terminated) while the container was still starting. */
   private closed = false;
 
@@ -37,8 +39,10 @@ class TaskTerminal implements vscode.Pseudoterminal {
         return;
       }
       const inner = new WorkspaceTerminal(started.run, started.release, started.buildLog);
-      inner.onDidWrite((text) => this.writeEmitter.fire(text));
-      inner.onDidClose((code) => this.closeEmitter.fire(code));
+      this.relays.push(
+        inner.onDidWrite((text) => this.writeEmitter.fire(text)),
+        inner.onDidClose((code) => this.closeEmitter.fire(code)),
+      );
       void started.run.exited.then(
         (code) => this.closeEmitter.fire(code),
         () => this.closeEmitter.fire(1),
@@ -59,6 +63,9 @@ class TaskTerminal implements vscode.Pseudoterminal {
   close(): void {
     this.closed = true;
     this.inner?.close();
+    for (const relay of this.relays.splice(0)) relay.dispose();
+    this.writeEmitter.dispose();
+    this.closeEmitter.dispose();
   }
 }
 

@@ -45,9 +45,11 @@ export class WorkspaceTerminal implements vscode.Pseudoterminal {
     void this.run.resize(dimensions.columns, dimensions.rows).catch(() => undefined);
   }
 
-  /** Closing the terminal stops and removes the container. */
+  /** Closing the terminal stops and removes the container; the terminal's emitters go with it. */
   close(): void {
     void this.end();
+    this.writeEmitter.dispose();
+    this.closeEmitter.dispose();
   }
 
   private finish(message: string): void {

@@ -3,9 +3,11 @@
  * and `contextValue`s computed from the engine's lists. No `vscode` here, so all of it is unit
  * tested in plain Node; trees.ts turns these nodes into TreeItems.
  */
+import { isIP } from 'node:net';
 import type { ContainerState, ContainerSummary, ImageLayer, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
 import { formatSize, shortId } from '../../shared/format';
 import { splitReference } from '../../shared/imageRef';
+import { codeBlock, escapeMarkdown, inlineCode } from '../../shared/markdown';
 
 export type ViewId = 'containers' | 'images' | 'volumes' | 'networks';
 export const VIEW_IDS: readonly ViewId[] = ['containers', 'images', 'volumes', 'networks'];
@@ -99,13 +101,8 @@ export function setTranslator(translate: Translate): void {
 
 // --- text helpers --------------------------------------------------------------------------------
 
-/** Escapes text for Markdown so names and commands cannot inject links or formatting. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, (c) => `\\${c}`);
-}
-
 // Re-exported: the views and their tests read them from here; the one definition is in src/shared.
-export { formatSize, shortId };
+export { escapeMarkdown, formatSize, shortId };
 
 /**
  * A coarse age ("5 minutes", "3 hours", "2 days", "4 months") that changes rarely, so a view
@@ -199,6 +196,8 @@ export function publishedUrls(container: Pick<ContainerSummary, 'ports'>): strin
   const urls: string[] = [];
   for (const port of container.ports) {
     if (port.type !== 'tcp' || !port.publicPort) continue;
+    // Only an address goes into the URL (it becomes a live link in the tooltip); anything else is the engine misbehaving.
+    if (port.hostIp && !isIP(port.hostIp)) continue;
     const host =
       !port.hostIp || ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(port.hostIp)
         ? 'localhost'
@@ -213,7 +212,7 @@ export function publishedUrls(container: Pick<ContainerSummary, 'ports'>): strin
 
 export function containerTooltip(container: ContainerSummary, nowMs: number): string {
   const lines: string[] = [];
-  lines.push(`**${escapeMarkdown(container.name)}** \`${shortId(container.id)}\``);
+  lines.push(`**${escapeMarkdown(container.name)}** ${inlineCode(shortId(container.id))}`);
   lines.push('');
   lines.push(`${tr('Image: {0}', escapeMarkdown(container.image))}  `);
   lines.push(`${tr('Status: {0}', escapeMarkdown(container.status || stableStatus(container)))}  `);
@@ -328,7 +327,7 @@ function tagNode(image: ImageSummary, reference: string, label: string, nowMs: n
     label,
     description: `${size} · ${tr('{0} ago', age)}`,
     tooltip: [
-      `**${escapeMarkdown(reference)}** \`${shortId(image.id)}\``,
+      `**${escapeMarkdown(reference)}** ${inlineCode(shortId(image.id))}`,
       '',
       `${tr('Size: {0}', size)}  `,
       tr('Created: {0} ago', age),
@@ -339,7 +338,7 @@ function tagNode(image: ImageSummary, reference: string, label: string, nowMs: n
               'Also tagged: {0}',
               tags
                 .filter((t) => t !== reference)
-                .map(escapeMarkdown)
+                .map((text) => escapeMarkdown(text))
                 .join(', '),
             ),
           ]
@@ -411,7 +410,7 @@ export function layerNodes(parentKey: string, layers: readonly ImageLayer[], now
       key: `${parentKey}/layer:${index}`,
       label: command.length > 80 ? `${command.slice(0, 79)}…` : command || tr('(no command)'),
       description: `${formatSize(layer.size)}${layer.created ? ` · ${tr('{0} ago', coarseAge(layer.created, nowMs))}` : ''}`,
-      tooltip: ['```', layer.createdBy.replace(/```/g, '`\u200b``'), '```', '', tr('Size: {0}', formatSize(layer.size))].join('\n'),
+      tooltip: [codeBlock(layer.createdBy), '', tr('Size: {0}', formatSize(layer.size))].join('\n'),
       icon: { id: layer.size > 0 ? 'layers' : 'circle-small' },
       contextValue: 'image.layer',
       collapsible: 'none',
@@ -514,11 +513,11 @@ export function networkRoots(networks: readonly NetworkSummary[], containers: re
         label: network.name,
         description: parts.join(' · '),
         tooltip: [
-          `**${escapeMarkdown(network.name)}** \`${shortId(network.id)}\`${network.builtIn ? ` (${tr('built-in')})` : ''}`,
+          `**${escapeMarkdown(network.name)}** ${inlineCode(shortId(network.id))}${network.builtIn ? ` (${tr('built-in')})` : ''}`,
           '',
           `${tr('Driver: {0}', escapeMarkdown(network.driver))}  `,
           `${tr('Scope: {0}', escapeMarkdown(network.scope))}  `,
-          `${network.subnets.length ? tr('Subnet: {0}', network.subnets.map(escapeMarkdown).join(', ')) : tr('No subnet')}  `,
+          `${network.subnets.length ? tr('Subnet: {0}', network.subnets.map((text) => escapeMarkdown(text)).join(', ')) : tr('No subnet')}  `,
           ...(network.internal ? [`${tr('Internal (no outside access)')}  `] : []),
           attached.length ? tr('Containers: {0}', attached.map((c) => escapeMarkdown(c.name)).join(', ')) : tr('No container attached'),
         ].join('\n'),

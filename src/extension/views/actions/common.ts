@@ -141,3 +141,17 @@ export function validateObjectName(value: string): string | undefined {
     ? undefined
     : t('Use letters, digits, _ . and -, starting with a letter or digit.');
 }
+
+/**
+ * Keeps the engine connection a terminal streams from open until the terminal closes, even when
+ * the views move to another engine meanwhile (a context switch): the terminal owns that hold.
+ */
+export function holdWhileOpen(ctx: ActionContext, engine: Engine, terminal: vscode.Terminal): vscode.Terminal {
+  const release = ctx.service.hold(engine);
+  const closed = vscode.window.onDidCloseTerminal((gone) => {
+    if (gone !== terminal) return;
+    closed.dispose();
+    release();
+  });
+  return terminal;
+}

@@ -12,7 +12,7 @@ import { browseContainerFiles, openContainerFile } from '../../containerFiles';
 import { openLogs } from '../../terminals/logs';
 import { openShell } from '../../terminals/shell';
 import { publishedUrls } from '../model';
-import { argIds, confirmRemoval, engineOf, forEach, inspectEach, pick, t, type ActionContext } from './common';
+import { argIds, confirmRemoval, engineOf, forEach, holdWhileOpen, inspectEach, pick, t, type ActionContext } from './common';
 
 /** A container an action names: from a node or a listing (with its summary), or only by what the arguments said. */
 export interface ContainerRef {
@@ -171,7 +171,7 @@ async function browseFiles(ctx: ActionContext, input: Invocation<ArgsOf<'berth.c
   const [target] = await containerTargets(ctx, input, placeholder, (c) => direct || c.state === 'running', false);
   if (!target) return undefined;
   const id = target.summary?.id ?? target.id;
-  if (direct) return (await openContainerFile(id, wanted))?.toString();
+  if (direct) return (await openContainerFile(id, wanted)).toString();
   if (target.summary && target.summary.state !== 'running') {
     throw new CommandError(
       t('{0} is not running.', target.name),
@@ -186,7 +186,7 @@ async function logs(ctx: ActionContext, input: Invocation<TargetArgs>): Promise<
   const targets = await containerTargets(ctx, input, t('Containers whose logs to follow'));
   if (!targets.length) return [];
   const engine = await engineOf(ctx);
-  return targets.map((c) => openLogs(engine, { id: c.summary?.id ?? c.id, name: c.name }));
+  return targets.map((c) => holdWhileOpen(ctx, engine, openLogs(engine, { id: c.summary?.id ?? c.id, name: c.name })));
 }
 
 /**
@@ -209,7 +209,8 @@ function shell(asUser: boolean) {
       if (!user) return undefined;
     }
     const engine = await engineOf(ctx);
-    return openShell(engine, { id: target.summary?.id ?? target.id, name: target.name }, user ? { user: user.trim() } : {});
+    const container = { id: target.summary?.id ?? target.id, name: target.name };
+    return holdWhileOpen(ctx, engine, openShell(engine, container, user ? { user: user.trim() } : {}));
   };
 }
 
