@@ -322,7 +322,14 @@ describe('tooltips of untrusted text', () => {
       const { html } = rendered(layer!.tooltip!);
       assert.equal((html.match(/<pre>/g) ?? []).length, 1, html);
       const code = /<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)![1]!;
-      assert.equal(code.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'), `${command}\n`);
+      assert.equal(
+        code
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&'),
+        `${command}\n`,
+      );
       assert.doesNotMatch(html.replace(/<pre>[\s\S]*<\/pre>/, ''), /<h\d|<a |<table/);
     }
   });
