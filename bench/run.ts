@@ -6,6 +6,7 @@
  *  3. each server's resident high-water mark (VmHWM);
  *  4. the engine module against the docker CLI: listing, event latency, idle requests (bench/engine.ts).
  *  5. run workspace: command → published port answering vs the same docker run (bench/devenv.ts).
+ *  6. image builds with BuildKit, cold and warm, vs DOCKER_BUILDKIT=1 docker build (bench/build.ts).
  *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
  *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
@@ -17,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchBuild, buildRows, type BuildBenchResult } from './build';
 import { benchComposeLsp, composeLspRows, type ComposeLspResult } from './composeLsp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
@@ -320,6 +322,7 @@ function report(
   growth?: GrowthResult,
   robustness?: RobustnessResult[],
   fixAllTiming?: FixAllTiming,
+  build?: BuildBenchResult,
   composeLsp?: ComposeLspResult,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
@@ -379,6 +382,11 @@ function report(
     const d = devenvRows(devenv, (ms) => (ms === undefined ? '—' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)));
     out.push(...d.rows);
     notes.push(...d.notes);
+  }
+  if (build) {
+    const b = buildRows(build, (ms) => (ms === undefined ? '—' : ms.toFixed(0)));
+    out.push(...b.rows);
+    notes.push(...b.notes);
   }
   if (robustness) out.push(...robustnessRows(robustness, fmtMs));
   const cpu = cpus();
@@ -456,6 +464,7 @@ async function partial(parts: string[]): Promise<void> {
     const lsp = await benchLsp();
     if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
   }
+  if (parts.includes('build')) console.log(buildRows(await benchBuild(), (ms) => (ms === undefined ? '—' : ms.toFixed(0))).rows.join('\n'));
   if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
   if (parts.includes('compose')) {
     const compose = await benchComposeLsp(ROOT, ourServer(), composeServer());
@@ -487,13 +496,15 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const build = await benchBuild();
   const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
-    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, composeLsp) + viewLatencyRows(viewLatency);
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build, composeLsp) +
+    viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -511,6 +522,7 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        build,
         growth,
         robustness,
         composeLsp,

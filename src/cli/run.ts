@@ -13,7 +13,7 @@ import { runWorkspace, RunError, type RunningWorkspace } from '../devenv/runner'
 import { buildRunSpec, validate } from '../devenv/spec';
 import { resolveEndpoint } from '../engine/endpoint';
 import { createEngine } from '../engine/httpEngine';
-import { EngineError, type Engine } from '../engine/types';
+import { EngineError, type BuilderChoice, type Engine } from '../engine/types';
 import { parseOptions, UsageError, type Command, type Io } from './io';
 
 const HELP = `Usage: berth run [options] [FOLDER] [-- COMMAND...]
@@ -30,6 +30,13 @@ Options:
   -f, --file PATH      build this Dockerfile (implies --toolchain dockerfile)
   --target STAGE       the build stage to build
   --build-arg N=V      a build argument (repeatable)
+  --secret id=ID,src=FILE | id=ID,env=VAR
+                       a build secret for RUN --mount=type=secret (repeatable)
+  --ssh ID             forward your ssh agent to RUN --mount=type=ssh (default: ID
+                       default; repeatable)
+  --platform OS/ARCH   build for another platform, e.g. linux/arm64
+  --pull               pull base images even when the engine has them
+  --builder NAME       auto (BuildKit when the engine has it), buildkit or classic
   --mount / --no-mount bind-mount the folder or not (a build mounts nothing by default)
   -p, --port PORT      publish a port: 1313, 8080:80, 5353/udp (repeatable)
   -e, --env NAME=VALUE set a variable (repeatable)
@@ -72,6 +79,11 @@ export const runCommand: Command = {
       file: { type: 'string', short: 'f' },
       target: { type: 'string' },
       'build-arg': { type: 'string', multiple: true },
+      secret: { type: 'string', multiple: true },
+      ssh: { type: 'string', multiple: true },
+      platform: { type: 'string' },
+      pull: { type: 'boolean' },
+      builder: { type: 'string' },
       mount: { type: 'boolean' },
       'no-mount': { type: 'boolean' },
       image: { type: 'string' },
@@ -110,9 +122,25 @@ export const runCommand: Command = {
       if (eq <= 0) problems.push(`--build-arg '${pair}' must be NAME=VALUE`);
       else buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    const secrets: Record<string, string | { env: string }> = {};
+    for (const spec of values.secret ?? []) {
+      const secret = parseSecret(spec);
+      if (typeof secret === 'string') problems.push(secret);
+      // A file named on the command line is relative to where the command runs, as docker reads it.
+      else secrets[secret.id] = typeof secret.source === 'string' ? path.resolve(io.cwd, secret.source) : secret.source;
+    }
+    const builder = values.builder;
+    if (builder !== undefined && builder !== 'auto' && builder !== 'buildkit' && builder !== 'classic')
+      problems.push(`--builder '${builder}' must be auto, buildkit or classic`);
+    const buildOptions = {
+      ...(values.platform ? { platform: values.platform } : {}),
+      ...(values.pull ? { pull: true } : {}),
+      ...(Object.keys(secrets).length ? { secrets } : {}),
+      ...(values.ssh?.length ? { ssh: values.ssh } : {}),
+    };
     const build =
-      values.file || values.target || Object.keys(buildArgs).length
-        ? { dockerfile: values.file, target: values.target, args: buildArgs }
+      values.file || values.target || Object.keys(buildArgs).length || Object.keys(buildOptions).length
+        ? { dockerfile: values.file, target: values.target, args: buildArgs, ...buildOptions }
         : undefined;
     const overrides: RunConfigInput = readFields(
       {
@@ -178,13 +206,27 @@ export const runCommand: Command = {
     // From the first engine call on, every way this process ends removes what it started.
     const interrupts = new Interrupts(io, spec.name);
     try {
-      return await startAndAttach(engine, spec, config.detach, interrupts, io);
+      return await startAndAttach(engine, spec, config.detach, interrupts, io, builder as BuilderChoice | undefined);
     } finally {
       interrupts.dispose();
       engine.dispose();
     }
   },
 };
+
+/** `id=npm,src=.npmrc` or `id=token,env=TOKEN`, as `docker build --secret` takes them; a string says what is wrong. */
+function parseSecret(spec: string): { id: string; source: string | { env: string } } | string {
+  const fields = Object.fromEntries(
+    spec.split(',').map((field) => {
+      const eq = field.indexOf('=');
+      return eq < 0 ? [field, ''] : [field.slice(0, eq), field.slice(eq + 1)];
+    }),
+  );
+  const id = fields.id;
+  const src = fields.src ?? fields.source;
+  if (!id || (!src && !fields.env) || (src && fields.env)) return `--secret '${spec}' must be id=ID,src=FILE or id=ID,env=VARIABLE`;
+  return { id, source: src ? src : { env: fields.env } };
+}
 
 /** One line for anything thrown: the message, and the engine's hint when it has one. */
 function describe(error: unknown): string {
@@ -248,6 +290,7 @@ async function startAndAttach(
   detach: boolean,
   interrupts: Interrupts,
   io: Io,
+  builder: BuilderChoice | undefined,
 ): Promise<number> {
   let run: RunningWorkspace;
   try {
@@ -258,8 +301,9 @@ async function startAndAttach(
       onProgress: (event) => {
         if (event.status && event.id) io.err(`berth run: pull ${event.id}: ${event.status}\n`);
       },
-      // The builder's output as `docker build` prints it, on stderr: stdout is the command's.
+      // The builder's output as `docker build --progress=plain` prints it, on stderr: stdout is the command's.
       onBuildOutput: (line) => io.err(`${line}\n`),
+      builder,
     });
   } catch (error) {
     if (interrupts.reason) {

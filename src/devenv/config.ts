@@ -87,7 +87,16 @@ export function dockerfileConfig(read: (name: string) => string | undefined, bui
     bindAddress: '127.0.0.1',
     caches: false,
     detach: false,
-    build: { dockerfile, context: build?.context ?? '.', ...(build?.target ? { target: build.target } : {}), args },
+    build: {
+      dockerfile,
+      context: build?.context ?? '.',
+      ...(build?.target ? { target: build.target } : {}),
+      args,
+      ...(build?.platform ? { platform: build.platform } : {}),
+      ...(build?.pull ? { pull: true } : {}),
+      ...(build?.secrets ? { secrets: build.secrets } : {}),
+      ...(build?.ssh?.length ? { ssh: build.ssh } : {}),
+    },
   };
 }
 
@@ -340,24 +349,52 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
   return out;
 }
 
-/** `build: Dockerfile.dev` or `build: { dockerfile, context, target, args }`. */
+const BUILD_KEYS = ['dockerfile', 'context', 'target', 'args', 'platform', 'pull', 'secrets', 'ssh'];
+
+/** `{ npm: .npmrc, token: { env: TOKEN } }`, or undefined when it is not that shape. */
+function readSecrets(value: unknown): Record<string, string | { env: string }> | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string | { env: string }> = {};
+  for (const [id, source] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof source === 'string' && source.trim()) out[id] = source.trim();
+    else if (source && typeof source === 'object' && typeof (source as { env?: unknown }).env === 'string')
+      out[id] = { env: (source as { env: string }).env };
+    else return undefined;
+  }
+  return out;
+}
+
+/** `build: Dockerfile.dev` or `build: { dockerfile, context, target, args, platform, pull, secrets, ssh }`. */
 function readBuild(value: unknown, problems: string[]): Partial<BuildConfig> | undefined {
   if (typeof value === 'string') return value.trim() ? { dockerfile: value.trim() } : undefined;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    problems.push('build must be a Dockerfile path or a mapping with dockerfile, context, target, args');
+    problems.push(`build must be a Dockerfile path or a mapping with ${BUILD_KEYS.join(', ')}`);
     return undefined;
   }
   const input = value as Record<string, unknown>;
   const out: Partial<BuildConfig> = {};
-  for (const key of ['dockerfile', 'context', 'target'] as const) {
+  for (const key of ['dockerfile', 'context', 'target', 'platform'] as const) {
     const v = input[key];
     if (v === undefined || v === null) continue;
     if (typeof v === 'string' && v.trim()) out[key] = v.trim();
     else problems.push(`build.${key} must be a non-empty string`);
   }
   for (const key of Object.keys(input)) {
-    if (!['dockerfile', 'context', 'target', 'args'].includes(key))
-      problems.push(`build.${key} is not a build setting (dockerfile, context, target, args)`);
+    if (!BUILD_KEYS.includes(key)) problems.push(`build.${key} is not a build setting (${BUILD_KEYS.join(', ')})`);
+  }
+  if (input.pull !== undefined) {
+    if (typeof input.pull === 'boolean') out.pull = input.pull;
+    else problems.push('build.pull must be true or false');
+  }
+  if (input.secrets !== undefined) {
+    const secrets = readSecrets(input.secrets);
+    if (secrets) out.secrets = secrets;
+    else problems.push('build.secrets must be a mapping of id: file path, or id: { env: VARIABLE }');
+  }
+  if (input.ssh !== undefined) {
+    const ssh = input.ssh === true ? ['default'] : input.ssh;
+    if (Array.isArray(ssh) && ssh.every((id) => typeof id === 'string' && /^[A-Za-z0-9_.-]+$/.test(id))) out.ssh = ssh as string[];
+    else problems.push('build.ssh must be true (the default agent) or a list of ids such as [default]');
   }
   if (input.args !== undefined) {
     if (input.args && typeof input.args === 'object' && !Array.isArray(input.args)) {
@@ -408,6 +445,17 @@ export function serializeRunConfig(config: RunConfig): string {
           ...(Object.keys(config.build.args).length
             ? ['    args:', ...Object.entries(config.build.args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`)]
             : []),
+          ...(config.build.platform ? [`    platform: ${JSON.stringify(config.build.platform)}`] : []),
+          ...(config.build.pull ? ['    pull: true'] : []),
+          ...(config.build.secrets && Object.keys(config.build.secrets).length
+            ? [
+                '    secrets:',
+                ...Object.entries(config.build.secrets).map(
+                  ([k, v]) => `      ${k}: ${typeof v === 'string' ? JSON.stringify(v) : `{ env: ${JSON.stringify(v.env)} }`}`,
+                ),
+              ]
+            : []),
+          ...(config.build.ssh?.length ? [`    ssh: [${config.build.ssh.map((id) => JSON.stringify(id)).join(', ')}]`] : []),
         ]
       : []),
     `  mount: ${config.mount}`,

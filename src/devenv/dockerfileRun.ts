@@ -18,6 +18,14 @@ export interface BuildConfig {
   /** The stage to build; the last one when unset. */
   target?: string;
   args: Record<string, string>;
+  /** `linux/arm64`: build for another platform, where the engine can. */
+  platform?: string;
+  /** Pull base images even when the engine has them. */
+  pull?: boolean;
+  /** What `RUN --mount=type=secret,id=…` reads: a file (relative to the folder) or `{ env: NAME }`. */
+  secrets?: Record<string, string | { env: string }>;
+  /** ssh agents `RUN --mount=type=ssh` may use, by id: `default` is SSH_AUTH_SOCK. */
+  ssh?: string[];
 }
 
 /** `my-app:latest` for a folder `My App`: repository names must be lower case. */

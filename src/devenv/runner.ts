@@ -7,15 +7,28 @@
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { findCredentials } from '../engine/registryAuth';
-import { EngineError, type ContainerCreate, type Engine, type ProgressEvent, type RegistryAuth } from '../engine/types';
+import {
+  EngineError,
+  type BuilderChoice,
+  type BuildStep,
+  type ContainerCreate,
+  type Engine,
+  type ProgressEvent,
+  type RegistryAuth,
+} from '../engine/types';
 import { isLocalEndpoint } from '../shared/endpoint';
 import { buildRegistries } from './buildAuth';
+import { buildFailure } from './buildFailure';
 import { LABELS, type BuildSpec, type RunSpec } from './spec';
 
 export interface RunIO {
   onProgress?: (event: ProgressEvent) => void;
   /** The builder's output lines, when the run builds its image first. */
   onBuildOutput?: (line: string) => void;
+  /** BuildKit's steps after each change, when the run builds with it. */
+  onBuildSteps?: (steps: BuildStep[]) => void;
+  /** Which builder builds the image; BuildKit when the engine has it by default. */
+  builder?: BuilderChoice;
   /** Cancels the run; whatever it created so far is removed. */
   signal?: AbortSignal;
   /** How long a command may run before an exit counts as a finished run rather than a failed start. */
@@ -53,6 +66,8 @@ export class RunError extends Error {
       | 'engine'
       | 'cancelled',
     readonly detail?: string,
+    /** For a failed build: the Dockerfile line of the step that failed (0-based). */
+    readonly location?: { file: string; line: number },
   ) {
     super(message);
     this.name = 'RunError';
@@ -358,45 +373,20 @@ async function build(
   io: RunIO,
   credentials: (reference: string) => Promise<RegistryAuth | undefined>,
 ): Promise<void> {
-  const tail: string[] = [];
   try {
     const registries = await buildRegistries(spec, credentials);
-    await engine.buildImage(
-      spec,
-      (line) => {
-        tail.push(line);
-        if (tail.length > 12) tail.shift();
-        io.onBuildOutput?.(line);
-      },
-      io.signal,
+    await engine.buildImage(spec, {
+      builder: io.builder,
+      onOutput: io.onBuildOutput,
+      onSteps: io.onBuildSteps,
+      signal: io.signal,
       registries,
-    );
+    });
   } catch (error) {
     if (io.signal?.aborted) throw cancelled();
-    const why = error instanceof Error ? error.message : String(error);
-    throw new RunError(buildFailure(why, spec, tail), 'build-failed', why);
+    const failure = await buildFailure(error, spec);
+    throw new RunError(failure.message, 'build-failed', failure.why, failure.location);
   }
-}
-
-/** The builder's reason, the last lines it printed, and what to do for the causes seen most. */
-function buildFailure(why: string, spec: BuildSpec, tail: string[]): string {
-  const lines = tail
-    .filter((l) => !why.includes(l.trim()))
-    .slice(-6)
-    .join('\n');
-  let hint = '';
-  if (/requires BuildKit|--mount|unknown flag: (mount|chmod|link|parents|exclude|checksum)|heredoc/i.test(why + lines)) {
-    hint = ` This Dockerfile needs BuildKit, which the Engine API's classic builder lacks: build it with \`docker buildx build -t ${spec.tag}${spec.dockerfile === 'Dockerfile' ? '' : ` -f ${spec.dockerfile}`} .\` in ${spec.context} and run the image (image: ${spec.tag}).`;
-  } else if (
-    /pull access denied|manifest unknown|not found: manifest|dial tcp|lookup .* (no such host|server misbehaving)|connection refused|i\/o timeout/i.test(
-      why,
-    )
-  ) {
-    hint = ' A base image in FROM could not be pulled: build or pull it on this engine first, or point FROM at a local image.';
-  } else if (/Cannot locate specified Dockerfile|no such file or directory.*Dockerfile/i.test(why)) {
-    hint = ` Check build.dockerfile (${spec.dockerfile}) and build.context (${spec.context}).`;
-  }
-  return `Building ${spec.dockerfile} failed: ${why.trim()}${lines ? `\n${lines}` : ''}${hint}`;
 }
 
 /** A failed start in the user's terms: a port taken on the engine's host, a folder the engine cannot see, or the engine's own words. */

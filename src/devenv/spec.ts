@@ -193,6 +193,16 @@ function buildSpec(workspace: Workspace, build: NonNullable<RunConfig['build']>,
     ...(build.target ? { target: build.target } : {}),
     args: build.args,
     labels: { [LABELS.managed]: 'true', [LABELS.workspace]: workspace.folder },
+    ...(build.platform ? { platform: build.platform } : {}),
+    ...(build.pull ? { pull: true } : {}),
+    ...(build.secrets
+      ? {
+          secrets: Object.entries(build.secrets).map(([id, source]) =>
+            typeof source === 'string' ? { id, file: path.resolve(workspace.folder, source) } : { id, env: source.env },
+          ),
+        }
+      : {}),
+    ...(build.ssh?.length ? { ssh: build.ssh.map((id) => ({ id, sockets: [] })) } : {}),
   };
 }
 

@@ -9,25 +9,32 @@ import { posix } from 'node:path';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { shortId } from '../shared/format';
 import { splitReference } from '../shared/imageRef';
-import { contextEntries, packContext } from './buildContext';
+import { runBuild, type BuilderFacts } from './build';
 import { demuxedDuplex, firstTarEntry } from './containerStreams';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
+import { statsFromEngine } from './stats';
 import { abortError, idleTimer, readAll, Requester, streamError, type Call } from './request';
 import type { SshOptions } from './sshAgent';
 import { BadLine, Demuxer, describeBadLine, JsonLines } from './streams';
 import { Transport } from './transport';
 import {
   EngineError,
+  type ContainerCommit,
   type ContainerCreate,
   type ContainerDirEntry,
+  type ContainerPathStat,
+  type ContainerStats,
   type ContainerFilters,
   type Endpoint,
   type Engine,
   type EngineEvent,
   type ExecOptions,
   type ExecSession,
+  type BuildOptions,
+  type BuildResult,
   type ImageBuild,
+  type ImageSearchResult,
   type ProgressEvent,
   type PruneResult,
   type RegistryAuth,
@@ -50,6 +57,8 @@ const REGISTRY_ANSWER = 6;
 const PROGRESS_IDLE = 10;
 /** An archive (a file out of a container) flows without pause once it has started: 30 s. */
 const ARCHIVE_IDLE = 1;
+/** How the engine says it could not reach a registry (search, pull): its dial and DNS errors. */
+const REGISTRY_UNREACHABLE = /dial tcp|no such host|i\/o timeout|connection refused|network is unreachable|TLS handshake timeout/i;
 
 /** Creates the Engine for an endpoint. Connecting is lazy: nothing happens until the first call. */
 export function createEngine(endpoint: Endpoint, options: EngineOptions = {}): Engine {
@@ -106,9 +115,9 @@ class HttpEngine implements Engine {
     return res;
   }
 
-  private async upgrade(call: Call): Promise<Duplex> {
+  private async upgrade(call: Call, protocol: 'tcp' | 'h2c' = 'tcp'): Promise<Duplex> {
     this.checkOpen();
-    const socket = await this.requester.upgrade(call);
+    const socket = await this.requester.upgrade(call, protocol);
     this.track(socket);
     return socket;
   }
@@ -256,11 +265,11 @@ class HttpEngine implements Engine {
     return this.action('POST', `/containers/${enc(id)}/resize`, `resize the terminal of ${short(id)}`, { h: rows, w: columns });
   }
 
-  async attachContainer(id: string, options: { tty: boolean }): Promise<Duplex> {
+  async attachContainer(id: string, options: { tty: boolean; detachKeys?: string }): Promise<Duplex> {
     const socket = await this.upgrade({
       method: 'POST',
       path: `/containers/${enc(id)}/attach`,
-      query: { stream: 1, stdin: 1, stdout: 1, stderr: 1 },
+      query: { stream: 1, stdin: 1, stdout: 1, stderr: 1, detachKeys: options.detachKeys },
       what: `attach to ${short(id)}`,
     });
     return options.tty ? socket : demuxedDuplex(socket);
@@ -512,51 +521,36 @@ class HttpEngine implements Engine {
     await this.progress(res, onProgress, `push ${reference}`, signal);
   }
 
-  async buildImage(
-    build: ImageBuild,
-    onOutput: (line: string) => void,
-    signal?: AbortSignal,
-    registries: Record<string, RegistryAuth> = {},
-  ): Promise<void> {
-    const what = `build ${build.tag}`;
-    const { entries } = await contextEntries(build.context, build.dockerfile);
-    const context = packContext(build.context, entries);
-    const res = await this.stream({
-      method: 'POST',
-      path: '/build',
-      query: {
-        t: build.tag,
-        dockerfile: build.dockerfile,
-        target: build.target,
-        buildargs: JSON.stringify(build.args),
-        labels: JSON.stringify(build.labels),
-        // Intermediate containers go even when a step fails, so a failed build leaves none.
-        rm: 1,
-        forcerm: 1,
+  buildImage(build: ImageBuild, options?: BuildOptions): Promise<BuildResult> {
+    this.checkOpen();
+    return runBuild(
+      {
+        stream: (call) => this.stream(call),
+        upgrade: (call, protocol) => this.upgrade(call, protocol),
+        answer: (call) => this.requester.answer(call),
+        // No idle rule: a RUN step may work silently for as long as it needs.
+        lines: (res, what, signal) => this.jsonLines(res, what, undefined, signal),
+        facts: () => this.builderFacts(),
       },
-      upload: { stream: context, contentType: 'application/x-tar' },
-      // FROM images are pulled with these, as `docker build` sends them.
-      headers: { 'X-Registry-Config': Buffer.from(JSON.stringify(registries)).toString('base64url') },
-      signal,
-      what,
-    }).finally(() => context.destroy());
-    let failed: string | undefined;
-    let pending = '';
-    // No idle rule: a RUN step may work silently for as long as it needs.
-    for await (const v of this.jsonLines(res, what, undefined, signal)) {
-      if (typeof v !== 'object' || v === null) continue;
-      const o = v as { stream?: unknown; status?: unknown };
-      const error = errorOf(o as Record<string, unknown>);
-      if (error) failed ??= error;
-      // The builder splits its output at arbitrary points; hand on whole lines.
-      const text = pending + (typeof o.stream === 'string' ? o.stream : typeof o.status === 'string' ? `${o.status}\n` : '');
-      const lines = text.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) onOutput(line.replace(/\r$/, ''));
-    }
-    if (pending.trim()) onOutput(pending);
-    // The builder's own words: they say which step failed and why.
-    if (failed) throw new EngineError('api', failed);
+      build,
+      options,
+    );
+  }
+
+  /** What the engine's /_ping headers say about its builders. */
+  private async builderFacts(): Promise<BuilderFacts> {
+    const res = await this.stream({ method: 'GET', path: '/_ping', what: 'ask the engine which builders it has' });
+    res.resume();
+    const header = (name: string) => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    return {
+      apiVersion: header('api-version') ?? '0',
+      os: header('ostype') ?? 'linux',
+      ...(header('builder-version') ? { builderVersion: header('builder-version') } : {}),
+      podman: header('libpod-buildah-version') !== undefined || header('libpod-api-version') !== undefined,
+    };
   }
 
   tagImage(id: string, repository: string, tag: string) {
@@ -669,6 +663,236 @@ class HttpEngine implements Engine {
       if (signal.aborted) return;
       throw err instanceof EngineError ? err : toEngineError(err, this.endpoint, what);
     }
+  }
+
+  // --- the everyday workflows: stats, commit, rename, archives, save and load, search, disk use ---
+
+  async *containerStats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats> {
+    if (signal.aborted) return;
+    const what = `read the resource use of ${short(id)}`;
+    const res = await this.stream({ method: 'GET', path: `/containers/${enc(id)}/stats`, query: { stream: 1 }, signal, what }).catch(
+      (err) => {
+        if (signal.aborted) return undefined;
+        throw err;
+      },
+    );
+    if (!res) return;
+    try {
+      // The engine sends a reading a second; silence for the ordinary deadline is an engine gone wrong.
+      for await (const v of this.jsonLines(res, what, this.timeoutMs, signal)) {
+        // A container that is not running reads as the zero time, once a second, for ever: that is the end.
+        if (typeof v === 'object' && v !== null && String((v as { read?: unknown }).read).startsWith('0001-')) return;
+        yield statsFromEngine(v);
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+  }
+
+  containerStatsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats> {
+    // stream=0: the engine reads twice, a second apart, so the answer has a CPU figure.
+    return this.json(
+      { method: 'GET', path: `/containers/${enc(id)}/stats`, query: { stream: 0 }, signal, what: `read the resource use of ${short(id)}` },
+      (v) => statsFromEngine(map.asObject(v, 'container stats')),
+    );
+  }
+
+  commitContainer(id: string, commit: ContainerCommit): Promise<string> {
+    const { repository, tag } = commit.reference ? splitReference(commit.reference) : { repository: undefined, tag: undefined };
+    return this.json(
+      {
+        method: 'POST',
+        path: '/commit',
+        query: {
+          container: id,
+          repo: repository,
+          tag: repository ? (tag ?? 'latest') : undefined,
+          comment: commit.message,
+          author: commit.author,
+          changes: commit.changes,
+          pause: commit.pause === false ? 0 : 1,
+        },
+        // Committing copies the container's layer: a big one takes a while.
+        timeoutMs: this.timeoutMs * 4,
+        what: `commit ${short(id)}`,
+      },
+      (v) => {
+        const o = map.asObject(v, 'commit');
+        if (typeof o.Id !== 'string') throw new map.Malformed('commit: no Id');
+        return o.Id;
+      },
+    );
+  }
+
+  renameContainer(id: string, name: string) {
+    return this.action('POST', `/containers/${enc(id)}/rename`, `rename ${short(id)} to ${name}`, { name });
+  }
+
+  async exportContainer(id: string, signal?: AbortSignal): Promise<Readable> {
+    const what = `export ${short(id)}`;
+    const res = await this.stream({ method: 'GET', path: `/containers/${enc(id)}/export`, signal, what });
+    return this.idleGuarded(res, what, this.timeoutMs * PROGRESS_IDLE);
+  }
+
+  async statContainerPath(id: string, path: string): Promise<ContainerPathStat | undefined> {
+    const what = `look at ${path} in ${short(id)}`;
+    try {
+      const res = await this.stream({ method: 'HEAD', path: `/containers/${enc(id)}/archive`, query: { path }, what });
+      res.destroy();
+      return this.pathStat(res, what);
+    } catch (err) {
+      if (!(err instanceof EngineError && err.kind === 'not-found')) throw err;
+      // A HEAD answer has no body to say whether the path or the container is missing: ask.
+      await this.inspectContainer(id);
+      return undefined;
+    }
+  }
+
+  async getContainerArchive(id: string, path: string, signal?: AbortSignal): Promise<{ stat: ContainerPathStat; archive: Readable }> {
+    const what = `copy ${path} from ${short(id)}`;
+    const res = await this.stream({ method: 'GET', path: `/containers/${enc(id)}/archive`, query: { path }, signal, what });
+    const stat = this.pathStat(res, what);
+    return { stat, archive: this.idleGuarded(res, what, this.timeoutMs * PROGRESS_IDLE) };
+  }
+
+  async putContainerArchive(
+    id: string,
+    directory: string,
+    archive: Readable,
+    options: { copyUIDGID?: boolean; noOverwriteDirNonDir?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<void> {
+    this.checkOpen();
+    await this.requester.answer({
+      method: 'PUT',
+      path: `/containers/${enc(id)}/archive`,
+      query: {
+        path: directory,
+        copyUIDGID: options.copyUIDGID ? 1 : undefined,
+        noOverwriteDirNonDir: options.noOverwriteDirNonDir ? 1 : undefined,
+      },
+      upload: { stream: archive, contentType: 'application/x-tar' },
+      signal,
+      what: `copy into ${directory} in ${short(id)}`,
+    });
+  }
+
+  pruneContainers() {
+    return this.json({ method: 'POST', path: '/containers/prune', timeoutMs: this.timeoutMs * 4, what: 'prune containers' }, (v) =>
+      map.prune(v, 'ContainersDeleted'),
+    );
+  }
+
+  async saveImages(references: string[], signal?: AbortSignal): Promise<Readable> {
+    const what = `save ${references.length === 1 ? short(references[0]!) : `${references.length} images`}`;
+    // The engine may gather a large image's layers before its first byte.
+    const res = await this.stream({
+      method: 'GET',
+      path: '/images/get',
+      query: { names: references },
+      timeoutMs: this.timeoutMs * REGISTRY_ANSWER,
+      signal,
+      what,
+    });
+    return this.idleGuarded(res, what, this.timeoutMs * PROGRESS_IDLE);
+  }
+
+  async loadImages(
+    archive: Readable,
+    onProgress: (event: ProgressEvent) => void = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
+    const what = 'load images';
+    const res = await this.stream({
+      method: 'POST',
+      path: '/images/load',
+      query: { quiet: 0 },
+      upload: { stream: archive, contentType: 'application/x-tar' },
+      timeoutMs: this.timeoutMs * REGISTRY_ANSWER,
+      signal,
+      what,
+    });
+    const loaded: string[] = [];
+    let failure: string | undefined;
+    for await (const v of this.jsonLines(res, what, this.timeoutMs * PROGRESS_IDLE, signal)) {
+      if (typeof v !== 'object' || v === null) continue;
+      const o = v as Record<string, unknown>;
+      const error = errorOf(o);
+      if (error) failure ??= error;
+      const text = typeof o.stream === 'string' ? o.stream : '';
+      // `Loaded image: name:tag` for tagged images, `Loaded image ID: sha256:…` for the rest.
+      for (const m of text.matchAll(/Loaded image(?: ID)?: (\S+)/g)) loaded.push(m[1]!);
+      if (typeof o.status === 'string') {
+        const detail = (o.progressDetail ?? {}) as Record<string, unknown>;
+        onProgress({
+          ...(typeof o.id === 'string' ? { id: o.id } : {}),
+          status: o.status,
+          ...(typeof detail.current === 'number' ? { current: detail.current } : {}),
+          ...(typeof detail.total === 'number' ? { total: detail.total } : {}),
+        });
+      }
+    }
+    if (failure) throw new EngineError('api', `Could not load the images: ${failure}`);
+    return loaded;
+  }
+
+  async searchImages(term: string, limit = 25, signal?: AbortSignal): Promise<ImageSearchResult[]> {
+    try {
+      return await this.json(
+        {
+          method: 'GET',
+          path: '/images/search',
+          query: { term, limit },
+          timeoutMs: this.timeoutMs,
+          signal,
+          what: `search Docker Hub for ${term}`,
+        },
+        (v) => map.asArray(v, 'image search').map(map.searchResult),
+      );
+    } catch (err) {
+      // The engine asks Hub itself; when it cannot get there it says so with a dial error, under any status.
+      if (err instanceof EngineError && REGISTRY_UNREACHABLE.test(err.message))
+        throw new EngineError(
+          'api',
+          `Docker Hub cannot be reached from the engine at ${this.endpoint.display}, so it cannot search (${err.message.replace(/^Could not [^:]*: /, '')}).`,
+          'Check the network or the proxy the engine uses (docker info shows it), or pull by the full image name.',
+          err.statusCode,
+        );
+      throw err;
+    }
+  }
+
+  diskUsage() {
+    // The engine measures every container's layer for this: allow it time.
+    return this.json({ method: 'GET', path: '/system/df', timeoutMs: this.timeoutMs * 4, what: 'measure disk use' }, map.diskUsage);
+  }
+
+  /** The path stat header of an archive answer. */
+  private pathStat(res: IncomingMessage, what: string): ContainerPathStat {
+    const header = res.headers['x-docker-container-path-stat'];
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value) throw badResponse(this.endpoint, what, 'no X-Docker-Container-Path-Stat header');
+    try {
+      return map.pathStat(JSON.parse(Buffer.from(value, 'base64').toString('utf8')));
+    } catch (err) {
+      throw badResponse(this.endpoint, what, `its path stat header cannot be read (${(err as Error).message})`);
+    }
+  }
+
+  /** A byte stream that ends with a timeout error when the engine goes silent for `idleMs`. */
+  private idleGuarded(res: IncomingMessage, what: string, idleMs: number): Readable {
+    const idle = idleTimer(res, idleMs, () => timeoutError(this.endpoint, what, idleMs, true));
+    const out = new PassThrough();
+    this.track(out);
+    res.on('data', () => idle.touch());
+    res.on('error', (err) => out.destroy(err instanceof EngineError ? err : streamError(res, err)));
+    out.on('close', () => {
+      idle.stop();
+      res.destroy();
+    });
+    res.pipe(out);
+    return out;
   }
 
   /** Streams the engine holds open, so dispose() can close them. */

@@ -4,11 +4,14 @@
  * undefined fields.
  */
 import type {
+  ContainerPathStat,
   ContainerState,
   ContainerSummary,
+  DiskUsage,
   EngineEvent,
   EngineVersion,
   ImageLayer,
+  ImageSearchResult,
   ImageSummary,
   MountSummary,
   NetworkSummary,
@@ -258,5 +261,63 @@ export function event(v: unknown): EngineEvent {
     id: optStr(actor, 'ID') || optStr(o, 'id') || (type === 'volume' ? (attributes.name ?? '') : ''),
     attributes,
     timeNano: num(o, 'timeNano') || num(o, 'time') * 1e9,
+  };
+}
+
+export function searchResult(v: unknown): ImageSearchResult {
+  const o = asObject(v, 'image search result');
+  return {
+    name: str(o, 'name', 'image search result'),
+    description: optStr(o, 'description'),
+    stars: num(o, 'star_count'),
+    official: o.is_official === true,
+    automated: o.is_automated === true,
+  };
+}
+
+/** Go's os.FileMode type bits, as the archive API's path stat carries them. */
+const MODE_DIR = 2 ** 31;
+const MODE_SYMLINK = 2 ** 27;
+
+export function pathStat(v: unknown): ContainerPathStat {
+  const o = asObject(v, 'path stat');
+  const mode = num(o, 'mode');
+  // Bit tests on a number past 2^31: JavaScript's bit operators would read it as negative.
+  const has = (bit: number) => Math.floor(mode / bit) % 2 === 1;
+  return {
+    name: optStr(o, 'name'),
+    size: num(o, 'size'),
+    mode,
+    directory: has(MODE_DIR),
+    symlink: has(MODE_SYMLINK),
+    linkTarget: optStr(o, 'linkTarget'),
+  };
+}
+
+export function diskUsage(v: unknown): DiskUsage {
+  const o = asObject(v, 'disk usage');
+  const list = (key: string) => (o[key] === null || o[key] === undefined ? [] : asArray(o[key], `disk usage ${key}`).filter(isObj));
+  return {
+    containers: list('Containers').map((c) => {
+      const summary = container(c);
+      return { id: summary.id, name: summary.name, state: summary.state, image: summary.image, sizeRw: num(c, 'SizeRw') };
+    }),
+    images: list('Images').map((i) => ({
+      id: str(i, 'Id', 'disk usage image'),
+      repoTags: realTags(i.RepoTags),
+      size: num(i, 'Size'),
+      // -1 when the engine did not work it out.
+      sharedSize: Math.max(0, num(i, 'SharedSize')),
+      containers: Math.max(0, num(i, 'Containers')),
+    })),
+    volumes: list('Volumes').map((vol) => {
+      const usage = isObj(vol.UsageData) ? vol.UsageData : {};
+      return {
+        name: str(vol, 'Name', 'disk usage volume'),
+        size: Math.max(0, num(usage, 'Size')),
+        refCount: Math.max(0, num(usage, 'RefCount')),
+        labels: labels(vol.Labels),
+      };
+    }),
   };
 }

@@ -183,10 +183,17 @@ function fromAuthEntry(entry: AuthEntry, serveraddress: string): RegistryAuth | 
 }
 
 /**
- * `docker-credential-<helper> get`, server address on stdin, JSON `{ServerURL, Username, Secret}`
- * on stdout. "credentials not found" is no credentials; `<token>` as Username means an identity token.
+ * Runs `docker-credential-<helper> <action>` with `input` on stdin, never through a shell; resolves
+ * with its exit code and output. Throws RegistryAuthError when the helper's name is not a plain
+ * program name, it is not installed, or it does not answer within 30 s.
  */
-async function runHelper(helper: string, registry: string, environment: AuthEnvironment): Promise<RegistryAuth | undefined> {
+export async function callCredentialHelper(
+  helper: string,
+  action: 'get' | 'store' | 'erase',
+  input: string,
+  registry: string,
+  environment: AuthEnvironment = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const program = `docker-credential-${helper}`;
   // A name with a slash would make spawn run a path relative to the working directory.
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) {
@@ -197,10 +204,9 @@ async function runHelper(helper: string, registry: string, environment: AuthEnvi
       program,
     );
   }
-  const serverAddress = serverAddressFor(registry);
   const env = environment.env ?? process.env;
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(program, [action], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
@@ -228,8 +234,18 @@ async function runHelper(helper: string, registry: string, environment: AuthEnvi
     });
     // A helper that exits before reading stdin makes this write fail with EPIPE; its exit code says enough.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(serverAddress);
+    child.stdin.end(input);
   });
+}
+
+/**
+ * `docker-credential-<helper> get`, server address on stdin, JSON `{ServerURL, Username, Secret}`
+ * on stdout. "credentials not found" is no credentials; `<token>` as Username means an identity token.
+ */
+async function runHelper(helper: string, registry: string, environment: AuthEnvironment): Promise<RegistryAuth | undefined> {
+  const program = `docker-credential-${helper}`;
+  const serverAddress = serverAddressFor(registry);
+  const result = await callCredentialHelper(helper, 'get', serverAddress, registry, environment);
   if (result.code !== 0) {
     const said = (result.stdout.trim() || result.stderr.trim()).split('\n')[0] ?? '';
     if (/credentials not found/i.test(said)) return undefined;

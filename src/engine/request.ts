@@ -19,7 +19,8 @@ export interface Call {
   body?: unknown;
   /** Sent as it is read, e.g. a build context; the deadline starts once it has all gone. */
   upload?: { stream: Readable; contentType: string };
-  headers?: Record<string, string>;
+  /** A list sends the header once per value. */
+  headers?: Record<string, string | string[]>;
   /**
    * Ordinary calls: the deadline for the whole exchange. Streams and switched connections: the
    * deadline for the engine's answer (its headers), counted from when the request has gone out.
@@ -84,8 +85,14 @@ class Deadline {
   }
 }
 
-export function stripUndefined(o: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+/** A query string; undefined values are left out, a list repeats its key (`t=a&t=b`). */
+export function queryString(o: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) {
+    if (Array.isArray(v)) for (const item of v) params.append(k, String(item));
+    else if (v !== undefined) params.append(k, String(v));
+  }
+  return params.toString();
 }
 
 /** Calls against one endpoint, through its transport. */
@@ -103,7 +110,7 @@ export class Requester {
   async answer(call: Call): Promise<unknown> {
     const deadline = new Deadline(call.timeoutMs ?? this.defaultTimeoutMs, call.signal);
     try {
-      const reply = await this.open(call, deadline, false);
+      const reply = await this.open(call, deadline);
       const body = await readAll(reply.res, MAX_ANSWER_BYTES, (why) => badResponse(this.endpoint, call.what, why));
       return parseBody(body);
     } catch (error) {
@@ -121,7 +128,7 @@ export class Requester {
     const deadline = new Deadline(call.timeoutMs ?? this.defaultTimeoutMs, call.signal);
     let reply: { res: IncomingMessage };
     try {
-      reply = await this.open(call, deadline, false);
+      reply = await this.open(call, deadline);
     } catch (error) {
       deadline.stop();
       throw this.failure(error, call, deadline);
@@ -134,11 +141,11 @@ export class Requester {
     return Object.assign(res, { engineError: wrap });
   }
 
-  /** A call that switches the connection to a raw stream (attach, exec start). */
-  async upgrade(call: Call): Promise<Duplex> {
+  /** A call that switches the connection to a raw stream (attach, exec start) or to HTTP/2 (a build session). */
+  async upgrade(call: Call, protocol: 'tcp' | 'h2c' = 'tcp'): Promise<Duplex> {
     const deadline = new Deadline(call.timeoutMs ?? this.defaultTimeoutMs, call.signal);
     try {
-      const reply = await this.open(call, deadline, true);
+      const reply = await this.open(call, deadline, protocol);
       if (reply.kind !== 'upgraded') {
         reply.res.destroy();
         throw badResponse(this.endpoint, call.what, `it answered HTTP ${reply.res.statusCode} instead of switching to a raw stream`);
@@ -155,12 +162,12 @@ export class Requester {
   private async open(
     call: Call,
     deadline: Deadline,
-    upgrade: boolean,
+    upgrade?: 'tcp' | 'h2c',
   ): Promise<{ kind: 'answer'; res: IncomingMessage } | { kind: 'upgraded'; res: IncomingMessage; socket: Duplex }> {
     if (deadline.signal.aborted) throw abortError();
-    const query = call.query ? new URLSearchParams(stripUndefined(call.query)).toString() : '';
+    const query = call.query ? queryString(call.query) : '';
     const json = call.body !== undefined ? Buffer.from(JSON.stringify(call.body)) : undefined;
-    const headers: Record<string, string | number> = { ...call.headers };
+    const headers: Record<string, string | number | string[]> = { ...call.headers };
     if (json) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': json.length });
     else if (!call.upload && call.method !== 'GET' && call.method !== 'HEAD') headers['Content-Length'] = 0;
     if (call.upload) headers['Content-Type'] = call.upload.contentType;

@@ -15,11 +15,11 @@ export interface EngineRequest {
   method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'HEAD';
   /** Path and query, already encoded. */
   path: string;
-  headers: Record<string, string | number>;
+  headers: Record<string, string | number | string[]>;
   /** A body sent whole (JSON), or streamed as it is read (a build context). */
   body?: Buffer | Readable;
-  /** Ask the engine to hand the connection over (attach, exec start): `Upgrade: tcp`. */
-  upgrade?: boolean;
+  /** Ask the engine to hand the connection over: `tcp` for attach and exec, `h2c` for a build session. */
+  upgrade?: 'tcp' | 'h2c';
   /** Aborts the request (the caller's cancel, or its deadline). */
   signal: AbortSignal;
 }
@@ -75,7 +75,7 @@ export class Transport {
       const options: RequestOptions = {
         method: request.method,
         path: request.path,
-        headers: { ...request.headers, ...(request.upgrade ? { Connection: 'Upgrade', Upgrade: 'tcp' } : {}) },
+        headers: { ...request.headers, ...(request.upgrade ? { Connection: 'Upgrade', Upgrade: request.upgrade } : {}) },
         agent,
         signal: request.signal,
       };

@@ -185,6 +185,62 @@ export interface PruneResult {
   spaceReclaimed: number;
 }
 
+/** One reading of a container's resource use, as `docker stats` shows it (./stats computes it). */
+export interface ContainerStats {
+  /** When the engine read it, in ms since the epoch. */
+  time: number;
+  /** Of one CPU: a busy loop on one core reads about 100. Undefined until there is an earlier reading to compare with. */
+  cpuPercent: number | undefined;
+  /** In use, without the page cache the kernel can drop. */
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
+/** What the archive API says about a path in a container (`X-Docker-Container-Path-Stat`). */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: the permission bits, plus 1<<31 for a directory and 1<<27 for a symlink. */
+  mode: number;
+  directory: boolean;
+  symlink: boolean;
+  /** Where a symlink points, resolved by the engine inside the container; empty otherwise. */
+  linkTarget: string;
+}
+
+/** One answer of the engine's image search (Docker Hub's, as `docker search` shows it). */
+export interface ImageSearchResult {
+  name: string;
+  description: string;
+  stars: number;
+  official: boolean;
+  automated: boolean;
+}
+
+/** A new image from a container's changes (`docker commit`). */
+export interface ContainerCommit {
+  /** `repository[:tag]`; untagged when omitted. */
+  reference?: string;
+  message?: string;
+  author?: string;
+  /** Dockerfile instructions applied to the new image's config: `CMD ["node","index.js"]`, `ENV A=b`. */
+  changes?: string[];
+  /** Pause the container while it is committed (the default, as docker commit does). */
+  pause?: boolean;
+}
+
+/** What the engine holds and what it takes on disk (`docker system df`), as far as a prune asks. */
+export interface DiskUsage {
+  containers: { id: string; name: string; state: ContainerState; image: string; sizeRw: number }[];
+  images: { id: string; repoTags: string[]; size: number; sharedSize: number; containers: number }[];
+  volumes: { name: string; size: number; refCount: number; labels: Record<string, string> }[];
+}
+
 /** The Engine API's list filters: `{ label: ['berth.managed=true'], status: ['exited'] }`. */
 export type ContainerFilters = Record<string, string[]>;
 
@@ -230,7 +286,7 @@ export interface Engine {
    * The container's stdin, stdout and stderr, both ways (output merged when it has no TTY);
    * attach before start so no output is lost.
    */
-  attachContainer(id: string, options: { tty: boolean }): Promise<Duplex>;
+  attachContainer(id: string, options: { tty: boolean; detachKeys?: string }): Promise<Duplex>;
   /**
    * Resolves with the exit code once the container exits (`next-exit`: not at once for one that
    * has not started yet). Rejects with an EngineError when the engine goes away meanwhile.
@@ -247,6 +303,37 @@ export interface Engine {
    */
   readContainerFile(id: string, path: string, maxBytes: number): Promise<Uint8Array>;
 
+  /**
+   * The container's resource use, one reading a second (the Engine API's stats stream), until the
+   * container stops running or the signal aborts (which closes the stream).
+   */
+  containerStats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;
+  /** One reading with a CPU figure (the engine takes two, a second apart). */
+  containerStatsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats>;
+  /** A new image from the container's file system and config; resolves with its id. */
+  commitContainer(id: string, commit: ContainerCommit): Promise<string>;
+  renameContainer(id: string, name: string): Promise<void>;
+  /** The container's whole file system as a tar stream (`docker export`). */
+  exportContainer(id: string, signal?: AbortSignal): Promise<Readable>;
+  /** What a path in a container is, or undefined when there is nothing there. */
+  statContainerPath(id: string, path: string): Promise<ContainerPathStat | undefined>;
+  /** A path in a container as a tar stream (its top entry named after the path's last component). */
+  getContainerArchive(id: string, path: string, signal?: AbortSignal): Promise<{ stat: ContainerPathStat; archive: Readable }>;
+  /**
+   * Extracts a tar stream into a directory of the container. Files belong to the container's root
+   * unless `copyUIDGID` keeps the archive's owners; `noOverwriteDirNonDir` refuses to replace a
+   * directory with a file or the other way round.
+   */
+  putContainerArchive(
+    id: string,
+    directory: string,
+    archive: Readable,
+    options?: { copyUIDGID?: boolean; noOverwriteDirNonDir?: boolean },
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** Removes every stopped container (`docker container prune`). */
+  pruneContainers(): Promise<PruneResult>;
+
   pullImage(reference: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal, auth?: RegistryAuth): Promise<void>;
   pushImage(
     reference: string,
@@ -255,19 +342,25 @@ export interface Engine {
     signal?: AbortSignal,
   ): Promise<void>;
   /**
-   * Builds `build.context` (minus its .dockerignore) and tags the result; `onOutput` gets the
-   * builder's lines as they come, `registries` the credentials FROM images are pulled with, by
-   * server address. Rejects with the builder's own message when a step fails.
+   * Builds `build.context` (minus its .dockerignore) and tags the result: with BuildKit when the
+   * engine has it (or `options.builder` says so), else with the classic builder. Rejects with a
+   * BuildError naming the failed step, its output and the builder's own message.
    */
-  buildImage(
-    build: ImageBuild,
-    onOutput: (line: string) => void,
-    signal?: AbortSignal,
-    registries?: Record<string, RegistryAuth>,
-  ): Promise<void>;
+  buildImage(build: ImageBuild, options?: BuildOptions): Promise<BuildResult>;
   tagImage(id: string, repository: string, tag: string): Promise<void>;
   removeImage(id: string, options?: { force?: boolean }): Promise<void>;
   pruneImages(options?: { danglingOnly?: boolean }): Promise<PruneResult>;
+  /** Images (by reference or id) as one tar stream (`docker save`). */
+  saveImages(references: string[], signal?: AbortSignal): Promise<Readable>;
+  /**
+   * Loads images from a tar stream (`docker load`); resolves with what was loaded: references,
+   * or `sha256:` ids for images the archive names no tag for.
+   */
+  loadImages(archive: Readable, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<string[]>;
+  /** Docker Hub's answers for `term`, as the engine asks Hub for them (`docker search`). */
+  searchImages(term: string, limit?: number, signal?: AbortSignal): Promise<ImageSearchResult[]>;
+  /** Everything the engine holds with its size on disk; slow, as it measures the containers' layers. */
+  diskUsage(): Promise<DiskUsage>;
 
   createVolume(name: string, options?: { driver?: string; labels?: Record<string, string> }): Promise<VolumeSummary>;
   removeVolume(name: string, options?: { force?: boolean }): Promise<void>;
@@ -318,7 +411,100 @@ export interface ImageBuild {
   /** Path of the Dockerfile inside the context, POSIX separators. */
   dockerfile: string;
   tag: string;
+  /** More names for the same image. */
+  extraTags?: string[];
   target?: string;
   args: Record<string, string>;
   labels: Record<string, string>;
+  /** Build every step anew (`--no-cache`). */
+  noCache?: boolean;
+  /** Pull base images even when the engine has them (`--pull`). */
+  pull?: boolean;
+  /** `linux/arm64`: the platform to build for, where the engine can. */
+  platform?: string;
+  /** Images whose layers may serve as cache (`--cache-from`). */
+  cacheFrom?: string[];
+  /** Named build contexts (`--build-context name=value`). */
+  contexts?: Record<string, string>;
+  /** What `RUN --mount=type=secret,id=…` reads. */
+  secrets?: BuildSecret[];
+  /** What `RUN --mount=type=ssh` forwards. */
+  ssh?: BuildSsh[];
+}
+
+/** A build secret: the bytes of a file or of an environment variable, never stored in the image. */
+export interface BuildSecret {
+  id: string;
+  file?: string;
+  env?: string;
+}
+
+/** An ssh agent the build may use: `default` is the user's SSH_AUTH_SOCK. */
+export interface BuildSsh {
+  id: string;
+  /** Agent sockets; the user's SSH_AUTH_SOCK when empty. */
+  sockets: string[];
+}
+
+/** Which builder: BuildKit when the engine has it (`auto`), or one of them always. */
+export type BuilderChoice = 'auto' | 'buildkit' | 'classic';
+
+/** The builder that ran a build. */
+export type Builder = 'buildkit' | 'classic';
+
+export type BuildStepState = 'waiting' | 'running' | 'done' | 'cached' | 'error';
+
+/** One step of a BuildKit build, numbered in the order the builder first names it. */
+export interface BuildStep {
+  number: number;
+  /** `[stage-0 2/3] RUN make`, `[internal] load metadata for …`. */
+  name: string;
+  state: BuildStepState;
+  /** Milliseconds since the epoch. */
+  started?: number;
+  completed?: number;
+  error?: string;
+  /** The step's last output lines, oldest first. */
+  output: string[];
+}
+
+export interface BuildOptions {
+  builder?: BuilderChoice;
+  /**
+   * Output lines as they come: for BuildKit as `docker build --progress=plain` prints them
+   * (`#5 [stage-0 2/3] RUN make`, `#5 0.412 …`, `#5 DONE 1.2s`), for the classic builder its own.
+   */
+  onOutput?: (line: string) => void;
+  /** BuildKit's steps, after each change. */
+  onSteps?: (steps: BuildStep[]) => void;
+  signal?: AbortSignal;
+  /**
+   * Credentials for base image pulls, by server address: sent as X-Registry-Config to the
+   * classic builder, handed out per registry host over the build's session to BuildKit.
+   */
+  registries?: Record<string, RegistryAuth>;
+}
+
+export interface BuildResult {
+  builder: Builder;
+  imageId?: string;
+  /** BuildKit's steps; empty for the classic builder. */
+  steps: BuildStep[];
+  /** Why the classic builder built it when `auto` would have liked BuildKit. */
+  fallback?: string;
+}
+
+/** A build that failed: the builder's message, and for BuildKit the step that failed. */
+export class BuildError extends EngineError {
+  constructor(
+    message: string,
+    readonly builder: Builder,
+    readonly step?: BuildStep,
+    /** The classic builder's last output lines. */
+    readonly output: string[] = [],
+    hint?: string,
+  ) {
+    super('api', message, hint);
+    this.name = 'BuildError';
+  }
 }

@@ -78,6 +78,15 @@ export function dockerHost(): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
+/**
+ * `berth.build.builder`: `auto` (BuildKit when the engine has it), `buildkit` or `classic`.
+ * Restricted under Workspace Trust, as builds only run in trusted workspaces anyway.
+ */
+export function buildBuilder(): 'auto' | 'buildkit' | 'classic' {
+  const value = section().get<unknown>('build.builder');
+  return value === 'buildkit' || value === 'classic' ? value : 'auto';
+}
+
 /** Fires when `berth.docker.host` changes. */
 export function onDidChangeDockerHost(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {

@@ -1,5 +1,5 @@
 /** Berth's VS Code client: a thin shell over the language server and the container engine. */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
@@ -10,6 +10,12 @@ import { RunStatus } from './devenv/status';
 import { registerTaskProvider } from './devenv/task';
 import { EngineService } from './engineService';
 import { registerInspectProvider } from './inspect';
+import { registerManifestDocuments } from './registries/manifestDocuments';
+import { RegistryStore } from './registries/store';
+import { RegistriesProvider } from './registries/tree';
+import { StatsMonitor } from './stats/monitor';
+import { StatsView } from './stats/view';
+import { pullBox } from './workflows/images';
 import { EngineStatusBar } from './statusBar';
 import { BerthViews } from './views/views';
 
@@ -20,6 +26,10 @@ export interface BerthApi {
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;
+  registries: RegistriesProvider;
+  stats: { monitor: StatsMonitor; view: StatsView };
+  /** The Pull box while it is open: its rows and whether it is searching. */
+  pullBox: typeof pullBox;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
@@ -51,10 +61,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   own(registerTaskProvider({ service, status: runs }));
   own(registerConfigDiagnostics());
   own(registerContainerFiles(service));
-  for (const command of registerCommands({ client, service, views, runs })) own(command);
+  const registryStore = own(new RegistryStore(context.globalState));
+  const registries = own(new RegistriesProvider(registryStore));
+  own(vscode.window.createTreeView('berth.registries', { treeDataProvider: registries, showCollapseAll: true }));
+  own(registerManifestDocuments());
+  const monitor = own(new StatsMonitor(service));
+  const stats = { monitor, view: own(new StatsView(monitor)) };
+  // Tooltips show the latest CPU and memory while the Stats view reads them.
+  views.providers.containers.liveStats = (id) => monitor.latest(id);
+  for (const command of registerCommands({ client, service, views, runs, registries, stats })) own(command);
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
-  return { service, views, runs };
+  return { service, views, runs, registries, stats, pullBox };
 }
 
 /** Disposes every part, last made first; one part failing does not keep the others alive. */

@@ -90,8 +90,9 @@ describe('build it and run it', () => {
     const lines: string[] = [];
     const run = await runWorkspace(engine, spec, { onBuildOutput: (l) => lines.push(l), startupWindowMs: 300 });
     running.push(run);
+    // BuildKit's steps, numbered as `docker build --progress=plain` numbers them.
     assert.ok(
-      lines.some((l) => /^Step 3\/\d+ : COPY \. \/site/.test(l)),
+      lines.some((l) => /^#\d+ \[(stage-0 )?2\/2\] COPY \. \/site$/.test(l)),
       lines.join('\n'),
     );
     const res = await waitFor(
@@ -187,10 +188,10 @@ describe('build it and run it', () => {
     const second = await runWorkspace(engine, spec, { onBuildOutput: (l) => lines.push(l), startupWindowMs: 100 });
     running.push(second);
     await second.stop();
-    assert.ok(lines.filter((l) => l.includes('Using cache')).length >= 2, lines.join('\n'));
+    assert.ok(lines.filter((l) => /^#\d+ CACHED$/.test(l)).length >= 2, lines.join('\n'));
   });
 
-  it('a failing step: its output and exit code in the message, no container left, no intermediate one either', async () => {
+  it('a failing step: named with its Dockerfile line, its output and exit code in the message, no container left', async () => {
     const folder = folderWith({ Dockerfile: 'FROM busybox:local\nRUN echo about to fail && exit 3\nCMD ["true"]\n' });
     const before = (await docker.listContainers({ all: true })).length;
     const error = await runWorkspace(engine, specFor(folder)).then(
@@ -198,10 +199,13 @@ describe('build it and run it', () => {
       (e: unknown) => e,
     );
     assert.ok(error instanceof RunError && error.reason === 'build-failed', String(error));
-    assert.match(error.message, /^Building Dockerfile failed: The command '.*exit 3' returned a non-zero code: 3/);
-    assert.match(error.message, /about to fail/);
+    assert.match(
+      error.message,
+      /^Building Dockerfile failed at \[(stage-0 )?2\/2\] RUN echo about to fail && exit 3 \(Dockerfile:2\): .*exit code: 3\n {2}about to fail$/,
+    );
+    assert.deepEqual(error.location, { file: path.join(folder, 'Dockerfile'), line: 1 });
     assert.deepEqual(await leftovers(folder), []);
-    assert.equal((await docker.listContainers({ all: true })).length, before, "forcerm removes the failed step's container");
+    assert.equal((await docker.listContainers({ all: true })).length, before, 'the failed step leaves no container');
   });
 
   it('a base image that is not there: says so and what to do', async () => {
@@ -211,11 +215,44 @@ describe('build it and run it', () => {
     assert.match(error.message, /A base image in FROM could not be pulled/);
   });
 
-  it('a Dockerfile that needs BuildKit: says how to build it instead', async () => {
-    const folder = folderWith({ Dockerfile: 'FROM busybox:local\nRUN --mount=type=cache,target=/cache true\n' });
-    const error = await runWorkspace(engine, specFor(folder)).catch((e: unknown) => e);
+  it('RUN --mount=type=cache builds and runs; with the classic builder asked for, the message says how to build it instead', async () => {
+    const folder = folderWith({
+      Dockerfile: 'FROM busybox:local\nRUN --mount=type=cache,target=/cache echo cached > /cache/x && cp /cache/x /x\nCMD ["cat", "/x"]\n',
+    });
+    const lines: string[] = [];
+    const run = await runWorkspace(engine, specFor(folder), { onBuildOutput: (l) => lines.push(l), startupWindowMs: 100 });
+    running.push(run);
+    assert.ok(
+      lines.some((l) => /^#\d+ \[(stage-0 )?2\/2\] RUN --mount=type=cache/.test(l)),
+      lines.join('\n'),
+    );
+    await run.stop();
+    const error = await runWorkspace(engine, specFor(folder), { builder: 'classic' }).catch((e: unknown) => e);
     assert.ok(error instanceof RunError && error.reason === 'build-failed', String(error));
-    assert.match(error.message, /needs BuildKit.*docker buildx build -t berth-mein-projekt-u-[0-9a-f]{8}:latest \./);
+    assert.match(error.message, /needs BuildKit.*docker buildx build -t berth-mein-projekt-u-[0-9a-f]{8}:latest .*--load \./);
+  });
+
+  it('berth run -f --secret: BuildKit reads the secret; --print shows the docker build line that does the same', async () => {
+    const folder = folderWith({
+      Dockerfile:
+        'FROM busybox:local\nRUN --mount=type=secret,id=token wc -c < /run/secrets/token > /token-size\nCMD ["cat", "/token-size"]\n',
+      'token.txt': 'twelve bytes',
+    });
+    const secret = `id=token,src=${path.join(folder, 'token.txt')}`;
+    const printed = spawnSync(process.execPath, [CLI, 'run', '--print', '-f', 'Dockerfile', '--secret', secret, folder], {
+      encoding: 'utf8',
+    });
+    assert.equal(printed.status, 0, printed.stderr);
+    const [buildLine] = printed.stdout.trim().split('\n');
+    assert.match(buildLine, /^docker build -t berth-mein-projekt-u-[0-9a-f]{8}:latest -f .*--secret 'id=token,src=.*token\.txt' /);
+    const result = spawnSync(process.execPath, [CLI, 'run', '-f', 'Dockerfile', '--secret', secret, folder], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    tags.add(/as (\S+)/.exec(result.stderr)?.[1] ?? '');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^#\d+ \[(stage-0 )?2\/2\] RUN --mount=type=secret,id=token/m);
+    assert.equal(result.stdout.trim(), '12');
   });
 
   it('berth run builds and starts it from a terminal, build output on stderr', async () => {

@@ -193,7 +193,10 @@ describe('tcp:// engines with TLS', () => {
     const engine = createEngine(endpoint);
     try {
       const lines: string[] = [];
-      await engine.buildImage({ context, dockerfile: 'Dockerfile', tag: 'berth-tls/built:1', args: {}, labels: {} }, (l) => lines.push(l));
+      await engine.buildImage(
+        { context, dockerfile: 'Dockerfile', tag: 'berth-tls/built:1', args: {}, labels: {} },
+        { onOutput: (l) => lines.push(l) },
+      );
       assert.ok(
         lines.some((l) => /Successfully tagged berth-tls\/built:1/.test(l)),
         lines.join('\n'),

@@ -63,6 +63,14 @@ const REVIEWED_READ_ONLY: readonly CommandId[] = [
   'berth.volumes.inspect',
   'berth.networks.refresh',
   'berth.networks.inspect',
+  // Reads from the engine's stats stream, and from Docker Hub through the engine's search.
+  'berth.containers.stats',
+  'berth.images.search',
+  // Read the registries' lists and manifests; the clipboard.
+  'berth.registries.refresh',
+  'berth.registries.copyReference',
+  'berth.registries.copyDigest',
+  'berth.registries.inspectManifest',
 ];
 
 /** Verbs that start, create, change or remove something, as the last part of a resource command's id. */

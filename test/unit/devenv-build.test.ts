@@ -126,9 +126,41 @@ describe('choosing a build', () => {
     assert.deepEqual(config.build, {});
     assert.deepEqual(parseRunConfig('build: Containerfile\n').config.build, { dockerfile: 'Containerfile' });
   });
+  it('BuildKit settings: platform, pull, secrets from files and variables, ssh; and what is wrong with bad ones', () => {
+    const { config, problems } = parseRunConfig(
+      'run:\n  build:\n    platform: linux/arm64\n    pull: true\n    secrets: { npm: .npmrc, token: { env: TOKEN } }\n    ssh: true\n',
+    );
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.build, {
+      platform: 'linux/arm64',
+      pull: true,
+      secrets: { npm: '.npmrc', token: { env: 'TOKEN' } },
+      ssh: ['default'],
+    });
+    const bad = parseRunConfig('run:\n  build: { pull: yes-please, secrets: [a], ssh: "my agent" }\n');
+    assert.deepEqual(bad.problems, [
+      'line 2: build.pull must be true or false',
+      'line 2: build.secrets must be a mapping of id: file path, or id: { env: VARIABLE }',
+      'line 2: build.ssh must be true (the default agent) or a list of ids such as [default]',
+    ]);
+    const spec = buildRunSpec(ws, {
+      ...dockerfileConfig(() => 'FROM busybox\n', { secrets: { npm: '.npmrc', token: { env: 'TOKEN' } }, ssh: ['default'] }),
+    });
+    assert.deepEqual(spec.build?.secrets, [
+      { id: 'npm', file: '/home/me/My App/.npmrc' },
+      { id: 'token', env: 'TOKEN' },
+    ]);
+    assert.deepEqual(spec.build?.ssh, [{ id: 'default', sockets: [] }]);
+  });
   it('round-trips a build through .berth.yaml', () => {
     const config = {
-      ...dockerfileConfig((n) => (n === 'Dockerfile' ? dockerfile : undefined), { target: 'prod', args: { A: 'b c' } }),
+      ...dockerfileConfig((n) => (n === 'Dockerfile' ? dockerfile : undefined), {
+        target: 'prod',
+        args: { A: 'b c' },
+        platform: 'linux/arm64',
+        secrets: { npm: '.npmrc', token: { env: 'TOKEN' } },
+        ssh: ['default'],
+      }),
       ports: [{ container: 8080, host: 9090, protocol: 'tcp' as const }],
     };
     const again = resolveRunConfig(files({ '.berth.yaml': serializeRunConfig(config), Dockerfile: dockerfile }), 'app');

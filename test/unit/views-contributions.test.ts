@@ -42,11 +42,12 @@ describe('views contributions in package.json', () => {
     }
   });
 
-  it('has the four views in the Berth activity-bar container, with an icon that exists', () => {
+  it('has the four engine views, the Registries and the Stats view in the Berth activity-bar container, with an icon that exists', () => {
     assert.deepEqual(
       pkg.contributes.views.berth.map((v: { id: string }) => v.id),
-      ['berth.containers', 'berth.images', 'berth.volumes', 'berth.networks'],
+      ['berth.containers', 'berth.images', 'berth.volumes', 'berth.networks', 'berth.registries', 'berth.stats'],
     );
+    assert.equal(pkg.contributes.views.berth.find((v: { id: string }) => v.id === 'berth.stats').type, 'webview');
     const container = pkg.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'berth');
     assert.ok(fs.existsSync(path.join(ROOT, container.icon)));
   });

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startWorkspace } from '../../src/extension/devenv/runWorkspace';
+import type { BuildTerminal } from '../../src/extension/build';
 import { WorkspaceTerminal } from '../../src/extension/devenv/terminal';
 import { test } from './harness';
 import { api, docker, waitFor, workspaceRoot } from './util';
@@ -186,11 +187,76 @@ test('Containers: Copy Id / Copy Name put them on the clipboard; Open in Browser
   }
 }, 60_000);
 
-test('Build Image builds a Dockerfile under the tag given and streams to a terminal; a failing build returns nothing', async () => {
+/** What a build's terminal shows: its text with the colours taken out. */
+function buildTerminalText(tag: string): string {
+  // The newest: a terminal disposed a moment ago may still be listed.
+  const terminal = vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`).pop();
+  assert.ok(terminal, 'the build has its terminal');
+  // The extension's own BuildTerminal (another bundle than this test's, so no instanceof).
+  const pty = (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty as Partial<BuildTerminal>;
+  assert.equal(typeof pty.transcript, 'string');
+  return pty.transcript!.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+test('Build Image builds RUN --mount=type=cache with BuildKit: numbered steps and their output in the terminal, CACHED the second time', async () => {
   await api();
   const folder = folderWith('build me');
-  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCOPY index.html /www/\nCMD ["cat", "/www/index.html"]\n');
+  const marker = `built-${Date.now().toString(36)}`;
+  fs.writeFileSync(
+    path.join(folder, 'Dockerfile'),
+    `FROM busybox:local\nCOPY index.html /www/\nRUN --mount=type=cache,target=/cache echo ${marker} | tee /cache/seen\nCMD ["cat", "/www/index.html"]\n`,
+  );
   const tag = `berth-test/built:${Date.now().toString(36)}`;
+  try {
+    const build = () =>
+      vscode.commands.executeCommand<string>('berth.images.build', { dockerfile: path.join(folder, 'Dockerfile'), context: folder, tag });
+    assert.equal(await build(), tag);
+    assert.equal(await docker('run', '--rm', tag), 'served by berth');
+    const text = buildTerminalText(tag);
+    const step = /^#(\d+) \[(?:stage-0 )?3\/3\] RUN --mount=type=cache,target=\/cache echo built-\S+ \| tee \/cache\/seen\r$/m.exec(text);
+    assert.ok(step, text);
+    assert.match(text, new RegExp(`^#${step[1]} \\d+\\.\\d{3} ${marker}\\r$`, 'm'), 'the step output, under its number');
+    assert.match(text, new RegExp(`^#${step[1]} DONE \\d+\\.\\ds\\r$`, 'm'));
+    for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
+
+    assert.equal(await build(), tag);
+    assert.match(buildTerminalText(tag), /^#\d+ \[(?:stage-0 )?3\/3\] RUN --mount=type=cache[^\n]*\n#\d+ CACHED\r$/m);
+  } finally {
+    for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
+    await docker('rmi', tag).catch(() => undefined);
+  }
+}, 90_000);
+
+test('Build Image: a failing step is named in the terminal with its output and a link to its Dockerfile line; nothing is tagged', async () => {
+  await api();
+  const folder = folderWith('build fails');
+  const dockerfile = path.join(folder, 'Dockerfile');
+  fs.writeFileSync(dockerfile, 'FROM busybox:local\nWORKDIR /w\nRUN echo about to fail \\\n  && exit 7\n');
+  const tag = `berth-test/failed:${Date.now().toString(36)}`;
+  try {
+    const failed = await vscode.commands.executeCommand<string | undefined>('berth.images.build', { dockerfile, context: folder, tag });
+    assert.equal(failed, undefined);
+    await assert.rejects(docker('image', 'inspect', tag), 'a failed build tags nothing');
+    const text = buildTerminalText(tag);
+    assert.match(
+      text,
+      /Building Dockerfile failed at \[(?:stage-0 )?3\/3\] RUN echo about to fail[^\n]*\(Dockerfile:3\): [^\n]*exit code: 7/,
+    );
+    assert.match(text, /^ {2}about to fail\r$/m);
+    // The terminal makes `path:line` a link to that line.
+    assert.ok(text.includes(`${dockerfile}:3\r\n`), text);
+  } finally {
+    for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
+  }
+}, 90_000);
+
+test('berth.build.builder classic: Build Image still builds a plain Dockerfile, with the classic builder', async () => {
+  await api();
+  const settings = vscode.workspace.getConfiguration('berth');
+  await settings.update('build.builder', 'classic', vscode.ConfigurationTarget.Global);
+  const folder = folderWith('build classic');
+  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCOPY index.html /www/\nCMD ["cat", "/www/index.html"]\n');
+  const tag = `berth-test/classic:${Date.now().toString(36)}`;
   try {
     const built = await vscode.commands.executeCommand<string>('berth.images.build', {
       dockerfile: path.join(folder, 'Dockerfile'),
@@ -199,22 +265,12 @@ test('Build Image builds a Dockerfile under the tag given and streams to a termi
     });
     assert.equal(built, tag);
     assert.equal(await docker('run', '--rm', tag), 'served by berth');
-    assert.ok(
-      vscode.window.terminals.some((t) => t.name === `Build: ${tag}`),
-      'the build has its terminal',
-    );
+    assert.match(buildTerminalText(tag), /^Step 2\/3 : COPY index.html \/www\/\r$/m);
   } finally {
+    await settings.update('build.builder', undefined, vscode.ConfigurationTarget.Global);
+    for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
     await docker('rmi', tag).catch(() => undefined);
   }
-  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN exit 7\n');
-  const failed = await vscode.commands.executeCommand<string | undefined>('berth.images.build', {
-    dockerfile: path.join(folder, 'Dockerfile'),
-    context: folder,
-    tag,
-  });
-  assert.equal(failed, undefined);
-  await assert.rejects(docker('image', 'inspect', tag), 'a failed build tags nothing');
-  for (const t of vscode.window.terminals.filter((t) => t.name === `Build: ${tag}`)) t.dispose();
 }, 90_000);
 
 test('runWorkspace pulls an image the engine lacks, from a registry, then runs it', async () => {
@@ -376,14 +432,17 @@ test('a berth task in tasks.json runs the workspace; terminating the task remove
 test("a built workspace's terminal shows the build first, then the container's own output", async () => {
   const { service, runs } = await api();
   const folder = folderWith('built terminal');
-  fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nCMD ["sh", "-c", "echo from-the-container; sleep 300"]\n');
+  fs.writeFileSync(
+    path.join(folder, 'Dockerfile'),
+    `FROM busybox:local\nRUN --mount=type=cache,target=/cache echo ${Date.now()} > /cache/x\nCMD ["sh", "-c", "echo from-the-container; sleep 300"]\n`,
+  );
   const started = await startWorkspace({ service, status: runs }, { folder, ports: [] });
   assert.ok(started, 'built and started');
   let image = '';
   try {
     image = started.config.image;
     assert.ok(
-      started.buildLog.some((l) => /^Step 1\/\d+ : FROM busybox:local/.test(l)),
+      started.buildLog.some((l) => /^#\d+ \[(stage-0 )?2\/2\] RUN --mount=type=cache/.test(l)),
       started.buildLog.join('\n'),
     );
     const pty = new WorkspaceTerminal(started.run, started.release, started.buildLog);
@@ -391,7 +450,7 @@ test("a built workspace's terminal shows the build first, then the container's o
     pty.onDidWrite((text) => (shown += text));
     pty.open(undefined);
     await waitFor('the container output after the build', async () => (shown.includes('from-the-container') ? true : undefined));
-    assert.ok(shown.includes('Step 1/') && shown.indexOf('Step 1/') < shown.indexOf('from-the-container'), shown);
+    assert.ok(shown.includes('RUN --mount') && shown.indexOf('RUN --mount') < shown.indexOf('from-the-container'), shown);
     pty.close();
     await waitFor('the container to be removed', async () =>
       (await docker('ps', '-a', '-q', '--filter', `id=${started.run.id}`)) === '' ? true : undefined,

@@ -93,6 +93,8 @@ test(
     fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN touch /ran\n');
     const registry = await startRegistry();
     const names = { created: `${prefix}-created`, running: `${prefix}-running`, paused: `${prefix}-paused` };
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-untrusted-config-'));
+    const savedConfig = process.env.DOCKER_CONFIG;
     try {
       // What the commands are pointed at, each of which they would visibly change.
       await docker('create', '--name', names.created, 'busybox:local', 'sleep', '600');
@@ -109,6 +111,13 @@ test(
       const pushed = `${registry.host}/${prefix}/pushed:1`;
       await docker('tag', 'busybox:local', pushed);
       await docker('context', 'create', `${prefix}-ctx`, '--docker', 'host=unix:///var/run/docker.sock');
+      // An image archive whose image is gone: loading it would bring the image back.
+      const archive = path.join(folder, 'archive.tar');
+      await docker('tag', 'busybox:local', `${prefix}/archived:1`);
+      await docker('save', '-o', archive, `${prefix}/archived:1`);
+      await docker('rmi', `${prefix}/archived:1`);
+      // A login, were one not refused, would land here rather than in the user's docker config.
+      process.env.DOCKER_CONFIG = configDir;
 
       // An argument object per command that would change something if the command ran.
       const container = { id: names.running };
@@ -142,6 +151,24 @@ test(
         'berth.networks.disconnect': { id: 'bridge', container: names.running },
         'berth.networks.remove': { id: `${prefix}-net`, skipConfirm: true },
         'berth.networks.prune': {},
+        'berth.containers.commit': { id: names.running, reference: `${prefix}/committed:1` },
+        'berth.containers.rename': { id: names.running, name: `${prefix}-renamed` },
+        'berth.containers.export': { id: names.running, file: path.join(folder, 'exported.tar') },
+        'berth.containers.attach': { id: names.running },
+        'berth.containers.copyInto': { id: names.running, source: path.join(folder, 'Dockerfile'), target: '/tmp/' },
+        'berth.containers.copyFrom': { id: names.running, source: '/etc/hostname', target: folder },
+        'berth.images.save': { references: ['busybox:local'], file: path.join(folder, 'saved.tar') },
+        'berth.images.load': { file: archive },
+        // No skipConfirm, as for the other prunes.
+        'berth.system.prune': { volumes: true },
+        'berth.registries.add': { url: registry.host },
+        'berth.registries.remove': { url: registry.host },
+        'berth.registries.login': { url: registry.host, username: 'someone', password: 'anything' },
+        'berth.registries.logout': { url: registry.host },
+        'berth.registries.addRepository': { url: registry.host, repository: `${prefix}/added` },
+        'berth.registries.removeRepository': { url: registry.host, repository: `${prefix}/added` },
+        'berth.registries.pull': { url: registry.host, repository: `${prefix}/remote`, tag: '1' },
+        'berth.registries.deleteTag': { url: registry.host, repository: `${prefix}/remote`, tag: '1', skipConfirm: true },
       };
       const guarded = COMMAND_IDS.filter(needsTrust);
       assert.deepEqual(
@@ -165,6 +192,14 @@ test(
       assert.equal(await engineSnapshot(prefix, registry.host), before);
       await assert.rejects(docker('image', 'inspect', `${prefix}/built:1`), 'nothing was built');
       assert.equal(vscode.window.terminals.filter((t) => t.name.includes(names.running)).length, 0, 'no shell opened');
+      for (const file of ['exported.tar', 'saved.tar', 'hostname'])
+        assert.equal(fs.existsSync(path.join(folder, file)), false, `no ${file}`);
+      await assert.rejects(docker('exec', names.running, 'test', '-e', '/tmp/Dockerfile'), 'nothing copied into the container');
+      assert.equal(fs.existsSync(path.join(configDir, 'config.json')), false, 'no login stored');
+      const { registries } = await api();
+      assert.equal(registries.store.find(registry.host), undefined, 'no registry added');
+      const remoteTags = await fetch(`http://${registry.host}/v2/${prefix}/remote/tags/list`).then((r) => r.text());
+      assert.match(remoteTags, /"1"/, 'the registry tag stays');
 
       // Reading still works in Restricted Mode.
       const copied = await vscode.commands.executeCommand<string>('berth.containers.copyName' satisfies CommandId, { id: names.running });
@@ -175,6 +210,10 @@ test(
       await docker('network', 'rm', `${prefix}-net`).catch(() => '');
       await docker('rmi', `${prefix}/victim:1`, `${registry.host}/${prefix}/pushed:1`).catch(() => '');
       await docker('context', 'rm', '-f', `${prefix}-ctx`).catch(() => '');
+      await docker('rmi', `${prefix}/archived:1`, `${prefix}/committed:1`).catch(() => '');
+      if (savedConfig === undefined) delete process.env.DOCKER_CONFIG;
+      else process.env.DOCKER_CONFIG = savedConfig;
+      fs.rmSync(configDir, { recursive: true, force: true });
       await registry.stop();
       fs.rmSync(folder, { recursive: true, force: true });
     }

@@ -5,21 +5,17 @@
  * name carries this run's prefix and is removed at the end.
  */
 import * as assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { EngineState } from '../../src/extension/engineService';
-import type { BerthApi } from '../../src/extension/main';
 import type { BerthNode } from '../../src/extension/views/model';
 import { test } from './harness';
 import { flatten, waitForTree } from './trees';
 import { api, docker } from './util';
-import { GiveUp, waitFor } from '../fixtures/waitFor';
 import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
+import { PrivateEngine, waitState } from './privateEngine';
 
 const run = promisify(execFile);
 const PREFIX = `berthvt${Date.now().toString(36)}`;
@@ -32,23 +28,6 @@ async function showViews(): Promise<void> {
   for (const view of ['berth.volumes', 'berth.networks', 'berth.images', 'berth.containers']) {
     await vscode.commands.executeCommand(`${view}.focus`);
   }
-}
-
-/** Resolves once the engine service's state satisfies `accept` (now or on a change); rejects at the deadline. */
-function waitState(service: BerthApi['service'], accept: (state: EngineState) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (accept(service.state)) return resolve();
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`waited ${timeoutMs} ms for ${what}; state is ${JSON.stringify(service.state)}`));
-    }, timeoutMs);
-    const subscription = service.onDidChangeState((state) => {
-      if (!accept(state)) return;
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve();
-    });
-  });
 }
 
 const find = (nodes: { path: string; node: BerthNode }[], path: string) => nodes.find((n) => n.path === path)?.node;
@@ -318,71 +297,6 @@ test('views: pointing berth.docker.host at a missing socket fails with a reason,
   }
   await waitState(service, (state) => state.kind === 'connected', 'connected again');
 }, 40_000);
-
-/**
- * A dockerd of its own (data root, exec root, containerd namespace, and network namespace, as
- * test/engine/helpers.ts's PrivateDaemon does; that module pulls dockerode's native addons into
- * this bundle, hence the copy), so stopping it leaves the shared engine alone.
- */
-class PrivateEngine {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-'));
-  readonly socket = path.join(this.dir, 'd.sock');
-  private child: ReturnType<typeof spawn> | undefined;
-
-  get host(): string {
-    return `unix://${this.socket}`;
-  }
-
-  async start(): Promise<void> {
-    const args = [
-      '--net',
-      '--',
-      'dockerd',
-      '-H',
-      this.host,
-      '--data-root',
-      path.join(this.dir, 'data'),
-      '--exec-root',
-      path.join(this.dir, 'exec'),
-      '--pidfile',
-      path.join(this.dir, 'd.pid'),
-      '--bridge=none',
-      '--iptables=false',
-      '--ip-masq=false',
-      '--containerd-namespace',
-      `berthvt-${process.pid}`,
-      '--containerd-plugins-namespace',
-      `berthvt-${process.pid}-plugins`,
-    ];
-    const child = spawn('unshare', args, { stdio: 'ignore' });
-    this.child = child;
-    await waitFor(
-      'the private dockerd to answer',
-      async () => {
-        if (child.exitCode !== null) throw new GiveUp(`it exited (code ${child.exitCode})`);
-        await run('docker', ['-H', this.host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 });
-        return true;
-      },
-      30_000,
-      100,
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await gone;
-    clearTimeout(timer);
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-}
 
 test('views: the engine going away and coming back: failed with a reason, then connected again by itself', async () => {
   const { service, views } = await api();

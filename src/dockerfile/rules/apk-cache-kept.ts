@@ -1,6 +1,7 @@
 /** apk add keeping the package index in the layer. */
 import type { SimpleCommand } from '../shell';
 import { fixFromData } from './fixer';
+import { cacheMountFix } from './shared/cacheMount';
 import { defineRule } from './rule';
 import { verbIndex } from './shared/apt';
 import { discardedTargets, wordsSpan } from './shared/runScript';
@@ -38,5 +39,8 @@ export const apkCacheKept = defineRule({
       }
     }
   },
-  fix: (f) => fixFromData(f, 'Add --no-cache'),
+  fix(f) {
+    fixFromData(f, 'Add --no-cache');
+    cacheMountFix(f, 'apk');
+  },
 });

@@ -4,6 +4,7 @@
  */
 import { positionAt } from '../model';
 import { fixFromData } from './fixer';
+import { cacheMountFix } from './shared/cacheMount';
 import { defineRule, type Finding } from './rule';
 import { APT_PROMPTS, removesAptLists, verbIndex } from './shared/apt';
 import type { Run } from './shared/runs';
@@ -84,5 +85,8 @@ export const aptListsKept = defineRule({
     }
     flush();
   },
-  fix: (f) => fixFromData(f, "Add '&& rm -rf /var/lib/apt/lists/*'"),
+  fix(f) {
+    fixFromData(f, "Add '&& rm -rf /var/lib/apt/lists/*'");
+    cacheMountFix(f, 'apt');
+  },
 });

@@ -1,5 +1,6 @@
 /** pip install keeping its download cache in the layer. */
 import { fixFromData } from './fixer';
+import { cacheMountFix } from './shared/cacheMount';
 import { defineRule } from './rule';
 import { verbIndex } from './shared/apt';
 import { discardedTargets, wordsSpan } from './shared/runScript';
@@ -41,5 +42,8 @@ export const pipCacheKept = defineRule({
       }
     }
   },
-  fix: (f) => fixFromData(f, 'Add --no-cache-dir'),
+  fix(f) {
+    fixFromData(f, 'Add --no-cache-dir');
+    cacheMountFix(f, 'pip');
+  },
 });

@@ -10,6 +10,10 @@ import { ENGINE_COMMANDS } from '../views/actions/engine';
 import { IMAGE_COMMANDS } from '../views/actions/images';
 import { NETWORK_COMMANDS } from '../views/actions/networks';
 import { VOLUME_COMMANDS } from '../views/actions/volumes';
+import { REGISTRY_COMMANDS } from '../registries/actions';
+import { WORKFLOW_CONTAINER_COMMANDS } from '../workflows/containers';
+import { WORKFLOW_IMAGE_COMMANDS } from '../workflows/images';
+import { WORKFLOW_SYSTEM_COMMANDS } from '../workflows/system';
 import { givenArgs, type HandlerTable } from './invocation';
 
 export const HANDLERS = {
@@ -28,6 +32,10 @@ export const HANDLERS = {
   ...IMAGE_COMMANDS,
   ...VOLUME_COMMANDS,
   ...NETWORK_COMMANDS,
+  ...WORKFLOW_CONTAINER_COMMANDS,
+  ...WORKFLOW_IMAGE_COMMANDS,
+  ...WORKFLOW_SYSTEM_COMMANDS,
+  ...REGISTRY_COMMANDS,
 } satisfies HandlerTable;
 
 /** What a command resolves with when it did something, by id: for tests and tasks that drive commands. */

@@ -8,6 +8,9 @@ import * as vscode from 'vscode';
 import type { BerthClient } from '../client';
 import type { RunStatus } from '../devenv/status';
 import type { EngineService } from '../engineService';
+import type { RegistriesProvider } from '../registries/tree';
+import type { StatsMonitor } from '../stats/monitor';
+import type { StatsView } from '../stats/view';
 import { VIEW_IDS, type BerthNode, type ViewId } from '../views/model';
 import type { BerthViews } from '../views/views';
 import { CommandError } from './errors';
@@ -21,6 +24,10 @@ export interface CommandContext {
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;
+  /** The Registries view. */
+  registries: RegistriesProvider;
+  /** Live stats: what is read, and the view that shows it. */
+  stats: { monitor: StatsMonitor; view: StatsView };
 }
 
 /** One call of a command, as its handler sees it. */

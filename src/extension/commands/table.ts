@@ -56,6 +56,15 @@ const CREATE = { name: 'string', driver: 'string' } as const;
 const MEMBERSHIP = { id: 'string', name: 'string', container: 'string' } as const;
 const NONE = {} as const;
 
+/** A new image from a container: `changes` are Dockerfile instructions (`CMD ["node","index.js"]`). */
+const COMMIT = { id: 'string', reference: 'string', message: 'string', author: 'string', changes: 'strings', pause: 'boolean' } as const;
+/** `docker cp`: `source` and `target` paths, `-L` and `-a`. */
+const COPY = { id: 'string', source: 'string', target: 'string', followLink: 'boolean', keepOwnership: 'boolean' } as const;
+/** A registry (`url`, as typed when it was added) and, to log in without asking, the credentials. */
+const LOGIN = { url: 'string', username: 'string', password: 'string' } as const;
+/** A tag in a registry. */
+const REGISTRY_TAG = { url: 'string', repository: 'string', tag: 'string' } as const;
+
 const CONTAINERS: readonly NodeKind[] = ['container', 'attached', 'composeGroup'];
 const IMAGE_NODES: readonly NodeKind[] = ['imageTag', 'repository'];
 
@@ -81,7 +90,22 @@ const RUN_WORKSPACE = {
 } as const;
 
 /** The fields of Build Image's argument object (BuildImageArgs). */
-const BUILD = { dockerfile: 'string', context: 'string', tag: 'string', target: 'string', buildArgs: 'value' } as const;
+const BUILD = {
+  dockerfile: 'string',
+  context: 'string',
+  tag: 'string',
+  tags: 'strings',
+  target: 'string',
+  buildArgs: 'value',
+  labels: 'value',
+  noCache: 'boolean',
+  pull: 'boolean',
+  platform: 'string',
+  cacheFrom: 'strings',
+  secrets: 'value',
+  ssh: 'value',
+  contexts: 'value',
+} as const;
 
 // --- the table ----------------------------------------------------------------------------------------
 
@@ -165,6 +189,72 @@ export const COMMANDS = {
   'berth.networks.inspect': { effect: 'shows', errors: 'Could not inspect the network', nodes: ['network'], args: TARGETS },
   'berth.networks.remove': { effect: 'removes', errors: 'Could not remove networks', nodes: ['network'], args: REMOVE },
   'berth.networks.prune': { effect: 'removes', errors: 'Could not prune networks', nodes: [], args: PRUNE },
+
+  // --- the everyday workflows: stats, commit, attach, copy, save and load, prune, registries ---
+  'berth.containers.stats': { effect: 'shows', errors: 'Could not read the resource use', nodes: CONTAINERS, args: { id: 'string' } },
+  'berth.containers.commit': { effect: 'creates', errors: 'Could not commit the container', nodes: CONTAINERS, args: COMMIT },
+  'berth.containers.rename': {
+    effect: 'changes',
+    errors: 'Could not rename the container',
+    nodes: CONTAINERS,
+    args: { id: 'string', name: 'string' },
+  },
+  'berth.containers.export': {
+    effect: 'creates',
+    errors: 'Could not export the container',
+    nodes: CONTAINERS,
+    args: { id: 'string', file: 'string' },
+  },
+  'berth.containers.attach': { effect: 'starts', errors: 'Could not attach to the container', nodes: CONTAINERS, args: { id: 'string' } },
+  'berth.containers.copyInto': { effect: 'changes', errors: 'Could not copy into the container', nodes: CONTAINERS, args: COPY, uri: true },
+  'berth.containers.copyFrom': { effect: 'creates', errors: 'Could not copy from the container', nodes: CONTAINERS, args: COPY },
+  'berth.images.save': {
+    effect: 'creates',
+    errors: 'Could not save the images',
+    nodes: IMAGE_NODES,
+    args: { references: 'strings', file: 'string' },
+  },
+  'berth.images.load': { effect: 'creates', errors: 'Could not load the images', nodes: [], args: { file: 'string' }, uri: true },
+  'berth.images.search': { effect: 'shows', errors: 'Could not search Docker Hub', nodes: [], args: { term: 'string', limit: 'number' } },
+  'berth.system.prune': { effect: 'removes', errors: 'Could not prune', nodes: [], args: { volumes: 'boolean', skipConfirm: 'boolean' } },
+
+  'berth.registries.refresh': { effect: 'shows', errors: 'Could not list the registries', nodes: [], args: NONE },
+  'berth.registries.add': { effect: 'changes', errors: 'Could not add the registry', nodes: [], args: LOGIN },
+  'berth.registries.remove': { effect: 'removes', errors: 'Could not remove the registry', nodes: ['registry'], args: { url: 'string' } },
+  'berth.registries.login': { effect: 'changes', errors: 'Could not log in', nodes: ['registry'], args: LOGIN },
+  'berth.registries.logout': { effect: 'removes', errors: 'Could not log out', nodes: ['registry'], args: { url: 'string' } },
+  'berth.registries.addRepository': {
+    effect: 'changes',
+    errors: 'Could not add the repository',
+    nodes: ['registry'],
+    args: { url: 'string', repository: 'string' },
+  },
+  'berth.registries.removeRepository': {
+    effect: 'removes',
+    errors: 'Could not remove the repository',
+    nodes: ['registryRepository'],
+    args: { url: 'string', repository: 'string' },
+  },
+  'berth.registries.pull': {
+    effect: 'changes',
+    errors: 'Could not pull the image',
+    nodes: ['registryTag'],
+    args: { ...REGISTRY_TAG, reference: 'string' },
+  },
+  'berth.registries.copyReference': { effect: 'shows', errors: 'Could not copy the reference', nodes: ['registryTag'], args: REGISTRY_TAG },
+  'berth.registries.copyDigest': { effect: 'shows', errors: 'Could not copy the digest', nodes: ['registryTag'], args: REGISTRY_TAG },
+  'berth.registries.inspectManifest': {
+    effect: 'shows',
+    errors: 'Could not read the manifest',
+    nodes: ['registryTag'],
+    args: REGISTRY_TAG,
+  },
+  'berth.registries.deleteTag': {
+    effect: 'removes',
+    errors: 'Could not delete the tag',
+    nodes: ['registryTag'],
+    args: { ...REGISTRY_TAG, skipConfirm: 'boolean' },
+  },
 } as const satisfies Record<string, CommandContract>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -13,7 +13,9 @@ import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
 import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
 import { buildRunSpec, validate } from '../../devenv/spec';
 import { EngineError, type Engine } from '../../engine/types';
+import { stepsSummary } from '../../engine/buildkit/steps';
 import { isLocalEndpoint } from '../../shared/endpoint';
+import { buildBuilder } from '../config';
 import type { EngineService } from '../engineService';
 import { credentialsForPull } from '../registryAuth';
 import { describeProgress, ProgressAggregator } from '../progress';
@@ -285,10 +287,18 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
             progress.report({ increment: summary.percent - shown.percent, message });
             shown = { percent: summary.percent, message };
           },
-          // Steps, not every line: `Step 3/7 : RUN npm ci` says where the build is.
+          builder: buildBuilder(),
+          // Steps, not every line: `Step 3/7 : RUN npm ci` says where the classic build is.
           onBuildOutput: (line) => {
             buildLog.push(line);
             if (/^Step \d+\/\d+ :/.test(line)) progress.report({ message: line.length > 90 ? `${line.slice(0, 89)}…` : line });
+          },
+          // BuildKit's: the step running and how many are done.
+          onBuildSteps: (steps) => {
+            const { current, done, total } = stepsSummary(steps);
+            if (!current) return;
+            const name = current.name.length > 80 ? `${current.name.slice(0, 79)}…` : current.name;
+            progress.report({ message: t('{0} ({1} of {2} steps done)', name, done, total) });
           },
         });
       },
@@ -302,7 +312,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
       return image ? startWorkspace(deps, { ...args, folder, image }) : undefined;
     }
     if (error instanceof RunError && error.reason === 'build-failed' && buildLog.length) {
-      void showBuildFailure(error.message, buildLog);
+      void showBuildFailure(error.message, buildLog, error.location);
       return undefined;
     }
     void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
@@ -346,9 +356,16 @@ export async function runWorkspaceCommand(deps: RunDeps, rawArgs?: unknown): Pro
 }
 
 /** The error once, and the builder's whole output a click away. */
-async function showBuildFailure(message: string, log: string[]): Promise<void> {
+async function showBuildFailure(message: string, log: string[], location?: { file: string; line: number }): Promise<void> {
   const show = t('Show Build Log');
-  if ((await vscode.window.showErrorMessage(message, show)) !== show) return;
+  const open = t('Open Dockerfile');
+  const choice = await vscode.window.showErrorMessage(message, ...(location ? [open] : []), show);
+  if (choice === open && location) {
+    const position = new vscode.Position(location.line, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(position, position) });
+    return;
+  }
+  if (choice !== show) return;
   const document = await vscode.workspace.openTextDocument({ content: log.join('\n') + '\n', language: 'log' });
   await vscode.window.showTextDocument(document, { preview: true });
 }

@@ -8,6 +8,7 @@ import type { ContainerState, ContainerSummary, ImageLayer, ImageSummary, Networ
 import { formatSize, shortId } from '../../shared/format';
 import { splitReference } from '../../shared/imageRef';
 import { codeBlock, escapeMarkdown, inlineCode } from '../../shared/markdown';
+import type { RegistryNode } from '../registries/model';
 
 export type ViewId = 'containers' | 'images' | 'volumes' | 'networks';
 export const VIEW_IDS: readonly ViewId[] = ['containers', 'images', 'volumes', 'networks'];
@@ -75,7 +76,12 @@ export interface MessageNode extends NodeBase {
   kind: 'message';
 }
 
+/**
+ * Every node of Berth's trees: the four engine views', and the Registries view's (its own model,
+ * in src/extension/registries/model.ts), so commands take either from menus.
+ */
 export type BerthNode =
+  | RegistryNode
   | ComposeGroupNode
   | ContainerNode
   | RepositoryNode

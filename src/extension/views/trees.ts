@@ -5,7 +5,8 @@
  * engine on expand.
  */
 import * as vscode from 'vscode';
-import type { ContainerSummary, EngineEvent, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+import type { ContainerStats, ContainerSummary, EngineEvent, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
+import { statsTooltip } from '../stats/render';
 import { EngineError } from '../../engine/types';
 import { isConnectionFailure, type EngineService } from '../engineService';
 import {
@@ -20,10 +21,11 @@ import {
   volumeChildren,
   volumeRoots,
   type BerthNode,
+  type NodeBase,
   type ViewId,
 } from './model';
 
-export function toTreeItem(node: BerthNode): vscode.TreeItem {
+export function toTreeItem(node: NodeBase): vscode.TreeItem {
   const state =
     node.collapsible === 'none'
       ? vscode.TreeItemCollapsibleState.None
@@ -198,6 +200,26 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   async list(): Promise<ContainerSummary[]> {
     if (this.snapshot === undefined) await this.refresh();
     return this.snapshot ?? [];
+  }
+
+  /** The latest stats reading of a container while the Stats view reads it (main.ts sets it). */
+  liveStats: (id: string) => ContainerStats | undefined = () => undefined;
+
+  override getTreeItem(node: BerthNode): vscode.TreeItem {
+    const item = super.getTreeItem(node);
+    // Made on hover instead (resolveTreeItem), so it carries the latest stats reading.
+    if (node.kind === 'container') item.tooltip = undefined;
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: BerthNode): vscode.TreeItem {
+    if (node.kind !== 'container' || !node.tooltip) return item;
+    const reading = this.liveStats(node.container.id);
+    const tooltip = new vscode.MarkdownString(reading ? `${node.tooltip}\n\n${statsTooltip(reading, vscode.l10n.t)}` : node.tooltip);
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    item.tooltip = tooltip;
+    return item;
   }
 }
 

@@ -15,6 +15,7 @@ import type { ArgsOf, ImageArgs, PruneArgs } from '../../commands/table';
 import { showContainerTerminal } from '../../devenv/terminal';
 import { withPullProgress } from '../../progress';
 import { credentialsForPull, credentialsForPush } from '../../registryAuth';
+import { pickImageToPull } from '../../workflows/images';
 import { formatSize, shortId } from '../model';
 import {
   argIds,
@@ -86,13 +87,10 @@ export function validateReference(value: string): string | undefined {
 async function pull(ctx: ActionContext, input: Invocation<ArgsOf<'berth.images.pull'>>): Promise<string | undefined> {
   const node = input.nodes.find((n) => n.kind === 'imageTag');
   let reference = input.args.reference ?? (node?.kind === 'imageTag' && !node.reference.startsWith('sha256:') ? node.reference : undefined);
-  reference ??= await vscode.window.showInputBox({
-    prompt: t('Image to pull'),
-    placeHolder: 'busybox:latest',
-    validateInput: validateReference,
-  });
-  if (!reference) return undefined;
   const engine = await engineOf(ctx);
+  // The Pull box: a reference to pull as typed, or words that search Docker Hub.
+  reference ??= await pickImageToPull(engine);
+  if (!reference) return undefined;
   const trimmed = reference.trim();
   const auth = await credentialsForPull(trimmed);
   await withPullProgress(t('Pulling {0}', trimmed), (onProgress, signal) => engine.pullImage(trimmed, onProgress, signal, auth));
