@@ -17,6 +17,7 @@ import { parse } from '../src/dockerfile/parser';
 import { ALL_RULE_CODES } from '../src/dockerfile/rules/catalog';
 import type { LintSettings } from '../src/dockerfile/settings';
 import { fuzzInputs, realistic } from '../test/fixtures/fuzzDockerfiles';
+import { manyPackages, stageChain } from '../test/fixtures/hostile';
 
 const N = 2000;
 /** What the fuzz test used to assert: 10n lines cost less than this times ten runs on n lines. */
@@ -49,6 +50,10 @@ const LINT_SHAPES: Shape[] = [
   ],
   ['stages that build on each other', (n) => Array.from({ length: n }, (_, k) => `FROM s${k} AS S${k + 1}\nUSER root`).join('\n')],
   ['copies and installs', (n) => 'FROM node:20\n' + 'COPY . .\nRUN npm ci\n'.repeat(n / 2)],
+  // Each stage's scope holds every ENV of the chain before it: copying it per stage was quadratic.
+  ['a chain of stages, each adding an ENV', (n) => stageChain(n)],
+  // One finding per package, each needing its word's offset in the command.
+  ['one apt-get install of n packages (apt-unpinned on)', (n) => manyPackages(n)],
 ];
 
 export interface GrowthShape {

@@ -5,7 +5,7 @@ import { parse } from './parser';
 import type { LintSettings, SeverityLevel } from './settings';
 import { sharingSplits } from './shell';
 import { readSuppressions } from './suppressions';
-import { LINT_CHECKS, RULE_INFO, ruleCode, ruleDocUrl, type RuleCode } from './rules/catalog';
+import { BUILDKIT_RULE_CODES, LINT_CHECKS, RULE_INFO, ruleCode, ruleDocUrl, type RuleCode } from './rules/catalog';
 import { ruleContext } from './rules/context';
 import type { Finding } from './rules/rule';
 
@@ -69,7 +69,9 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
     if (suppressions.global.has(code)) continue;
     const owner = instructionAt(starts, f.span.start);
     if (owner >= 0 && suppressions.byInstruction.get(starts[owner])?.has(code)) continue;
-    const level = severities.get(code) as Exclude<SeverityLevel, 'off'>;
+    if (owner >= 0 && suppressions.byStage.get(doc.instructions[owner].stage)?.has(code)) continue;
+    const level =
+      suppressions.buildkitErrors && BUILDKIT_RULE_CODES.has(code) ? 'error' : (severities.get(code) as Exclude<SeverityLevel, 'off'>);
     const diagnostic: Diagnostic = {
       range: rangeOf(doc, f.span),
       severity: SEVERITY[level],

@@ -89,6 +89,10 @@ class Splitter {
   private start = -1;
   /** A redirection's target (`> /dev/null`) is not an argument of the command. */
   private dropNext = false;
+  /** `case` statements open around this point: `;;` goes back to reading patterns. */
+  private cases = 0;
+  /** Reading a case pattern (`x86_64|aarch64)`), where `|` separates alternatives, not commands. */
+  private pattern = false;
 
   constructor(private readonly text: string) {}
 
@@ -112,6 +116,16 @@ class Splitter {
         if (this.inWord) this.materialize(i - 1);
         this.word += n;
         this.inWord = true;
+        continue;
+      }
+      if (this.pattern && (c === '|' || c === ')' || c === '(' || c === '\n')) {
+        this.endWord(i);
+        if (c === ')') {
+          // The pattern is no command: what follows it is.
+          this.pattern = false;
+          this.words = [];
+          this.start = -1;
+        }
         continue;
       }
       if (c === '#' && !this.inWord && (i === 0 || /\s/.test(text[i - 1]))) {
@@ -147,6 +161,11 @@ class Splitter {
       if (c === '\n' || c === ';') {
         this.endWord(i);
         this.endCommand(i, c);
+        // `;;`, `;&` and `;;&` end a case branch: the next pattern follows.
+        if (c === ';' && this.cases > 0 && (text[i + 1] === ';' || text[i + 1] === '&')) {
+          while (text[i + 1] === ';' || text[i + 1] === '&') i++;
+          this.pattern = true;
+        }
         continue;
       }
       if (c === '&' || c === '|') {
@@ -162,7 +181,8 @@ class Splitter {
         i += op.length - 1;
         continue;
       }
-      if ((c === '(' && !this.inWord) || c === ')' || ((c === '{' || c === '}') && !this.inWord)) {
+      // `{` and `}` group commands only as words of their own: `{}` is find's argument.
+      if ((c === '(' && !this.inWord) || c === ')' || ((c === '{' || c === '}') && !this.inWord && /^[\s;]?$/.test(text[i + 1] ?? ''))) {
         this.endWord(i);
         this.endCommand(i, ';');
         continue;
@@ -188,7 +208,19 @@ class Splitter {
     if (this.inWord) {
       const value = this.wordStart >= 0 && at >= 0 ? this.text.slice(this.wordStart, at) : this.word;
       if (this.dropNext) this.dropNext = false;
-      else this.words.push(value);
+      else if (value === 'esac' && this.cases > 0 && (this.pattern || this.words.length === 0)) {
+        this.cases--;
+        this.pattern = false;
+        this.words = [];
+        this.start = -1;
+      } else if (!this.pattern) {
+        this.words.push(value);
+        // `case WORD in` opens the patterns.
+        if (value === 'in' && this.words.length === 3 && this.words[0] === 'case') {
+          this.cases++;
+          this.pattern = true;
+        }
+      }
     }
     this.word = '';
     this.inWord = false;

@@ -1,43 +1,101 @@
 /**
- * Suppression pragmas: `# berth ignore=<code>[,<code>]` for the next instruction and
- * `# berth global ignore=…` for the file. hadolint's own pragmas are honored for the
- * rules that match, so teams moving over keep their suppressions.
+ * Suppression pragmas: `# berth ignore=<code>[,<code>]` for the next instruction, `# berth stage
+ * ignore=…` for the stage it stands in and `# berth global ignore=…` for the file. hadolint's own
+ * pragmas and BuildKit's `# check=skip=…` directive are honored for the rules that match, so teams
+ * moving over keep their suppressions.
  */
 import type { Dockerfile } from './model';
-import { ruleCode, type RuleCode } from './rules/catalog';
+import { BUILDKIT_RULE_CODES, ruleCode, type RuleCode } from './rules/catalog';
 
-const PRAGMA = /^\s*(berth|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*$/i;
+/** A trailing `# reason` after the codes is a comment on the pragma (hadolint allows it). */
+const PRAGMA = /^\s*(berth|hadolint)\s+(?:(global|stage)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/i;
+/** BuildKit's `# check=skip=A,B;error=true`: for the file as a directive, for the next instruction as a later comment. */
+const CHECK = /^\s*check\s*=\s*(.*?)\s*$/i;
 
 export interface Suppressions {
   /** Codes ignored everywhere in the file. */
   global: Set<RuleCode>;
+  /** Codes ignored per stage, by stage index. */
+  byStage: Map<number, Set<RuleCode>>;
   /** Codes ignored per instruction, by the instruction's start offset. */
   byInstruction: Map<number, Set<RuleCode>>;
+  /** `# check=error=true`: the findings of rules BuildKit also checks fail the build. */
+  buildkitErrors: boolean;
+}
+
+function codesOf(list: string): RuleCode[] {
+  return list
+    .split(',')
+    .map((c) => ruleCode(c))
+    .filter((c): c is RuleCode => c !== undefined);
+}
+
+function addAll(map: Map<number, Set<RuleCode>>, key: number, codes: RuleCode[]): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  for (const c of codes) set.add(c);
+}
+
+/** Reads `skip=…` and `error=…` of a check directive or comment into `skipped`; a `// note` after it is a comment. */
+function readCheck(value: string, skipped: Set<RuleCode>): boolean {
+  let errors = false;
+  for (const part of value.replace(/\s\/\/.*$/, '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim().toLowerCase();
+    const v = part.slice(eq + 1).trim();
+    if (key === 'skip') {
+      if (v.toLowerCase() === 'all') for (const c of BUILDKIT_RULE_CODES) skipped.add(c);
+      else for (const c of codesOf(v)) skipped.add(c);
+    } else if (key === 'error') errors = /^(?:true|1)$/i.test(v);
+  }
+  return errors;
 }
 
 export function readSuppressions(doc: Dockerfile): Suppressions {
   const global = new Set<RuleCode>();
+  const byStage = new Map<number, Set<RuleCode>>();
   const byInstruction = new Map<number, Set<RuleCode>>();
+  let buildkitErrors = false;
   let next = 0;
+  const directiveStarts = new Set(doc.directives.map((d) => d.span.start));
   for (const comment of doc.comments) {
+    // The instruction a pragma stands above: the first one starting after it.
+    const check = CHECK.exec(comment.text);
+    if (check) {
+      // As a parser directive it covers the file; as a later comment only the next instruction.
+      if (
+        directiveStarts.has(comment.span.start) ||
+        doc.directives.some((d) => d.span.start <= comment.span.start && comment.span.end <= d.span.end)
+      ) {
+        buildkitErrors = readCheck(check[1], global) || buildkitErrors;
+        continue;
+      }
+      const codes = new Set<RuleCode>();
+      readCheck(check[1], codes);
+      while (next < doc.instructions.length && doc.instructions[next].span.start < comment.span.end) next++;
+      const target = doc.instructions[next];
+      if (target) addAll(byInstruction, target.span.start, [...codes]);
+      continue;
+    }
     if (!/ignore/i.test(comment.text)) continue;
     const m = PRAGMA.exec(comment.text);
     if (!m) continue;
-    const codes = m[3]
-      .split(',')
-      .map((c) => ruleCode(c))
-      .filter((c): c is RuleCode => c !== undefined);
-    if (m[2]) {
+    const codes = codesOf(m[3]);
+    const scope = m[2]?.toLowerCase();
+    if (scope === 'global') {
       for (const c of codes) global.add(c);
       continue;
     }
-    // The instruction the pragma stands above: the first one starting after it.
     while (next < doc.instructions.length && doc.instructions[next].span.start < comment.span.end) next++;
+    if (scope === 'stage') {
+      // The stage the pragma stands in, or the one its FROM opens.
+      const stage = doc.instructions[next]?.stage ?? doc.instructions[next - 1]?.stage ?? -1;
+      if (stage >= 0) addAll(byStage, stage, codes);
+      continue;
+    }
     const target = doc.instructions[next];
-    if (!target) continue;
-    let set = byInstruction.get(target.span.start);
-    if (!set) byInstruction.set(target.span.start, (set = new Set()));
-    for (const c of codes) set.add(c);
+    if (target) addAll(byInstruction, target.span.start, codes);
   }
-  return { global, byInstruction };
+  return { global, byStage, byInstruction, buildkitErrors };
 }

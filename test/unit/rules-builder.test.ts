@@ -547,3 +547,29 @@ describe('escape-invalid', () => {
     none(CODE, df('# hello', '# escape=x', 'FROM node:20', 'USER node'));
   });
 });
+
+describe('builder errors the parser alone does not raise (issue #10)', () => {
+  it('flags ENV with a key and no value, once', () => {
+    const found = run(df('FROM debian:12', 'ENV PATH', 'USER nobody'));
+    assert.deepEqual(
+      found.map((f) => [f.code, f.text]),
+      [['args-missing', 'PATH']],
+    );
+  });
+
+  it('flags HEALTHCHECK CMD without a command and an unknown type', () => {
+    one('args-missing', df('FROM debian:12', 'HEALTHCHECK CMD', 'USER nobody'), 'CMD', ERROR);
+    one('args-missing', df('FROM debian:12', 'HEALTHCHECK CONNECT TCP 7000', 'USER nobody'), 'CONNECT', ERROR);
+    none('args-missing', df('FROM debian:12', 'HEALTHCHECK --timeout=3s CMD ["foo"]', 'USER nobody'));
+    none('args-missing', df('FROM debian:12', 'HEALTHCHECK NONE', 'USER nobody'));
+  });
+
+  it('flags a JSON array holding something other than strings', () => {
+    one(
+      'json-args-invalid',
+      df('FROM debian:12', 'USER nobody', 'CMD [ "echo", [ "nested json" ] ]'),
+      '[ "echo", [ "nested json" ] ]',
+      WARNING,
+    );
+  });
+});

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closest, editDistance } from '../../src/dockerfile/rules/shared/names';
-import { df, ERROR, INFO, none, one, WARNING } from '../fixtures/rules/helpers';
+import { df, ERROR, HINT, INFO, none, one, WARNING } from '../fixtures/rules/helpers';
 
 const stage = (...lines: string[]) => df('FROM debian:12', 'WORKDIR /app', ...lines, 'USER nobody');
 
@@ -105,5 +105,25 @@ describe('closest names', () => {
     assert.equal(closest('node_version', ['NODE_VERSION']), 'NODE_VERSION');
     assert.equal(closest('A', ['B']), undefined);
     assert.equal(closest('TAG', ['ZZZZZ']), undefined);
+  });
+});
+
+describe('stage-name-reserved', () => {
+  it('flags stages named scratch or context, in any case, ranged on the name', () => {
+    one('stage-name-reserved', df('FROM debian:12 AS scratch', 'USER nobody'), 'scratch', WARNING);
+    one('stage-name-reserved', df('FROM debian:12 AS Context', 'USER nobody'), 'Context', WARNING);
+    none('stage-name-reserved', df('FROM scratch', 'FROM scratch AS a', 'USER nobody'));
+  });
+});
+
+describe('from-as-casing', () => {
+  it('flags AS cased unlike its FROM, and leaves a mixed-case FROM alone', () => {
+    one('from-as-casing', df('FROM debian:12 as build', 'USER nobody'), 'as', HINT);
+    one('from-as-casing', df('from debian:12 AS build', 'USER nobody'), 'AS', HINT);
+    none('from-as-casing', df('FROM debian:12 AS build', 'from debian:12 as b2', 'From debian:12 as b3', 'USER nobody'));
+  });
+
+  it('reads BuildKit check names in # check=skip', () => {
+    none('from-as-casing', df('# check=skip=FromAsCasing', 'FROM debian:12 as build', 'USER nobody'));
   });
 });

@@ -168,3 +168,55 @@ describe('settings: trustedRegistries', () => {
     none('image-untrusted-registry', df('# hadolint ignore=DL3026', 'FROM quay.io/a/b:1', 'USER node'), { trustedRegistries: ['ghcr.io'] });
   });
 });
+
+describe('pragmas from hadolint and BuildKit (issue #10)', () => {
+  it('honours a hadolint pragma with a trailing comment', () => {
+    none('image-untagged', df('# hadolint ignore=DL3006 # built locally', 'FROM node', 'USER node'));
+  });
+
+  it('honours `stage ignore` for every instruction of the stage, and no other', () => {
+    const text = df(
+      'FROM debian:12 AS a',
+      '# hadolint stage ignore=DL3003',
+      'RUN cd /tmp && make',
+      'RUN cd /srv && make',
+      'FROM a',
+      'RUN cd /opt && make',
+      'USER nobody',
+    );
+    assert.deepEqual(
+      of('cd-in-run', text).map((f) => f.line),
+      [5],
+    );
+  });
+
+  it('honours # check=skip= with BuildKit names: for the file as a directive, for the next instruction as a later comment', () => {
+    none('json-args-recommended', df('# check=skip=JSONArgsRecommended', 'FROM debian:12', 'USER nobody', 'CMD echo hi'));
+    none(
+      'json-args-recommended',
+      df('# syntax=docker/dockerfile:1', '# check=skip=JSONArgsRecommended', 'FROM debian:12', 'USER nobody', 'CMD echo hi'),
+    );
+    const later = df(
+      'FROM debian:12',
+      'USER nobody',
+      '# check=skip=JSONArgsRecommended // shell form on purpose',
+      'CMD echo hi',
+      'ENTRYPOINT echo hi',
+    );
+    assert.deepEqual(
+      of('json-args-recommended', later).map((f) => f.line),
+      [4],
+    );
+    one('json-args-recommended', df('# check=skip=WorkdirRelativePath', 'FROM debian:12', 'USER nobody', 'CMD echo hi'), 'echo hi', INFO);
+  });
+
+  it('# check=skip=all skips the checks BuildKit has, and only those', () => {
+    const text = df('# check=skip=all', 'FROM node', 'CMD echo hi');
+    none('json-args-recommended', text);
+    one('image-untagged', text, 'node', WARNING);
+  });
+
+  it('# check=error=true makes the BuildKit checks errors', () => {
+    one('json-args-recommended', df('# check=error=true', 'FROM debian:12', 'USER nobody', 'CMD echo hi'), 'echo hi', ERROR);
+  });
+});

@@ -22,11 +22,13 @@ export const apkCacheKept = defineRule({
         if (program === 'apk') {
           const v = verbIndex(words, 1);
           const verb: string | undefined = words[v];
-          if (verb === 'add' && !words.includes('--no-cache')) adds.push({ command, at, verb: at + v });
+          // `--no-network` installs from what is already there, so it downloads no index.
+          if (verb === 'add' && !words.includes('--no-cache') && !words.includes('--no-network')) adds.push({ command, at, verb: at + v });
         }
         if (program === 'rm' && words.some((w) => w.startsWith('/var/cache/apk'))) removed = true;
       }
-      if (adds.length === 0 || removed) continue;
+      // A stage the final image is not built on leaves its layers behind.
+      if (adds.length === 0 || removed || !run.shipped) continue;
       const discarded = discardedTargets(run.instruction.flags);
       if (covers(discarded, '/var/cache/apk') || covers(discarded, '/etc/apk/cache')) continue;
       const script = run.script();

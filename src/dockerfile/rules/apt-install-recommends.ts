@@ -1,7 +1,7 @@
 /** apt-get install without --no-install-recommends: recommended packages nobody asked for. */
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { verbIndex } from './shared/apt';
+import { aptSimulates, verbIndex } from './shared/apt';
 import { wordsSpan } from './shared/runScript';
 import { insertAfter } from './shared/shellEdits';
 
@@ -27,7 +27,7 @@ export const aptInstallRecommends = defineRule({
         if (program !== 'apt' && program !== 'apt-get') continue;
         const v = verbIndex(words, 1);
         const verb: string | undefined = words[v];
-        if (verb !== 'install' || aptSkipsRecommends(words) || ctx.aptConfigured('Install-Recommends')) continue;
+        if (verb !== 'install' || aptSkipsRecommends(words) || aptSimulates(words) || ctx.aptConfigured('Install-Recommends')) continue;
         report({
           span: wordsSpan(source, run.instruction, script, command, at, at + v),
           message: `'${program} install' also installs every recommended package, often tens of megabytes nobody asked for. Add --no-install-recommends and name what you need.`,

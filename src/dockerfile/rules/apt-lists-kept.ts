@@ -22,11 +22,14 @@ function listsOf(source: string, run: Run): { kept?: Finding; needsLists: boolea
   const commands = run.commands();
   for (let c = 0; c < commands.length; c++) {
     const { words, at, program } = commands[c];
-    if (program === 'apt' || program === 'apt-get') {
+    // aptitude fetches and keeps the same lists.
+    if (program === 'apt' || program === 'apt-get' || program === 'aptitude') {
       const v = verbIndex(words, 1);
       const verb: string | undefined = words[v];
       if (verb === 'install') lastInstall = { index: c, verb: at + v };
       if (verb === 'update') updated = true;
+      // apt 2.7's `dist-clean` deletes the lists as well as the package cache.
+      else if (verb === 'dist-clean') removed = true;
       else if (verb !== undefined && APT_PROMPTS.has(verb) && !updated) needsLists = true;
     }
     if ((program === 'rm' || program === 'find') && removesAptLists(words)) removed = true;

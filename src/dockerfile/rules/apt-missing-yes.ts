@@ -1,14 +1,18 @@
 /** apt-get install (and the other verbs that ask) without -y: the build cannot answer the prompt. */
 import { fixFromData } from './fixer';
 import { defineRule } from './rule';
-import { APT_PROMPTS, verbIndex } from './shared/apt';
+import { APT_PROMPTS, aptSimulates, verbIndex } from './shared/apt';
 import { wordsSpan } from './shared/runScript';
 import { insertAfter } from './shared/shellEdits';
 
 /** apt-get answers yes without asking: -y, --yes, --assume-yes, -qq (which implies -y), or the option. */
 function aptAssumesYes(words: string[]): boolean {
+  // `-q -q` and `--quiet --quiet` count up to -qq as well.
+  let quiet = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
+    if (w === '-q' || w === '--quiet' || w === '--silent') quiet++;
+    if (quiet >= 2) return true;
     if (w === '--yes' || w === '--assume-yes' || w === '--force-yes' || w === '-q=2' || w === '--quiet=2') return true;
     if (/^-[a-zA-Z]+$/.test(w) && (w.includes('y') || /q.*q/.test(w))) return true;
     if ((w === '-o' && /^APT::Get::Assume-Yes=(?:1|true|yes)$/i.test(words[i + 1] ?? '')) || /^-oAPT::Get::Assume-Yes=/i.test(w))
@@ -32,7 +36,7 @@ export const aptMissingYes = defineRule({
         if (program !== 'apt' && program !== 'apt-get') continue;
         const v = verbIndex(words, 1);
         const verb: string | undefined = words[v];
-        if (verb === undefined || !APT_PROMPTS.has(verb) || aptAssumesYes(words)) continue;
+        if (verb === undefined || !APT_PROMPTS.has(verb) || aptAssumesYes(words) || aptSimulates(words)) continue;
         // An apt.conf.d file written anywhere in the file may answer for every RUN.
         if (ctx.aptConfigured('Assume-Yes')) continue;
         // `yes | apt-get install` answers the prompt through the pipe.

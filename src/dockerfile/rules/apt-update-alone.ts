@@ -3,7 +3,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { positionAt } from '../model';
 import { edits, offer, replaceSpan, sourceOf, wholeLines, type Fixer } from './fixer';
 import { defineRule } from './rule';
-import { aptCommands, aptUpdateSpan, isAptInstall, isAptUpdate } from './shared/apt';
+import { aptCommands, aptUpdateSpan, isAptInstall, isAptUpdate, usesAptLists } from './shared/apt';
 import { shellText } from './shared/source';
 
 /** Moves the update into the next RUN of the stage that installs. */
@@ -46,7 +46,7 @@ export const aptUpdateAlone = defineRule({
     for (const instruction of ctx.doc.instructions) {
       if (instruction.keyword !== 'RUN' || !shellText(instruction).includes('apt')) continue;
       const commands = ctx.commands(instruction);
-      if (!commands.some(isAptUpdate) || commands.some(isAptInstall)) continue;
+      if (!commands.some(isAptUpdate) || commands.some(usesAptLists)) continue;
       report({
         span: aptUpdateSpan(ctx.doc.text, instruction),
         message:

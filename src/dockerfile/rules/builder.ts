@@ -204,7 +204,8 @@ function checkInstruction(report: Report, instruction: Instruction, inOnbuild: b
       });
     }
   }
-  if (!instruction.json && EXEC_FORM.has(keyword) && looksLikeJson(instruction.argsText)) {
+  const badJson = !instruction.json && EXEC_FORM.has(keyword) && looksLikeJson(instruction.argsText);
+  if (badJson) {
     const hint = instruction.argsText.includes("'") ? ' Use double quotes: JSON has no single-quoted strings.' : '';
     report('json-args-invalid', {
       span: instruction.argsSpan,
@@ -229,6 +230,47 @@ function checkInstruction(report: Report, instruction: Instruction, inOnbuild: b
     case 'EXPOSE':
       checkExpose(report, instruction);
       break;
+    case 'ENV':
+      // `ENV PATH` alone sets nothing: the builder wants `ENV PATH=<value>` (or the legacy `ENV PATH <value>`).
+      if (instruction.args.length === 1 && !instruction.args[0].value.includes('=')) {
+        report('args-missing', { span: instruction.args[0].span, message: `ENV ${instruction.args[0].value} has no value: ${USAGE.ENV}.` });
+      }
+      break;
+    case 'HEALTHCHECK':
+      checkHealthcheck(report, instruction);
+      break;
+  }
+  if (!badJson && !instruction.json && EXEC_FORM.has(keyword)) checkNestedJson(report, instruction);
+}
+
+/** The type after HEALTHCHECK's flags must be CMD with a command, or NONE. */
+function checkHealthcheck(report: Report, healthcheck: Instruction): void {
+  const type = healthcheck.args[0];
+  if (!type) return;
+  const name = type.value.toUpperCase();
+  if (name === 'CMD') {
+    const rest = healthcheck.args.length > 1 || (healthcheck.json?.values.length ?? 0) > 0;
+    if (!rest) report('args-missing', { span: type.span, message: `HEALTHCHECK CMD needs a command to run: ${USAGE.HEALTHCHECK}.` });
+  } else if (name !== 'NONE') {
+    report('args-missing', { span: type.span, message: `Unknown HEALTHCHECK type '${type.value}': ${USAGE.HEALTHCHECK}.` });
+  }
+}
+
+/** `CMD ["echo", ["x"]]` is JSON but not an array of strings, which the builder refuses. */
+function checkNestedJson(report: Report, instruction: Instruction): void {
+  const text = instruction.argsText;
+  if (!text.startsWith('[') || !text.endsWith(']')) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (Array.isArray(parsed) && parsed.some((v) => typeof v !== 'string')) {
+    report('json-args-invalid', {
+      span: instruction.argsSpan,
+      message: `${instruction.keyword}'s JSON array may hold only strings: write each argument as a string.`,
+    });
   }
 }
 

@@ -20,6 +20,8 @@ import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
 import { copyRelativeDest } from './copy-relative-dest';
 import { curlAndWget } from './curl-and-wget';
+import { fromArgDefaultInvalid } from './from-arg-default-invalid';
+import { fromAsCasing } from './from-as-casing';
 import { escapeInvalid } from './escape-invalid';
 import { fromArgUndefined } from './from-arg-undefined';
 import { gemUnpinned } from './gem-unpinned';
@@ -41,6 +43,7 @@ import { runConsecutive } from './run-consecutive';
 import { secretInArgEnv } from './secret-in-arg-env';
 import { stageNameDuplicate } from './stage-name-duplicate';
 import { stageNameInvalid } from './stage-name-invalid';
+import { stageNameReserved } from './stage-name-reserved';
 import { sudoInRun } from './sudo-in-run';
 import { userMissing } from './user-missing';
 import { userRoot } from './user-root';
@@ -54,10 +57,12 @@ const CHECKS = [
   legacyKeyValue,
   stageNameInvalid,
   stageNameDuplicate,
+  stageNameReserved,
   instructionRepeated,
   jsonArgsRecommended,
   workdirRelative,
   keywordCasing,
+  fromAsCasing,
   imageUntagged,
   imageLatest,
   imageUnpinnedDigest,
@@ -88,6 +93,7 @@ const CHECKS = [
   copyRelativeDest,
   variableUndefined,
   fromArgUndefined,
+  fromArgDefaultInvalid,
   secretInArgEnv,
 ] as const;
 
@@ -126,6 +132,11 @@ export const RULE_INFO: ReadonlyMap<RuleCode, RuleInfo<RuleCode>> = new Map(INFO
 export const ALL_RULE_CODES: readonly RuleCode[] = INFOS.map((r) => r.code);
 
 const FROM_HADOLINT = new Map(INFOS.filter((r) => r.hadolint).map((r) => [r.hadolint!, r.code]));
+/** BuildKit's check names, lower-cased: `# check=skip=` names them in any case. */
+const FROM_BUILDKIT = new Map(INFOS.filter((r) => r.buildkit).map((r) => [r.buildkit!.toLowerCase(), r.code]));
+
+/** The rules BuildKit has a check of its own for: what `# check=skip=all` and `error=true` reach. */
+export const BUILDKIT_RULE_CODES: ReadonlySet<RuleCode> = new Set(FROM_BUILDKIT.values());
 
 export function isRuleCode(code: string): code is RuleCode {
   return RULE_INFO.has(code as RuleCode);
@@ -136,11 +147,11 @@ export function ruleInfo(code: string): RuleInfo<RuleCode> | undefined {
   return isRuleCode(code) ? RULE_INFO.get(code) : undefined;
 }
 
-/** Our code for a code that may be hadolint's (`DL3006`); undefined for codes nobody knows. */
+/** Our code for a code that may be hadolint's (`DL3006`) or BuildKit's (`FromAsCasing`); undefined for codes nobody knows. */
 export function ruleCode(code: string): RuleCode | undefined {
   const trimmed = code.trim();
   if (isRuleCode(trimmed)) return trimmed;
-  return FROM_HADOLINT.get(trimmed.toUpperCase());
+  return FROM_HADOLINT.get(trimmed.toUpperCase()) ?? FROM_BUILDKIT.get(trimmed.toLowerCase());
 }
 
 /** Where each rule's documentation lives: docs/rules/<code>.md in Berth's repository. */

@@ -15,6 +15,7 @@ export const cdInRun = defineRule({
       // A cd inside a subshell or a loop is scoped on purpose: WORKDIR cannot say that.
       let depth = 0;
       let loops = 0;
+      const found: { command: (typeof commands)[number]['command']; at: number; target: string }[] = [];
       for (let c = 0; c < commands.length; c++) {
         const { command, words, at, program } = commands[c];
         // Parentheses between commands open and close subshells; `$(` inside a word is no subshell.
@@ -30,11 +31,16 @@ export const cdInRun = defineRule({
         const target = words[1];
         // `cd "$(mktemp -d)"`, `cd -` and `cd` alone have no WORKDIR equivalent.
         if (target === undefined || target === '-' || /[`(]/.test(target)) continue;
-        report({
-          span: wordsSpan(source, run.instruction, script, command, at),
-          message: `Use WORKDIR ${target} instead of cd: the directory change lasts only for this RUN, so later instructions still run in the old one.`,
-        });
+        found.push({ command, at, target });
       }
+      // A RUN that changes directory again (`cd /usr/src && … && cd / && rm -rf …`) moves
+      // around on purpose: one WORKDIR cannot say that.
+      if (found.length !== 1) continue;
+      const { command, at, target } = found[0];
+      report({
+        span: wordsSpan(source, run.instruction, script, command, at),
+        message: `Use WORKDIR ${target} instead of cd: the directory change lasts only for this RUN, so later instructions still run in the old one.`,
+      });
     }
   },
 });

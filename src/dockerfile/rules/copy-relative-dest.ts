@@ -9,7 +9,15 @@ function checkDestination(ctx: RuleContext, copy: Instruction, report: (finding:
   const raw = json ? json.values[json.values.length - 1] : copy.args[copy.args.length - 1]?.value;
   if (raw === undefined || (json ? json.values.length : copy.args.length) < 2) return;
   const dest = json ? raw : unquote(raw, ctx.doc.escape);
-  if (dest.startsWith('/') || dest.startsWith('$') || dest.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(dest)) return;
+  // `c:\system32\x`: a Windows path keeps its backslashes whatever the escape character does to them.
+  if (
+    dest.startsWith('/') ||
+    dest.startsWith('$') ||
+    dest.startsWith('\\') ||
+    /^["']?[A-Za-z]:[\\/]/.test(dest) ||
+    /^["']?[A-Za-z]:[\\/]/.test(raw)
+  )
+    return;
   report({
     span: json ? copy.argsSpan : copy.args[copy.args.length - 1].span,
     message: `${copy.keyword} to '${dest}' lands relative to the base image's working directory, since no WORKDIR is set in this stage. Set WORKDIR first, or use an absolute destination.`,
@@ -33,6 +41,8 @@ export const copyRelativeDest = defineRule({
           workdirs.add(stage.index);
         } else if ((k === 'COPY' || k === 'ADD') && !hasWorkdir) checkDestination(ctx, instruction, report);
       }
+      // Inherited counts too: a stage built on this one has the WORKDIR of its grandparent.
+      if (hasWorkdir) workdirs.add(stage.index);
     }
   },
 });

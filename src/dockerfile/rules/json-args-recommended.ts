@@ -17,12 +17,16 @@ export const jsonArgsRecommended = defineRule({
   summary: 'CMD or ENTRYPOINT in shell form: signals do not reach the process.',
   buildkit: 'JSONArgsRecommended',
   check(ctx, report) {
+    // After a SHELL the shell form is what the author chose; a stage built on another inherits it.
+    const shells = new Set<number>();
     for (const stage of ctx.doc.stages) {
-      // After a SHELL the shell form is what the author chose.
-      let shellSeen = false;
+      let shellSeen = stage.parent !== undefined && shells.has(stage.parent);
       for (const instruction of stage.instructions) {
         const k = instruction.keyword;
-        if (k === 'SHELL') shellSeen = true;
+        if (k === 'SHELL') {
+          shellSeen = true;
+          shells.add(stage.index);
+        }
         if ((k !== 'CMD' && k !== 'ENTRYPOINT') || instruction.json || shellSeen) continue;
         if (instruction.args.length === 0 || instruction.argsText.startsWith('[')) continue;
         report({

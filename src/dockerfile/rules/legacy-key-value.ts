@@ -40,7 +40,8 @@ function check(instruction: Instruction, report: (finding: Finding) => void): vo
   const keyword = instruction.keyword;
   if (keyword !== 'ENV' && keyword !== 'LABEL') return;
   const first = instruction.args[0];
-  if (!first || first.value.includes('=')) return;
+  // A key alone has no value at all, which args-missing reports.
+  if (!first || first.value.includes('=') || instruction.args.length < 2) return;
   report({
     span: instruction.argsSpan,
     message: `Use ${keyword} ${first.value}=<value>: the '${keyword} key value' form is legacy and cannot set several keys.`,

@@ -44,7 +44,8 @@ const BASH_IMAGES = new Set([
 function pipefailFix(f: Fixer): void {
   const { doc } = f;
   const run = f.instruction;
-  if (!run || run.stage < 0) return;
+  // An ONBUILD trigger runs under the SHELL of the image built on this one, not this stage's.
+  if (!run || run.stage < 0 || run.keyword === 'ONBUILD') return;
   const stage = doc.stages[run.stage];
   // The SHELL goes after FROM: a SHELL the stage sets before this RUN would override it again.
   const before = stage.instructions.indexOf(run);
@@ -72,6 +73,25 @@ function pipefailFix(f: Fixer): void {
   );
 }
 
+/**
+ * The program whose output the pipe reads: inside `$(…)` or backquotes that is the first word
+ * after the last opening, not the command the substitution is an argument of.
+ */
+function pipedProgram(text: string, start: number, end: number, words: string[]): string {
+  const segment = text.slice(start, end);
+  const dollar = segment.lastIndexOf('$(');
+  const tick = segment.lastIndexOf('`');
+  // Still open at the pipe: no `)` after `$(`, an odd number of backquotes.
+  const openDollar = dollar >= 0 && segment.indexOf(')', dollar) < 0 ? dollar : -1;
+  const openTick = tick >= 0 && segment.split('`').length % 2 === 0 ? tick : -1;
+  const opening = Math.max(openDollar, openTick);
+  if (opening >= 0) {
+    const inner = /^(?:\$\(|`)\s*([^\s;|&()`'"]+)/.exec(segment.slice(opening));
+    if (inner) return inner[1];
+  }
+  return words[0] ?? '';
+}
+
 export const pipeWithoutPipefail = defineRule({
   code: 'pipe-without-pipefail',
   severity: 'warning',
@@ -89,7 +109,7 @@ export const pipeWithoutPipefail = defineRule({
         if (command.next !== '|' || pipefail) continue;
         report({
           span: scriptSpan(ctx.doc.text, run.instruction, script, command.end, command.end + 1),
-          message: `Only the last command of a pipe decides whether this RUN fails, so a failing '${words[0] ?? command.words[0]}' goes unnoticed. Set SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN, or start it with 'set -o pipefail &&' where /bin/sh supports it.`,
+          message: `Only the last command of a pipe decides whether this RUN fails, so a failing '${pipedProgram(script.text, command.start, command.end, words)}' goes unnoticed. Set SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN, or start it with 'set -o pipefail &&' where /bin/sh supports it.`,
         });
         break;
       }

@@ -110,9 +110,13 @@ export const variableUndefined = defineRule({
 
     const scopes: Scope[] = [];
     const scratch: boolean[] = [];
+    // A stage's last child takes its scope over instead of copying it: nobody reads it after that,
+    // and a chain of thousands of stages would otherwise copy a growing scope once per stage.
+    const childrenLeft = new Array<number>(doc.stages.length).fill(0);
+    for (const stage of doc.stages) if (stage.parent !== undefined) childrenLeft[stage.parent]++;
     for (const stage of doc.stages) {
       const parent = stage.parent !== undefined ? scopes[stage.parent] : undefined;
-      const scope: Scope = parent ? new Map(parent) : new Map();
+      const scope: Scope = parent ? (--childrenLeft[stage.parent!] === 0 ? parent : new Map(parent)) : new Map();
       scopes[stage.index] = scope;
       // The image a chain of `FROM <stage>` starts from; a parent always comes before its child.
       const fromScratch = (scratch[stage.index] =

@@ -1,4 +1,5 @@
 /** A relative WORKDIR with no absolute WORKDIR before it (BuildKit's WorkdirRelativePath). */
+import { unquote } from '../variables';
 import { defineRule } from './rule';
 
 export const workdirRelative = defineRule({
@@ -13,8 +14,10 @@ export const workdirRelative = defineRule({
     const absolute = new Set<number>();
     for (const workdir of doc.instructions) {
       if (workdir.keyword !== 'WORKDIR' || workdir.stage < 0) continue;
-      const path = workdir.args[0]?.value ?? '';
-      if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('"/') || path.startsWith("'/")) {
+      const raw = workdir.args[0]?.value ?? '';
+      const path = unquote(raw, doc.escape);
+      // `WORKDIR "C:\"`: a Windows path keeps its backslash, which unquoting would take as an escape.
+      if (path.startsWith('/') || path.startsWith('$') || /^["']?[A-Za-z]:[\\/]/.test(raw)) {
         absolute.add(workdir.stage);
         continue;
       }

@@ -16,6 +16,15 @@ export const APT_PROMPTS: ReadonlySet<string> = new Set([
   'reinstall',
 ]);
 
+/** `-s`, `--simulate` and its other names: apt only prints what it would do. */
+const SIMULATE = new Set(['-s', '--simulate', '--just-print', '--dry-run', '--recon', '--no-act']);
+
+/** The command only simulates (`apt-get install -s`): nothing is installed or asked. */
+export function aptSimulates(words: string[]): boolean {
+  for (const w of words) if (SIMULATE.has(w) || (/^-[a-zA-Z]+$/.test(w) && w.includes('s'))) return true;
+  return false;
+}
+
 /** The index of the first word after `from` that is not an option (the verb), or -1. */
 export function verbIndex(words: string[], from: number): number {
   for (let i = from; i < words.length; i++) {
@@ -41,6 +50,20 @@ export function isAptUpdate(command: SimpleCommand): boolean {
 export function isAptInstall(command: SimpleCommand): boolean {
   const verb = aptVerb(command);
   return verb === 'install' || verb === 'upgrade' || verb === 'dist-upgrade' || verb === 'full-upgrade' || verb === 'build-dep';
+}
+
+/** Programs that read the apt lists an update fetched: they make the update worth its RUN. */
+const LIST_READERS = new Set(['apt-cache', 'mk-build-deps', 'aptitude']);
+/** apt verbs besides the installing ones that read the lists. */
+const LIST_VERBS = new Set(['download', 'source', 'satisfy', 'changelog', 'search', 'show', 'policy', 'list', 'depends']);
+
+/** A command that installs or otherwise reads the lists `apt-get update` fetched. */
+export function usesAptLists(command: SimpleCommand): boolean {
+  if (isAptInstall(command)) return true;
+  const words = commandWords(command);
+  if (LIST_READERS.has(programName(words[0]))) return true;
+  const verb = aptVerb(command);
+  return verb !== undefined && LIST_VERBS.has(verb);
 }
 
 export function aptCommands(instruction: Instruction): SimpleCommand[] {

@@ -74,6 +74,17 @@ export function programIndex(command: SimpleCommand): number {
  * or escaped word that does not appear verbatim gets the previous word's end.
  */
 export function wordOffsets(text: string, command: SimpleCommand): number[] {
+  // Remembered per command: a rule reporting each of 8,000 packages asks 8,000 times.
+  const known = offsetsOf.get(command);
+  if (known !== undefined && known.text === text) return known.offsets;
+  const offsets = findOffsets(text, command);
+  offsetsOf.set(command, { text, offsets });
+  return offsets;
+}
+
+const offsetsOf = new WeakMap<SimpleCommand, { text: string; offsets: number[] }>();
+
+function findOffsets(text: string, command: SimpleCommand): number[] {
   const out: number[] = [];
   let cursor = command.start;
   for (const word of command.words) {

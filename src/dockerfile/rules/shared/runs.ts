@@ -120,10 +120,12 @@ export function collectRuns(stages: Stage[], escape: string, split: (i: Instruct
           if (name === 'PIP_NO_CACHE_DIR' && value !== undefined && !/^(?:0|false|no|off)?$/i.test(value))
             state = { ...state, pipNoCache: true };
         }
-      } else if (k === 'RUN') {
-        let hints = hintsIn(instruction.argsText);
-        for (let h = 0; h < instruction.heredocs.length; h++) hints |= hintsIn(instruction.heredocs[h].body);
-        if (hints !== 0) runs.push(new Run(instruction, stage, state, shipped.has(stage.index), hints, split));
+      } else if (k === 'RUN' || (k === 'ONBUILD' && instruction.trigger?.keyword === 'RUN')) {
+        // An ONBUILD RUN runs in the image built on this one: the same script, read the same way.
+        const run = k === 'RUN' ? instruction : instruction.trigger!;
+        let hints = hintsIn(run.argsText);
+        for (let h = 0; h < run.heredocs.length; h++) hints |= hintsIn(run.heredocs[h].body);
+        if (hints !== 0) runs.push(new Run(run, stage, state, k === 'ONBUILD' || shipped.has(stage.index), hints, split));
       }
     }
     states[stage.index] = state;
