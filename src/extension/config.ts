@@ -8,6 +8,9 @@ import { composeCommandFromSetting } from '../devenv/compose/cli';
 
 export const SECTION = 'berth';
 
+/** `berth.compose.editingFeatures`: whether Berth completes and hovers in Compose files. */
+export type ComposeEditingChoice = 'auto' | 'on' | 'off';
+
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 /** What the language server gets for section `berth`. */
@@ -43,6 +46,21 @@ export function continuationIndent(scope?: vscode.ConfigurationScope): number | 
 /** `berth.lint.hadolintConfig`: whether `.hadolint.yaml` suppressions and registries apply. */
 export function hadolintConfig(scope?: vscode.ConfigurationScope): boolean {
   return section(scope).get<boolean>('lint.hadolintConfig', true) !== false;
+}
+
+/** `berth.compose.editingFeatures`: `auto` (the default) leaves completion and hover to another Compose language service. */
+export function composeEditingFeatures(scope?: vscode.ConfigurationScope): ComposeEditingChoice {
+  const value = section(scope).get<unknown>('compose.editingFeatures');
+  return value === 'on' || value === 'off' ? value : 'auto';
+}
+
+/**
+ * Another extension's switch for its Compose language service (`containers.enableComposeLanguageService`,
+ * …): true unless set to false, as their defaults are.
+ */
+export function peerSwitch(setting: string, scope?: vscode.ConfigurationScope): boolean {
+  const dot = setting.lastIndexOf('.');
+  return vscode.workspace.getConfiguration(setting.slice(0, dot), scope).get<unknown>(setting.slice(dot + 1)) !== false;
 }
 
 /** `berth.trace.server`: how much of the LSP traffic the output channel shows. */

@@ -1,174 +1,141 @@
 /**
- * The Compose commands in a real VS Code, against the real engine and this machine's own Compose
- * (Debian's docker-compose 1.29): argument objects drive them as tasks and code lenses do, and
- * the Containers view's nodes as its menus do. Projects are built from busybox:local and live in
- * the test workspace, so their groups list the services that are not running too.
+ * Compose files in the real VS Code, with its built-in YAML extension naming them `dockercompose`:
+ * Berth's diagnostics, the stages of the Dockerfile a build names in completion, a service renamed
+ * across `depends_on` and the override file, berth.compose.editingFeatures, and no Dockerfile-only
+ * feature (folding, formatting) claimed for Compose files.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { DownOutcome, UpOutcome } from '../../src/extension/compose/commands';
-import type { BerthNode } from '../../src/extension/views/model';
-import { composeText, standardServices, WEB_PAGE, writeComposeProject, type ComposeProjectFiles } from '../fixtures/composeProjects';
-import { freePort } from '../fixtures/net';
 import { test } from './harness';
-import { waitForTree } from './trees';
-import { api, docker, waitFor, workspaceRoot } from './util';
+import { closeAllEditors, codeOf, hasCode, lacksCode, waitForDiagnostics, writeWorkspaceFile } from './util';
 
-const run = promisify(execFile);
+const COMPOSE = [
+  'services:',
+  '  web:',
+  '    build:',
+  '      context: ./app',
+  '      target: runtim',
+  '    depends_on:',
+  '      - db',
+  '  db:',
+  '    image: postgres:16.4',
+  '',
+].join('\n');
+const OVERRIDE = ['services:', '  worker:', '    image: busybox:1.36', '    depends_on: [db]', ''].join('\n');
+const DOCKERFILE = 'FROM node:22 AS deps\nFROM node:22-slim AS runtime\nUSER node\n';
 
-/** What the engine still holds of a project: containers (any state) and networks. */
-async function leftOf(project: string): Promise<{ containers: string; networks: string }> {
-  const label = `label=com.docker.compose.project=${project}`;
-  return {
-    containers: await docker('ps', '-aq', '--filter', label),
-    networks: await docker('network', 'ls', '-q', '--filter', label),
-  };
+/** A Compose project in its own folder, opened in an editor once Berth has linted it. */
+async function project(folder: string): Promise<vscode.TextEditor> {
+  writeWorkspaceFile(`${folder}/app/Dockerfile`, DOCKERFILE);
+  writeWorkspaceFile(`${folder}/compose.override.yaml`, OVERRIDE);
+  const uri = writeWorkspaceFile(`${folder}/compose.yaml`, COMPOSE);
+  const document = await vscode.workspace.openTextDocument(uri);
+  assert.equal(document.languageId, 'dockercompose', 'VS Code opens compose.yaml as Compose');
+  const editor = await vscode.window.showTextDocument(document);
+  await waitForDiagnostics(uri, hasCode('compose-build-target-unknown'), 'Berth to lint the Compose file');
+  return editor;
 }
 
-/** Takes a project down with Compose itself whatever a failed test left, and removes its folder. */
-async function cleanup(p: ComposeProjectFiles): Promise<void> {
-  await run('docker-compose', ['down', '-v', '--remove-orphans'], { cwd: p.folder, timeout: 60_000 }).catch(() => undefined);
-  rmSync(path.dirname(p.folder), { recursive: true, force: true });
-}
+const labels = (list: vscode.CompletionList | undefined) =>
+  (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+const stageItems = (list: vscode.CompletionList | undefined) => (list?.items ?? []).filter((i) => i.detail === 'build stage');
+const hoverText = (hovers: vscode.Hover[] | undefined) =>
+  (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 
-async function showContainers(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.view.extension.berth');
-  await vscode.commands.executeCommand('berth.containers.focus');
-}
+test('compose: diagnostics with codes and links, and a quick fix to the stage meant', async () => {
+  const editor = await project('compose-diagnostics');
+  const uri = editor.document.uri;
+  const [target] = vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === 'compose-build-target-unknown');
+  assert.equal(target.source, 'berth');
+  assert.equal(target.severity, vscode.DiagnosticSeverity.Error);
+  assert.deepEqual([target.range.start.line, target.range.start.character], [4, 14]);
+  assert.match(String((target.code as { target: vscode.Uri }).target), /compose-build-target-unknown\.md$/);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, target.range);
+  const fix = actions.find((a) => a.title === "Change to 'runtime'");
+  assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
+  await vscode.workspace.applyEdit(fix.edit);
+  await waitForDiagnostics(uri, lacksCode('compose-build-target-unknown'), 'the finding to go once fixed');
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await closeAllEditors();
+});
 
-test('compose: up, logs, restart and down from argument objects, each returning what it did; nothing is left', async () => {
-  await api();
-  const port = await freePort();
-  const p = writeComposeProject('cmd', composeText(standardServices(port)), workspaceRoot());
+test('compose: completion of a stage name in build.target follows the open Dockerfile', async () => {
+  const editor = await project('compose-complete');
+  const uri = editor.document.uri;
+  const at = new vscode.Position(4, 14);
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
+  assert.deepEqual(
+    stageItems(list).map((i) => i.label),
+    ['deps', 'runtime'],
+  );
+  // A stage typed into the Dockerfile, unsaved, is offered at once.
+  const dockerfile = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(uri, '..', 'app', 'Dockerfile'));
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(dockerfile.uri, new vscode.Position(3, 0), 'FROM busybox:1.36 AS debug\n');
+  await vscode.workspace.applyEdit(edit);
+  const again = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
+  assert.deepEqual(
+    stageItems(again).map((i) => i.label),
+    ['deps', 'runtime', 'debug'],
+  );
+  await vscode.window.showTextDocument(dockerfile);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await closeAllEditors();
+});
+
+test('compose: renaming a service renames it across depends_on and the override file', async () => {
+  const editor = await project('compose-rename');
+  const uri = editor.document.uri;
+  const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+    'vscode.executeDocumentRenameProvider',
+    uri,
+    new vscode.Position(7, 3),
+    'database',
+  );
+  const changed = edit.entries().map(([file, edits]) => [file.path.split('/').pop(), edits.map((e) => e.range.start.line).sort()]);
+  assert.deepEqual(changed.sort(), [
+    ['compose.override.yaml', [3]],
+    ['compose.yaml', [6, 7]],
+  ]);
+  await vscode.workspace.applyEdit(edit);
+  assert.equal(editor.document.lineAt(6).text, '      - database');
+  assert.equal(editor.document.lineAt(7).text, '  database:');
+  await vscode.workspace.saveAll(false);
+  await closeAllEditors();
+});
+
+test('compose: berth.compose.editingFeatures off leaves completion and hover to others, diagnostics stay', async () => {
+  const editor = await project('compose-editing');
+  const uri = editor.document.uri;
+  const at = new vscode.Position(4, 14);
+  const key = new vscode.Position(5, 6);
+  // No Compose language service of another extension is installed here: auto means Berth's.
+  assert.equal(stageItems(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, at)).length, 2);
+  assert.match(hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, key)), /depends_on/);
+  // The test reads settings directly: the extension's own code goes through src/extension/config.ts.
+  const settings = vscode.workspace.getConfiguration('berth');
   try {
-    const up = await vscode.commands.executeCommand<UpOutcome | undefined>('berth.compose.up', { file: p.file });
-    assert.ok(up, 'up resolved with what it did');
-    assert.equal(up.project, p.project);
-    assert.deepEqual(up.failed, []);
-    assert.deepEqual(
-      up.services.map((s) => `${s.service}:${s.state}`).sort(),
-      ['web:running', 'worker:running'],
-      'every service outside a profile runs',
+    await settings.update('compose.editingFeatures', 'off', vscode.ConfigurationTarget.Workspace);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
+    assert.deepEqual(stageItems(list), [], `offered: ${labels(list).join(', ')}`);
+    assert.doesNotMatch(hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, key)), /Compose Specification/);
+    assert.ok(
+      vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'compose-build-target-unknown'),
+      'diagnostics stay',
     );
-    const body = await waitFor('the web service to answer', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/index.html`).catch(() => undefined);
-      return res?.ok ? res.text() : undefined;
-    });
-    assert.equal(body, WEB_PAGE);
-
-    const logs = await vscode.commands.executeCommand<{ project: string; terminal: string } | undefined>('berth.compose.logs', {
-      file: p.file,
-      services: ['worker'],
-    });
-    assert.equal(logs?.project, p.project);
-    const terminal = vscode.window.terminals.find((t) => t.name === logs?.terminal);
-    assert.ok(terminal, `a terminal named ${logs?.terminal} follows the logs`);
-
-    const workerId = await docker(
-      'ps',
-      '-q',
-      '--filter',
-      `label=com.docker.compose.project=${p.project}`,
-      '--filter',
-      'label=com.docker.compose.service=worker',
-    );
-    const startedAt = await docker('inspect', '--format', '{{.State.StartedAt}}', workerId);
-    const restarted = await vscode.commands.executeCommand<{ project: string; services: { service: string; state: string }[] }>(
-      'berth.compose.restart',
-      { file: p.file, services: ['worker'] },
-    );
-    assert.deepEqual(
-      restarted.services.map((s) => `${s.service}:${s.state}`),
-      ['worker:running'],
-    );
-    assert.notEqual(await docker('inspect', '--format', '{{.State.StartedAt}}', workerId), startedAt, 'the worker was restarted');
-    terminal.dispose();
-
-    const down = await vscode.commands.executeCommand<DownOutcome | undefined>('berth.compose.down', { file: p.file, skipConfirm: true });
-    assert.ok(down);
-    assert.deepEqual(down.removed.containers.length, 2, `down names what it removed: ${down.removed.containers.join(', ')}`);
-    assert.deepEqual(down.removed.networks, [`${p.project}_default`]);
-    assert.deepEqual(await leftOf(p.project), { containers: '', networks: '' });
   } finally {
-    await cleanup(p);
+    await settings.update('compose.editingFeatures', undefined, vscode.ConfigurationTarget.Workspace);
   }
-}, 180_000);
+  assert.equal(stageItems(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, at)).length, 2);
+  await closeAllEditors();
+});
 
-test('compose: an argument the command does not take is refused before Compose runs', async () => {
-  await api();
-  const p = writeComposeProject('bad', composeText(standardServices(await freePort())), workspaceRoot());
-  try {
-    // A misspelt `services` would otherwise bring every service up.
-    assert.equal(await vscode.commands.executeCommand('berth.compose.up', { file: p.file, service: ['web'] }), undefined);
-    assert.deepEqual(await leftOf(p.project), { containers: '', networks: '' });
-  } finally {
-    await cleanup(p);
-  }
-}, 60_000);
-
-test("compose: a project started in a terminal is its group in the Containers view, its services not running dimmed with Up; the group's Stop and Up act on it", async () => {
-  const { views } = await api();
-  await showContainers();
-  const containers = views.providers.containers;
-  const p = writeComposeProject('view', composeText(standardServices(await freePort())), workspaceRoot());
-  try {
-    // Started outside Berth, one service only.
-    await run('docker-compose', ['up', '-d', 'web'], { cwd: p.folder, timeout: 120_000 });
-    const find = (nodes: { path: string; node: BerthNode }[], at: string) => nodes.find((n) => n.path === at)?.node;
-    const worker = await waitForTree(
-      containers,
-      (nodes) => {
-        const node = find(nodes, `${p.project}/worker`);
-        return node?.kind === 'composeService' && nodes.some((n) => n.path.startsWith(`${p.project}/${p.project}_web`)) ? node : undefined;
-      },
-      'the group with web running and worker not',
-      30_000,
-    );
-    assert.equal(worker.contextValue, 'composeService.missing');
-    assert.equal(worker.description, 'not running');
-    const before = await containers.getChildren(undefined);
-    const group = before.find((n) => n.kind === 'composeGroup' && n.project === p.project);
-    assert.ok(group);
-    const groupChildren = await containers.getChildren(group);
-    assert.ok(!groupChildren.some((n) => n.label === 'debug'), 'a service behind an unused profile is not listed');
-
-    // Up on the service's node, as its inline button passes it.
-    const up = await vscode.commands.executeCommand<UpOutcome | undefined>('berth.compose.up', worker, [worker]);
-    // Up answers with the project's services after it: web was running already, worker now too.
-    assert.deepEqual(up?.services.map((s) => `${s.service}:${s.state}`).sort(), ['web:running', 'worker:running']);
-    assert.deepEqual(up?.failed, []);
-    await waitForTree(
-      containers,
-      (nodes) =>
-        nodes.some((n) => n.path.startsWith(`${p.project}/${p.project}_worker`) && n.node.contextValue.startsWith('container.running')),
-      'the worker running in the group',
-      30_000,
-    );
-
-    // Stop on the group's node: the whole project, started elsewhere.
-    const groupNode = (await containers.getChildren(undefined)).find((n) => n.kind === 'composeGroup' && n.project === p.project);
-    assert.ok(groupNode);
-    const stopped = await vscode.commands.executeCommand<{ services: { service: string; state: string }[] }>(
-      'berth.compose.stop',
-      groupNode,
-      [groupNode],
-    );
-    assert.deepEqual(stopped.services.map((s) => `${s.service}:${s.state}`).sort(), ['web:exited', 'worker:exited']);
-    assert.equal(await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${p.project}`), '', 'nothing of it runs');
-    await waitForTree(containers, (nodes) => find(nodes, p.project)?.contextValue === 'compose.stopped', 'the group stopped', 30_000);
-
-    const down = await vscode.commands.executeCommand<DownOutcome | undefined>('berth.compose.down', {
-      project: p.project,
-      skipConfirm: true,
-    });
-    assert.equal(down?.project, p.project);
-    assert.deepEqual(await leftOf(p.project), { containers: '', networks: '' });
-    await waitForTree(containers, (nodes) => !find(nodes, p.project) && true, 'the group to go', 30_000);
-  } finally {
-    await cleanup(p);
-  }
-}, 240_000);
+test('compose: Berth claims no folding of Compose files, so VS Code folds them by indentation', async () => {
+  const editor = await project('compose-fold');
+  const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', editor.document.uri);
+  assert.ok(
+    (folds ?? []).some((f) => f.start === 1),
+    `the web service folds: ${JSON.stringify(folds)}`,
+  );
+  await closeAllEditors();
+});
