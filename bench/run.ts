@@ -9,6 +9,8 @@
  *  6. image builds with BuildKit, cold and warm, vs DOCKER_BUILDKIT=1 docker build (bench/build.ts).
  *  6. how parse, lint and code actions grow with the input, on the fuzz tests' generator (bench/growth.ts).
  *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
+ *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
+ *     vs Container Tools' Compose server (bench/composeLsp.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -17,6 +19,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchBuild, buildRows, type BuildBenchResult } from './build';
+import { benchComposeLsp, composeLspRows, type ComposeLspResult } from './composeLsp';
+import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './composeUp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
@@ -320,6 +324,7 @@ function report(
   robustness?: RobustnessResult[],
   fixAllTiming?: FixAllTiming,
   build?: BuildBenchResult,
+  composeLsp?: ComposeLspResult,
 ): string {
   const at = (n: number) => lintRows.find((r) => r.lines === n)!;
   const perK = (r: LintRow, side: 'ours' | 'peer') => r[side].medianMs / (r.lines / 1000);
@@ -353,10 +358,16 @@ function report(
   out.push(
     `| Server resident memory, high-water mark (MB) | ${ours.error ? 'failed' : fmtMb(ours.peakRssBytes)} | ${peer.error ? 'failed' : fmtMb(peer.peakRssBytes)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | ≤ ${TARGETS.serverPeakMb} MB | ${mark(ours.peakRssBytes === undefined ? undefined : ours.peakRssBytes <= TARGETS.serverPeakMb * 1048576)} |`,
   );
+  const notes: string[] = [];
   if (features) out.push(...featureRows(features, fmtMs, fmtX));
   if (fixAllTiming) out.push(fixAllRow(fixAllTiming, fmtMs));
+  if (composeLsp) {
+    out.push(...composeLspRows(composeLsp, fmtMs, fmtX));
+    for (const side of [composeLsp.ours, composeLsp.peer]) {
+      if (side.error) notes.push(`**${side.server} (Compose) failed:** ${side.error.replace(/\s*\n\s*/g, ' ⏎ ')}`);
+    }
+  }
   if (growth) out.push(...growthRows(growth, fmtMs));
-  const notes: string[] = [];
   notes.push(
     `Findings per file (Berth / dockerfile-utils): ${lintRows.map((r) => `${r.lines.toLocaleString('en-US')} lines ${r.ours.diagnostics} / ${r.peer.diagnostics}`).join('; ')}.`,
   );
@@ -433,7 +444,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -456,6 +467,23 @@ async function partial(parts: string[]): Promise<void> {
   }
   if (parts.includes('build')) console.log(buildRows(await benchBuild(), (ms) => (ms === undefined ? '—' : ms.toFixed(0))).rows.join('\n'));
   if (parts.includes('robustness')) console.log(robustnessRows(await benchRobustness(ourServer()), fmtMs).join('\n'));
+  if (parts.includes('compose')) {
+    const compose = await benchComposeLsp(ROOT, ourServer(), composeServer());
+    console.log(composeLspRows(compose, fmtMs, fmtX).join('\n'));
+    if (compose.ours.error || compose.peer.error) process.exitCode = 1;
+  }
+  if (parts.includes('compose-up')) console.log(composeUpSection(await benchComposeUp()));
+}
+
+/** Compose up against the same Compose typed by hand, as its own table (bench/composeUp.ts). */
+function composeUpSection(r: ComposeUpBenchResult): string {
+  const { rows, notes } = composeUpRows(r, (ms) => (ms === undefined ? '—' : ms.toFixed(0)));
+  return `\n| Measure | Berth | Peer | Peer/Berth | Target | |\n|---|---:|---:|---:|---|---|\n${rows.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+}
+
+/** Container Tools' Compose language server, from the devDependency @microsoft/compose-language-service. */
+function composeServer(): string {
+  return realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-compose-langserver'));
 }
 
 function ourServer(): string {
@@ -476,13 +504,17 @@ async function main(): Promise<void> {
     realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')),
   );
   const devenv = await benchDevenv();
+  const composeUp = await benchComposeUp();
   const build = await benchBuild();
   const growth = benchGrowth();
   const robustness = await benchRobustness(ourServer());
+  const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
-    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build) + viewLatencyRows(viewLatency);
+    report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build, composeLsp) +
+    composeUpSection(composeUp) +
+    viewLatencyRows(viewLatency);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -500,9 +532,11 @@ async function main(): Promise<void> {
         engine,
         features,
         devenv,
+        composeUp,
         build,
         growth,
         robustness,
+        composeLsp,
         viewLatency,
         elapsedS,
       },
@@ -512,7 +546,7 @@ async function main(): Promise<void> {
   );
   console.log(markdown);
   console.error('written bench/results/latest.md and bench/results/latest.json');
-  if (lsp.ours.error || lsp.peer.error) process.exitCode = 1;
+  if (lsp.ours.error || lsp.peer.error || composeLsp.ours.error || composeLsp.peer.error) process.exitCode = 1;
 }
 
 main().catch((err) => {

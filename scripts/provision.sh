@@ -61,6 +61,7 @@ else
     openssh-server              # the engine tests' private sshd for ssh:// engines
     docker-registry             # the engine tests' private registry on 127.0.0.1 for push and pull
     podman crun fuse-overlayfs slirp4netns uidmap  # the engine tests' private Podman service: Berth claims its Docker-compatible API works
+    docker-compose              # the Compose (1.29, v1 CLI) the compose commands and Run Workspace's services are tested against
   )
   packages+=(chromium fonts-liberation fonts-dejavu-core) # the browser that drives code-server
   ((want_code_server)) && packages+=("${code_server_packages[@]}")

@@ -1,15 +1,21 @@
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { MAX_SOURCE_BYTES, readRegularFile } from '../shared/regularFile';
+import { isComposeFile } from '../compose/project';
+import type { ComposeHost } from '../compose/host';
+import { MAX_SOURCE_BYTES, readRegularFile, readRegularFileSync } from '../shared/regularFile';
 
-/** A Dockerfile to lint, or a reason it could not be read (or a note that it was passed over). */
+/** A file to lint, or a reason it could not be read (or a note that it was passed over). */
 export type Input = Source | { name: string; error: string } | { name: string; skipped: string };
 
-/** A Dockerfile read from a file or standard input. */
+/** What a file is linted as. */
+export type SourceKind = 'dockerfile' | 'compose';
+
+/** A Dockerfile or Compose file read from a file or standard input. */
 export interface Source {
   /** As the user wrote it, or as found under the folder they named. */
   name: string;
+  kind: SourceKind;
   /** undefined for standard input. */
   path: string | undefined;
   text: string;
@@ -25,6 +31,7 @@ export interface Source {
 /** What a folder expands to, for messages. */
 export const DOCKERFILE_PATTERNS =
   'Dockerfile, Containerfile, Dockerfile.<variant>, Containerfile.<variant>, *.dockerfile, *.containerfile';
+export const COMPOSE_PATTERNS = 'compose.yaml, docker-compose.yml, compose.<variant>.yaml, docker-compose.<variant>.yml';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
@@ -60,6 +67,25 @@ export function isDockerfileName(name: string): boolean {
 }
 
 /**
+ * Whether a file name is a Compose file's (any case): compose.yaml/.yml, docker-compose.yaml/.yml
+ * and their variants (`compose.override.yaml`, `docker-compose.prod.yml`), the names Compose
+ * reads by default and VS Code opens as Compose.
+ */
+export function isComposeFileName(name: string): boolean {
+  return isComposeFile(name.toLowerCase());
+}
+
+/** Whether `berth lint FOLDER` lints a file of this name: a Dockerfile's or a Compose file's. */
+export function isLintedName(name: string): boolean {
+  return isDockerfileName(name) || isComposeFileName(name);
+}
+
+/** A file named on the command line is a Compose file when it is YAML (`docker compose -f` takes any name). */
+function kindOfNamed(file: string): SourceKind {
+  return /\.ya?ml$/i.test(file) ? 'compose' : 'dockerfile';
+}
+
+/**
  * Expands the command line's paths into inputs, in a stable order: arguments as given, folder
  * contents sorted. Files named directly are linted whatever their name. Never throws.
  */
@@ -71,7 +97,7 @@ export async function collectInputs(args: string[], readStdin: () => Promise<Buf
       if (seen.has('-')) continue;
       seen.add('-');
       try {
-        inputs.push(decode('-', undefined, await readStdin(), undefined));
+        inputs.push(decode('-', undefined, await readStdin(), undefined, 'dockerfile'));
       } catch (error) {
         inputs.push({ name: '-', error: `cannot read standard input (${describe(error)})` });
       }
@@ -90,17 +116,21 @@ export async function collectInputs(args: string[], readStdin: () => Promise<Buf
       await walk(arg, found, problems);
       inputs.push(...problems);
       if (!found.length && !problems.length) {
-        inputs.push({ name: arg, error: `no Dockerfiles in this folder (looked for ${DOCKERFILE_PATTERNS})` });
+        inputs.push({
+          name: arg,
+          error: `no Dockerfiles or Compose files in this folder (looked for ${DOCKERFILE_PATTERNS}, ${COMPOSE_PATTERNS})`,
+        });
       }
-      for (const file of found.sort()) await addFile(file, arg, inputs, seen, true);
+      for (const file of found.sort())
+        await addFile(file, arg, inputs, seen, true, isDockerfileName(path.basename(file)) ? 'dockerfile' : 'compose');
     } else {
-      await addFile(arg, path.dirname(arg), inputs, seen, false);
+      await addFile(arg, path.dirname(arg), inputs, seen, false, kindOfNamed(arg));
     }
   }
   return inputs;
 }
 
-async function addFile(file: string, root: string, inputs: Input[], seen: Set<string>, found: boolean): Promise<void> {
+async function addFile(file: string, root: string, inputs: Input[], seen: Set<string>, found: boolean, kind: SourceKind): Promise<void> {
   let key = path.resolve(file);
   try {
     key = await realpath(file);
@@ -114,10 +144,10 @@ async function addFile(file: string, root: string, inputs: Input[], seen: Set<st
     inputs.push({ name: file, error: read.problem.message });
     return;
   }
-  const input = decode(file, file, read.bytes, root);
+  const input = decode(file, file, read.bytes, root, kind);
   // A binary file that merely has a Dockerfile's name is not one; named by the user, it is an error.
   if (found && 'error' in input)
-    inputs.push({ name: file, skipped: `${input.error.replace(/; is it a Dockerfile\?$/, '')}, so it was skipped` });
+    inputs.push({ name: file, skipped: `${input.error.replace(/; is it an? [\w ]+\?$/, '')}, so it was skipped` });
   else inputs.push(input);
 }
 
@@ -133,7 +163,7 @@ async function walk(dir: string, found: string[], problems: Input[]): Promise<vo
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(entry.name)) await walk(full, found, problems);
-    } else if (isDockerfileName(entry.name)) {
+    } else if (isLintedName(entry.name)) {
       // Symlinked files count; symlinked folders are not followed, so no loops. FIFOs and devices do not.
       if (entry.isFile()) found.push(full);
       else if (entry.isSymbolicLink()) {
@@ -144,13 +174,44 @@ async function walk(dir: string, found: string[], problems: Input[]): Promise<vo
   }
 }
 
+/**
+ * The files a Compose file's project reads (its override, includes, Dockerfiles, .env), from disk
+ * through the same safe reader, and the environment berth runs in, as Compose would see them.
+ */
+export function composeDiskHost(): ComposeHost {
+  return {
+    readFile(file) {
+      const read = readRegularFileSync(file, MAX_SOURCE_BYTES);
+      if (!('bytes' in read) || read.bytes.includes(0)) return undefined;
+      const text = read.bytes.toString('utf8');
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    },
+    stat(file) {
+      try {
+        const info = statSync(file);
+        return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    env: process.env,
+  };
+}
+
 /** Text from bytes: refuses binary content (NUL bytes, as git decides), drops a UTF-8 BOM. */
-export function decode(name: string, file: string | undefined, bytes: Buffer, root: string | undefined): Input {
-  if (bytes.includes(0)) return { name, error: 'not a text file (it contains NUL bytes); is it a Dockerfile?' };
+export function decode(
+  name: string,
+  file: string | undefined,
+  bytes: Buffer,
+  root: string | undefined,
+  kind: SourceKind = 'dockerfile',
+): Input {
+  if (bytes.includes(0))
+    return { name, error: `not a text file (it contains NUL bytes); is it ${kind === 'compose' ? 'a Compose file' : 'a Dockerfile'}?` };
   let text = bytes.toString('utf8');
   // Editors hide the BOM, so positions count from after it, as BuildKit reads it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { name, path: file, text, bytes, root };
+  return { name, kind, path: file, text, bytes, root };
 }
 
 /** A file system error as a user reads it. */

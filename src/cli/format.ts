@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { COMPOSE_RULE_INFO } from '../compose/catalog';
 import { ruleDocUrl, ruleInfo } from '../dockerfile/rules/catalog';
 import { printable } from './io';
 
@@ -67,7 +68,7 @@ export function formatSarif(findings: Finding[], options: SarifOptions): string 
   const ruleIds = [...new Set(findings.map((f) => f.code))].sort(cmp);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
-    const info = ruleInfo(id);
+    const info = ruleInfo(id) ?? COMPOSE_RULE_INFO.get(id);
     const sample = findings.find((f) => f.code === id);
     const rule: Record<string, unknown> = {
       id,

@@ -1,9 +1,13 @@
 import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { ComposeWorkspace, lintCompose } from '../compose';
+import { EVERY_RULE_CODE } from '../compose/catalog';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
 import { fixAll } from '../dockerfile/fixAll';
 import { lint } from '../dockerfile/lint';
 import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
-import { collectInputs, DOCKERFILE_PATTERNS, writeFixed } from './files';
+import type { LintSettings } from '../dockerfile/settings';
+import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed, type Source } from './files';
 import {
   compareFindings,
   formatCheckstyle,
@@ -27,11 +31,14 @@ const RANK: Record<FailureThreshold, number> = { error: 1, warning: 2, info: 3, 
 
 export const lintCommand: Command = {
   name: 'lint',
-  summary: 'Lint Dockerfiles and Containerfiles',
+  summary: 'Lint Dockerfiles, Containerfiles and Compose files',
   help: `Usage: berth lint [options] PATH...
 
-Lints each PATH: a file; a folder, meaning every ${DOCKERFILE_PATTERNS}
-in it and its subfolders (node_modules and .git skipped); or - for standard input.
+Lints each PATH: a file (a .yaml or .yml one as a Compose file, with the files Compose loads
+with it: its override, include:, extends: file); a folder, meaning every
+  ${DOCKERFILE_PATTERNS},
+  ${COMPOSE_PATTERNS}
+in it and its subfolders (node_modules and .git skipped); or - for standard input (a Dockerfile).
 
 Options:
   -f, --format FORMAT            text (default), json, sarif (SARIF 2.1.0, for GitHub code
@@ -39,8 +46,9 @@ Options:
                                  gitlab (a GitLab Code Quality report) or checkstyle (XML)
   -c, --config FILE              read settings from FILE instead of the nearest .hadolint.yaml or
                                  .hadolint.yml in the file's folder or a parent folder
-      --fix                      apply every safe quick fix to the files first, then report what
-                                 is left (not the ones that choose a USER: those need you)
+      --fix                      apply every safe quick fix to the Dockerfiles first, then report
+                                 what is left (not the ones that choose a USER: those need you);
+                                 Compose files are reported as they are
   -t, --failure-threshold LEVEL  exit 1 when a finding is at least this severe: error, warning,
                                  info (default, as hadolint), hint or none (never);
                                  hadolint's style and ignore mean hint and none
@@ -93,12 +101,16 @@ async function runLint(args: string[], io: Io): Promise<number> {
   let explicit: ConfigResult | undefined;
   if (values.config !== undefined) {
     // One rule for a config the user named: it is read, or the run stops here.
-    const read = await readConfigFile(values.config);
+    const read = await readConfigFile(values.config, EVERY_RULE_CODE);
     if ('missing' in read) throw new UsageError(`--config ${values.config}: no such file`, 'lint');
     if ('unreadable' in read) throw new UsageError(`--config ${values.config}: ${read.unreadable}; name a YAML file`, 'lint');
     explicit = read.result;
   }
-  const configFiles = new ConfigFiles();
+  // One file configures both: its rules: may name Compose rules.
+  const configFiles = new ConfigFiles(EVERY_RULE_CODE);
+  // One for the run, so the files of a project are parsed once whichever of them is linted.
+  const compose = new ComposeWorkspace(composeDiskHost());
+  let composeNotFixed = false;
   const configFor = async (file: string | undefined): Promise<ConfigResult | undefined> => {
     if (explicit) return explicit;
     const found = await configFiles.find(file ? path.dirname(path.resolve(io.cwd, file)) : io.cwd);
@@ -123,7 +135,8 @@ async function runLint(args: string[], io: Io): Promise<number> {
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
     const settings = mergeSettings(config?.settings);
     let text = input.text;
-    if (values.fix) {
+    if (values.fix && input.kind === 'compose') composeNotFixed = true;
+    else if (values.fix) {
       if (!input.path) {
         errors.push({ file: input.name, message: '--fix needs files to write; standard input was linted as it is' });
       } else {
@@ -149,9 +162,9 @@ async function runLint(args: string[], io: Io): Promise<number> {
         }
       }
     }
-    let diagnostics;
+    let diagnostics: Diagnostic[];
     try {
-      diagnostics = lint(text, settings);
+      diagnostics = lintSource(input, text, settings, compose);
     } catch (error) {
       // A bug of ours on this file must not cost the findings on the others.
       errors.push({
@@ -177,6 +190,7 @@ async function runLint(args: string[], io: Io): Promise<number> {
     }
   }
   findings.sort(compareFindings);
+  if (composeNotFixed) io.err('berth: note: --fix rewrites Dockerfiles; the Compose files were linted as they are\n');
 
   if (format === 'json') io.out(formatJson(findings));
   else if (format === 'sarif') io.out(formatSarif(findings, { version: io.version, cwd: io.cwd, errors }));
@@ -186,4 +200,11 @@ async function runLint(args: string[], io: Io): Promise<number> {
   else io.out(formatText(findings));
   for (const error of errors) io.err(`berth: ${printable(error.file)}: ${printable(error.message)}\n`);
   return errors.length ? 2 : failed ? 1 : 0;
+}
+
+/** The diagnostics of one input: a Dockerfile's, or a Compose file's in its project. */
+function lintSource(input: Source, text: string, settings: LintSettings, compose: ComposeWorkspace): Diagnostic[] {
+  if (input.kind === 'dockerfile' || !input.path) return lint(text, settings);
+  const file = path.resolve(input.path);
+  return lintCompose(compose.project(file, compose.document(file, text)), settings);
 }

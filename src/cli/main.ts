@@ -14,7 +14,7 @@ const COMMANDS: Command[] = [lintCommand, runCommand];
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
   const rows = [...COMMANDS.map((c) => [c.name, c.summary]), ['help', 'Show the help of a command']];
-  return `berth ${version}: Dockerfile linting for the terminal and CI, and your folder in a toolchain container
+  return `berth ${version}: Dockerfile and Compose linting for the terminal and CI, and your folder in a toolchain container
 
 Usage: berth <command> [options]
 

@@ -5,15 +5,31 @@
  * signal n. Every way it ends removes the container it started, unless `--detach`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { parsePort, readFields, type RunConfigInput } from '../devenv/config';
+import { composeArgv, type ComposeAction } from '../devenv/compose/argv';
+import { prepareComposeWorkspace, SHELL_COMMAND, startComposeWorkspace } from '../devenv/devcontainerCompose';
+import { composeCommandFromSetting, detectCompose, type ComposeCli } from '../devenv/compose/cli';
+import { composeEnvironment } from '../devenv/compose/environment';
+import { execProcess } from '../devenv/compose/process';
+import { ComposeRunner } from '../devenv/compose/runner';
+import { engineFlavour, hostUserChoice, type EngineFlavour } from '../devenv/hostUser';
+import { servicesScript, type ServicesPlan } from '../devenv/services';
+import {
+  prepareServices,
+  runWorkspaceWithServices,
+  servicesCacheDir,
+  type RunningWithServices,
+  type ServicesRun,
+} from '../devenv/servicesRunner';
+import { parsePort, readFields, type RunConfig, type RunConfigInput } from '../devenv/config';
 import { dockerCommands, shellLine } from '../devenv/dockerCommands';
 import { resolveRunConfig } from '../devenv/resolve';
-import { runWorkspace, RunError, type RunningWorkspace } from '../devenv/runner';
-import { buildRunSpec, validate } from '../devenv/spec';
-import { resolveEndpoint } from '../engine/endpoint';
+import { RunError, type RunningWorkspace } from '../devenv/runner';
+import { buildRunSpec, containerName, validate } from '../devenv/spec';
+import { dockerConfigDir, nodeDeps, resolveEndpoint } from '../engine/endpoint';
 import { createEngine } from '../engine/httpEngine';
-import { EngineError, type BuilderChoice, type Engine } from '../engine/types';
+import { EngineError, type BuilderChoice, type Endpoint, type Engine } from '../engine/types';
 import { parseOptions, UsageError, type Command, type Io } from './io';
 
 const HELP = `Usage: berth run [options] [FOLDER] [-- COMMAND...]
@@ -47,8 +63,13 @@ Options:
   --memory SIZE        memory limit, e.g. 2g
   --cpus N             CPU limit, e.g. 1.5
   --no-cache           no named cache volumes for the toolchain
+  --service NAME       start this service of the folder's compose.yaml first and join its
+                       network (repeatable; run.services in .berth.yaml does the same)
+  --services-on-exit W what happens to the services when the run ends: stop (default),
+                       down or keep. Services run with docker compose, else docker-compose;
+                       BERTH_COMPOSE_COMMAND (e.g. "podman compose") chooses another
   -d, --detach         start in the background and print the container's name
-  --print              print the docker commands that do the same, and run nothing
+  --print              print the compose and docker commands that do the same, and run nothing
   --host URL           the engine (default: as the docker CLI chooses)
   -h, --help           show this help
 `;
@@ -96,6 +117,8 @@ export const runCommand: Command = {
       memory: { type: 'string' },
       cpus: { type: 'string' },
       'no-cache': { type: 'boolean' },
+      service: { type: 'string', multiple: true },
+      'services-on-exit': { type: 'string' },
       detach: { type: 'boolean', short: 'd' },
       print: { type: 'boolean' },
       host: { type: 'string' },
@@ -157,6 +180,8 @@ export const runCommand: Command = {
         ...(build ? { build } : {}),
         ...(values.detach ? { detach: true } : {}),
         ...(Object.keys(env).length ? { env } : {}),
+        ...(values.service?.length ? { services: values.service } : {}),
+        ...(values['services-on-exit'] ? { servicesOnExit: values['services-on-exit'] } : {}),
       },
       problems,
     );
@@ -181,32 +206,51 @@ export const runCommand: Command = {
     const invalid = validate(config);
     if (invalid.length) throw new UsageError(invalid.join(' '), 'run');
 
-    if (values.print) {
-      const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, config);
-      io.out(
-        dockerCommands(spec, { detach: config.detach })
-          .map((argv) => `${shellLine(argv)}\n`)
-          .join(''),
-      );
-      return 0;
-    }
-    let endpoint;
+    let endpoint: Endpoint | undefined;
     try {
       endpoint = resolveEndpoint(values.host);
     } catch (error) {
-      io.err(`berth run: ${describe(error)}\n`);
-      return 125;
+      // Printing the commands needs no engine.
+      if (!values.print) {
+        io.err(`berth run: ${describe(error)}\n`);
+        return 125;
+      }
     }
-    const spec = buildRunSpec({ folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() }, config);
+    const workspace = { folder, name: path.basename(folder), uid: process.getuid?.(), gid: process.getgid?.() };
+    if (config.compose) return composeWorkspace(folder, config, endpoint, values.print === true, io);
+    const services = config.services ? await servicesFor(folder, config, endpoint, io) : undefined;
+    if (services && 'status' in services) return services.status;
+
+    if (values.print) {
+      const spec = buildRunSpec(workspace, services ? { ...config, network: services.plan.network } : config);
+      const run = dockerCommands(spec, { detach: config.detach }).map(shellLine);
+      const lines = services
+        ? servicesScript(
+            services.plan,
+            (action) => composeArgv(services.cli, services.plan.target, action, false),
+            services.cli.major,
+            run,
+            shellLine,
+          )
+        : run;
+      io.out(lines.map((line) => `${line}\n`).join(''));
+      return 0;
+    }
+    if (!endpoint) return 125;
     const engine = createEngine(endpoint);
+    // How `user: host` maps onto this engine: rootless engines differ (hostUser.ts).
+    const flavour = config.user === 'host' ? await engineFlavourOf(engine) : undefined;
+    const spec = buildRunSpec({ ...workspace, ...(flavour ? { flavour } : {}) }, config);
     const what = spec.build ? `build ${spec.build.dockerfile} as ${spec.build.tag}` : config.image;
     io.err(
       `berth run: ${what}${config.command.length ? ` ${config.command.join(' ')}` : ''} (${resolved.source}) on ${endpoint.display}\n`,
     );
+    if (flavour) io.err(`berth run: ${hostUserChoice(flavour, workspace.uid, workspace.gid).note}\n`);
     // From the first engine call on, every way this process ends removes what it started.
     const interrupts = new Interrupts(io, spec.name);
     try {
-      return await startAndAttach(engine, spec, config.detach, interrupts, io, builder as BuilderChoice | undefined);
+      const withServices = services && { runner: new ComposeRunner({ cli: services.cli, env: services.env, engine }), plan: services.plan };
+      return await startAndAttach(engine, spec, config.detach, interrupts, io, builder as BuilderChoice | undefined, withServices);
     } finally {
       interrupts.dispose();
       engine.dispose();
@@ -291,18 +335,21 @@ async function startAndAttach(
   interrupts: Interrupts,
   io: Io,
   builder: BuilderChoice | undefined,
+  services?: ServicesRun,
 ): Promise<number> {
-  let run: RunningWorkspace;
+  let run: RunningWithServices;
   try {
     // An engine that is not there, or not answering, is told in seconds rather than at the first real call.
     await engine.ping(interrupts.signal);
-    run = await runWorkspace(engine, spec, {
+    run = await runWorkspaceWithServices(engine, spec, services, {
       signal: interrupts.signal,
       onProgress: (event) => {
         if (event.status && event.id) io.err(`berth run: pull ${event.id}: ${event.status}\n`);
       },
       // The builder's output as `docker build --progress=plain` prints it, on stderr: stdout is the command's.
       onBuildOutput: (line) => io.err(`${line}\n`),
+      // Compose's own output, as it prints it, on stderr too.
+      onOutput: (text) => io.err(text),
       builder,
     });
   } catch (error) {
@@ -324,6 +371,10 @@ async function startAndAttach(
     }
     return 125;
   }
+  if (run.services)
+    io.err(
+      `berth run: joined ${run.services.networks.join(', ')}: the services answer by name (${run.services.plan.services.join(', ')})\n`,
+    );
   for (const p of run.published)
     io.err(`berth run: port ${p.container} → http://${p.address === '0.0.0.0' ? 'localhost' : p.address}:${p.host}\n`);
   if (detach) {
@@ -331,7 +382,123 @@ async function startAndAttach(
     io.out(`${run.name}\n`);
     return 0;
   }
-  return attachTerminal(run, interrupts, io);
+  const status = await attachTerminal(run, interrupts, io);
+  const ended = await run.services?.end();
+  if (ended) io.err(`berth run: ${ended}\n`);
+  return status;
+}
+
+/** Compose for the run's services, found as the user has it, and the plan; or the exit status when they cannot run. */
+async function servicesFor(
+  folder: string,
+  config: RunConfig,
+  endpoint: Endpoint | undefined,
+  io: Io,
+): Promise<{ cli: ComposeCli; env: Record<string, string>; plan: ServicesPlan } | { status: number }> {
+  const env = endpoint
+    ? composeEnvironment(endpoint, process.env, dockerConfigDir(nodeDeps()))
+    : { ...(process.env as Record<string, string>) };
+  const found = await detectCompose(execProcess, composeCommandFromSetting(process.env.BERTH_COMPOSE_COMMAND), env);
+  if ('missing' in found) {
+    io.err(`berth run: the run has services, and ${found.message}\n`);
+    return { status: 2 };
+  }
+  const plan = prepareServices({
+    folder,
+    containerName: containerName({ folder, name: path.basename(folder) }),
+    config,
+    env,
+    cacheDir: servicesCacheDir(process.env, homedir()),
+    major: found.major,
+  });
+  if (!plan) return { status: 2 };
+  if ('error' in plan) {
+    io.err(`berth run: ${plan.error}\n`);
+    return { status: 2 };
+  }
+  return { cli: found, env, plan };
+}
+
+/**
+ * A Compose devcontainer.json: its services up, then a shell in the workspace service, in this
+ * terminal; `--print` shows the compose commands that do the same.
+ */
+async function composeWorkspace(
+  folder: string,
+  config: RunConfig,
+  endpoint: Endpoint | undefined,
+  print: boolean,
+  io: Io,
+): Promise<number> {
+  const env = endpoint
+    ? composeEnvironment(endpoint, process.env, dockerConfigDir(nodeDeps()))
+    : { ...(process.env as Record<string, string>) };
+  const found = await detectCompose(execProcess, composeCommandFromSetting(process.env.BERTH_COMPOSE_COMMAND), env);
+  if ('missing' in found) {
+    io.err(`berth run: devcontainer.json runs a Compose project, and ${found.message}\n`);
+    return 2;
+  }
+  const plan = prepareComposeWorkspace({
+    folder,
+    workspaceName: path.basename(folder),
+    config,
+    env,
+    cacheDir: servicesCacheDir(process.env, homedir()),
+    major: found.major,
+  });
+  if (!plan || 'error' in plan) {
+    io.err(`berth run: ${plan?.error ?? 'devcontainer.json has no Compose project'}\n`);
+    return 2;
+  }
+  if (print) {
+    const argv = (action: ComposeAction) => composeArgv(found, plan.target, action, false);
+    const shell = argv({
+      verb: 'exec',
+      service: plan.service,
+      command: SHELL_COMMAND,
+      workdir: plan.workdir,
+      ...(plan.user ? { user: plan.user } : {}),
+      env: plan.env,
+    });
+    io.out(
+      servicesScript(plan, argv, found.major, [shellLine(shell)], shellLine)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
+    return 0;
+  }
+  if (!endpoint) return 125;
+  const engine = createEngine(endpoint);
+  const interrupts = new Interrupts(io, `the services of ${plan.project}`);
+  try {
+    await engine.ping(interrupts.signal);
+    const runner = new ComposeRunner({ cli: found, env, engine });
+    let run: RunningWithServices;
+    try {
+      run = await startComposeWorkspace(engine, runner, plan, { signal: interrupts.signal, onOutput: (text) => io.err(text) });
+    } catch (error) {
+      io.err(`berth run: ${describe(error)}\n`);
+      return interrupts.reason?.status ?? 125;
+    }
+    io.err(`berth run: a shell in ${plan.service} (${run.name}), in ${plan.workdir}\n`);
+    const status = await attachTerminal(run, interrupts, io);
+    const ended = await run.services?.end();
+    if (ended) io.err(`berth run: ${ended}\n`);
+    return status;
+  } finally {
+    interrupts.dispose();
+    engine.dispose();
+  }
+}
+
+/** The engine's flavour for `user: host`; rootful when it cannot be asked (the run then says why it fails). */
+async function engineFlavourOf(engine: Engine): Promise<EngineFlavour | undefined> {
+  try {
+    const [info, version] = await Promise.all([engine.info(), engine.version()]);
+    return engineFlavour(info, version);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

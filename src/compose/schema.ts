@@ -1,9 +1,9 @@
 /**
  * The Compose Specification's JSON schema (schemas/compose-spec.json, vendored with its source
- * recorded beside it): compiled once with ajv for validation, and walked by path for
+ * recorded beside it): validated by the validators of validators.ts, and walked by path for
  * completion and hover.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import composeSpec from '../../schemas/compose-spec.json';
 
 /** A JSON schema node, as far as the Compose schema uses the keywords. */
@@ -28,18 +28,13 @@ export const COMPOSE_SCHEMA = composeSpec as unknown as SchemaNode & { definitio
 let compiled: { root: ValidateFunction; service: ValidateFunction } | undefined;
 
 /**
- * The compiled validators, for the whole file and for one service (so an edit re-validates only
- * the service it touched); compiling takes a moment, so a server may call this early.
+ * The validators, for the whole file and for one service (so an edit re-validates only the
+ * service it touched). Loaded on first use: in the bundles they are ajv's code generated at build
+ * time, in plain Node they compile on load, which takes a moment, so a server may call this early.
  */
 export function composeValidator(): { root: ValidateFunction; service: ValidateFunction } {
-  if (!compiled) {
-    // The schema declares draft-07 by an https URL ajv does not know, and uses 2019-09's
-    // `deprecated`; neither changes what validates.
-    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-    ajv.addSchema(COMPOSE_SCHEMA);
-    const id = (COMPOSE_SCHEMA as { $id?: string }).$id ?? 'compose_spec.json';
-    compiled = { root: ajv.getSchema(id)!, service: ajv.getSchema(`${id}#/definitions/service`)! };
-  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+  compiled ??= require('./validators') as { root: ValidateFunction; service: ValidateFunction };
   return compiled;
 }
 

@@ -7,6 +7,8 @@ import { posix } from 'node:path';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun';
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
+import type { DevcontainerCompose } from './devcontainerCompose';
+import { readServices, SERVICES_ON_EXIT, type ServicesConfig, type ServicesOnExit } from './services';
 
 export interface PortSpec {
   container: number;
@@ -39,6 +41,12 @@ export interface RunConfig {
   detach: boolean;
   /** Build this image from the workspace first (the `dockerfile` toolchain); `image` is then its tag. */
   build?: BuildConfig;
+  /** Services started first, whose network the workspace joins (services.ts). */
+  services?: ServicesConfig;
+  /** What happens to them when the run ends; `stop` when unset. */
+  servicesOnExit?: ServicesOnExit;
+  /** A Compose-based devcontainer.json: a service of its project is the workspace container. */
+  compose?: DevcontainerCompose;
 }
 
 /** What a file, a task or the command's arguments set: any field, and part of a build. */
@@ -187,6 +195,8 @@ export const RUN_KEYS = [
   'cpus',
   'caches',
   'detach',
+  'services',
+  'servicesOnExit',
 ];
 
 /** Reads `.berth.yaml`'s `run:` section (or a top level holding the same keys). Never throws. */
@@ -341,6 +351,15 @@ export function readFields(input: Record<string, unknown>, problems: string[]): 
     const build = readBuild(input.build, problems);
     if (build) out.build = build;
   }
+  if (input.services !== undefined) {
+    const services = readServices(input.services, problems);
+    if (services) out.services = services;
+  }
+  const onExit = str('servicesOnExit');
+  if (onExit !== undefined) {
+    if ((SERVICES_ON_EXIT as readonly string[]).includes(onExit)) out.servicesOnExit = onExit as ServicesOnExit;
+    else problems.push(`servicesOnExit '${onExit}' is not one of ${SERVICES_ON_EXIT.join(', ')}`);
+  }
   for (const key of ['mount', 'caches', 'detach'] as const) {
     if (input[key] === undefined) continue;
     if (typeof input[key] === 'boolean') out[key] = input[key] as boolean;
@@ -468,6 +487,38 @@ export function serializeRunConfig(config: RunConfig): string {
     ...(config.cpus ? [`  cpus: ${config.cpus}`] : []),
     `  caches: ${config.caches}`,
     `  detach: ${config.detach}`,
+    ...serializeServices(config),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** `services:` and `servicesOnExit:` as YAML, for remembering a run that has them. */
+function serializeServices(config: RunConfig): string[] {
+  const services = config.services;
+  const lines: string[] = [];
+  if (services?.kind === 'project') lines.push(`  services: [${services.names.join(', ')}]`);
+  else if (services?.kind === 'inline') {
+    lines.push('  services:');
+    for (const [name, s] of Object.entries(services.services)) {
+      lines.push(`    ${name}:`, `      image: ${JSON.stringify(s.image)}`);
+      if (s.command) lines.push(`      command: [${s.command.map((c) => JSON.stringify(c)).join(', ')}]`);
+      if (Object.keys(s.env).length)
+        lines.push('      env:', ...Object.entries(s.env).map(([k, v]) => `        ${k}: ${JSON.stringify(v)}`));
+      if (s.ports.length)
+        lines.push(
+          `      ports: [${s.ports.map((p) => JSON.stringify(`${p.host ?? p.container}:${p.container}/${p.protocol}`)).join(', ')}]`,
+        );
+      if (s.volumes.length) lines.push(`      volumes: [${s.volumes.map((v) => JSON.stringify(v)).join(', ')}]`);
+      if (s.healthcheck) {
+        const h = s.healthcheck;
+        lines.push('      healthcheck:', `        test: [${h.test.map((c) => JSON.stringify(c)).join(', ')}]`);
+        if (h.interval) lines.push(`        interval: ${h.interval}`);
+        if (h.timeout) lines.push(`        timeout: ${h.timeout}`);
+        if (h.retries) lines.push(`        retries: ${h.retries}`);
+        if (h.startPeriod) lines.push(`        start_period: ${h.startPeriod}`);
+      }
+    }
+  }
+  if (services && config.servicesOnExit) lines.push(`  servicesOnExit: ${config.servicesOnExit}`);
+  return lines;
 }

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parsePort, readFields, type PortSpec, type RunConfigInput } from './config';
+import type { DevcontainerCompose } from './devcontainerCompose';
 
 export interface DevcontainerRead {
   config: RunConfigInput;
@@ -26,7 +27,6 @@ export function parseJsonc(text: string): unknown {
 }
 
 const UNSUPPORTED: Record<string, string> = {
-  dockerComposeFile: 'Compose-based configurations need Dev Containers',
   features: 'Dev Container Features are installed by the Dev Containers CLI',
   postCreateCommand: 'lifecycle scripts are not run',
   postStartCommand: 'lifecycle scripts are not run',
@@ -73,7 +73,10 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
           .map(([k, v]) => [k, String(v)]),
       );
     }
-  } else problems.push('devcontainer.json has neither "image" nor "build.dockerfile": Compose-based configurations need Dev Containers');
+  } else if (json.dockerComposeFile !== undefined) {
+    const compose = readCompose(json, dir, workspaceName, problems);
+    if (compose) config.compose = compose;
+  } else problems.push('devcontainer.json has neither "image", "build.dockerfile" nor "dockerComposeFile"');
 
   const ports: PortSpec[] = [];
   const portValues = [
@@ -83,7 +86,11 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
   for (const value of portValues) {
     // "service:port" forwards to a Compose service; plain numbers and "host:container" map.
     if (typeof value === 'string' && /^[a-z]/i.test(value)) {
-      ignored.push(`forwardPorts "${value}": forwarding to another service needs Compose`);
+      const m = /^([a-zA-Z0-9][a-zA-Z0-9._-]*):(\d+)$/.exec(value);
+      if (config.compose && m && Number(m[2]) >= 1 && Number(m[2]) <= 65535) {
+        if (m[1] === config.compose.service) ports.push({ container: Number(m[2]), protocol: 'tcp' });
+        else config.compose.servicePorts.push({ service: m[1], port: Number(m[2]) });
+      } else ignored.push(`forwardPorts "${value}": forwarding to another service needs a dockerComposeFile`);
       continue;
     }
     const port = parsePort(value);
@@ -94,7 +101,7 @@ export function readDevcontainer(text: string, workspaceName: string, dir = '.de
 
   const user = json.containerUser ?? json.remoteUser;
   if (typeof user === 'string') config.user = user;
-  if (typeof json.workspaceFolder === 'string') {
+  if (typeof json.workspaceFolder === 'string' && !config.compose) {
     config.mountTarget = json.workspaceFolder.replace(/\$\{localWorkspaceFolderBasename\}/g, workspaceName);
   }
   const env = { ...(json.containerEnv as Record<string, unknown> | undefined), ...(json.remoteEnv as Record<string, unknown> | undefined) };
@@ -161,4 +168,44 @@ function readRunArgs(args: string[], config: RunConfigInput, ignored: string[], 
   if (read.env) config.env = { ...config.env, ...read.env };
   for (const key of ['memory', 'cpus', 'network', 'user'] as const)
     if (read[key] !== undefined) (config as Record<string, unknown>)[key] = read[key];
+}
+
+/**
+ * `dockerComposeFile` (one path or a list, relative to the devcontainer.json), `service`,
+ * `runServices`, `workspaceFolder`, `overrideCommand` and `shutdownAction`.
+ */
+function readCompose(
+  json: Record<string, unknown>,
+  dir: string,
+  workspaceName: string,
+  problems: string[],
+): DevcontainerCompose | undefined {
+  const raw = json.dockerComposeFile;
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (!list.length || !list.every((f): f is string => typeof f === 'string' && f.trim() !== '')) {
+    problems.push('devcontainer.json: dockerComposeFile must be a path or a list of paths');
+    return undefined;
+  }
+  if (typeof json.service !== 'string' || !json.service.trim()) {
+    problems.push('devcontainer.json: "service" must name the Compose service to work in');
+    return undefined;
+  }
+  const runServices = json.runServices;
+  if (runServices !== undefined && !(Array.isArray(runServices) && runServices.every((s) => typeof s === 'string'))) {
+    problems.push('devcontainer.json: runServices must be a list of service names');
+    return undefined;
+  }
+  const folder =
+    typeof json.workspaceFolder === 'string' && json.workspaceFolder.startsWith('/')
+      ? json.workspaceFolder
+      : '/workspaces/${localWorkspaceFolderBasename}';
+  return {
+    files: list.map((f) => path.posix.normalize(path.posix.join(dir, f.replace(/\\/g, '/')))),
+    service: json.service.trim(),
+    ...(Array.isArray(runServices) ? { runServices: runServices as string[] } : {}),
+    workspaceFolder: folder.replace(/\$\{localWorkspaceFolderBasename\}/g, workspaceName),
+    overrideCommand: json.overrideCommand === true,
+    shutdownAction: json.shutdownAction === 'none' ? 'none' : 'stopCompose',
+    servicePorts: [],
+  };
 }

@@ -57,6 +57,7 @@ export function dockerCommands(spec: RunSpec, options: { detach?: boolean } = {}
   ];
   if (h.Init) run.push('--init');
   if (c.User) run.push('--user', c.User);
+  if (h.UsernsMode) run.push(`--userns=${h.UsernsMode}`);
   if (c.WorkingDir) run.push('--workdir', c.WorkingDir);
   for (const e of c.Env) run.push('--env', e);
   for (const m of h.Mounts)

@@ -56,7 +56,7 @@ export function resolveRunConfig(
   const devcontainer = files.read('.devcontainer/devcontainer.json') ?? files.read('.devcontainer.json');
   if (devcontainer !== undefined && !toolchain) {
     const read = readDevcontainer(devcontainer, workspaceName, devcontainerDir);
-    if (read.config.image || read.config.build) {
+    if (read.config.image || read.config.build || read.config.compose) {
       notes.push(...read.problems, ...read.ignored.map((i) => `devcontainer.json ${i}`));
       const base = {
         ...presetConfig(detected.find((d) => d !== 'dockerfile') ?? 'go', files.read),

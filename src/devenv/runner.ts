@@ -179,6 +179,7 @@ export async function runWorkspace(engine: Engine, spec: RunSpec, io: RunIO = {}
 
   const id = await engine.createContainer(spec.name, create);
   try {
+    for (const network of spec.networks ?? []) await engine.connectNetwork(network, id);
     checkCancel();
     const stream = await engine.attachContainer(id, { tty: create.Tty });
     let output = '';

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ContainerCreate, ImageBuild } from '../engine/types';
 import { isImageReference } from '../shared/imageRef';
 import { mountTargetProblem, type RunConfig } from './config';
+import { hostUserChoice, type EngineFlavour } from './hostUser';
 import { PRESETS } from './presets';
 
 export interface Workspace {
@@ -16,6 +17,8 @@ export interface Workspace {
   /** The host user's ids (POSIX hosts); undefined where the engine maps ownership itself. */
   uid?: number;
   gid?: number;
+  /** How `user: host` maps to the engine (rootless engines differ); rootful when not known. */
+  flavour?: EngineFlavour;
 }
 
 export const LABELS = {
@@ -43,6 +46,8 @@ export interface RunSpec {
    * EXPOSEs beyond `published`; a base image's EXPOSE (nginx's 80) is not in the Dockerfile.
    */
   publishExposed?: { address: string };
+  /** Networks to join besides `NetworkMode` before the start (a workspace's services' other networks). */
+  networks?: string[];
 }
 
 const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -76,6 +81,8 @@ export function workspaceImageTag(workspace: Workspace): string {
 /** Problems that stop a run before anything is created. */
 export function validate(config: RunConfig): string[] {
   const problems: string[] = [];
+  // A Compose devcontainer's image and command are its service's, in its Compose files.
+  if (config.compose) return problems;
   // A build names its own image, and its image brings its own command.
   if (!config.build && !config.image.trim()) problems.push('No image is set: choose a toolchain or set image.');
   else if (config.image.trim() && !isImageReference(config.image.trim()))
@@ -112,12 +119,8 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
   const problems = validate(config);
   if (problems.length) throw new Error(problems.join(' '));
   const preset = config.toolchain ? PRESETS[config.toolchain] : undefined;
-  const user =
-    config.user === 'host'
-      ? workspace.uid !== undefined
-        ? `${workspace.uid}:${workspace.gid ?? workspace.uid}`
-        : undefined
-      : config.user || undefined;
+  const hostUser = config.user === 'host' ? hostUserChoice(workspace.flavour ?? 'rootful', workspace.uid, workspace.gid) : undefined;
+  const user = hostUser ? hostUser.user : config.user || undefined;
   // A cache is made writable for one user when created, so each user gets their own.
   const suffix = user ? `-${user.split(':')[0].replace(/[^A-Za-z0-9_.-]/g, '_')}` : '';
   const caches = config.caches && preset ? preset.caches.map((c) => ({ volume: c.volume + suffix, target: c.target })) : [];
@@ -173,6 +176,7 @@ export function buildRunSpec(workspace: Workspace, config: RunConfig): RunSpec {
         PortBindings: bindings,
         Init: true,
         NetworkMode: config.network || 'bridge',
+        ...(hostUser?.usernsMode ? { UsernsMode: hostUser.usernsMode } : {}),
         ...(config.memory ? { Memory: memoryBytes(config.memory) } : {}),
         ...(config.cpus ? { NanoCpus: Math.round(config.cpus * 1e9) } : {}),
       },

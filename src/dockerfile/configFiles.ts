@@ -16,6 +16,9 @@ export type ConfigRead = { result: ConfigResult } | { missing: true } | { unread
 export class ConfigFiles {
   private readonly cache = new Map<string, Promise<ConfigRead>>();
 
+  /** `knownCodes`: the rule codes the files may name (by default the Dockerfile rules). */
+  constructor(private readonly knownCodes?: readonly string[]) {}
+
   /**
    * The nearest config for a file in `dir`, looking up to `stopAt` or the file system root. One
    * that is there but cannot be read ends the search as a result with that problem: it is the
@@ -42,7 +45,7 @@ export class ConfigFiles {
   private read(file: string): Promise<ConfigRead> {
     let pending = this.cache.get(file);
     if (!pending) {
-      pending = readConfigFile(file);
+      pending = readConfigFile(file, this.knownCodes);
       this.cache.set(file, pending);
     }
     return pending;
@@ -53,10 +56,10 @@ export class ConfigFiles {
  * Reads and parses one config file. Only a regular file of at most 1 MB is read: a FIFO would
  * block the read forever, and a link to a device would never end.
  */
-export async function readConfigFile(file: string): Promise<ConfigRead> {
+export async function readConfigFile(file: string, knownCodes?: readonly string[]): Promise<ConfigRead> {
   const read = await readRegularFile(file, MAX_CONFIG_BYTES);
   if ('problem' in read) {
     return read.problem.kind === 'missing' ? { missing: true } : { unreadable: read.problem.message };
   }
-  return { result: parseConfig(read.bytes.toString('utf8'), { source: file }) };
+  return { result: parseConfig(read.bytes.toString('utf8'), { source: file, knownCodes }) };
 }

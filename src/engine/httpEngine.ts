@@ -167,6 +167,10 @@ class HttpEngine implements Engine {
     return this.json({ method: 'GET', path: '/version', what: 'get the engine version' }, map.version);
   }
 
+  info() {
+    return this.json({ method: 'GET', path: '/info', what: 'get the engine information' }, map.info);
+  }
+
   listContainers(options?: { filters?: ContainerFilters }) {
     // No size=1: sizes make the engine walk every container's file system.
     const filters = options?.filters ? { filters: JSON.stringify(options.filters) } : {};

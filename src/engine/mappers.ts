@@ -9,6 +9,7 @@ import type {
   ContainerSummary,
   DiskUsage,
   EngineEvent,
+  EngineInfo,
   EngineVersion,
   ImageLayer,
   ImageSearchResult,
@@ -232,6 +233,12 @@ export function version(v: unknown): EngineVersion {
     arch: optStr(o, 'Arch'),
     ...(platform ? { platform } : {}),
   };
+}
+
+export function info(v: unknown): EngineInfo {
+  const o = asObject(v, 'info');
+  const securityOptions = Array.isArray(o.SecurityOptions) ? o.SecurityOptions.filter((x): x is string => typeof x === 'string') : [];
+  return { securityOptions, rootless: securityOptions.some((option) => option.split(',').includes('name=rootless')) };
 }
 
 export function prune(v: unknown, listKey: string): PruneResult {

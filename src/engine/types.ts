@@ -60,6 +60,14 @@ export interface EngineVersion {
   platform?: string;
 }
 
+/** What `/info` says that Berth acts on. */
+export interface EngineInfo {
+  /** `name=seccomp,profile=default`, `name=rootless`, … as the engine lists them. */
+  securityOptions: string[];
+  /** The engine runs without root on its host (rootless Docker, rootless Podman): `name=rootless` among the options. */
+  rootless: boolean;
+}
+
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export interface PortBinding {
@@ -256,6 +264,8 @@ export interface Engine {
   readonly endpoint: Endpoint;
   ping(signal?: AbortSignal): Promise<void>;
   version(): Promise<EngineVersion>;
+  /** The engine's `/info`, as far as Berth uses it. */
+  info(): Promise<EngineInfo>;
 
   /** All containers, running or not (only those matching `filters` when given); never asks for sizes. */
   listContainers(options?: { filters?: ContainerFilters }): Promise<ContainerSummary[]>;
@@ -400,6 +410,8 @@ export interface ContainerCreate {
     PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
     Init: boolean;
     NetworkMode: string;
+    /** `keep-id` on rootless Podman: the host user is the same uid inside. */
+    UsernsMode?: string;
     Memory?: number;
     NanoCpus?: number;
   };

@@ -1,6 +1,8 @@
 /**
- * Starts Berth's language server (dist/server.js) over Node IPC for Dockerfiles, and answers
- * its `workspace/configuration` requests from the one config reader.
+ * Starts Berth's language server (dist/server.js) over Node IPC for Dockerfiles and Compose files,
+ * and answers its `workspace/configuration` requests from the one config reader. Completion and
+ * hover in Compose files step aside for another extension's Compose language service
+ * (`berth.compose.editingFeatures`), so they do not show twice.
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -12,14 +14,20 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { COMPOSE_PEERS, composeEditing } from './composePeers';
 import * as config from './config';
 
 export const CLIENT_ID = 'berth';
 
-/** Documents the server lints: saved Dockerfiles and new, unsaved ones. */
+/** VS Code's language id of Compose files (its built-in YAML extension names them). */
+export const COMPOSE_LANGUAGE = 'dockercompose';
+
+/** Documents the server serves: saved Dockerfiles and Compose files, and new, unsaved ones. */
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'file' },
   { language: 'dockerfile', scheme: 'untitled' },
+  { language: COMPOSE_LANGUAGE, scheme: 'file' },
+  { language: COMPOSE_LANGUAGE, scheme: 'untitled' },
 ];
 
 /** Value at a dotted path inside the settings object, for sections like `berth.rules`. */
@@ -37,6 +45,8 @@ export class BerthClient implements vscode.Disposable {
   private readonly client: LanguageClient;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly serverModule: string;
+  /** The last Compose editing choice written to the output channel. */
+  private composeEditingSaid: string | undefined;
 
   constructor(context: vscode.ExtensionContext) {
     this.serverModule = context.asAbsolutePath('dist/server.js');
@@ -51,6 +61,9 @@ export class BerthClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       middleware: {
+        provideCompletionItem: (document, position, context, token, next) =>
+          this.offersEditing(document) ? next(document, position, context, token) : undefined,
+        provideHover: (document, position, token, next) => (this.offersEditing(document) ? next(document, position, token) : undefined),
         workspace: {
           // The server pulls section `berth`; answer from config.ts so every read of the
           // user's settings goes through the one typed reader.
@@ -82,6 +95,37 @@ export class BerthClient implements vscode.Disposable {
         });
       }),
     );
+  }
+
+  /**
+   * Whether Berth completes and hovers in this document: always in Dockerfiles; in Compose files
+   * as `berth.compose.editingFeatures` and the installed Compose language services decide. Asked
+   * per request, so installing a peer or changing a setting takes effect at once.
+   */
+  private offersEditing(document: vscode.TextDocument): boolean {
+    if (document.languageId !== COMPOSE_LANGUAGE) return true;
+    const peers = COMPOSE_PEERS.map((peer) => ({
+      peer,
+      installed: vscode.extensions.getExtension(peer.id) !== undefined,
+      serviceOn: config.peerSwitch(peer.setting, document.uri),
+    }));
+    const { offer, deferTo } = composeEditing(config.composeEditingFeatures(document.uri), peers);
+    const said = offer ? 'on' : (deferTo?.id ?? 'off');
+    if (said !== this.composeEditingSaid) {
+      this.composeEditingSaid = said;
+      this.client.outputChannel.appendLine(
+        deferTo
+          ? vscode.l10n.t(
+              'Compose completion and hover are left to {0} ({1}); set berth.compose.editingFeatures to "on" for Berth\'s as well.',
+              deferTo.name,
+              deferTo.id,
+            )
+          : offer
+            ? vscode.l10n.t('Compose completion and hover: on.')
+            : vscode.l10n.t('Compose completion and hover: off (berth.compose.editingFeatures).'),
+      );
+    }
+    return offer;
   }
 
   /** Starts the server; a failure is shown once, with what to do about it. */

@@ -4,8 +4,12 @@
  * through `workspace/configuration` (section `berth`), answered from here (see client.ts).
  */
 import * as vscode from 'vscode';
+import { composeCommandFromSetting } from '../devenv/compose/cli';
 
 export const SECTION = 'berth';
+
+/** `berth.compose.editingFeatures`: whether Berth completes and hovers in Compose files. */
+export type ComposeEditingChoice = 'auto' | 'on' | 'off';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
@@ -44,6 +48,21 @@ export function hadolintConfig(scope?: vscode.ConfigurationScope): boolean {
   return section(scope).get<boolean>('lint.hadolintConfig', true) !== false;
 }
 
+/** `berth.compose.editingFeatures`: `auto` (the default) leaves completion and hover to another Compose language service. */
+export function composeEditingFeatures(scope?: vscode.ConfigurationScope): ComposeEditingChoice {
+  const value = section(scope).get<unknown>('compose.editingFeatures');
+  return value === 'on' || value === 'off' ? value : 'auto';
+}
+
+/**
+ * Another extension's switch for its Compose language service (`containers.enableComposeLanguageService`,
+ * …): true unless set to false, as their defaults are.
+ */
+export function peerSwitch(setting: string, scope?: vscode.ConfigurationScope): boolean {
+  const dot = setting.lastIndexOf('.');
+  return vscode.workspace.getConfiguration(setting.slice(0, dot), scope).get<unknown>(setting.slice(dot + 1)) !== false;
+}
+
 /** `berth.trace.server`: how much of the LSP traffic the output channel shows. */
 export function traceServer(scope?: vscode.ConfigurationScope): TraceLevel {
   const value = section(scope).get<unknown>('trace.server');
@@ -73,6 +92,22 @@ export function buildBuilder(): 'auto' | 'buildkit' | 'classic' {
 export function onDidChangeDockerHost(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration(`${SECTION}.docker.host`)) listener();
+  });
+}
+
+/**
+ * `berth.compose.command`: the Compose to run, as argv words (`["podman", "compose"]`), or
+ * undefined to use `docker compose`, else `docker-compose`. Restricted under Workspace Trust
+ * (package.json): it chooses a program to run.
+ */
+export function composeCommand(): string[] | undefined {
+  return composeCommandFromSetting(section().get<unknown>('compose.command'));
+}
+
+/** Fires when `berth.compose.command` changes. */
+export function onDidChangeComposeCommand(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(`${SECTION}.compose.command`)) listener();
   });
 }
 

@@ -4,6 +4,11 @@ import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerC
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
 import { registerCommands } from './commands/dispatch';
+import { registerComposeLenses } from './compose/codeLens';
+import type { ComposeContext } from './compose/commands';
+import { ComposeService } from './compose/composeService';
+import { ComposeOutputTerminals } from './compose/terminals';
+import { showDeclaredServices } from './compose/viewServices';
 import { registerContainerFiles } from './containerFiles';
 import { registerConfigDiagnostics } from './devenv/configDiagnostics';
 import { RunStatus } from './devenv/status';
@@ -26,6 +31,7 @@ export interface BerthApi {
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;
+  compose: ComposeContext;
   registries: RegistriesProvider;
   stats: { monitor: StatsMonitor; view: StatsView };
   /** The Pull box while it is open: its rows and whether it is searching. */
@@ -58,9 +64,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   const views = own(new BerthViews(service));
   const runs = own(new RunStatus());
   own(registerInspectProvider());
-  own(registerTaskProvider({ service, status: runs }));
+  const compose: ComposeContext = {
+    compose: own(new ComposeService(service)),
+    views,
+    outputs: own(new ComposeOutputTerminals()),
+  };
+  own(registerTaskProvider({ service, status: runs, compose: compose.compose }));
   own(registerConfigDiagnostics());
   own(registerContainerFiles(service));
+  own(registerComposeLenses());
+  own(showDeclaredServices(views));
   const registryStore = own(new RegistryStore(context.globalState));
   const registries = own(new RegistriesProvider(registryStore));
   own(vscode.window.createTreeView('berth.registries', { treeDataProvider: registries, showCollapseAll: true }));
@@ -69,10 +82,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   const stats = { monitor, view: own(new StatsView(monitor)) };
   // Tooltips show the latest CPU and memory while the Stats view reads them.
   views.providers.containers.liveStats = (id) => monitor.latest(id);
-  for (const command of registerCommands({ client, service, views, runs, registries, stats })) own(command);
+  for (const command of registerCommands({ client, service, views, runs, registries, stats, compose })) own(command);
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
-  return { service, views, runs, registries, stats, pullBox };
+  return { service, views, runs, registries, stats, pullBox, compose };
 }
 
 /** Disposes every part, last made first; one part failing does not keep the others alive. */

@@ -1,6 +1,6 @@
-import { parseSeverityLevel, ruleCode } from '../dockerfile/config';
+import { EVERY_RULE_CODE } from '../compose/catalog';
+import { CONFIG_FILE_NAMES, parseSeverityLevel, ruleCode } from '../dockerfile/config';
 import type { FormatSettings } from '../dockerfile/format';
-import { ALL_RULE_CODES, isRuleCode, type RuleCode } from '../dockerfile/rules/catalog';
 import { closest } from '../dockerfile/rules/shared/names';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
 
@@ -24,15 +24,16 @@ export function readClientSettings(value: unknown): ClientSettings {
   if (!isObject(value)) return result;
   const rules = value.rules;
   if (isObject(rules)) {
-    const severities: Partial<Record<RuleCode, SeverityLevel>> = {};
+    // Dockerfile and Compose codes in one map: each language's lint reads the codes it has.
+    const severities: Partial<Record<string, SeverityLevel>> = {};
     for (const [raw, level] of Object.entries(rules)) {
       // VS Code reports an unset enum setting as '' (its type's default); other clients send null.
       if (level === '' || level === null || level === undefined) continue;
       const code = ruleCode(raw);
       // A hadolint code Berth has no rule for: no effect, no complaint, as in .hadolint.yaml.
       if (code === null) continue;
-      if (!isRuleCode(code)) {
-        const near = closest(raw, ALL_RULE_CODES);
+      if (!EVERY_RULE_CODE.includes(code)) {
+        const near = closest(raw, EVERY_RULE_CODE);
         result.problems.push(
           `Setting berth.rules.${raw}: no rule has that code${near ? `; did you mean '${near}'?` : ''} (the codes are in docs/rules)`,
         );
@@ -42,7 +43,7 @@ export function readClientSettings(value: unknown): ClientSettings {
       if (parsed) severities[code] = parsed;
       else result.problems.push(`Setting berth.rules.${raw}: expected off, hint, info, warning or error, not ${JSON.stringify(level)}`);
     }
-    if (Object.keys(severities).length) result.lint.severities = severities;
+    if (Object.keys(severities).length) result.lint.severities = severities as LintSettings['severities'];
   } else if (rules !== undefined && rules !== null) {
     result.problems.push('Setting berth.rules: expected an object of rule code to off, hint, info, warning or error');
   }
@@ -62,4 +63,9 @@ export function readClientSettings(value: unknown): ClientSettings {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a change of these files (undefined: of anything) may change the settings: a `.hadolint.yaml` among them. */
+export function changesConfigFile(uris: readonly string[] | undefined): boolean {
+  return uris === undefined || uris.some((uri) => CONFIG_FILE_NAMES.some((name) => uri.endsWith(`/${name}`)));
 }

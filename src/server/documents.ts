@@ -26,7 +26,7 @@ export class OpenDocument implements LanguageDocument {
   lastDiagnostics: { revision: number; generation: number; diagnostics: Promise<Diagnostic[]> } | undefined;
   /** The computation last published, so a burst of validations of one text publishes once. */
   published: Promise<Diagnostic[]> | undefined;
-  /** File keys ({@link fileKey}; `language:<id>` for "every open document of it") the last diagnostics read. */
+  /** File keys ({@link fileKey}; `language:<name>` for "every open document of it") the last diagnostics read. */
   dependencies = new Set<string>();
   /** The previous semantic tokens answer, for deltas. */
   tokens: { resultId: string; data: number[] } | undefined;

@@ -177,9 +177,12 @@ export interface Language<Model = unknown, State = unknown, Settings = unknown> 
   settings?(request: SettingsRequest): Promise<Settings>;
   /**
    * Files changed on disk (the client's watcher), or `undefined` when the client cannot watch and
-   * anything may have changed (called on every open then): drop what was read from them.
+   * anything may have changed (called on every open then): drop what was read from them. Return
+   * false when none of them is a settings file of this language (they are files its documents
+   * read): the wiring then re-validates just the documents that read them, and shows no settings
+   * problem again.
    */
-  filesChanged?(uris: readonly string[] | undefined): void;
+  filesChanged?(uris: readonly string[] | undefined): boolean | void;
 
   /** The diagnostics of a document; re-run after every change and settings change, and when what it read changed. */
   diagnostics?: (doc: LanguageDocument<Model, State, Settings>) => Diagnostic[] | Promise<Diagnostic[]>;

@@ -9,7 +9,9 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CompletionTriggerKind,
   DidChangeConfigurationNotification,
+  RegistrationRequest,
   DidChangeWatchedFilesNotification,
   LSPErrorCodes,
   MessageType,
@@ -21,7 +23,6 @@ import {
   type InitializeResult,
   type SemanticTokens,
   type SemanticTokensDelta,
-  type ServerCapabilities,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { version } from '../../package.json';
@@ -29,6 +30,7 @@ import { MAX_SOURCE_BYTES, readRegularFile, readRegularFileSync } from '../share
 import { DocumentStore, fileKey, OpenDocument } from './documents';
 import { RequestRefused, type AnyLanguage, type LanguageFactory, type LanguageHost, type Workspace } from './language';
 import { LANGUAGES } from './languages';
+import { serverCapabilities } from './capabilities';
 import { mergeLegends, semanticTokensEdits } from './semanticTokens';
 
 /** The client settings section the server pulls. */
@@ -92,6 +94,8 @@ export function startServer(connection: Connection, languageFactories: readonly 
   };
   const languages: AnyLanguage[] = languageFactories.map((make) => make(host));
   const languageOf = (languageId: string) => languages.find((language) => language.languageIds.includes(languageId));
+  /** The dependency on every open document of a language, whichever of its ids a client sends. */
+  const languageKey = (languageId: string) => `language:${languageOf(languageId)?.name ?? languageId}`;
   const tokens = mergeLegends(languages.flatMap((language) => (language.semanticTokens ? [language.semanticTokens.legend] : [])));
 
   // ───────────────────────────── settings ─────────────────────────────
@@ -144,7 +148,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       return found && languageOf(found.languageId) === language ? (found.model as M) : undefined;
     },
     openDocuments(languageId) {
-      document.dependencies.add(`language:${languageId}`);
+      document.dependencies.add(languageKey(languageId));
       const language = languageOf(languageId);
       return documents.all().filter((other) => other.language === language);
     },
@@ -178,7 +182,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     const key = fileKey(uri);
     for (const other of documents.all()) {
       if (other.uri === uri) continue;
-      if (other.dependencies.has(key) || (languageId && other.dependencies.has(`language:${languageId}`))) {
+      if (other.dependencies.has(key) || (languageId && other.dependencies.has(languageKey(languageId)))) {
         // What it read changed under the same revision: its cached answer is stale.
         other.lastDiagnostics = undefined;
         guarded('revalidate dependent', () => validate(other));
@@ -306,7 +310,14 @@ export function startServer(connection: Connection, languageFactories: readonly 
       d.language.codeActions?.provide(d, params, await diagnosticsOf(d), token),
     ),
   );
-  connection.onCompletion((params) => route('completion', params.textDocument?.uri, [], (d) => d.language.completion?.provide(d, params)));
+  connection.onCompletion((params) =>
+    route('completion', params.textDocument?.uri, [], (d) => {
+      // A client that registered completion once for every language triggers it on any language's characters.
+      const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
+      if (trigger !== undefined && !d.language.completion?.triggerCharacters.includes(trigger)) return [];
+      return d.language.completion?.provide(d, params);
+    }),
+  );
   connection.onHover((params) => route('hover', params.textDocument?.uri, null, (d) => d.language.hover?.(d, params)));
   connection.onSignatureHelp((params) =>
     route('signatureHelp', params.textDocument?.uri, null, (d) => d.language.signatureHelp?.provide(d, params)),
@@ -372,7 +383,13 @@ export function startServer(connection: Connection, languageFactories: readonly 
     folders = foldersOf(params.workspaceFolders, params.rootUri ?? undefined);
     pushedSettings = settingsFromPush(params.initializationOptions);
     for (const language of languages) language.initialize?.(capabilities);
+    const advertised = serverCapabilities(languages, capabilities, tokens.legend);
     connection.onInitialized(() => {
+      if (advertised.registrations.length) {
+        void connection
+          .sendRequest(RegistrationRequest.type, { registrations: advertised.registrations })
+          .catch((error: unknown) => logError('register language features', error));
+      }
       if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         void connection.client
           .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
@@ -398,7 +415,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        ...serverCapabilities(languages, capabilities, tokens.legend),
+        ...advertised.capabilities,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'berth', version: SERVER_VERSION },
@@ -423,9 +440,12 @@ export function startServer(connection: Connection, languageFactories: readonly 
         fromDisk.delete(fileKey(uri));
         textsOnDisk.delete(fileKey(uri));
       }
-      for (const language of languages) language.filesChanged?.(uris);
-      reported.clear();
-      settingsChanged();
+      let settings = false;
+      for (const language of languages) if (language.filesChanged && language.filesChanged(uris) !== false) settings = true;
+      if (settings) {
+        reported.clear();
+        settingsChanged();
+      } else for (const uri of uris) revalidateDependents(uri);
     }),
   );
 
@@ -439,48 +459,6 @@ export function startServer(connection: Connection, languageFactories: readonly 
 
   connection.listen();
   log(`Berth language server ${SERVER_VERSION} started (node ${process.version})`);
-}
-
-/** The capabilities of every language together: a feature is on when any language has it. */
-function serverCapabilities(
-  languages: AnyLanguage[],
-  client: ClientCapabilities,
-  legend: { tokenTypes: string[]; tokenModifiers: string[] },
-): ServerCapabilities {
-  const any = (has: (language: AnyLanguage) => unknown) => languages.some((language) => has(language));
-  const union = (pick: (language: AnyLanguage) => readonly string[] | undefined) => [
-    ...new Set(languages.flatMap((language) => pick(language) ?? [])),
-  ];
-  const caps: ServerCapabilities = {};
-  if (any((l) => l.codeActions)) caps.codeActionProvider = { codeActionKinds: union((l) => l.codeActions?.kinds) };
-  if (any((l) => l.hover)) caps.hoverProvider = true;
-  if (any((l) => l.completion)) caps.completionProvider = { triggerCharacters: union((l) => l.completion?.triggerCharacters) };
-  if (any((l) => l.signatureHelp)) {
-    caps.signatureHelpProvider = {
-      triggerCharacters: union((l) => l.signatureHelp?.triggerCharacters),
-      retriggerCharacters: union((l) => l.signatureHelp?.retriggerCharacters),
-    };
-  }
-  if (any((l) => l.documentLinks)) caps.documentLinkProvider = { resolveProvider: false };
-  if (any((l) => l.semanticTokens)) {
-    caps.semanticTokensProvider = { legend, full: { delta: true }, range: any((l) => l.semanticTokens?.range) };
-  }
-  if (any((l) => l.documentSymbols)) caps.documentSymbolProvider = true;
-  if (any((l) => l.foldingRanges)) caps.foldingRangeProvider = true;
-  if (any((l) => l.documentHighlights)) caps.documentHighlightProvider = true;
-  if (any((l) => l.definition)) caps.definitionProvider = true;
-  if (any((l) => l.references)) caps.referencesProvider = true;
-  // RenameOptions only for clients that said they send prepareRename.
-  if (any((l) => l.rename)) caps.renameProvider = client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true;
-  if (any((l) => l.formatting)) caps.documentFormattingProvider = true;
-  if (any((l) => l.formatting?.range)) caps.documentRangeFormattingProvider = true;
-  const onType = languages.flatMap((l) => (l.formatting?.onType ? [l.formatting.onType] : []));
-  if (onType.length) {
-    const first = onType[0].firstTriggerCharacter;
-    const more = [...new Set(onType.flatMap((o) => [o.firstTriggerCharacter, ...o.moreTriggerCharacters]))].filter((c) => c !== first);
-    caps.documentOnTypeFormattingProvider = { firstTriggerCharacter: first, moreTriggerCharacter: more };
-  }
-  return caps;
 }
 
 /** Clients without `workspace/configuration` send `{ berth: {...} }`, or the section itself. */

@@ -158,8 +158,12 @@ export class TestClient {
     });
   }
 
-  open(uri: string, text: string, version = 1): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version, text } });
+  open(uri: string, text: string, version = 1, languageId = 'dockerfile'): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  close(uri: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
   change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {

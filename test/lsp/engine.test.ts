@@ -80,6 +80,28 @@ describe('local images come from the engine the views use', () => {
     assert.deepEqual(client.caughtErrors(), []);
   });
 
+  it('in a Compose file too: image: completes the engine’s tags, and pinning a tag offers them', async () => {
+    const composeUri = 'file:///engine/compose/compose.yaml';
+    await client.open(composeUri, 'services:\n  web:\n    image: from-the-setting\n', 1, 'dockercompose');
+    const published = await client.version(composeUri, 1);
+    const untagged = published.diagnostics.filter((d) => d.code === 'image-untagged');
+    assert.equal(untagged.length, 1);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: composeUri },
+      range: untagged[0].range,
+      context: { diagnostics: untagged },
+    });
+    assert.ok(
+      actions.some((a) => a.title === "Use tag '1' (local image)"),
+      actions.map((a) => a.title).join(', '),
+    );
+    const items = labels(
+      await client.request('textDocument/completion', { textDocument: { uri: composeUri }, position: { line: 2, character: 11 } }),
+    );
+    assert.ok(items.includes('from-the-setting:1'), items.join(', '));
+    assert.deepEqual(client.caughtErrors(), []);
+  });
+
   it('a changed setting is followed at once', async () => {
     client.settings = {};
     await client.notify('workspace/didChangeConfiguration', { settings: null });

@@ -30,14 +30,17 @@ describe('language server over stdio', () => {
     assert.equal(client.initializeResult.serverInfo?.name, 'berth');
   });
 
-  it('registers for setting changes and .hadolint.yaml changes when the client allows it', async () => {
+  it('registers for setting changes and changes of .hadolint.yaml and the files Compose reads when the client allows it', async () => {
     const methods = await client.until(() => {
       const seen = client.registrations.map((r) => r.method);
       return seen.length >= 2 ? seen : undefined;
     }, 'two capability registrations');
     assert.deepEqual(methods.sort(), ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
     const watch = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
-    assert.deepEqual(watch?.registerOptions, { watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }] });
+    const globs = (watch?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+    assert.ok(globs.includes('**/.hadolint.{yaml,yml}'), globs.join(' '));
+    // The Compose language reads .env files and the Dockerfiles its builds name.
+    assert.ok(globs.includes('**/.env') && globs.some((g) => g.includes('Dockerfile')), globs.join(' '));
   });
 
   it('publishes diagnostics on open, with the version, on the range of the image', async () => {

@@ -383,14 +383,17 @@ describe('berth lint exit status', () => {
     assert.match(stdin.stderr, /^berth: -: not a text file/m);
   });
 
-  it('is 2 for a folder without Dockerfiles', () => {
+  it('is 2 for a folder without Dockerfiles or Compose files', () => {
     const empty = path.join(tmp, 'empty');
     mkdirSync(path.join(empty, 'node_modules'), { recursive: true });
     writeFileSync(path.join(empty, 'node_modules', 'Dockerfile'), 'FROM node\n');
     writeFileSync(path.join(empty, 'notes.txt'), 'FROM node\n');
     const run = berth(['lint', empty]);
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /no Dockerfiles in this folder \(looked for Dockerfile, Containerfile, Dockerfile\.<variant>/);
+    assert.match(
+      run.stderr,
+      /no Dockerfiles or Compose files in this folder \(looked for Dockerfile, Containerfile, Dockerfile\.<variant>.*, compose\.yaml/,
+    );
   });
 
   it('is 2 for an unreadable path, with the reason', () => {
@@ -446,5 +449,83 @@ describe('berth lint configuration', () => {
     assert.ok(warnings.length >= 1);
     assert.equal(new Set(warnings).size, warnings.length, 'each problem once');
     for (const w of warnings) assert.match(w, /^berth: warning: .+\.hadolint\.yml:\d+: /);
+  });
+});
+
+describe('berth lint on Compose files', () => {
+  /** Every code the Compose checks may report: a Dockerfile rule here is the old nonsense. */
+  const COMPOSE_CODES = /^(compose-[a-z-]+|image-untagged|image-latest)$/;
+
+  it('lints compose.yaml as a Compose file in its project, with the Dockerfile its build names', () => {
+    const run = berth(['lint', 'compose/compose.yaml']);
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, '');
+    assert.deepEqual(run.stdout.trimEnd().split('\n'), [
+      "compose/compose.yaml:5:15 error compose-build-target-unknown build.target 'runtme' is not a stage of app/Dockerfile (its stages: build, runtime). Did you mean 'runtime'?",
+      `compose/compose.yaml:7:9 info compose-port-unquoted Unquoted '22:22' is a base-60 number to YAML 1.1 parsers (other tools, older docker-compose). Quote it: "22:22".`,
+      "compose/compose.yaml:10:18 warning image-latest Image 'redis:latest' uses the tag 'latest', which moves. Pin a version instead.",
+    ]);
+  });
+
+  it('expands a folder to its Compose files and Dockerfiles, each in its own language', () => {
+    const run = berth(['lint', '-f', 'json', '-t', 'hint', 'compose']);
+    const findings = json(run);
+    assert.deepEqual([...new Set(findings.map((f) => f.file))], [path.join('compose', 'compose.yaml')]);
+    assert.ok(
+      findings.every((f) => COMPOSE_CODES.test(f.code)),
+      findings.map((f) => f.code).join(', '),
+    );
+    // The override names services of compose.yaml: clean only when read as part of its project.
+    const override = json(berth(['lint', '-f', 'json', 'compose/compose.override.yaml']));
+    assert.deepEqual(override, []);
+    // notes.yaml is no Compose file's name, so the folder leaves it alone.
+    assert.ok(!findings.some((f) => f.file.endsWith('notes.yaml')));
+  });
+
+  it('lints a YAML file named on the command line as a Compose file, whatever its name', () => {
+    const run = berth(['lint', '-f', 'json', 'compose/stack.yml']);
+    assert.deepEqual(
+      json(run).map((f) => `${f.line}:${f.column} ${f.code}`),
+      ['4:18 compose-service-unknown'],
+    );
+  });
+
+  it('prints every format for Compose findings, SARIF rules from the Compose catalog', () => {
+    const sarif = JSON.parse(berth(['lint', '-f', 'sarif', 'compose/compose.yaml']).stdout);
+    const rules = sarif.runs[0].tool.driver.rules as {
+      id: string;
+      shortDescription: { text: string };
+      defaultConfiguration?: { level: string };
+    }[];
+    const target = rules.find((r) => r.id === 'compose-build-target-unknown');
+    assert.equal(target?.shortDescription.text, '`build.target` names no stage of the Dockerfile it builds.');
+    assert.equal(target?.defaultConfiguration?.level, 'error');
+    assert.match(berth(['lint', '-f', 'github', 'compose/compose.yaml']).stdout, /^::error file=compose\/compose\.yaml,line=5,/m);
+    assert.equal(JSON.parse(berth(['lint', '-f', 'gitlab', 'compose/compose.yaml']).stdout).length, 3);
+    assert.match(berth(['lint', '-f', 'checkstyle', 'compose/compose.yaml']).stdout, /source="berth\.compose-port-unquoted"/);
+  });
+
+  it('exits as for Dockerfiles: the threshold decides, a missing file is 2', () => {
+    assert.equal(berth(['lint', '-t', 'none', 'compose/compose.yaml']).status, 0);
+    assert.equal(berth(['lint', '-t', 'error', 'compose/compose.override.yaml']).status, 0);
+    assert.equal(berth(['lint', '-t', 'error', 'compose/compose.yaml']).status, 1);
+    const missing = berth(['lint', 'compose/nothing.yaml', 'compose/compose.yaml']);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stdout, /compose-build-target-unknown/, 'the other path is still linted');
+  });
+
+  it('reads Compose rules from the rules: of .hadolint.yaml, and --fix leaves Compose files as they are', () => {
+    const dir = path.join(tmp, 'compose-config');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, '.hadolint.yaml'), 'rules:\n  compose-port-unquoted: off\n  image-latest: error\n');
+    const text = 'services:\n  web:\n    image: nginx:latest\n    ports: [22:22]\n';
+    writeFileSync(path.join(dir, 'compose.yaml'), text);
+    const run = berth(['lint', '--fix', '-f', 'json', dir]);
+    assert.deepEqual(
+      json(run).map((f) => `${f.code} ${f.severity}`),
+      ['image-latest error'],
+    );
+    assert.equal(run.stderr, 'berth: note: --fix rewrites Dockerfiles; the Compose files were linted as they are\n');
+    assert.equal(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), text);
   });
 });

@@ -264,14 +264,11 @@ function everyNode(): { view: ViewId; node: BerthNode }[] {
   });
   const nodes: { view: ViewId; node: BerthNode }[] = [];
   const add = (view: ViewId, list: readonly BerthNode[]) => nodes.push(...list.map((node) => ({ view, node })));
-  const containerTop = containerRoots(containers, NOW);
+  // Projects whose files are in the workspace also list their services that are not running.
+  const containerTop = containerRoots(containers, NOW, () => ['web', 'db', 'absent']);
   add('containers', containerTop);
   for (const group of containerTop)
-    if (group.kind === 'composeGroup')
-      add(
-        'containers',
-        group.containers.map((c) => containerNode(c, NOW)),
-      );
+    if (group.kind === 'composeGroup') add('containers', [...group.containers.map((c) => containerNode(c, NOW)), ...group.missing]);
   const imageTop = imageRoots(images, true, NOW);
   add('images', imageTop);
   for (const repository of imageTop) add('images', repository.tags);
@@ -296,6 +293,7 @@ describe('view menus against the nodes the views make', () => {
       'container.exited',
       'compose.running',
       'compose.stopped',
+      'composeService.missing',
       'image.tag',
       'image.dangling',
     ]) {

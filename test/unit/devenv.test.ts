@@ -174,10 +174,41 @@ describe('devcontainer.json subset', () => {
     assert.ok(read.ignored.some((i) => i.startsWith('features')));
     assert.ok(read.ignored.some((i) => i.includes('db:5432')));
   });
-  it('says why a Compose-based file cannot run', () => {
-    const read = readDevcontainer('{"dockerComposeFile": "compose.yaml", "service": "app"}', 'x');
-    assert.match(read.problems[0], /neither "image" nor "build.dockerfile"/);
-    assert.ok(read.ignored.some((i) => i.startsWith('dockerComposeFile')));
+  it('reads a Compose-based file: its files, service, runServices, workspaceFolder and ports', () => {
+    const read = readDevcontainer(
+      `{
+        "dockerComposeFile": ["../compose.yaml", "compose.dev.yaml"],
+        "service": "app",
+        "runServices": ["app", "db"],
+        "workspaceFolder": "/workspaces/\${localWorkspaceFolderBasename}",
+        "overrideCommand": true,
+        "shutdownAction": "none",
+        "forwardPorts": [3000, "db:5432", "app:9229"],
+        "remoteUser": "node",
+      }`,
+      'shop',
+    );
+    assert.deepEqual(read.problems, []);
+    assert.deepEqual(read.config.compose, {
+      files: ['compose.yaml', '.devcontainer/compose.dev.yaml'],
+      service: 'app',
+      runServices: ['app', 'db'],
+      workspaceFolder: '/workspaces/shop',
+      overrideCommand: true,
+      shutdownAction: 'none',
+      servicePorts: [{ service: 'db', port: 5432 }],
+    });
+    assert.deepEqual(read.config.ports, [
+      { container: 3000, protocol: 'tcp' },
+      { container: 9229, protocol: 'tcp' },
+    ]);
+    assert.equal(read.config.user, 'node');
+    assert.equal(read.config.mountTarget, undefined, 'the folder goes where the Compose files say');
+  });
+  it('says what a Compose-based file lacks, and why any file cannot be read', () => {
+    assert.match(readDevcontainer('{"dockerComposeFile": "compose.yaml"}', 'x').problems[0], /"service" must name the Compose service/);
+    assert.match(readDevcontainer('{"dockerComposeFile": 3, "service": "a"}', 'x').problems[0], /dockerComposeFile must be a path/);
+    assert.match(readDevcontainer('{}', 'x').problems[0], /neither "image", "build.dockerfile" nor "dockerComposeFile"/);
     assert.match(readDevcontainer('{oops', 'x').problems[0], /cannot be read/);
   });
   it('builds a Dockerfile with paths relative to the devcontainer.json', () => {

@@ -1,6 +1,6 @@
 /**
  * .pre-commit-hooks.yaml: pre-commit hands `berth lint` exactly the files `berth lint FOLDER`
- * would pick, and installing this folder as pre-commit does (npm pack, language: node) yields the
+ * would pick (Dockerfiles and Compose files), and installing this folder as pre-commit does (npm pack, language: node) yields the
  * `berth` bin.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { isDockerfileName, NON_VARIANT_SUFFIXES } from '../../src/cli/files';
+import { isLintedName, NON_VARIANT_SUFFIXES } from '../../src/cli/files';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -47,7 +47,7 @@ describe('.pre-commit-hooks.yaml', () => {
     assert.deepEqual(hook.types, ['text']);
   });
 
-  it('selects exactly the files berth lint picks in a folder, in any folder and any case', () => {
+  it('selects exactly the files berth lint picks in a folder (Dockerfiles and Compose files), in any folder and any case', () => {
     const names = [
       'Dockerfile',
       'dockerfile',
@@ -72,15 +72,35 @@ describe('.pre-commit-hooks.yaml', () => {
       'dockerfile-lint.sh',
       'README.md',
       'compose.yaml',
+      'compose.yml',
+      'docker-compose.yaml',
+      'docker-compose.yml',
+      'compose.override.yaml',
+      'docker-compose.override.yml',
+      'compose.prod.yaml',
+      'docker-compose.ci.arm64.yml',
+      'Compose.YAML',
+      'DOCKER-COMPOSE.YML',
+      'compose.yaml.bak',
+      'compose.json',
+      'compose',
+      'compose.yaml.dockerignore',
+      'my-compose.yaml',
+      'docker-compose-dev.yml',
+      'composer.yaml',
+      'compose.',
+      '.compose.yaml',
+      'values.yaml',
     ];
     // Every suffix that makes Dockerfile.<suffix> something else, plain, after a variant, and under .dockerfile.
     for (const suffix of NON_VARIANT_SUFFIXES)
       names.push(`Dockerfile.${suffix}`, `containerfile.prod.${suffix.toUpperCase()}`, `x.${suffix}.dockerfile`);
     const paths = names.flatMap((name) => [name, `docker/${name}`, `a b/c.d/${name}`, `Dockerfile.d/${name}`]);
-    const disagreements = paths.filter((p) => selected(p) !== isDockerfileName(path.posix.basename(p)));
+    const disagreements = paths.filter((p) => selected(p) !== isLintedName(path.posix.basename(p)));
     assert.deepEqual(disagreements, [], 'paths where the hook and berth lint FOLDER disagree');
     // Both directions are exercised: the list holds names each side takes and names it leaves.
     assert.ok(paths.some(selected) && !paths.every(selected));
+    assert.ok(selected('deploy/compose.prod.yaml') && !selected('deploy/values.yaml'), 'Compose files are selected, other YAML is not');
   });
 
   it('installs as pre-commit does: npm pack of this folder holds the berth bin and its bundle', () => {

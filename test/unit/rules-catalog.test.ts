@@ -82,7 +82,7 @@ describe('the catalog is the one list of rules', () => {
     const codes = Object.keys(settings)
       .filter((key) => key.startsWith('berth.rules.'))
       .map((key) => key.slice('berth.rules.'.length));
-    assert.deepEqual([...codes].sort(), [...ALL_RULE_CODES].sort());
+    assert.deepEqual([...codes].sort(), [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES].sort());
     for (const code of codes) {
       const setting = settings[`berth.rules.${code}`];
       assert.equal(setting.type, 'string', code);

@@ -115,7 +115,12 @@ describe('views contributions in package.json', () => {
       !commandsFor('berth.containers', 'container.running').includes('berth.containers.openInBrowser'),
       'no browser without a published port',
     );
-    assert.ok(commandsFor('berth.containers', 'compose.running').includes('berth.containers.stop'));
+    // A Compose group acts through Compose, on the project; a service not running offers Up.
+    const group = commandsFor('berth.containers', 'compose.running');
+    assert.ok(['berth.compose.stop', 'berth.compose.restart', 'berth.compose.down', 'berth.compose.logs'].every((c) => group.includes(c)));
+    assert.ok(!group.includes('berth.containers.stop') && !group.includes('berth.compose.start'));
+    assert.ok(commandsFor('berth.containers', 'compose.stopped').includes('berth.compose.start'));
+    assert.deepEqual(commandsFor('berth.containers', 'composeService.missing'), ['berth.compose.up', 'berth.compose.up']);
     assert.ok(commandsFor('berth.images', 'image.tag').includes('berth.images.push'));
     assert.ok(!commandsFor('berth.images', 'image.dangling').includes('berth.images.push'));
     assert.ok(commandsFor('berth.networks', 'network.user').includes('berth.networks.remove'));

@@ -460,3 +460,46 @@ test("a built workspace's terminal shows the build first, then the container's o
     if (image) await docker('rmi', image).catch(() => undefined);
   }
 }, 90_000);
+
+test('runWorkspace with an inline service: the workspace reaches it by name, and closing the terminal takes it down', async () => {
+  await api();
+  const folder = folderWith('with-services');
+  const id = await vscode.commands.executeCommand<string>('berth.runWorkspace', {
+    folder,
+    image: 'busybox:local',
+    command: ['sleep', '600'],
+    ports: [],
+    services: {
+      db: {
+        image: 'busybox:local',
+        command: ['sh', '-c', "mkdir -p /www && echo 'db answers' > /www/index.html && exec httpd -f -p 8080 -h /www"],
+      },
+    },
+    servicesOnExit: 'down',
+  });
+  assert.ok(id, 'the command returns the workspace container id');
+  const [network] = Object.keys(
+    JSON.parse(await docker('inspect', '-f', '{{json .NetworkSettings.Networks}}', id)) as Record<string, unknown>,
+  );
+  assert.ok(network && network !== 'bridge', `the workspace joined the services' network (${network})`);
+  const services = (await docker('ps', '-aq', '--no-trunc', '--filter', `network=${network}`)).split('\n').filter((c) => c && c !== id);
+  assert.equal(services.length, 1, 'one service container beside the workspace');
+  const body = await waitFor('db to answer the workspace by name', async () => {
+    const text = await docker('exec', id, 'wget', '-qO-', 'http://db:8080/index.html').catch(() => undefined);
+    return text || undefined;
+  });
+  assert.equal(body, 'db answers');
+
+  const terminal = vscode.window.terminals.find((t) => t.name.includes('with-services'));
+  assert.ok(terminal, 'a terminal attached to the workspace is open');
+  terminal.dispose();
+  await waitFor(
+    'the workspace, its service and their network to go',
+    async () =>
+      ((await docker('ps', '-aq', '--filter', `id=${services[0]}`)) === '' &&
+        (await docker('ps', '-aq', '--filter', `id=${id}`)) === '' &&
+        (await docker('network', 'ls', '-q', '--filter', `name=^${network}$`)) === '') ||
+      undefined,
+    60_000,
+  );
+}, 180_000);

@@ -91,6 +91,11 @@ test(
     const prefix = `berthut${Date.now().toString(36)}`;
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-untrusted-'));
     fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:local\nRUN touch /ran\n');
+    const composeFile = path.join(folder, 'compose.yaml');
+    fs.writeFileSync(
+      composeFile,
+      'services:\n  app:\n    image: busybox:local\n    command: [sleep, "600"]\n    labels: { berth.test: "1" }\n',
+    );
     const registry = await startRegistry();
     const names = { created: `${prefix}-created`, running: `${prefix}-running`, paused: `${prefix}-paused` };
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-untrusted-config-'));
@@ -151,6 +156,15 @@ test(
         'berth.networks.disconnect': { id: 'bridge', container: names.running },
         'berth.networks.remove': { id: `${prefix}-net`, skipConfirm: true },
         'berth.networks.prune': {},
+        // Compose is a program the workspace's files steer: none of it runs, not even logs.
+        'berth.compose.up': { file: composeFile },
+        'berth.compose.down': { file: composeFile, skipConfirm: true },
+        'berth.compose.stop': { file: composeFile },
+        'berth.compose.start': { file: composeFile },
+        'berth.compose.restart': { file: composeFile },
+        'berth.compose.logs': { file: composeFile },
+        'berth.compose.pull': { file: composeFile },
+        'berth.compose.build': { file: composeFile },
         'berth.containers.commit': { id: names.running, reference: `${prefix}/committed:1` },
         'berth.containers.rename': { id: names.running, name: `${prefix}-renamed` },
         'berth.containers.export': { id: names.running, file: path.join(folder, 'exported.tar') },

@@ -4,6 +4,7 @@
  * resolves with what it did and throws what went wrong (dispatch.ts shows it).
  */
 import { buildImageCommand } from '../build';
+import { COMPOSE_COMMANDS } from '../compose/commands';
 import { runWorkspaceCommand } from '../devenv/runWorkspace';
 import { CONTAINER_COMMANDS } from '../views/actions/containers';
 import { ENGINE_COMMANDS } from '../views/actions/engine';
@@ -24,7 +25,10 @@ export const HANDLERS = {
   },
   // Both take a Uri from the explorer, an argument object as tasks.json writes it, or nothing (then they ask).
   'berth.runWorkspace': (ctx, input) =>
-    runWorkspaceCommand({ service: ctx.service, status: ctx.runs }, input.uri ?? (input.hasArgs ? givenArgs(input.args) : undefined)),
+    runWorkspaceCommand(
+      { service: ctx.service, status: ctx.runs, compose: ctx.compose.compose },
+      input.uri ?? (input.hasArgs ? givenArgs(input.args) : undefined),
+    ),
   'berth.images.build': (ctx, input) => buildImageCommand(ctx.service, input.uri ?? givenArgs(input.args)),
   'berth.showRunningWorkspaces': (ctx) => ctx.runs.pick(),
   ...ENGINE_COMMANDS,
@@ -32,6 +36,7 @@ export const HANDLERS = {
   ...IMAGE_COMMANDS,
   ...VOLUME_COMMANDS,
   ...NETWORK_COMMANDS,
+  ...COMPOSE_COMMANDS,
   ...WORKFLOW_CONTAINER_COMMANDS,
   ...WORKFLOW_IMAGE_COMMANDS,
   ...WORKFLOW_SYSTEM_COMMANDS,

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { BerthClient } from '../client';
+import type { ComposeContext } from '../compose/commands';
 import type { RunStatus } from '../devenv/status';
 import type { EngineService } from '../engineService';
 import type { RegistriesProvider } from '../registries/tree';
@@ -24,6 +25,7 @@ export interface CommandContext {
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;
+  compose: ComposeContext;
   /** The Registries view. */
   registries: RegistriesProvider;
   /** Live stats: what is read, and the view that shows it. */

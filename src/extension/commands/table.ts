@@ -87,6 +87,8 @@ const RUN_WORKSPACE = {
   caches: 'boolean',
   detach: 'boolean',
   remember: 'boolean',
+  services: 'value',
+  servicesOnExit: 'string',
 } as const;
 
 /** The fields of Build Image's argument object (BuildImageArgs). */
@@ -106,6 +108,26 @@ const BUILD = {
   ssh: 'value',
   contexts: 'value',
 } as const;
+
+/**
+ * Which Compose project: a compose file (its project, with the override file Compose loads), the
+ * files in merge order, or a project by name as its containers' labels say (acted on even when it
+ * was started elsewhere).
+ */
+const COMPOSE_PROJECT = { file: 'string', files: 'strings', project: 'string' } as const;
+const COMPOSE_SERVICES = { ...COMPOSE_PROJECT, services: 'strings' } as const;
+/** `pick` (code lenses' Up…) asks for services and profiles first. */
+const COMPOSE_UP = {
+  file: 'string',
+  files: 'strings',
+  services: 'strings',
+  profiles: 'strings',
+  build: 'boolean',
+  pick: 'boolean',
+} as const;
+/** Down asks first; `skipConfirm` is honoured only here, and no menu passes it. */
+const COMPOSE_DOWN = { ...COMPOSE_PROJECT, volumes: 'boolean', removeOrphans: 'boolean', skipConfirm: 'boolean' } as const;
+const COMPOSE_NODES: readonly NodeKind[] = ['composeGroup', 'composeService'];
 
 // --- the table ----------------------------------------------------------------------------------------
 
@@ -189,6 +211,63 @@ export const COMMANDS = {
   'berth.networks.inspect': { effect: 'shows', errors: 'Could not inspect the network', nodes: ['network'], args: TARGETS },
   'berth.networks.remove': { effect: 'removes', errors: 'Could not remove networks', nodes: ['network'], args: REMOVE },
   'berth.networks.prune': { effect: 'removes', errors: 'Could not prune networks', nodes: [], args: PRUNE },
+  // Compose runs the user's own Compose (a program on this machine), so even its logs need trust.
+  'berth.compose.up': {
+    effect: 'starts',
+    errors: 'Could not bring the Compose project up',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_UP,
+    uri: true,
+  },
+  'berth.compose.down': {
+    effect: 'removes',
+    errors: 'Could not take the Compose project down',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_DOWN,
+    uri: true,
+  },
+  'berth.compose.stop': {
+    effect: 'changes',
+    errors: 'Could not stop the Compose services',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_SERVICES,
+    uri: true,
+  },
+  'berth.compose.start': {
+    effect: 'starts',
+    errors: 'Could not start the Compose services',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_SERVICES,
+    uri: true,
+  },
+  'berth.compose.restart': {
+    effect: 'starts',
+    errors: 'Could not restart the Compose services',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_SERVICES,
+    uri: true,
+  },
+  'berth.compose.logs': {
+    effect: 'starts',
+    errors: 'Could not follow the Compose logs',
+    nodes: COMPOSE_NODES,
+    args: { ...COMPOSE_SERVICES, follow: 'boolean' },
+    uri: true,
+  },
+  'berth.compose.pull': {
+    effect: 'changes',
+    errors: 'Could not pull the Compose images',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_SERVICES,
+    uri: true,
+  },
+  'berth.compose.build': {
+    effect: 'starts',
+    errors: 'Could not build the Compose images',
+    nodes: COMPOSE_NODES,
+    args: COMPOSE_SERVICES,
+    uri: true,
+  },
 
   // --- the everyday workflows: stats, commit, attach, copy, save and load, prune, registries ---
   'berth.containers.stats': { effect: 'shows', errors: 'Could not read the resource use', nodes: CONTAINERS, args: { id: 'string' } },
@@ -299,3 +378,5 @@ export type ImageArgs = ArgsFrom<typeof IMAGES>;
 export type PruneArgs = ArgsFrom<typeof PRUNE>;
 export type CreateArgs = ArgsFrom<typeof CREATE>;
 export type MembershipArgs = ArgsFrom<typeof MEMBERSHIP>;
+export type ComposeProjectArgs = ArgsFrom<typeof COMPOSE_PROJECT>;
+export type ComposeServicesArgs = ArgsFrom<typeof COMPOSE_SERVICES>;

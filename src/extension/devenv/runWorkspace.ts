@@ -10,15 +10,20 @@ import { parsePort, readFields, serializeRunConfig, type RunConfig, type RunConf
 import { PRESETS, type ToolchainId } from '../../devenv/presets';
 import { dockerCommands, shellLine } from '../../devenv/dockerCommands';
 import { resolveRunConfig, type WorkspaceFiles } from '../../devenv/resolve';
-import { runWorkspace, RunError, type RunningWorkspace } from '../../devenv/runner';
-import { buildRunSpec, validate } from '../../devenv/spec';
+import type { ComposeProgress } from '../../devenv/compose/output';
+import { startComposeWorkspace } from '../../devenv/devcontainerCompose';
+import { RunError, type RunningWorkspace } from '../../devenv/runner';
+import { runWorkspaceWithServices } from '../../devenv/servicesRunner';
+import { buildRunSpec, containerName, validate } from '../../devenv/spec';
 import { EngineError, type Engine } from '../../engine/types';
 import { stepsSummary } from '../../engine/buildkit/steps';
 import { isLocalEndpoint } from '../../shared/endpoint';
+import type { ComposeService } from '../compose/composeService';
 import { buildBuilder } from '../config';
 import type { EngineService } from '../engineService';
 import { credentialsForPull } from '../registryAuth';
 import { describeProgress, ProgressAggregator } from '../progress';
+import { prepareRunExtras, type RunExtras } from './services';
 import { showContainerTerminal } from './terminal';
 import { type RunStatus } from './status';
 
@@ -43,6 +48,10 @@ export interface RunWorkspaceArgs {
   cpus?: number;
   caches?: boolean;
   detach?: boolean;
+  /** Services started first: names in the folder's compose.yaml, or `{ db: { image, env, ports } }`. */
+  services?: string[] | Record<string, unknown>;
+  /** What happens to them when the run ends: stop (default), down or keep. */
+  servicesOnExit?: 'stop' | 'down' | 'keep';
   /** Write the choice to .berth.yaml. */
   remember?: boolean;
 }
@@ -50,6 +59,8 @@ export interface RunWorkspaceArgs {
 export interface RunDeps {
   service: EngineService;
   status: RunStatus;
+  /** Compose, for runs with services; absent where it is not offered. */
+  compose?: ComposeService;
 }
 
 /** Files at the top of a local folder, for detection and config files. */
@@ -194,8 +205,10 @@ export interface Started {
   run: RunningWorkspace;
   config: RunConfig;
   name: string;
-  /** The builder's output when the run built its image first (the last 500 lines). */
+  /** The builder's output when the run built its image first (the last 500 lines), and Compose's for its services. */
   buildLog: string[];
+  /** What the terminal says first: the user it runs as, its services. */
+  notes: string[];
   release(): void;
 }
 
@@ -252,11 +265,24 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     void vscode.window.showErrorMessage(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
     return undefined;
   }
-  const spec = buildRunSpec({ folder, name, uid: process.getuid?.(), gid: process.getgid?.() }, config);
+  const workspace = { folder, name, uid: process.getuid?.(), gid: process.getgid?.() };
+  // Services, a Compose devcontainer, and how `user: host` maps onto this engine.
+  let extras: RunExtras;
+  try {
+    extras = await prepareRunExtras(deps.compose, engine, folder, config, containerName(workspace));
+  } catch (error) {
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+  const spec = buildRunSpec({ ...workspace, ...(extras.flavour ? { flavour: extras.flavour } : {}) }, config);
   // A build names its image only now; the status bar and the caller show that name.
-  config = { ...config, image: spec.create.Image };
+  config = { ...config, image: extras.composeWorkspace ? extras.composeWorkspace.plan.service : spec.create.Image };
   // The views' own connection: it stays open for this run even if the views reconnect elsewhere.
-  const release = deps.service.hold(engine);
+  const holdEngine = deps.service.hold(engine);
+  const release = () => {
+    holdEngine();
+    extras.release();
+  };
   // A build sends the folder to the engine; only a bind mount depends on the engine's own disk.
   if (!isLocalEndpoint(engine.endpoint) && config.mount) {
     void vscode.window.showWarningMessage(
@@ -268,7 +294,11 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
   const buildLog: string[] = [];
   const abort = new AbortController();
   try {
-    const title = spec.build ? t('Building {0} and starting it', spec.build.tag) : t('Starting {0} in {1}', name, config.image);
+    const title = spec.build
+      ? t('Building {0} and starting it', spec.build.tag)
+      : extras.composeWorkspace
+        ? t('Starting {0} with Compose', name)
+        : t('Starting {0} in {1}', name, config.image);
     run = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       (progress, token) => {
@@ -276,7 +306,20 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
         // A pull reads as the Images view's does: one percentage and "2 of 5 layers · 12 MB of 40 MB".
         const pull = new ProgressAggregator('pull');
         let shown = { percent: 0, message: '' };
-        return runWorkspace(engine, spec, {
+        const services = new Map<string, string>();
+        const servicesIO = {
+          signal: abort.signal,
+          onServiceProgress: (p: ComposeProgress) => {
+            if (!p.service) return;
+            services.set(p.service, `${p.step}${p.state === 'working' ? '…' : p.state === 'error' ? ' ✗' : ''}`);
+            progress.report({ message: t('Services: {0}', [...services].map(([s, step]) => `${s} ${step}`).join(' · ')) });
+          },
+          onOutput: (text: string) => buildLog.push(...text.split(/\r?\n/).filter(Boolean)),
+        };
+        if (extras.composeWorkspace)
+          return startComposeWorkspace(engine, extras.composeWorkspace.runner, extras.composeWorkspace.plan, servicesIO);
+        return runWorkspaceWithServices(engine, spec, extras.services, {
+          ...servicesIO,
           signal: abort.signal,
           credentials: credentialsForPull,
           onProgress: (event) => {
@@ -331,6 +374,7 @@ export async function startWorkspace(deps: RunDeps, rawArgs: unknown): Promise<S
     config,
     name,
     buildLog: buildLog.slice(-500),
+    notes: extras.notes,
     release: () => {
       deps.status.remove(run.id);
       release();
@@ -351,7 +395,7 @@ export async function runWorkspaceCommand(deps: RunDeps, rawArgs?: unknown): Pro
     run.stream.destroy();
     return run.id;
   }
-  showContainerTerminal(run, t('Berth: {0}', name), 'vm-running', started.release, started.buildLog);
+  showContainerTerminal(run, t('Berth: {0}', name), 'vm-running', started.release, [...started.buildLog, ...started.notes]);
   return run.id;
 }
 

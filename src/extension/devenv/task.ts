@@ -38,7 +38,7 @@ class TaskTerminal implements vscode.Pseudoterminal {
         this.closeEmitter.fire(1);
         return;
       }
-      const inner = new WorkspaceTerminal(started.run, started.release, started.buildLog);
+      const inner = new WorkspaceTerminal(started.run, started.release, [...started.buildLog, ...started.notes]);
       this.relays.push(
         inner.onDidWrite((text) => this.writeEmitter.fire(text)),
         inner.onDidClose((code) => this.closeEmitter.fire(code)),

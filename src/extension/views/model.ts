@@ -36,6 +36,14 @@ export interface ComposeGroupNode extends NodeBase {
   kind: 'composeGroup';
   project: string;
   containers: ContainerSummary[];
+  /** Services the project's files declare that have no container: shown dimmed, with Up. */
+  missing: ComposeServiceNode[];
+}
+/** A service of a project in the workspace that is not running (no container). */
+export interface ComposeServiceNode extends NodeBase {
+  kind: 'composeService';
+  project: string;
+  service: string;
 }
 export interface ContainerNode extends NodeBase {
   kind: 'container';
@@ -83,6 +91,7 @@ export interface MessageNode extends NodeBase {
 export type BerthNode =
   | RegistryNode
   | ComposeGroupNode
+  | ComposeServiceNode
   | ContainerNode
   | RepositoryNode
   | ImageTagNode
@@ -93,6 +102,27 @@ export type BerthNode =
   | MessageNode;
 
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
+const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
+
+/** A declared service without a container: dimmed, with Up. */
+export function composeServiceNode(project: string, service: string): ComposeServiceNode {
+  return {
+    kind: 'composeService',
+    key: `compose:${project}:service:${service}`,
+    label: service,
+    description: tr('not running'),
+    tooltip: tr(
+      'Service **{0}** of Compose project **{1}** has no container: Up starts it.',
+      escapeMarkdown(service),
+      escapeMarkdown(project),
+    ),
+    icon: { id: 'circle-outline', color: 'disabledForeground' },
+    contextValue: 'composeService.missing',
+    collapsible: 'none',
+    project,
+    service,
+  };
+}
 
 /** A translator with vscode.l10n.t's shape; views.ts installs vscode.l10n.t, tests keep the default. */
 export type Translate = (message: string, ...args: (string | number)[]) => string;
@@ -284,7 +314,11 @@ const byName = (a: { name: string }, b: { name: string }): number => a.name.loca
  * The Containers view's top level: one group per compose project (sorted by name), then the
  * containers that belong to none, sorted by name.
  */
-export function containerRoots(containers: readonly ContainerSummary[], nowMs: number): (ComposeGroupNode | ContainerNode)[] {
+export function containerRoots(
+  containers: readonly ContainerSummary[],
+  nowMs: number,
+  declaredServices?: (project: string, members: readonly ContainerSummary[]) => readonly string[] | undefined,
+): (ComposeGroupNode | ContainerNode)[] {
   const projects = new Map<string, ContainerSummary[]>();
   const loose: ContainerSummary[] = [];
   for (const container of containers) {
@@ -302,6 +336,10 @@ export function containerRoots(containers: readonly ContainerSummary[], nowMs: n
     .map(([project, members]): ComposeGroupNode => {
       members.sort(byName);
       const running = members.filter((c) => c.state === 'running').length;
+      const present = new Set(members.map((c) => c.composeService ?? c.labels[COMPOSE_SERVICE_LABEL]));
+      const missing = (declaredServices?.(project, members) ?? [])
+        .filter((service) => !present.has(service))
+        .map((service) => composeServiceNode(project, service));
       return {
         kind: 'composeGroup',
         key: `compose:${project}`,
@@ -314,6 +352,7 @@ export function containerRoots(containers: readonly ContainerSummary[], nowMs: n
         collapsible: 'expanded',
         project,
         containers: members,
+        missing,
       };
     });
   return [...groups, ...[...loose].sort(byName).map((c) => containerNode(c, nowMs))];

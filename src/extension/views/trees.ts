@@ -180,8 +180,14 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   protected async load(): Promise<ContainerSummary[]> {
     return this.eventStates.apply(await this.containers.list());
   }
+  /**
+   * The services a project's files declare, for projects whose files are in the workspace (set by
+   * the Compose feature); its group then shows the services that are not running too.
+   */
+  declaredServices: ((project: string, members: readonly ContainerSummary[]) => readonly string[] | undefined) | undefined;
+
   protected roots(containers: ContainerSummary[]): BerthNode[] {
-    return containerRoots(containers, this.takenAt);
+    return containerRoots(containers, this.takenAt, this.declaredServices);
   }
   /** Shows what a state event says at once, without waiting for a list that still lags it. */
   applyEvent(event: EngineEvent): void {
@@ -194,7 +200,7 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
     }
   }
   protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
-    return node.kind === 'composeGroup' ? node.containers.map((c) => containerNode(c, this.takenAt)) : [];
+    return node.kind === 'composeGroup' ? [...node.containers.map((c) => containerNode(c, this.takenAt)), ...node.missing] : [];
   }
   /** The current snapshot (commands offer these in QuickPicks). */
   async list(): Promise<ContainerSummary[]> {

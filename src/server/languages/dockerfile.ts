@@ -16,6 +16,7 @@ import {
   type Diagnostic,
   type Range,
 } from 'vscode-languageserver';
+import { EVERY_RULE_CODE } from '../../compose/catalog';
 import { complete, completesImages } from '../../dockerfile/completion';
 import { mergeSettings } from '../../dockerfile/config';
 import { ConfigFiles } from '../../dockerfile/configFiles';
@@ -36,7 +37,7 @@ import type { LintSettings } from '../../dockerfile/settings';
 import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
 import { signatureHelp } from '../../dockerfile/signature';
 import { documentSymbols } from '../../dockerfile/symbols';
-import { readClientSettings } from '../clientSettings';
+import { changesConfigFile, readClientSettings } from '../clientSettings';
 import { RequestRefused, type Language, type LanguageDocument, type LanguageHost } from '../language';
 
 /** The code action kind of Fix All: `source.fixAll.berth`. */
@@ -62,7 +63,8 @@ type Doc = LanguageDocument<Dockerfile, DockerfileState, DockerfileSettings>;
 
 /** The Dockerfile language for one server. */
 export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, DockerfileState, DockerfileSettings> {
-  const configFiles = new ConfigFiles();
+  // The file may name Compose rules too (the Compose language reads the same file).
+  const configFiles = new ConfigFiles(EVERY_RULE_CODE);
   let snippets = false;
   let snippetEdits = false;
   /** The client's cap on folding ranges (rangeLimit), if it sent one. */
@@ -174,8 +176,9 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
       // The editor's explicit per-rule choices win over the shared file.
       return { lint: mergeSettings(fromFile, client.lint), format: client.format };
     },
-    filesChanged() {
+    filesChanged(uris) {
       configFiles.clear();
+      return changesConfigFile(uris);
     },
 
     diagnostics: lint,

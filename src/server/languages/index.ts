@@ -3,6 +3,7 @@
  * `Language` (../language.ts) and one entry here; the wiring needs nothing else.
  */
 import type { LanguageFactory } from '../language';
+import { composeLanguage } from './compose';
 import { dockerfileLanguage } from './dockerfile';
 
-export const LANGUAGES: readonly LanguageFactory[] = [dockerfileLanguage];
+export const LANGUAGES: readonly LanguageFactory[] = [dockerfileLanguage, composeLanguage];

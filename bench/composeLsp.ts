@@ -1,0 +1,287 @@
+/**
+ * Compose files over stdio, side by side: `node dist/server.js --stdio` and Container Tools'
+ * Compose server (`docker-compose-langserver --stdio`, @microsoft/compose-language-service) under
+ * the same client (bench/lsp-client.ts), on the same generated 1,000-line compose.yaml written to
+ * a folder with the Dockerfile its builds name. Both open it; then hover at keys spread through the
+ * file, completion on a blank line at the top of each service (where a user types a new key, and
+ * where the peer offers its service keys: at an existing key it offers nothing), and characters
+ * typed one at a time into image tags, the servers taking turns request by request so other load on
+ * the machine weighs on both alike.
+ *
+ * The peer publishes diagnostics `diagnosticDelay` ms after the last change (1,000 by default,
+ * which Container Tools keeps); it runs with 0 here, so what is timed is its work, not its wait.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { generateCompose } from './compose';
+import { median, percentile } from './lint-worker';
+import { LspClient } from './lsp-client';
+
+const LINES = 1000;
+const WARMUP = 20;
+const MEASURED = 100;
+const EDIT_TIMEOUT_MS = 10_000;
+/** Targets of issue #11: ≥ 10x the peer, ≤ 3 ms median. */
+export const COMPOSE_TARGETS = { speedup: 10, medianMs: 3 };
+
+type Position = { line: number; character: number };
+
+export interface Timing {
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  samples: number;
+  /** Answers that were empty (null or no items): a server that answers nothing fast is not fast. */
+  empty: number;
+}
+
+export interface ComposeSide {
+  server: string;
+  error?: string;
+  openMs?: number;
+  hover?: Timing;
+  completion?: Timing;
+  diagnostics?: Timing;
+  /** Diagnostics in the last publish, to show both servers looked at the file. */
+  lastDiagnostics?: number;
+  peakRssBytes?: number;
+}
+
+export interface ComposeLspResult {
+  lines: number;
+  ours: ComposeSide;
+  peer: ComposeSide;
+}
+
+/** Key positions (the first letter of a key) spread evenly through the file. */
+function keyPositions(text: string, count: number): Position[] {
+  const all: Position[] = [];
+  text.split('\n').forEach((line, i) => {
+    const m = /^(\s+)([a-z_]+):/.exec(line);
+    if (m) all.push({ line: i, character: m[1].length });
+  });
+  return Array.from({ length: count }, (_, k) => all[Math.floor((k * all.length) / count)]);
+}
+
+/**
+ * The file with a blank line, indented as a service's keys, opening every service; the generator
+ * makes the rest of the lines, so the file is a few dozen lines over `lines`.
+ */
+function withBlankServiceLines(text: string): string {
+  return text.replace(/^( {2}svc\d+:\n)/gm, '$1    \n');
+}
+
+/** Positions on those blank lines, after the indentation, cycled `count` times. */
+function blankServicePositions(text: string, count: number): Position[] {
+  const all: Position[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '    ') all.push({ line: i, character: 4 });
+  });
+  return Array.from({ length: count }, (_, k) => all[k % all.length]);
+}
+
+/** The edit script: digits typed at the end of image tags on five services spread through the file. */
+function editScript(text: string): Position[] {
+  const images = text
+    .split('\n')
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => /^ {4}image: registry\.example\.com\//.test(line));
+  const targets = [0.1, 0.3, 0.5, 0.7, 0.9].map((f) => images[Math.floor(f * (images.length - 1))]);
+  const perLine = Math.ceil((WARMUP + MEASURED) / targets.length);
+  const edits: Position[] = [];
+  for (let k = 0; k < perLine; k++) {
+    for (const { line, i } of targets) if (edits.length < WARMUP + MEASURED) edits.push({ line: i, character: line.length + k });
+  }
+  return edits;
+}
+
+function timing(samples: number[], empty: number): Timing {
+  return { medianMs: median(samples), p95Ms: percentile(samples, 95), maxMs: Math.max(...samples), samples: samples.length, empty };
+}
+
+class Run {
+  readonly side: ComposeSide;
+  private client: LspClient | undefined;
+  private version = 1;
+  private readonly samples = { hover: [] as number[], completion: [] as number[], diagnostics: [] as number[] };
+  private readonly empty = { hover: 0, completion: 0 };
+
+  constructor(
+    server: string,
+    private readonly args: string[],
+    private readonly cwd: string,
+    private readonly uri: string,
+    private readonly initializationOptions?: unknown,
+  ) {
+    this.side = { server };
+  }
+
+  get ok(): boolean {
+    return this.side.error === undefined;
+  }
+
+  private fail(error: unknown): void {
+    this.side.error ??= (error as Error).message;
+    console.error(`compose ${this.side.server}: FAILED: ${this.side.error}`);
+  }
+
+  private published(version: number) {
+    // The peer sends no version: its next publish for the file is the answer.
+    return (m: { method?: string; params?: any }) =>
+      m.method === 'textDocument/publishDiagnostics' &&
+      m.params?.uri === this.uri &&
+      (typeof m.params.version !== 'number' || m.params.version >= version);
+  }
+
+  async start(text: string, folder: string): Promise<void> {
+    try {
+      const client = (this.client = new LspClient(this.side.server, process.execPath, this.args, this.cwd));
+      await client.request('initialize', {
+        processId: process.pid,
+        clientInfo: { name: 'berth-bench' },
+        rootUri: pathToFileURL(folder).href,
+        workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }],
+        initializationOptions: this.initializationOptions,
+        capabilities: {
+          workspace: { configuration: true, workspaceFolders: true },
+          textDocument: {
+            synchronization: { dynamicRegistration: false },
+            hover: { contentFormat: ['markdown', 'plaintext'] },
+            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+            publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+          },
+        },
+      });
+      client.notify('initialized', {});
+      const opened = client.expect(this.published(1), 30_000, 'diagnostics after didOpen');
+      const sent = client.notify('textDocument/didOpen', {
+        textDocument: { uri: this.uri, languageId: 'dockercompose', version: 1, text },
+      });
+      this.side.openMs = (await opened).at - sent;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async ask(feature: 'hover' | 'completion', position: Position, measured: boolean): Promise<void> {
+    if (!this.ok || !this.client) return;
+    try {
+      const started = performance.now();
+      const result = await this.client.request<any>(`textDocument/${feature}`, { textDocument: { uri: this.uri }, position });
+      const elapsed = performance.now() - started;
+      if (!measured) return;
+      this.samples[feature].push(elapsed);
+      const items = Array.isArray(result) ? result : result?.items;
+      if (result === null || (feature === 'completion' && !items?.length)) this.empty[feature]++;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Types one character and waits for the diagnostics that answer it. */
+  async edit(position: Position, ch: string, measured: boolean): Promise<void> {
+    if (!this.ok || !this.client) return;
+    try {
+      const version = ++this.version;
+      const published = this.client.expect(this.published(version), EDIT_TIMEOUT_MS, `diagnostics for version ${version}`);
+      const sent = this.client.notify('textDocument/didChange', {
+        textDocument: { uri: this.uri, version },
+        contentChanges: [{ range: { start: position, end: position }, text: ch }],
+      });
+      const { message, at } = await published;
+      if (measured) this.samples.diagnostics.push(at - sent);
+      this.side.lastDiagnostics = message.params.diagnostics?.length ?? 0;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async finish(): Promise<ComposeSide> {
+    if (this.ok && this.client) {
+      this.side.hover = timing(this.samples.hover, this.empty.hover);
+      this.side.completion = timing(this.samples.completion, this.empty.completion);
+      this.side.diagnostics = timing(this.samples.diagnostics, 0);
+      this.side.peakRssBytes = this.client.peakRss();
+    }
+    await this.client?.close();
+    return this.side;
+  }
+}
+
+/** Both servers on the same project; `ours` and `peer` are the scripts to run under node. */
+export async function benchComposeLsp(root: string, ours: string, peer: string): Promise<ComposeLspResult> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'berth-bench-compose-'));
+  try {
+    const text = withBlankServiceLines(generateCompose(LINES));
+    mkdirSync(path.join(folder, 'app'));
+    mkdirSync(path.join(folder, 'src'));
+    writeFileSync(path.join(folder, 'app', 'Dockerfile'), 'FROM node:22 AS build\nFROM node:22-slim AS runtime\nUSER node\n');
+    const file = path.join(folder, 'compose.yaml');
+    writeFileSync(file, text);
+    const uri = pathToFileURL(file).href;
+    const runs = [
+      new Run('berth', [ours, '--stdio'], root, uri),
+      new Run('compose-language-service', [peer, '--stdio'], root, uri, { diagnosticDelay: 0 }),
+    ];
+    for (const run of runs) await run.start(text, folder);
+    const positions = { hover: keyPositions(text, WARMUP + MEASURED), completion: blankServicePositions(text, WARMUP + MEASURED) };
+    for (const feature of ['hover', 'completion'] as const) {
+      for (const [i, position] of positions[feature].entries()) {
+        for (const run of i % 2 ? runs : [...runs].reverse()) await run.ask(feature, position, i >= WARMUP);
+      }
+    }
+    for (const [i, position] of editScript(text).entries()) {
+      for (const run of i % 2 ? runs : [...runs].reverse()) await run.edit(position, String(i % 10), i >= WARMUP);
+    }
+    const [o, p] = [await runs[0].finish(), await runs[1].finish()];
+    for (const side of [o, p]) {
+      if (side.error) continue;
+      const f = (t?: Timing) => `${t!.medianMs.toFixed(2)} ms (p95 ${t!.p95Ms.toFixed(2)}, ${t!.empty} empty)`;
+      console.error(
+        `compose ${side.server}: hover ${f(side.hover)}, completion ${f(side.completion)}, ` +
+          `edit → diagnostics ${f(side.diagnostics)}, open ${side.openMs?.toFixed(0)} ms, ${side.lastDiagnostics} diagnostics`,
+      );
+    }
+    return { lines: text.split('\n').length, ours: o, peer: p };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Table rows in bench/run.ts's format: Measure | Berth | Peer | Peer / Berth | Target | met. */
+export function composeLspRows(result: ComposeLspResult, fmtMs: (ms?: number) => string, fmtX: (x?: number) => string): string[] {
+  const { ours, peer } = result;
+  const lines = result.lines.toLocaleString('en-US');
+  const cell = (side: ComposeSide, v?: number) => (side.error ? 'failed' : fmtMs(v));
+  const ratio = (p?: number, o?: number) => (p !== undefined && o !== undefined && o > 0 ? p / o : undefined);
+  const rows: string[] = [];
+  const measures = [
+    ['diagnostics', `Compose: edit → diagnostics, ${lines} lines`, 'compose-language-service, its 1 s delay set to 0'],
+    ['hover', `Compose: hover, ${lines} lines`, 'compose-language-service'],
+    ['completion', `Compose: completion, ${lines} lines`, 'compose-language-service'],
+  ] as const;
+  for (const [key, name, peerName] of measures) {
+    const o = ours[key];
+    const p = peer[key];
+    const x = ratio(p?.medianMs, o?.medianMs);
+    const met = o && x !== undefined ? o.medianMs <= COMPOSE_TARGETS.medianMs && x >= COMPOSE_TARGETS.speedup : undefined;
+    const empties = key !== 'diagnostics' && o && p ? `; empty answers ${o.empty} / ${p.empty} of ${o.samples}` : '';
+    rows.push(
+      `| ${name}, median (ms; ${peerName}${empties}) | ${cell(ours, o?.medianMs)} | ${cell(peer, p?.medianMs)} | ${fmtX(x)} | ≥ ${COMPOSE_TARGETS.speedup}x, ≤ ${COMPOSE_TARGETS.medianMs} ms | ${met === undefined ? '—' : met ? '✅ met' : '❌ missed'} |`,
+    );
+    rows.push(
+      `| … p95 / max (ms) | ${cell(ours, o?.p95Ms)} / ${cell(ours, o?.maxMs)} | ${cell(peer, p?.p95Ms)} / ${cell(peer, p?.maxMs)} | ${fmtX(ratio(p?.p95Ms, o?.p95Ms))} | | |`,
+    );
+  }
+  rows.push(
+    `| Compose: open → first diagnostics (ms) | ${cell(ours, ours.openMs)} | ${cell(peer, peer.openMs)} | ${fmtX(ratio(peer.openMs, ours.openMs))} | | |`,
+  );
+  const mb = (side: ComposeSide) => (side.error || side.peakRssBytes === undefined ? '—' : (side.peakRssBytes / 1048576).toFixed(1));
+  rows.push(
+    `| Compose: server resident memory, high-water mark (MB) | ${mb(ours)} | ${mb(peer)} | ${fmtX(ratio(peer.peakRssBytes, ours.peakRssBytes))} | | |`,
+  );
+  return rows;
+}
