@@ -3,11 +3,6 @@ import type { Instruction } from '../model';
 import { fixFromData } from './fixer';
 import { defineRule, type Finding } from './rule';
 
-function isBlank(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\r') return false;
-  return true;
-}
-
 /** The line holds heredoc text, where an empty line is content, not a continuation. */
 function inHeredoc(instruction: Instruction, offset: number): boolean {
   for (const heredoc of instruction.heredocs) {
@@ -16,30 +11,30 @@ function inHeredoc(instruction: Instruction, offset: number): boolean {
   return false;
 }
 
-function checkInstruction(text: string, instruction: Instruction, report: (finding: Finding) => void): void {
-  const end = instruction.span.end;
-  let emptyFrom = -1;
-  for (let nl = text.indexOf('\n', instruction.span.start); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
-    const lineStart = nl + 1;
-    const lineEnd = Math.min(end, text.indexOf('\n', lineStart) < 0 ? text.length : text.indexOf('\n', lineStart));
-    if (inHeredoc(instruction, lineStart)) continue;
-    if (isBlank(text, lineStart, lineEnd)) {
-      if (emptyFrom < 0) emptyFrom = lineStart;
-      continue;
-    }
-    if (emptyFrom < 0) continue;
-    // Reported on the first word of the line the empty lines separate from the instruction's start.
-    let wordStart = lineStart;
-    while (text[wordStart] === ' ' || text[wordStart] === '\t') wordStart++;
-    let wordEnd = wordStart;
-    while (wordEnd < lineEnd && !/\s/.test(text[wordEnd])) wordEnd++;
-    report({
-      span: { start: wordStart, end: wordEnd },
-      message: `An empty line comes before this line, which still belongs to the ${instruction.keyword} above it: the escape character continues the instruction across empty lines. BuildKit warns about this and means to reject it. Remove the empty line, or end the ${instruction.keyword} before it.`,
-      data: { edits: [{ start: emptyFrom, end: lineStart, text: '' }] },
-    });
-    emptyFrom = -1;
+/** The line starting at `at` holds nothing but whitespace up to its newline. */
+function isBlankLine(text: string, at: number): boolean {
+  for (let c = at; c < text.length; c++) {
+    const ch = text[c];
+    if (ch === '\n') return true;
+    if (ch !== ' ' && ch !== '\t' && ch !== '\r') return false;
   }
+  return false;
+}
+
+/** A line of nothing but whitespace, found by the newline before it; the lookahead leaves the next one to match. */
+const BLANK_LINE = /\n[ \t\r]*(?=\n)/g;
+
+/** Reports the gap [gapStart, lineStart) on the first word of the line it joins to the instruction. */
+function reportGap(text: string, instruction: Instruction, gapStart: number, lineStart: number, report: (finding: Finding) => void): void {
+  let wordStart = lineStart;
+  while (text[wordStart] === ' ' || text[wordStart] === '\t') wordStart++;
+  let wordEnd = wordStart;
+  while (wordEnd < text.length && !/\s/.test(text[wordEnd])) wordEnd++;
+  report({
+    span: { start: wordStart, end: Math.max(wordEnd, wordStart + 1) },
+    message: `An empty line comes before this line, which still belongs to the ${instruction.keyword} above it: the escape character continues the instruction across empty lines. BuildKit warns about this and means to reject it. Remove the empty line, or end the ${instruction.keyword} before it.`,
+    data: { edits: [{ start: gapStart, end: lineStart, text: '' }] },
+  });
 }
 
 export const continuationEmpty = defineRule({
@@ -49,9 +44,25 @@ export const continuationEmpty = defineRule({
   buildkit: 'NoEmptyContinuation',
   check(ctx, report) {
     const text = ctx.doc.text;
-    for (const instruction of ctx.doc.instructions) {
-      const nl = text.indexOf('\n', instruction.span.start);
-      if (nl >= 0 && nl < instruction.span.end) checkInstruction(text, instruction, report);
+    const instructions = ctx.doc.instructions;
+    // One scan of the text for whitespace-only lines (few), walked against the instructions in order.
+    let i = 0;
+    let gapStart = -1;
+    BLANK_LINE.lastIndex = 0;
+    for (let m = BLANK_LINE.exec(text); m; m = BLANK_LINE.exec(text)) {
+      const lineStart = m.index + 1;
+      while (i < instructions.length && instructions[i].span.end <= lineStart) i++;
+      if (i === instructions.length) break;
+      const instruction = instructions[i];
+      // Inside an instruction's span, a blank line has more of the instruction after it.
+      if (lineStart <= instruction.span.start || inHeredoc(instruction, lineStart)) continue;
+      if (gapStart < 0) gapStart = lineStart;
+      // The lookahead stopped at the blank line's newline; the gap goes on while the next line is blank too.
+      const next = BLANK_LINE.lastIndex + 1;
+      if (!isBlankLine(text, next)) {
+        reportGap(text, instruction, gapStart, next, report);
+        gapStart = -1;
+      }
     }
   },
   fix: (f) => fixFromData(f, 'Remove the empty line'),
