@@ -169,3 +169,17 @@ describe('single-quoted JSON → double quotes', () => {
     assert.deepEqual(fixTitles(actions), []);
   });
 });
+
+describe('continuation-empty: remove the empty lines', () => {
+  it('removes every empty line of the gap, keeping CRLF, and Fix All applies it', () => {
+    const text = lines('FROM node:20', 'USER node', 'RUN npm ci \\', '', '  ', '  && npm run build');
+    assert.deepEqual(preferred(text, 'continuation-empty'), {
+      title: 'Remove the empty line',
+      text: lines('FROM node:20', 'USER node', 'RUN npm ci \\', '  && npm run build'),
+    });
+    assert.equal(
+      fix('FROM node:20\r\nRUN a \\\r\n\r\n  b\r\nUSER node\r\n', 'continuation-empty', 'Remove the empty line'),
+      'FROM node:20\r\nRUN a \\\r\n  b\r\nUSER node\r\n',
+    );
+  });
+});

@@ -119,6 +119,29 @@ describe('pipefail fix', () => {
   });
 });
 
+describe('wget progress fix', () => {
+  it('adds --progress=dot:giga after wget, and leaves it out of Fix All (BusyBox wget has no such option)', () => {
+    const text = debian('RUN set -eux; \\', '  wget -O /tmp/a.tgz https://example.com/a.tgz');
+    assert.equal(
+      fix(text, 'wget-without-progress', 'Add --progress=dot:giga'),
+      debian('RUN set -eux; \\', '  wget --progress=dot:giga -O /tmp/a.tgz https://example.com/a.tgz'),
+    );
+    assert.deepEqual(
+      actionsFor(text, 'wget-without-progress').actions.filter((a) => a.isPreferred),
+      [],
+    );
+  });
+});
+
+describe('useradd -l fix', () => {
+  it('adds -l after useradd, and Fix All applies it', () => {
+    const text = debian('RUN groupadd -g 123456 app \\', '  && useradd -u 123456 -g app app');
+    const after = preferred(text, 'useradd-high-uid');
+    assert.equal(after.title, 'Add -l (--no-log-init)');
+    assert.equal(after.text, debian('RUN groupadd -g 123456 app \\', '  && useradd -l -u 123456 -g app app'));
+  });
+});
+
 describe('COPY and ADD fixes', () => {
   it('turns ADD into COPY, keeping the keyword case', () => {
     const text = lines('FROM debian:12', 'WORKDIR /app', 'ADD --chown=app src/ ./src/', 'add a.txt /b.txt', 'USER nobody');
@@ -144,6 +167,25 @@ describe('COPY and ADD fixes', () => {
       ),
       [],
     );
+  });
+});
+
+describe('COPY destination fix', () => {
+  it('adds the trailing slash, inside the closing quote when quoted, and Fix All applies it', () => {
+    const text = lines('FROM node:20', 'WORKDIR /app', 'COPY a b /srv', 'USER node');
+    assert.deepEqual(preferred(text, 'copy-dest-not-directory'), {
+      title: 'Add / to the destination',
+      text: lines('FROM node:20', 'WORKDIR /app', 'COPY a b /srv/', 'USER node'),
+    });
+    assert.equal(
+      fix(lines('FROM node:20', 'WORKDIR /app', 'COPY a b "my dir"', 'USER node'), 'copy-dest-not-directory', 'Add / to the destination'),
+      lines('FROM node:20', 'WORKDIR /app', 'COPY a b "my dir/"', 'USER node'),
+    );
+  });
+
+  it('offers no edit for the exec form', () => {
+    const text = lines('FROM node:20', 'WORKDIR /app', 'COPY ["a", "b", "/srv"]', 'USER node');
+    assert.deepEqual(fixTitles(actionsFor(text, 'copy-dest-not-directory').actions), []);
   });
 });
 

@@ -573,3 +573,26 @@ describe('builder errors the parser alone does not raise (issue #10)', () => {
     );
   });
 });
+
+describe('continuation-empty', () => {
+  const CODE = 'continuation-empty';
+  it('flags an empty line inside a continuation, on the first word of the line after it', () => {
+    const d = one(CODE, stage('RUN npm ci \\', '', '  && npm run build'), '&&', WARNING);
+    assert.equal(d.line, 3);
+    one(CODE, stage('COPY a \\', '   \t', '', '  /b/'), '/b/', WARNING);
+    // The gap hides that the next "instruction" is part of this one.
+    one(CODE, stage('RUN make \\', '', 'COPY app /app'), 'COPY', WARNING);
+    assert.equal(of(CODE, stage('RUN a \\', '', '  b \\', '', '  c')).length, 2);
+    one(CODE, 'FROM node:20\r\nRUN a \\\r\n\r\n  b\r\nUSER node\r\n', 'b', WARNING);
+    one(CODE, df('# escape=`', 'FROM node:20', 'RUN a `', '', '  b', 'USER node'), 'b', WARNING);
+  });
+
+  it('accepts continuations without gaps, comment lines, heredoc bodies, and empty lines between instructions', () => {
+    none(CODE, stage('RUN a \\', '  && b'));
+    none(CODE, stage('RUN a \\', '# a comment', '  && b'));
+    none(CODE, stage('RUN <<EOF', 'a', '', 'b', 'EOF'));
+    none(CODE, stage('COPY <<EOF /x', '', 'EOF'));
+    none(CODE, stage('RUN a', '', 'RUN b'));
+    none(CODE, df('# check=skip=NoEmptyContinuation', 'FROM node:20', 'RUN a \\', '', '  b', 'USER node'));
+  });
+});

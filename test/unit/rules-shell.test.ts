@@ -273,6 +273,67 @@ describe('curl-and-wget', () => {
   });
 });
 
+describe('wget-without-progress', () => {
+  const CODE = 'wget-without-progress';
+  it('flags wget with no progress or verbosity option, on the program, past sudo and a path', () => {
+    const d = one(CODE, stage('RUN wget https://example.com/a.tar.gz'), 'wget', INFO);
+    assert.match(d.message, /--progress=dot:giga/);
+    one(CODE, stage('RUN sudo /usr/bin/wget -O /tmp/a https://x'), '/usr/bin/wget', INFO);
+    one(CODE, stage('RUN wget -c --tries=3 https://x && tar xf a.tgz'), 'wget', INFO);
+    one(CODE, stage('RUN wget -nc https://x'), 'wget', INFO);
+    one(CODE, stage('RUN wget -- -q'), 'wget', INFO);
+    assert.equal(of(CODE, stage('RUN wget https://x && wget -q https://y && wget https://z')).length, 2);
+  });
+
+  it('accepts --progress, -q, -nv, a log file, help, and short options clustered', () => {
+    none(CODE, stage('RUN wget --progress=dot:giga https://x'));
+    none(CODE, stage('RUN wget --progress=bar:force https://x'));
+    none(CODE, stage('RUN wget -q https://x'));
+    none(CODE, stage('RUN wget --quiet https://x'));
+    none(CODE, stage('RUN wget -nv https://x'));
+    none(CODE, stage('RUN wget --no-verbose https://x'));
+    none(CODE, stage('RUN wget -o /tmp/wget.log https://x'));
+    none(CODE, stage('RUN wget --append-output=/tmp/wget.log https://x'));
+    none(CODE, stage('RUN wget -qO- https://x | tar xz'));
+    none(CODE, stage('RUN wget -cq https://x'));
+    none(CODE, stage('RUN wget --version'));
+    none(CODE, stage('RUN curl -fsSLO https://x'));
+    none(CODE, stage('RUN echo wget https://x'));
+  });
+});
+
+describe('useradd-high-uid', () => {
+  const CODE = 'useradd-high-uid';
+  it('flags useradd with a UID above 99999 and no -l, however the UID is written', () => {
+    const d = one(CODE, stage('RUN useradd -u 123456 app'), 'useradd', WARNING);
+    assert.match(d.message, /123456/);
+    assert.match(d.message, /-l/);
+    one(CODE, stage('RUN useradd -u123456 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN useradd --uid 100000 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN useradd --uid=100000 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN groupadd -g 2000000 app && useradd -rmu 2000000 -g app app'), 'useradd', WARNING);
+    one(CODE, stage('RUN sudo /usr/sbin/useradd -c "long name" -u 123456 app'), '/usr/sbin/useradd', WARNING);
+  });
+
+  it('accepts -l or --no-log-init, a UID up to 99999, no UID, a UID from a variable, and -l given as a value', () => {
+    none(CODE, stage('RUN useradd -l -u 123456 app'));
+    none(CODE, stage('RUN useradd -u 123456 --no-log-init app'));
+    none(CODE, stage('RUN useradd -rlu 123456 app'));
+    none(CODE, stage('RUN useradd -u 99999 app'));
+    none(CODE, stage('RUN useradd -u 12345 app'));
+    none(CODE, stage('RUN useradd app'));
+    none(CODE, stage('RUN useradd -u "$APP_UID" app'));
+    none(CODE, stage('RUN useradd -c 123456 app'));
+    none(CODE, stage('RUN groupadd -g 123456 app'));
+    none(CODE, stage('RUN echo useradd -u 123456 app'));
+  });
+
+  it('does not read a value as an option: -s -l is a shell named -l', () => {
+    one(CODE, stage('RUN useradd -s -l -u 123456 app'), 'useradd', WARNING);
+    one(CODE, stage('RUN useradd --comment -l -u 123456 app'), 'useradd', WARNING);
+  });
+});
+
 describe('run-consecutive', () => {
   const CODE = 'run-consecutive';
   it('flags a RUN right after a RUN, on the second keyword, at hint level', () => {

@@ -96,6 +96,33 @@ describe('copy-relative-dest', () => {
   });
 });
 
+describe('copy-dest-not-directory', () => {
+  const CODE = 'copy-dest-not-directory';
+  const app = (...lines: string[]) => df('FROM node:20', 'WORKDIR /app', ...lines, 'USER node');
+  it('flags several sources to a destination without a trailing slash, on the destination, as an error', () => {
+    const d = one(CODE, app('COPY package.json package-lock.json /srv'), '/srv', ERROR);
+    assert.match(d.message, /'\/srv\/'/);
+    one(CODE, app('ADD a.tgz b.tgz lib'), 'lib', ERROR);
+    one(CODE, app('COPY --chown=node:node a \\', '   b \\', '   "dest dir"'), '"dest dir"', ERROR);
+    one(CODE, app('COPY ["a", "b", "dest"]'), '["a", "b", "dest"]', ERROR);
+    one(CODE, app('COPY <<one <<two conf', 'x', 'one', 'y', 'two'), 'conf', ERROR);
+    one(CODE, app('ONBUILD COPY a b dest'), 'dest', ERROR);
+  });
+
+  it('accepts one source, a trailing slash (quoted too), ., a variable, and a Windows folder', () => {
+    none(CODE, app('COPY a dest'));
+    none(CODE, app('COPY --from=build /a /b'));
+    none(CODE, app('COPY a b dest/'));
+    none(CODE, app('COPY a b "dest dir/"'));
+    none(CODE, app('COPY ["a", "b", "/dest/"]'));
+    none(CODE, app('COPY package.json yarn.lock .'));
+    none(CODE, app('COPY a b $DEST'));
+    none(CODE, app('COPY a b ${APP_HOME}'));
+    none(CODE, df('# escape=`', 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022', 'COPY a.exe b.dll C:\\app\\'));
+    none(CODE, app('RUN cp a b dest'));
+  });
+});
+
 describe('closest names', () => {
   it('measures edits with transpositions and gives up early', () => {
     assert.equal(editDistance('builder', 'buidler'), 1);

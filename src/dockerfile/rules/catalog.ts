@@ -16,6 +16,8 @@ import { aptUpdateAlone } from './apt-update-alone';
 import { builder } from './builder';
 import { cacheCopyBeforeInstall } from './cache-copy-before-install';
 import { cdInRun } from './cd-in-run';
+import { continuationEmpty } from './continuation-empty';
+import { copyDestNotDirectory } from './copy-dest-not-directory';
 import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
 import { copyRelativeDest } from './copy-relative-dest';
@@ -45,9 +47,11 @@ import { stageNameDuplicate } from './stage-name-duplicate';
 import { stageNameInvalid } from './stage-name-invalid';
 import { stageNameReserved } from './stage-name-reserved';
 import { sudoInRun } from './sudo-in-run';
+import { useraddHighUid } from './useradd-high-uid';
 import { userMissing } from './user-missing';
 import { userRoot } from './user-root';
 import { variableUndefined } from './variable-undefined';
+import { wgetWithoutProgress } from './wget-without-progress';
 import { workdirRelative } from './workdir-relative';
 
 const CHECKS = [
@@ -62,6 +66,7 @@ const CHECKS = [
   jsonArgsRecommended,
   workdirRelative,
   keywordCasing,
+  continuationEmpty,
   fromAsCasing,
   imageUntagged,
   imageLatest,
@@ -86,11 +91,14 @@ const CHECKS = [
   pipeWithoutPipefail,
   apkCacheKept,
   curlAndWget,
+  wgetWithoutProgress,
+  useraddHighUid,
   aptListsKept,
   addInsteadOfCopy,
   copyFromSelf,
   copyFromUnknown,
   copyRelativeDest,
+  copyDestNotDirectory,
   variableUndefined,
   fromArgUndefined,
   fromArgDefaultInvalid,

@@ -1,0 +1,69 @@
+/** An empty line inside an instruction continued with the escape character. */
+import type { Instruction } from '../model';
+import { fixFromData } from './fixer';
+import { defineRule, type Finding } from './rule';
+
+/** The line holds heredoc text, where an empty line is content, not a continuation. */
+function inHeredoc(instruction: Instruction, offset: number): boolean {
+  for (const heredoc of instruction.heredocs) {
+    if (offset >= heredoc.bodySpan.start && offset < (heredoc.closeSpan?.end ?? instruction.span.end)) return true;
+  }
+  return false;
+}
+
+/** The line starting at `at` holds nothing but whitespace up to its newline. */
+function isBlankLine(text: string, at: number): boolean {
+  for (let c = at; c < text.length; c++) {
+    const ch = text[c];
+    if (ch === '\n') return true;
+    if (ch !== ' ' && ch !== '\t' && ch !== '\r') return false;
+  }
+  return false;
+}
+
+/** A line of nothing but whitespace, found by the newline before it; the lookahead leaves the next one to match. */
+const BLANK_LINE = /\n[ \t\r]*(?=\n)/g;
+
+/** Reports the gap [gapStart, lineStart) on the first word of the line it joins to the instruction. */
+function reportGap(text: string, instruction: Instruction, gapStart: number, lineStart: number, report: (finding: Finding) => void): void {
+  let wordStart = lineStart;
+  while (text[wordStart] === ' ' || text[wordStart] === '\t') wordStart++;
+  let wordEnd = wordStart;
+  while (wordEnd < text.length && !/\s/.test(text[wordEnd])) wordEnd++;
+  report({
+    span: { start: wordStart, end: Math.max(wordEnd, wordStart + 1) },
+    message: `An empty line comes before this line, which still belongs to the ${instruction.keyword} above it: the escape character continues the instruction across empty lines. BuildKit warns about this and means to reject it. Remove the empty line, or end the ${instruction.keyword} before it.`,
+    data: { edits: [{ start: gapStart, end: lineStart, text: '' }] },
+  });
+}
+
+export const continuationEmpty = defineRule({
+  code: 'continuation-empty',
+  severity: 'warning',
+  summary: 'An empty line inside a continued instruction, which BuildKit means to reject.',
+  buildkit: 'NoEmptyContinuation',
+  check(ctx, report) {
+    const text = ctx.doc.text;
+    const instructions = ctx.doc.instructions;
+    // One scan of the text for whitespace-only lines (few), walked against the instructions in order.
+    let i = 0;
+    let gapStart = -1;
+    BLANK_LINE.lastIndex = 0;
+    for (let m = BLANK_LINE.exec(text); m; m = BLANK_LINE.exec(text)) {
+      const lineStart = m.index + 1;
+      while (i < instructions.length && instructions[i].span.end <= lineStart) i++;
+      if (i === instructions.length) break;
+      const instruction = instructions[i];
+      // Inside an instruction's span, a blank line has more of the instruction after it.
+      if (lineStart <= instruction.span.start || inHeredoc(instruction, lineStart)) continue;
+      if (gapStart < 0) gapStart = lineStart;
+      // The lookahead stopped at the blank line's newline; the gap goes on while the next line is blank too.
+      const next = BLANK_LINE.lastIndex + 1;
+      if (!isBlankLine(text, next)) {
+        reportGap(text, instruction, gapStart, next, report);
+        gapStart = -1;
+      }
+    }
+  },
+  fix: (f) => fixFromData(f, 'Remove the empty line'),
+});
