@@ -43,17 +43,12 @@ export async function containerTargets(
   const ids = argIds(input.args);
   if (ids.length) {
     // Listed for names and states; when the engine cannot list, the action itself says why.
-    await ctx.views.ensureCurrent('containers');
-    const matches = (c: ContainerSummary, id: string) => c.id === id || c.name === id || (id.length >= 12 && c.id.startsWith(id));
-    let known = await ctx.views.providers.containers.list();
-    // A container started a moment ago (by a task, or the CLI) may be ahead of the view's event
-    // stream: list once more before answering without it.
-    if (ids.some((id) => !known.some((c) => matches(c, id)))) {
-      await ctx.views.refresh('containers');
-      known = await ctx.views.providers.containers.list();
-    }
+    // Listed afresh, not from the view: a container started a moment ago (by a task, or the CLI)
+    // may be ahead of the view's event stream, or listed from its create event, before its ports.
+    await ctx.views.refresh('containers');
+    const known = await ctx.views.providers.containers.list();
     return ids.map((id) => {
-      const summary = known.find((c) => matches(c, id));
+      const summary = known.find((c) => c.id === id || c.name === id || (id.length >= 12 && c.id.startsWith(id)));
       return { id, name: summary?.name ?? id, summary };
     });
   }
