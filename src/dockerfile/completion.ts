@@ -12,10 +12,10 @@ import {
   type Range,
 } from 'vscode-languageserver-types';
 import { DIRECTIVE_DOCS, FLAG_DOCS, INSTRUCTION_DOCS, MOUNT_OPTIONS, MOUNT_TYPE_DOCS, PLATFORM_ARGS } from './docs';
-import { globalScope, instructionAt, scopeAt, type EngineImage } from './hover';
+import { globalScope, scopeAt, type EngineImage } from './hover';
 import { canonicalName, parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Instruction } from './model';
-import { offsetAt, positionAt } from './model';
+import { instructionAt, offsetAt, positionAt } from './model';
 import { INSTRUCTIONS } from './rules/builder';
 
 export interface CompletionOptions {

@@ -10,7 +10,7 @@ import { lintDocument } from './lint';
 import { ALL_RULE_CODES, RULE_INFO, ruleCode, type RuleCode } from './rules/catalog';
 import { edits, indentAt, insertLinesBefore, type FixContext, type Fixer } from './rules/fixer';
 import { ruleContext, type RuleContext } from './rules/context';
-import { instructionAt } from './rules/shared/source';
+import { instructionAt } from './model';
 import type { SeverityLevel } from './settings';
 import type { LocalImage } from '../shared/localImage';
 

@@ -8,7 +8,7 @@ import { directiveMarkdown, flagMarkdown, instructionMarkdown, MOUNT_TYPE_DOCS, 
 import { formatSize, shortId } from '../shared/format';
 import { canonicalName, parseImageRef } from '../shared/imageRef';
 import type { Dockerfile, Instruction, Span, Stage } from './model';
-import { offsetAt, positionAt, rangeOf, sameStageName } from './model';
+import { instructionAt, offsetAt, positionAt, rangeOf, sameStageName } from './model';
 import { inlineCode } from '../shared/markdown';
 import { expandVariables, findVariables, keyValues } from './variables';
 
@@ -47,24 +47,6 @@ export type Scope = Map<string, Binding>;
 // ───────────────────────────── locating ─────────────────────────────
 
 const within = (span: Span, offset: number) => offset >= span.start && offset <= span.end;
-
-/** The top-level instruction whose span holds `offset`, or undefined. */
-export function instructionAt(doc: Dockerfile, offset: number): Instruction | undefined {
-  const list = doc.instructions;
-  let lo = 0;
-  let hi = list.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].span.start <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  if (found < 0) return undefined;
-  const instruction = list[found];
-  return offset <= instruction.span.end ? instruction : undefined;
-}
 
 /** The stage named `name` declared before `before` (by offset), the latest one, as BuildKit resolves it. */
 export function stageNamed(doc: Dockerfile, name: string, before = Infinity): Stage | undefined {

@@ -143,3 +143,20 @@ export function offsetAt(doc: Pick<Dockerfile, 'lineStarts' | 'text'>, position:
 export function rangeOf(doc: Pick<Dockerfile, 'lineStarts' | 'text'>, span: Span): Range {
   return { start: positionAt(doc, span.start), end: positionAt(doc, span.end) };
 }
+
+/** The top-level instruction whose span holds `offset` (its end included), by binary search. */
+export function instructionAt(doc: Pick<Dockerfile, 'instructions'>, offset: number): Instruction | undefined {
+  const list = doc.instructions;
+  let lo = 0;
+  let hi = list.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].span.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const instruction = list[found];
+  return instruction && offset <= instruction.span.end ? instruction : undefined;
+}

@@ -4,9 +4,8 @@
  */
 import type { ParameterInformation, Position, SignatureHelp, SignatureInformation } from 'vscode-languageserver-types';
 import { FLAG_DOCS, INSTRUCTION_DOCS, MOUNT_OPTIONS, MOUNT_TYPE_DOCS } from './docs';
-import { instructionAt } from './hover';
 import type { Dockerfile, Flag, Instruction } from './model';
-import { offsetAt } from './model';
+import { instructionAt, offsetAt } from './model';
 
 /**
  * Roles say which words a parameter takes: `f` the flags, `1` one word, `*` words up to a

@@ -1,5 +1,5 @@
 /** Where RUN text and words come from in the source, for tight ranges and edits. */
-import type { Dockerfile, Instruction, Span } from '../../model';
+import { instructionAt, type Dockerfile, type Instruction, type Span } from '../../model';
 
 /** The source text a RUN executes: its shell form or exec form, plus heredoc bodies. */
 export function shellText(instruction: Instruction): string {
@@ -55,23 +55,6 @@ export function shellSpan(text: string, instruction: Instruction, from: number, 
 export function subSpan(word: { value: string; span: Span }, from: number, to: number): Span {
   if (word.span.end - word.span.start !== word.value.length) return word.span;
   return { start: word.span.start + from, end: word.span.start + to };
-}
-
-/** The instruction whose span holds `offset` (its end included), by binary search. */
-export function instructionAt(doc: Dockerfile, offset: number): Instruction | undefined {
-  const list = doc.instructions;
-  let lo = 0;
-  let hi = list.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].span.start <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  const instruction = list[found];
-  return instruction && offset <= instruction.span.end ? instruction : undefined;
 }
 
 /**
