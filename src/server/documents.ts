@@ -127,6 +127,16 @@ export class OpenDocument implements LanguageDocument {
   }
 }
 
+/** The file system path of a `file:` URI; undefined for other schemes and malformed URIs. */
+export function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What identifies a file across spellings of its URI: the file system path for `file:` URIs
  * (clients and `pathToFileURL` percent-encode differently), the URI itself otherwise.

@@ -236,3 +236,12 @@ export type AnyLanguage = Language<any, any, any>;
 
 /** Makes a language for one server; the list in languages/index.ts holds these. */
 export type LanguageFactory = (host: LanguageHost) => AnyLanguage;
+
+/** Inclusive overlap, so a cursor just after a name still gets the code actions for it. */
+export function overlaps(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function before(p: Range['start'], q: Range['start']): boolean {
+  return p.line < q.line || (p.line === q.line && p.character < q.character);
+}

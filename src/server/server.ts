@@ -7,7 +7,6 @@
 import { LocalImages } from '../engine/localImages';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CompletionTriggerKind,
   DidChangeConfigurationNotification,
@@ -27,7 +26,7 @@ import {
 } from 'vscode-languageserver';
 import { version } from '../../package.json';
 import { MAX_SOURCE_BYTES, readRegularFile, readRegularFileSync } from '../shared/regularFile';
-import { DocumentStore, fileKey, OpenDocument } from './documents';
+import { DocumentStore, fileKey, filePath, OpenDocument } from './documents';
 import { RequestRefused, type AnyLanguage, type LanguageFactory, type LanguageHost, type Workspace } from './language';
 import { LANGUAGES } from './languages';
 import { serverCapabilities } from './capabilities';
@@ -472,15 +471,6 @@ function settingsFromPush(value: unknown): unknown {
 function foldersOf(workspaceFolders: WorkspaceFolder[] | null | undefined, rootUri?: string): string[] {
   const uris = Array.isArray(workspaceFolders) && workspaceFolders.length ? workspaceFolders.map((folder) => folder?.uri) : [rootUri];
   return uris.map((uri) => (typeof uri === 'string' ? filePath(uri) : undefined)).filter((p): p is string => p !== undefined);
-}
-
-function filePath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The innermost workspace folder holding `file`: config lookup stops there, as in the project. */

@@ -13,15 +13,8 @@
  */
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  CodeActionKind,
-  DocumentHighlightKind,
-  type CodeAction,
-  type CodeActionParams,
-  type Diagnostic,
-  type Range,
-} from 'vscode-languageserver';
+import { pathToFileURL } from 'node:url';
+import { CodeActionKind, DocumentHighlightKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import {
   completeCompose,
   composeCodeActions,
@@ -44,7 +37,8 @@ import { ConfigFiles } from '../../dockerfile/configFiles';
 import type { LintSettings } from '../../dockerfile/settings';
 import type { LocalImage } from '../../shared/localImage';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
-import { RequestRefused, type Language, type LanguageDocument, type LanguageHost, type Workspace } from '../language';
+import { filePath } from '../documents';
+import { overlaps, RequestRefused, type Language, type LanguageDocument, type LanguageHost, type Workspace } from '../language';
 
 /** The LSP language id of Compose files (VS Code's built-in one). */
 export const COMPOSE_LANGUAGE_ID = 'dockercompose';
@@ -220,22 +214,4 @@ function documentPath(uri: string, folders: readonly string[]): string {
   if (file) return path.resolve(file);
   const name = uri.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/[\\/:*?"<>|]/g, '_') || 'untitled';
   return path.join(folders[0] ?? homedir(), `.berth-unsaved-${name}`);
-}
-
-function filePath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Inclusive overlap, so a cursor just after a name still gets the fixes for it. */
-function overlaps(a: Range, b: Range): boolean {
-  return !before(a.end, b.start) && !before(b.end, a.start);
-}
-
-function before(p: { line: number; character: number }, q: { line: number; character: number }): boolean {
-  return p.line < q.line || (p.line === q.line && p.character < q.character);
 }

@@ -5,7 +5,6 @@
  * nearest `.hadolint.yaml`.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   LSPErrorCodes,
@@ -14,7 +13,6 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Diagnostic,
-  type Range,
 } from 'vscode-languageserver';
 import { EVERY_RULE_CODE } from '../../compose/catalog';
 import { complete, completesImages } from '../../dockerfile/completion';
@@ -38,7 +36,8 @@ import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
 import { signatureHelp } from '../../dockerfile/signature';
 import { documentSymbols } from '../../dockerfile/symbols';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
-import { RequestRefused, type Language, type LanguageDocument, type LanguageHost } from '../language';
+import { filePath } from '../documents';
+import { overlaps, RequestRefused, type Language, type LanguageDocument, type LanguageHost } from '../language';
 
 /** The code action kind of Fix All: `source.fixAll.berth`. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.berth`;
@@ -249,22 +248,4 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
       range: (doc, range) => semanticTokens(doc.model, range).data,
     },
   };
-}
-
-function filePath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Inclusive overlap, so a cursor just after `node` still gets the fixes for `node`. */
-function overlaps(a: Range, b: Range): boolean {
-  return !before(a.end, b.start) && !before(b.end, a.start);
-}
-
-function before(p: { line: number; character: number }, q: { line: number; character: number }): boolean {
-  return p.line < q.line || (p.line === q.line && p.character < q.character);
 }
