@@ -84,6 +84,20 @@ export class PrivateEngine {
     );
   }
 
+  /** `docker` against this engine, its output trimmed. */
+  docker(...args: string[]): Promise<string> {
+    return run('docker', ['-H', this.host, ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
+  }
+
+  /** What a prune takes: an unused volume and network, and a dangling image (an empty tar imported without a name). */
+  async seedUnused(): Promise<{ imageId: string }> {
+    await this.docker('volume', 'create', 'unused-volume');
+    await this.docker('network', 'create', 'unused-network');
+    const tarball = path.join(this.dir, 'empty.tar');
+    await run('tar', ['-cf', tarball, '-T', '/dev/null']);
+    return { imageId: await this.docker('import', tarball) };
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -5,9 +5,6 @@
  * name carries this run's prefix and is removed at the end.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { BerthNode } from '../../src/extension/views/model';
 import { test } from './harness';
@@ -17,7 +14,6 @@ import { freePort } from '../fixtures/net';
 import { registryMissing, startRegistry } from '../fixtures/registry';
 import { PrivateEngine, waitState } from './privateEngine';
 
-const run = promisify(execFile);
 const PREFIX = `berthvt${Date.now().toString(36)}`;
 const PROJECT = `${PREFIX}-shop`;
 const created = { containers: new Set<string>(), images: new Set<string>(), volumes: new Set<string>(), networks: new Set<string>() };
@@ -343,13 +339,8 @@ test('views: prune images, volumes and networks on a private engine, each return
   const settings = vscode.workspace.getConfiguration('berth');
   try {
     await daemon.start();
-    const privately = (...args: string[]) => run('docker', ['-H', daemon.host, ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
-    await privately('volume', 'create', 'unused-volume');
-    await privately('network', 'create', 'unused-network');
-    // An empty tar imported without a name: an untagged, dangling image.
-    const tarball = path.join(daemon.dir, 'empty.tar');
-    await run('tar', ['-cf', tarball, '-T', '/dev/null']);
-    const imageId = await privately('import', tarball);
+    const privately = (...args: string[]) => daemon.docker(...args);
+    const { imageId } = await daemon.seedUnused();
     await settings.update('docker.host', daemon.host, vscode.ConfigurationTarget.Global);
     await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected to the private engine');
 

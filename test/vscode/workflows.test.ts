@@ -242,12 +242,8 @@ test('workflows: system prune on a private engine lists what goes, removes it, a
   const settings = vscode.workspace.getConfiguration('berth');
   try {
     await daemon.start();
-    const privately = (...args: string[]) => run('docker', ['-H', daemon.host, ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
-    await privately('volume', 'create', 'unused-volume');
-    await privately('network', 'create', 'unused-network');
-    const tarball = path.join(daemon.dir, 'empty.tar');
-    await run('tar', ['-cf', tarball, '-T', '/dev/null']);
-    const imageId = await privately('import', tarball);
+    const privately = (...args: string[]) => daemon.docker(...args);
+    const { imageId } = await daemon.seedUnused();
     await settings.update('docker.host', daemon.host, vscode.ConfigurationTarget.Global);
     await waitState(service, (s) => s.kind === 'connected' && s.endpoint.socketPath === daemon.socket, 'connected to the private engine');
 
