@@ -33,6 +33,14 @@ import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename'
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../dockerfile/semanticTokens';
 import type { LintSettings } from '../../dockerfile/settings';
 import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
+import {
+  EXCLUDED_CHECKS,
+  shellCheckDiagnostics,
+  shellCheckLevel,
+  shellCheckScripts,
+  type ShellCheckScript,
+} from '../../dockerfile/shellcheck';
+import { ShellChecker } from '../../shared/shellcheck';
 import { signatureHelp } from '../../dockerfile/signature';
 import { documentSymbols } from '../../dockerfile/symbols';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
@@ -50,12 +58,16 @@ export interface DockerfileSettings {
   lint: LintSettings;
   /** `berth.format.*`. */
   format: FormatSettings;
+  /** `berth.shellcheck.*`: ShellCheck on RUN scripts, and which program (undefined: `shellcheck` on PATH). */
+  shellcheck: { enabled: boolean; path: string | undefined };
 }
 
 /** What the server keeps per open Dockerfile beyond its model. */
 export interface DockerfileState {
   /** Shell splits of the last lint, so a keystroke re-splits only the RUN it changed. */
   splits: SplitMemo;
+  /** The RUN scripts of the last lint, which ShellCheck reads after it. */
+  scripts: { model: Dockerfile; scripts: ShellCheckScript[] } | undefined;
 }
 
 type Doc = LanguageDocument<Dockerfile, DockerfileState, DockerfileSettings>;
@@ -83,9 +95,59 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     }
   };
 
+  /** One ShellCheck memory per program; a program that could not run is not asked again until the settings change. */
+  const checkers = new Map<string, ShellChecker>();
+  const unavailable = new Set<string>();
+  const logged = new Set<string>();
+  const checkerFor = (settings: DockerfileSettings): ShellChecker | undefined => {
+    if (!settings.shellcheck.enabled || shellCheckLevel(settings.lint) === 'off') return undefined;
+    const program = settings.shellcheck.path ?? 'shellcheck';
+    if (unavailable.has(program)) return undefined;
+    let checker = checkers.get(program);
+    if (!checker) checkers.set(program, (checker = new ShellChecker(program, { exclude: EXCLUDED_CHECKS })));
+    return checker;
+  };
+
+  /**
+   * Berth's own findings, with ShellCheck's on the RUNs it has seen already: those show at once,
+   * and ShellCheck's on changed RUNs follow from `lateDiagnostics`.
+   */
   const lint = async (doc: Doc): Promise<Diagnostic[]> => {
     const settings = await doc.settings();
-    return withSplitMemo(doc.state.splits, () => lintDocument(doc.model, settings.lint));
+    const model = doc.model;
+    const own = withSplitMemo(doc.state.splits, () => lintDocument(model, settings.lint));
+    const checker = checkerFor(settings);
+    if (!checker) {
+      doc.state.scripts = undefined;
+      return own;
+    }
+    const scripts = shellCheckScripts(model);
+    doc.state.scripts = { model, scripts };
+    const known = shellCheckDiagnostics(model, scripts, (script) => checker.remembered(script), settings.lint);
+    return known.length ? inOrder([...own, ...known]) : own;
+  };
+
+  /** ShellCheck on the RUNs it has not seen, off the typing path; the complete list again, or undefined when nothing was missing. */
+  const lateLint = async (doc: Doc, early: Diagnostic[], signal: AbortSignal): Promise<Diagnostic[] | undefined> => {
+    const settings = await doc.settings();
+    const last = doc.state.scripts;
+    const checker = checkerFor(settings);
+    if (!checker || !last || last.model !== doc.model) return undefined;
+    const texts = last.scripts.map((script) => script.text);
+    if (texts.every((text) => checker.remembered(text) !== undefined)) return undefined;
+    const problem = await checker.check(texts, signal);
+    if (signal.aborted) return undefined;
+    if (problem) {
+      if (problem.missing) unavailable.add(checker.program);
+      const line = problem.missing
+        ? `ShellCheck is not installed (${problem.problem}), so RUN scripts are not checked by it. Install it (apt-get install shellcheck, brew install shellcheck) or set berth.shellcheck.path; berth.shellcheck.enabled: false turns this off.`
+        : `ShellCheck did not check the RUN scripts: ${problem.problem}.`;
+      if (!logged.has(line)) host.log(line);
+      logged.add(line);
+      return undefined;
+    }
+    const found = shellCheckDiagnostics(last.model, last.scripts, (script) => checker.remembered(script), settings.lint);
+    return inOrder([...early.filter((d) => d.source !== 'shellcheck'), ...found]);
   };
 
   /**
@@ -157,11 +219,13 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
     parse,
     reparse: (model, change, text) => reparse(model, change, text),
-    newState: () => ({ splits: new SplitMemo() }),
+    newState: () => ({ splits: new SplitMemo(), scripts: undefined }),
 
     // Never rejects: a config file that cannot be read is a reported problem, not a failure.
     async settings({ uri, section, folder }) {
       const client = readClientSettings(section);
+      // New settings may name a program that is there now.
+      unavailable.clear();
       host.reportOnce(client.problems, 'the berth settings');
       let fromFile: LintSettings | undefined;
       const file = client.hadolintConfig ? filePath(uri) : undefined;
@@ -173,7 +237,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
         }
       }
       // The editor's explicit per-rule choices win over the shared file.
-      return { lint: mergeSettings(fromFile, client.lint), format: client.format };
+      return { lint: mergeSettings(fromFile, client.lint), format: client.format, shellcheck: client.shellcheck };
     },
     filesChanged(uris) {
       configFiles.clear();
@@ -181,6 +245,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
 
     diagnostics: lint,
+    lateDiagnostics: lateLint,
     codeActions: {
       kinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
       async provide(doc, params, diagnostics, token) {
@@ -248,4 +313,9 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
       range: (doc, range) => semanticTokens(doc.model, range).data,
     },
   };
+}
+
+/** Source order, Berth's own before ShellCheck's at one position (the sort is stable). */
+function inOrder(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
