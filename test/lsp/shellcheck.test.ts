@@ -79,7 +79,10 @@ describe('ShellCheck in the language server', () => {
     const kept = shellCheckOf(first).map((d) => d.range.start.line);
     assert.deepEqual(kept, [1, 1], 'the unchanged RUN shows its findings at once');
     const second = await client.diagnostics(uri, (p) => p.version === 2 && shellCheckOf(p).some((d) => d.range.start.line === 3), mark);
-    assert.match(shellCheckOf(second).find((d) => d.code === 'SC2154' && d.range.start.line === 3)!.message, /edited2 is referenced/);
+    assert.match(
+      String(shellCheckOf(second).find((d) => d.code === 'SC2154' && d.range.start.line === 3)?.message),
+      /edited2 is referenced/,
+    );
     assert.equal(counted.runs(), before + 1, 'one run, for the changed RUN');
   });
 
@@ -118,7 +121,7 @@ describe('ShellCheck in the language server: stale checks and a missing program'
       await client.version(uri, 1, mark);
       await client.change(uri, 2, [{ range: { start: { line: 1, character: 10 }, end: { line: 1, character: 13 } }, text: 'new' }]);
       const late = await client.diagnostics(uri, (p) => p.version === 2 && hasShellCheck(p), mark, 'ShellCheck diagnostics of version 2');
-      assert.match(late.diagnostics.find((d) => d.code === 'SC2154')!.message, /new is referenced/);
+      assert.match(String(late.diagnostics.find((d) => d.code === 'SC2154')?.message), /new is referenced/);
       assert.ok(!client.publishes.slice(mark).some((p) => p.version === 1 && hasShellCheck(p)), 'nothing of version 1 came late');
       assert.equal(slow.runs(), 1, 'the check of version 1 was stopped before ShellCheck ran');
     } finally {
