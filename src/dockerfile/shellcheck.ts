@@ -36,8 +36,41 @@ export interface ShellCheckScript {
   text: string;
   /** The RUN it came from (suppressions are per instruction and stage). */
   instruction: Instruction;
-  /** Where each line of `text` starts in the Dockerfile, or -1 for the lines Berth wrote. */
-  lineStarts: number[];
+  /** Where each line of `text` starts, from the start of the instruction (the RUN may move), or -1 for the lines Berth wrote. */
+  lineStarts: readonly number[];
+}
+
+/** A RUN's scripts as the last lint made them, for a RUN whose text, dialect and names in scope are the same. */
+interface Remembered {
+  dialect: ShellDialect;
+  exported: string;
+  escape: string;
+  scripts: { text: string; lineStarts: readonly number[] }[];
+}
+
+/**
+ * Scripts remembered from one lint of a document to the next, so a keystroke rebuilds only the
+ * RUN it changed (as SplitMemo does for shell splits). Only the language server keeps one.
+ */
+export class ShellCheckScriptMemo {
+  private used = new Map<string, Remembered>();
+  private older = new Map<string, Remembered>();
+
+  get(source: string): Remembered | undefined {
+    const found = this.used.get(source) ?? this.older.get(source);
+    if (found) this.used.set(source, found);
+    return found;
+  }
+
+  set(source: string, remembered: Remembered): void {
+    this.used.set(source, remembered);
+  }
+
+  /** Drops what the last lint did not ask for. */
+  age(): void {
+    this.older = this.used;
+    this.used = new Map();
+  }
 }
 
 /** Programs SHELL may name, as ShellCheck dialects; anything else (PowerShell, cmd, zsh, fish) is not checked. */
@@ -73,7 +106,7 @@ export function dialectOf(program: string | undefined): ShellDialect | undefined
  * Dockerfile's (skipped), nor does a stage whose SHELL ShellCheck cannot read, nor an ONBUILD
  * trigger (it runs in another build, under that build's SHELL).
  */
-export function shellCheckScripts(doc: Dockerfile): ShellCheckScript[] {
+export function shellCheckScripts(doc: Dockerfile, memo?: ShellCheckScriptMemo): ShellCheckScript[] {
   const out: ShellCheckScript[] = [];
   const stages: { dialect: ShellDialect | undefined; env: Set<string> }[] = [];
   for (const stage of doc.stages) {
@@ -81,8 +114,9 @@ export function shellCheckScripts(doc: Dockerfile): ShellCheckScript[] {
     let dialect = parent ? parent.dialect : 'sh';
     // ENV lives in the image, so a stage built on another has it; ARGs end with their stage.
     const env = new Set(parent?.env);
-    const names = new Set<string>(PREDEFINED);
-    let exported: string | undefined;
+    const declared = new Set<string>([...PREDEFINED, ...env]);
+    // Grown name by name: a file of thousands of ENVs must not rebuild it for every RUN.
+    let exported = `export ${[...declared].join(' ')}`;
     for (const instruction of stage.instructions) {
       const keyword = instruction.keyword;
       if (keyword === 'SHELL') {
@@ -92,23 +126,25 @@ export function shellCheckScripts(doc: Dockerfile): ShellCheckScript[] {
         for (const { name } of keyValues(words, doc.escape, keyword === 'ENV')) {
           if (!NAME.test(name)) continue;
           if (keyword === 'ENV') env.add(name);
-          names.add(name);
+          if (declared.has(name)) continue;
+          declared.add(name);
+          exported += ` ${name}`;
         }
-        exported = undefined;
       } else if (keyword === 'RUN' && !instruction.json && dialect) {
-        exported ??= exportLine(names, env);
-        scriptsOf(doc, instruction, dialect, exported, out);
+        const source = memo ? doc.text.slice(instruction.span.start, instruction.span.end) : '';
+        let known = memo?.get(source);
+        if (!known || known.dialect !== dialect || known.exported !== exported || known.escape !== doc.escape) {
+          known = { dialect, exported, escape: doc.escape, scripts: [] };
+          scriptsOf(doc, instruction, dialect, exported, known.scripts);
+          memo?.set(source, known);
+        }
+        for (const made of known.scripts) out.push({ text: made.text, instruction, lineStarts: made.lineStarts });
       }
     }
     stages[stage.index] = { dialect, env };
   }
+  memo?.age();
   return out;
-}
-
-function exportLine(names: Set<string>, env: Set<string>): string {
-  const all = [...new Set([...names, ...env])].sort();
-  // Declared without a value: ShellCheck then knows them as set, yet still asks for quotes around them.
-  return `export ${all.join(' ')}`;
 }
 
 interface Line {
@@ -117,7 +153,9 @@ interface Line {
   text: string;
 }
 
-function scriptsOf(doc: Dockerfile, instruction: Instruction, dialect: ShellDialect, exported: string, out: ShellCheckScript[]): void {
+type Made = Remembered['scripts'][number];
+
+function scriptsOf(doc: Dockerfile, instruction: Instruction, dialect: ShellDialect, exported: string, out: Made[]): void {
   const { argsSpan, heredocs } = instruction;
   if (heredocs.length === 0) {
     if (instruction.argsText.trim() === '') return;
@@ -152,9 +190,10 @@ function scriptsOf(doc: Dockerfile, instruction: Instruction, dialect: ShellDial
   out.push(script(instruction, dialect, exported, lines));
 }
 
-function script(instruction: Instruction, dialect: ShellDialect, exported: string, lines: Line[]): ShellCheckScript {
+function script(instruction: Instruction, dialect: ShellDialect, exported: string, lines: Line[]): Made {
   const all: Line[] = [{ start: -1, text: `# shellcheck shell=${dialect}` }, { start: -1, text: exported }, ...lines];
-  return { text: `${all.map((line) => line.text).join('\n')}\n`, instruction, lineStarts: all.map((line) => line.start) };
+  const from = instruction.span.start;
+  return { text: `${all.map((line) => line.text).join('\n')}\n`, lineStarts: all.map((line) => (line.start < 0 ? -1 : line.start - from)) };
 }
 
 /** The lines of [from, to) as they are (heredoc bodies), a CR before a newline dropped. */
@@ -256,8 +295,9 @@ export function shellCheckDiagnostics(
 
 /** The Dockerfile offset of ShellCheck's 1-based line and column (characters, a tab as one), or undefined on a line Berth wrote. */
 function sourceOffset(text: string, script: ShellCheckScript, line: number, column: number): number | undefined {
-  const start = script.lineStarts[line - 1];
-  if (start === undefined || start < 0) return undefined;
+  const relative = script.lineStarts[line - 1];
+  if (relative === undefined || relative < 0) return undefined;
+  const start = script.instruction.span.start + relative;
   let at = start;
   for (let c = 1; c < column && at < text.length && text[at] !== '\n' && text[at] !== '\r'; c++) {
     const unit = text.charCodeAt(at);

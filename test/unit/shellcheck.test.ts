@@ -13,7 +13,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { mergeSettings, parseConfig } from '../../src/dockerfile/config';
 import { parse } from '../../src/dockerfile/parser';
 import type { LintSettings } from '../../src/dockerfile/settings';
-import { EXCLUDED_CHECKS, shellCheckDiagnostics, shellCheckScripts } from '../../src/dockerfile/shellcheck';
+import { EXCLUDED_CHECKS, ShellCheckScriptMemo, shellCheckDiagnostics, shellCheckScripts } from '../../src/dockerfile/shellcheck';
 import { runShellCheck, ShellChecker } from '../../src/shared/shellcheck';
 import { ERROR, HINT, INFO, WARNING } from '../fixtures/rules/helpers';
 
@@ -129,6 +129,36 @@ describe('ShellCheck scripts of a Dockerfile', () => {
         ['# shellcheck shell=bash', 'echo named'],
       ],
     );
+  });
+});
+
+describe('ShellCheck scripts remembered between lints', () => {
+  it('a RUN that moved keeps its script, and its findings follow it; a changed RUN or scope gets a new one', () => {
+    const memo = new ShellCheckScriptMemo();
+    const before = parse(df('FROM debian:12', 'RUN echo $a', 'RUN echo $b'));
+    const [a1, b1] = shellCheckScripts(before, memo);
+    const after = parse(df('FROM debian:12', 'ENV b=1', 'RUN echo $a', 'RUN echo $b'));
+    const [a2, b2] = shellCheckScripts(after, memo);
+    assert.equal(
+      a2.text,
+      a1.text.replace(/\n(export .*)\n/, (_, line: string) => `\n${line} b\n`),
+      'the new ENV is in scope',
+    );
+    assert.notEqual(b2.text, b1.text);
+    const again = shellCheckScripts(after, memo);
+    assert.equal(again[0].lineStarts, a2.lineStarts, 'the same script, remembered');
+    assert.deepEqual(shellCheckScripts(after), again, 'remembered or made afresh, the same scripts');
+    const comment = {
+      line: 3,
+      endLine: 3,
+      column: 6,
+      endColumn: 8,
+      level: 'warning',
+      code: 2154,
+      message: 'a is referenced but not assigned.',
+    };
+    const [d] = shellCheckDiagnostics(after, again, (text) => (text === again[0].text ? [comment] : []), {});
+    assert.deepEqual(d.range, { start: { line: 2, character: 9 }, end: { line: 2, character: 11 } });
   });
 });
 

@@ -35,6 +35,7 @@ import type { LintSettings } from '../../dockerfile/settings';
 import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
 import {
   EXCLUDED_CHECKS,
+  ShellCheckScriptMemo,
   shellCheckDiagnostics,
   shellCheckLevel,
   shellCheckScripts,
@@ -68,6 +69,8 @@ export interface DockerfileState {
   splits: SplitMemo;
   /** The RUN scripts of the last lint, which ShellCheck reads after it. */
   scripts: { model: Dockerfile; scripts: ShellCheckScript[] } | undefined;
+  /** The scripts of each RUN, so a keystroke rebuilds only the RUN it changed. */
+  scriptMemo: ShellCheckScriptMemo;
 }
 
 type Doc = LanguageDocument<Dockerfile, DockerfileState, DockerfileSettings>;
@@ -121,7 +124,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
       doc.state.scripts = undefined;
       return own;
     }
-    const scripts = shellCheckScripts(model);
+    const scripts = shellCheckScripts(model, doc.state.scriptMemo);
     doc.state.scripts = { model, scripts };
     const known = shellCheckDiagnostics(model, scripts, (script) => checker.remembered(script), settings.lint);
     return known.length ? inOrder([...own, ...known]) : own;
@@ -219,7 +222,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
     parse,
     reparse: (model, change, text) => reparse(model, change, text),
-    newState: () => ({ splits: new SplitMemo(), scripts: undefined }),
+    newState: () => ({ splits: new SplitMemo(), scripts: undefined, scriptMemo: new ShellCheckScriptMemo() }),
 
     // Never rejects: a config file that cannot be read is a reported problem, not a failure.
     async settings({ uri, section, folder }) {
