@@ -220,17 +220,26 @@ export function startServer(connection: Connection, languageFactories: readonly 
       if (documents.get(document.uri) !== document || document.lastDiagnostics?.diagnostics !== pending || document.published === pending)
         return;
       document.published = pending;
-      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-      publishLate(document, pending, diagnostics);
+      const sent = connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      // Late work starts once the publish is on its way: spawning a program first would hold it up.
+      if (document.language.lateDiagnostics) {
+        sent.then(
+          () => setImmediate(() => publishLate(document, pending, diagnostics)),
+          () => undefined,
+        );
+      }
     });
   };
 
   /** Asks the language for its late diagnostics after a publish, and publishes them unless the document moved on meanwhile. */
   const publishLate = (document: OpenDocument, published: Promise<Diagnostic[]>, early: Diagnostic[]): void => {
     const provide = document.language.lateDiagnostics;
+    const current = () =>
+      documents.get(document.uri) === document && document.published === published && document.lastDiagnostics?.diagnostics === published;
+    // A newer text or settings came while the publish went out: their own publish asks again.
+    if (!provide || !current()) return;
     document.late?.abort();
     document.late = undefined;
-    if (!provide) return;
     const controller = new AbortController();
     document.late = controller;
     const version = document.version;
@@ -243,9 +252,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
         return;
       }
       if (document.late === controller) document.late = undefined;
-      const current =
-        documents.get(document.uri) === document && document.published === published && document.lastDiagnostics?.diagnostics === published;
-      if (!diagnostics || controller.signal.aborted || !current) return;
+      if (!diagnostics || controller.signal.aborted || !current()) return;
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     })();
   };

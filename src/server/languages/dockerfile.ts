@@ -26,7 +26,7 @@ import { hover, hoversImage, type EngineImage } from '../../dockerfile/hover';
 import { reparse } from '../../dockerfile/incremental';
 import { lintDocument } from '../../dockerfile/lint';
 import { documentLinks } from '../../dockerfile/links';
-import type { Dockerfile } from '../../dockerfile/model';
+import { instructionAt, offsetAt, rangeOf, type Dockerfile } from '../../dockerfile/model';
 import { definition, documentHighlights, references } from '../../dockerfile/navigation';
 import { parse } from '../../dockerfile/parser';
 import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename';
@@ -39,7 +39,6 @@ import {
   shellCheckDiagnostics,
   shellCheckLevel,
   shellCheckScripts,
-  type ShellCheckScript,
 } from '../../dockerfile/shellcheck';
 import { ShellChecker } from '../../shared/shellcheck';
 import { signatureHelp } from '../../dockerfile/signature';
@@ -67,8 +66,8 @@ export interface DockerfileSettings {
 export interface DockerfileState {
   /** Shell splits of the last lint, so a keystroke re-splits only the RUN it changed. */
   splits: SplitMemo;
-  /** The RUN scripts of the last lint, which ShellCheck reads after it. */
-  scripts: { model: Dockerfile; scripts: ShellCheckScript[] } | undefined;
+  /** ShellCheck's last findings by the source text of their RUN, offsets from its start: shown again while the RUN is unchanged. */
+  carried: Map<string, CarriedFinding[]>;
   /** The scripts of each RUN, so a keystroke rebuilds only the RUN it changed. */
   scriptMemo: ShellCheckScriptMemo;
 }
@@ -112,44 +111,48 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
   };
 
   /**
-   * Berth's own findings, with ShellCheck's on the RUNs it has seen already: those show at once,
-   * and ShellCheck's on changed RUNs follow from `lateDiagnostics`.
+   * Berth's own findings, with ShellCheck's last findings on the RUNs whose text is unchanged: those
+   * show at once, without building a script on the typing path. `lateDiagnostics` then checks the
+   * RUNs that changed and corrects the rest (a new ENV, a pragma above a RUN).
    */
   const lint = async (doc: Doc): Promise<Diagnostic[]> => {
     const settings = await doc.settings();
     const model = doc.model;
     const own = withSplitMemo(doc.state.splits, () => lintDocument(model, settings.lint));
-    const checker = checkerFor(settings);
-    if (!checker) {
-      doc.state.scripts = undefined;
+    if (!checkerFor(settings)) {
+      doc.state.carried.clear();
       return own;
     }
-    const scripts = shellCheckScripts(model, doc.state.scriptMemo);
-    doc.state.scripts = { model, scripts };
-    const known = shellCheckDiagnostics(model, scripts, (script) => checker.remembered(script), settings.lint);
-    return known.length ? inOrder([...own, ...known]) : own;
+    const carried = carriedFindings(model, doc.state.carried);
+    return carried.length ? inOrder([...own, ...carried]) : own;
   };
 
-  /** ShellCheck on the RUNs it has not seen, off the typing path; the complete list again, or undefined when nothing was missing. */
+  /** ShellCheck on the RUNs it has not seen, off the typing path; the complete list again, or undefined when the first publish had it right. */
   const lateLint = async (doc: Doc, early: Diagnostic[], signal: AbortSignal): Promise<Diagnostic[] | undefined> => {
     const settings = await doc.settings();
-    const last = doc.state.scripts;
     const checker = checkerFor(settings);
-    if (!checker || !last || last.model !== doc.model) return undefined;
-    const texts = last.scripts.map((script) => script.text);
-    if (texts.every((text) => checker.remembered(text) !== undefined)) return undefined;
-    const problem = await checker.check(texts, signal);
-    if (signal.aborted) return undefined;
-    if (problem) {
-      if (problem.missing) unavailable.add(checker.program);
-      const line = problem.missing
-        ? `ShellCheck is not installed (${problem.problem}), so RUN scripts are not checked by it. Install it (apt-get install shellcheck, brew install shellcheck) or set berth.shellcheck.path; berth.shellcheck.enabled: false turns this off.`
-        : `ShellCheck did not check the RUN scripts: ${problem.problem}.`;
-      if (!logged.has(line)) host.log(line);
-      logged.add(line);
-      return undefined;
+    if (!checker || signal.aborted) return undefined;
+    const model = doc.model;
+    const scripts = shellCheckScripts(model, doc.state.scriptMemo);
+    const texts = scripts.map((script) => script.text);
+    const unseen = texts.some((text) => checker.remembered(text) === undefined);
+    if (unseen) {
+      const problem = await checker.check(texts, signal);
+      if (signal.aborted) return undefined;
+      if (problem) {
+        if (problem.missing) unavailable.add(checker.program);
+        const line = problem.missing
+          ? `ShellCheck is not installed (${problem.problem}), so RUN scripts are not checked by it. Install it (apt-get install shellcheck, brew install shellcheck) or set berth.shellcheck.path; berth.shellcheck.enabled: false turns this off.`
+          : `ShellCheck did not check the RUN scripts: ${problem.problem}.`;
+        if (!logged.has(line)) host.log(line);
+        logged.add(line);
+        return undefined;
+      }
     }
-    const found = shellCheckDiagnostics(last.model, last.scripts, (script) => checker.remembered(script), settings.lint);
+    const found = shellCheckDiagnostics(model, scripts, (script) => checker.remembered(script), settings.lint);
+    doc.state.carried = carry(model, found);
+    const before = early.filter((d) => d.source === 'shellcheck');
+    if (!unseen && JSON.stringify(before) === JSON.stringify(found)) return undefined;
     return inOrder([...early.filter((d) => d.source !== 'shellcheck'), ...found]);
   };
 
@@ -222,7 +225,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
     parse,
     reparse: (model, change, text) => reparse(model, change, text),
-    newState: () => ({ splits: new SplitMemo(), scripts: undefined, scriptMemo: new ShellCheckScriptMemo() }),
+    newState: () => ({ splits: new SplitMemo(), carried: new Map(), scriptMemo: new ShellCheckScriptMemo() }),
 
     // Never rejects: a config file that cannot be read is a reported problem, not a failure.
     async settings({ uri, section, folder }) {
@@ -321,4 +324,40 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
 /** Source order, Berth's own before ShellCheck's at one position (the sort is stable). */
 function inOrder(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** A ShellCheck finding kept with its RUN: offsets from the RUN's start. */
+interface CarriedFinding {
+  start: number;
+  end: number;
+  diagnostic: Diagnostic;
+}
+
+/** The findings of each RUN by its source text, for `carriedFindings` on the next keystrokes. */
+function carry(model: Dockerfile, found: Diagnostic[]): Map<string, CarriedFinding[]> {
+  const out = new Map<string, CarriedFinding[]>();
+  for (const diagnostic of found) {
+    const start = offsetAt(model, diagnostic.range.start);
+    const run = instructionAt(model, start);
+    if (!run) continue;
+    const key = model.text.slice(run.span.start, run.span.end);
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push({ start: start - run.span.start, end: offsetAt(model, diagnostic.range.end) - run.span.start, diagnostic });
+  }
+  return out;
+}
+
+/** The carried findings of the RUNs whose text is as it was, on their RUN's place now. */
+function carriedFindings(model: Dockerfile, carried: Map<string, CarriedFinding[]>): Diagnostic[] {
+  if (carried.size === 0) return [];
+  const out: Diagnostic[] = [];
+  for (const instruction of model.instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    const from = instruction.span.start;
+    const found = carried.get(model.text.slice(from, instruction.span.end));
+    if (!found) continue;
+    for (const f of found) out.push({ ...f.diagnostic, range: rangeOf(model, { start: from + f.start, end: from + f.end }) });
+  }
+  return out;
 }
