@@ -98,6 +98,47 @@ test('compose: up, logs, restart and down from argument objects, each returning 
   }
 }, 180_000);
 
+test('compose: up with detach false attaches a terminal to the services; Ctrl+C there stops them, as Compose in a shell does', async () => {
+  await api();
+  const p = writeComposeProject('fg', composeText(standardServices(await freePort())), workspaceRoot());
+  try {
+    const up = await vscode.commands.executeCommand<UpOutcome | undefined>('berth.compose.up', {
+      file: p.file,
+      services: ['worker'],
+      detach: false,
+    });
+    assert.ok(up?.terminal, 'up says which terminal it attached');
+    assert.deepEqual(
+      up.services.map((s) => `${s.service}:${s.state}`),
+      ['worker:running'],
+    );
+    const terminal = vscode.window.terminals.find((t) => t.name === up.terminal);
+    assert.ok(terminal, `a terminal named ${up.terminal} is open`);
+    const pty = (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty as unknown as { text: string };
+    // The worker's own lines reach the terminal, prefixed with its service.
+    await waitFor('the worker to print in the attached terminal', () => /worker +\| tick \d/.test(pty.text) || undefined, 30_000);
+    assert.match(pty.text, /Press Ctrl\+C or close the terminal to stop the services/);
+
+    // Ctrl+C typed into the terminal, as a user would.
+    terminal.sendText('\x03', false);
+    await waitFor('the attached terminal to say the worker stopped', () => pty.text.includes('Stopped: worker.') || undefined, 60_000);
+    const state = await docker(
+      'ps',
+      '-a',
+      '--format',
+      '{{.State}}',
+      '--filter',
+      `label=com.docker.compose.project=${p.project}`,
+      '--filter',
+      'label=com.docker.compose.service=worker',
+    );
+    assert.equal(state, 'exited', 'the worker was stopped, not removed');
+    terminal.dispose();
+  } finally {
+    await cleanup(p);
+  }
+}, 180_000);
+
 test('compose: an argument the command does not take is refused before Compose runs', async () => {
   await api();
   const p = writeComposeProject('bad', composeText(standardServices(await freePort())), workspaceRoot());
