@@ -86,6 +86,23 @@ describe('ShellCheck in the language server', () => {
     assert.equal(counted.runs(), before + 1, 'one run, for the changed RUN');
   });
 
+  it('offers to ignore a ShellCheck finding the client got in the late publish', async () => {
+    const uri = 'untitled:shellcheck-actions';
+    const mark = client.mark();
+    await client.open(uri, 'FROM node:22\nRUN echo $late\nUSER node\n', 1);
+    const late = await client.diagnostics(uri, (p) => p.version === 1 && hasShellCheck(p), mark);
+    const diagnostic = shellCheckOf(late).find((d) => d.code === 'SC2154')!;
+    const actions = await client.request<{ title: string }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
+    assert.ok(
+      actions.some((a) => a.title === 'Ignore SC2154 for this instruction'),
+      actions.map((a) => a.title).join(', '),
+    );
+  });
+
   it('a file without RUN scripts, or with ShellCheck turned off, gets one publish and no ShellCheck run', async () => {
     const before = counted.runs();
     const uri = 'untitled:shellcheck-3';

@@ -15,6 +15,8 @@ import { parse } from '../../src/dockerfile/parser';
 import type { LintSettings } from '../../src/dockerfile/settings';
 import { EXCLUDED_CHECKS, ShellCheckScriptMemo, shellCheckDiagnostics, shellCheckScripts } from '../../src/dockerfile/shellcheck';
 import { runShellCheck, ShellChecker } from '../../src/shared/shellcheck';
+import { codeActions } from '../../src/dockerfile/fixes';
+import { applyAction, URI } from '../fixtures/fixes/helpers';
 import { ERROR, HINT, INFO, WARNING } from '../fixtures/rules/helpers';
 
 const SHELLCHECK = 'shellcheck';
@@ -299,6 +301,31 @@ describe('ShellCheck findings on the Dockerfile (the real shellcheck)', () => {
         ['SC2086', '$three'],
       ],
     );
+  });
+});
+
+describe('ShellCheck quick fixes', () => {
+  it('"Ignore SC2086 for this instruction" writes the pragma that then silences it, and adds to one already there', async () => {
+    const text = df('FROM debian:12', '# berth ignore=SC2154', 'RUN echo $word');
+    const [finding] = await check(text);
+    assert.equal(finding.code, 'SC2086');
+    const doc = parse(text);
+    const scripts = shellCheckScripts(doc);
+    const run = await runShellCheck(
+      SHELLCHECK,
+      scripts.map((s) => s.text),
+      { exclude: EXCLUDED_CHECKS },
+    );
+    assert.ok('comments' in run);
+    const [diagnostic] = shellCheckDiagnostics(doc, scripts, () => run.comments[0], {});
+    const actions = codeActions(text, [diagnostic], diagnostic.range, { uri: URI });
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Ignore SC2086 for this instruction', 'Ignore SC2086 in this file'],
+    );
+    const fixed = applyAction(text, actions[0]);
+    assert.equal(fixed, df('FROM debian:12', '# berth ignore=SC2154,SC2086', 'RUN echo $word'));
+    assert.deepEqual(await check(fixed), []);
   });
 });
 

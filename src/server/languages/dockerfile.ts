@@ -204,7 +204,12 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     if (only && !only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) {
       return [];
     }
-    const relevant = diagnostics.filter((d) => overlaps(d.range, params.range)).slice(0, MAX_FIXED_DIAGNOSTICS);
+    // ShellCheck's findings may have come in the late publish only: the client's copy of them counts too.
+    const known = new Set(diagnostics.map((d) => `${String(d.code)}@${JSON.stringify(d.range)}`));
+    const late = (params.context?.diagnostics ?? []).filter(
+      (d) => d.source === 'shellcheck' && !known.has(`${String(d.code)}@${JSON.stringify(d.range)}`),
+    );
+    const relevant = [...diagnostics, ...late].filter((d) => overlaps(d.range, params.range)).slice(0, MAX_FIXED_DIAGNOSTICS);
     if (!relevant.length) return [];
     const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await host.engineImages() : undefined;
     const actions = codeActions(doc.text.getText(), relevant, params.range, { uri: doc.uri, localImages, snippetSupport: snippetEdits });
