@@ -53,6 +53,16 @@ import { userRoot } from './user-root';
 import { variableUndefined } from './variable-undefined';
 import { wgetWithoutProgress } from './wget-without-progress';
 import { workdirRelative } from './workdir-relative';
+import { dnfCacheKept } from './dnf-cache-kept';
+import { dnfMissingYes } from './dnf-missing-yes';
+import { dnfUnpinned } from './dnf-unpinned';
+import { yumCacheKept } from './yum-cache-kept';
+import { yumMissingYes } from './yum-missing-yes';
+import { yumUnpinned } from './yum-unpinned';
+import { zypperCacheKept } from './zypper-cache-kept';
+import { zypperDistUpgrade } from './zypper-dist-upgrade';
+import { zypperMissingNonInteractive } from './zypper-missing-non-interactive';
+import { zypperUnpinned } from './zypper-unpinned';
 
 const CHECKS = [
   escapeInvalid,
@@ -82,14 +92,24 @@ const CHECKS = [
   pipUnpinned,
   npmUnpinned,
   gemUnpinned,
+  yumUnpinned,
+  dnfUnpinned,
+  zypperUnpinned,
   sudoInRun,
   cdInRun,
   aptInsteadOfAptGet,
   aptMissingYes,
+  yumMissingYes,
+  dnfMissingYes,
+  zypperMissingNonInteractive,
+  zypperDistUpgrade,
   aptInstallRecommends,
   pipCacheKept,
   pipeWithoutPipefail,
   apkCacheKept,
+  yumCacheKept,
+  dnfCacheKept,
+  zypperCacheKept,
   curlAndWget,
   wgetWithoutProgress,
   useraddHighUid,
