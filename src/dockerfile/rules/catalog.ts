@@ -53,6 +53,10 @@ import { userRoot } from './user-root';
 import { variableUndefined } from './variable-undefined';
 import { wgetWithoutProgress } from './wget-without-progress';
 import { workdirRelative } from './workdir-relative';
+import { exposeProtocolCasing } from './expose-protocol-casing';
+import { fromPlatformConstant } from './from-platform-constant';
+import { fromPlatformRedundant } from './from-platform-redundant';
+import { stageNameCasing } from './stage-name-casing';
 import { dnfCacheKept } from './dnf-cache-kept';
 import { dnfMissingYes } from './dnf-missing-yes';
 import { dnfUnpinned } from './dnf-unpinned';
@@ -78,6 +82,10 @@ const CHECKS = [
   keywordCasing,
   continuationEmpty,
   fromAsCasing,
+  stageNameCasing,
+  fromPlatformRedundant,
+  fromPlatformConstant,
+  exposeProtocolCasing,
   imageUntagged,
   imageLatest,
   imageUnpinnedDigest,
