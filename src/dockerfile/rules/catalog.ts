@@ -20,6 +20,7 @@ import { continuationEmpty } from './continuation-empty';
 import { copyDestNotDirectory } from './copy-dest-not-directory';
 import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
+import { copyIgnoredFile } from './copy-ignored-file';
 import { copyRelativeDest } from './copy-relative-dest';
 import { curlAndWget } from './curl-and-wget';
 import { fromArgDefaultInvalid } from './from-arg-default-invalid';
@@ -125,6 +126,7 @@ const CHECKS = [
   addInsteadOfCopy,
   copyFromSelf,
   copyFromUnknown,
+  copyIgnoredFile,
   copyRelativeDest,
   copyDestNotDirectory,
   variableUndefined,
