@@ -196,3 +196,16 @@ describe('aptitude', () => {
     one('apt-lists-kept', stage('RUN aptitude update && aptitude install -y python3'), 'aptitude install', INFO);
   });
 });
+
+describe('corpus measurement (bench/realworld.ts)', () => {
+  it('cache-copy-before-install: installing the project itself after its dependencies came from a requirements file', () => {
+    const deps = ['FROM python:3.12', 'WORKDIR /src', 'COPY requirements.txt ./', 'RUN pip install --no-cache-dir -r requirements.txt'];
+    none('cache-copy-before-install', df(...deps, 'COPY . app/', 'RUN pip install --no-cache-dir -e ./app', 'USER nobody'));
+    // Without the early install, the advice to install the dependencies first stands.
+    assert.equal(
+      of('cache-copy-before-install', df('FROM python:3.12', 'COPY . app/', 'RUN pip install --no-cache-dir -e ./app', 'USER nobody'))
+        .length,
+      1,
+    );
+  });
+});
