@@ -209,3 +209,13 @@ describe('corpus measurement (bench/realworld.ts)', () => {
     );
   });
 });
+
+describe('corpus measurement: cd into a build folder', () => {
+  it('cd-in-run: not for a folder the same RUN deletes, which WORKDIR would leave in the image', () => {
+    none('cd-in-run', stage('RUN git clone https://example.com/x.git /usr/src/x && cd /usr/src/x && make install && rm -rf /usr/src/x'));
+    none('cd-in-run', stage('RUN mkdir -p /tmp/b/out && cd /tmp/b/out && make && rm -r /tmp/b'));
+    // Deleting something else, or without -r, is no reason.
+    one('cd-in-run', stage('RUN cd /usr/src/x && make install && rm -rf /usr/src/x/tmp'), 'cd', INFO);
+    one('cd-in-run', stage('RUN cd /usr/src/x && make install && rm /usr/src/x'), 'cd', INFO);
+  });
+});
