@@ -219,3 +219,10 @@ describe('corpus measurement: cd into a build folder', () => {
     one('cd-in-run', stage('RUN cd /usr/src/x && make install && rm /usr/src/x'), 'cd', INFO);
   });
 });
+
+describe('corpus measurement: public keys', () => {
+  it('secret-in-arg-env: a name with a public word is meant to be seen, as BuildKit reads it', () => {
+    none('secret-in-arg-env', df('FROM node:22', 'ARG NEXT_PUBLIC_WEB3FORMS_ACCESS_KEY', 'ENV SSH_PUBLIC_KEY=x', 'USER node'));
+    one('secret-in-arg-env', df('FROM node:22', 'ARG WEB3FORMS_ACCESS_KEY', 'USER node'), 'WEB3FORMS_ACCESS_KEY', WARNING);
+  });
+});
