@@ -226,3 +226,16 @@ describe('corpus measurement: public keys', () => {
     one('secret-in-arg-env', df('FROM node:22', 'ARG WEB3FORMS_ACCESS_KEY', 'USER node'), 'WEB3FORMS_ACCESS_KEY', WARNING);
   });
 });
+
+describe('corpus measurement: cd the script decides', () => {
+  it('cd-in-run: not inside a shell function, nor to a folder in a variable the script sets', () => {
+    none(
+      'cd-in-run',
+      stage('RUN clone() { DEST="$2"; git clone "$1" "$DEST"; cd "$DEST"; git log -1; }; clone https://example.com/a.git /a'),
+    );
+    none('cd-in-run', stage('RUN DEST=/opt/app && mkdir -p "$DEST" && cd "$DEST" && make'));
+    none('cd-in-run', stage('RUN for d in /a /b; do :; done; cd "$d" && make'));
+    // A variable from ARG or ENV is one WORKDIR can use.
+    one('cd-in-run', df('FROM debian:12', 'ARG DEST=/opt/app', 'RUN cd "$DEST" && make', 'USER nobody'), 'cd', INFO);
+  });
+});

@@ -15,6 +15,7 @@ export const cdInRun = defineRule({
       // A cd inside a subshell or a loop is scoped on purpose: WORKDIR cannot say that.
       let depth = 0;
       let loops = 0;
+      const shellVars = new Set<string>();
       const found: { command: (typeof commands)[number]['command']; at: number; target: string; index: number }[] = [];
       for (let c = 0; c < commands.length; c++) {
         const { command, words, at, program } = commands[c];
@@ -25,12 +26,21 @@ export const cdInRun = defineRule({
           else if (ch === 41 /* ) */) depth = Math.max(0, depth - 1);
         }
         const first = command.words[0];
+        // A function body (`clone() { …; cd "$DEST"; … }`) runs wherever it is called: scoped too.
+        if (first !== undefined && /^[A-Za-z_][\w-]*\((\))?$/.test(first)) loops++;
+        for (const word of command.words) {
+          const assigned = /^([A-Za-z_]\w*)=/.exec(word);
+          if (assigned) shellVars.add(assigned[1]);
+        }
+        if (first === 'for' && command.words[1]) shellVars.add(command.words[1]);
         if (first === 'for' || first === 'while' || first === 'until') loops++;
         if (first === 'done') loops = Math.max(0, loops - 1);
         if (program !== 'cd' || depth > 0 || loops > 0) continue;
         const target = words[1];
-        // `cd "$(mktemp -d)"`, `cd -` and `cd` alone have no WORKDIR equivalent.
+        // `cd "$(mktemp -d)"`, `cd -` and `cd` alone have no WORKDIR equivalent, nor has a cd to a
+        // variable the script itself sets (`DEST="$4"; cd "$DEST"`): WORKDIR cannot see it.
         if (target === undefined || target === '-' || /[`(]/.test(target)) continue;
+        if ([...target.matchAll(/\$\{?([A-Za-z_]\w*)/g)].some((m) => shellVars.has(m[1]))) continue;
         found.push({ command, at, target, index: c });
       }
       // A RUN that changes directory again (`cd /usr/src && … && cd / && rm -rf …`) moves
