@@ -239,3 +239,11 @@ describe('corpus measurement: cd the script decides', () => {
     one('cd-in-run', df('FROM debian:12', 'ARG DEST=/opt/app', 'RUN cd "$DEST" && make', 'USER nobody'), 'cd', INFO);
   });
 });
+
+describe('corpus measurement: Windows users', () => {
+  it('user-missing: a Nano Server image runs as ContainerUser; Server Core as ContainerAdministrator', () => {
+    none('user-missing', df('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022', 'COPY app.exe C:/app/', 'ENTRYPOINT ["C:/app/app.exe"]'));
+    none('user-missing', df('FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022', 'ENTRYPOINT ["dotnet", "app.dll"]'));
+    assert.equal(of('user-missing', df('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'CMD ["cmd"]')).length, 1);
+  });
+});
