@@ -76,11 +76,14 @@ for (const [rule, list] of byRule) for (const f of list) found.add(`${rule}\t${f
 // A judgement of a finding that is no longer reported (fixed since) is counted apart, not in the rate.
 const current = judgements.filter((j) => found.has(`${j.rule}\t${j.file}\t${j.line}`));
 const stale = judgements.length - current.length;
+/** False positives judged on findings the rules no longer report: the ones fixed since. */
+const fixed = judgements.filter((j) => j.verdict === 'fp' && !found.has(`${j.rule}\t${j.file}\t${j.line}`));
 
 const listed = option('list');
 if (listed) {
   const judged = new Set(current.filter((j) => j.rule === listed).map((j) => `${j.file}\t${j.line}`));
-  for (const f of byRule.get(listed) ?? []) console.log(`${judged.has(`${f.file}\t${f.line}`) ? 'judged ' : '       '}${f.file}:${f.line}  ${f.message}`);
+  for (const f of byRule.get(listed) ?? [])
+    console.log(`${judged.has(`${f.file}\t${f.line}`) ? 'judged ' : '       '}${f.file}:${f.line}  ${f.message}`);
   process.exit(0);
 }
 
@@ -92,20 +95,25 @@ for (const c of crashes) console.log(`  ${c}`);
 const builderFiles = new Set(builderErrors.map((b) => b.file));
 console.log(`Builder errors: ${builderErrors.length} in ${builderFiles.size} files`);
 for (const b of builderErrors) console.log(`  ${b.file}:${b.line} ${b.code} ${b.message}`);
-console.log(`Findings: ${total}${judgements.length ? `; judged ${current.length}${stale ? ` (+${stale} of findings no longer reported)` : ''}` : ''}`);
+console.log(
+  `Findings: ${total}${judgements.length ? `; judged ${current.length}${stale ? ` (+${stale} of findings no longer reported, ${fixed.length} of them false positives fixed)` : ''}` : ''}`,
+);
 
 const rows: string[] = [];
-rows.push('| Rule | Default | Findings | Files | Judged | FP | FP rate |');
-rows.push('|---|---|---:|---:|---:|---:|---:|');
-const codes = [...byRule.keys()].sort((a, b) => (byRule.get(b)?.length ?? 0) - (byRule.get(a)?.length ?? 0) || a.localeCompare(b));
+rows.push('| Rule | Default | Findings | Files | Judged | FP | FP rate | FP fixed | FP rate before the fixes |');
+rows.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+const codes = [...new Set([...byRule.keys(), ...fixed.map((j) => j.rule)])].sort(
+  (a, b) => (byRule.get(b)?.length ?? 0) - (byRule.get(a)?.length ?? 0) || a.localeCompare(b),
+);
 for (const code of codes) {
   const list = byRule.get(code) ?? [];
   const judged = current.filter((j) => j.rule === code);
   const fp = judged.filter((j) => j.verdict === 'fp').length;
   const severity = RULE_INFO.get(code as RuleCode)?.severity ?? '?';
   const rate = judged.length ? `${((100 * fp) / judged.length).toFixed(1)} %` : '—';
+  const fixedHere = fixed.filter((j) => j.rule === code).length;
   rows.push(
-    `| ${code} | ${severity} | ${list.length} | ${new Set(list.map((f) => f.file)).size} | ${judged.length} | ${fp} | ${DEFAULT_ON.has(code) ? rate : `${rate} (off by default)`} |`,
+    `| ${code} | ${severity} | ${list.length} | ${new Set(list.map((f) => f.file)).size} | ${judged.length} | ${fp} | ${DEFAULT_ON.has(code) ? rate : `${rate} (off by default)`} | ${fixedHere} | ${judged.length + fixedHere ? `${((100 * (fp + fixedHere)) / (judged.length + fixedHere)).toFixed(1)} %` : '—'} |`,
   );
 }
 console.log(rows.join('\n'));
