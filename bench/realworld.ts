@@ -61,10 +61,11 @@ for (const file of files) {
   for (const d of diagnostics) {
     const code = String(d.code);
     const line = d.range.start.line + 1;
-    if (BUILDER_CODES.has(code)) builderErrors.push({ file, line, code, message: d.message });
+    if (BUILDER_CODES.has(code))
+      builderErrors.push({ file, line, code, message: typeof d.message === 'string' ? d.message : d.message.value });
     let list = byRule.get(code);
     if (!list) byRule.set(code, (list = []));
-    list.push({ file, line, message: d.message });
+    list.push({ file, line, message: typeof d.message === 'string' ? d.message : d.message.value });
   }
 }
 const elapsed = performance.now() - started;
