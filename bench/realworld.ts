@@ -108,8 +108,10 @@ const codes = [...new Set([...byRule.keys(), ...fixed.map((j) => j.rule)])].sort
 );
 for (const code of codes) {
   const list = byRule.get(code) ?? [];
-  const judged = current.filter((j) => j.rule === code);
-  const fp = judged.filter((j) => j.verdict === 'fp').length;
+  // Counted by finding: one judgement covers the findings of its rule on its line (apt update && apt install).
+  const verdicts = new Map(current.filter((j) => j.rule === code).map((j) => [`${j.file}\t${j.line}`, j.verdict]));
+  const judged = list.filter((f) => verdicts.has(`${f.file}\t${f.line}`));
+  const fp = judged.filter((f) => verdicts.get(`${f.file}\t${f.line}`) === 'fp').length;
   const severity = RULE_INFO.get(code as RuleCode)?.severity ?? '?';
   const rate = judged.length ? `${((100 * fp) / judged.length).toFixed(1)} %` : '—';
   const fixedHere = fixed.filter((j) => j.rule === code).length;
