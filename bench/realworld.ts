@@ -79,6 +79,9 @@ const current = judgements.filter((j) => found.has(`${j.rule}\t${j.file}\t${j.li
 const stale = judgements.length - current.length;
 /** False positives judged on findings the rules no longer report: the ones fixed since. */
 const fixed = judgements.filter((j) => j.verdict === 'fp' && !found.has(`${j.rule}\t${j.file}\t${j.line}`));
+const judgedKeys = new Set(current.map((j) => `${j.rule}\t${j.file}\t${j.line}`));
+let judgedFindings = 0;
+for (const [rule, list] of byRule) for (const f of list) if (judgedKeys.has(`${rule}\t${f.file}\t${f.line}`)) judgedFindings++;
 
 const listed = option('list');
 if (listed) {
@@ -97,7 +100,7 @@ const builderFiles = new Set(builderErrors.map((b) => b.file));
 console.log(`Builder errors: ${builderErrors.length} in ${builderFiles.size} files`);
 for (const b of builderErrors) console.log(`  ${b.file}:${b.line} ${b.code} ${b.message}`);
 console.log(
-  `Findings: ${total}${judgements.length ? `; judged ${current.length}${stale ? ` (+${stale} of findings no longer reported, ${fixed.length} of them false positives fixed)` : ''}` : ''}`,
+  `Findings: ${total}${judgements.length ? `; judged ${judgedFindings}${stale ? ` (+${stale} of findings no longer reported, ${fixed.length} of them false positives fixed)` : ''}` : ''}`,
 );
 
 const rows: string[] = [];
