@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
 import { BerthClient } from './client';
-import { registerCommands } from './commands/dispatch';
+import { registerCommands, shownFailures } from './commands/dispatch';
 import { registerComposeLenses } from './compose/codeLens';
 import type { ComposeContext } from './compose/commands';
 import { ComposeService } from './compose/composeService';
@@ -36,6 +36,8 @@ export interface BerthApi {
   stats: { monitor: StatsMonitor; view: StatsView };
   /** The Pull box while it is open: its rows and whether it is searching. */
   pullBox: typeof pullBox;
+  /** The command failures shown most recently, as the user read them. */
+  shownFailures: typeof shownFailures;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
@@ -85,7 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BerthA
   for (const command of registerCommands({ client, service, views, runs, registries, stats, compose })) own(command);
   // Not awaited: activation should not wait on a server process; start reports its own failures.
   void client.start();
-  return { service, views, runs, registries, stats, pullBox, compose };
+  return { service, views, runs, registries, stats, pullBox, compose, shownFailures };
 }
 
 /** Disposes every part, last made first; one part failing does not keep the others alive. */
