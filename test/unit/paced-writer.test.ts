@@ -14,7 +14,7 @@ describe('paced terminal writer', () => {
     const r = recorder();
     const w = new PacedWriter(r.send, { frameSize: 1000, frameMs: 1, highWater: 1_000_000 });
     const input = Array.from({ length: 500 }, (_, i) => `line ${i}\r\n`).join('');
-    w.write(input);
+    void w.write(input);
     assert.equal(r.frames.length, 0, 'nothing is sent synchronously');
     await waitFor('everything to be sent', () => r.text().length === input.length);
     assert.equal(r.text(), input);
@@ -58,7 +58,7 @@ describe('paced terminal writer', () => {
   it('does not split a surrogate pair between frames', async () => {
     const r = recorder();
     const w = new PacedWriter(r.send, { frameSize: 3, frameMs: 1 });
-    w.write('ab😀cd');
+    void w.write('ab😀cd');
     await waitFor('everything to be sent', () => w.waiting === 0);
     assert.equal(r.text(), 'ab😀cd');
     for (const f of r.frames) assert.ok(!/[\ud800-\udbff]$/.test(f), `frame ${JSON.stringify(f)} ends inside a pair`);
