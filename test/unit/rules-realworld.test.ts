@@ -196,3 +196,54 @@ describe('aptitude', () => {
     one('apt-lists-kept', stage('RUN aptitude update && aptitude install -y python3'), 'aptitude install', INFO);
   });
 });
+
+describe('corpus measurement (bench/realworld.ts)', () => {
+  it('cache-copy-before-install: installing the project itself after its dependencies came from a requirements file', () => {
+    const deps = ['FROM python:3.12', 'WORKDIR /src', 'COPY requirements.txt ./', 'RUN pip install --no-cache-dir -r requirements.txt'];
+    none('cache-copy-before-install', df(...deps, 'COPY . app/', 'RUN pip install --no-cache-dir -e ./app', 'USER nobody'));
+    // Without the early install, the advice to install the dependencies first stands.
+    assert.equal(
+      of('cache-copy-before-install', df('FROM python:3.12', 'COPY . app/', 'RUN pip install --no-cache-dir -e ./app', 'USER nobody'))
+        .length,
+      1,
+    );
+  });
+});
+
+describe('corpus measurement: cd into a build folder', () => {
+  it('cd-in-run: not for a folder the same RUN deletes, which WORKDIR would leave in the image', () => {
+    none('cd-in-run', stage('RUN git clone https://example.com/x.git /usr/src/x && cd /usr/src/x && make install && rm -rf /usr/src/x'));
+    none('cd-in-run', stage('RUN mkdir -p /tmp/b/out && cd /tmp/b/out && make && rm -r /tmp/b'));
+    // Deleting something else, or without -r, is no reason.
+    one('cd-in-run', stage('RUN cd /usr/src/x && make install && rm -rf /usr/src/x/tmp'), 'cd', INFO);
+    one('cd-in-run', stage('RUN cd /usr/src/x && make install && rm /usr/src/x'), 'cd', INFO);
+  });
+});
+
+describe('corpus measurement: public keys', () => {
+  it('secret-in-arg-env: a name with a public word is meant to be seen, as BuildKit reads it', () => {
+    none('secret-in-arg-env', df('FROM node:22', 'ARG NEXT_PUBLIC_WEB3FORMS_ACCESS_KEY', 'ENV SSH_PUBLIC_KEY=x', 'USER node'));
+    one('secret-in-arg-env', df('FROM node:22', 'ARG WEB3FORMS_ACCESS_KEY', 'USER node'), 'WEB3FORMS_ACCESS_KEY', WARNING);
+  });
+});
+
+describe('corpus measurement: cd the script decides', () => {
+  it('cd-in-run: not inside a shell function, nor to a folder in a variable the script sets', () => {
+    none(
+      'cd-in-run',
+      stage('RUN clone() { DEST="$2"; git clone "$1" "$DEST"; cd "$DEST"; git log -1; }; clone https://example.com/a.git /a'),
+    );
+    none('cd-in-run', stage('RUN DEST=/opt/app && mkdir -p "$DEST" && cd "$DEST" && make'));
+    none('cd-in-run', stage('RUN for d in /a /b; do :; done; cd "$d" && make'));
+    // A variable from ARG or ENV is one WORKDIR can use.
+    one('cd-in-run', df('FROM debian:12', 'ARG DEST=/opt/app', 'RUN cd "$DEST" && make', 'USER nobody'), 'cd', INFO);
+  });
+});
+
+describe('corpus measurement: Windows users', () => {
+  it('user-missing: a Nano Server image runs as ContainerUser; Server Core as ContainerAdministrator', () => {
+    none('user-missing', df('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022', 'COPY app.exe C:/app/', 'ENTRYPOINT ["C:/app/app.exe"]'));
+    none('user-missing', df('FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022', 'ENTRYPOINT ["dotnet", "app.dll"]'));
+    assert.equal(of('user-missing', df('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'CMD ["cmd"]')).length, 1);
+  });
+});

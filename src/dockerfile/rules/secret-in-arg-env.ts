@@ -47,6 +47,9 @@ export function isSecretName(name: string): boolean {
     .split(/[_.-]+/)
     .filter(Boolean);
   if (words.length === 0 || NOT_THE_SECRET.has(words[words.length - 1])) return false;
+  // A public key or token is meant to be seen (`NEXT_PUBLIC_…_KEY` ends up in the browser's bundle);
+  // BuildKit passes over a `public` word too.
+  if (words.includes('public')) return false;
   for (let i = 0; i < words.length; i++) {
     if (SECRET_WORDS.has(words[i])) return true;
     if (i > 0 && SECRET_PAIRS.has(`${words[i - 1]} ${words[i]}`)) return true;

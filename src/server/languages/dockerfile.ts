@@ -31,7 +31,7 @@ import { definition, documentHighlights, references } from '../../dockerfile/nav
 import { parse } from '../../dockerfile/parser';
 import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../dockerfile/semanticTokens';
-import type { LintSettings } from '../../dockerfile/settings';
+import type { DockerignoreFile, LintSettings } from '../../dockerfile/settings';
 import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
 import {
   EXCLUDED_CHECKS,
@@ -43,6 +43,7 @@ import {
 import { ShellChecker } from '../../shared/shellcheck';
 import { signatureHelp } from '../../dockerfile/signature';
 import { documentSymbols } from '../../dockerfile/symbols';
+import { DOCKERIGNORE_GLOB, dockerignoreCandidates } from '../../shared/dockerignore';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
 import { filePath } from '../documents';
 import { overlaps, RequestRefused, type Language, type LanguageDocument, type LanguageHost } from '../language';
@@ -118,7 +119,9 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
   const lint = async (doc: Doc): Promise<Diagnostic[]> => {
     const settings = await doc.settings();
     const model = doc.model;
-    const own = withSplitMemo(doc.state.splits, () => lintDocument(model, settings.lint));
+    const dockerignore = dockerignoreOf(doc);
+    const lintSettings = dockerignore ? { ...settings.lint, dockerignore } : settings.lint;
+    const own = withSplitMemo(doc.state.splits, () => lintDocument(model, lintSettings));
     if (!checkerFor(settings)) {
       doc.state.carried.clear();
       return own;
@@ -154,6 +157,21 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     const before = early.filter((d) => d.source === 'shellcheck');
     if (!unseen && JSON.stringify(before) === JSON.stringify(found)) return undefined;
     return inOrder([...early.filter((d) => d.source !== 'shellcheck'), ...found]);
+  };
+
+  /**
+   * The ignore file of the Dockerfile's folder, read through the workspace: cached until the
+   * watcher reports it changed, and remembered as what the diagnostics read, so that change
+   * re-lints the Dockerfiles beside it.
+   */
+  const dockerignoreOf = (doc: Doc): DockerignoreFile | undefined => {
+    const file = filePath(doc.uri);
+    if (!file) return undefined;
+    for (const candidate of dockerignoreCandidates(file)) {
+      const text = doc.workspace.text(candidate);
+      if (text !== undefined) return { name: path.basename(candidate), text };
+    }
+    return undefined;
   };
 
   /**
@@ -221,7 +239,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
   return {
     name: 'Dockerfile',
     languageIds: ['dockerfile'],
-    watchedFiles: ['**/.hadolint.{yaml,yml}'],
+    watchedFiles: ['**/.hadolint.{yaml,yml}', DOCKERIGNORE_GLOB],
 
     initialize(client) {
       snippets = client.textDocument?.completion?.completionItem?.snippetSupport === true;

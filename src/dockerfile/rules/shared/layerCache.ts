@@ -71,8 +71,9 @@ export function copiesBeforeInstalls(
       continue;
     }
     // `poetry install` / `uv sync` after the sources only adds the project itself once the
-    // dependencies were installed from the manifests: that is the layout the fix writes.
-    if (step.install.early?.again && installedEarly.has(step.install.ecosystem)) continue;
+    // dependencies were installed from the manifests: that is the layout the fix writes. So does
+    // `pip install .` (or `-e ./app`), which cannot run without the sources, after a requirements install.
+    if ((step.install.early?.again || !step.install.reorderable) && installedEarly.has(step.install.ecosystem)) continue;
     for (const o of open) out.push({ ...o, step });
     open.length = 0;
   }
