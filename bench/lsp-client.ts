@@ -57,6 +57,8 @@ export class LspClient {
     command: string,
     args: string[],
     cwd: string,
+    /** Answers for `workspace/configuration` sections other than the defaults (say `berth`). */
+    private readonly sections: Record<string, unknown> = {},
   ) {
     this.child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -126,7 +128,9 @@ export class LspClient {
 
   private answer(request: Message): unknown {
     if (request.method === 'workspace/configuration') {
-      return (request.params?.items ?? []).map((item: { section?: string }) => SECTION_DEFAULTS[item.section ?? ''] ?? {});
+      return (request.params?.items ?? []).map(
+        (item: { section?: string }) => this.sections[item.section ?? ''] ?? SECTION_DEFAULTS[item.section ?? ''] ?? {},
+      );
     }
     return null; // client/registerCapability, window/workDoneProgress/create, …
   }

@@ -11,6 +11,7 @@
  *  7. every feature on pathological files at two sizes: time, growth, memory (bench/robustness.ts).
  *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
  *     vs Container Tools' Compose server (bench/composeLsp.ts).
+ *  9. ShellCheck inside RUN: keystroke → own and ShellCheck diagnostics, ShellCheck on vs off (bench/shellcheck.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -30,6 +31,7 @@ import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
+import { benchShellCheck, shellCheckRows, type ShellCheckBenchResult } from './shellcheck';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -444,7 +446,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -473,6 +475,16 @@ async function partial(parts: string[]): Promise<void> {
     if (compose.ours.error || compose.peer.error) process.exitCode = 1;
   }
   if (parts.includes('compose-up')) console.log(composeUpSection(await benchComposeUp()));
+  if (parts.includes('shellcheck')) {
+    const shellcheck = await benchShellCheck(ROOT, ourServer());
+    console.log(shellCheckSection(shellcheck));
+    if (shellcheck.error) process.exitCode = 1;
+  }
+}
+
+/** ShellCheck inside RUN as its own table (bench/shellcheck.ts). */
+function shellCheckSection(r: ShellCheckBenchResult): string {
+  return `\n| Measure | Berth | Peer | Peer/Berth | Target | |\n|---|---:|---:|---:|---|---|\n${shellCheckRows(r, fmtMs).join('\n')}\n`;
 }
 
 /** Compose up against the same Compose typed by hand, as its own table (bench/composeUp.ts). */
@@ -510,11 +522,13 @@ async function main(): Promise<void> {
   const robustness = await benchRobustness(ourServer());
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
+  const shellcheck = await benchShellCheck(ROOT, ourServer());
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
     report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build, composeLsp) +
     composeUpSection(composeUp) +
-    viewLatencyRows(viewLatency);
+    viewLatencyRows(viewLatency) +
+    shellCheckSection(shellcheck);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -538,6 +552,7 @@ async function main(): Promise<void> {
         robustness,
         composeLsp,
         viewLatency,
+        shellcheck,
         elapsedS,
       },
       null,

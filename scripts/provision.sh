@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a machine for Berth's full test suite and for `npm start` without a desktop VS Code:
-# Debian packages (Docker engine, Chromium, ripgrep, code-server's native build deps, the
-# engine tests' image tools), a running Docker engine, and code-server cached inside the repo.
+# Debian packages (Docker engine, Chromium, ripgrep, ShellCheck, code-server's native build deps,
+# the engine tests' image tools), a running Docker engine, and code-server cached inside the repo.
 # Idempotent: every step checks first, so a second run on a provisioned machine takes seconds.
 #
 #   bash scripts/provision.sh [--no-engine] [--no-code-server] [--start]
@@ -55,6 +55,7 @@ if ((start_mode)); then
   ((want_code_server)) && ! code_server_ok && packages+=("${code_server_packages[@]}")
 else
   packages+=(ca-certificates git xz-utils)
+  packages+=(shellcheck)          # ShellCheck inside RUN: the unit, LSP and CLI tests run the real one
   ((want_engine)) && packages+=(
     docker.io                   # the engine the engine tests and run-in-container talk to
     busybox-static debootstrap  # build test images locally (no registry is reachable)

@@ -4,11 +4,21 @@ import { ComposeWorkspace, lintCompose } from '../compose';
 import { EVERY_RULE_CODE } from '../compose/catalog';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
 import { fixAll } from '../dockerfile/fixAll';
-import { lint } from '../dockerfile/lint';
+import { lintDocument } from '../dockerfile/lint';
+import type { Dockerfile } from '../dockerfile/model';
+import { parse } from '../dockerfile/parser';
+import {
+  EXCLUDED_CHECKS,
+  shellCheckDiagnostics,
+  shellCheckLevel,
+  shellCheckScripts,
+  type ShellCheckScript,
+} from '../dockerfile/shellcheck';
+import { ShellChecker } from '../shared/shellcheck';
 import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
 import type { LintSettings } from '../dockerfile/settings';
 import { readDockerignore } from '../shared/dockerignore';
-import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed, type Source } from './files';
+import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed } from './files';
 import {
   compareFindings,
   formatCheckstyle,
@@ -53,6 +63,8 @@ Options:
   -t, --failure-threshold LEVEL  exit 1 when a finding is at least this severe: error, warning,
                                  info (default, as hadolint), hint or none (never);
                                  hadolint's style and ignore mean hint and none
+      --shellcheck PATH|off      the ShellCheck program that checks RUN scripts (default:
+                                 shellcheck on the PATH, when there is one), or off
   -h, --help                     show this help
 
 Output:
@@ -74,6 +86,7 @@ async function runLint(args: string[], io: Io): Promise<number> {
     config: { type: 'string', short: 'c' },
     'failure-threshold': { type: 'string', short: 't' },
     fix: { type: 'boolean' },
+    shellcheck: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -118,10 +131,36 @@ async function runLint(args: string[], io: Io): Promise<number> {
     return found?.result;
   };
 
+  const shellcheckOption = values.shellcheck?.trim();
+  if (shellcheckOption === '') throw new UsageError('--shellcheck needs the path of a shellcheck program, or off', 'lint');
+  const checker =
+    shellcheckOption?.toLowerCase() === 'off'
+      ? undefined
+      : new ShellChecker(shellcheckOption ?? 'shellcheck', { exclude: EXCLUDED_CHECKS });
+  /** The RUN scripts of every Dockerfile, checked by one ShellCheck run after the loop. */
+  const scripted: { name: string; doc: Dockerfile; scripts: ShellCheckScript[]; settings: LintSettings; limit: number }[] = [];
+
   const inputs = await collectInputs(positionals, io.readStdin);
   const findings: Finding[] = [];
   const errors: { file: string; message: string }[] = [];
   let failed = false;
+  const report = (name: string, diagnostics: Diagnostic[], limit: number) => {
+    for (const d of diagnostics) {
+      const severity = SEVERITIES[(d.severity ?? 1) - 1] ?? 'error';
+      if (RANK[severity] <= limit) failed = true;
+      findings.push({
+        file: name,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1,
+        severity,
+        code: String(d.code ?? ''),
+        message: typeof d.message === 'string' ? d.message : d.message.value,
+        helpUri: d.codeDescription?.href,
+      });
+    }
+  };
   for (const input of inputs) {
     if ('error' in input) {
       errors.push({ file: input.name, message: input.error });
@@ -168,7 +207,13 @@ async function runLint(args: string[], io: Io): Promise<number> {
     }
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = lintSource(input, text, settings, compose);
+      if (input.kind === 'dockerfile' || !input.path) {
+        const doc = parse(text);
+        diagnostics = lintDocument(doc, settings);
+        if (checker && shellCheckLevel(settings) !== 'off')
+          scripted.push({ name: input.name, doc, scripts: shellCheckScripts(doc), settings, limit });
+      } else
+        diagnostics = lintCompose(compose.project(path.resolve(input.path), compose.document(path.resolve(input.path), text)), settings);
     } catch (error) {
       // A bug of ours on this file must not cost the findings on the others.
       errors.push({
@@ -177,20 +222,24 @@ async function runLint(args: string[], io: Io): Promise<number> {
       });
       continue;
     }
-    for (const d of diagnostics) {
-      const severity = SEVERITIES[(d.severity ?? 1) - 1] ?? 'error';
-      if (RANK[severity] <= limit) failed = true;
-      findings.push({
-        file: input.name,
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
-        endLine: d.range.end.line + 1,
-        endColumn: d.range.end.character + 1,
-        severity,
-        code: String(d.code ?? ''),
-        message: typeof d.message === 'string' ? d.message : d.message.value,
-        helpUri: d.codeDescription?.href,
-      });
+    report(input.name, diagnostics, limit);
+  }
+  const texts = scripted.flatMap((file) => file.scripts.map((script) => script.text));
+  const problem = checker && texts.length ? await checker.check(texts) : undefined;
+  if (problem?.missing && shellcheckOption === undefined) {
+    // ShellCheck is optional: without it the run is what it was, with one line saying so.
+    io.err(
+      'berth: note: shellcheck is not installed, so RUN scripts were not checked by it (install ShellCheck, or pass --shellcheck off)\n',
+    );
+  } else if (problem) {
+    errors.push({ file: '--shellcheck', message: `${problem.problem}; RUN scripts were not checked by it` });
+  } else if (checker) {
+    for (const file of scripted) {
+      report(
+        file.name,
+        shellCheckDiagnostics(file.doc, file.scripts, (script) => checker.remembered(script), file.settings),
+        file.limit,
+      );
     }
   }
   findings.sort(compareFindings);
@@ -204,11 +253,4 @@ async function runLint(args: string[], io: Io): Promise<number> {
   else io.out(formatText(findings));
   for (const error of errors) io.err(`berth: ${printable(error.file)}: ${printable(error.message)}\n`);
   return errors.length ? 2 : failed ? 1 : 0;
-}
-
-/** The diagnostics of one input: a Dockerfile's, or a Compose file's in its project. */
-function lintSource(input: Source, text: string, settings: LintSettings, compose: ComposeWorkspace): Diagnostic[] {
-  if (input.kind === 'dockerfile' || !input.path) return lint(text, settings);
-  const file = path.resolve(input.path);
-  return lintCompose(compose.project(file, compose.document(file, text)), settings);
 }

@@ -1,6 +1,7 @@
 /** Every Compose rule: its stable code, default severity and one-line summary, shaped like the Dockerfile catalog's entries. */
 import { ALL_RULE_CODES, RULE_INFO as DOCKERFILE_RULES, ruleDocUrl } from '../dockerfile/rules/catalog';
 import type { RuleInfo } from '../dockerfile/rules/rule';
+import { SHELLCHECK_CODE } from '../dockerfile/settings';
 
 export type { RuleInfo };
 
@@ -41,8 +42,8 @@ export const COMPOSE_RULE_INFO: ReadonlyMap<string, RuleInfo> = new Map([
 /** The codes of the Compose rules themselves (the shared image rules are in the Dockerfile catalog). */
 export const COMPOSE_RULE_CODES: readonly string[] = RULES.map((r) => r.code);
 
-/** Every rule code Berth reports, Dockerfile and Compose: what settings and config files may name. */
-export const EVERY_RULE_CODE: readonly string[] = [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES];
+/** Every rule code Berth reports, Dockerfile (ShellCheck's findings as one) and Compose: what settings and config files may name. */
+export const EVERY_RULE_CODE: readonly string[] = [...ALL_RULE_CODES, SHELLCHECK_CODE, ...COMPOSE_RULE_CODES];
 
 /** Where a rule's page is: docs/rules/<code>.md, like the Dockerfile rules. */
 export function composeRuleDocUrl(code: string): string {

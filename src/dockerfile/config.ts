@@ -4,8 +4,8 @@
  */
 import * as path from 'node:path';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { ALL_RULE_CODES, ruleCode as catalogCode, type RuleCode } from './rules/catalog';
-import type { LintSettings, SeverityLevel } from './settings';
+import { ALL_RULE_CODES, ruleCode as catalogCode } from './rules/catalog';
+import { SHELLCHECK_CODE, shellCheckCode, type LintSettings, type SettingCode, type SeverityLevel } from './settings';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type of the module, not an import of it
 type Yaml = typeof import('yaml');
@@ -71,15 +71,23 @@ export function parseFailureThreshold(value: unknown): FailureThreshold | undefi
 
 /**
  * A rule code as Berth knows it: hadolint codes with a counterpart are translated (DL3006 →
- * image-untagged, …), other hadolint/ShellCheck codes give `null` (no effect, no complaint), and
- * anything else is returned as written for the caller to check.
+ * image-untagged, …), ShellCheck codes are written as ShellCheck writes them (SC2086: they
+ * reach the ShellCheck findings of RUN scripts), other hadolint codes give `null` (no effect, no
+ * complaint), and anything else is returned as written for the caller to check.
  */
 export function ruleCode(raw: string): string | null {
   const code = raw.trim();
   const known = catalogCode(code);
   if (known) return known;
+  const shellCheck = shellCheckCode(code);
+  if (shellCheck) return shellCheck;
   if (/^(DL|SC)\d+$/i.test(code)) return null;
   return code;
+}
+
+/** Whether a code `ruleCode` returned names a ShellCheck check or all of them, which no rule catalog lists. */
+export function isShellCheckSetting(code: string): boolean {
+  return code === SHELLCHECK_CODE || shellCheckCode(code) !== undefined;
 }
 
 export interface ParseConfigOptions {
@@ -123,8 +131,8 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
     return result;
   }
 
-  const severities: Partial<Record<RuleCode, SeverityLevel>> = {};
-  const codeOf = (node: unknown, where: string): RuleCode | null => {
+  const severities: Partial<Record<SettingCode, SeverityLevel>> = {};
+  const codeOf = (node: unknown, where: string): SettingCode | null => {
     if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
       problem(node as YamlNode, `${where}: expected a rule code such as DL3006 or image-latest`);
       return null;
@@ -132,21 +140,21 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
     const raw = String(node.value);
     const code = ruleCode(raw);
     if (code === null) return null;
-    if (!knownCodes.includes(code)) {
+    if (!knownCodes.includes(code) && !isShellCheckSetting(code)) {
       problem(node, `${where}: unknown rule code '${raw}'`);
       return null;
     }
     // A caller's knownCodes may go beyond this catalog (the Compose rules): those ride along in
     // the same settings, and each language's lint reads the codes it has.
-    return code as RuleCode;
+    return code as SettingCode;
   };
-  const codeList = (value: unknown, where: string): RuleCode[] => {
+  const codeList = (value: unknown, where: string): SettingCode[] => {
     if (value === null || value === undefined || (isScalar(value) && value.value === null)) return [];
     if (!isSeq(value)) {
       problem(value as YamlNode, `${where}: expected a list, e.g. [DL3006, image-latest]`);
       return [];
     }
-    const codes: RuleCode[] = [];
+    const codes: SettingCode[] = [];
     for (const item of value.items) {
       const code = codeOf(item, where);
       if (code !== null) codes.push(code);

@@ -11,15 +11,16 @@ import { ALL_RULE_CODES, RULE_INFO, ruleCode, type RuleCode } from './rules/cata
 import { edits, indentAt, insertLinesBefore, type FixContext, type Fixer } from './rules/fixer';
 import { ruleContext, type RuleContext } from './rules/context';
 import { instructionAt } from './model';
-import type { SeverityLevel } from './settings';
+import { shellCheckCode, type SeverityLevel, type ShellCheckCode } from './settings';
 import type { LocalImage } from '../shared/localImage';
 
 export type { FixContext, LocalImage };
 
-/** Quick fixes for the berth diagnostics that touch `range`. */
+/** Quick fixes for the berth diagnostics that touch `range`, and "ignore" for ShellCheck's. */
 export function codeActions(text: string, diagnostics: Diagnostic[], _range: Range, ctx: FixContext): CodeAction[] {
   const ours = diagnostics.filter((d) => d.source === 'berth' && typeof d.code === 'string' && ruleCode(d.code));
-  if (ours.length === 0) return [];
+  const shellCheck = diagnostics.filter((d) => d.source === 'shellcheck' && typeof d.code === 'string' && shellCheckCode(d.code));
+  if (ours.length === 0 && shellCheck.length === 0) return [];
   const doc = parse(text);
   // Rewrites are offered only for findings the current text still has at the same place,
   // so a diagnostic that went stale while the user typed cannot undo what they typed.
@@ -35,6 +36,9 @@ export function codeActions(text: string, diagnostics: Diagnostic[], _range: Ran
     if (same) ruleFixes(fixer, code);
     ignoreFixes(fixer, code);
   }
+  // ShellCheck's findings have no fixes of Berth's, but its pragmas silence them as they do rules.
+  for (const diagnostic of shellCheck)
+    ignoreFixes(makeFixer(doc, context, eol, ctx, diagnostic, diagnostic, out), shellCheckCode(diagnostic.code as string)!);
   return out;
 }
 
@@ -110,7 +114,7 @@ function indexByStart(diagnostics: Diagnostic[]): Map<string, Diagnostic[]> {
   return out;
 }
 
-function ignoreFixes(f: Fixer, code: RuleCode): void {
+function ignoreFixes(f: Fixer, code: RuleCode | ShellCheckCode): void {
   const { doc } = f;
   const target = f.instruction;
   const ignore = (title: string, edit: TextEdit) =>

@@ -2,10 +2,15 @@
  * Suppression pragmas: `# berth ignore=<code>[,<code>]` for the next instruction, `# berth stage
  * ignore=…` for the stage it stands in and `# berth global ignore=…` for the file. hadolint's own
  * pragmas and BuildKit's `# check=skip=…` directive are honored for the rules that match, so teams
- * moving over keep their suppressions.
+ * moving over keep their suppressions. ShellCheck codes (`# hadolint ignore=SC2086`) reach the
+ * ShellCheck findings of the RUN below.
  */
 import type { Dockerfile } from './model';
 import { BUILDKIT_RULE_CODES, ruleCode, type RuleCode } from './rules/catalog';
+import { shellCheckCode, type ShellCheckCode } from './settings';
+
+/** What a pragma may name: a rule (by any of its codes) or a single ShellCheck check. */
+export type SuppressedCode = RuleCode | ShellCheckCode;
 
 /** A trailing `# reason` after the codes is a comment on the pragma (hadolint allows it). */
 const PRAGMA = /^\s*(berth|hadolint)\s+(?:(global|stage)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/i;
@@ -14,30 +19,30 @@ const CHECK = /^\s*check\s*=\s*(.*?)\s*$/i;
 
 export interface Suppressions {
   /** Codes ignored everywhere in the file. */
-  global: Set<RuleCode>;
+  global: Set<SuppressedCode>;
   /** Codes ignored per stage, by stage index. */
-  byStage: Map<number, Set<RuleCode>>;
+  byStage: Map<number, Set<SuppressedCode>>;
   /** Codes ignored per instruction, by the instruction's start offset. */
-  byInstruction: Map<number, Set<RuleCode>>;
+  byInstruction: Map<number, Set<SuppressedCode>>;
   /** `# check=error=true`: the findings of rules BuildKit also checks fail the build. */
   buildkitErrors: boolean;
 }
 
-function codesOf(list: string): RuleCode[] {
+function codesOf(list: string): SuppressedCode[] {
   return list
     .split(',')
-    .map((c) => ruleCode(c))
-    .filter((c): c is RuleCode => c !== undefined);
+    .map((c) => ruleCode(c) ?? shellCheckCode(c))
+    .filter((c): c is SuppressedCode => c !== undefined);
 }
 
-function addAll(map: Map<number, Set<RuleCode>>, key: number, codes: RuleCode[]): void {
+function addAll(map: Map<number, Set<SuppressedCode>>, key: number, codes: SuppressedCode[]): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   for (const c of codes) set.add(c);
 }
 
 /** Reads `skip=…` and `error=…` of a check directive or comment into `skipped`; a `// note` after it is a comment. */
-function readCheck(value: string, skipped: Set<RuleCode>): boolean {
+function readCheck(value: string, skipped: Set<SuppressedCode>): boolean {
   let errors = false;
   for (const part of value.replace(/\s\/\/.*$/, '').split(';')) {
     const eq = part.indexOf('=');
@@ -53,9 +58,9 @@ function readCheck(value: string, skipped: Set<RuleCode>): boolean {
 }
 
 export function readSuppressions(doc: Dockerfile): Suppressions {
-  const global = new Set<RuleCode>();
-  const byStage = new Map<number, Set<RuleCode>>();
-  const byInstruction = new Map<number, Set<RuleCode>>();
+  const global = new Set<SuppressedCode>();
+  const byStage = new Map<number, Set<SuppressedCode>>();
+  const byInstruction = new Map<number, Set<SuppressedCode>>();
   let buildkitErrors = false;
   let next = 0;
   const directiveStarts = new Set(doc.directives.map((d) => d.span.start));
@@ -71,7 +76,7 @@ export function readSuppressions(doc: Dockerfile): Suppressions {
         buildkitErrors = readCheck(check[1], global) || buildkitErrors;
         continue;
       }
-      const codes = new Set<RuleCode>();
+      const codes = new Set<SuppressedCode>();
       readCheck(check[1], codes);
       while (next < doc.instructions.length && doc.instructions[next].span.start < comment.span.end) next++;
       const target = doc.instructions[next];

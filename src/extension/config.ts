@@ -25,6 +25,7 @@ export interface ServerSettings {
   trace: { server: TraceLevel };
   /** The engine the views use, so the server's image lookups ask the same one. */
   docker: { host?: string };
+  shellcheck: { enabled: boolean; path?: string };
 }
 
 function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
@@ -111,6 +112,20 @@ export function onDidChangeComposeCommand(listener: () => void): vscode.Disposab
   });
 }
 
+/** `berth.shellcheck.enabled`: check RUN scripts with ShellCheck when it is installed (default true). */
+export function shellcheckEnabled(scope?: vscode.ConfigurationScope): boolean {
+  return section(scope).get<boolean>('shellcheck.enabled', true) !== false;
+}
+
+/**
+ * `berth.shellcheck.path`: the ShellCheck program, or undefined for `shellcheck` on the PATH.
+ * Restricted under Workspace Trust (package.json): it chooses a program to run.
+ */
+export function shellcheckPath(scope?: vscode.ConfigurationScope): string | undefined {
+  const value = section(scope).get<unknown>('shellcheck.path');
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
 /** All of the above, shaped as the server reads section `berth`. */
 export function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   const indent = continuationIndent(scope);
@@ -120,6 +135,7 @@ export function serverSettings(scope?: vscode.ConfigurationScope): ServerSetting
     format: indent === undefined ? {} : { continuationIndent: indent },
     trace: { server: traceServer(scope) },
     docker: { ...(dockerHost() ? { host: dockerHost() } : {}) },
+    shellcheck: { enabled: shellcheckEnabled(scope), ...(shellcheckPath(scope) ? { path: shellcheckPath(scope) } : {}) },
   };
 }
 

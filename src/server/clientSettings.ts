@@ -1,5 +1,5 @@
 import { EVERY_RULE_CODE } from '../compose/catalog';
-import { CONFIG_FILE_NAMES, parseSeverityLevel, ruleCode } from '../dockerfile/config';
+import { CONFIG_FILE_NAMES, isShellCheckSetting, parseSeverityLevel, ruleCode } from '../dockerfile/config';
 import type { FormatSettings } from '../dockerfile/format';
 import { closest } from '../dockerfile/rules/shared/names';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
@@ -11,6 +11,8 @@ export interface ClientSettings {
   hadolintConfig: boolean;
   /** `berth.format.*`: overrides of the editor's formatting options. */
   format: FormatSettings;
+  /** `berth.shellcheck.*`: whether RUN scripts go through ShellCheck, and which program (undefined: `shellcheck` on PATH). */
+  shellcheck: { enabled: boolean; path: string | undefined };
   problems: string[];
 }
 
@@ -20,7 +22,13 @@ export interface ClientSettings {
  * sends its whole `berth.rules` section, so every code is checked against the catalog here.
  */
 export function readClientSettings(value: unknown): ClientSettings {
-  const result: ClientSettings = { lint: {}, hadolintConfig: true, format: {}, problems: [] };
+  const result: ClientSettings = {
+    lint: {},
+    hadolintConfig: true,
+    format: {},
+    shellcheck: { enabled: true, path: undefined },
+    problems: [],
+  };
   if (!isObject(value)) return result;
   const rules = value.rules;
   if (isObject(rules)) {
@@ -32,7 +40,7 @@ export function readClientSettings(value: unknown): ClientSettings {
       const code = ruleCode(raw);
       // A hadolint code Berth has no rule for: no effect, no complaint, as in .hadolint.yaml.
       if (code === null) continue;
-      if (!EVERY_RULE_CODE.includes(code)) {
+      if (!EVERY_RULE_CODE.includes(code) && !isShellCheckSetting(code)) {
         const near = closest(raw, EVERY_RULE_CODE);
         result.problems.push(
           `Setting berth.rules.${raw}: no rule has that code${near ? `; did you mean '${near}'?` : ''} (the codes are in docs/rules)`,
@@ -57,6 +65,14 @@ export function readClientSettings(value: unknown): ClientSettings {
       result.problems.push(
         `Setting berth.format.continuationIndent: expected a whole number of spaces from 0 to 16, not ${JSON.stringify(indent)}`,
       );
+  }
+  const shellcheck = value.shellcheck;
+  if (isObject(shellcheck)) {
+    if (shellcheck.enabled === false) result.shellcheck.enabled = false;
+    const program = shellcheck.path;
+    if (typeof program === 'string' && program.trim()) result.shellcheck.path = program.trim();
+    else if (program !== undefined && program !== null && program !== '')
+      result.problems.push(`Setting berth.shellcheck.path: expected the path of a shellcheck program, not ${JSON.stringify(program)}`);
   }
   return result;
 }

@@ -26,6 +26,8 @@ export class OpenDocument implements LanguageDocument {
   lastDiagnostics: { revision: number; generation: number; diagnostics: Promise<Diagnostic[]> } | undefined;
   /** The computation last published, so a burst of validations of one text publishes once. */
   published: Promise<Diagnostic[]> | undefined;
+  /** Stops the late diagnostics (Language.lateDiagnostics) of the last publish, when they are still coming. */
+  late: AbortController | undefined;
   /** File keys ({@link fileKey}; `language:<name>` for "every open document of it") the last diagnostics read. */
   dependencies = new Set<string>();
   /** The previous semantic tokens answer, for deltas. */

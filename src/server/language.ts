@@ -186,6 +186,18 @@ export interface Language<Model = unknown, State = unknown, Settings = unknown> 
 
   /** The diagnostics of a document; re-run after every change and settings change, and when what it read changed. */
   diagnostics?: (doc: LanguageDocument<Model, State, Settings>) => Diagnostic[] | Promise<Diagnostic[]>;
+  /**
+   * Diagnostics from a slower source (an external program such as ShellCheck), asked for once
+   * `diagnostics` are published, with those: resolve with the complete list, published again
+   * under the same version, or undefined when `early` is complete already. `signal` aborts when
+   * the text or settings change or the document closes, as the answer would be stale: the typing
+   * path never waits for it.
+   */
+  lateDiagnostics?: (
+    doc: LanguageDocument<Model, State, Settings>,
+    early: Diagnostic[],
+    signal: AbortSignal,
+  ) => Promise<Diagnostic[] | undefined>;
   /** Code actions; `diagnostics` are this language's own current ones (clients may drop their `data`). */
   codeActions?: {
     kinds: readonly CodeActionKind[];

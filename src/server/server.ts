@@ -201,6 +201,8 @@ export function startServer(connection: Connection, languageFactories: readonly 
     const cached = document.lastDiagnostics;
     if (cached && cached.revision === document.revision && cached.generation === generation) return cached.diagnostics;
     document.dependencies.clear();
+    // What is still coming of the last diagnostics is stale now.
+    document.late?.abort();
     const diagnostics = (async () => {
       try {
         return await provide(document);
@@ -221,8 +223,41 @@ export function startServer(connection: Connection, languageFactories: readonly 
       if (documents.get(document.uri) !== document || document.lastDiagnostics?.diagnostics !== pending || document.published === pending)
         return;
       document.published = pending;
-      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      const sent = connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      // Late work starts once the publish is on its way: spawning a program first would hold it up.
+      if (document.language.lateDiagnostics) {
+        sent.then(
+          () => setImmediate(() => publishLate(document, pending, diagnostics)),
+          () => undefined,
+        );
+      }
     });
+  };
+
+  /** Asks the language for its late diagnostics after a publish, and publishes them unless the document moved on meanwhile. */
+  const publishLate = (document: OpenDocument, published: Promise<Diagnostic[]>, early: Diagnostic[]): void => {
+    const provide = document.language.lateDiagnostics;
+    const current = () =>
+      documents.get(document.uri) === document && document.published === published && document.lastDiagnostics?.diagnostics === published;
+    // A newer text or settings came while the publish went out: their own publish asks again.
+    if (!provide || !current()) return;
+    document.late?.abort();
+    document.late = undefined;
+    const controller = new AbortController();
+    document.late = controller;
+    const version = document.version;
+    void (async () => {
+      let diagnostics: Diagnostic[] | undefined;
+      try {
+        diagnostics = await provide(document, early, controller.signal);
+      } catch (error) {
+        if (!controller.signal.aborted) logError(`late diagnostics ${document.uri} (${document.language.name})`, error);
+        return;
+      }
+      if (document.late === controller) document.late = undefined;
+      if (!diagnostics || controller.signal.aborted || !current()) return;
+      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+    })();
   };
 
   // ───────────────────────────── documents ─────────────────────────────
@@ -234,6 +269,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       if (typeof uri !== 'string' || typeof languageId !== 'string' || typeof text !== 'string') return;
       const language = languageOf(languageId);
       const previous = documents.delete(uri);
+      previous?.late?.abort();
       if (!language) {
         if (previous) void connection.sendDiagnostics({ uri, diagnostics: [] });
         return;
@@ -276,6 +312,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     guarded('didClose', () => {
       const document = documents.delete(params?.textDocument?.uri);
       if (!document) return;
+      document.late?.abort();
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       revalidateDependents(document.uri, document.languageId);
     }),

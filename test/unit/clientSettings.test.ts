@@ -25,10 +25,25 @@ describe('readClientSettings', () => {
           lint: { severities: { [code]: level } },
           hadolintConfig: true,
           format: {},
+          shellcheck: { enabled: true, path: undefined },
           problems: [],
         });
       }
     }
+  });
+
+  it('berth.rules.shellcheck and single ShellCheck codes; berth.shellcheck.enabled and .path', () => {
+    const read = readClientSettings({
+      rules: { shellcheck: 'warning', sc2086: 'off', SC9: 'off' },
+      shellcheck: { enabled: false, path: ' /opt/bin/shellcheck ' },
+    });
+    assert.deepEqual(read.lint, { severities: { shellcheck: 'warning', SC2086: 'off' } });
+    assert.deepEqual(read.shellcheck, { enabled: false, path: '/opt/bin/shellcheck' });
+    assert.deepEqual(read.problems, [], 'SC9 is no code ShellCheck has: passed over as hadolint codes are');
+    assert.deepEqual(readClientSettings({ shellcheck: { path: '' } }).shellcheck, { enabled: true, path: undefined });
+    assert.deepEqual(readClientSettings({ shellcheck: { path: 7 } }).problems, [
+      'Setting berth.shellcheck.path: expected the path of a shellcheck program, not 7',
+    ]);
   });
 
   it('reports an unknown code, with the code it most likely meant', () => {

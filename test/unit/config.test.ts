@@ -141,7 +141,9 @@ describe('ruleCode', () => {
     assert.equal(ruleCode('DL3009'), 'apt-lists-kept', 'DL3009 (delete the apt lists) is its own rule, not apt-update-alone');
     assert.equal(ruleCode('DL3008'), 'apt-unpinned');
     assert.equal(ruleCode('DL3012'), null);
-    assert.equal(ruleCode('SC2086'), null);
+    assert.equal(ruleCode('SC2086'), 'SC2086');
+    assert.equal(ruleCode('sc2086'), 'SC2086', 'ShellCheck codes as ShellCheck writes them: they reach its findings in RUN');
+    assert.equal(ruleCode('SC20'), null);
     assert.equal(ruleCode('cache-copy-before-install'), 'cache-copy-before-install');
     assert.equal(ruleCode('no-such-rule'), 'no-such-rule', 'left for parseConfig to report');
   });

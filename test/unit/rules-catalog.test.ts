@@ -11,7 +11,7 @@ import { COMPOSE_RULE_CODES } from '../../src/compose';
 import { lint } from '../../src/dockerfile/lint';
 import { builder } from '../../src/dockerfile/rules/builder';
 import { ALL_RULE_CODES, RULE_INFO, ruleDocUrl, type RuleCode } from '../../src/dockerfile/rules/catalog';
-import type { SeverityLevel } from '../../src/dockerfile/settings';
+import { SHELLCHECK_CODE, type SeverityLevel } from '../../src/dockerfile/settings';
 import { POSITIVE } from '../fixtures/rules/examples';
 import { df, ERROR, HINT, INFO, none, one, run, WARNING } from '../fixtures/rules/helpers';
 
@@ -82,7 +82,7 @@ describe('the catalog is the one list of rules', () => {
     const codes = Object.keys(settings)
       .filter((key) => key.startsWith('berth.rules.'))
       .map((key) => key.slice('berth.rules.'.length));
-    assert.deepEqual([...codes].sort(), [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES].sort());
+    assert.deepEqual([...codes].sort(), [...ALL_RULE_CODES, SHELLCHECK_CODE, ...COMPOSE_RULE_CODES].sort());
     for (const code of codes) {
       const setting = settings[`berth.rules.${code}`];
       assert.equal(setting.type, 'string', code);
@@ -98,7 +98,7 @@ describe('the catalog is the one list of rules', () => {
     const pages = readdirSync(path.join(ROOT, 'docs', 'rules'))
       .filter((name) => name.endsWith('.md') && name !== 'README.md')
       .map((name) => name.slice(0, -3));
-    assert.deepEqual(pages.sort(), [...ALL_RULE_CODES, ...COMPOSE_RULE_CODES].sort());
+    assert.deepEqual(pages.sort(), [...ALL_RULE_CODES, SHELLCHECK_CODE, ...COMPOSE_RULE_CODES].sort());
     for (const code of ALL_RULE_CODES) {
       const info = RULE_INFO.get(code)!;
       const page = readFileSync(path.join(ROOT, 'docs', 'rules', `${code}.md`), 'utf8').split('\n');

@@ -26,13 +26,21 @@ import { hover, hoversImage, type EngineImage } from '../../dockerfile/hover';
 import { reparse } from '../../dockerfile/incremental';
 import { lintDocument } from '../../dockerfile/lint';
 import { documentLinks } from '../../dockerfile/links';
-import type { Dockerfile } from '../../dockerfile/model';
+import { instructionAt, offsetAt, rangeOf, type Dockerfile } from '../../dockerfile/model';
 import { definition, documentHighlights, references } from '../../dockerfile/navigation';
 import { parse } from '../../dockerfile/parser';
 import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../dockerfile/semanticTokens';
 import type { DockerignoreFile, LintSettings } from '../../dockerfile/settings';
 import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
+import {
+  EXCLUDED_CHECKS,
+  ShellCheckScriptMemo,
+  shellCheckDiagnostics,
+  shellCheckLevel,
+  shellCheckScripts,
+} from '../../dockerfile/shellcheck';
+import { ShellChecker } from '../../shared/shellcheck';
 import { signatureHelp } from '../../dockerfile/signature';
 import { documentSymbols } from '../../dockerfile/symbols';
 import { DOCKERIGNORE_GLOB, dockerignoreCandidates } from '../../shared/dockerignore';
@@ -51,12 +59,18 @@ export interface DockerfileSettings {
   lint: LintSettings;
   /** `berth.format.*`. */
   format: FormatSettings;
+  /** `berth.shellcheck.*`: ShellCheck on RUN scripts, and which program (undefined: `shellcheck` on PATH). */
+  shellcheck: { enabled: boolean; path: string | undefined };
 }
 
 /** What the server keeps per open Dockerfile beyond its model. */
 export interface DockerfileState {
   /** Shell splits of the last lint, so a keystroke re-splits only the RUN it changed. */
   splits: SplitMemo;
+  /** ShellCheck's last findings by the source text of their RUN, offsets from its start: shown again while the RUN is unchanged. */
+  carried: Map<string, CarriedFinding[]>;
+  /** The scripts of each RUN, so a keystroke rebuilds only the RUN it changed. */
+  scriptMemo: ShellCheckScriptMemo;
 }
 
 type Doc = LanguageDocument<Dockerfile, DockerfileState, DockerfileSettings>;
@@ -84,11 +98,65 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     }
   };
 
+  /** One ShellCheck memory per program; a program that could not run is not asked again until the settings change. */
+  const checkers = new Map<string, ShellChecker>();
+  const unavailable = new Set<string>();
+  const logged = new Set<string>();
+  const checkerFor = (settings: DockerfileSettings): ShellChecker | undefined => {
+    if (!settings.shellcheck.enabled || shellCheckLevel(settings.lint) === 'off') return undefined;
+    const program = settings.shellcheck.path ?? 'shellcheck';
+    if (unavailable.has(program)) return undefined;
+    let checker = checkers.get(program);
+    if (!checker) checkers.set(program, (checker = new ShellChecker(program, { exclude: EXCLUDED_CHECKS })));
+    return checker;
+  };
+
+  /**
+   * Berth's own findings, with ShellCheck's last findings on the RUNs whose text is unchanged: those
+   * show at once, without building a script on the typing path. `lateDiagnostics` then checks the
+   * RUNs that changed and corrects the rest (a new ENV, a pragma above a RUN).
+   */
   const lint = async (doc: Doc): Promise<Diagnostic[]> => {
     const settings = await doc.settings();
+    const model = doc.model;
     const dockerignore = dockerignoreOf(doc);
     const lintSettings = dockerignore ? { ...settings.lint, dockerignore } : settings.lint;
-    return withSplitMemo(doc.state.splits, () => lintDocument(doc.model, lintSettings));
+    const own = withSplitMemo(doc.state.splits, () => lintDocument(model, lintSettings));
+    if (!checkerFor(settings)) {
+      doc.state.carried.clear();
+      return own;
+    }
+    const carried = carriedFindings(model, doc.state.carried);
+    return carried.length ? inOrder([...own, ...carried]) : own;
+  };
+
+  /** ShellCheck on the RUNs it has not seen, off the typing path; the complete list again, or undefined when the first publish had it right. */
+  const lateLint = async (doc: Doc, early: Diagnostic[], signal: AbortSignal): Promise<Diagnostic[] | undefined> => {
+    const settings = await doc.settings();
+    const checker = checkerFor(settings);
+    if (!checker || signal.aborted) return undefined;
+    const model = doc.model;
+    const scripts = shellCheckScripts(model, doc.state.scriptMemo);
+    const texts = scripts.map((script) => script.text);
+    const unseen = texts.some((text) => checker.remembered(text) === undefined);
+    if (unseen) {
+      const problem = await checker.check(texts, signal);
+      if (signal.aborted) return undefined;
+      if (problem) {
+        if (problem.missing) unavailable.add(checker.program);
+        const line = problem.missing
+          ? `ShellCheck is not installed (${problem.problem}), so RUN scripts are not checked by it. Install it (apt-get install shellcheck, brew install shellcheck) or set berth.shellcheck.path; berth.shellcheck.enabled: false turns this off.`
+          : `ShellCheck did not check the RUN scripts: ${problem.problem}.`;
+        if (!logged.has(line)) host.log(line);
+        logged.add(line);
+        return undefined;
+      }
+    }
+    const found = shellCheckDiagnostics(model, scripts, (script) => checker.remembered(script), settings.lint);
+    doc.state.carried = carry(model, found);
+    const before = early.filter((d) => d.source === 'shellcheck');
+    if (!unseen && JSON.stringify(before) === JSON.stringify(found)) return undefined;
+    return inOrder([...early.filter((d) => d.source !== 'shellcheck'), ...found]);
   };
 
   /**
@@ -154,7 +222,12 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     if (only && !only.some((kind) => kind === '' || kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) {
       return [];
     }
-    const relevant = diagnostics.filter((d) => overlaps(d.range, params.range)).slice(0, MAX_FIXED_DIAGNOSTICS);
+    // ShellCheck's findings may have come in the late publish only: the client's copy of them counts too.
+    const known = new Set(diagnostics.map((d) => `${String(d.code)}@${JSON.stringify(d.range)}`));
+    const late = (params.context?.diagnostics ?? []).filter(
+      (d) => d.source === 'shellcheck' && !known.has(`${String(d.code)}@${JSON.stringify(d.range)}`),
+    );
+    const relevant = [...diagnostics, ...late].filter((d) => overlaps(d.range, params.range)).slice(0, MAX_FIXED_DIAGNOSTICS);
     if (!relevant.length) return [];
     const localImages = relevant.some((d) => String(d.code).startsWith('image-')) ? await host.engineImages() : undefined;
     const actions = codeActions(doc.text.getText(), relevant, params.range, { uri: doc.uri, localImages, snippetSupport: snippetEdits });
@@ -175,11 +248,13 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
     parse,
     reparse: (model, change, text) => reparse(model, change, text),
-    newState: () => ({ splits: new SplitMemo() }),
+    newState: () => ({ splits: new SplitMemo(), carried: new Map(), scriptMemo: new ShellCheckScriptMemo() }),
 
     // Never rejects: a config file that cannot be read is a reported problem, not a failure.
     async settings({ uri, section, folder }) {
       const client = readClientSettings(section);
+      // New settings may name a program that is there now.
+      unavailable.clear();
       host.reportOnce(client.problems, 'the berth settings');
       let fromFile: LintSettings | undefined;
       const file = client.hadolintConfig ? filePath(uri) : undefined;
@@ -191,7 +266,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
         }
       }
       // The editor's explicit per-rule choices win over the shared file.
-      return { lint: mergeSettings(fromFile, client.lint), format: client.format };
+      return { lint: mergeSettings(fromFile, client.lint), format: client.format, shellcheck: client.shellcheck };
     },
     filesChanged(uris) {
       configFiles.clear();
@@ -199,6 +274,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
 
     diagnostics: lint,
+    lateDiagnostics: lateLint,
     codeActions: {
       kinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
       async provide(doc, params, diagnostics, token) {
@@ -266,4 +342,45 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
       range: (doc, range) => semanticTokens(doc.model, range).data,
     },
   };
+}
+
+/** Source order, Berth's own before ShellCheck's at one position (the sort is stable). */
+function inOrder(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** A ShellCheck finding kept with its RUN: offsets from the RUN's start. */
+interface CarriedFinding {
+  start: number;
+  end: number;
+  diagnostic: Diagnostic;
+}
+
+/** The findings of each RUN by its source text, for `carriedFindings` on the next keystrokes. */
+function carry(model: Dockerfile, found: Diagnostic[]): Map<string, CarriedFinding[]> {
+  const out = new Map<string, CarriedFinding[]>();
+  for (const diagnostic of found) {
+    const start = offsetAt(model, diagnostic.range.start);
+    const run = instructionAt(model, start);
+    if (!run) continue;
+    const key = model.text.slice(run.span.start, run.span.end);
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push({ start: start - run.span.start, end: offsetAt(model, diagnostic.range.end) - run.span.start, diagnostic });
+  }
+  return out;
+}
+
+/** The carried findings of the RUNs whose text is as it was, on their RUN's place now. */
+function carriedFindings(model: Dockerfile, carried: Map<string, CarriedFinding[]>): Diagnostic[] {
+  if (carried.size === 0) return [];
+  const out: Diagnostic[] = [];
+  for (const instruction of model.instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    const from = instruction.span.start;
+    const found = carried.get(model.text.slice(from, instruction.span.end));
+    if (!found) continue;
+    for (const f of found) out.push({ ...f.diagnostic, range: rangeOf(model, { start: from + f.start, end: from + f.end }) });
+  }
+  return out;
 }
