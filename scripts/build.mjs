@@ -21,7 +21,10 @@ const common = {
 };
 
 const bundles = [
+  // The client in three bundles: what activation runs, and what main.ts loads on first use.
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension/workbench.ts'], outfile: 'dist/workbench.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension/client.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
@@ -34,5 +37,5 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(bundles.map((options) => esbuild.build(options)));
-  console.log(`built dist/extension.js, dist/server.js, dist/cli.js in ${Date.now() - started} ms`);
+  console.log(`built ${bundles.map((b) => b.outfile).join(', ')} in ${Date.now() - started} ms`);
 }
