@@ -150,7 +150,11 @@ class Run {
           textDocument: {
             synchronization: { dynamicRegistration: false },
             hover: { contentFormat: ['markdown', 'plaintext'] },
-            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+            // As VS Code's client says it (both servers get the same).
+            completion: {
+              completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] },
+              completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+            },
             publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           },
         },

@@ -42,21 +42,46 @@ function keyItems(cursor: CursorContext, range: ReturnType<typeof rangeOfSpan>):
   const items: CompletionItem[] = [];
   for (const [key, schema] of propertiesOf(schemas)) {
     if (present.has(key) && key !== cursor.prefix) continue;
-    const description = descriptionOf(schema);
     const alts = alternatives(schema);
     const block = alts.length > 0 && alts.every((a) => isObjectSchema(a) || isArraySchema(a));
     items.push({
       label: key,
       kind: CompletionItemKind.Property,
       detail: typeLabel(alts),
-      documentation: description
-        ? { kind: MarkupKind.Markdown, value: `${description}\n\n[Compose Specification](${specUrl(cursor.path, key)})` }
-        : undefined,
+      // The description is filled in by resolveComposeItem when the user looks at the item: a
+      // service's 80-odd keys with theirs would be most of the answer's bytes.
+      // The key is the label; the same data on every item lets the list say it once.
+      data: { path: cursor.path } satisfies KeyItemData,
       tags: schema.deprecated ? [1] : undefined,
       textEdit: { range, newText: block ? `${key}:` : `${key}: ` },
     });
   }
   return items;
+}
+
+/** What a key item carries for {@link resolveComposeItem}: where its mapping is, in the schema. */
+interface KeyItemData {
+  path: readonly (string | number)[];
+}
+
+function isKeyItemData(data: unknown): data is KeyItemData {
+  const d = data as Partial<KeyItemData> | null;
+  return (
+    typeof d === 'object' && d !== null && Array.isArray(d.path) && d.path.every((p) => typeof p === 'string' || typeof p === 'number')
+  );
+}
+
+/** Adds a key item's description and its link into the Compose Specification (completionItem/resolve). */
+export function resolveComposeItem(item: CompletionItem): CompletionItem {
+  if (!isKeyItemData(item.data) || item.documentation !== undefined) return item;
+  const { path } = item.data;
+  const key = item.label;
+  const description = descriptionOf(propertiesOf(schemasAt(path)).get(key));
+  if (!description) return item;
+  return {
+    ...item,
+    documentation: { kind: MarkupKind.Markdown, value: `${description}\n\n[Compose Specification](${specUrl(path, key)})` },
+  };
 }
 
 function typeLabel(alts: SchemaNode[]): string | undefined {

@@ -22,7 +22,7 @@ export { ComposeWorkspace, isComposeFile, type ComposeFile, type ComposeProject 
 export { lintCompose, composeSeverities, composeRuleCode, type ComposeLintSettings } from './lint';
 export { COMPOSE_RULE_INFO, COMPOSE_RULE_CODES, composeRuleDocUrl, type RuleInfo } from './catalog';
 export { composeValidator } from './schema';
-export { completeCompose } from './completion';
+export { completeCompose, resolveComposeItem } from './completion';
 export { composeWantsImages, hoverCompose } from './hover';
 export { composeCodeActions, type ComposeFixContext } from './fixes';
 export { composeDefinition, composeReferences, prepareComposeRename, renameCompose } from './navigation';

@@ -115,12 +115,19 @@ export function registerContainerFiles(service: EngineService): vscode.Disposabl
 
 /**
  * Walks a container's folders in a quick pick, from `start`, and opens the file chosen; typing
- * an absolute path and Enter opens that path. Resolves with the document opened, if any;
- * rejects with why a folder cannot be listed or a file opened (the command shows it).
+ * an absolute path and Enter opens that path. Each entry's button copies it to this machine and
+ * the title's button copies a file from this machine into the folder shown (the copy commands,
+ * asking only where). Resolves with the document opened, if any; rejects with why a folder cannot
+ * be listed or a file opened (the command shows it).
  */
 export async function browseContainerFiles(id: string, name: string, start = '/'): Promise<vscode.Uri | undefined> {
   const files = provider;
   if (!files) throw new Error(t('Container files are not available: the extension is shutting down.'));
+  const copyOut: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('cloud-download'), tooltip: t('Copy to this machine…') };
+  const copyIn: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('cloud-upload'),
+    tooltip: t('Copy into this folder from this machine…'),
+  };
   let folder = start;
   for (;;) {
     const entries = await files.list(id, folder);
@@ -132,14 +139,17 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
           label: `${type === vscode.FileType.Directory ? '$(folder)' : '$(file)'} ${entry}`,
           target: path.posix.join(folder, entry),
           folder: type === vscode.FileType.Directory,
+          buttons: [copyOut],
         })),
     ];
     // `folder` undefined: a typed path, a folder if it lists and a file otherwise.
-    const choice = await new Promise<{ target: string; folder?: boolean } | undefined>((resolve) => {
+    type Choice = { target: string; folder?: boolean } | { copy: 'from' | 'into'; path: string } | undefined;
+    const choice = await new Promise<Choice>((resolve) => {
       const pick = vscode.window.createQuickPick<(typeof items)[number]>();
       pick.title = t('Files in {0}: {1}', name, folder);
       pick.placeholder = t('Choose a folder or file, or type an absolute path');
       pick.items = items;
+      pick.buttons = [copyIn];
       pick.matchOnDescription = false;
       pick.onDidAccept(() => {
         const typed = pick.value.trim();
@@ -151,6 +161,14 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
         );
         pick.hide();
       });
+      pick.onDidTriggerItemButton((event) => {
+        resolve({ copy: 'from', path: event.item.target });
+        pick.hide();
+      });
+      pick.onDidTriggerButton(() => {
+        resolve({ copy: 'into', path: folder });
+        pick.hide();
+      });
       pick.onDidHide(() => {
         resolve(undefined);
         pick.dispose();
@@ -158,6 +176,12 @@ export async function browseContainerFiles(id: string, name: string, start = '/'
       pick.show();
     });
     if (!choice) return undefined;
+    if ('copy' in choice) {
+      // Through the commands, so trust, progress and errors are theirs; they ask only what is missing.
+      if (choice.copy === 'from') await vscode.commands.executeCommand('berth.containers.copyFrom', { id, source: choice.path });
+      else await vscode.commands.executeCommand('berth.containers.copyInto', { id, target: choice.path.replace(/\/?$/, '/') });
+      return undefined;
+    }
     if (choice.folder === undefined)
       choice.folder = await files.list(id, choice.target).then(
         () => true,

@@ -153,6 +153,9 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     get pullBox() {
       return loadWorkbench().api.pullBox;
     },
+    get shownFailures() {
+      return loadWorkbench().api.shownFailures;
+    },
   };
 }
 

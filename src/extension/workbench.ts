@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
 import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
-import { runCommand } from './commands/dispatch';
+import { runCommand, shownFailures } from './commands/dispatch';
 import type { LanguageClientCommands } from './commands/invocation';
 import type { CommandId } from './commands/table';
 import { ComposeLenses } from './compose/codeLens';
@@ -40,6 +40,8 @@ export interface BerthApi {
   stats: { monitor: StatsMonitor; view: StatsView };
   /** The Pull box while it is open: its rows and whether it is searching. */
   pullBox: typeof pullBox;
+  /** The command failures shown most recently, as the user read them. */
+  shownFailures: typeof shownFailures;
 }
 
 /** What main.ts hands over: the parts VS Code needed registered before this bundle loaded. */
@@ -100,7 +102,7 @@ export function createWorkbench({ context, client, createTreeView }: WorkbenchDe
     views.providers.containers.liveStats = (id) => monitor.latest(id);
     const ctx = { client, service, views, runs, registries, stats, compose };
     return {
-      api: { service, views, runs, registries, stats, pullBox, compose },
+      api: { service, views, runs, registries, stats, pullBox, compose, shownFailures },
       runCommand: (id, raw) => runCommand(ctx, id, raw),
       composeLenses: new ComposeLenses(),
       tasks: berthTaskProvider({ service, status: runs, compose: compose.compose }),

@@ -51,7 +51,12 @@ function features(client: ClientCapabilities, legend: SemanticTokensLegend): Fea
       method: 'textDocument/completion',
       client: 'completion',
       options: (ls) =>
-        ls.some((l) => l.completion) ? { triggerCharacters: union(ls, (l) => l.completion?.triggerCharacters) } : undefined,
+        ls.some((l) => l.completion)
+          ? {
+              triggerCharacters: union(ls, (l) => l.completion?.triggerCharacters),
+              ...(ls.some((l) => l.completion?.resolve) ? { resolveProvider: true } : {}),
+            }
+          : undefined,
     },
     {
       capability: 'signatureHelpProvider',

@@ -200,6 +200,11 @@ export interface Language<Model = unknown, State = unknown, Settings = unknown> 
   completion?: {
     triggerCharacters: readonly string[];
     provide: Feature<Model, State, Settings, CompletionParams, CompletionItem[] | CompletionList>;
+    /**
+     * Fills in what `provide` left out to keep its answer small (documentation), for the one item
+     * the user looks at. It gets back the `data` its own items carried; the wiring routes by language.
+     */
+    resolve?: (item: CompletionItem) => CompletionItem | Promise<CompletionItem>;
   };
   hover?: Feature<Model, State, Settings, HoverParams, Hover | null>;
   signatureHelp?: {

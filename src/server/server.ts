@@ -30,6 +30,7 @@ import { DocumentStore, fileKey, filePath, OpenDocument } from './documents';
 import { RequestRefused, type AnyLanguage, type LanguageFactory, type LanguageHost, type Workspace } from './language';
 import { LANGUAGES } from './languages';
 import { serverCapabilities } from './capabilities';
+import { compactCompletion, listDefaultsSupport, type ListDefaultsSupport } from './completionList';
 import { mergeLegends, semanticTokensEdits } from './semanticTokens';
 
 /** The client settings section the server pulls. */
@@ -47,6 +48,8 @@ export function startServer(connection: Connection, languageFactories: readonly 
   const textsOnDisk = new Map<string, string | undefined>();
   let folders: string[] = [];
   let pullConfiguration = false;
+  /** The completion list defaults the client fills back into items (it said so at initialize). */
+  let listDefaults: ListDefaultsSupport = { editRange: false, data: false };
   let watchingFiles = false;
   let pushedSettings: unknown;
   /** Bumped when settings may have changed: cached settings and diagnostics of older generations are stale. */
@@ -314,9 +317,29 @@ export function startServer(connection: Connection, languageFactories: readonly 
       // A client that registered completion once for every language triggers it on any language's characters.
       const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
       if (trigger !== undefined && !d.language.completion?.triggerCharacters.includes(trigger)) return [];
-      return d.language.completion?.provide(d, params);
+      const completion = d.language.completion;
+      if (!completion) return undefined;
+      return Promise.resolve(completion.provide(d, params)).then((answer) => {
+        if (completion.resolve) {
+          // Resolve requests carry no document: each item says which language made it.
+          const items = Array.isArray(answer) ? answer : answer.items;
+          for (const item of items) if (item.data !== undefined) item.data = { language: d.language.name, data: item.data };
+        }
+        return compactCompletion(answer, listDefaults);
+      });
     }),
   );
+  connection.onCompletionResolve(async (item) => {
+    const tagged = item.data as { language?: unknown; data?: unknown } | undefined;
+    const language = languages.find((l) => l.name === tagged?.language);
+    if (!language?.completion?.resolve) return item;
+    try {
+      return await language.completion.resolve({ ...item, data: tagged!.data });
+    } catch (error) {
+      logError(`completionItem/resolve (${language.name})`, error);
+      return item;
+    }
+  });
   connection.onHover((params) => route('hover', params.textDocument?.uri, null, (d) => d.language.hover?.(d, params)));
   connection.onSignatureHelp((params) =>
     route('signatureHelp', params.textDocument?.uri, null, (d) => d.language.signatureHelp?.provide(d, params)),
@@ -378,6 +401,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
 
   connection.onInitialize((params): InitializeResult => {
     const capabilities: ClientCapabilities = params.capabilities ?? {};
+    listDefaults = listDefaultsSupport(capabilities);
     pullConfiguration = capabilities.workspace?.configuration === true;
     folders = foldersOf(params.workspaceFolders, params.rootUri ?? undefined);
     pushedSettings = settingsFromPush(params.initializationOptions);

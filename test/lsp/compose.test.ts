@@ -144,6 +144,53 @@ describe('Compose files over stdio', () => {
     assert.deepEqual(labels(space), ['build', 'deps'], 'its own trigger character');
   });
 
+  it('answers key completion without descriptions and gives one on completionItem/resolve', async () => {
+    assert.equal(
+      (client.initializeResult.capabilities.completionProvider as { resolveProvider?: boolean } | undefined)?.resolveProvider,
+      true,
+      'the server says it resolves completion items',
+    );
+    const position = { line: 10, character: 4 };
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: compose }, position });
+    const healthcheck = items.find((i) => i.label === 'healthcheck');
+    assert.ok(healthcheck, `healthcheck offered among ${labels(items).length} keys`);
+    assert.equal(healthcheck.documentation, undefined);
+    const resolved = await client.request<CompletionItem>('completionItem/resolve', healthcheck);
+    assert.match(JSON.stringify(resolved.documentation), /Compose Specification/);
+    assert.equal(resolved.label, 'healthcheck');
+
+    // A client that takes list defaults (VS Code does) gets the range and the data once.
+    const compact = await TestClient.start({
+      workspaceFolders: [dir],
+      capabilities: {
+        ...FULL_CAPABILITIES,
+        textDocument: {
+          ...FULL_CAPABILITIES.textDocument,
+          completion: { completionList: { itemDefaults: ['editRange', 'data'] } },
+        },
+      },
+    });
+    try {
+      await compact.open(compose, COMPOSE, 1, 'dockercompose');
+      const list = await compact.request<CompletionList>('textDocument/completion', { textDocument: { uri: compose }, position });
+      assert.deepEqual(
+        list.itemDefaults?.editRange,
+        healthcheck.textEdit && 'range' in healthcheck.textEdit ? healthcheck.textEdit.range : undefined,
+      );
+      assert.deepEqual(labels(list).sort(), labels(items).sort(), 'the same items');
+      const item = list.items.find((i) => i.label === 'healthcheck')!;
+      assert.equal(item.textEdit, undefined);
+      assert.equal(item.textEditText, 'healthcheck:');
+      const bytes = JSON.stringify(list).length;
+      assert.ok(bytes * 2 < JSON.stringify(items).length, `the list is less than half the size: ${bytes} bytes`);
+      // The client puts the list's data back into the item it resolves.
+      const filled = await compact.request<CompletionItem>('completionItem/resolve', { ...item, data: list.itemDefaults?.data });
+      assert.match(JSON.stringify(filled.documentation), /healthcheck|health/i);
+    } finally {
+      await compact.dispose();
+    }
+  });
+
   it('reads the override file into the project: definition, references and rename across both files', async () => {
     await client.open(override, OVERRIDE, 1, 'dockercompose');
     // The override's depends_on names services of compose.yaml: no finding.

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { CompletionItem, Position } from 'vscode-languageserver-types';
 import {
   completeCompose,
+  resolveComposeItem,
   composeDefinition,
   composeLinks,
   composeReferences,
@@ -33,11 +34,14 @@ function complete(marked: string, files: Record<string, string> = {}, host = new
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
 
 describe('compose completion', () => {
-  it('offers service keys from the schema with their descriptions, not the ones already there', () => {
+  it('offers service keys from the schema, their descriptions on resolve, not the ones already there', () => {
     const items = complete('services:\n  web:\n    image: a:1\n    dep|\n');
     const dependsOn = items.find((i) => i.label === 'depends_on');
     assert.ok(dependsOn, 'depends_on offered');
-    assert.match(JSON.stringify(dependsOn.documentation), /dependency between services/);
+    assert.equal(dependsOn.documentation, undefined, 'the list leaves descriptions to completionItem/resolve');
+    const resolved = resolveComposeItem(JSON.parse(JSON.stringify(dependsOn)) as CompletionItem);
+    assert.match(JSON.stringify(resolved.documentation), /dependency between services/);
+    assert.match(JSON.stringify(resolved.documentation), /compose-file\/05-services\/#depends_on|services/);
     assert.ok(!labels(items).includes('image'), 'image is there already');
     assert.ok(labels(items).includes('develop'));
     assert.deepEqual(dependsOn.textEdit && 'range' in dependsOn.textEdit ? dependsOn.textEdit.range : undefined, {

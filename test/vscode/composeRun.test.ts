@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ import type { DownOutcome, UpOutcome } from '../../src/extension/compose/command
 import type { BerthNode } from '../../src/extension/views/model';
 import { composeText, standardServices, WEB_PAGE, writeComposeProject, type ComposeProjectFiles } from '../fixtures/composeProjects';
 import { freePort } from '../fixtures/net';
+import { BUSYBOX_IMAGE } from '../fixtures/testImages';
 import { test } from './harness';
 import { waitForTree } from './trees';
 import { api, docker, waitFor, workspaceRoot } from './util';
@@ -98,6 +99,47 @@ test('compose: up, logs, restart and down from argument objects, each returning 
   }
 }, 180_000);
 
+test('compose: up with detach false attaches a terminal to the services; Ctrl+C there stops them, as Compose in a shell does', async () => {
+  await api();
+  const p = writeComposeProject('fg', composeText(standardServices(await freePort())), workspaceRoot());
+  try {
+    const up = await vscode.commands.executeCommand<UpOutcome | undefined>('berth.compose.up', {
+      file: p.file,
+      services: ['worker'],
+      detach: false,
+    });
+    assert.ok(up?.terminal, 'up says which terminal it attached');
+    assert.deepEqual(
+      up.services.map((s) => `${s.service}:${s.state}`),
+      ['worker:running'],
+    );
+    const terminal = vscode.window.terminals.find((t) => t.name === up.terminal);
+    assert.ok(terminal, `a terminal named ${up.terminal} is open`);
+    const pty = (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty as unknown as { text: string };
+    // The worker's own lines reach the terminal, prefixed with its service.
+    await waitFor('the worker to print in the attached terminal', () => /worker +\| tick \d/.test(pty.text) || undefined, 30_000);
+    assert.match(pty.text, /Press Ctrl\+C or close the terminal to stop the services/);
+
+    // Ctrl+C typed into the terminal, as a user would.
+    terminal.sendText('\x03', false);
+    await waitFor('the attached terminal to say the worker stopped', () => pty.text.includes('Stopped: worker.') || undefined, 60_000);
+    const state = await docker(
+      'ps',
+      '-a',
+      '--format',
+      '{{.State}}',
+      '--filter',
+      `label=com.docker.compose.project=${p.project}`,
+      '--filter',
+      'label=com.docker.compose.service=worker',
+    );
+    assert.equal(state, 'exited', 'the worker was stopped, not removed');
+    terminal.dispose();
+  } finally {
+    await cleanup(p);
+  }
+}, 180_000);
+
 test('compose: an argument the command does not take is refused before Compose runs', async () => {
   await api();
   const p = writeComposeProject('bad', composeText(standardServices(await freePort())), workspaceRoot());
@@ -172,3 +214,96 @@ test("compose: a project started in a terminal is its group in the Containers vi
     await cleanup(p);
   }
 }, 240_000);
+
+/** Accepts whatever quick pick is open until `work` settles: the user pressing Enter on the defaults. */
+async function acceptingQuickPicks<T>(work: Thenable<T>): Promise<T> {
+  let settled = false;
+  const done = Promise.resolve(work).finally(() => {
+    settled = true;
+  });
+  await waitFor(
+    'the command to settle with its quick pick accepted',
+    async () => {
+      if (settled) return true;
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled;
+    },
+    120_000,
+    250,
+  );
+  return done;
+}
+
+test("compose: a compose file's code lenses run Up… with its quick pick, Stop and Start, and a built service builds", async () => {
+  await api();
+  const port = await freePort();
+  const image = `berth-test-built-${Math.random().toString(36).slice(2, 8)}:local`;
+  const services = {
+    ...standardServices(port),
+    built: [
+      `    build: .`,
+      `    image: ${image}`,
+      `    command: ["sleep", "600"]`,
+      '    labels: { berth.test: "1" }',
+      '    profiles: [tools]',
+    ].join('\n'),
+  };
+  const p = writeComposeProject('lens', composeText(services), workspaceRoot());
+  writeFileSync(path.join(p.folder, 'Dockerfile'), `FROM ${BUSYBOX_IMAGE}\nRUN echo built > /built\nLABEL berth.test=1\n`);
+  try {
+    const document = await vscode.workspace.openTextDocument(p.file);
+    await vscode.window.showTextDocument(document);
+    const lenses = await waitFor('the compose file to have its code lenses', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100);
+      return found?.some((l) => l.command?.title === 'Up…') ? found : undefined;
+    });
+    const titlesAt = (line: number) =>
+      lenses
+        .filter((l) => l.range.start.line === line)
+        .map((l) => l.command?.title)
+        .join(' ');
+    const lineOf = (text: string) => document.getText().split('\n').indexOf(text);
+    assert.equal(titlesAt(lineOf('services:')), '$(play) Up Up… $(debug-stop) Down $(output) Logs');
+    assert.equal(titlesAt(lineOf('  worker:')), '$(play) Up $(debug-restart) Restart $(output) Logs');
+
+    // Up… asks which services and profiles; Enter on its defaults starts every service outside a profile.
+    const upLens = lenses.find((l) => l.command?.title === 'Up…')!;
+    const up = await acceptingQuickPicks(
+      vscode.commands.executeCommand<UpOutcome | undefined>(upLens.command!.command, ...(upLens.command!.arguments ?? [])),
+    );
+    assert.ok(up, 'Up… resolved with what it did');
+    assert.deepEqual(
+      up.services.map((s) => `${s.service}:${s.state}`).sort(),
+      ['web:running', 'worker:running'],
+      'the quick pick listed the services checked and the profiles not',
+    );
+
+    const stopped = await vscode.commands.executeCommand<{ services: { service: string; state: string }[] }>('berth.compose.stop', {
+      file: p.file,
+      services: ['worker'],
+    });
+    assert.deepEqual(
+      stopped.services.map((s) => `${s.service}:${s.state}`),
+      ['worker:exited'],
+    );
+    const started = await vscode.commands.executeCommand<{ services: { service: string; state: string }[] }>('berth.compose.start', {
+      file: p.file,
+      services: ['worker'],
+    });
+    assert.deepEqual(
+      started.services.map((s) => `${s.service}:${s.state}`),
+      ['worker:running'],
+    );
+
+    const built = await vscode.commands.executeCommand<{ project: string; services: string[] } | undefined>('berth.compose.build', {
+      file: p.file,
+      services: ['built'],
+    });
+    assert.deepEqual(built?.services, ['built']);
+    assert.equal(await docker('run', '--rm', image, 'cat', '/built'), 'built', 'the image Compose built has the Dockerfile in it');
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await cleanup(p);
+    await docker('rmi', '-f', image).catch(() => undefined);
+  }
+}, 300_000);

@@ -140,6 +140,38 @@ function whenClosed(terminal: vscode.Terminal): Promise<void> {
 
 const ptyOf = (terminal: vscode.Terminal) => (terminal.creationOptions as vscode.ExtensionTerminalOptions).pty;
 
+test('logs: a container flooding its log reaches the terminal whole and in order, while what waits in the extension host stays bounded', async () => {
+  await withEngine('logs-flood', async (engine) => {
+    const name = unique('flood');
+    const LINES = 150_000;
+    // It floods only once told to, so the terminal follows from before the first line.
+    const id = await runContainer(name, [
+      'sh',
+      '-c',
+      `while [ ! -e /tmp/go ]; do sleep 0.1; done; i=0; while [ $i -lt ${LINES} ]; do echo "flood $i ................................................"; i=$((i+1)); done; echo flood-end; sleep 600`,
+    ]);
+    const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 10 });
+    const out = new Transcript(pty);
+    pty.open();
+    try {
+      await out.waitForText(`Logs of ${name}`);
+      await docker(['exec', name, 'touch', '/tmp/go']);
+      await out.waitFor('the last line', (text) => text.slice(-300).includes('flood-end\r\n'), 120_000);
+      const numbers = [...out.text.matchAll(/^flood (\d+) \./gm)].map((m) => Number(m[1]));
+      assert.equal(numbers.length, LINES, 'every line arrived');
+      assert.ok(
+        numbers.every((n, i) => n === i),
+        'in order',
+      );
+      assert.ok(!out.text.includes('skipped'), 'nothing was dropped: the log waited in the engine');
+      // A high-water mark of 1 Mi characters plus what one read adds.
+      assert.ok(pty.output.peakQueued <= 1024 * 1024 + 256 * 1024, `at most ${pty.output.peakQueued} characters waited at once`);
+    } finally {
+      pty.close();
+    }
+  });
+}, 180_000);
+
 test("logs: a container's lines arrive live, a stop is announced, a start resumes without repeats", async () => {
   await withEngine('logs', async (engine) => {
     const name = unique('logs');

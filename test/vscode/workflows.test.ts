@@ -374,7 +374,11 @@ async function fetchDigest(host: string, repository: string): Promise<string> {
 }
 
 test('workflows: Docker Hub search from here says once that Hub cannot be reached', async () => {
-  await api();
+  const { shownFailures } = await api();
+  const before = shownFailures().length;
   // The machine is offline: the command's error is shown once and it resolves with nothing.
   assert.equal(await vscode.commands.executeCommand('berth.images.search', { term: 'busybox' }), undefined);
+  const said = shownFailures().slice(before);
+  assert.equal(said.length, 1, `one message: ${JSON.stringify(said)}`);
+  assert.match(said[0], /Docker Hub/i, said[0]);
 }, 60_000);

@@ -28,6 +28,15 @@ function isCancellation(error: unknown): boolean {
   return error instanceof vscode.CancellationError || (error instanceof Error && error.name === 'AbortError');
 }
 
+/** The last failures shown, as the user read them: the extension's API hands them to tests. */
+const shown: string[] = [];
+const SHOWN_KEPT = 20;
+
+/** The command failures shown most recently, oldest first (at most the last 20). */
+export function shownFailures(): readonly string[] {
+  return shown;
+}
+
 /** Shows a command's failure once, under its title, with the fix and the button that applies it. */
 function showFailure(ctx: CommandContext, title: string, error: unknown): void {
   if (isCancellation(error)) return;
@@ -38,7 +47,10 @@ function showFailure(ctx: CommandContext, title: string, error: unknown): void {
   }
   const action = error instanceof CommandError ? error.action : undefined;
   const buttons = action ? [action.title] : [];
-  void vscode.window.showErrorMessage(`${title}: ${errorLine(error)}`, ...buttons).then((choice) => {
+  const message = `${title}: ${errorLine(error)}`;
+  shown.push(message);
+  if (shown.length > SHOWN_KEPT) shown.shift();
+  void vscode.window.showErrorMessage(message, ...buttons).then((choice) => {
     if (action && choice === action.title) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
   });
 }

@@ -124,6 +124,7 @@ const COMPOSE_UP = {
   profiles: 'strings',
   build: 'boolean',
   pick: 'boolean',
+  detach: 'boolean',
 } as const;
 /** Down asks first; `skipConfirm` is honoured only here, and no menu passes it. */
 const COMPOSE_DOWN = { ...COMPOSE_PROJECT, volumes: 'boolean', removeOrphans: 'boolean', skipConfirm: 'boolean' } as const;

@@ -19,6 +19,7 @@ import type { ArgsOf, ComposeProjectArgs, ComposeServicesArgs } from '../command
 import type { BerthViews } from '../views/views';
 import type { ComposeService, HeldRunner, ResolvedProject } from './composeService';
 import { ComposeLogsTerminal, type ComposeOutputTerminals } from './terminals';
+import { errorText } from '../terminals/text';
 
 const t = vscode.l10n.t;
 
@@ -38,6 +39,8 @@ export interface UpOutcome {
   services: ServiceState[];
   /** Services that exited or restart at once, with their last log lines. */
   failed: ServiceFailure[];
+  /** With `detach: false`: the terminal attached to the services (Ctrl+C or closing it stops them). */
+  terminal?: string;
 }
 
 /** What down returns: what went. */
@@ -285,10 +288,36 @@ async function composeUp(ctx: CommandContext, input: Invocation<ArgsOf<'berth.co
               ),
         );
       }
+      if (args.detach === false) {
+        const terminal = await attachToUp(ctx, resolved, services);
+        return { project: name, services: result.services, failed: result.failed, terminal };
+      }
       return { project: name, services: result.services, failed: result.failed };
     },
     () => project,
   );
+}
+
+/**
+ * The foreground of `up` without `-d`: the services' logs followed in a terminal of their own, and
+ * Ctrl+C there (or closing it) stops them, as Compose does in a shell. The up itself ran detached,
+ * so a failed start was cleaned up and named before anything attached.
+ */
+async function attachToUp(ctx: CommandContext, resolved: ResolvedProject, services: string[]): Promise<string> {
+  const held = await ctx.compose.compose.runner();
+  const known = resolved.declared?.services.map((s) => s.name) ?? [...new Set(services)];
+  const name = t('Compose up: {0}', resolved.project);
+  const pty = new ComposeLogsTerminal(held.runner, resolved, services, known, true, () => held.release(), {
+    stop: async () => {
+      const states = await held.runner.lifecycle(resolved, 'stop', services);
+      return t('Stopped: {0}.', states.map((s) => s.service).join(', ') || t('(nothing was running)'));
+    },
+    onStopError: (error) =>
+      void vscode.window.showErrorMessage(t('Could not stop the services of {0}: {1}', resolved.project, errorText(error))),
+  });
+  const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('layers-active') });
+  terminal.show();
+  return name;
 }
 
 /** `berth.compose.down`: confirms, listing what goes, then takes the project down. */

@@ -82,6 +82,17 @@ export class ComposeOutputTerminals implements vscode.Disposable {
   }
 }
 
+/**
+ * Makes a logs terminal the foreground of an up (`detach: false`): as in `docker compose up`
+ * without `-d`, Ctrl+C in the terminal, or closing it, stops the services it shows.
+ */
+export interface AttachedUp {
+  /** Stops the services; resolves with what to say about it. */
+  stop: () => Promise<string>;
+  /** Told when a stop after the terminal closed failed (the terminal can no longer say it). */
+  onStopError: (error: unknown) => void;
+}
+
 /** A terminal following a project's logs; closing it ends the stream. Exported for tests. */
 export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
@@ -91,6 +102,10 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   private readonly controller = new AbortController();
   private readonly width: number;
   private closed = false;
+  private logsDone = false;
+  private stopping: Promise<void> | undefined;
+  private stopSettled = false;
+  private ended = false;
   /** Everything shown, without colours: tests read it. */
   text = '';
 
@@ -102,19 +117,19 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
     private readonly known: string[],
     private readonly follow: boolean,
     private readonly onEnd: () => void,
+    private readonly attached?: AttachedUp,
   ) {
     this.width = Math.max(4, ...known.map((s) => s.length));
   }
 
   open(): void {
+    const which = this.services.length ? ` (${this.services.join(', ')})` : '';
     this.note(
-      this.follow
-        ? t(
-            'Logs of {0}{1}, following. Close the terminal to stop.',
-            this.ref.project,
-            this.services.length ? ` (${this.services.join(', ')})` : '',
-          )
-        : t('Logs of {0}{1}.', this.ref.project, this.services.length ? ` (${this.services.join(', ')})` : ''),
+      this.attached
+        ? t('Attached to {0}{1}. Press Ctrl+C or close the terminal to stop the services.', this.ref.project, which)
+        : this.follow
+          ? t('Logs of {0}{1}, following. Close the terminal to stop.', this.ref.project, which)
+          : t('Logs of {0}{1}.', this.ref.project, which),
     );
     void this.runner
       .logs(this.ref, this.services, {
@@ -126,18 +141,57 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
         },
       })
       .then(
-        () => this.note(t('The logs end here.')),
+        () => {
+          if (!this.stopping) this.note(t('The logs end here.'));
+        },
         (error: unknown) => this.emit(`${RED}${errorText(error)}${RESET}\r\n`),
       )
-      .finally(() => this.onEnd());
+      .finally(() => {
+        this.logsDone = true;
+        this.endOnce();
+      });
+  }
+
+  handleInput(data: string): void {
+    if (this.attached && data.includes('\x03')) this.stop();
   }
 
   close(): void {
     this.closed = true;
     this.controller.abort();
+    if (this.attached) this.stop();
+  }
+
+  /** Stops the attached services once: Ctrl+C, then closing the terminal, stop them one time. */
+  private stop(): void {
+    if (!this.attached || this.stopping) return;
+    this.note(t('Stopping {0}{1}…', this.ref.project, this.services.length ? ` (${this.services.join(', ')})` : ''));
+    const attached = this.attached;
+    this.stopping = attached
+      .stop()
+      .then(
+        (said) => this.note(said),
+        (error: unknown) => {
+          if (this.closed) attached.onStopError(error);
+          else this.emit(`${RED}${errorText(error)}${RESET}\r\n`);
+        },
+      )
+      .finally(() => {
+        this.stopSettled = true;
+        this.controller.abort();
+        this.endOnce();
+      });
+  }
+
+  /** The runner goes back when the logs have ended and no stop is still under way. */
+  private endOnce(): void {
+    if (this.ended || !this.logsDone || (this.stopping && !this.stopSettled)) return;
+    this.ended = true;
+    this.onEnd();
   }
 
   private note(text: string): void {
+    this.text += `${text}\n`;
     this.emit(`${DIM}${text}${RESET}\r\n`);
   }
 

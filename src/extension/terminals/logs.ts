@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { EngineError, type Engine } from '../../engine/types';
+import { PacedWriter } from './paced';
 import { DIM, LogLines, RED, RESET, asEngineError, errorText, shortId } from './text';
 
 export interface ContainerRef {
@@ -36,6 +37,11 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   private readonly tail: number;
   /** The full id once known: events name containers by full id only. */
   private fullId: string | undefined;
+  /** What goes to the terminal, paced: a flooding container waits in the engine, not here. */
+  readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
+    skippedNote: (count) =>
+      `${DIM}${vscode.l10n.t('… {0} characters skipped: they came faster than the terminal shows them.', count)}${RESET}\r\n`,
+  });
 
   constructor(
     private readonly engine: Engine,
@@ -66,6 +72,7 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   close(): void {
     this.state = 'closed';
     this.controller.abort();
+    this.output.dispose();
     this.writeEmitter.dispose();
     this.closeEmitter.dispose();
   }
@@ -88,10 +95,12 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
         stream = await this.engine.containerLogs(this.container.id, { follow: true, tail: this.tail, timestamps: true }, signal);
         for await (const chunk of stream) {
           if (signal.aborted) return;
-          this.write(this.lines.push(chunk as string | Buffer));
+          // Waits while the terminal is behind: the engine keeps the rest of the log meanwhile.
+          const behind = this.write(this.lines.push(chunk as string | Buffer));
+          if (behind) await behind;
         }
         if (signal.aborted) return;
-        this.write(this.lines.flush());
+        void this.write(this.lines.flush());
       } catch (error) {
         if (signal.aborted) return;
         stream?.destroy();
@@ -190,20 +199,20 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   private fail(error: unknown): void {
     if (this.state === 'closed') return;
     this.state = 'failed';
-    this.writeRaw(`${RED}${errorText(error)}${RESET}\r\n`);
+    void this.writeRaw(`${RED}${errorText(error)}${RESET}\r\n`);
     this.note(vscode.l10n.t('Press Enter to try again, or close the terminal.'));
   }
 
   private note(text: string): void {
-    this.writeRaw(`${DIM}${text}${RESET}\r\n`);
+    void this.writeRaw(`${DIM}${text}${RESET}\r\n`);
   }
 
-  private write(text: string): void {
-    if (text) this.writeRaw(text);
+  private write(text: string): Promise<void> | undefined {
+    return text ? this.writeRaw(text) : undefined;
   }
 
-  private writeRaw(text: string): void {
-    if (this.state !== 'closed') this.writeEmitter.fire(text);
+  private writeRaw(text: string): Promise<void> | undefined {
+    return this.state !== 'closed' ? this.output.write(text) : undefined;
   }
 }
 

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeActionKind, DocumentHighlightKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import {
   completeCompose,
+  resolveComposeItem,
   composeCodeActions,
   composeDefinition,
   composeLinks,
@@ -174,6 +175,7 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
         const localImages = await imagesAt(doc, params.position);
         return withProject(doc, localImages, (project) => completeCompose(project, params.position));
       },
+      resolve: resolveComposeItem,
     },
     async hover(doc, params) {
       const localImages = await imagesAt(doc, params.position);
