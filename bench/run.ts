@@ -27,6 +27,7 @@ import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { benchGrowth, growthRows, type GrowthResult } from './growth';
+import { benchActivation, benchMemory, inVscodeRows } from './inVscode';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
@@ -444,7 +445,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -473,6 +474,11 @@ async function partial(parts: string[]): Promise<void> {
     if (compose.ours.error || compose.peer.error) process.exitCode = 1;
   }
   if (parts.includes('compose-up')) console.log(composeUpSection(await benchComposeUp()));
+  if (parts.includes('activation') || parts.includes('memory')) {
+    const activation = parts.includes('activation') ? await benchActivation() : undefined;
+    const memory = parts.includes('memory') ? benchMemory() : undefined;
+    console.log(JSON.stringify({ activation, memory }, null, 2));
+  }
 }
 
 /** Compose up against the same Compose typed by hand, as its own table (bench/composeUp.ts). */
@@ -510,11 +516,15 @@ async function main(): Promise<void> {
   const robustness = await benchRobustness(ourServer());
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
+  const memory = benchMemory();
+  // Last: packaging the .vsix rebuilds dist/ for production.
+  const activation = await benchActivation();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
     report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build, composeLsp) +
     composeUpSection(composeUp) +
-    viewLatencyRows(viewLatency);
+    viewLatencyRows(viewLatency) +
+    inVscodeRows(activation, memory);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -538,6 +548,8 @@ async function main(): Promise<void> {
         robustness,
         composeLsp,
         viewLatency,
+        memory,
+        activation,
         elapsedS,
       },
       null,
