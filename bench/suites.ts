@@ -55,7 +55,7 @@ const BUILDKIT_EQUIVALENTS: Record<string, string> = {
   ReservedStageName: 'stage-name-reserved',
   NoEmptyContinuation: 'continuation-empty',
   FromPlatformFlagConstDisallowed: 'from-platform-constant',
-  RedundantTargetPlatform: 'platform-redundant',
+  RedundantTargetPlatform: 'from-platform-redundant',
   ExposeProtoCasing: 'expose-protocol-casing',
   InvalidDefinitionDescription: 'definition-description-invalid',
 };
@@ -197,6 +197,8 @@ interface CheckCase {
   test: string;
   dockerfile: string;
   expected: { rule: string; line: number; detail: string }[];
+  /** The build context's `.dockerignore`, for the CopyIgnoredFile tests. */
+  dockerignore?: string;
 }
 
 /** `testCopyIgnoredFiles` → the check it is about, matched loosely (plural, `Rule` suffix). */
@@ -218,7 +220,8 @@ function buildkitChecks(): SuiteResult | undefined {
     // Every rule on, so a rule that is off by default is still compared; BuildKit's own defaults
     // are what the case's `# check=` directive and the test set up.
     const severities = Object.fromEntries(known.map(([, code]) => [code, 'warning' as const]));
-    const diagnostics = lint(c.dockerfile, { severities });
+    const dockerignore = c.dockerignore === undefined ? undefined : { name: '.dockerignore', text: c.dockerignore };
+    const diagnostics = lint(c.dockerfile, { severities, dockerignore });
     const about = checkOfTest(c.test);
     for (const [check, code] of known) {
       const want = c.expected

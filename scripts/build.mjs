@@ -26,7 +26,15 @@ const bundles = [
   { ...common, entryPoints: ['src/extension/workbench.ts'], outfile: 'dist/workbench.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/extension/client.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    // `berth run` (the engine, run specs, BuildKit) is its own file, read only when run is asked for.
+    define: { BERTH_CLI_BUNDLE: 'true' },
+  },
+  { ...common, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli-run.js' },
 ];
 
 // A production build starts from an empty dist/ so no stale source map reaches the VSIX.

@@ -28,8 +28,11 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const extension = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const bundle = path.join(ROOT, 'dist', 'cli.js');
-if (!fs.existsSync(bundle)) fail('dist/cli.js is missing; run `npm run build` (or `npm run package:cli`, which builds for production)');
+// dist/cli.js, and the bundle of `berth run` it reads when run is asked for.
+const BUNDLES = ['cli.js', 'cli-run.js'];
+for (const name of BUNDLES)
+  if (!fs.existsSync(path.join(ROOT, 'dist', name)))
+    fail(`dist/${name} is missing; run \`npm run build\` (or \`npm run package:cli\`, which builds for production)`);
 
 const pkg = {
   name: CLI_PACKAGE_NAME,
@@ -42,15 +45,17 @@ const pkg = {
   homepage: `${extension.repository.url.replace(/^git\+/, '').replace(/\.git$/, '')}#readme`,
   bugs: `${extension.repository.url.replace(/^git\+/, '').replace(/\.git$/, '')}/issues`,
   bin: { berth: 'cli.js' },
-  files: ['cli.js', 'README.md', 'LICENSE'],
+  files: [...BUNDLES, 'README.md', 'LICENSE'],
   engines: { node: extension.engines.node },
 };
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
-// The bundle as built; a development build's source-map comment would point at a file not shipped.
-const code = fs.readFileSync(bundle, 'utf8').replace(/\n\/\/# sourceMappingURL=cli\.js\.map\s*$/, '\n');
-fs.writeFileSync(path.join(out, 'cli.js'), code, { mode: 0o755 });
+// The bundles as built; a development build's source-map comment would point at a file not shipped.
+for (const name of BUNDLES) {
+  const code = fs.readFileSync(path.join(ROOT, 'dist', name), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\.map\s*$/, '\n');
+  fs.writeFileSync(path.join(out, name), code, { mode: name === 'cli.js' ? 0o755 : 0o644 });
+}
 fs.copyFileSync(path.join(ROOT, 'cli-package', 'README.md'), path.join(out, 'README.md'));
 fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(out, 'LICENSE'));
 fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);

@@ -27,7 +27,13 @@ export class UsageError extends Error {
     readonly command?: string,
   ) {
     super(message);
+    this.name = 'UsageError';
   }
+}
+
+/** A UsageError from this bundle or from a command's own (dist/cli-run.js has its own copy of the class). */
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof Error && error.name === 'UsageError';
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -7,6 +7,7 @@ import { fixAll } from '../dockerfile/fixAll';
 import { lint } from '../dockerfile/lint';
 import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
 import type { LintSettings } from '../dockerfile/settings';
+import { readDockerignore } from '../shared/dockerignore';
 import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed, type Source } from './files';
 import {
   compareFindings,
@@ -133,7 +134,10 @@ async function runLint(args: string[], io: Io): Promise<number> {
     const config = await configFor(input.path);
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
-    const settings = mergeSettings(config?.settings);
+    const merged = mergeSettings(config?.settings);
+    // The build context is the Dockerfile's folder: its ignore file decides what COPY can see.
+    const dockerignore = input.kind === 'dockerfile' && input.path ? await readDockerignore(path.resolve(io.cwd, input.path)) : undefined;
+    const settings: LintSettings = dockerignore ? { ...merged, dockerignore } : merged;
     let text = input.text;
     if (values.fix && input.kind === 'compose') composeNotFixed = true;
     else if (values.fix) {

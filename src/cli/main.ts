@@ -4,9 +4,36 @@
  */
 import { version } from '../../package.json';
 import { MAX_SOURCE_BYTES } from '../shared/regularFile';
-import { printable, UsageError, type Command, type Io } from './io';
+import * as path from 'node:path';
+import { isUsageError, printable, UsageError, type Command, type Io } from './io';
 import { lintCommand } from './lint';
-import { runCommand } from './run';
+import type * as RunModuleType from './run';
+
+type RunModule = typeof RunModuleType;
+
+/**
+ * `berth run`, loaded when it is asked for: the engine client, the run specs and BuildKit's
+ * protocol are most of the bundle, and `berth lint` in a pre-commit hook should not start them.
+ */
+const runCommand: Command = {
+  name: 'run',
+  summary: 'Run a folder in a toolchain container (Go, Hugo, Node, …)',
+  get help() {
+    return loadRun().help;
+  },
+  run: (args, io) => loadRun().run(args, io),
+};
+
+/** Set by the build: true in dist/cli.js, whose `berth run` is the bundle dist/cli-run.js beside it. */
+declare const BERTH_CLI_BUNDLE: boolean | undefined;
+
+function loadRun(): Command {
+  // A path esbuild does not follow: the bundle reads run's own bundle only now, so `berth lint`
+  // never parses it; from source (tests under tsx) it is the module itself.
+  const file = typeof BERTH_CLI_BUNDLE === 'undefined' ? './run' : path.join(__dirname, 'cli-run.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+  return (require(file) as RunModule).runCommand;
+}
 
 /** Every command, in help order; a new command is one more entry. */
 const COMMANDS: Command[] = [lintCommand, runCommand];
@@ -60,7 +87,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       const prefix = error.command ? `berth ${error.command}` : 'berth';
       const helpHint = error.command ? `berth help ${error.command}` : 'berth --help';
       io.err(`${prefix}: ${printable(error.message)}\nRun '${helpHint}' for usage.\n`);

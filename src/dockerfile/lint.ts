@@ -45,7 +45,7 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
     codes.push(running);
     findings.push(finding);
   };
-  const ctx = ruleContext(doc, settings.trustedRegistries ?? []);
+  const ctx = ruleContext(doc, settings.trustedRegistries ?? [], settings.dockerignore);
   sharingSplits(() => {
     for (const check of LINT_CHECKS) {
       // A rule that is off is not run at all: the opinionated ones cost nothing until asked for.

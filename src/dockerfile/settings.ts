@@ -10,4 +10,15 @@ export interface LintSettings {
   ignored?: (RuleCode | HadolintCode)[];
   /** Registries FROM may use; empty or undefined means any (`.hadolint.yaml` `trustedRegistries`). */
   trustedRegistries?: string[];
+  /**
+   * The ignore file of the build context, as the host read it (the core reads no files), for
+   * copy-ignored-file; undefined when there is none or no file to look beside.
+   */
+  dockerignore?: DockerignoreFile;
+}
+
+/** A `.dockerignore` (or `<Dockerfile>.dockerignore`): its name for messages and its text. */
+export interface DockerignoreFile {
+  name: string;
+  text: string;
 }

@@ -128,6 +128,16 @@ class Splitter {
         }
         continue;
       }
+      // `case $(uname -m) in`: the subject's command substitution is one word, so `in` still opens the patterns.
+      if (((c === '$' && text[i + 1] === '(') || c === '`') && this.words.length === 1 && this.words[0] === 'case') {
+        const end = substitutionEnd(text, i);
+        if (this.start < 0) this.start = i;
+        this.materialize(i);
+        this.word += text.slice(i, end + 1);
+        this.inWord = true;
+        i = end;
+        continue;
+      }
       if (c === '#' && !this.inWord && (i === 0 || /\s/.test(text[i - 1]))) {
         while (i + 1 < text.length && text[i + 1] !== '\n') i++;
         continue;
@@ -242,6 +252,27 @@ class Splitter {
     this.words = [];
     this.start = -1;
   }
+}
+
+/** Where the command substitution opening at `at` (`$(` or a backquote) closes, or the text's last index. */
+function substitutionEnd(text: string, at: number): number {
+  if (text[at] === '`') {
+    const close = text.indexOf('`', at + 1);
+    return close < 0 ? text.length - 1 : close;
+  }
+  let depth = 0;
+  let quote = '';
+  for (let j = at + 1; j < text.length; j++) {
+    const c = text[j];
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') j++;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '\\') j++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j;
+  }
+  return text.length - 1;
 }
 
 /** Words that precede a command without being it. */

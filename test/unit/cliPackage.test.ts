@@ -53,11 +53,11 @@ describe('berth-cli, the npm package of the berth command', () => {
     assert.match(readFileSync(path.join(pkgDir, 'README.md'), 'utf8'), /npx --package=berth-cli berth lint/);
   });
 
-  it('packs to a tarball of the bundle, package.json, README and LICENSE', () => {
+  it('packs to a tarball of the bundles, package.json, README and LICENSE', () => {
     const pack = run('npm', ['pack', '--json', '--pack-destination', tmp], pkgDir);
     assert.equal(pack.status, 0, pack.stderr);
     const [packed] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    assert.deepEqual(packed.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'cli.js', 'package.json']);
+    assert.deepEqual(packed.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'cli-run.js', 'cli.js', 'package.json']);
     tarball = path.join(tmp, packed.filename);
     assert.equal(path.basename(tarball), `berth-cli-${version}.tgz`);
   });
@@ -93,6 +93,16 @@ describe('berth-cli, the npm package of the berth command', () => {
     const clean = run(berth, ['lint', '.'], project);
     assert.equal(clean.status, 0, `${clean.stdout}\n${clean.stderr}`);
     assert.equal(clean.stdout, '');
+  });
+
+  it('berth run comes from its own bundle in the package: its help and its usage errors', () => {
+    const berth = path.join(project, 'node_modules', '.bin', 'berth');
+    const help = run(berth, ['help', 'run'], project);
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: berth run /);
+    const bad = run(berth, ['run', '--no-such-option'], project);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /^berth run: unknown option '--no-such-option'/, 'a usage error, not an internal one');
   });
 });
 

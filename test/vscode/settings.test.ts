@@ -38,10 +38,12 @@ function shows(code: RuleCode, level: Level) {
   };
 }
 
-/** The example's file, with a `.hadolint.yaml` beside it when the rule needs one (trustedRegistries). */
+/** The example's file, with a `.hadolint.yaml` or `.dockerignore` beside it when the rule needs one. */
 function writeExample(code: RuleCode, example: Example): vscode.Uri {
   const registries = example.settings?.trustedRegistries;
   if (registries) writeWorkspaceFile(`settings-every-rule/${code}/.hadolint.yaml`, `trustedRegistries: [${registries.join(', ')}]\n`);
+  const ignore = example.settings?.dockerignore;
+  if (ignore) writeWorkspaceFile(`settings-every-rule/${code}/${ignore.name}`, ignore.text);
   return writeWorkspaceFile(`settings-every-rule/${code}/Dockerfile`, example.text);
 }
 

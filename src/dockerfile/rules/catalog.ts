@@ -20,6 +20,7 @@ import { continuationEmpty } from './continuation-empty';
 import { copyDestNotDirectory } from './copy-dest-not-directory';
 import { copyFromSelf } from './copy-from-self';
 import { copyFromUnknown } from './copy-from-unknown';
+import { copyIgnoredFile } from './copy-ignored-file';
 import { copyRelativeDest } from './copy-relative-dest';
 import { curlAndWget } from './curl-and-wget';
 import { fromArgDefaultInvalid } from './from-arg-default-invalid';
@@ -53,6 +54,20 @@ import { userRoot } from './user-root';
 import { variableUndefined } from './variable-undefined';
 import { wgetWithoutProgress } from './wget-without-progress';
 import { workdirRelative } from './workdir-relative';
+import { exposeProtocolCasing } from './expose-protocol-casing';
+import { fromPlatformConstant } from './from-platform-constant';
+import { fromPlatformRedundant } from './from-platform-redundant';
+import { stageNameCasing } from './stage-name-casing';
+import { dnfCacheKept } from './dnf-cache-kept';
+import { dnfMissingYes } from './dnf-missing-yes';
+import { dnfUnpinned } from './dnf-unpinned';
+import { yumCacheKept } from './yum-cache-kept';
+import { yumMissingYes } from './yum-missing-yes';
+import { yumUnpinned } from './yum-unpinned';
+import { zypperCacheKept } from './zypper-cache-kept';
+import { zypperDistUpgrade } from './zypper-dist-upgrade';
+import { zypperMissingNonInteractive } from './zypper-missing-non-interactive';
+import { zypperUnpinned } from './zypper-unpinned';
 
 const CHECKS = [
   escapeInvalid,
@@ -68,6 +83,10 @@ const CHECKS = [
   keywordCasing,
   continuationEmpty,
   fromAsCasing,
+  stageNameCasing,
+  fromPlatformRedundant,
+  fromPlatformConstant,
+  exposeProtocolCasing,
   imageUntagged,
   imageLatest,
   imageUnpinnedDigest,
@@ -82,14 +101,24 @@ const CHECKS = [
   pipUnpinned,
   npmUnpinned,
   gemUnpinned,
+  yumUnpinned,
+  dnfUnpinned,
+  zypperUnpinned,
   sudoInRun,
   cdInRun,
   aptInsteadOfAptGet,
   aptMissingYes,
+  yumMissingYes,
+  dnfMissingYes,
+  zypperMissingNonInteractive,
+  zypperDistUpgrade,
   aptInstallRecommends,
   pipCacheKept,
   pipeWithoutPipefail,
   apkCacheKept,
+  yumCacheKept,
+  dnfCacheKept,
+  zypperCacheKept,
   curlAndWget,
   wgetWithoutProgress,
   useraddHighUid,
@@ -97,6 +126,7 @@ const CHECKS = [
   addInsteadOfCopy,
   copyFromSelf,
   copyFromUnknown,
+  copyIgnoredFile,
   copyRelativeDest,
   copyDestNotDirectory,
   variableUndefined,

@@ -3,6 +3,7 @@
  * share, each computed on first use and kept for the rest of one lint.
  */
 import type { Dockerfile, Instruction } from '../model';
+import type { DockerignoreFile } from '../settings';
 import { splitCommands, type SimpleCommand } from '../shell';
 import { resolveBase, type ResolvedBase } from './shared/images';
 import { collectRuns, hintMask, type Run, type RunHint } from './shared/runs';
@@ -13,6 +14,8 @@ export interface RuleContext {
   readonly doc: Dockerfile;
   /** Registries FROM may use (`.hadolint.yaml` `trustedRegistries`); empty means any. */
   readonly trustedRegistries: readonly string[];
+  /** The build context's ignore file, when the host found one. */
+  readonly dockerignore: DockerignoreFile | undefined;
   /** Default values of the global ARGs (before the first FROM); undefined value = declared without one. */
   globalArgs(): Map<string, string | undefined>;
   /** Every name a global ARG declares, default or not. */
@@ -33,8 +36,8 @@ export interface RuleContext {
 }
 
 /** A rule context over a parsed file, its shared analysis computed on first use. */
-export function ruleContext(doc: Dockerfile, trustedRegistries: readonly string[] = []): RuleContext {
-  return new LintContext(doc, trustedRegistries);
+export function ruleContext(doc: Dockerfile, trustedRegistries: readonly string[] = [], dockerignore?: DockerignoreFile): RuleContext {
+  return new LintContext(doc, trustedRegistries, dockerignore);
 }
 
 /** One lint's context. A class, so a lint allocates one object rather than a closure per analysis. */
@@ -50,6 +53,7 @@ class LintContext implements RuleContext {
   constructor(
     readonly doc: Dockerfile,
     readonly trustedRegistries: readonly string[],
+    readonly dockerignore: DockerignoreFile | undefined,
   ) {}
 
   globalArgs(): Map<string, string | undefined> {

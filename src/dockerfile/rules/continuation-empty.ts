@@ -21,6 +21,18 @@ function isBlankLine(text: string, at: number): boolean {
   return false;
 }
 
+/**
+ * The last instruction ends with the escape character and only empty lines (and comments) follow
+ * it: BuildKit's parser counts those as empty continuation lines too.
+ */
+function continuesIntoEmptyEnd(text: string, last: Instruction, escape: string): boolean {
+  if (last.heredocs.length > 0 || text[last.span.end - 1] !== escape) return false;
+  const rest = text.slice(last.span.end).split('\n').slice(1);
+  // What follows the file's final newline is no line.
+  if (rest.at(-1) === '') rest.pop();
+  return rest.some((line) => line.trim() === '') && rest.every((line) => line.trim() === '' || line.trim().startsWith('#'));
+}
+
 /** A line of nothing but whitespace, found by the newline before it; the lookahead leaves the next one to match. */
 const BLANK_LINE = /\n[ \t\r]*(?=\n)/g;
 
@@ -63,6 +75,18 @@ export const continuationEmpty = defineRule({
         reportGap(text, instruction, gapStart, next, report);
         gapStart = -1;
       }
+    }
+    const last = instructions.at(-1);
+    if (last && continuesIntoEmptyEnd(text, last, ctx.doc.escape)) {
+      const escape = last.span.end - 1;
+      // Without the escape the instruction ends on its own line, as the builder reads it anyway.
+      let start = escape;
+      while (start > last.span.start && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+      report({
+        span: { start: escape, end: escape + 1 },
+        message: `The ${last.keyword} is continued into empty lines at the end of the file. BuildKit warns about this and means to reject it. Remove the escape character.`,
+        data: { edits: [{ start, end: escape + 1, text: '' }] },
+      });
     }
   },
   fix: (f) => fixFromData(f, 'Remove the empty line'),

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ComposeRunner, ProjectRef } from '../../devenv/compose/runner';
+import { PacedWriter } from '../terminals/paced';
 import { crlf, DIM, RED, RESET, errorText } from '../terminals/text';
 import { logLine } from './logText';
 
@@ -106,8 +107,12 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   private stopping: Promise<void> | undefined;
   private stopSettled = false;
   private ended = false;
-  /** Everything shown, without colours: tests read it. */
+  /** The last 200,000 characters shown, without colours: tests read it. */
   text = '';
+  /** Compose's lines, paced for the terminal; a flood beyond its limit is dropped with a note (Compose cannot be made to wait). */
+  private readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
+    skippedNote: (count) => `${DIM}${t('… {0} characters skipped: they came faster than the terminal shows them.', count)}${RESET}\r\n`,
+  });
 
   constructor(
     private readonly runner: ComposeRunner,
@@ -136,7 +141,7 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
         follow: this.follow,
         signal: this.controller.signal,
         onLine: (service, text) => {
-          this.text += `${service ? `${service} | ` : ''}${text}\n`;
+          this.remember(`${service ? `${service} | ` : ''}${text}\n`);
           this.emit(logLine(service, text, this.known, this.width));
         },
       })
@@ -159,6 +164,7 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   close(): void {
     this.closed = true;
     this.controller.abort();
+    this.output.dispose();
     if (this.attached) this.stop();
   }
 
@@ -191,11 +197,16 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   }
 
   private note(text: string): void {
-    this.text += `${text}\n`;
+    this.remember(`${text}\n`);
     this.emit(`${DIM}${text}${RESET}\r\n`);
   }
 
+  private remember(text: string): void {
+    this.text += text;
+    if (this.text.length > 400_000) this.text = this.text.slice(-200_000);
+  }
+
   private emit(text: string): void {
-    if (!this.closed) this.writeEmitter.fire(text);
+    if (!this.closed) void this.output.write(text);
   }
 }

@@ -31,10 +31,11 @@ import { definition, documentHighlights, references } from '../../dockerfile/nav
 import { parse } from '../../dockerfile/parser';
 import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../dockerfile/semanticTokens';
-import type { LintSettings } from '../../dockerfile/settings';
+import type { DockerignoreFile, LintSettings } from '../../dockerfile/settings';
 import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
 import { signatureHelp } from '../../dockerfile/signature';
 import { documentSymbols } from '../../dockerfile/symbols';
+import { DOCKERIGNORE_GLOB, dockerignoreCandidates } from '../../shared/dockerignore';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
 import { filePath } from '../documents';
 import { overlaps, RequestRefused, type Language, type LanguageDocument, type LanguageHost } from '../language';
@@ -85,7 +86,24 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
 
   const lint = async (doc: Doc): Promise<Diagnostic[]> => {
     const settings = await doc.settings();
-    return withSplitMemo(doc.state.splits, () => lintDocument(doc.model, settings.lint));
+    const dockerignore = dockerignoreOf(doc);
+    const lintSettings = dockerignore ? { ...settings.lint, dockerignore } : settings.lint;
+    return withSplitMemo(doc.state.splits, () => lintDocument(doc.model, lintSettings));
+  };
+
+  /**
+   * The ignore file of the Dockerfile's folder, read through the workspace: cached until the
+   * watcher reports it changed, and remembered as what the diagnostics read, so that change
+   * re-lints the Dockerfiles beside it.
+   */
+  const dockerignoreOf = (doc: Doc): DockerignoreFile | undefined => {
+    const file = filePath(doc.uri);
+    if (!file) return undefined;
+    for (const candidate of dockerignoreCandidates(file)) {
+      const text = doc.workspace.text(candidate);
+      if (text !== undefined) return { name: path.basename(candidate), text };
+    }
+    return undefined;
   };
 
   /**
@@ -148,7 +166,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
   return {
     name: 'Dockerfile',
     languageIds: ['dockerfile'],
-    watchedFiles: ['**/.hadolint.{yaml,yml}'],
+    watchedFiles: ['**/.hadolint.{yaml,yml}', DOCKERIGNORE_GLOB],
 
     initialize(client) {
       snippets = client.textDocument?.completion?.completionItem?.snippetSupport === true;

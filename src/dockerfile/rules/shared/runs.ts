@@ -36,7 +36,7 @@ export interface RunCommand {
  * mention none, so most are never split or even given a Run. A rule that needs another word
  * adds it here.
  */
-const HINTS = ['sudo', 'cd', 'apt', 'pip', 'apk', 'curl', 'wget', 'npm', 'gem', 'useradd', '|'] as const;
+const HINTS = ['sudo', 'cd', 'apt', 'pip', 'apk', 'curl', 'wget', 'npm', 'gem', 'useradd', '|', 'yum', 'dnf', 'zypper'] as const;
 export type RunHint = (typeof HINTS)[number];
 const HINT_BITS = new Map<string, number>(HINTS.map((word, i) => [word, 1 << i]));
 const ANY_HINT = new RegExp(HINTS.map((w) => w.replace('|', '\\|')).join('|'));
