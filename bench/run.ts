@@ -28,6 +28,7 @@ import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { benchGrowth, growthRows, type GrowthResult } from './growth';
+import { benchActivation, benchMemory, inVscodeRows } from './inVscode';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
@@ -446,7 +447,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -479,6 +480,11 @@ async function partial(parts: string[]): Promise<void> {
     const shellcheck = await benchShellCheck(ROOT, ourServer());
     console.log(shellCheckSection(shellcheck));
     if (shellcheck.error) process.exitCode = 1;
+  }
+  if (parts.includes('activation') || parts.includes('memory')) {
+    const activation = parts.includes('activation') ? await benchActivation() : undefined;
+    const memory = parts.includes('memory') ? benchMemory() : undefined;
+    console.log(JSON.stringify({ activation, memory }, null, 2));
   }
 }
 
@@ -523,12 +529,16 @@ async function main(): Promise<void> {
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const shellcheck = await benchShellCheck(ROOT, ourServer());
+  const memory = benchMemory();
+  // Last: packaging the .vsix rebuilds dist/ for production.
+  const activation = await benchActivation();
   const elapsedS = (performance.now() - started) / 1000;
   const markdown =
     report(lintRows, lsp, elapsedS, engine, features, devenv, growth, robustness, fixAllTiming, build, composeLsp) +
     composeUpSection(composeUp) +
     viewLatencyRows(viewLatency) +
-    shellCheckSection(shellcheck);
+    shellCheckSection(shellcheck) +
+    inVscodeRows(activation, memory);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -553,6 +563,8 @@ async function main(): Promise<void> {
         composeLsp,
         viewLatency,
         shellcheck,
+        memory,
+        activation,
         elapsedS,
       },
       null,

@@ -21,7 +21,10 @@ const common = {
 };
 
 const bundles = [
+  // The client in three bundles: what activation runs, and what main.ts loads on first use.
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension/workbench.ts'], outfile: 'dist/workbench.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension/client.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   {
     ...common,

@@ -52,7 +52,7 @@ export interface RunConfig {
 /** What a file, a task or the command's arguments set: any field, and part of a build. */
 export type RunConfigInput = Partial<Omit<RunConfig, 'build'>> & { build?: Partial<BuildConfig> };
 
-export const CONFIG_FILES = ['.berth.yaml', '.berth.yml', '.vscode/berth.yaml'];
+export { CONFIG_FILES } from './configFiles';
 
 /** A complete configuration for a toolchain, from its preset and the workspace's files. */
 export function presetConfig(id: ToolchainId, read: (name: string) => string | undefined): RunConfig {

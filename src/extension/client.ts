@@ -5,30 +5,27 @@
  * (`berth.compose.editingFeatures`), so they do not show twice.
  */
 import * as fs from 'node:fs';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
+  PortMessageReader,
+  PortMessageWriter,
   State,
-  TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { COMPOSE_PEERS, composeEditing } from './composePeers';
 import * as config from './config';
+import { COMPOSE_LANGUAGE, DOCUMENT_SELECTOR } from './contributions';
 
 export const CLIENT_ID = 'berth';
 
-/** VS Code's language id of Compose files (its built-in YAML extension names them). */
-export const COMPOSE_LANGUAGE = 'dockercompose';
-
-/** Documents the server serves: saved Dockerfiles and Compose files, and new, unsaved ones. */
-export const DOCUMENT_SELECTOR = [
-  { language: 'dockerfile', scheme: 'file' },
-  { language: 'dockerfile', scheme: 'untitled' },
-  { language: COMPOSE_LANGUAGE, scheme: 'file' },
-  { language: COMPOSE_LANGUAGE, scheme: 'untitled' },
-];
+/** The server thread's young generation: each lint's garbage dies young; more only grows the resident set (src/server/memory.ts). */
+const YOUNG_GENERATION_MB = 8;
+/** Far above what a 20,000-line Dockerfile needs; past it the thread ends and restarts, the extension host goes on. */
+const OLD_GENERATION_MB = 512;
 
 /** Value at a dotted path inside the settings object, for sections like `berth.rules`. */
 function settingsAt(settings: config.ServerSettings, path: string[]): unknown {
@@ -45,18 +42,32 @@ export class BerthClient implements vscode.Disposable {
   private readonly client: LanguageClient;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly serverModule: string;
+  private worker: Worker | undefined;
   /** The last Compose editing choice written to the output channel. */
   private composeEditingSaid: string | undefined;
 
   constructor(context: vscode.ExtensionContext) {
     this.serverModule = context.asAbsolutePath('dist/server.js');
-    const serverOptions: ServerOptions = {
-      run: { module: this.serverModule, transport: TransportKind.ipc },
-      debug: {
-        module: this.serverModule,
-        transport: TransportKind.ipc,
-        options: { execArgv: ['--nolazy', '--inspect=6009'] },
-      },
+    // The server runs in a worker thread of this extension host: no second Node process (~40 MB
+    // before it does anything). A crash ends the worker and closes its port, which the client
+    // sees as a closed connection and restarts, as it would a process; a hung server hangs only
+    // its own thread, and a restart terminates it.
+    const serverOptions: ServerOptions = async () => {
+      await this.terminateWorker();
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(this.serverModule, {
+        workerData: { lspPort: port2 },
+        transferList: [port2],
+        // What `capYoungGeneration` does for the standalone server, set where a worker may;
+        // the old-generation cap keeps a runaway document from taking the extension host's memory.
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB },
+        name: 'Berth language server',
+      });
+      this.worker = worker;
+      worker.on('error', (error) => this.client.outputChannel.appendLine(`server thread failed: ${error.stack ?? error.message}`));
+      // A worker that ends without closing its port (out of memory, terminated) still ends the connection.
+      worker.on('exit', () => port1.close());
+      return { reader: new PortMessageReader(port1), writer: new PortMessageWriter(port1) };
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
@@ -168,12 +179,26 @@ export class BerthClient implements vscode.Disposable {
 
   /** Stops the server and waits for it, for `deactivate`. */
   async stop(): Promise<void> {
-    if (this.client.needsStop()) await this.client.stop();
+    try {
+      if (this.client.needsStop()) await this.client.stop();
+    } finally {
+      await this.terminateWorker();
+    }
   }
 
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    void this.client.dispose().catch(() => undefined);
+    void this.client
+      .dispose()
+      .catch(() => undefined)
+      .finally(() => this.terminateWorker());
+  }
+
+  /** Ends the server thread, whether it exited on `exit`, hangs, or is gone already. */
+  private async terminateWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
   }
 
   private reportStartFailure(error: unknown): void {

@@ -1,106 +1,162 @@
-/** Berth's VS Code client: a thin shell over the language server and the container engine. */
+/**
+ * Berth's VS Code client, as activation sees it: it registers what VS Code must find at once
+ * (commands, views, the Stats view, the task type, the Compose lenses) and loads the code
+ * behind them on first use, from bundles of their own: dist/workbench.js (the engine, views,
+ * terminals, run, registries, stats) when a view is shown or a command runs, and
+ * dist/languageClient.js when a Dockerfile or Compose file is open. Activation itself loads
+ * neither, so a window with a Dockerfile starts Berth in a few milliseconds.
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EventWatcher, createEngine, listContexts, resolveEndpoint, watchDockerContexts } from '../engine';
-import { dockerConfigDir, nodeDeps } from '../engine/endpoint';
-import { BerthClient } from './client';
-import { registerCommands, shownFailures } from './commands/dispatch';
-import { registerComposeLenses } from './compose/codeLens';
-import type { ComposeContext } from './compose/commands';
-import { ComposeService } from './compose/composeService';
-import { ComposeOutputTerminals } from './compose/terminals';
-import { showDeclaredServices } from './compose/viewServices';
-import { registerContainerFiles } from './containerFiles';
-import { registerConfigDiagnostics } from './devenv/configDiagnostics';
-import { RunStatus } from './devenv/status';
-import { registerTaskProvider } from './devenv/task';
-import { EngineService } from './engineService';
-import { registerInspectProvider } from './inspect';
-import { registerManifestDocuments } from './registries/manifestDocuments';
-import { RegistryStore } from './registries/store';
-import { RegistriesProvider } from './registries/tree';
-import { StatsMonitor } from './stats/monitor';
-import { StatsView } from './stats/view';
-import { pullBox } from './workflows/images';
-import { EngineStatusBar } from './statusBar';
-import { BerthViews } from './views/views';
+import { CONFIG_FILES } from '../devenv/configFiles';
+import type * as ClientBundle from './client';
+import type { BerthClient } from './client';
+import type { LanguageClientCommands } from './commands/invocation';
+import { COMMAND_IDS } from './commands/table';
+import {
+  COMPOSE_LENS_SELECTOR,
+  DOCUMENT_SELECTOR,
+  OWN_SCHEME_PREFIX,
+  STATS_VIEW_ID,
+  TASK_TYPE,
+  TREE_VIEWS,
+  type TreeViewId,
+} from './contributions';
+import { disposeInReverse } from './dispose';
+import { LazyTreeProvider } from './lazyTree';
+import type * as WorkbenchBundle from './workbench';
+import type { BerthApi, Workbench } from './workbench';
+
+export type { BerthApi } from './workbench';
 
 let client: BerthClient | undefined;
 
-/** What activate returns: the extension-host tests and the bench reach the views through it. */
-export interface BerthApi {
-  service: EngineService;
-  views: BerthViews;
-  runs: RunStatus;
-  compose: ComposeContext;
-  registries: RegistriesProvider;
-  stats: { monitor: StatsMonitor; view: StatsView };
-  /** The Pull box while it is open: its rows and whether it is searching. */
-  pullBox: typeof pullBox;
-  /** The command failures shown most recently, as the user read them. */
-  shownFailures: typeof shownFailures;
+/** Loads one of the sibling bundles (scripts/build.mjs writes them beside this one). */
+function loadBundle<T>(name: string): T {
+  // A plain require, so the bundle loads when called and not before.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, name)) as T;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<BerthApi> {
-  // Each part is owned as soon as it exists, so a failure part-way through activation leaves
-  // nothing running. VS Code disposes subscriptions in the order pushed; the parts go in reverse,
-  // so running workspaces stop and the views let go of the event stream before the service
-  // closes the engine they use.
+export function activate(context: vscode.ExtensionContext): BerthApi {
+  // Each part is owned as soon as it exists; VS Code disposes subscriptions in the order pushed,
+  // the parts go in reverse, so the workbench (made last) goes before the views it fills.
   const parts: vscode.Disposable[] = [];
   context.subscriptions.push({ dispose: () => disposeInReverse(parts) });
   const own = <T extends vscode.Disposable>(part: T): T => {
     parts.push(part);
     return part;
   };
-  client = own(new BerthClient(context));
-  const service = own(
-    new EngineService({
-      resolveEndpoint: (host) => resolveEndpoint(host),
-      createEngine: (endpoint) => createEngine(endpoint),
-      listContexts: () => listContexts(),
-      dockerConfigDir: () => dockerConfigDir(nodeDeps()),
-      watchContexts: (onChange) => watchDockerContexts(onChange),
-      watchEvents: (engine, handlers) => new EventWatcher(engine, { ...handlers, resyncOnFirstConnect: true }),
+
+  const languageClient = (): BerthClient => {
+    if (!client) {
+      const { BerthClient } = loadBundle<typeof ClientBundle>('languageClient.js');
+      client = own(new BerthClient(context));
+    }
+    return client;
+  };
+  let clientStarted = false;
+  const startClient = () => {
+    if (clientStarted) return;
+    clientStarted = true;
+    // Not awaited: start reports its own failures.
+    void languageClient().start();
+  };
+  const clientCommands: LanguageClientCommands = {
+    restart: () => {
+      clientStarted = true;
+      return languageClient().restart();
+    },
+    showOutput: () => languageClient().showOutput(),
+  };
+
+  const trees = new Map<TreeViewId, { provider: LazyTreeProvider<unknown>; view: vscode.TreeView<unknown> }>();
+  let workbench: Workbench | undefined;
+  const loadWorkbench = (): Workbench => {
+    if (!workbench) {
+      const { createWorkbench } = loadBundle<typeof WorkbenchBundle>('workbench.js');
+      workbench = own(
+        createWorkbench({
+          context,
+          client: clientCommands,
+          createTreeView: <T>(id: string, options: vscode.TreeViewOptions<T>) => {
+            const tree = trees.get(id as TreeViewId);
+            if (!tree) throw new Error(`Berth: no view ${id} was registered at activation`);
+            tree.provider.attach(options.treeDataProvider as vscode.TreeDataProvider<unknown>);
+            return tree.view as vscode.TreeView<T>;
+          },
+        }),
+      );
+    }
+    return workbench;
+  };
+
+  for (const [id, options] of Object.entries(TREE_VIEWS) as [TreeViewId, (typeof TREE_VIEWS)[TreeViewId]][]) {
+    const provider = own(new LazyTreeProvider<unknown>(() => loadWorkbench()));
+    trees.set(id, { provider, view: own(vscode.window.createTreeView(id, { treeDataProvider: provider, ...options })) });
+  }
+  own(
+    vscode.window.registerWebviewViewProvider(STATS_VIEW_ID, {
+      resolveWebviewView: (view) => loadWorkbench().api.stats.view.resolveWebviewView(view),
     }),
   );
-  own(new EngineStatusBar(service));
-  const views = own(new BerthViews(service));
-  const runs = own(new RunStatus());
-  own(registerInspectProvider());
-  const compose: ComposeContext = {
-    compose: own(new ComposeService(service)),
-    views,
-    outputs: own(new ComposeOutputTerminals()),
-  };
-  own(registerTaskProvider({ service, status: runs, compose: compose.compose }));
-  own(registerConfigDiagnostics());
-  own(registerContainerFiles(service));
-  own(registerComposeLenses());
-  own(showDeclaredServices(views));
-  const registryStore = own(new RegistryStore(context.globalState));
-  const registries = own(new RegistriesProvider(registryStore));
-  own(vscode.window.createTreeView('berth.registries', { treeDataProvider: registries, showCollapseAll: true }));
-  own(registerManifestDocuments());
-  const monitor = own(new StatsMonitor(service));
-  const stats = { monitor, view: own(new StatsView(monitor)) };
-  // Tooltips show the latest CPU and memory while the Stats view reads them.
-  views.providers.containers.liveStats = (id) => monitor.latest(id);
-  for (const command of registerCommands({ client, service, views, runs, registries, stats, compose })) own(command);
-  // Not awaited: activation should not wait on a server process; start reports its own failures.
-  void client.start();
-  return { service, views, runs, registries, stats, pullBox, compose, shownFailures };
-}
+  for (const id of COMMAND_IDS) own(vscode.commands.registerCommand(id, (...raw: unknown[]) => loadWorkbench().runCommand(id, raw)));
+  own(
+    vscode.tasks.registerTaskProvider(TASK_TYPE, {
+      provideTasks: () => [],
+      resolveTask: (task, token) => loadWorkbench().tasks.resolveTask(task, token),
+    }),
+  );
+  own(
+    vscode.languages.registerCodeLensProvider(COMPOSE_LENS_SELECTOR, {
+      provideCodeLenses: (document, token) => loadWorkbench().composeLenses.provideCodeLenses(document, token),
+    }),
+  );
 
-/** Disposes every part, last made first; one part failing does not keep the others alive. */
-function disposeInReverse(parts: vscode.Disposable[]): void {
-  const errors: unknown[] = [];
-  for (const part of parts.splice(0).reverse()) {
-    try {
-      part.dispose();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length) throw new AggregateError(errors, 'Berth: some parts failed to dispose');
+  // What an open document needs: the language client for Dockerfiles and Compose files, the
+  // workbench for a run configuration (its diagnostics) or a document of Berth's own.
+  const opened = (document: vscode.TextDocument) => {
+    if (vscode.languages.match(DOCUMENT_SELECTOR, document) > 0) startClient();
+    else if (document.uri.scheme === 'file' && CONFIG_FILES.some((name) => document.uri.path.endsWith(`/${name}`))) loadWorkbench();
+  };
+  own(vscode.workspace.onDidOpenTextDocument(opened));
+  const restoredOwnTab = vscode.window.tabGroups.all.some((group) =>
+    group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.scheme.startsWith(OWN_SCHEME_PREFIX)),
+  );
+  // After activation returns: what is open now is served a moment later, not on activation's clock.
+  const pending = setImmediate(() => {
+    for (const document of vscode.workspace.textDocuments) opened(document);
+    if (restoredOwnTab) loadWorkbench();
+  });
+  own({ dispose: () => clearImmediate(pending) });
+
+  // The tests and the bench reach the parts through these; reading one loads the workbench.
+  return {
+    get service() {
+      return loadWorkbench().api.service;
+    },
+    get views() {
+      return loadWorkbench().api.views;
+    },
+    get runs() {
+      return loadWorkbench().api.runs;
+    },
+    get compose() {
+      return loadWorkbench().api.compose;
+    },
+    get registries() {
+      return loadWorkbench().api.registries;
+    },
+    get stats() {
+      return loadWorkbench().api.stats;
+    },
+    get pullBox() {
+      return loadWorkbench().api.pullBox;
+    },
+    get shownFailures() {
+      return loadWorkbench().api.shownFailures;
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

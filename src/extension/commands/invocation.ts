@@ -5,7 +5,6 @@
  * in the table here, once, so handlers read typed fields and never guess at shapes.
  */
 import * as vscode from 'vscode';
-import type { BerthClient } from '../client';
 import type { ComposeContext } from '../compose/commands';
 import type { RunStatus } from '../devenv/status';
 import type { EngineService } from '../engineService';
@@ -19,9 +18,16 @@ import type { ArgKind, ArgsOf, ArgSpec, CommandContract, CommandId } from './tab
 
 const t = vscode.l10n.t;
 
+/** What commands do with the language client; main.ts loads the client on their first use. */
+export interface LanguageClientCommands {
+  /** Restarts the server (starts it when stopped); resolves with whether it runs now. */
+  restart(): Promise<boolean>;
+  showOutput(): void;
+}
+
 /** What command handlers may use. */
 export interface CommandContext {
-  client: BerthClient;
+  client: LanguageClientCommands;
   service: EngineService;
   views: BerthViews;
   runs: RunStatus;

@@ -19,7 +19,8 @@ export function lensAnchors(doc: ComposeDocument): { services?: number; each: { 
   };
 }
 
-class ComposeLenses implements vscode.CodeLensProvider {
+/** The lenses; main.ts registers them for `COMPOSE_LENS_SELECTOR` and loads this on first use. */
+export class ComposeLenses implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (document.uri.scheme !== 'file' || !isComposeFile(document.uri.fsPath)) return [];
     const anchors = lensAnchors(parseCompose(document.getText()));
@@ -55,15 +56,4 @@ class ComposeLenses implements vscode.CodeLensProvider {
     }
     return lenses;
   }
-}
-
-/** Registers the lenses for VS Code's `dockercompose` language and compose file names written as plain YAML. */
-export function registerComposeLenses(): vscode.Disposable {
-  return vscode.languages.registerCodeLensProvider(
-    [
-      { language: 'dockercompose', scheme: 'file' },
-      { language: 'yaml', scheme: 'file', pattern: '**/{compose,docker-compose}{,.*}.{yaml,yml}' },
-    ],
-    new ComposeLenses(),
-  );
 }

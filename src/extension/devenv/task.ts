@@ -3,11 +3,11 @@
  * run can live in tasks.json and be bound to a key.
  */
 import * as vscode from 'vscode';
+import { TASK_TYPE } from '../contributions';
 import { startWorkspace, type RunDeps, type RunWorkspaceArgs } from './runWorkspace';
 import { WorkspaceTerminal } from './terminal';
 
 const t = vscode.l10n.t;
-export const TASK_TYPE = 'berth';
 
 /** A terminal for a task: it starts the workspace when the task opens it. */
 class TaskTerminal implements vscode.Pseudoterminal {
@@ -69,8 +69,9 @@ class TaskTerminal implements vscode.Pseudoterminal {
   }
 }
 
-export function registerTaskProvider(deps: RunDeps): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(TASK_TYPE, {
+/** Resolves tasks of type `berth` from tasks.json; main.ts registers it and loads it on first use. */
+export function berthTaskProvider(deps: RunDeps): vscode.TaskProvider {
+  return {
     provideTasks: () => [],
     resolveTask(task) {
       const definition = task.definition as vscode.TaskDefinition & RunWorkspaceArgs;
@@ -83,5 +84,5 @@ export function registerTaskProvider(deps: RunDeps): vscode.Disposable {
         new vscode.CustomExecution(async () => new TaskTerminal(deps, args)),
       );
     },
-  });
+  };
 }

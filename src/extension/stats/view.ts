@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { STATS_VIEW_ID } from '../contributions';
 import type { StatsMonitor } from './monitor';
 import { renderStats } from './render';
 
-export const STATS_VIEW_ID = 'berth.stats';
 /** Redraws at most this often: the engine reads once a second. */
 const REDRAW_MS = 1000;
 
@@ -20,11 +20,13 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
   /** The HTML last sent to the page (tests read it). */
   lastHtml = '';
 
-  constructor(private readonly monitor: StatsMonitor) {
-    this.disposables.push(
-      vscode.window.registerWebviewViewProvider(STATS_VIEW_ID, this),
-      monitor.onDidUpdate(() => this.schedule()),
-    );
+  /** `registered: false` when activation registered the view already and hands it over (main.ts). */
+  constructor(
+    private readonly monitor: StatsMonitor,
+    registered = false,
+  ) {
+    this.disposables.push(monitor.onDidUpdate(() => this.schedule()));
+    if (!registered) this.disposables.push(vscode.window.registerWebviewViewProvider(STATS_VIEW_ID, this));
   }
 
   /** Whether the view is on screen now. */

@@ -6,6 +6,7 @@
  * re-lists every visible view. Nothing polls.
  */
 import * as vscode from 'vscode';
+import { TREE_VIEWS } from '../contributions';
 import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
@@ -25,6 +26,9 @@ export const DEBOUNCE_MS = 50;
 /** After a container's state event, when to list once more: the engine's list lags its events by ~50 ms. */
 const FOLLOW_UP_MS = 300;
 
+/** Makes a tree view: VS Code's `createTreeView`, or one that hands over a view made at activation. */
+export type TreeViewFactory = <T>(id: string, options: vscode.TreeViewOptions<T>) => vscode.TreeView<T>;
+
 export interface ViewProviders {
   containers: ContainersProvider;
   images: ImagesProvider;
@@ -42,7 +46,11 @@ export class BerthViews implements vscode.Disposable {
   private events: vscode.Disposable | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly service: EngineService) {
+  /** `createTreeView` is VS Code's unless activation created the views already (main.ts). */
+  constructor(
+    private readonly service: EngineService,
+    createTreeView: TreeViewFactory = vscode.window.createTreeView,
+  ) {
     setTranslator(vscode.l10n.t);
     const containers = new SharedContainerList(service);
     this.providers = {
@@ -54,11 +62,8 @@ export class BerthViews implements vscode.Disposable {
     this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.provider(view).refresh());
     for (const view of VIEW_IDS) {
       const provider = this.provider(view);
-      const treeView = vscode.window.createTreeView<BerthNode>(`berth.${view}`, {
-        treeDataProvider: provider,
-        canSelectMany: true,
-        showCollapseAll: view !== 'volumes',
-      });
+      const id = `berth.${view}` as const;
+      const treeView = createTreeView<BerthNode>(id, { treeDataProvider: provider, ...TREE_VIEWS[id] });
       this.treeViews.set(view, treeView);
       this.disposables.push(
         provider,
