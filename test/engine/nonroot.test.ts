@@ -63,7 +63,7 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
   let folder: string;
   let home: string;
   let port: number;
-  /** dist/cli.js, copied where the user can read it: the checkout may sit in a 0700 home. */
+  /** dist/cli.js (with dist/cli-run.js beside it), copied where the user can read it: the checkout may sit in a 0700 home. */
   let cli: string;
   let shared: string;
 
@@ -89,6 +89,8 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
     ensureBuilt();
     shared = worldReadableDir('berth-nonroot-cli-');
     cli = copyForOtherUsers(CLI, shared);
+    // `berth run` is the bundle beside dist/cli.js, read when run is asked for.
+    copyForOtherUsers(path.join(path.dirname(CLI), 'cli-run.js'), shared);
     // Fresh volumes, so the run must create them and hand them to the user.
     for (const v of volumes) await docker(['volume', 'rm', '-f', v]).catch(() => undefined);
     folder = mkdtempSync(path.join(tmpdir(), 'berth-nonroot-'));

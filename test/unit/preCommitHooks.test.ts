@@ -103,7 +103,7 @@ describe('.pre-commit-hooks.yaml', () => {
     assert.ok(selected('deploy/compose.prod.yaml') && !selected('deploy/values.yaml'), 'Compose files are selected, other YAML is not');
   });
 
-  it('installs as pre-commit does: npm pack of this folder holds the berth bin and its bundle', () => {
+  it('installs as pre-commit does: npm pack of this folder holds the berth bin and its bundles', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       bin: Record<string, string>;
       scripts: Record<string, string>;
@@ -114,6 +114,6 @@ describe('.pre-commit-hooks.yaml', () => {
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(pack.status, 0, pack.stderr);
     const files = (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
-    assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli.js', 'package.json']);
+    assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli-run.js', 'dist/cli.js', 'package.json']);
   });
 });
