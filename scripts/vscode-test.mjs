@@ -6,6 +6,10 @@
 // `payload` contract as @vscode/test-electron (extensionDevelopmentPath + extensionTestsPath)
 // and write their verdict to the file named by BERTH_TEST_VERDICT, which this script waits for.
 //
+// The tests can also act as a user in the page: BERTH_UI_DRIVER names a loopback endpoint (with a
+// random token) through which test/vscode/ui.ts asks this script to wait for, read, click and type
+// in the workbench (see UiBridge below).
+//
 //   node scripts/vscode-test.mjs [--screenshot FILE] [--grep TEXT] [--timeout SECONDS] [--keep]
 //   node scripts/vscode-test.mjs --electron   # the same suite under @vscode/test-electron
 //                                             # (downloads VS Code; headless Linux needs xvfb-run)
@@ -13,6 +17,7 @@
 // Exit codes: 0 all passed, 1 failures or timeout, 77 a prerequisite is missing (scripts/test.sh
 // reports that as a skip locally and as a failure in CI).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -303,6 +308,98 @@ class CodeServer {
   }
 }
 
+// --- the UI bridge ----------------------------------------------------------------------------
+/**
+ * A loopback HTTP endpoint through which the extension-host tests drive the page as a user would:
+ * POST /<token> with `{ verb, ...args }`, answered with `{ value }` or `{ error }`. The verbs take
+ * CSS selectors; which selectors mean what in VS Code's DOM lives in test/vscode/ui.ts alone.
+ * Text filters are substrings or `{ regex, flags }`.
+ */
+class UiBridge {
+  constructor() {
+    this.token = randomBytes(16).toString('hex');
+    this.page = undefined;
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+  }
+
+  async start() {
+    await new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', resolve);
+    });
+    return `http://127.0.0.1:${this.server.address().port}/${this.token}`;
+  }
+
+  stop() {
+    this.server.closeAllConnections?.();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  async handle(request, response) {
+    const answer = (status, body) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method !== 'POST' || request.url !== `/${this.token}`) return answer(404, { error: 'not found' });
+    let text = '';
+    for await (const chunk of request) text += chunk;
+    try {
+      if (!this.page) throw new Error('the page is not open yet');
+      answer(200, { value: (await this.run(this.page, JSON.parse(text))) ?? null });
+    } catch (error) {
+      answer(200, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** One verb on the page. */
+  async run(page, { verb, selector, text, index, timeoutMs = 10_000, key, value, path: file }) {
+    const hasText = text === undefined ? undefined : typeof text === 'string' ? text : new RegExp(text.regex, text.flags);
+    const target = () => {
+      const all = page.locator(selector, hasText === undefined ? {} : { hasText });
+      return index === undefined ? all.first() : all.nth(index);
+    };
+    switch (verb) {
+      case 'waitFor':
+        await target().waitFor({ state: 'visible', timeout: timeoutMs });
+        return true;
+      case 'waitForGone':
+        await page
+          .locator(selector, hasText === undefined ? {} : { hasText })
+          .first()
+          .waitFor({ state: 'hidden', timeout: timeoutMs });
+        return true;
+      case 'click':
+        await target().click({ timeout: timeoutMs });
+        return true;
+      case 'hover':
+        await target().hover({ timeout: timeoutMs });
+        return true;
+      case 'texts':
+        // Visible ones only: VS Code keeps hidden widgets in the DOM.
+        return page
+          .locator(selector)
+          .evaluateAll((nodes) => nodes.filter((n) => n.getClientRects().length > 0).map((n) => n.innerText ?? n.textContent ?? ''));
+      case 'attributes':
+        return page
+          .locator(selector)
+          .evaluateAll((nodes, name) => nodes.filter((n) => n.getClientRects().length > 0).map((n) => n.getAttribute(name)), String(value));
+      case 'type':
+        await page.keyboard.type(String(value));
+        return true;
+      case 'press':
+        await page.keyboard.press(String(key));
+        return true;
+      case 'html':
+        return page.locator(selector).evaluateAll((nodes) => nodes.map((n) => n.outerHTML));
+      case 'screenshot':
+        await page.screenshot({ path: String(file) });
+        return true;
+      default:
+        throw new Error(`unknown verb ${verb}`);
+    }
+  }
+}
+
 async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
@@ -354,16 +451,60 @@ async function screenshot(browser, server, file) {
 }
 
 /**
- * One pass: code-server on a fresh workspace folder, the test bundle in its extension host.
- * `trusted: false` is the Restricted Mode pass; the tests choose their pass (harness.ts).
+ * The `ui` pass loads the test bundle from an installed extension of its own instead of the
+ * payload's extensionTestsPath: with that set, VS Code refuses to show any dialog ("refused to
+ * show dialog in tests"), and the ui tests are there to see and answer the real ones.
  */
-async function runCodeServer(tmp, verdictFile, trusted = true) {
+function installUiRunner(extensionsDir) {
+  const id = 'berth-test.ui-runner';
+  const version = '0.0.1';
+  const folder = path.join(extensionsDir, `${id}-${version}`);
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(
+    path.join(folder, 'package.json'),
+    JSON.stringify({
+      name: 'ui-runner',
+      publisher: 'berth-test',
+      version,
+      engines: { vscode: '^1.90.0' },
+      activationEvents: ['onStartupFinished'],
+      main: './runner.js',
+    }),
+  );
+  // Not awaited: activation returns at once, and the bundle's run() writes the verdict file.
+  fs.writeFileSync(
+    path.join(folder, 'runner.js'),
+    `exports.activate = () => { void require(${JSON.stringify(TEST_BUNDLE)}).run().catch((error) => console.error(error)); };\n`,
+  );
+  fs.writeFileSync(
+    path.join(extensionsDir, 'extensions.json'),
+    JSON.stringify([
+      {
+        identifier: { id },
+        version,
+        location: { $mid: 1, fsPath: folder, external: `file://${folder}`, path: folder, scheme: 'file' },
+        relativeLocation: path.basename(folder),
+        metadata: { installedTimestamp: Date.now(), source: 'vsix' },
+      },
+    ]),
+  );
+}
+
+/**
+ * One pass: code-server on a fresh workspace folder, the test bundle in its extension host.
+ * `untrusted` is the Restricted Mode pass, `ui` the one whose tests drive the page (UiBridge);
+ * the tests choose their pass (harness.ts).
+ */
+async function runCodeServer(tmp, verdictFile, pass) {
+  const trusted = pass !== 'untrusted';
   const server = new CodeServer(tmp);
+  const bridge = new UiBridge();
   let browser;
   const consoleLog = path.join(tmp, 'browser-console.log');
   const cleanup = async () => {
     await browser?.close().catch(() => undefined);
     await server.stop();
+    await bridge.stop();
   };
   const onSignal = (signal) => {
     void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -374,8 +515,9 @@ async function runCodeServer(tmp, verdictFile, trusted = true) {
     const started = Date.now();
     await server.start(
       {
+        BERTH_UI_DRIVER: await bridge.start(),
         BERTH_TEST_VERDICT: verdictFile,
-        BERTH_TEST_TRUST: trusted ? 'trusted' : 'untrusted',
+        BERTH_TEST_PASS: pass,
         ...(options.grep ? { BERTH_TEST_GREP: options.grep } : {}),
       },
       trusted,
@@ -383,6 +525,7 @@ async function runCodeServer(tmp, verdictFile, trusted = true) {
     log(`code-server answered on ${server.origin} after ${Date.now() - started} ms`);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    bridge.page = page;
     page.on('console', (message) => fs.appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
     page.on('pageerror', (error) => fs.appendFileSync(consoleLog, `[pageerror] ${error.message}\n`));
     const workspace = path.join(tmp, 'workspace');
@@ -390,7 +533,8 @@ async function runCodeServer(tmp, verdictFile, trusted = true) {
     // A workspace setting that would choose another engine: Restricted Mode must ignore it.
     if (!trusted)
       fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'berth.docker.host': 'tcp://127.0.0.1:9' }));
-    await page.goto(server.url(workspace, [['extensionTestsPath', TEST_BUNDLE]]));
+    if (pass === 'ui') installUiRunner(path.join(tmp, 'extensions'));
+    await page.goto(server.url(workspace, pass === 'ui' ? [] : [['extensionTestsPath', TEST_BUNDLE]]));
     const verdict = await poll(
       `the test verdict (${verdictFile})`,
       options.timeoutS * 1000,
@@ -401,9 +545,10 @@ async function runCodeServer(tmp, verdictFile, trusted = true) {
       250,
     );
     log(`page load to verdict: ${Date.now() - started} ms since code-server started`);
-    const ok = report(verdict, trusted ? 'trusted' : 'untrusted');
+    const ok = report(verdict, pass);
+    bridge.page = undefined;
     await page.close();
-    if (options.screenshot && trusted) {
+    if (options.screenshot && pass === 'trusted') {
       try {
         await screenshot(browser, server, options.screenshot);
       } catch (error) {
@@ -448,9 +593,11 @@ let ok = false;
 try {
   if (options.electron) ok = await runElectron(tmp, path.join(tmp, 'verdict.json'));
   else {
-    const trustedOk = await runCodeServer(path.join(tmp, 'trusted'), path.join(tmp, 'trusted/verdict.json'), true);
-    const untrustedOk = await runCodeServer(path.join(tmp, 'untrusted'), path.join(tmp, 'untrusted/verdict.json'), false);
-    ok = trustedOk && untrustedOk;
+    ok = true;
+    for (const pass of ['trusted', 'untrusted', 'ui']) {
+      const passOk = await runCodeServer(path.join(tmp, pass), path.join(tmp, pass, 'verdict.json'), pass);
+      ok &&= passOk;
+    }
   }
 } catch (error) {
   console.error(`vscode-test: ${error.message}`);

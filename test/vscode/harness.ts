@@ -4,8 +4,11 @@
  * few lines of it we need, with a per-test deadline and a machine-readable verdict.
  */
 
-/** Which workspace a test runs in: a trusted one, or one in Restricted Mode (Workspace Trust). */
-export type Pass = 'trusted' | 'untrusted';
+/**
+ * Which workspace a test runs in: a trusted one, one in Restricted Mode (Workspace Trust), or a
+ * trusted one where VS Code shows its dialogs, for the tests that drive the page (ui.ts).
+ */
+export type Pass = 'trusted' | 'untrusted' | 'ui';
 
 export interface TestCase {
   name: string;

@@ -18,8 +18,9 @@ export async function run(): Promise<void> {
   const results: TestResult[] = [];
   // Optional filter, as BERTH_TEST_GREP=<substring of a test name>.
   const grep = process.env.BERTH_TEST_GREP;
-  // The driver opens a trusted and an untrusted workspace in turn; each runs its own tests.
-  const pass = process.env.BERTH_TEST_TRUST === 'untrusted' ? 'untrusted' : 'trusted';
+  // The driver opens a trusted, an untrusted and a ui workspace in turn; each runs its own tests.
+  const named = process.env.BERTH_TEST_PASS;
+  const pass = named === 'untrusted' || named === 'ui' ? named : 'trusted';
   for (const testCase of registeredTests()) {
     if (testCase.pass !== pass) continue;
     if (grep && !testCase.name.includes(grep)) continue;
