@@ -203,7 +203,13 @@ function withServiceProgress<T>(
 /** The services and profiles to bring up, chosen from `config --services` and `config --profiles`. */
 async function pickServices(held: HeldRunner, resolved: ResolvedProject): Promise<{ services: string[]; profiles: string[] } | undefined> {
   const target = resolved.target!;
-  const [services, profiles] = await Promise.all([held.runner.services(target), held.runner.profiles(target)]);
+  const [listed, profiles] = await Promise.all([held.runner.services(target), held.runner.profiles(target)]);
+  // Compose v1's `config --services` lists the services behind inactive profiles too; checked by
+  // default they would start without their profile. They come with their profile's row instead.
+  const inactive = new Set(
+    resolved.declared?.services.filter((s) => s.profiles.length && !s.profiles.some((p) => target.profiles.includes(p))).map((s) => s.name),
+  );
+  const services = listed.filter((s) => !inactive.has(s));
   type Item = vscode.QuickPickItem & { service?: string; profile?: string };
   const items: Item[] = [
     { label: t('Services'), kind: vscode.QuickPickItemKind.Separator },
