@@ -32,6 +32,7 @@ import { benchActivation, benchMemory, inVscodeRows } from './inVscode';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
+import { benchScale, scaleRows } from './scale';
 import { benchShellCheck, shellCheckRows, type ShellCheckBenchResult } from './shellcheck';
 
 const ROOT = resolve(__dirname, '..');
@@ -447,7 +448,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,activation,memory` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,scale,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -480,6 +481,12 @@ async function partial(parts: string[]): Promise<void> {
     const shellcheck = await benchShellCheck(ROOT, ourServer());
     console.log(shellCheckSection(shellcheck));
     if (shellcheck.error) process.exitCode = 1;
+  }
+  if (parts.includes('scale')) {
+    const scale = await benchScale();
+    console.log(scaleRows(scale));
+    console.log(JSON.stringify(scale, null, 2));
+    if (scale.error) process.exitCode = 1;
   }
   if (parts.includes('activation') || parts.includes('memory')) {
     const activation = parts.includes('activation') ? await benchActivation() : undefined;

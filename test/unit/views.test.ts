@@ -425,6 +425,31 @@ describe('live refresh', () => {
       mock.timers.reset();
     }
   });
+  it('spaces the runs of a key by what the key asks, so a storm of requests runs a few times', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      const runs: number[] = [];
+      const start = Date.now();
+      const debouncer = new KeyedDebouncer<string>(50, () => runs.push(Date.now() - start), { spacing: () => 1000 });
+      // A request every 10 ms for 5 s, as an event storm sends them.
+      for (let t = 0; t < 5000; t += 10) {
+        debouncer.request('containers');
+        mock.timers.tick(10);
+      }
+      // Small steps: the mock's Date reads the end of a long tick inside its callbacks.
+      for (let t = 0; t < 2000; t += 10) mock.timers.tick(10);
+      assert.deepEqual(runs, [50, 1050, 2050, 3050, 4050, 5050]);
+      // After a quiet spell the first request runs after the debounce alone.
+      for (let t = 0; t < 5000; t += 10) mock.timers.tick(10);
+      debouncer.request('containers');
+      mock.timers.tick(49);
+      assert.equal(runs.length, 6);
+      mock.timers.tick(1);
+      assert.equal(runs.length, 7);
+    } finally {
+      mock.timers.reset();
+    }
+  });
 });
 
 describe('event states: the list lags the events', () => {

@@ -77,6 +77,8 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
   protected takenAt = Date.now();
   /** How many times the engine was asked for this view's lists (the bench and tests read it). */
   listCount = 0;
+  /** How long the last listing took (ms): a costly one spaces the refreshes of an event storm. */
+  lastListMs = 0;
 
   constructor(
     readonly viewId: ViewId,
@@ -154,8 +156,10 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
     }
     try {
       this.listCount++;
+      const started = Date.now();
       this.snapshot = await this.load();
       this.takenAt = Date.now();
+      this.lastListMs = this.takenAt - started;
     } catch (error) {
       this.snapshot = undefined;
       if (error instanceof EngineError && isConnectionFailure(error)) this.service.connectionLost(error);
