@@ -101,7 +101,8 @@ function createSpec(cmd: string[]): ContainerCreate {
   };
 }
 
-async function setUp(engine: Engine): Promise<ScaleFixture> {
+/** Makes the containers, tags and log (exported for working on one part at a time). */
+export async function setUp(engine: Engine): Promise<ScaleFixture> {
   const prefix = `berthscale${Date.now().toString(36)}`;
   const ids = await inBatches(CONTAINERS, (i) => engine.createContainer(`${prefix}-${i}`, createSpec(['true'])));
   await inBatches(TAGS, (i) => engine.tagImage(BUSYBOX_IMAGE, `${prefix}-${i}`, 'bench'));
@@ -120,7 +121,8 @@ async function setUp(engine: Engine): Promise<ScaleFixture> {
   };
 }
 
-async function tearDown(engine: Engine, prefix: string): Promise<void> {
+/** Removes what setUp made. */
+export async function tearDown(engine: Engine, prefix: string): Promise<void> {
   const ours = (await engine.listContainers()).filter((c) => c.name.startsWith(`${prefix}-`));
   await inBatches(ours.length, (i) => engine.removeContainer(ours[i]!.id, { force: true }).catch(() => undefined));
   await inBatches(TAGS, (i) => engine.removeImage(`${prefix}-${i}:bench`).catch(() => undefined));
@@ -172,7 +174,7 @@ export async function benchScale(): Promise<ScaleResult> {
   } finally {
     rmSync(out, { force: true });
     rmSync(fixtureFile, { force: true });
-    if (fixture) await tearDown(engine, fixture.prefix).catch(() => undefined);
+    if (fixture) await tearDown(engine, fixture.prefix).catch((error: Error) => console.error(`scale: removing the fixture (${fixture?.prefix}) failed: ${error.message}`));
     engine.dispose();
   }
 }

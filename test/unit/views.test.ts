@@ -205,6 +205,17 @@ describe('images view', () => {
     assert.equal(roots[0]!.tags[0]!.reference, 'alpine@sha256:0123456789abcdef0123');
   });
 
+  it("names a few of an image's other tags in each tag's tooltip, not all 2,000 of them", () => {
+    const many = image({ id: 'sha256:5555555555555555eeee', repoTags: Array.from({ length: 2000 }, (_, i) => `ci-cache-${i}:build`) });
+    const roots = imageRoots([many, busybox], false, NOW);
+    const first = roots.find((r) => r.label === 'ci-cache-0')!.tags[0]!;
+    const also = rendered(first.tooltip!).text.trim().split('\n').at(-1)!;
+    assert.match(also, /^Also tagged: ci-cache-1:build, .*, and 1989 more$/);
+    assert.equal(also.split('ci-cache-').length - 1, 10, also);
+    const bb = roots.find((r) => r.label === 'busybox')!.tags.find((t) => t.label === 'local')!;
+    assert.match(rendered(bb.tooltip!).text.trim(), /Also tagged: busybox:1\.36$/);
+  });
+
   it('shows dangling images last under <none> when the toggle is on', () => {
     const roots = imageRoots([dangling, busybox], true, NOW);
     assert.deepEqual(

@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -25,6 +26,26 @@ const OUT = process.env.BERTH_BENCH_SCALE_OUT;
 const FIXTURE = process.env.BERTH_BENCH_SCALE_FIXTURE;
 /** How many `docker start` processes share the storm. */
 const STARTERS = 20;
+/** Which parts run (views, storm, logs); all by default. */
+const PARTS = (process.env.BERTH_BENCH_SCALE_PARTS ?? 'views,storm,logs').split(',');
+/** A file for a CPU profile of the extension host while the views open (for working on it). */
+const PROFILE = process.env.BERTH_BENCH_SCALE_PROFILE;
+
+/** Starts the inspector's CPU profiler in this process; the returned function stops it and writes the profile. */
+async function profile(file: string | undefined): Promise<() => Promise<void>> {
+  if (!file) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile: cpu } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(cpu));
+    session.disconnect();
+  };
+}
 
 /** The event-loop delay of this process (the extension host) over one phase. */
 function delayMonitor() {
@@ -77,7 +98,8 @@ if (OUT && FIXTURE) {
     const imageRows = watchRows(images);
 
     // 1. The views opened over 2,000 containers and 2,000 tags.
-    let stop = delayMonitor();
+    const stopProfile = await profile(PROFILE);
+    const stopOpen = delayMonitor();
     const opened = performance.now();
     await vscode.commands.executeCommand('berth.containers.focus');
     await waitFor('every container row handed to VS Code', () => containerRows.count() >= fixture.containers, 60_000, 5);
@@ -86,7 +108,8 @@ if (OUT && FIXTURE) {
     if (!api.views.isVisible('images')) await vscode.commands.executeCommand('berth.images.focus');
     await waitFor('every image row handed to VS Code', () => imageRows.count() >= fixture.tags, 60_000, 5);
     const imagesDone = performance.now();
-    const openDelay = stop();
+    const openDelay = stopOpen();
+    await stopProfile();
     const first = (lists: { start: number; end: number }[]) => (lists[0] ? lists[0].end - lists[0].start : NaN);
     const result: Partial<ScaleInVscode> = {
       containersView: {
@@ -105,100 +128,107 @@ if (OUT && FIXTURE) {
     };
 
     // 2. The storm: 200 containers started at once from outside, each exiting as it starts.
-    await vscode.commands.executeCommand('berth.containers.focus');
-    const storm = new Set(fixture.storm.map((c) => c.id));
-    const keys = fixture.storm.map((c) => `container:${c.id}`);
-    let events = 0;
-    let lastEventAt = 0;
-    const died = new Set<string>();
-    const sub = api.service.onDidReceiveEvent((e) => {
-      if (e.type !== 'container' || !storm.has(e.id)) return;
-      events++;
-      lastEventAt = performance.now();
-      if (e.action === 'die') died.add(e.id);
-    });
-    const listsBefore = Object.values(api.views.providers).map((p) => p.listCount);
-    const containerListsBefore = containers.listCount;
-    stop = delayMonitor();
-    const stormStart = performance.now();
-    const ids = fixture.storm.map((c) => c.id);
-    const share = Math.ceil(ids.length / STARTERS);
-    await Promise.all(
-      Array.from({ length: STARTERS }, (_, i) => exec('docker', ['start', ...ids.slice(i * share, (i + 1) * share)], { timeout: 600_000 })),
-    );
-    await waitFor('every storm container to die', () => died.size === storm.size, 600_000, 5);
-    const shown = await waitFor(
-      'VS Code handed every storm row in its end state',
-      () => {
-        const rows = keys.map((k) => containerRows.handed.get(k));
-        return rows.every((r) => r?.contextValue === 'container.exited') && Math.max(...rows.map((r) => r!.at));
-      },
-      30_000,
-      5,
-    );
-    // The window in which listings the storm caused still run; counted after it.
-    await new Promise((r) => setTimeout(r, 3000));
-    sub.dispose();
-    const stormDelay = stop();
-    const listsAfter = Object.values(api.views.providers).map((p) => p.listCount);
-    const lastList = containerLists.filter((l) => l.start >= stormStart).at(-1);
-    result.storm = {
-      events,
-      seconds: (lastEventAt - stormStart) / 1000,
-      lists: {
-        containers: containers.listCount - containerListsBefore,
-        all: listsAfter.reduce((sum, n, i) => sum + n - listsBefore[i]!, 0),
-      },
-      shownMs: Math.max(0, shown - lastEventAt),
-      settledMs: lastList ? lastList.end - lastEventAt : NaN,
-      delay: stormDelay,
-    };
-
+    if (PARTS.includes('storm')) {
+      await vscode.commands.executeCommand('berth.containers.focus');
+      const storm = new Set(fixture.storm.map((c) => c.id));
+      const keys = fixture.storm.map((c) => `container:${c.id}`);
+      let events = 0;
+      let lastEventAt = 0;
+      const died = new Set<string>();
+      const sub = api.service.onDidReceiveEvent((e) => {
+        if (e.type !== 'container' || !storm.has(e.id)) return;
+        events++;
+        lastEventAt = performance.now();
+        if (e.action === 'die') died.add(e.id);
+      });
+      const listsBefore = Object.values(api.views.providers).map((p) => p.listCount);
+      const containerListsBefore = containers.listCount;
+      const stopStorm = delayMonitor();
+      const stormStart = performance.now();
+      const ids = fixture.storm.map((c) => c.id);
+      const share = Math.ceil(ids.length / STARTERS);
+      await Promise.all(
+        Array.from({ length: STARTERS }, (_, i) =>
+          exec('docker', ['start', ...ids.slice(i * share, (i + 1) * share)], { timeout: 600_000 }),
+        ),
+      );
+      await waitFor('every storm container to die', () => died.size === storm.size, 600_000, 5);
+      const shown = await waitFor(
+        'VS Code handed every storm row in its end state',
+        () => {
+          const rows = keys.map((k) => containerRows.handed.get(k));
+          return rows.every((r) => r?.contextValue === 'container.exited') && Math.max(...rows.map((r) => r!.at));
+        },
+        30_000,
+        5,
+      );
+      // The window in which listings the storm caused still run; counted after it.
+      await new Promise((r) => setTimeout(r, 3000));
+      sub.dispose();
+      const stormDelay = stopStorm();
+      const listsAfter = Object.values(api.views.providers).map((p) => p.listCount);
+      const lastList = containerLists.filter((l) => l.start >= stormStart).at(-1);
+      result.storm = {
+        events,
+        seconds: (lastEventAt - stormStart) / 1000,
+        lists: {
+          containers: containers.listCount - containerListsBefore,
+          all: listsAfter.reduce((sum, n, i) => sum + n - listsBefore[i]!, 0),
+        },
+        shownMs: Math.max(0, shown - lastEventAt),
+        settledMs: lastList ? lastList.end - lastEventAt : NaN,
+        delay: stormDelay,
+      };
+    }
     // 3. The 100 MB log: `docker logs -f` in a VS Code terminal, then Berth's logs terminal.
-    const { id, name } = fixture.log;
-    const peerStart = performance.now();
-    const peer = vscode.window.createTerminal({ name: 'docker logs -f', shellPath: 'docker', shellArgs: ['logs', '-f', id] });
-    peer.show(true);
-    await new Promise<void>((resolve) => {
-      const closed = vscode.window.onDidCloseTerminal((t) => {
-        if (t === peer) {
-          closed.dispose();
-          resolve();
-        }
+    if (PARTS.includes('logs')) {
+      const { id, name } = fixture.log;
+      const peerStart = performance.now();
+      const peer = vscode.window.createTerminal({ name: 'docker logs -f', shellPath: 'docker', shellArgs: ['logs', '-f', id] });
+      peer.show(true);
+      await new Promise<void>((resolve) => {
+        const closed = vscode.window.onDidCloseTerminal((t) => {
+          if (t === peer) {
+            closed.dispose();
+            resolve();
+          }
+        });
       });
-    });
-    const terminalPeerMs = performance.now() - peerStart;
+      const terminalPeerMs = performance.now() - peerStart;
 
-    const rssBefore = process.memoryUsage().rss;
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
-    stop = delayMonitor();
-    const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 10_000_000 });
-    let chars = 0;
-    let skipped = false;
-    const ended = new Promise<number>((resolve) => {
-      pty.onDidWrite((text) => {
-        chars += text.length;
-        if (text.includes('skipped')) skipped = true;
-        if (text.includes(`${name} stopped`)) resolve(performance.now());
+      const rssBefore = process.memoryUsage().rss;
+      let rssPeak = rssBefore;
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+      const stopLogsProfile = await profile(PROFILE && `${PROFILE}.logs`);
+      const stopLogs = delayMonitor();
+      const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 10_000_000 });
+      let chars = 0;
+      let skipped = false;
+      const ended = new Promise<number>((resolve) => {
+        pty.onDidWrite((text) => {
+          chars += text.length;
+          if (text.includes('skipped')) skipped = true;
+          if (text.includes(`${name} stopped`)) resolve(performance.now());
+        });
       });
-    });
-    const oursStart = performance.now();
-    const terminal = vscode.window.createTerminal({ name: `Logs: ${name}`, pty });
-    terminal.show(true);
-    const oursEnd = await ended;
-    const logDelay = stop();
-    clearInterval(sampler);
-    terminal.dispose();
-    result.logs = {
-      chars,
-      oursMs: oursEnd - oursStart,
-      terminalPeerMs,
-      delay: logDelay,
-      peakQueued: pty.output.peakQueued,
-      rssGrowthBytes: rssPeak - rssBefore,
-      skippedNote: skipped,
-    };
+      const oursStart = performance.now();
+      const terminal = vscode.window.createTerminal({ name: `Logs: ${name}`, pty });
+      terminal.show(true);
+      const oursEnd = await ended;
+      const logDelay = stopLogs();
+      await stopLogsProfile();
+      clearInterval(sampler);
+      terminal.dispose();
+      result.logs = {
+        chars,
+        oursMs: oursEnd - oursStart,
+        terminalPeerMs,
+        delay: logDelay,
+        peakQueued: pty.output.peakQueued,
+        rssGrowthBytes: rssPeak - rssBefore,
+        skippedNote: skipped,
+      };
+    }
     writeFileSync(OUT, JSON.stringify(result));
   }, 900_000);
 }
