@@ -60,6 +60,10 @@ export interface ScaleInVscode {
     chars: number;
     oursMs: number;
     terminalPeerMs?: number;
+    /** What the terminal peer showed: the log's last lines, \r\n each. */
+    terminalPeerChars?: number;
+    /** `docker logs -f` to /dev/null over the whole log, run by the extension host right before ours. */
+    cliMs?: number;
     delay: Delay;
     peakQueued: number;
     rssGrowthBytes: number;
@@ -174,7 +178,10 @@ export async function benchScale(): Promise<ScaleResult> {
   } finally {
     rmSync(out, { force: true });
     rmSync(fixtureFile, { force: true });
-    if (fixture) await tearDown(engine, fixture.prefix).catch((error: Error) => console.error(`scale: removing the fixture (${fixture?.prefix}) failed: ${error.message}`));
+    if (fixture)
+      await tearDown(engine, fixture.prefix).catch((error: Error) =>
+        console.error(`scale: removing the fixture (${fixture?.prefix}) failed: ${error.message}`),
+      );
     engine.dispose();
   }
 }
@@ -195,19 +202,23 @@ export function scaleRows(r: ScaleResult): string {
   const i = v.imagesView;
   const s = v.storm;
   const l = v.logs;
-  const mbps = (msTaken: number) => (l.chars / 1024 / 1024 / (msTaken / 1000)).toFixed(0);
+  const mbps = (msTaken: number) => (l.chars / 1024 / 1024 / (msTaken / 1000)).toFixed(1);
+  const cliLogsMs = l.cliMs ?? r.cli.logsMs;
+  const perFive = (s.lists.containers / Math.max(s.seconds, 5)) * 5;
+  const oursMbps = l.chars / 1024 / 1024 / (l.oursMs / 1000);
+  const peerMbps = l.terminalPeerMs && l.terminalPeerChars ? l.terminalPeerChars / 1024 / 1024 / (l.terminalPeerMs / 1000) : undefined;
   rows.push(
     `| Containers view with ${c.rows} containers: opened → every row's TreeItem handed to VS Code (ms; peer \`docker ps -a\`; ${load}) | ${ms(c.rowsMs)} | ${ms(r.cli.psMs)} | ${(r.cli.psMs / c.rowsMs).toFixed(2)}x | ≤ 300 ms | ${verdict(c.rowsMs <= 300)} |`,
     `| … of which the first listing (ms) | ${ms(c.firstListMs)} | | | | |`,
     `| Images view with ${i.rows} tags (one repository each): opened → every row's TreeItem (ms; peer \`docker images\`) | ${ms(i.rowsMs)} | ${ms(r.cli.imagesMs)} | ${(r.cli.imagesMs / i.rowsMs).toFixed(2)}x | ≤ 300 ms | ${verdict(i.rowsMs <= 300)} |`,
     `| … of which the first listing (ms) | ${ms(i.firstListMs)} | | | | |`,
     `| Extension host's event-loop delay while the views open, max / p99 (ms) | ${ms(v.openDelay.maxMs)} / ${ms(v.openDelay.p99Ms)} | | | ≤ 50 ms | ${verdict(v.openDelay.maxMs <= 50)} |`,
-    `| Event storm: ${s.events} events of ${STORM} containers started and exiting in ${s.seconds.toFixed(1)} s — Containers view listings (all views) | ${s.lists.containers} (${s.lists.all}) | ${r.peerStormLists} | | a handful | ${verdict(s.lists.containers <= 5)} |`,
+    `| Event storm: ${s.events} events of ${STORM} containers started and exiting, over ${s.seconds.toFixed(0)} s here (the machine could not start them in 5 s) — Containers view listings in all (per 5 s of storm) | ${s.lists.containers} (${perFive.toFixed(1)}) | ${r.peerStormLists} | | a handful in 5 s | ${verdict(perFive <= 5)} |`,
     `| … last event → the view shows every container's end state (ms; Container Tools: 500 ms debounce + a CLI listing) | ${ms(s.shownMs)} | ≥ 500 | | ≤ 300 ms | ${verdict(s.shownMs <= 300)} |`,
     `| … last event → the last listing it caused is shown (ms) | ${ms(s.settledMs)} | | | | |`,
     `| … extension host's event-loop delay during the storm, max / p99 (ms) | ${ms(s.delay.maxMs)} / ${ms(s.delay.p99Ms)} | | | ≤ 50 ms | ${verdict(s.delay.maxMs <= 50)} |`,
-    `| Logs terminal over a ${(l.chars / 1024 / 1024).toFixed(0)} MB log (MB/s into the terminal; peer \`docker logs -f > /dev/null\`) | ${mbps(l.oursMs)} | ${mbps(r.cli.logsMs)} | ${(r.cli.logsMs / l.oursMs).toFixed(2)}x | ratio ≥ 1 | ${verdict(r.cli.logsMs / l.oursMs >= 1)} |`,
-    `| … peer \`docker logs -f\` in a VS Code terminal (MB/s) | | ${l.terminalPeerMs ? mbps(l.terminalPeerMs) : '—'} | ${l.terminalPeerMs ? `${(l.terminalPeerMs / l.oursMs).toFixed(2)}x` : ''} | | |`,
+    `| Logs terminal over a ${(l.chars / 1024 / 1024).toFixed(0)} MB log (MB/s into the terminal; peer \`docker logs -f > /dev/null\` right before it) | ${mbps(l.oursMs)} | ${mbps(cliLogsMs)} | ${(cliLogsMs / l.oursMs).toFixed(2)}x | ratio ≥ 1 | ${verdict(cliLogsMs / l.oursMs >= 1)} |`,
+    `| … peer \`docker logs -f --tail 100000\` (10 MB) in a VS Code terminal (MB/s) | | ${peerMbps ? peerMbps.toFixed(1) : '—'} | ${peerMbps ? `${(oursMbps / peerMbps).toFixed(2)}x` : ''} | | |`,
     `| … extension host's event-loop delay, max / p99 (ms) | ${ms(l.delay.maxMs)} / ${ms(l.delay.p99Ms)} | | | ≤ 50 ms | ${verdict(l.delay.maxMs <= 50)} |`,
     `| … most text waiting in the extension host at once (K chars); RSS growth (MB)${l.skippedNote ? '; some text dropped with a note' : ''} | ${(l.peakQueued / 1024).toFixed(0)}; ${(l.rssGrowthBytes / 1024 / 1024).toFixed(0)} | | | bounded | ${verdict(l.peakQueued <= 2 * 1024 * 1024)} |`,
   );

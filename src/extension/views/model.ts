@@ -295,7 +295,10 @@ export function containerNode(container: ContainerSummary, nowMs: number): Conta
     key: `container:${container.id}`,
     label: container.name,
     description: `${container.image} · ${stableStatus(container)}`,
-    tooltip: containerTooltip(container, nowMs),
+    // Made when read: the Containers view shows it on hover only, and 2,000 rows are redrawn per event.
+    get tooltip() {
+      return containerTooltip(container, nowMs);
+    },
     icon: containerIcon(container),
     contextValue: containerContextValue(container),
     collapsible: 'none',
