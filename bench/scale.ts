@@ -220,7 +220,7 @@ export function scaleRows(r: ScaleResult): string {
     `| Logs terminal over a ${(l.chars / 1024 / 1024).toFixed(0)} MB log (MB/s into the terminal; peer \`docker logs -f > /dev/null\` right before it) | ${mbps(l.oursMs)} | ${mbps(cliLogsMs)} | ${(cliLogsMs / l.oursMs).toFixed(2)}x | ratio ≥ 1 | ${verdict(cliLogsMs / l.oursMs >= 1)} |`,
     `| … peer \`docker logs -f --tail 100000\` (10 MB) in a VS Code terminal (MB/s) | | ${peerMbps ? peerMbps.toFixed(1) : '—'} | ${peerMbps ? `${(oursMbps / peerMbps).toFixed(2)}x` : ''} | | |`,
     `| … extension host's event-loop delay, max / p99 (ms) | ${ms(l.delay.maxMs)} / ${ms(l.delay.p99Ms)} | | | ≤ 50 ms | ${verdict(l.delay.maxMs <= 50)} |`,
-    `| … most text waiting in the extension host at once (K chars); RSS growth (MB)${l.skippedNote ? '; some text dropped with a note' : ''} | ${(l.peakQueued / 1024).toFixed(0)}; ${(l.rssGrowthBytes / 1024 / 1024).toFixed(0)} | | | bounded | ${verdict(l.peakQueued <= 2 * 1024 * 1024)} |`,
+    `| … most text waiting in Berth's queue at once (K chars); the extension host's RSS growth over the log (MB: what the window has not drawn waits in VS Code's channel to it, which has no flow control for extension terminals)${l.skippedNote ? '; some text dropped with a note' : ''} | ${(l.peakQueued / 1024).toFixed(0)}; ${(l.rssGrowthBytes / 1024 / 1024).toFixed(0)} | | | bounded (≤ 50 MB) | ${verdict(l.peakQueued <= 2 * 1024 * 1024 && l.rssGrowthBytes <= 50 * 1024 * 1024)} |`,
   );
   return `${rows.join('\n')}\n`;
 }
