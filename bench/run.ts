@@ -12,6 +12,7 @@
  *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
  *     vs Container Tools' Compose server (bench/composeLsp.ts).
  *  9. ShellCheck inside RUN: keystroke → own and ShellCheck diagnostics, ShellCheck on vs off (bench/shellcheck.ts).
+ * 10. views and logs at scale in VS Code: 2,000 containers and tags, an event storm, a 100 MB log (bench/scale.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -33,6 +34,7 @@ import { benchActivation, benchMemory, inVscodeRows } from './inVscode';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
+import { benchScale, scaleRows } from './scale';
 import { benchShellCheck, shellCheckRows, type ShellCheckBenchResult } from './shellcheck';
 
 const ROOT = resolve(__dirname, '..');
@@ -545,7 +547,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,activation,memory` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,scale,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -578,6 +580,12 @@ async function partial(parts: string[]): Promise<void> {
     const shellcheck = await benchShellCheck(ROOT, ourServer());
     console.log(shellCheckSection(shellcheck));
     if (shellcheck.error) process.exitCode = 1;
+  }
+  if (parts.includes('scale')) {
+    const scale = await benchScale();
+    console.log(scaleRows(scale));
+    console.log(JSON.stringify(scale, null, 2));
+    if (scale.error) process.exitCode = 1;
   }
   if (parts.includes('activation') || parts.includes('memory')) {
     const activation = parts.includes('activation') ? await benchActivation() : undefined;
@@ -628,6 +636,7 @@ async function main(): Promise<void> {
   const viewLatency = benchViewLatency();
   const shellcheck = await benchShellCheck(ROOT, ourServer());
   const memory = benchMemory();
+  const scale = await benchScale();
   // Last: packaging the .vsix rebuilds dist/ for production.
   const activation = await benchActivation();
   const elapsedS = (performance.now() - started) / 1000;
@@ -636,7 +645,8 @@ async function main(): Promise<void> {
     composeUpSection(composeUp) +
     viewLatencyRows(viewLatency) +
     shellCheckSection(shellcheck) +
-    inVscodeRows(activation, memory);
+    inVscodeRows(activation, memory) +
+    scaleRows(scale);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -662,6 +672,7 @@ async function main(): Promise<void> {
         viewLatency,
         shellcheck,
         memory,
+        scale,
         activation,
         elapsedS,
       },
