@@ -383,6 +383,18 @@ class UiBridge {
         return page
           .locator(selector)
           .evaluateAll((nodes, name) => nodes.filter((n) => n.getClientRects().length > 0).map((n) => n.getAttribute(name)), String(value));
+      case 'frameTexts': {
+        // Webviews (the Stats view) render in nested iframes: every frame's matches, in frame order.
+        const found = [];
+        for (const frame of page.frames()) {
+          const inFrame = await frame
+            .locator(selector)
+            .evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''))
+            .catch(() => []);
+          found.push(...inFrame);
+        }
+        return found;
+      }
       case 'type':
         await page.keyboard.type(String(value));
         return true;

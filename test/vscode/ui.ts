@@ -88,6 +88,11 @@ export function attributes(selector: string, name: string): Promise<(string | nu
   return call({ verb: 'attributes', selector, value: name });
 }
 
+/** The text of every element matching `selector` in any frame, webviews' included. */
+export function frameTexts(selector: string): Promise<string[]> {
+  return call({ verb: 'frameTexts', selector });
+}
+
 /** Types into whatever has the keyboard focus. */
 export function type(value: string): Promise<void> {
   return call({ verb: 'type', value });

@@ -18,7 +18,8 @@ async function answerInputBox(title: string, value: string): Promise<void> {
   await ui.waitForQuickInput(title, 30_000);
   await ui.type(value);
   await ui.press('Enter');
-  await ui.waitForGone(ui.SELECTORS.quickInputTitle, title);
+  // Anchored: the next box's title may start with this one's.
+  await ui.waitForGone(ui.SELECTORS.quickInputTitle, new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
 }
 
 test(
