@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { ComposeWorkspace, lintCompose } from '../compose';
@@ -57,6 +58,10 @@ Options:
                                  gitlab (a GitLab Code Quality report) or checkstyle (XML)
   -c, --config FILE              read settings from FILE instead of the nearest .hadolint.yaml or
                                  .hadolint.yml in the file's folder or a parent folder
+      --context DIR              the build context of the Dockerfiles (docker build -f FILE DIR):
+                                 copy-ignored-file reads DIR/.dockerignore when there is no
+                                 <Dockerfile>.dockerignore beside the Dockerfile (default: the
+                                 Dockerfile's own folder)
       --fix                      apply every safe quick fix to the Dockerfiles first, then report
                                  what is left (not the ones that choose a USER: those need you);
                                  Compose files are reported as they are
@@ -80,10 +85,15 @@ Exit status:
   run: runLint,
 };
 
+async function isFolder(folder: string): Promise<boolean> {
+  return (await stat(folder).catch(() => undefined))?.isDirectory() ?? false;
+}
+
 async function runLint(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions('lint', args, {
     format: { type: 'string', short: 'f' },
     config: { type: 'string', short: 'c' },
+    context: { type: 'string' },
     'failure-threshold': { type: 'string', short: 't' },
     fix: { type: 'boolean' },
     shellcheck: { type: 'string' },
@@ -103,6 +113,9 @@ async function runLint(args: string[], io: Io): Promise<number> {
     }
   }
   if (!positionals.length) throw new UsageError('no PATH given; to lint the current folder: berth lint .', 'lint');
+  const context = values.context === undefined ? undefined : path.resolve(io.cwd, values.context);
+  if (context !== undefined && !(await isFolder(context)))
+    throw new UsageError(`--context ${values.context}: no such folder; name the folder docker build is given`, 'lint');
 
   const warned = new Set<string>();
   const warn = (problems: string[]) => {
@@ -174,8 +187,9 @@ async function runLint(args: string[], io: Io): Promise<number> {
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
     const merged = mergeSettings(config?.settings);
-    // The build context is the Dockerfile's folder: its ignore file decides what COPY can see.
-    const dockerignore = input.kind === 'dockerfile' && input.path ? await readDockerignore(path.resolve(io.cwd, input.path)) : undefined;
+    // The build context (the Dockerfile's folder unless --context says) and its ignore file decide what COPY can see.
+    const dockerignore =
+      input.kind === 'dockerfile' && input.path ? await readDockerignore(path.resolve(io.cwd, input.path), context) : undefined;
     const settings: LintSettings = dockerignore ? { ...merged, dockerignore } : merged;
     let text = input.text;
     if (values.fix && input.kind === 'compose') composeNotFixed = true;
