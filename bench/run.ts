@@ -12,6 +12,7 @@
  *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
  *     vs Container Tools' Compose server (bench/composeLsp.ts).
  *  9. ShellCheck inside RUN: keystroke → own and ShellCheck diagnostics, ShellCheck on vs off (bench/shellcheck.ts).
+ * 10. the CLI over a 1,000-Dockerfile monorepo vs dockerfile-utils, and one file spawn to exit (bench/cli.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -20,6 +21,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchBuild, buildRows, type BuildBenchResult } from './build';
+import { benchCli, cliRows } from './cli';
 import { benchComposeLsp, composeLspRows, type ComposeLspResult } from './composeLsp';
 import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './composeUp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
@@ -447,7 +449,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,activation,memory` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,cli,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -480,6 +482,11 @@ async function partial(parts: string[]): Promise<void> {
     const shellcheck = await benchShellCheck(ROOT, ourServer());
     console.log(shellCheckSection(shellcheck));
     if (shellcheck.error) process.exitCode = 1;
+  }
+  if (parts.includes('cli')) {
+    const cli = benchCli();
+    console.log(cliRows(cli, fmtMs));
+    if (cli.error) process.exitCode = 1;
   }
   if (parts.includes('activation') || parts.includes('memory')) {
     const activation = parts.includes('activation') ? await benchActivation() : undefined;
@@ -529,6 +536,7 @@ async function main(): Promise<void> {
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const shellcheck = await benchShellCheck(ROOT, ourServer());
+  const cli = benchCli();
   const memory = benchMemory();
   // Last: packaging the .vsix rebuilds dist/ for production.
   const activation = await benchActivation();
@@ -538,6 +546,7 @@ async function main(): Promise<void> {
     composeUpSection(composeUp) +
     viewLatencyRows(viewLatency) +
     shellCheckSection(shellcheck) +
+    cliRows(cli, fmtMs) +
     inVscodeRows(activation, memory);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
@@ -563,6 +572,7 @@ async function main(): Promise<void> {
         composeLsp,
         viewLatency,
         shellcheck,
+        cli,
         memory,
         activation,
         elapsedS,

@@ -1,7 +1,7 @@
 import { constants, statSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isComposeFile } from '../compose/project';
+import { isComposeFile } from '../compose/names';
 import type { ComposeHost } from '../compose/host';
 import { MAX_SOURCE_BYTES, readRegularFile, readRegularFileSync } from '../shared/regularFile';
 

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { ComposeWorkspace, lintCompose } from '../compose';
 import { EVERY_RULE_CODE } from '../compose/catalog';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
 import { fixAll } from '../dockerfile/fixAll';
@@ -19,6 +18,8 @@ import { ShellChecker } from '../shared/shellcheck';
 import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
 import type { LintSettings } from '../dockerfile/settings';
 import { readDockerignore } from '../shared/dockerignore';
+import { loadPart } from './bundles';
+import type * as ComposeLintModule from './composeLint';
 import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed } from './files';
 import {
   compareFindings,
@@ -135,8 +136,15 @@ async function runLint(args: string[], io: Io): Promise<number> {
   }
   // One file configures both: its rules: may name Compose rules.
   const configFiles = new ConfigFiles(EVERY_RULE_CODE);
-  // One for the run, so the files of a project are parsed once whichever of them is linted.
-  const compose = new ComposeWorkspace(composeDiskHost());
+  // One for the run, so the files of a project are parsed once whichever of them is linted; loaded
+  // with the first Compose file.
+  let compose: ComposeLintModule.ComposeLinter | undefined;
+  const lintComposeFile: ComposeLintModule.ComposeLinter = (file, text, settings) =>
+    (compose ??= loadPart<typeof ComposeLintModule>('./composeLint', 'cli-compose.js').composeLinter(composeDiskHost()))(
+      file,
+      text,
+      settings,
+    );
   let composeNotFixed = false;
   const configFor = async (file: string | undefined): Promise<ConfigResult | undefined> => {
     if (explicit) return explicit;
@@ -226,8 +234,7 @@ async function runLint(args: string[], io: Io): Promise<number> {
         diagnostics = lintDocument(doc, settings);
         if (checker && shellCheckLevel(settings) !== 'off')
           scripted.push({ name: input.name, doc, scripts: shellCheckScripts(doc), settings, limit });
-      } else
-        diagnostics = lintCompose(compose.project(path.resolve(input.path), compose.document(path.resolve(input.path), text)), settings);
+      } else diagnostics = lintComposeFile(path.resolve(input.path), text, settings);
     } catch (error) {
       // A bug of ours on this file must not cost the findings on the others.
       errors.push({
