@@ -20,7 +20,7 @@ import type { LintSettings } from '../dockerfile/settings';
 import { readDockerignore } from '../shared/dockerignore';
 import { loadPart } from './bundles';
 import type * as ComposeLintModule from './composeLint';
-import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed } from './files';
+import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed, type Source } from './files';
 import {
   compareFindings,
   formatCheckstyle,
@@ -38,6 +38,9 @@ import { parseOptions, printable, UsageError, type Command, type Io } from './io
 
 /** hadolint's default too: info and worse fail the run, hints (hadolint's "style") do not. */
 export const DEFAULT_FAILURE_THRESHOLD: FailureThreshold = 'info';
+
+/** How many files ahead `berth lint` looks up config and ignore files. */
+const LOOK_AHEAD = 16;
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'hint'];
 const RANK: Record<FailureThreshold, number> = { error: 1, warning: 2, info: 3, hint: 4, none: 0 };
@@ -182,7 +185,23 @@ async function runLint(args: string[], io: Io): Promise<number> {
       });
     }
   };
-  for (const input of inputs) {
+  // What a file's lint reads beside it, its config and ignore file, looked up a few files ahead, so
+  // the waits on the disk overlap instead of adding up over a monorepo.
+  const besides = new Map<Source, Promise<[ConfigResult | undefined, { name: string; text: string } | undefined]>>();
+  const beside = (input: Source) => {
+    let pending = besides.get(input);
+    if (!pending) {
+      pending = Promise.all([
+        configFor(input.path),
+        input.kind === 'dockerfile' && input.path ? readDockerignore(path.resolve(io.cwd, input.path), context) : undefined,
+      ]);
+      // Awaited in turn below; a lookup started early must not count as unhandled meanwhile.
+      pending.catch(() => undefined);
+      besides.set(input, pending);
+    }
+    return pending;
+  };
+  for (const [index, input] of inputs.entries()) {
     if ('error' in input) {
       errors.push({ file: input.name, message: input.error });
       continue;
@@ -191,13 +210,13 @@ async function runLint(args: string[], io: Io): Promise<number> {
       io.err(`berth: note: ${printable(input.name)}: ${input.skipped}\n`);
       continue;
     }
-    const config = await configFor(input.path);
+    for (const next of inputs.slice(index + 1, index + 1 + LOOK_AHEAD)) if ('text' in next) void beside(next);
+    const [config, dockerignore] = await beside(input);
+    besides.delete(input);
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
     const merged = mergeSettings(config?.settings);
     // The build context (the Dockerfile's folder unless --context says) and its ignore file decide what COPY can see.
-    const dockerignore =
-      input.kind === 'dockerfile' && input.path ? await readDockerignore(path.resolve(io.cwd, input.path), context) : undefined;
     const settings: LintSettings = dockerignore ? { ...merged, dockerignore } : merged;
     let text = input.text;
     if (values.fix && input.kind === 'compose') composeNotFixed = true;
