@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { COMPOSE_VALIDATORS_BUNDLE, composeValidatorsApartPlugin, composeValidatorsPlugin } from './composeValidators.mjs';
 
 const production = process.argv.includes('--production');
@@ -33,7 +34,27 @@ const yamlApartPlugin = {
     build.onResolve({ filter: /^yaml$/ }, () => ({ path: `./${YAML_BUNDLE}`, external: true }));
   },
 };
-const yamlApart = { plugins: [...common.plugins, yamlApartPlugin] };
+/**
+ * Modules the server loads on first use with a `require` inside a function: in the bundle that
+ * require names the module's own bundle beside it (built below), so the server never reads it
+ * before then. From source (tests under tsx) the require loads the module itself.
+ */
+const PARTS = { 'src/server/languages/compose.ts': 'server-compose.js' };
+const partsApartPlugin = {
+  name: 'parts-apart',
+  setup(build) {
+    const own = new Set(build.initialOptions.entryPoints.map((entry) => path.resolve(entry)));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      for (const [source, bundle] of Object.entries(PARTS)) {
+        const full = path.resolve(source);
+        if (!own.has(full) && (target === full || `${target}.ts` === full)) return { path: `./${bundle}`, external: true };
+      }
+      return undefined;
+    });
+  },
+};
+const yamlApart = { plugins: [...common.plugins, yamlApartPlugin, partsApartPlugin] };
 
 const bundles = [
   // The client in three bundles: what activation runs, and what main.ts loads on first use.
@@ -41,6 +62,8 @@ const bundles = [
   { ...common, entryPoints: ['src/extension/workbench.ts'], outfile: 'dist/workbench.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/extension/client.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] },
   { ...common, ...yamlApart, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
+  // The Compose language of the server, read when the first Compose file opens.
+  { ...common, ...yamlApart, entryPoints: ['src/server/languages/compose.ts'], outfile: 'dist/server-compose.js' },
   {
     ...common,
     ...yamlApart,
