@@ -28,6 +28,7 @@ import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
 import { benchEngine, engineRows, type EngineBenchResult } from './engine';
 import { benchFeatures, featureRows, type FeatureResult } from './features';
 import { benchFixAll, fixAllRow, type FixAllTiming } from './fixAll';
+import { generateCompose } from './compose';
 import { generateDockerfile, singleLineRuns } from './generate';
 import { benchGrowth, growthRows, type GrowthResult } from './growth';
 import { benchActivation, benchMemory, inVscodeRows } from './inVscode';
@@ -48,6 +49,9 @@ const TARGETS = {
   lintSpeedupAt2000: 20, // peer ms / our ms at 2,000 lines
   linearGrowth: 1.5, // our ms-per-1,000-lines at 20,000 over that at 2,000
   lspMedianMs: 3,
+  // Any keystroke (issue #14): the global ARG, a FROM, mid-file, and with a compose file open.
+  keystrokeMedianMs: 2,
+  keystrokeP95Ms: 4,
   serverPeakMb: 50,
 };
 
@@ -144,6 +148,41 @@ interface LspResult {
   lastDiagnostics?: number;
   peakRssBytes?: number;
   serverRequests?: Record<string, number>;
+  /** Keystrokes at the other places of the file (EDIT_PLACES), each measured on its own. */
+  places?: Partial<Record<EditPlace, { medianMs: number; p95Ms: number; maxMs: number }>>;
+}
+
+/**
+ * Where keystrokes land besides mid-file RUNs: the global ARG every FROM reads (line 3), a FROM
+ * mid-file (a stage's base, which later stages' checks read), and mid-file RUNs again with a
+ * compose file open in the same server (ours only: the peer has no Compose language).
+ */
+const EDIT_PLACES = ['arg', 'from', 'compose'] as const;
+type EditPlace = (typeof EDIT_PLACES)[number];
+const PLACE_EDITS = 60;
+const PLACE_LABEL: Record<EditPlace, string> = {
+  arg: 'in the global ARG every FROM reads (line 3)',
+  from: 'in a FROM mid-file',
+  compose: 'mid-file, a 1,000-line compose.yaml open in the same server',
+};
+
+/** Type a character and take it back again, alternately, at `line`/`character`: the file ends as it began. */
+function typeAndUndo(line: number, character: number, count: number): Edit[] {
+  return Array.from({ length: count }, (_, i) => ({ line, character, ch: i % 2 ? '' : '7', remove: i % 2 === 1 }));
+}
+
+function placeScript(text: string, place: EditPlace): Edit[] {
+  const lines = text.split('\n');
+  if (place === 'arg') {
+    const line = lines.findIndex((l) => l.startsWith('ARG NODE_VERSION='));
+    return typeAndUndo(line, lines[line].length, WARMUP_EDITS + PLACE_EDITS);
+  }
+  if (place === 'from') {
+    const froms = lines.flatMap((l, i) => (/^FROM \S+ AS /.test(l) ? [i] : []));
+    const line = froms[Math.floor(froms.length / 2)];
+    return typeAndUndo(line, lines[line].indexOf(' AS '), WARMUP_EDITS + PLACE_EDITS);
+  }
+  return editScript(text).slice(0, WARMUP_EDITS + PLACE_EDITS);
 }
 
 /** The edit script: type a short command after `RUN ` on single-line RUNs spread through the file. */
@@ -161,7 +200,8 @@ function editScript(text: string): { line: number; character: number; ch: string
   return edits;
 }
 
-type Edit = { line: number; character: number; ch: string };
+/** One keystroke: `ch` typed at the place, or with `remove` the character there deleted. */
+type Edit = { line: number; character: number; ch: string; remove?: boolean };
 const URI = 'file:///bench/Dockerfile';
 
 /** One server under the same client: start and open the file, then one edit at a time. */
@@ -171,6 +211,7 @@ class ServerRun {
   private version = 1;
   private lines: string[] = [];
   private readonly latencies: number[] = [];
+  private readonly placeLatencies: Partial<Record<EditPlace, number[]>> = {};
   private lastDiagnostics = 0;
 
   constructor(
@@ -230,24 +271,48 @@ class ServerRun {
     }
   }
 
-  /** Types one character and waits for the diagnostics of that version. */
-  async edit(edit: Edit, measured: boolean): Promise<void> {
+  /** Types (or deletes) one character and waits for the diagnostics of that version; `measured` names where the latency goes. */
+  async edit(edit: Edit, measured: boolean | EditPlace): Promise<void> {
     if (!this.ok || !this.client) return;
     try {
       const version = ++this.version;
       const l = this.lines[edit.line];
-      this.lines[edit.line] = l.slice(0, edit.character) + edit.ch + l.slice(edit.character);
-      const position = { line: edit.line, character: edit.character };
-      const contentChanges =
-        this.result.syncKind === 2 ? [{ range: { start: position, end: position }, text: edit.ch }] : [{ text: this.lines.join('\n') }];
+      const removed = edit.remove ? 1 : 0;
+      this.lines[edit.line] = l.slice(0, edit.character) + edit.ch + l.slice(edit.character + removed);
+      const start = { line: edit.line, character: edit.character };
+      const end = { line: edit.line, character: edit.character + removed };
+      const contentChanges = this.result.syncKind === 2 ? [{ range: { start, end }, text: edit.ch }] : [{ text: this.lines.join('\n') }];
       const published = this.client.expect(this.isPublish(version), EDIT_TIMEOUT_MS, `publishDiagnostics for version ${version}`);
       const sent = this.client.notify('textDocument/didChange', { textDocument: { uri: URI, version }, contentChanges });
       const { message, at } = await published;
-      if (measured) this.latencies.push(at - sent);
+      if (measured === true) this.latencies.push(at - sent);
+      else if (measured) (this.placeLatencies[measured] ??= []).push(at - sent);
       this.lastDiagnostics = message.params.diagnostics?.length ?? 0;
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  /** Opens a compose file beside the Dockerfile and waits for its diagnostics, so the Compose language is loaded and holds a document. */
+  async openCompose(text: string): Promise<void> {
+    if (!this.ok || !this.client) return;
+    try {
+      const uri = 'file:///bench/compose.yaml';
+      const published = this.client.expect(
+        (m: { method?: string; params?: any }) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri,
+        30000,
+        'publishDiagnostics of the compose file',
+      );
+      this.client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text } });
+      await published;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** The server's resident high-water mark so far. */
+  peakRss(): number | undefined {
+    return this.ok ? this.client?.peakRss() : undefined;
   }
 
   async finish(): Promise<LspResult> {
@@ -258,12 +323,22 @@ class ServerRun {
       r.p95Ms = percentile(this.latencies, 95);
       r.maxMs = Math.max(...this.latencies);
       r.lastDiagnostics = this.lastDiagnostics;
+      r.places = {};
+      for (const place of EDIT_PLACES) {
+        const latencies = this.placeLatencies[place];
+        if (latencies?.length) {
+          r.places[place] = { medianMs: median(latencies), p95Ms: percentile(latencies, 95), maxMs: Math.max(...latencies) };
+        }
+      }
       r.peakRssBytes = this.client.peakRss();
       r.serverRequests = Object.fromEntries(this.client.serverRequests);
       console.error(
         `lsp ${r.server}: median ${fmtMs(r.medianMs)} ms, p95 ${fmtMs(r.p95Ms)} ms, ` +
           `open ${fmtMs(r.openMs)} ms, peak RSS ${fmtMb(r.peakRssBytes)} MB, ${r.lastDiagnostics} diagnostics`,
       );
+      for (const [place, t] of Object.entries(r.places)) {
+        console.error(`lsp ${r.server} ${place}: median ${fmtMs(t.medianMs)} ms, p95 ${fmtMs(t.p95Ms)} ms, max ${fmtMs(t.maxMs)} ms`);
+      }
     }
     await this.client?.close();
     return r;
@@ -288,7 +363,22 @@ async function benchLsp(): Promise<{ ours: LspResult; peer: LspResult }> {
     const order = i % 2 ? [ours, peer] : [peer, ours];
     for (const run of order) await run.edit(edit, i >= WARMUP_EDITS);
   }
-  return { ours: await ours.finish(), peer: await peer.finish() };
+  // The peak RSS above is the Dockerfile's alone; opening a compose file comes after it.
+  const peakBeforeCompose = ours.peakRss();
+  for (const place of EDIT_PLACES) {
+    if (place === 'compose') await ours.openCompose(generateCompose(1000));
+    for (const [i, edit] of placeScript(text, place).entries()) {
+      const order = i % 2 ? [ours, peer] : [peer, ours];
+      for (const run of order) {
+        // The peer has no compose language: its column repeats its mid-file keystrokes, same edits.
+        if (run === peer && place === 'compose') continue;
+        await run.edit(edit, i >= WARMUP_EDITS && place);
+      }
+    }
+  }
+  const result = { ours: await ours.finish(), peer: await peer.finish() };
+  if (peakBeforeCompose !== undefined) result.ours.peakRssBytes = peakBeforeCompose;
+  return result;
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -357,6 +447,14 @@ function report(
   out.push(
     `| LSP edit → diagnostics, p95 (ms) | ${lspCell(ours, ours.p95Ms)} | ${lspCell(peer, peer.p95Ms)} | ${fmtX(ratio(peer.p95Ms, ours.p95Ms))} | | |`,
   );
+  for (const place of EDIT_PLACES) {
+    const o = ours.places?.[place];
+    const p = place === 'compose' ? { medianMs: peer.medianMs, p95Ms: peer.p95Ms } : peer.places?.[place];
+    const met = o ? o.medianMs <= TARGETS.keystrokeMedianMs && o.p95Ms <= TARGETS.keystrokeP95Ms : undefined;
+    out.push(
+      `| … a keystroke ${PLACE_LABEL[place]}, median / p95 (ms) | ${lspCell(ours, o?.medianMs)} / ${lspCell(ours, o?.p95Ms)} | ${lspCell(peer, p?.medianMs)} / ${lspCell(peer, p?.p95Ms)} | ${fmtX(ratio(p?.medianMs, o?.medianMs))} | ≤ ${TARGETS.keystrokeMedianMs} / ${TARGETS.keystrokeP95Ms} ms | ${mark(met)} |`,
+    );
+  }
   out.push(
     `| LSP open → first diagnostics (ms) | ${lspCell(ours, ours.openMs)} | ${lspCell(peer, peer.openMs)} | ${fmtX(ratio(peer.openMs, ours.openMs))} | | |`,
   );

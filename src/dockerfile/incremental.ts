@@ -7,7 +7,7 @@
  * of random edits); the old model is left as it was.
  */
 import type { Comment, Dockerfile, Instruction } from './model';
-import { assemble, computeLineStarts, editorLineStarts, movedInstruction, parse, walkLines, type Walk } from './parser';
+import { assemble, editorLineStarts, movedInstruction, parse, walkLines, type Walk } from './parser';
 
 /** One replacement of `[start, end)` of the old text by `text`, as LSP's incremental sync sends. */
 export interface TextEdit {
@@ -24,8 +24,8 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
   const start = Math.max(0, Math.min(edit.start, old.text.length));
   const end = Math.max(start, Math.min(edit.end, old.text.length));
   const text = edited ?? old.text.slice(0, start) + edit.text + old.text.slice(end);
-  const lineStarts = computeLineStarts(text);
   const oldStarts = old.lineStarts;
+  const lineStarts = editedLineStarts(oldStarts, start, end, edit.text, text.length - old.text.length);
   const lineDelta = count(edit.text, 0, edit.text.length) - count(old.text, start, end);
   // Editors' lines differ from BuildKit's only around a lone \r: rare enough to parse afresh.
   if (oldStarts.length + lineDelta !== lineStarts.length || editorLineStarts(text, lineStarts) !== lineStarts) return parse(text);
@@ -79,6 +79,20 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
     }
   }
   return assemble(text, old.escape, old.directives, comments, walk.instructions, lineStarts);
+}
+
+/**
+ * The line starts of the edited text from the old ones: kept before the edit, found in the
+ * inserted text, moved after it. Scanning the whole text again cost more than the rest of a
+ * keystroke's re-parse on a long file.
+ */
+function editedLineStarts(oldStarts: number[], start: number, end: number, inserted: string, delta: number): number[] {
+  const first = lineOf(oldStarts, start);
+  const last = lineOf(oldStarts, end);
+  const out = oldStarts.slice(0, first + 1);
+  for (let at = inserted.indexOf('\n'); at >= 0; at = inserted.indexOf('\n', at + 1)) out.push(start + at + 1);
+  for (let k = last + 1; k < oldStarts.length; k++) out.push(oldStarts[k] + delta);
+  return out;
 }
 
 /** Index of the line holding `offset`. */

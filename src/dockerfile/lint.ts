@@ -3,7 +3,7 @@ import type { Dockerfile } from './model';
 import { rangeOf } from './model';
 import { parse } from './parser';
 import type { LintSettings, SeverityLevel } from './settings';
-import { sharingSplits } from './shell';
+import { sharingLintMemo } from './lintMemo';
 import { readSuppressions } from './suppressions';
 import { BUILDKIT_RULE_CODES, LINT_CHECKS, RULE_INFO, ruleCode, ruleDocUrl, type RuleCode } from './rules/catalog';
 import { ruleContext } from './rules/context';
@@ -46,7 +46,7 @@ export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diag
     findings.push(finding);
   };
   const ctx = ruleContext(doc, settings.trustedRegistries ?? [], settings.dockerignore);
-  sharingSplits(() => {
+  sharingLintMemo(() => {
     for (const check of LINT_CHECKS) {
       // A rule that is off is not run at all: the opinionated ones cost nothing until asked for.
       if (!enabled(check.codes, severities)) continue;

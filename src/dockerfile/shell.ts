@@ -1,4 +1,5 @@
 /** Just enough of the shell to see which commands a RUN executes. */
+import { activeLintMemo } from './lintMemo';
 
 export interface SimpleCommand {
   /** Words with quotes removed. */
@@ -10,64 +11,10 @@ export interface SimpleCommand {
   next: string;
 }
 
-/**
- * Splits remembered from one lint of a document to the next, so a keystroke re-splits only
- * the RUN it changed. Only a caller that keeps the document (the language server) holds one:
- * a one-off lint splits afresh. Splits are shared between rules and lints, so read-only.
- */
-export class SplitMemo {
-  private used = new Map<string, SimpleCommand[]>();
-  private older = new Map<string, SimpleCommand[]>();
-
-  get(text: string): SimpleCommand[] | undefined {
-    let commands = this.used.get(text);
-    if (commands === undefined) {
-      commands = this.older.get(text);
-      if (commands !== undefined) this.used.set(text, commands);
-    }
-    return commands;
-  }
-
-  set(text: string, commands: SimpleCommand[]): void {
-    this.used.set(text, commands);
-  }
-
-  /** Drops the splits the last lint did not ask for: what it held, and no more, stays. */
-  age(): void {
-    this.older = this.used;
-    this.used = new Map();
-  }
-}
-
-let activeMemo: SplitMemo | undefined;
-
-/** Runs `fn` (a lint) with `splitCommands` reading and filling `memo`. */
-export function withSplitMemo<T>(memo: SplitMemo, fn: () => T): T {
-  const outer = activeMemo;
-  activeMemo = memo;
-  try {
-    return fn();
-  } finally {
-    activeMemo = outer;
-    memo.age();
-  }
-}
-
-/**
- * Runs `fn` (one lint) so that rules asking for the same RUN's split share one: with the
- * caller's memo if one is in place, else with one that lives for this call only.
- */
-export function sharingSplits<T>(fn: () => T): T {
-  return activeMemo ? fn() : withSplitMemo(new SplitMemo(), fn);
-}
-
 /** Splits shell text into simple commands at top-level operators and newlines, outside quotes. */
 export function splitCommands(text: string): SimpleCommand[] {
-  const memo = activeMemo;
-  if (memo === undefined) return split(text);
-  let commands = memo.get(text);
-  if (commands === undefined) memo.set(text, (commands = split(text)));
-  return commands;
+  const memo = activeLintMemo();
+  return memo ? memo.splits.answer(text, split) : split(text);
 }
 
 function split(text: string): SimpleCommand[] {

@@ -50,7 +50,7 @@ interface Remembered {
 
 /**
  * Scripts remembered from one lint of a document to the next, so a keystroke rebuilds only the
- * RUN it changed (as SplitMemo does for shell splits). Only the language server keeps one.
+ * RUN it changed (as LintMemo does for shell splits). Only the language server keeps one.
  */
 export class ShellCheckScriptMemo {
   private used = new Map<string, Remembered>();

@@ -1,4 +1,5 @@
 /** Variable references and their expansion, the way BuildKit's shell lexer reads them. */
+import { activeLintMemo } from './lintMemo';
 
 export interface VariableRef {
   name: string;
@@ -22,9 +23,14 @@ export interface NestedVariableRef extends VariableRef {
   depth: number;
 }
 
-/** Finds `$NAME` and `${NAME…}` references, skipping escaped `$` and single-quoted text. */
+/** Finds `$NAME` and `${NAME…}` references, skipping escaped `$` and single-quoted text. Inside a lint the list is shared: read-only. */
 export function findVariables(text: string, escape = '\\'): VariableRef[] {
-  return scan(text, escape, false);
+  const memo = escape === '\\' ? activeLintMemo() : undefined;
+  return memo ? memo.variables.answer(text, scanPlain) : scan(text, escape, false);
+}
+
+function scanPlain(text: string): VariableRef[] {
+  return scan(text, '\\', false);
 }
 
 /**

@@ -38,6 +38,27 @@ export const SETTINGS_SECTION = 'berth';
 
 const SERVER_VERSION: string = version;
 
+/**
+ * Late diagnostics (ShellCheck's) wait for a pause in typing this long: a user sees them about a
+ * quarter of a second after stopping, and no program runs in the middle of a burst of keystrokes.
+ */
+const LATE_AFTER_QUIET_MS = 250;
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function quietFor(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (quiet: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', aborted);
+      resolve(quiet);
+    };
+    const aborted = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', aborted, { once: true });
+  });
+}
+
 /** Wires every handler onto `connection` for `languages` and starts listening. */
 export function startServer(connection: Connection, languageFactories: readonly LanguageFactory[] = LANGUAGES): void {
   const documents = new DocumentStore();
@@ -227,7 +248,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       // Late work starts once the publish is on its way: spawning a program first would hold it up.
       if (document.language.lateDiagnostics) {
         sent.then(
-          () => setImmediate(() => publishLate(document, pending, diagnostics)),
+          () => publishLate(document, pending, diagnostics),
           () => undefined,
         );
       }
@@ -249,6 +270,8 @@ export function startServer(connection: Connection, languageFactories: readonly 
     void (async () => {
       let diagnostics: Diagnostic[] | undefined;
       try {
+        // Typing goes on in bursts: a program started per keystroke would compete with the next one's own diagnostics.
+        if (!(await quietFor(LATE_AFTER_QUIET_MS, controller.signal)) || !current()) return;
         diagnostics = await provide(document, early, controller.signal);
       } catch (error) {
         if (!controller.signal.aborted) logError(`late diagnostics ${document.uri} (${document.language.name})`, error);

@@ -78,6 +78,7 @@ export class TestClient {
     });
     connection.onNotification('window/logMessage', (params: LogMessageParams) => {
       if (this.logs.length < 1000) this.logs.push(params);
+      this.wake();
     });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
       this.configurationRequests++;

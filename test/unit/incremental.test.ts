@@ -14,7 +14,7 @@ import { reparse, type TextEdit } from '../../src/dockerfile/incremental';
 import { lintDocument } from '../../src/dockerfile/lint';
 import type { Dockerfile, Instruction } from '../../src/dockerfile/model';
 import { parse } from '../../src/dockerfile/parser';
-import { SplitMemo, withSplitMemo } from '../../src/dockerfile/shell';
+import { LintMemo, withLintMemo } from '../../src/dockerfile/lintMemo';
 import { prng } from '../fixtures/prng';
 
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20240601) >>> 0;
@@ -133,7 +133,7 @@ describe('incremental re-parse equals a full parse', () => {
     const perFile = Math.ceil(EDITS / starts.length);
     for (const [f, original] of starts.entries()) {
       let doc = parse(original);
-      const memo = new SplitMemo();
+      const memo = new LintMemo();
       let near = Math.floor(rnd() * original.length);
       for (let n = 0; n < perFile; n++) {
         const edit = randomEdit(rnd, doc.text, near);
@@ -145,7 +145,7 @@ describe('incremental re-parse equals a full parse', () => {
         const where = `file ${f}, edit ${n}: ${JSON.stringify(edit)} on ${JSON.stringify(before.slice(Math.max(0, edit.start - 60), edit.end + 60))}`;
         assert.deepStrictEqual(snapshot(doc), snapshot(full), where);
         assert.deepStrictEqual(
-          withSplitMemo(memo, () => lintDocument(doc)),
+          withLintMemo(memo, () => lintDocument(doc)),
           lintDocument(full),
           where,
         );

@@ -68,7 +68,7 @@ class LintContext implements RuleContext {
     return (this.names ??= collectStageNames(this.doc));
   }
 
-  // Rules run inside sharingSplits (lint.ts), whose memo already keeps each text's split.
+  // Rules run inside sharingLintMemo (lint.ts), whose memo already keeps each text's split.
   commands(instruction: Instruction): SimpleCommand[] {
     return splitCommands(shellText(instruction));
   }

@@ -33,9 +33,6 @@ function continuesIntoEmptyEnd(text: string, last: Instruction, escape: string):
   return rest.some((line) => line.trim() === '') && rest.every((line) => line.trim() === '' || line.trim().startsWith('#'));
 }
 
-/** A line of nothing but whitespace, found by the newline before it; the lookahead leaves the next one to match. */
-const BLANK_LINE = /\n[ \t\r]*(?=\n)/g;
-
 /** Reports the gap [gapStart, lineStart) on the first word of the line it joins to the instruction. */
 function reportGap(text: string, instruction: Instruction, gapStart: number, lineStart: number, report: (finding: Finding) => void): void {
   let wordStart = lineStart;
@@ -57,23 +54,23 @@ export const continuationEmpty = defineRule({
   check(ctx, report) {
     const text = ctx.doc.text;
     const instructions = ctx.doc.instructions;
-    // One scan of the text for whitespace-only lines (few), walked against the instructions in order.
-    let i = 0;
-    let gapStart = -1;
-    BLANK_LINE.lastIndex = 0;
-    for (let m = BLANK_LINE.exec(text); m; m = BLANK_LINE.exec(text)) {
-      const lineStart = m.index + 1;
-      while (i < instructions.length && instructions[i].span.end <= lineStart) i++;
-      if (i === instructions.length) break;
-      const instruction = instructions[i];
-      // Inside an instruction's span, a blank line has more of the instruction after it.
-      if (lineStart <= instruction.span.start || inHeredoc(instruction, lineStart)) continue;
-      if (gapStart < 0) gapStart = lineStart;
-      // The lookahead stopped at the blank line's newline; the gap goes on while the next line is blank too.
-      const next = BLANK_LINE.lastIndex + 1;
-      if (!isBlankLine(text, next)) {
-        reportGap(text, instruction, gapStart, next, report);
-        gapStart = -1;
+    // Only the lines of instructions continued past their first line can hold a gap: walked by
+    // the model's line starts, not by scanning the whole text on every lint.
+    const starts = ctx.doc.lineStarts;
+    let line = 0;
+    for (const instruction of instructions) {
+      const { start, end } = instruction.span;
+      while (line < starts.length && starts[line] <= start) line++;
+      let gapStart = -1;
+      for (; line < starts.length && starts[line] < end; line++) {
+        const at = starts[line];
+        if (isBlankLine(text, at) && !inHeredoc(instruction, at)) {
+          if (gapStart < 0) gapStart = at;
+        } else if (gapStart >= 0) {
+          // Inside the instruction's span a blank line has more of the instruction after it: this line.
+          reportGap(text, instruction, gapStart, at, report);
+          gapStart = -1;
+        }
       }
     }
     const last = instructions.at(-1);

@@ -32,7 +32,7 @@ import { parse } from '../../dockerfile/parser';
 import { isRenameRefusal, prepareRename, rename } from '../../dockerfile/rename';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../dockerfile/semanticTokens';
 import type { DockerignoreFile, LintSettings } from '../../dockerfile/settings';
-import { SplitMemo, withSplitMemo } from '../../dockerfile/shell';
+import { LintMemo, withLintMemo } from '../../dockerfile/lintMemo';
 import {
   EXCLUDED_CHECKS,
   ShellCheckScriptMemo,
@@ -65,8 +65,8 @@ export interface DockerfileSettings {
 
 /** What the server keeps per open Dockerfile beyond its model. */
 export interface DockerfileState {
-  /** Shell splits of the last lint, so a keystroke re-splits only the RUN it changed. */
-  splits: SplitMemo;
+  /** Shell splits, variable references and RUN hints of the last lint, so a keystroke recomputes them only for the instruction it changed. */
+  lintMemo: LintMemo;
   /** ShellCheck's last findings by the source text of their RUN, offsets from its start: shown again while the RUN is unchanged. */
   carried: Map<string, CarriedFinding[]>;
   /** The scripts of each RUN, so a keystroke rebuilds only the RUN it changed. */
@@ -121,7 +121,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     const model = doc.model;
     const dockerignore = dockerignoreOf(doc);
     const lintSettings = dockerignore ? { ...settings.lint, dockerignore } : settings.lint;
-    const own = withSplitMemo(doc.state.splits, () => lintDocument(model, lintSettings));
+    const own = withLintMemo(doc.state.lintMemo, () => lintDocument(model, lintSettings));
     if (!checkerFor(settings)) {
       doc.state.carried.clear();
       return own;
@@ -248,7 +248,7 @@ export function dockerfileLanguage(host: LanguageHost): Language<Dockerfile, Doc
     },
     parse,
     reparse: (model, change, text) => reparse(model, change, text),
-    newState: () => ({ splits: new SplitMemo(), carried: new Map(), scriptMemo: new ShellCheckScriptMemo() }),
+    newState: () => ({ lintMemo: new LintMemo(), carried: new Map(), scriptMemo: new ShellCheckScriptMemo() }),
 
     // Never rejects: a config file that cannot be read is a reported problem, not a failure.
     async settings({ uri, section, folder }) {

@@ -3,6 +3,7 @@
  * ENV), its script split into commands once, and each command's program past `sudo`/`env`
  * wrappers. Computed once per lint, on first use, for all the rules that read RUN commands.
  */
+import { activeLintMemo } from '../../lintMemo';
 import type { Instruction, Stage } from '../../model';
 import { commandWords, programName, type SimpleCommand } from '../../shell';
 import { keyValues } from '../../variables';
@@ -48,8 +49,13 @@ export function hintMask(words: readonly RunHint[]): number {
   return mask;
 }
 
-/** The bits of the hint words in `text`. */
+/** The bits of the hint words in `text`, remembered by the lint's memo. */
 function hintsIn(text: string): number {
+  const memo = activeLintMemo();
+  return memo ? memo.hints.answer(text, scanHints) : scanHints(text);
+}
+
+function scanHints(text: string): number {
   if (!ANY_HINT.test(text)) return 0;
   let mask = 0;
   for (let i = 0; i < HINTS.length; i++) if (text.includes(HINTS[i])) mask |= 1 << i;
