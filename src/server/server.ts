@@ -44,6 +44,12 @@ const SERVER_VERSION: string = version;
  */
 const LATE_AFTER_QUIET_MS = 250;
 
+/**
+ * Why late work stops: its text or settings changed. One reason for every abort, as `abort()`
+ * without one builds a DOMException with a stack trace, on every keystroke while typing.
+ */
+const STALE = Object.freeze({ name: 'AbortError', message: 'The document changed.' });
+
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function quietFor(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -223,7 +229,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     if (cached && cached.revision === document.revision && cached.generation === generation) return cached.diagnostics;
     document.dependencies.clear();
     // What is still coming of the last diagnostics is stale now.
-    document.late?.abort();
+    document.late?.abort(STALE);
     const diagnostics = (async () => {
       try {
         return await provide(document);
@@ -262,7 +268,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       documents.get(document.uri) === document && document.published === published && document.lastDiagnostics?.diagnostics === published;
     // A newer text or settings came while the publish went out: their own publish asks again.
     if (!provide || !current()) return;
-    document.late?.abort();
+    document.late?.abort(STALE);
     document.late = undefined;
     const controller = new AbortController();
     document.late = controller;
@@ -292,7 +298,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       if (typeof uri !== 'string' || typeof languageId !== 'string' || typeof text !== 'string') return;
       const language = languageOf(languageId);
       const previous = documents.delete(uri);
-      previous?.late?.abort();
+      previous?.late?.abort(STALE);
       if (!language) {
         if (previous) void connection.sendDiagnostics({ uri, diagnostics: [] });
         return;
@@ -335,7 +341,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     guarded('didClose', () => {
       const document = documents.delete(params?.textDocument?.uri);
       if (!document) return;
-      document.late?.abort();
+      document.late?.abort(STALE);
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       revalidateDependents(document.uri, document.languageId);
     }),
