@@ -12,7 +12,8 @@
  *  8. Compose files: hover, completion and edit → diagnostics on a 1,000-line compose.yaml, our server
  *     vs Container Tools' Compose server (bench/composeLsp.ts).
  *  9. ShellCheck inside RUN: keystroke → own and ShellCheck diagnostics, ShellCheck on vs off (bench/shellcheck.ts).
- * 10. the CLI over a 1,000-Dockerfile monorepo vs dockerfile-utils, and one file spawn to exit (bench/cli.ts).
+ * 10. views and logs at scale in VS Code: 2,000 containers and tags, an event storm, a 100 MB log (bench/scale.ts).
+ * 11. the CLI over a 1,000-Dockerfile monorepo vs dockerfile-utils, and one file spawn to exit (bench/cli.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -35,6 +36,7 @@ import { benchActivation, benchMemory, inVscodeRows } from './inVscode';
 import { median, percentile, type LintTiming, type WorkerRequest } from './lint-worker';
 import { LspClient } from './lsp-client';
 import { benchRobustness, robustnessRows, type RobustnessResult } from './robustness';
+import { benchScale, scaleRows } from './scale';
 import { benchShellCheck, shellCheckRows, type ShellCheckBenchResult } from './shellcheck';
 
 const ROOT = resolve(__dirname, '..');
@@ -547,7 +549,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,cli,activation,memory` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,scale,cli,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -580,6 +582,12 @@ async function partial(parts: string[]): Promise<void> {
     const shellcheck = await benchShellCheck(ROOT, ourServer());
     console.log(shellCheckSection(shellcheck));
     if (shellcheck.error) process.exitCode = 1;
+  }
+  if (parts.includes('scale')) {
+    const scale = await benchScale();
+    console.log(scaleRows(scale));
+    console.log(JSON.stringify(scale, null, 2));
+    if (scale.error) process.exitCode = 1;
   }
   if (parts.includes('cli')) {
     const cli = benchCli();
@@ -636,6 +644,7 @@ async function main(): Promise<void> {
   const shellcheck = await benchShellCheck(ROOT, ourServer());
   const cli = benchCli();
   const memory = benchMemory();
+  const scale = await benchScale();
   // Last: packaging the .vsix rebuilds dist/ for production.
   const activation = await benchActivation();
   const elapsedS = (performance.now() - started) / 1000;
@@ -645,7 +654,8 @@ async function main(): Promise<void> {
     viewLatencyRows(viewLatency) +
     shellCheckSection(shellcheck) +
     cliRows(cli, fmtMs) +
-    inVscodeRows(activation, memory);
+    inVscodeRows(activation, memory) +
+    scaleRows(scale);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   writeFileSync(
@@ -672,6 +682,7 @@ async function main(): Promise<void> {
         shellcheck,
         cli,
         memory,
+        scale,
         activation,
         elapsedS,
       },

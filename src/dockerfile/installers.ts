@@ -2,6 +2,7 @@
  * Dependency installs and the manifests each one reads: what the layer-cache rule looks
  * for, and what its fix copies ahead of the install.
  */
+import { activeLintMemo } from './lintMemo';
 import { commandWords, programName, type SimpleCommand } from './shell';
 
 export interface Install {
@@ -68,8 +69,18 @@ function detectPython(words: string[]): Install | undefined {
 }
 
 /** Any program name detectInstall knows, to pass over RUNs that mention none cheaply. */
-export const INSTALLER_HINT =
+const INSTALLER_HINT =
   /\b(?:npm|yarn|pnpm|bun|pip[0-9.]*|python[0-9.]*|poetry|uv|pipenv|go|bundler?|cargo|composer|mvnw?|gradlew?|dotnet|mix)\b/;
+
+/** Whether `script` names any program detectInstall knows; a lint remembers the answer by text. */
+export function mentionsInstaller(script: string): boolean {
+  const memo = activeLintMemo();
+  return memo ? memo.installers.answer(script, testInstallerHint) : testInstallerHint(script);
+}
+
+function testInstallerHint(script: string): boolean {
+  return INSTALLER_HINT.test(script);
+}
 
 /** The dependency install a simple command performs, if it is one. */
 export function detectInstall(command: SimpleCommand): Install | undefined {

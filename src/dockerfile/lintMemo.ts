@@ -12,22 +12,30 @@
 import type { SimpleCommand } from './shell';
 import type { VariableRef } from './variables';
 
-/** One kind of answer by text: what the last lint asked for, and no more, stays. */
+/**
+ * One kind of answer by text. Answers the last lint did not ask for are dropped once they
+ * outnumber the ones it did, so memory stays within a few lints' worth; marking use in place
+ * (rather than moving the used answers into a new map after every lint) allocates nothing on a hit.
+ */
 export class TextMemo<T> {
-  private used = new Map<string, T>();
-  private older = new Map<string, T>();
+  private readonly entries = new Map<string, { answer: T; lint: number }>();
+  /** Which lint is running: entries marked with an older one were not asked for by it yet. */
+  private lint = 0;
+  private used = 0;
 
   get(text: string): T | undefined {
-    let answer = this.used.get(text);
-    if (answer === undefined) {
-      answer = this.older.get(text);
-      if (answer !== undefined) this.used.set(text, answer);
+    const entry = this.entries.get(text);
+    if (entry === undefined) return undefined;
+    if (entry.lint !== this.lint) {
+      entry.lint = this.lint;
+      this.used++;
     }
-    return answer;
+    return entry.answer;
   }
 
   set(text: string, answer: T): void {
-    this.used.set(text, answer);
+    if (this.entries.get(text)?.lint !== this.lint) this.used++;
+    this.entries.set(text, { answer, lint: this.lint });
   }
 
   /** `get`, or `compute` once and remember it. */
@@ -37,10 +45,18 @@ export class TextMemo<T> {
     return answer;
   }
 
-  /** Drops the answers the last lint did not ask for. */
+  /** Ends a lint: drops the answers it did not ask for when they have come to outnumber the ones it did. */
   age(): void {
-    this.older = this.used;
-    this.used = new Map();
+    if (this.entries.size > 2 * this.used + 64) {
+      for (const [text, entry] of this.entries) if (entry.lint !== this.lint) this.entries.delete(text);
+    }
+    this.lint++;
+    this.used = 0;
+  }
+
+  /** How many answers are kept (for tests). */
+  get size(): number {
+    return this.entries.size;
   }
 }
 
@@ -52,11 +68,14 @@ export class LintMemo {
   readonly variables = new TextMemo<VariableRef[]>();
   /** The RUN hint words of a RUN's arguments or heredoc body (rules/shared/runs.ts). */
   readonly hints = new TextMemo<number>();
+  /** Whether a RUN's script names a dependency installer (installers.ts). */
+  readonly installers = new TextMemo<boolean>();
 
   age(): void {
     this.splits.age();
     this.variables.age();
     this.hints.age();
+    this.installers.age();
   }
 }
 

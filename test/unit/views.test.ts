@@ -205,6 +205,17 @@ describe('images view', () => {
     assert.equal(roots[0]!.tags[0]!.reference, 'alpine@sha256:0123456789abcdef0123');
   });
 
+  it("names a few of an image's other tags in each tag's tooltip, not all 2,000 of them", () => {
+    const many = image({ id: 'sha256:5555555555555555eeee', repoTags: Array.from({ length: 2000 }, (_, i) => `ci-cache-${i}:build`) });
+    const roots = imageRoots([many, busybox], false, NOW);
+    const first = roots.find((r) => r.label === 'ci-cache-0')!.tags[0]!;
+    const also = rendered(first.tooltip!).text.trim().split('\n').at(-1)!;
+    assert.match(also, /^Also tagged: ci-cache-1:build, .*, and 1989 more$/);
+    assert.equal(also.split('ci-cache-').length - 1, 10, also);
+    const bb = roots.find((r) => r.label === 'busybox')!.tags.find((t) => t.label === 'local')!;
+    assert.match(rendered(bb.tooltip!).text.trim(), /Also tagged: busybox:1\.36$/);
+  });
+
   it('shows dangling images last under <none> when the toggle is on', () => {
     const roots = imageRoots([dangling, busybox], true, NOW);
     assert.deepEqual(
@@ -421,6 +432,31 @@ describe('live refresh', () => {
       debouncer.dispose();
       mock.timers.tick(100);
       assert.equal(runs.length, 2, 'a disposed debouncer runs nothing');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+  it('spaces the runs of a key by what the key asks, so a storm of requests runs a few times', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      const runs: number[] = [];
+      const start = Date.now();
+      const debouncer = new KeyedDebouncer<string>(50, () => runs.push(Date.now() - start), { spacing: () => 1000 });
+      // A request every 10 ms for 5 s, as an event storm sends them.
+      for (let t = 0; t < 5000; t += 10) {
+        debouncer.request('containers');
+        mock.timers.tick(10);
+      }
+      // Small steps: the mock's Date reads the end of a long tick inside its callbacks.
+      for (let t = 0; t < 2000; t += 10) mock.timers.tick(10);
+      assert.deepEqual(runs, [50, 1050, 2050, 3050, 4050, 5050]);
+      // After a quiet spell the first request runs after the debounce alone.
+      for (let t = 0; t < 5000; t += 10) mock.timers.tick(10);
+      debouncer.request('containers');
+      mock.timers.tick(49);
+      assert.equal(runs.length, 6);
+      mock.timers.tick(1);
+      assert.equal(runs.length, 7);
     } finally {
       mock.timers.reset();
     }

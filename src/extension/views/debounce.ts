@@ -1,25 +1,36 @@
 /**
  * Coalesces bursts of refresh requests per key (one per view): the first request schedules a
  * run `delayMs` later and the ones that follow join it, so a `docker compose up` of ten
- * containers costs one re-list, at most `delayMs` after the first event. No `vscode` here.
+ * containers costs one re-list, at most `delayMs` after the first event. A run also waits until
+ * `spacing(key)` has passed since the previous run began: a view whose listing is costly (2,000
+ * containers) lists a few times in an event storm instead of back to back. No `vscode` here.
  */
 export class KeyedDebouncer<K> {
   private readonly timers = new Map<K, ReturnType<typeof setTimeout>>();
+  private readonly lastRun = new Map<K, number>();
 
+  private readonly spacing: (key: K) => number;
+
+  /** `spacing`: the least time between the starts of two runs of a key (none by default). */
   constructor(
     private readonly delayMs: number,
     private readonly run: (key: K) => void,
-    private readonly timers_: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
-  ) {}
+    options: { spacing?: (key: K) => number } = {},
+  ) {
+    this.spacing = options.spacing ?? (() => 0);
+  }
 
   request(key: K): void {
     if (this.timers.has(key)) return;
+    const last = this.lastRun.get(key);
+    const wait = last === undefined ? this.delayMs : Math.max(this.delayMs, last + this.spacing(key) - Date.now());
     this.timers.set(
       key,
-      this.timers_.set(() => {
+      setTimeout(() => {
         this.timers.delete(key);
+        this.lastRun.set(key, Date.now());
         this.run(key);
-      }, this.delayMs),
+      }, wait),
     );
   }
 
@@ -29,7 +40,7 @@ export class KeyedDebouncer<K> {
 
   cancel(key: K): void {
     const timer = this.timers.get(key);
-    if (timer !== undefined) this.timers_.clear(timer);
+    if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(key);
   }
 

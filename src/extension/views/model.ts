@@ -295,7 +295,10 @@ export function containerNode(container: ContainerSummary, nowMs: number): Conta
     key: `container:${container.id}`,
     label: container.name,
     description: `${container.image} · ${stableStatus(container)}`,
-    tooltip: containerTooltip(container, nowMs),
+    // Made when read: the Containers view shows it on hover only, and 2,000 rows are redrawn per event.
+    get tooltip() {
+      return containerTooltip(container, nowMs);
+    },
     icon: containerIcon(container),
     contextValue: containerContextValue(container),
     collapsible: 'none',
@@ -362,10 +365,27 @@ export function containerRoots(
 
 export const DANGLING_GROUP = '<none>';
 
-function tagNode(image: ImageSummary, reference: string, label: string, nowMs: number, dangling: boolean): ImageTagNode {
+/** How many of an image's other tags a tag's tooltip names (an image tagged 2,000 times is not unusual in CI caches). */
+const ALSO_TAGGED_SHOWN = 10;
+
+/** `tags`: the image's tags (its `reference` among them), computed once per image: once per tag is quadratic. */
+function tagNode(
+  image: ImageSummary,
+  reference: string,
+  label: string,
+  nowMs: number,
+  dangling: boolean,
+  tags: readonly string[] = [],
+): ImageTagNode {
   const size = formatSize(image.size);
   const age = coarseAge(image.created, nowMs);
-  const tags = image.repoTags.filter((t) => t !== '<none>:<none>');
+  const others: string[] = [];
+  for (const tag of tags) {
+    if (others.length === ALSO_TAGGED_SHOWN) break;
+    if (tag !== reference) others.push(escapeMarkdown(tag));
+  }
+  // A tag node's reference is one of `tags` (the others have none): the rest are the others.
+  const more = Math.max(0, tags.length - 1 - others.length);
   return {
     kind: 'imageTag',
     key: `image:${reference}:${image.id}`,
@@ -376,17 +396,8 @@ function tagNode(image: ImageSummary, reference: string, label: string, nowMs: n
       '',
       `${tr('Size: {0}', size)}  `,
       tr('Created: {0} ago', age),
-      ...(tags.length > 1
-        ? [
-            '',
-            tr(
-              'Also tagged: {0}',
-              tags
-                .filter((t) => t !== reference)
-                .map((text) => escapeMarkdown(text))
-                .join(', '),
-            ),
-          ]
+      ...(others.length
+        ? ['', tr('Also tagged: {0}', more > 0 ? `${others.join(', ')}, ${tr('and {0} more', more)}` : others.join(', '))]
         : []),
     ].join('\n'),
     icon: dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'tag' },
@@ -413,7 +424,7 @@ export function imageRoots(images: readonly ImageSummary[], showDangling: boolea
     if (tags.length) {
       for (const reference of tags) {
         const { repository, tag, digest } = splitReference(reference);
-        add(repository, tagNode(image, reference, tag ?? digest ?? 'latest', nowMs, false));
+        add(repository, tagNode(image, reference, tag ?? digest ?? 'latest', nowMs, false, tags));
       }
     } else if (image.dangling || !image.repoDigests.length) {
       if (showDangling) add(DANGLING_GROUP, tagNode(image, image.id, shortId(image.id), nowMs, true));

@@ -25,7 +25,8 @@ import {
   type ViewId,
 } from './model';
 
-export function toTreeItem(node: NodeBase): vscode.TreeItem {
+/** `withTooltip: false` leaves the tooltip to resolveTreeItem (made on hover). */
+export function toTreeItem(node: NodeBase, withTooltip = true): vscode.TreeItem {
   const state =
     node.collapsible === 'none'
       ? vscode.TreeItemCollapsibleState.None
@@ -37,9 +38,10 @@ export function toTreeItem(node: NodeBase): vscode.TreeItem {
   item.description = node.description;
   item.contextValue = node.contextValue;
   item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
-  if (node.tooltip) {
+  const markdown = withTooltip ? node.tooltip : undefined;
+  if (markdown) {
     // Not trusted and no HTML: names in it come from the engine and are escaped in model.ts.
-    const tooltip = new vscode.MarkdownString(node.tooltip);
+    const tooltip = new vscode.MarkdownString(markdown);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     item.tooltip = tooltip;
@@ -77,6 +79,8 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
   protected takenAt = Date.now();
   /** How many times the engine was asked for this view's lists (the bench and tests read it). */
   listCount = 0;
+  /** How long the last listing took (ms): a costly one spaces the refreshes of an event storm. */
+  lastListMs = 0;
 
   constructor(
     readonly viewId: ViewId,
@@ -154,8 +158,10 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
     }
     try {
       this.listCount++;
+      const started = Date.now();
       this.snapshot = await this.load();
       this.takenAt = Date.now();
+      this.lastListMs = this.takenAt - started;
     } catch (error) {
       this.snapshot = undefined;
       if (error instanceof EngineError && isConnectionFailure(error)) this.service.connectionLost(error);
@@ -212,16 +218,15 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   liveStats: (id: string) => ContainerStats | undefined = () => undefined;
 
   override getTreeItem(node: BerthNode): vscode.TreeItem {
-    const item = super.getTreeItem(node);
-    // Made on hover instead (resolveTreeItem), so it carries the latest stats reading.
-    if (node.kind === 'container') item.tooltip = undefined;
-    return item;
+    // A container's tooltip is made on hover instead (resolveTreeItem), so it carries the latest stats reading.
+    return toTreeItem(node, node.kind !== 'container');
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: BerthNode): vscode.TreeItem {
-    if (node.kind !== 'container' || !node.tooltip) return item;
+    if (node.kind !== 'container') return item;
+    const text = node.tooltip ?? '';
     const reading = this.liveStats(node.container.id);
-    const tooltip = new vscode.MarkdownString(reading ? `${node.tooltip}\n\n${statsTooltip(reading, vscode.l10n.t)}` : node.tooltip);
+    const tooltip = new vscode.MarkdownString(reading ? `${text}\n\n${statsTooltip(reading, vscode.l10n.t)}` : text);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     item.tooltip = tooltip;

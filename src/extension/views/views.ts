@@ -23,6 +23,13 @@ import {
 
 /** At most this long from an engine event to the view listing again. */
 export const DEBOUNCE_MS = 50;
+/**
+ * In an event storm a view lists at most once per this many times its last listing's duration
+ * (capped below), so listing takes at most a fifth of the extension host's time; the rows' states
+ * come from the events meanwhile (ContainersProvider.applyEvent).
+ */
+const LISTING_SHARE = 5;
+const MAX_SPACING_MS = 1000;
 /** After a container's state event, when to list once more: the engine's list lags its events by ~50 ms. */
 const FOLLOW_UP_MS = 300;
 
@@ -59,7 +66,9 @@ export class BerthViews implements vscode.Disposable {
       volumes: new VolumesProvider(service, containers),
       networks: new NetworksProvider(service, containers),
     };
-    this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.provider(view).refresh());
+    this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.provider(view).refresh(), {
+      spacing: (view) => Math.min(MAX_SPACING_MS, LISTING_SHARE * this.provider(view).lastListMs),
+    });
     for (const view of VIEW_IDS) {
       const provider = this.provider(view);
       const id = `berth.${view}` as const;

@@ -1,6 +1,6 @@
 /** Layer-cache ordering: copies of the whole build context and the dependency installs after them. */
 import type { Instruction, Stage, Word } from '../../model';
-import { detectInstall, INSTALLER_HINT, type Install } from '../../installers';
+import { detectInstall, mentionsInstaller, type Install } from '../../installers';
 import { splitCommands, type SimpleCommand } from '../../shell';
 import { unquote } from '../../variables';
 import { shellText } from './source';
@@ -38,7 +38,7 @@ export interface InstallStep {
 export function findInstall(instruction: Instruction): InstallStep | undefined {
   if (instruction.keyword !== 'RUN') return undefined;
   const text = shellText(instruction);
-  if (!INSTALLER_HINT.test(text)) return undefined;
+  if (!mentionsInstaller(text)) return undefined;
   const commands = splitCommands(text);
   for (let at = 0; at < commands.length; at++) {
     const install = detectInstall(commands[at]);

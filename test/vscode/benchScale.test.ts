@@ -1,0 +1,248 @@
+/**
+ * Benchmark, not a test: registered only when bench/scale.ts asks (BERTH_BENCH_SCALE_OUT names the
+ * results file, BERTH_BENCH_SCALE_FIXTURE the containers and tags it made). Issue #14's targets 4
+ * and 5 as the extension host sees them: the views opened over 2,000 containers and 2,000 tags
+ * until VS Code has every root row, an event storm, a 100 MB log through the logs terminal, and the
+ * event-loop delay of this process throughout. The providers' getTreeItem and the engine's list
+ * calls are wrapped on their instances to time them: VS Code calls them through those instances.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { ScaleFixture, ScaleInVscode } from '../../bench/scale';
+import type { Engine } from '../../src/engine/types';
+import type { BerthApi } from '../../src/extension/main';
+import { ContainerLogsTerminal } from '../../src/extension/terminals/logs';
+import type { BerthNode } from '../../src/extension/views/model';
+import type { BerthTreeProvider } from '../../src/extension/views/trees';
+import { test } from './harness';
+import { EXTENSION_ID, waitFor } from './util';
+
+const exec = promisify(execFile);
+const OUT = process.env.BERTH_BENCH_SCALE_OUT;
+const FIXTURE = process.env.BERTH_BENCH_SCALE_FIXTURE;
+/** How many `docker start` processes share the storm. */
+const STARTERS = 20;
+/** How much of the log `docker logs -f` shows in a VS Code terminal, the peer of the logs terminal. */
+const PEER_TERMINAL_LINES = 100_000;
+/** Which parts run (views, storm, logs); all by default. */
+const PARTS = (process.env.BERTH_BENCH_SCALE_PARTS ?? 'views,storm,logs').split(',');
+/** A file for a CPU profile of the extension host while the views open (for working on it). */
+const PROFILE = process.env.BERTH_BENCH_SCALE_PROFILE;
+
+/** Starts the inspector's CPU profiler in this process; the returned function stops it and writes the profile. */
+async function profile(file: string | undefined): Promise<() => Promise<void>> {
+  if (!file) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile: cpu } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(cpu));
+    session.disconnect();
+  };
+}
+
+/** The event-loop delay of this process (the extension host) over one phase. */
+function delayMonitor() {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return () => {
+    histogram.disable();
+    return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6 };
+  };
+}
+
+/** Counts the TreeItems VS Code asks a provider for, and remembers the last contextValue handed out per key. */
+function watchRows(provider: BerthTreeProvider<unknown>) {
+  const handed = new Map<string, { contextValue: string; at: number }>();
+  let count = 0;
+  const original = provider.getTreeItem.bind(provider);
+  provider.getTreeItem = (node: BerthNode) => {
+    count++;
+    handed.set(node.key, { contextValue: node.contextValue, at: performance.now() });
+    return original(node);
+  };
+  return { handed, count: () => count };
+}
+
+/** Times each call of an engine list method, on this engine instance. */
+function timeLists(engine: Engine, method: 'listContainers' | 'listImages') {
+  const ends: { start: number; end: number }[] = [];
+  const original = engine[method].bind(engine) as () => Promise<unknown>;
+  (engine as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+    const start = performance.now();
+    try {
+      return await (original as (...a: unknown[]) => Promise<unknown>)(...args);
+    } finally {
+      ends.push({ start, end: performance.now() });
+    }
+  };
+  return ends;
+}
+
+if (OUT && FIXTURE) {
+  test('scale bench: 2,000 containers and tags, an event storm, a 100 MB log', async () => {
+    const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as ScaleFixture;
+    const api = await vscode.extensions.getExtension<BerthApi>(EXTENSION_ID)!.activate();
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    const engine = await api.service.engine();
+    const containerLists = timeLists(engine, 'listContainers');
+    const imageLists = timeLists(engine, 'listImages');
+    const { containers, images } = api.views.providers;
+    const containerRows = watchRows(containers);
+    const imageRows = watchRows(images);
+
+    // 1. The views opened over 2,000 containers and 2,000 tags.
+    const stopProfile = await profile(PROFILE);
+    const stopOpen = delayMonitor();
+    const opened = performance.now();
+    await vscode.commands.executeCommand('berth.containers.focus');
+    await waitFor('every container row handed to VS Code', () => containerRows.count() >= fixture.containers, 60_000, 5);
+    const containersDone = performance.now();
+    const imagesOpened = api.views.isVisible('images') ? opened : performance.now();
+    if (!api.views.isVisible('images')) await vscode.commands.executeCommand('berth.images.focus');
+    await waitFor('every image row handed to VS Code', () => imageRows.count() >= fixture.tags, 60_000, 5);
+    const imagesDone = performance.now();
+    const openDelay = stopOpen();
+    await stopProfile();
+    const first = (lists: { start: number; end: number }[]) => (lists[0] ? lists[0].end - lists[0].start : NaN);
+    const result: Partial<ScaleInVscode> = {
+      containersView: {
+        firstListMs: first(containerLists),
+        rowsMs: containersDone - opened,
+        rows: (await containers.getChildren()).length,
+        lists: containerLists.length,
+      },
+      imagesView: {
+        firstListMs: first(imageLists),
+        rowsMs: imagesDone - imagesOpened,
+        rows: (await images.getChildren()).length,
+        lists: imageLists.length,
+      },
+      openDelay,
+    };
+
+    // 2. The storm: 200 containers started at once from outside, each exiting as it starts.
+    if (PARTS.includes('storm')) {
+      await vscode.commands.executeCommand('berth.containers.focus');
+      const storm = new Set(fixture.storm.map((c) => c.id));
+      const keys = fixture.storm.map((c) => `container:${c.id}`);
+      let events = 0;
+      let lastEventAt = 0;
+      const died = new Set<string>();
+      const sub = api.service.onDidReceiveEvent((e) => {
+        if (e.type !== 'container' || !storm.has(e.id)) return;
+        events++;
+        lastEventAt = performance.now();
+        if (e.action === 'die') died.add(e.id);
+      });
+      const listsBefore = Object.values(api.views.providers).map((p) => p.listCount);
+      const containerListsBefore = containers.listCount;
+      const stopStorm = delayMonitor();
+      const stormStart = performance.now();
+      const ids = fixture.storm.map((c) => c.id);
+      const share = Math.ceil(ids.length / STARTERS);
+      await Promise.all(
+        Array.from({ length: STARTERS }, (_, i) =>
+          exec('docker', ['start', ...ids.slice(i * share, (i + 1) * share)], { timeout: 600_000 }),
+        ),
+      );
+      await waitFor('every storm container to die', () => died.size === storm.size, 600_000, 5);
+      const shown = await waitFor(
+        'VS Code handed every storm row in its end state',
+        () => {
+          const rows = keys.map((k) => containerRows.handed.get(k));
+          return rows.every((r) => r?.contextValue === 'container.exited') && Math.max(...rows.map((r) => r!.at));
+        },
+        30_000,
+        5,
+      );
+      // The window in which listings the storm caused still run; counted after it.
+      await new Promise((r) => setTimeout(r, 3000));
+      sub.dispose();
+      const stormDelay = stopStorm();
+      const listsAfter = Object.values(api.views.providers).map((p) => p.listCount);
+      const lastList = containerLists.filter((l) => l.start >= stormStart).at(-1);
+      result.storm = {
+        events,
+        seconds: (lastEventAt - stormStart) / 1000,
+        lists: {
+          containers: containers.listCount - containerListsBefore,
+          all: listsAfter.reduce((sum, n, i) => sum + n - listsBefore[i]!, 0),
+        },
+        shownMs: Math.max(0, shown - lastEventAt),
+        settledMs: lastList ? lastList.end - lastEventAt : NaN,
+        delay: stormDelay,
+      };
+    }
+    // 3. The 100 MB log: `docker logs -f` in a VS Code terminal, then Berth's logs terminal.
+    if (PARTS.includes('logs')) {
+      const { id, name } = fixture.log;
+      const peerStart = performance.now();
+      // The last 100,000 lines (10 MB) only: a VS Code terminal takes the whole log in minutes.
+      const peer = vscode.window.createTerminal({
+        name: 'docker logs -f',
+        shellPath: 'docker',
+        shellArgs: ['logs', '-f', '--tail', String(PEER_TERMINAL_LINES), id],
+      });
+      peer.show(true);
+      await new Promise<void>((resolve) => {
+        const closed = vscode.window.onDidCloseTerminal((t) => {
+          if (t === peer) {
+            closed.dispose();
+            resolve();
+          }
+        });
+      });
+      const terminalPeerMs = performance.now() - peerStart;
+      const terminalPeerChars = PEER_TERMINAL_LINES * 101;
+
+      // The CLI to /dev/null over the whole log, right before ours: the machine's load changes by the minute.
+      const cliStart = performance.now();
+      await new Promise((resolve) => spawn('docker', ['logs', '-f', id], { stdio: 'ignore' }).once('exit', resolve));
+      const cliMs = performance.now() - cliStart;
+      const rssBefore = process.memoryUsage().rss;
+      let rssPeak = rssBefore;
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+      const stopLogsProfile = await profile(PROFILE && `${PROFILE}.logs`);
+      const stopLogs = delayMonitor();
+      const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 10_000_000 });
+      let chars = 0;
+      let skipped = false;
+      const ended = new Promise<number>((resolve) => {
+        pty.onDidWrite((text) => {
+          chars += text.length;
+          if (text.includes('skipped')) skipped = true;
+          if (text.includes(`${name} stopped`)) resolve(performance.now());
+        });
+      });
+      const oursStart = performance.now();
+      const terminal = vscode.window.createTerminal({ name: `Logs: ${name}`, pty });
+      terminal.show(true);
+      const oursEnd = await ended;
+      const logDelay = stopLogs();
+      await stopLogsProfile();
+      clearInterval(sampler);
+      terminal.dispose();
+      result.logs = {
+        chars,
+        oursMs: oursEnd - oursStart,
+        terminalPeerMs,
+        terminalPeerChars,
+        cliMs,
+        delay: logDelay,
+        peakQueued: pty.output.peakQueued,
+        rssGrowthBytes: rssPeak - rssBefore,
+        skippedNote: skipped,
+      };
+    }
+    writeFileSync(OUT, JSON.stringify(result));
+  }, 900_000);
+}
