@@ -13,6 +13,7 @@
  *     vs Container Tools' Compose server (bench/composeLsp.ts).
  *  9. ShellCheck inside RUN: keystroke → own and ShellCheck diagnostics, ShellCheck on vs off (bench/shellcheck.ts).
  * 10. views and logs at scale in VS Code: 2,000 containers and tags, an event storm, a 100 MB log (bench/scale.ts).
+ * 11. the CLI over a 1,000-Dockerfile monorepo vs dockerfile-utils, and one file spawn to exit (bench/cli.ts).
  * Prints a markdown table and writes bench/results/latest.md and latest.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchBuild, buildRows, type BuildBenchResult } from './build';
+import { benchCli, cliRows } from './cli';
 import { benchComposeLsp, composeLspRows, type ComposeLspResult } from './composeLsp';
 import { benchComposeUp, composeUpRows, type ComposeUpBenchResult } from './composeUp';
 import { benchDevenv, devenvRows, type DevenvBenchResult } from './devenv';
@@ -547,7 +549,7 @@ function viewLatencyRows(v: ViewLatency): string {
 }
 
 /**
- * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,scale,activation,memory` runs just those parts and prints their figures, writing no results files:
+ * `--only=lint,fixall,lsp,growth,robustness,build,compose,compose-up,shellcheck,scale,cli,activation,memory` runs just those parts and prints their figures, writing no results files:
  * quick checks while working. The quoted table always comes from a full run.
  */
 async function partial(parts: string[]): Promise<void> {
@@ -586,6 +588,11 @@ async function partial(parts: string[]): Promise<void> {
     console.log(scaleRows(scale));
     console.log(JSON.stringify(scale, null, 2));
     if (scale.error) process.exitCode = 1;
+  }
+  if (parts.includes('cli')) {
+    const cli = benchCli();
+    console.log(cliRows(cli, fmtMs));
+    if (cli.error) process.exitCode = 1;
   }
   if (parts.includes('activation') || parts.includes('memory')) {
     const activation = parts.includes('activation') ? await benchActivation() : undefined;
@@ -635,6 +642,7 @@ async function main(): Promise<void> {
   const composeLsp = await benchComposeLsp(ROOT, ourServer(), composeServer());
   const viewLatency = benchViewLatency();
   const shellcheck = await benchShellCheck(ROOT, ourServer());
+  const cli = benchCli();
   const memory = benchMemory();
   const scale = await benchScale();
   // Last: packaging the .vsix rebuilds dist/ for production.
@@ -645,6 +653,7 @@ async function main(): Promise<void> {
     composeUpSection(composeUp) +
     viewLatencyRows(viewLatency) +
     shellCheckSection(shellcheck) +
+    cliRows(cli, fmtMs) +
     inVscodeRows(activation, memory) +
     scaleRows(scale);
   mkdirSync(RESULTS, { recursive: true });
@@ -671,6 +680,7 @@ async function main(): Promise<void> {
         composeLsp,
         viewLatency,
         shellcheck,
+        cli,
         memory,
         scale,
         activation,

@@ -33,3 +33,21 @@ export const composeValidatorsPlugin = {
     }));
   },
 };
+
+/**
+ * An esbuild plugin: the validators stay out of the bundle that uses them, in their own file
+ * beside it (dist/composeValidators.js), which schema.ts requires on the first Compose
+ * validation. Most of a megabyte of generated code that a Dockerfile-only session or
+ * `berth lint Dockerfile` would otherwise read and parse at startup.
+ */
+export const COMPOSE_VALIDATORS_BUNDLE = 'composeValidators.js';
+export const composeValidatorsApartPlugin = {
+  name: 'compose-validators-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/validators$/ }, (args) =>
+      path.join(args.resolveDir, 'validators.ts') === COMPOSE_VALIDATORS_MODULE
+        ? { path: `./${COMPOSE_VALIDATORS_BUNDLE}`, external: true }
+        : undefined,
+    );
+  },
+};

@@ -28,8 +28,9 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const extension = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-// dist/cli.js, and the bundle of `berth run` it reads when run is asked for.
-const BUNDLES = ['cli.js', 'cli-run.js'];
+// dist/cli.js, and the bundles it reads on first use: `berth run`'s, Compose linting's, the Compose
+// schema's validators, and yaml (a .hadolint.yaml, a Compose file).
+const BUNDLES = ['cli.js', 'cli-run.js', 'cli-compose.js', 'composeValidators.js', 'yaml.js'];
 for (const name of BUNDLES)
   if (!fs.existsSync(path.join(ROOT, 'dist', name)))
     fail(`dist/${name} is missing; run \`npm run build\` (or \`npm run package:cli\`, which builds for production)`);

@@ -39,17 +39,22 @@ export function formatText(findings: Finding[]): string {
     .join('');
 }
 
+/** One finding as `--format json` writes it: a Finding without its helpUri. */
+export type JsonFinding = Omit<Finding, 'helpUri'>;
+
 export function formatJson(findings: Finding[]): string {
-  const rows = findings.map(({ file, line, column, endLine, endColumn, severity, code, message }) => ({
-    file,
-    line,
-    column,
-    endLine,
-    endColumn,
-    severity,
-    code,
-    message,
-  }));
+  const rows = findings.map(
+    ({ file, line, column, endLine, endColumn, severity, code, message }): JsonFinding => ({
+      file,
+      line,
+      column,
+      endLine,
+      endColumn,
+      severity,
+      code,
+      message,
+    }),
+  );
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 

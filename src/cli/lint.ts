@@ -1,6 +1,6 @@
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { ComposeWorkspace, lintCompose } from '../compose';
 import { EVERY_RULE_CODE } from '../compose/catalog';
 import { mergeSettings, parseFailureThreshold, type ConfigResult, type FailureThreshold } from '../dockerfile/config';
 import { fixAll } from '../dockerfile/fixAll';
@@ -18,7 +18,9 @@ import { ShellChecker } from '../shared/shellcheck';
 import { ConfigFiles, readConfigFile } from '../dockerfile/configFiles';
 import type { LintSettings } from '../dockerfile/settings';
 import { readDockerignore } from '../shared/dockerignore';
-import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed } from './files';
+import { loadPart } from './bundles';
+import type * as ComposeLintModule from './composeLint';
+import { collectInputs, COMPOSE_PATTERNS, composeDiskHost, DOCKERFILE_PATTERNS, writeFixed, type Source } from './files';
 import {
   compareFindings,
   formatCheckstyle,
@@ -36,6 +38,9 @@ import { parseOptions, printable, UsageError, type Command, type Io } from './io
 
 /** hadolint's default too: info and worse fail the run, hints (hadolint's "style") do not. */
 export const DEFAULT_FAILURE_THRESHOLD: FailureThreshold = 'info';
+
+/** How many files ahead `berth lint` looks up config and ignore files. */
+const LOOK_AHEAD = 16;
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'hint'];
 const RANK: Record<FailureThreshold, number> = { error: 1, warning: 2, info: 3, hint: 4, none: 0 };
@@ -57,6 +62,10 @@ Options:
                                  gitlab (a GitLab Code Quality report) or checkstyle (XML)
   -c, --config FILE              read settings from FILE instead of the nearest .hadolint.yaml or
                                  .hadolint.yml in the file's folder or a parent folder
+      --context DIR              the build context of the Dockerfiles (docker build -f FILE DIR):
+                                 copy-ignored-file reads DIR/.dockerignore when there is no
+                                 <Dockerfile>.dockerignore beside the Dockerfile (default: the
+                                 Dockerfile's own folder)
       --fix                      apply every safe quick fix to the Dockerfiles first, then report
                                  what is left (not the ones that choose a USER: those need you);
                                  Compose files are reported as they are
@@ -80,10 +89,15 @@ Exit status:
   run: runLint,
 };
 
+async function isFolder(folder: string): Promise<boolean> {
+  return (await stat(folder).catch(() => undefined))?.isDirectory() ?? false;
+}
+
 async function runLint(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions('lint', args, {
     format: { type: 'string', short: 'f' },
     config: { type: 'string', short: 'c' },
+    context: { type: 'string' },
     'failure-threshold': { type: 'string', short: 't' },
     fix: { type: 'boolean' },
     shellcheck: { type: 'string' },
@@ -103,6 +117,9 @@ async function runLint(args: string[], io: Io): Promise<number> {
     }
   }
   if (!positionals.length) throw new UsageError('no PATH given; to lint the current folder: berth lint .', 'lint');
+  const context = values.context === undefined ? undefined : path.resolve(io.cwd, values.context);
+  if (context !== undefined && !(await isFolder(context)))
+    throw new UsageError(`--context ${values.context}: no such folder; name the folder docker build is given`, 'lint');
 
   const warned = new Set<string>();
   const warn = (problems: string[]) => {
@@ -122,8 +139,15 @@ async function runLint(args: string[], io: Io): Promise<number> {
   }
   // One file configures both: its rules: may name Compose rules.
   const configFiles = new ConfigFiles(EVERY_RULE_CODE);
-  // One for the run, so the files of a project are parsed once whichever of them is linted.
-  const compose = new ComposeWorkspace(composeDiskHost());
+  // One for the run, so the files of a project are parsed once whichever of them is linted; loaded
+  // with the first Compose file.
+  let compose: ComposeLintModule.ComposeLinter | undefined;
+  const lintComposeFile: ComposeLintModule.ComposeLinter = (file, text, settings) =>
+    (compose ??= loadPart<typeof ComposeLintModule>('./composeLint', 'cli-compose.js').composeLinter(composeDiskHost()))(
+      file,
+      text,
+      settings,
+    );
   let composeNotFixed = false;
   const configFor = async (file: string | undefined): Promise<ConfigResult | undefined> => {
     if (explicit) return explicit;
@@ -161,7 +185,23 @@ async function runLint(args: string[], io: Io): Promise<number> {
       });
     }
   };
-  for (const input of inputs) {
+  // What a file's lint reads beside it, its config and ignore file, looked up a few files ahead, so
+  // the waits on the disk overlap instead of adding up over a monorepo.
+  const besides = new Map<Source, Promise<[ConfigResult | undefined, { name: string; text: string } | undefined]>>();
+  const beside = (input: Source) => {
+    let pending = besides.get(input);
+    if (!pending) {
+      pending = Promise.all([
+        configFor(input.path),
+        input.kind === 'dockerfile' && input.path ? readDockerignore(path.resolve(io.cwd, input.path), context) : undefined,
+      ]);
+      // Awaited in turn below; a lookup started early must not count as unhandled meanwhile.
+      pending.catch(() => undefined);
+      besides.set(input, pending);
+    }
+    return pending;
+  };
+  for (const [index, input] of inputs.entries()) {
     if ('error' in input) {
       errors.push({ file: input.name, message: input.error });
       continue;
@@ -170,12 +210,13 @@ async function runLint(args: string[], io: Io): Promise<number> {
       io.err(`berth: note: ${printable(input.name)}: ${input.skipped}\n`);
       continue;
     }
-    const config = await configFor(input.path);
+    for (const next of inputs.slice(index + 1, index + 1 + LOOK_AHEAD)) if ('text' in next) void beside(next);
+    const [config, dockerignore] = await beside(input);
+    besides.delete(input);
     if (config) warn(config.problems);
     const limit = RANK[threshold ?? config?.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD];
     const merged = mergeSettings(config?.settings);
-    // The build context is the Dockerfile's folder: its ignore file decides what COPY can see.
-    const dockerignore = input.kind === 'dockerfile' && input.path ? await readDockerignore(path.resolve(io.cwd, input.path)) : undefined;
+    // The build context (the Dockerfile's folder unless --context says) and its ignore file decide what COPY can see.
     const settings: LintSettings = dockerignore ? { ...merged, dockerignore } : merged;
     let text = input.text;
     if (values.fix && input.kind === 'compose') composeNotFixed = true;
@@ -212,8 +253,7 @@ async function runLint(args: string[], io: Io): Promise<number> {
         diagnostics = lintDocument(doc, settings);
         if (checker && shellCheckLevel(settings) !== 'off')
           scripted.push({ name: input.name, doc, scripts: shellCheckScripts(doc), settings, limit });
-      } else
-        diagnostics = lintCompose(compose.project(path.resolve(input.path), compose.document(path.resolve(input.path), text)), settings);
+      } else diagnostics = lintComposeFile(path.resolve(input.path), text, settings);
     } catch (error) {
       // A bug of ours on this file must not cost the findings on the others.
       errors.push({

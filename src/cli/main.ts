@@ -4,7 +4,7 @@
  */
 import { version } from '../../package.json';
 import { MAX_SOURCE_BYTES } from '../shared/regularFile';
-import * as path from 'node:path';
+import { loadPart } from './bundles';
 import { isUsageError, printable, UsageError, type Command, type Io } from './io';
 import { lintCommand } from './lint';
 import type * as RunModuleType from './run';
@@ -24,15 +24,8 @@ const runCommand: Command = {
   run: (args, io) => loadRun().run(args, io),
 };
 
-/** Set by the build: true in dist/cli.js, whose `berth run` is the bundle dist/cli-run.js beside it. */
-declare const BERTH_CLI_BUNDLE: boolean | undefined;
-
 function loadRun(): Command {
-  // A path esbuild does not follow: the bundle reads run's own bundle only now, so `berth lint`
-  // never parses it; from source (tests under tsx) it is the module itself.
-  const file = typeof BERTH_CLI_BUNDLE === 'undefined' ? './run' : path.join(__dirname, 'cli-run.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
-  return (require(file) as RunModule).runCommand;
+  return loadPart<RunModule>('./run', 'cli-run.js').runCommand;
 }
 
 /** Every command, in help order; a new command is one more entry. */

@@ -9,7 +9,11 @@ import { parse as parseDockerfile } from '../dockerfile/parser';
 import { parseCompose, type ComposeDocument, type PairNode } from './document';
 import { parseDotEnv, type ComposeHost } from './host';
 import { fileModel, type FileModel, type SymbolKind } from './model';
+import { COMPOSE_NAME } from './names';
 import { asMap, asSeq, stringValue, valueOf } from './tree';
+
+// In a module of its own so `berth lint` can tell Compose files by name without loading the parser.
+export { isComposeFile } from './names';
 
 /** A file of a project: its parse and model, and how it joined. */
 export interface ComposeFile {
@@ -50,16 +54,6 @@ export interface ComposeProject {
   inlineStages(text: string): string[];
 }
 
-const COMPOSE_NAME = /^(compose|docker-compose)(?:\.(.+))?\.(ya?ml)$/;
-
-/**
- * Whether a file name is one Compose (and VS Code's `dockercompose` language) uses:
- * compose.yaml/.yml, docker-compose.yaml/.yml, their `.override` variants, `compose.*.yaml`
- * and `docker-compose.*.yml`.
- */
-export function isComposeFile(file: string): boolean {
-  return COMPOSE_NAME.test(path.basename(file));
-}
 const MAX_INCLUDE_DEPTH = 8;
 
 /**

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { MAX_CONFIG_BYTES, readRegularFile } from '../shared/regularFile';
 import { configSearchPaths, parseConfig, type ConfigResult } from './config';
 
@@ -15,6 +17,12 @@ export type ConfigRead = { result: ConfigResult } | { missing: true } | { unread
  */
 export class ConfigFiles {
   private readonly cache = new Map<string, Promise<ConfigRead>>();
+  /**
+   * Each folder's names, lower-cased, listed once: most candidates do not exist, and one listing
+   * per folder is cheaper than a failed open per candidate (`berth lint` of a monorepo looks in
+   * thousands of folders). undefined when the folder cannot be listed: its candidates are opened.
+   */
+  private readonly listings = new Map<string, Promise<Set<string> | undefined>>();
 
   /** `knownCodes`: the rule codes the files may name (by default the Dockerfile rules). */
   constructor(private readonly knownCodes?: readonly string[]) {}
@@ -40,15 +48,30 @@ export class ConfigFiles {
 
   clear(): void {
     this.cache.clear();
+    this.listings.clear();
   }
 
   private read(file: string): Promise<ConfigRead> {
     let pending = this.cache.get(file);
     if (!pending) {
-      pending = readConfigFile(file, this.knownCodes);
+      pending = this.listed(file).then((listed) => (listed ? readConfigFile(file, this.knownCodes) : { missing: true }));
       this.cache.set(file, pending);
     }
     return pending;
+  }
+
+  /** Whether the file's folder may hold it (any case, for case-insensitive file systems); true when unknown. */
+  private async listed(file: string): Promise<boolean> {
+    const dir = path.dirname(file);
+    let listing = this.listings.get(dir);
+    if (!listing) {
+      listing = readdir(dir).then(
+        (names) => new Set(names.map((name) => name.toLowerCase())),
+        () => undefined,
+      );
+      this.listings.set(dir, listing);
+    }
+    return (await listing)?.has(path.basename(file).toLowerCase()) ?? true;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The build context sent with an image build: the folder as a tar stream, minus what its
- * `.dockerignore` excludes, owned by root as the docker CLI sends it. Matching is
+ * The build context sent with an image build: the folder as a tar stream, minus what its ignore
+ * file excludes, owned by root as the docker CLI sends it. Matching is
  * @balena/dockerignore, a port of the engine's own pattern rules, so `**`, `!exceptions`
  * and the order of lines mean what they mean to `docker build`.
  */
@@ -19,17 +19,31 @@ export interface ContextEntries {
 }
 
 /**
- * The paths of `context` that go to the engine. `dockerfile` (relative to the context) and
- * `.dockerignore` always go, as the CLI sends them even when ignored. Asynchronous: a context
- * with a node_modules folder holds tens of thousands of entries, and the extension host must
- * not stall while they are listed.
+ * The ignore file a build of `dockerfile` (relative to `context`) uses, as BuildKit chooses it:
+ * `<Dockerfile>.dockerignore` beside the Dockerfile (`Dockerfile.dockerignore`,
+ * `docker/app.Dockerfile.dockerignore`) when there is one, else the context's `.dockerignore`.
+ * Its path relative to the context, and its text; '' when there is neither.
+ */
+export async function contextIgnoreFile(context: string, dockerfile: string): Promise<{ file: string; patterns: string }> {
+  for (const file of [`${toPosix(dockerfile)}.dockerignore`, '.dockerignore']) {
+    const patterns = await readFile(path.join(context, file), 'utf8').catch(() => undefined);
+    if (patterns !== undefined) return { file, patterns };
+  }
+  return { file: '.dockerignore', patterns: '' };
+}
+
+/**
+ * The paths of `context` that go to the engine. `dockerfile` (relative to the context) and the
+ * ignore files always go, as the CLI sends them even when ignored (a builder on the engine's
+ * side then reads the same one). Asynchronous: a context with a node_modules folder holds tens
+ * of thousands of entries, and the extension host must not stall while they are listed.
  */
 export async function contextEntries(context: string, dockerfile: string): Promise<ContextEntries> {
-  const patterns = await readFile(path.join(context, '.dockerignore'), 'utf8').catch(() => '');
+  const { file, patterns } = await contextIgnoreFile(context, dockerfile);
   const matcher = dockerignore({ ignorecase: false }).add(patterns);
   // An excluded directory can be skipped whole only when no `!` line could bring a file back.
   const hasExceptions = patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
-  const always = new Set([toPosix(dockerfile), '.dockerignore']);
+  const always = new Set([toPosix(dockerfile), '.dockerignore', file]);
   const entries: string[] = [];
   let ignored = 0;
   // One folder at a time: parallel listing was no faster here and stalled the event loop longer.

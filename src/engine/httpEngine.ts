@@ -9,7 +9,8 @@ import { posix } from 'node:path';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { shortId } from '../shared/format';
 import { splitReference } from '../shared/imageRef';
-import { runBuild, type BuilderFacts } from './build';
+import type * as BuildModule from './build';
+import type { BuilderFacts } from './build';
 import { demuxedDuplex, firstTarEntry } from './containerStreams';
 import { badResponse, timeoutError, toEngineError } from './errors';
 import * as map from './mappers';
@@ -527,6 +528,10 @@ class HttpEngine implements Engine {
 
   buildImage(build: ImageBuild, options?: BuildOptions): Promise<BuildResult> {
     this.checkOpen();
+    // Loaded on the first build: BuildKit's protocol (protobufjs) and the tar packer are a third of
+    // the engine code, and the language server, which lists images, never builds.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    const { runBuild } = require('./build') as typeof BuildModule;
     return runBuild(
       {
         stream: (call) => this.stream(call),

@@ -108,7 +108,10 @@ export interface Workspace {
 }
 
 /** Thrown by a feature to refuse with a message for the user (rename: "not a stage name"). */
-export class RequestRefused extends Error {}
+export class RequestRefused extends Error {
+  // Named, so a refusal from a language in a bundle of its own (its own copy of this class) is known.
+  override name = 'RequestRefused';
+}
 
 /** What the wiring gives a language at startup. */
 export interface LanguageHost {

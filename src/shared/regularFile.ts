@@ -44,12 +44,15 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<R
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(Math.max(info.size - total + 1, 64 * 1024), maxBytes + 1 - total));
+      // One byte more than fstat's size, so a file read whole comes back short, which for a regular
+      // file is its end: no second read (and no second buffer) to learn it.
+      const chunk = Buffer.alloc(Math.min(Math.max(info.size - total + 1, 4096), maxBytes + 1 - total));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       if (total > maxBytes) return { problem: tooLarge(maxBytes) };
+      if (bytesRead < chunk.length) break;
     }
     return { bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total) };
   } catch (error) {
@@ -78,12 +81,13 @@ export function readRegularFileSync(file: string, maxBytes: number): ReadResult 
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(Math.max(info.size - total + 1, 64 * 1024), maxBytes + 1 - total));
+      const chunk = Buffer.alloc(Math.min(Math.max(info.size - total + 1, 4096), maxBytes + 1 - total));
       const bytesRead = readSync(fd, chunk, 0, chunk.length, total);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       if (total > maxBytes) return { problem: tooLarge(maxBytes) };
+      if (bytesRead < chunk.length) break;
     }
     return { bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total) };
   } catch (error) {

@@ -91,6 +91,7 @@ describe('berth run as a real non-root user', { skip: !inCi && skip }, () => {
     cli = copyForOtherUsers(CLI, shared);
     // `berth run` is the bundle beside dist/cli.js, read when run is asked for.
     copyForOtherUsers(path.join(path.dirname(CLI), 'cli-run.js'), shared);
+    copyForOtherUsers(path.join(path.dirname(CLI), 'composeValidators.js'), shared);
     // Fresh volumes, so the run must create them and hand them to the user.
     for (const v of volumes) await docker(['volume', 'rm', '-f', v]).catch(() => undefined);
     folder = mkdtempSync(path.join(tmpdir(), 'berth-nonroot-'));

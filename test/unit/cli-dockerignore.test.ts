@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { JsonFinding } from '../../src/cli/format';
 import { CLI, ensureBuilt } from '../lsp/build';
 
 describe('berth lint and .dockerignore', () => {
@@ -26,9 +27,7 @@ describe('berth lint and .dockerignore', () => {
 
   it('reports the sources each Dockerfile’s ignore file excludes', () => {
     const run = spawnSync(process.execPath, [CLI, 'lint', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
-    const findings = (JSON.parse(run.stdout) as { file: string; code: string; message: string }[]).filter(
-      (f) => f.code === 'copy-ignored-file',
-    );
+    const findings = (JSON.parse(run.stdout) as JsonFinding[]).filter((f) => f.code === 'copy-ignored-file');
     assert.deepEqual(
       findings.map((f) => [f.file.split(path.sep).join('/'), /'([^']+)'/.exec(f.message)?.[1]]),
       [
@@ -37,5 +36,20 @@ describe('berth lint and .dockerignore', () => {
       ],
     );
     assert.match(findings[0].message, /Dockerfile\.dockerignore/);
+  });
+
+  it('--context DIR reads DIR/.dockerignore for a Dockerfile without its own ignore file', () => {
+    const lint = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, 'lint', '--format', 'json', ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    const ignored = (stdout: string) =>
+      (JSON.parse(stdout) as JsonFinding[]).filter((f) => f.code === 'copy-ignored-file').map((f) => /'([^']+)'/.exec(f.message)?.[1]);
+    // none/ has no ignore file of its own; plain/ (as the context) excludes *.env.
+    assert.deepEqual(ignored(lint('none/Dockerfile').stdout), []);
+    assert.deepEqual(ignored(lint('--context', 'plain', 'none/Dockerfile').stdout), ['app.env']);
+    // The Dockerfile's own ignore file still wins over the context's.
+    assert.deepEqual(ignored(lint('--context', 'plain', 'beside/Dockerfile').stdout), ['package.json']);
+    const missing = lint('--context', 'nowhere', 'none/Dockerfile');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--context nowhere: no such folder/);
   });
 });

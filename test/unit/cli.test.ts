@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { formatCheckstyle, formatGithub, formatGitlab } from '../../src/cli/format';
+import { formatCheckstyle, formatGithub, formatGitlab, type JsonFinding } from '../../src/cli/format';
 import { CLI, ensureBuilt, ROOT } from '../lsp/build';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cli');
@@ -28,17 +28,6 @@ function berth(args: string[], options: { cwd?: string; input?: string | Buffer 
     timeout: 30_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface JsonFinding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  code: string;
-  message: string;
 }
 
 function json(run: Run): JsonFinding[] {

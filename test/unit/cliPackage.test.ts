@@ -57,7 +57,16 @@ describe('berth-cli, the npm package of the berth command', () => {
     const pack = run('npm', ['pack', '--json', '--pack-destination', tmp], pkgDir);
     assert.equal(pack.status, 0, pack.stderr);
     const [packed] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    assert.deepEqual(packed.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'cli-run.js', 'cli.js', 'package.json']);
+    assert.deepEqual(packed.files.map((f) => f.path).sort(), [
+      'LICENSE',
+      'README.md',
+      'cli-compose.js',
+      'cli-run.js',
+      'cli.js',
+      'composeValidators.js',
+      'package.json',
+      'yaml.js',
+    ]);
     tarball = path.join(tmp, packed.filename);
     assert.equal(path.basename(tarball), `berth-cli-${version}.tgz`);
   });

@@ -261,3 +261,31 @@ describe('the build context', () => {
     assert.equal(seen.get('src')?.type, 'directory');
   });
 });
+
+describe('the build context of a Dockerfile with its own ignore file', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'berth context '));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const write = (rel: string, text = rel) => {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  };
+  write('docker/app.Dockerfile', 'FROM x\n');
+  write('docker/app.Dockerfile.dockerignore', 'web\n*.Dockerfile.dockerignore\n');
+  write('docker/web.Dockerfile', 'FROM x\n');
+  write('.dockerignore', 'api\n');
+  write('api/main.go');
+  write('web/index.html');
+
+  it('uses <Dockerfile>.dockerignore beside the Dockerfile over the context root .dockerignore, as BuildKit does', async () => {
+    const { entries } = await contextEntries(root, 'docker/app.Dockerfile');
+    assert.ok(entries.includes('api/main.go'), 'the root .dockerignore does not apply');
+    assert.ok(!entries.includes('web/index.html'), 'the Dockerfile-specific file applies');
+    // Sent although it excludes itself, so a builder on the engine's side reads the same patterns.
+    assert.ok(entries.includes('docker/app.Dockerfile.dockerignore'));
+  });
+  it('falls back to the context root .dockerignore for a Dockerfile without one', async () => {
+    const { entries } = await contextEntries(root, 'docker/web.Dockerfile');
+    assert.ok(!entries.includes('api/main.go'));
+    assert.ok(entries.includes('web/index.html'));
+  });
+});

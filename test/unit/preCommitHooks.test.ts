@@ -114,6 +114,15 @@ describe('.pre-commit-hooks.yaml', () => {
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(pack.status, 0, pack.stderr);
     const files = (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
-    assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli-run.js', 'dist/cli.js', 'package.json']);
+    assert.deepEqual(files, [
+      'LICENSE',
+      'README.md',
+      'dist/cli-compose.js',
+      'dist/cli-run.js',
+      'dist/cli.js',
+      'dist/composeValidators.js',
+      'dist/yaml.js',
+      'package.json',
+    ]);
   });
 });

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ComposeRunner, ProjectRef } from '../../devenv/compose/runner';
 import { PacedWriter } from '../terminals/paced';
-import { crlf, DIM, RED, RESET, errorText } from '../terminals/text';
+import { crlf, DIM, RED, RESET, errorText, skippedNote } from '../terminals/text';
 import { logLine } from './logText';
 
 const t = vscode.l10n.t;
@@ -111,7 +111,7 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   text = '';
   /** Compose's lines, paced for the terminal; a flood beyond its limit is dropped with a note (Compose cannot be made to wait). */
   private readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
-    skippedNote: (count) => `${DIM}${t('… {0} characters skipped: they came faster than the terminal shows them.', count)}${RESET}\r\n`,
+    skippedNote: (count) => skippedNote(count, t),
   });
 
   constructor(

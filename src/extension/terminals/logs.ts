@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { EngineError, type Engine } from '../../engine/types';
 import { PacedWriter } from './paced';
-import { DIM, LogLines, RED, RESET, asEngineError, errorText, shortId } from './text';
+import { DIM, LogLines, RED, RESET, asEngineError, errorText, shortId, skippedNote } from './text';
 
 export interface ContainerRef {
   id: string;
@@ -39,8 +39,7 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   private fullId: string | undefined;
   /** What goes to the terminal, paced: a flooding container waits in the engine, not here. */
   readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
-    skippedNote: (count) =>
-      `${DIM}${vscode.l10n.t('… {0} characters skipped: they came faster than the terminal shows them.', count)}${RESET}\r\n`,
+    skippedNote: (count) => skippedNote(count, vscode.l10n.t),
   });
 
   constructor(

@@ -11,6 +11,14 @@ export const DIM = '\x1b[2m';
 export const RED = '\x1b[31m';
 export const RESET = '\x1b[0m';
 
+/**
+ * The line a paced terminal writes where it dropped output, in Berth's dim. `translate` is
+ * `vscode.l10n.t`, passed in so this file stays free of vscode.
+ */
+export function skippedNote(count: number, translate: (message: string, ...args: (string | number)[]) => string): string {
+  return `${DIM}${translate('… {0} characters skipped: they came faster than the terminal shows them.', count)}${RESET}\r\n`;
+}
+
 /** A terminal moves down on \n but returns to column 0 only on \r: give every bare \n its \r. */
 export function crlf(text: string): string {
   return text.replace(/\r?\n/g, '\r\n');

@@ -14,7 +14,8 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeActionKind, DocumentHighlightKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import type { CodeActionParams } from 'vscode-languageserver';
+import { CodeActionKind, DocumentHighlightKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import {
   completeCompose,
   resolveComposeItem,
@@ -40,9 +41,8 @@ import type { LocalImage } from '../../shared/localImage';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
 import { filePath } from '../documents';
 import { overlaps, RequestRefused, type Language, type LanguageDocument, type LanguageHost, type Workspace } from '../language';
+import { COMPOSE_LANGUAGE_ID, COMPOSE_SHAPE } from './composeShape';
 
-/** The LSP language id of Compose files (VS Code's built-in one). */
-export const COMPOSE_LANGUAGE_ID = 'dockercompose';
 /** Hover and completion wait this long for the engine's image list, then answer without it. */
 const ENGINE_WAIT_MS = 400;
 /** A select-all over a broken file can touch thousands of findings; no menu shows that many. */
@@ -125,16 +125,10 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
   };
 
   return {
-    name: 'Compose',
-    // Neovim sends its filetype, `yaml.docker-compose`; VS Code and Helix send `dockercompose`.
-    languageIds: [COMPOSE_LANGUAGE_ID, 'yaml.docker-compose'],
-    // What the core reads from disk: the project's files, .env, the Dockerfiles builds name.
-    watchedFiles: [
-      '**/{compose,docker-compose}*.{yaml,yml}',
-      '**/.env',
-      '**/{Dockerfile,Containerfile}*',
-      '**/*.{dockerfile,containerfile,Dockerfile,Containerfile}',
-    ],
+    // Its ids, watched files and trigger characters: what the server advertises before it loads this.
+    name: COMPOSE_SHAPE.name,
+    languageIds: COMPOSE_SHAPE.languageIds,
+    watchedFiles: COMPOSE_SHAPE.watchedFiles,
 
     initialize(client) {
       snippetEdits = client.workspace?.workspaceEdit?.snippetEditSupport === true;
@@ -168,9 +162,9 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
       doc.workspace.openDocuments(COMPOSE_LANGUAGE_ID);
       return withProject(doc, undefined, (project) => lintCompose(project, settings.lint));
     },
-    codeActions: { kinds: [CodeActionKind.QuickFix], provide: quickFixes },
+    codeActions: { kinds: COMPOSE_SHAPE.codeActionKinds, provide: quickFixes },
     completion: {
-      triggerCharacters: [' ', '-'],
+      triggerCharacters: COMPOSE_SHAPE.completion.triggerCharacters,
       async provide(doc, params) {
         const localImages = await imagesAt(doc, params.position);
         return withProject(doc, localImages, (project) => completeCompose(project, params.position));
