@@ -39,6 +39,11 @@ const TIMEOUT_MS = 20_000;
 const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 /** Fewer scripts than this per process cost more in start-up than the parallelism wins. */
 const SCRIPTS_PER_PROCESS = 16;
+/**
+ * More than this per process and one process's run grows with the repository: a monorepo's
+ * thousands of scripts went to two processes, which outran the per-process deadline.
+ */
+const MAX_SCRIPTS_PER_PROCESS = 200;
 
 /**
  * Checks each script (its dialect set inside it by a `# shellcheck shell=` line). One script goes
@@ -60,22 +65,29 @@ export async function runShellCheck(program: string, scripts: readonly string[],
   try {
     const files = scripts.map((_, i) => path.join(dir, `${i}.sh`));
     await Promise.all(scripts.map((script, i) => writeFile(files[i], script, { mode: 0o600 })));
-    const processes = Math.max(1, Math.min(os.availableParallelism(), Math.ceil(scripts.length / SCRIPTS_PER_PROCESS)));
-    const size = Math.ceil(files.length / processes);
-    const runs = await Promise.all(
-      Array.from({ length: processes }, (_, p) =>
-        spawnShellCheck(program, [...args, '--', ...files.slice(p * size, (p + 1) * size)], '', options),
-      ),
-    );
+    // Batches of a bounded size, as many running at once as cores: each batch has its own deadline.
+    const parallel = Math.max(1, Math.min(os.availableParallelism(), Math.ceil(scripts.length / SCRIPTS_PER_PROCESS)));
+    const batches = Math.max(parallel, Math.ceil(files.length / MAX_SCRIPTS_PER_PROCESS));
+    const size = Math.ceil(files.length / batches);
+    const queue = Array.from({ length: batches }, (_, b) => files.slice(b * size, (b + 1) * size)).filter((batch) => batch.length);
     const index = new Map(files.map((file, i) => [file, i]));
-    for (const run of runs) {
-      if ('problem' in run) return run;
-      for (const comment of run.comments) {
-        const i = index.get(comment.file);
-        if (i !== undefined) comments[i].push(withoutFile(comment));
-      }
-    }
-    return { comments };
+    let problem: { problem: string; missing: boolean } | undefined;
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let batch = queue.shift(); batch && !problem; batch = queue.shift()) {
+          const run = await spawnShellCheck(program, [...args, '--', ...batch], '', options);
+          if ('problem' in run) {
+            problem ??= run;
+            return;
+          }
+          for (const comment of run.comments) {
+            const i = index.get(comment.file);
+            if (i !== undefined) comments[i].push(withoutFile(comment));
+          }
+        }
+      }),
+    );
+    return problem ?? { comments };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -349,6 +349,32 @@ describe('running ShellCheck', () => {
     assert.deepEqual(one.comments[0], many.comments[7]);
   });
 
+  it("a repository's worth of scripts goes in batches of at most 200 per process, so no process outruns its deadline", async () => {
+    const log = path.join(dir, 'batches.log');
+    const wrapper = path.join(dir, 'counting-shellcheck');
+    // A real ShellCheck behind a wrapper that records how many files each process was given.
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nn=0\nfor a in "$@"; do case "$a" in *.sh) n=$((n+1));; esac; done\necho $n >> '${log}'\nexec ${SHELLCHECK} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const scripts = Array.from({ length: 450 }, (_, i) => `# shellcheck shell=sh\necho $w${i}\n`);
+    const run = await runShellCheck(wrapper, scripts);
+    assert.ok('comments' in run, JSON.stringify(run).slice(0, 300));
+    run.comments.forEach((comments, i) =>
+      assert.ok(
+        comments.some((c) => c.message.includes(`w${i} `)),
+        `script ${i}`,
+      ),
+    );
+    const batches = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      450,
+    );
+    assert.ok(batches.length >= 3 && Math.max(...batches) <= 200, batches.join(' '));
+  });
+
   it('a missing program is an answer that says so, not an exception', async () => {
     const run = await runShellCheck(path.join(dir, 'no-such-shellcheck'), ['echo\n']);
     assert.ok('problem' in run && run.missing, JSON.stringify(run));
