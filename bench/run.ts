@@ -268,6 +268,16 @@ class ServerRun {
       const first = await opened;
       this.result.openMs = first.at - sent;
       this.result.sendsVersion = typeof first.message.params.version === 'number';
+      if (this.result.server === 'berth' && shellCheckInstalled()) {
+        // Berth checks every RUN with ShellCheck once the file has been open a moment (a second
+        // publish): as a user starts typing after that, so do the edits, rather than race it.
+        let publishes = 0;
+        await client.expect(
+          (m: { method?: string; params?: any }) => this.isPublish(1)(m) && ++publishes === 1,
+          60000,
+          "ShellCheck's publish after didOpen",
+        );
+      }
     } catch (err) {
       this.fail(err);
     }
@@ -381,6 +391,16 @@ async function benchLsp(): Promise<{ ours: LspResult; peer: LspResult }> {
   const result = { ours: await ours.finish(), peer: await peer.finish() };
   if (peakBeforeCompose !== undefined) result.ours.peakRssBytes = peakBeforeCompose;
   return result;
+}
+
+/** Whether a `shellcheck` program runs here (the language server then uses it by default). */
+function shellCheckInstalled(): boolean {
+  try {
+    execFileSync('shellcheck', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ───────────────────────────── report ─────────────────────────────
