@@ -7,19 +7,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
-
-const SETTINGS: ValidatorSettings = {
-  deprecatedMaintainer: ValidationSeverity.WARNING,
-  directiveCasing: ValidationSeverity.WARNING,
-  emptyContinuationLine: ValidationSeverity.WARNING,
-  instructionCasing: ValidationSeverity.WARNING,
-  instructionCmdMultiple: ValidationSeverity.WARNING,
-  instructionEntrypointMultiple: ValidationSeverity.WARNING,
-  instructionHealthcheckMultiple: ValidationSeverity.WARNING,
-  instructionJSONInSingleQuotes: ValidationSeverity.WARNING,
-  instructionWorkdirRelative: ValidationSeverity.WARNING,
-};
+import { validate } from 'dockerfile-utils';
+import { PEER_SETTINGS } from './peerSettings';
 
 /** The names bench/cli.ts generates, all of which `berth lint` takes as Dockerfiles. */
 const DOCKERFILE = /^(?:(?:docker|container)file(?:\.[\w-]+)?|[\w.-]+\.(?:docker|container)file)$/i;
@@ -36,5 +25,5 @@ function walk(dir: string, found: string[]): void {
 const files: string[] = [];
 walk(process.argv[2], files);
 let findings = 0;
-for (const file of files.sort()) findings += validate(readFileSync(file, 'utf8'), SETTINGS).length;
+for (const file of files.sort()) findings += validate(readFileSync(file, 'utf8'), PEER_SETTINGS).length;
 process.stdout.write(`${JSON.stringify({ files: files.length, findings })}\n`);

@@ -4,22 +4,10 @@
  * two in time. Started as `lint-worker.ts berth|dockerfile-utils`.
  */
 import { performance } from 'node:perf_hooks';
-import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
+import { validate } from 'dockerfile-utils';
+import { PEER_SETTINGS } from './peerSettings';
 import { lint } from '../src/dockerfile/lint';
 import { generateDockerfile } from './generate';
-
-// The validator settings docker-langserver uses by default (every check a warning).
-const PEER_SETTINGS: ValidatorSettings = {
-  deprecatedMaintainer: ValidationSeverity.WARNING,
-  directiveCasing: ValidationSeverity.WARNING,
-  emptyContinuationLine: ValidationSeverity.WARNING,
-  instructionCasing: ValidationSeverity.WARNING,
-  instructionCmdMultiple: ValidationSeverity.WARNING,
-  instructionEntrypointMultiple: ValidationSeverity.WARNING,
-  instructionHealthcheckMultiple: ValidationSeverity.WARNING,
-  instructionJSONInSingleQuotes: ValidationSeverity.WARNING,
-  instructionWorkdirRelative: ValidationSeverity.WARNING,
-};
 
 export type WorkerRequest = { cmd: 'prepare'; lines: number } | { cmd: 'run'; ms: number; min: number } | { cmd: 'result' };
 
