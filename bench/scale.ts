@@ -43,10 +43,21 @@ interface Delay {
   p99Ms: number;
 }
 
+/** A view opened over the fixture. */
+interface ViewOpen {
+  firstListMs: number;
+  rowsMs: number;
+  rows: number;
+  /** Listings of the view's lists in all, by the time the bench reads them. */
+  lists: number;
+  /** The listings begun before every row was handed over: [start, end] in ms from the view's opening. */
+  listsMs?: [number, number][];
+}
+
 /** What test/vscode/benchScale.test.ts writes. */
 export interface ScaleInVscode {
-  containersView: { firstListMs: number; rowsMs: number; rows: number; lists: number };
-  imagesView: { firstListMs: number; rowsMs: number; rows: number; lists: number };
+  containersView: ViewOpen;
+  imagesView: ViewOpen;
   openDelay: Delay;
   storm: {
     events: number;

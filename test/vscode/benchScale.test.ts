@@ -113,18 +113,22 @@ if (OUT && FIXTURE) {
     const openDelay = stopOpen();
     await stopProfile();
     const first = (lists: { start: number; end: number }[]) => (lists[0] ? lists[0].end - lists[0].start : NaN);
+    const during = (lists: { start: number; end: number }[], from: number, to: number) =>
+      lists.filter((l) => l.start < to).map((l): [number, number] => [Math.round(l.start - from), Math.round(l.end - from)]);
     const result: Partial<ScaleInVscode> = {
       containersView: {
         firstListMs: first(containerLists),
         rowsMs: containersDone - opened,
         rows: (await containers.getChildren()).length,
         lists: containerLists.length,
+        listsMs: during(containerLists, opened, containersDone),
       },
       imagesView: {
         firstListMs: first(imageLists),
         rowsMs: imagesDone - imagesOpened,
         rows: (await images.getChildren()).length,
         lists: imageLists.length,
+        listsMs: during(imageLists, imagesOpened, imagesDone),
       },
       openDelay,
     };

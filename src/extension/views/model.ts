@@ -368,6 +368,25 @@ export const DANGLING_GROUP = '<none>';
 /** How many of an image's other tags a tag's tooltip names (an image tagged 2,000 times is not unusual in CI caches). */
 const ALSO_TAGGED_SHOWN = 10;
 
+function tagTooltip(image: ImageSummary, reference: string, size: string, age: string, tags: readonly string[]): string {
+  const others: string[] = [];
+  for (const tag of tags) {
+    if (others.length === ALSO_TAGGED_SHOWN) break;
+    if (tag !== reference) others.push(escapeMarkdown(tag));
+  }
+  // A tag node's reference is one of `tags` (the others have none): the rest are the others.
+  const more = Math.max(0, tags.length - 1 - others.length);
+  return [
+    `**${escapeMarkdown(reference)}** ${inlineCode(shortId(image.id))}`,
+    '',
+    `${tr('Size: {0}', size)}  `,
+    tr('Created: {0} ago', age),
+    ...(others.length
+      ? ['', tr('Also tagged: {0}', more > 0 ? `${others.join(', ')}, ${tr('and {0} more', more)}` : others.join(', '))]
+      : []),
+  ].join('\n');
+}
+
 /** `tags`: the image's tags (its `reference` among them), computed once per image: once per tag is quadratic. */
 function tagNode(
   image: ImageSummary,
@@ -379,27 +398,15 @@ function tagNode(
 ): ImageTagNode {
   const size = formatSize(image.size);
   const age = coarseAge(image.created, nowMs);
-  const others: string[] = [];
-  for (const tag of tags) {
-    if (others.length === ALSO_TAGGED_SHOWN) break;
-    if (tag !== reference) others.push(escapeMarkdown(tag));
-  }
-  // A tag node's reference is one of `tags` (the others have none): the rest are the others.
-  const more = Math.max(0, tags.length - 1 - others.length);
   return {
     kind: 'imageTag',
     key: `image:${reference}:${image.id}`,
     label,
     description: `${size} · ${tr('{0} ago', age)}`,
-    tooltip: [
-      `**${escapeMarkdown(reference)}** ${inlineCode(shortId(image.id))}`,
-      '',
-      `${tr('Size: {0}', size)}  `,
-      tr('Created: {0} ago', age),
-      ...(others.length
-        ? ['', tr('Also tagged: {0}', more > 0 ? `${others.join(', ')}, ${tr('and {0} more', more)}` : others.join(', '))]
-        : []),
-    ].join('\n'),
+    // Made when read: the Images view shows it on hover only (resolveTreeItem), and 2,000 tags are drawn at once.
+    get tooltip() {
+      return tagTooltip(image, reference, size, age, tags);
+    },
     icon: dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'tag' },
     contextValue: dangling ? 'image.dangling' : 'image.tag',
     collapsible: 'collapsed',
@@ -674,6 +681,29 @@ export class EventStates {
       return { ...c, state: fact.state, status: fact.status, health: fact.state === 'running' ? c.health : undefined };
     });
   }
+}
+
+/**
+ * A listing of some containers merged into the full one: the listed ones replace theirs (or join,
+ * when new), and those of `ids` the listing lacks are gone. The order is the full listing's, new
+ * ones last; the views sort anyway.
+ */
+export function mergeContainers(
+  all: readonly ContainerSummary[],
+  ids: ReadonlySet<string>,
+  listed: readonly ContainerSummary[],
+): ContainerSummary[] {
+  const fresh = new Map(listed.map((c) => [c.id, c]));
+  const out: ContainerSummary[] = [];
+  for (const container of all) {
+    const now = fresh.get(container.id);
+    if (now) {
+      out.push(now);
+      fresh.delete(container.id);
+    } else if (!ids.has(container.id)) out.push(container);
+  }
+  out.push(...fresh.values());
+  return out;
 }
 
 /**

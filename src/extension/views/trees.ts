@@ -9,7 +9,9 @@ import type { ContainerStats, ContainerSummary, EngineEvent, ImageSummary, Netwo
 import { statsTooltip } from '../stats/render';
 import { EngineError } from '../../engine/types';
 import { isConnectionFailure, type EngineService } from '../engineService';
+import { RowStore, type RowChange, type RowTree } from './rows';
 import {
+  mergeContainers,
   containerNode,
   containerRoots,
   EventStates,
@@ -39,14 +41,16 @@ export function toTreeItem(node: NodeBase, withTooltip = true): vscode.TreeItem 
   item.contextValue = node.contextValue;
   item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
   const markdown = withTooltip ? node.tooltip : undefined;
-  if (markdown) {
-    // Not trusted and no HTML: names in it come from the engine and are escaped in model.ts.
-    const tooltip = new vscode.MarkdownString(markdown);
-    tooltip.isTrusted = false;
-    tooltip.supportHtml = false;
-    item.tooltip = tooltip;
-  }
+  if (markdown) item.tooltip = untrustedMarkdown(markdown);
   return item;
+}
+
+/** Not trusted and no HTML: names in it come from the engine and are escaped in model.ts. */
+function untrustedMarkdown(markdown: string): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(markdown);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  return tooltip;
 }
 
 /**
@@ -68,9 +72,12 @@ export class SharedContainerList {
   }
 }
 
+/** How long events' changes gather before the rows are remade. */
+const PUBLISH_DELAY_MS = 25;
+
 /** Common snapshot handling; subclasses say how to list and how to turn a snapshot into nodes. */
 export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProvider<BerthNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<BerthNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<BerthNode | BerthNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   protected snapshot: Snapshot | undefined;
   private inflight: Promise<void> | undefined;
@@ -81,6 +88,14 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
   listCount = 0;
   /** How long the last listing took (ms): a costly one spaces the refreshes of an event storm. */
   lastListMs = 0;
+  /**
+   * How long the last listing of everything took (ms), where a view lists only what changed
+   * too: an event storm's listings are spaced by what listing everything costs.
+   */
+  protected fullListMs: number | undefined;
+  get costlyListMs(): number {
+    return this.fullListMs ?? this.lastListMs;
+  }
 
   constructor(
     readonly viewId: ViewId,
@@ -92,44 +107,119 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
 
   /** Lists again, then tells VS Code; concurrent calls share one run plus at most one more. */
   refresh(): Promise<void> {
+    return this.run(true);
+  }
+
+  /**
+   * One listing at a time. `tell`: fire onDidChangeTreeData when done; a first listing made for
+   * VS Code's own getChildren does not, or VS Code would ask for all 2,000 rows a second time.
+   * A refresh joining a listing already under way lists once more after it, and tells.
+   */
+  private run(tell: boolean): Promise<void> {
     if (this.inflight) {
-      this.again = true;
+      if (tell) {
+        this.again = true;
+        this.tell = true;
+      }
       return this.inflight;
     }
+    this.tell = tell;
     this.inflight = (async () => {
       do {
         this.again = false;
         await this.reload();
       } while (this.again);
-      this.emitter.fire(undefined);
+      if (this.tell) this.publish();
     })().finally(() => (this.inflight = undefined));
     return this.inflight;
+  }
+  private tell = false;
+
+  /** True while the view's first listing is under way (nothing to show yet, and a refresh would only repeat it). */
+  get loadingFirst(): boolean {
+    return this.inflight !== undefined && this.snapshot === undefined;
   }
 
   /** Redraws from the same snapshot (e.g. a display toggle). */
   protected changed(): void {
-    this.emitter.fire(undefined);
+    this.shown = undefined;
+    this.publish();
   }
 
   /** Forgets the snapshot without listing; the next getChildren lists. */
   invalidate(): void {
     this.snapshot = undefined;
+    this.shown = undefined;
+    this.rows.clear();
     this.emitter.fire(undefined);
   }
 
+  private readonly rows = new RowStore();
+  /** The rows of the snapshot last turned into rows. */
+  private shown: { snapshot: Snapshot; tree: RowTree } | undefined;
+
+  /**
+   * The rows of the current snapshot, made once per snapshot (VS Code asks again on every redraw
+   * and getParent) from the rows kept since the last listing, and what changed since then.
+   */
+  private currentRows(): { tree: RowTree; change: RowChange } {
+    const snapshot = this.snapshot;
+    if (snapshot === undefined) {
+      this.rows.clear();
+      this.shown = undefined;
+      return { tree: { roots: [], children: new Map() }, change: { kind: 'structure' } };
+    }
+    if (this.shown?.snapshot === snapshot) return { tree: this.shown.tree, change: { kind: 'rows', rows: [] } };
+    const roots = this.roots(snapshot);
+    const children = new Map<string, BerthNode[]>();
+    for (const root of roots) {
+      const known = this.snapshotChildren(root);
+      if (known) children.set(root.key, known);
+    }
+    const { tree, change } = this.rows.adopt({ roots, children });
+    this.shown = { snapshot, tree };
+    return { tree, change };
+  }
+
+  /** Tells VS Code what a new snapshot changed: the rows that changed alone when no row came, went or moved. */
+  private publish(): void {
+    const { change } = this.currentRows();
+    if (change.kind === 'structure') this.emitter.fire(undefined);
+    else if (change.rows.length) this.emitter.fire(change.rows);
+  }
+
+  private publishing: ReturnType<typeof setTimeout> | undefined;
+  /** Publishes once a moment later: a burst of events costs one pass over the rows (VS Code redraws at most every 200 ms anyway). */
+  protected publishSoon(): void {
+    this.publishing ??= setTimeout(() => {
+      this.publishing = undefined;
+      this.publish();
+    }, PUBLISH_DELAY_MS);
+  }
+
+  /** A node's children that the snapshot holds (undefined: none, or fetched on expand by childrenOf). */
+  protected snapshotChildren(_node: BerthNode): BerthNode[] | undefined {
+    return undefined;
+  }
+
+  /** Kinds of row whose tooltip is made on hover (resolveTreeItem): views with thousands of them. */
+  protected readonly tooltipOnHover: ReadonlySet<BerthNode['kind']> = new Set();
+
   getTreeItem(node: BerthNode): vscode.TreeItem {
-    return toTreeItem(node);
+    return toTreeItem(node, !this.tooltipOnHover.has(node.kind));
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: BerthNode): vscode.TreeItem {
+    if (this.tooltipOnHover.has(node.kind) && node.tooltip) item.tooltip = untrustedMarkdown(node.tooltip);
+    return item;
   }
 
   async getChildren(node?: BerthNode): Promise<BerthNode[]> {
     if (!node) {
-      if (this.snapshot === undefined) {
-        if (this.inflight) await this.inflight;
-        else await this.reload();
-      }
-      return this.snapshot === undefined ? [] : this.roots(this.snapshot);
+      if (this.snapshot === undefined) await this.run(false);
+      return this.currentRows().tree.roots;
     }
-    return this.childrenOf(node);
+    return this.currentRows().tree.children.get(node.key) ?? this.childrenOf(node);
   }
 
   protected async childrenOf(_node: BerthNode): Promise<BerthNode[]> {
@@ -142,11 +232,10 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
    */
   async getParent(node: BerthNode): Promise<BerthNode | undefined> {
     if (this.snapshot === undefined || node.kind === 'layer') return undefined;
-    for (const root of this.roots(this.snapshot)) {
+    const { roots, children } = this.currentRows().tree;
+    for (const root of roots) {
       if (root.key === node.key) return undefined;
-      if (root.kind === 'imageTag') continue;
-      const children = await this.childrenOf(root);
-      if (children.some((child) => child.key === node.key)) return root;
+      if (children.get(root.key)?.some((child) => child.key === node.key)) return root;
     }
     return undefined;
   }
@@ -170,9 +259,13 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
   }
 
   dispose(): void {
+    clearTimeout(this.publishing);
     this.emitter.dispose();
   }
 }
+
+/** Above this many changed containers, one listing of all of them costs less than a filter of ids. */
+const MAX_LISTED_BY_ID = 200;
 
 export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   constructor(
@@ -183,8 +276,39 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   }
   private readonly eventStates = new EventStates();
 
+  /** Containers whose events said they changed, to list alone next time; `all` lists every one. */
+  private readonly changedIds = new Set<string>();
+  private listAll = true;
+
+  override refresh(): Promise<void> {
+    this.listAll = true;
+    return super.refresh();
+  }
+
+  /**
+   * Lists again only these containers (their events said they changed) and merges them in: the
+   * engine answers for a few containers in a fraction of the time it takes for 2,000, and the
+   * extension host parses a fraction of the text. Everything when there is no listing yet or too
+   * many changed.
+   */
+  refreshContainers(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) this.changedIds.add(id);
+    return super.refresh();
+  }
+
   protected async load(): Promise<ContainerSummary[]> {
-    return this.eventStates.apply(await this.containers.list());
+    const ids = new Set(this.changedIds);
+    const all = this.listAll || this.snapshot === undefined || ids.size === 0 || ids.size > MAX_LISTED_BY_ID;
+    this.changedIds.clear();
+    this.listAll = false;
+    if (all) {
+      const started = Date.now();
+      const containers = this.eventStates.apply(await this.containers.list());
+      this.fullListMs = Date.now() - started;
+      return containers;
+    }
+    const listed = await (await this.service.engine()).listContainers({ filters: { id: [...ids] } });
+    return this.eventStates.apply(mergeContainers(this.snapshot ?? [], ids, listed));
   }
   /**
    * The services a project's files declare, for projects whose files are in the workspace (set by
@@ -202,11 +326,11 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
     this.eventStates.record(event.id, fact);
     if (this.snapshot?.some((c) => c.id === event.id)) {
       this.snapshot = this.eventStates.apply(this.snapshot);
-      this.changed();
+      this.publishSoon();
     }
   }
-  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
-    return node.kind === 'composeGroup' ? [...node.containers.map((c) => containerNode(c, this.takenAt)), ...node.missing] : [];
+  protected override snapshotChildren(node: BerthNode): BerthNode[] | undefined {
+    return node.kind === 'composeGroup' ? [...node.containers.map((c) => containerNode(c, this.takenAt)), ...node.missing] : undefined;
   }
   /** The current snapshot (commands offer these in QuickPicks). */
   async list(): Promise<ContainerSummary[]> {
@@ -217,25 +341,21 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   /** The latest stats reading of a container while the Stats view reads it (main.ts sets it). */
   liveStats: (id: string) => ContainerStats | undefined = () => undefined;
 
-  override getTreeItem(node: BerthNode): vscode.TreeItem {
-    // A container's tooltip is made on hover instead (resolveTreeItem), so it carries the latest stats reading.
-    return toTreeItem(node, node.kind !== 'container');
-  }
+  // Made on hover, so it carries the latest stats reading too.
+  protected override readonly tooltipOnHover: ReadonlySet<BerthNode['kind']> = new Set(['container']);
 
-  resolveTreeItem(item: vscode.TreeItem, node: BerthNode): vscode.TreeItem {
+  override resolveTreeItem(item: vscode.TreeItem, node: BerthNode): vscode.TreeItem {
     if (node.kind !== 'container') return item;
     const text = node.tooltip ?? '';
     const reading = this.liveStats(node.container.id);
-    const tooltip = new vscode.MarkdownString(reading ? `${text}\n\n${statsTooltip(reading, vscode.l10n.t)}` : text);
-    tooltip.isTrusted = false;
-    tooltip.supportHtml = false;
-    item.tooltip = tooltip;
+    item.tooltip = untrustedMarkdown(reading ? `${text}\n\n${statsTooltip(reading, vscode.l10n.t)}` : text);
     return item;
   }
 }
 
 export class ImagesProvider extends BerthTreeProvider<ImageSummary[]> {
   private dangling = false;
+  protected override readonly tooltipOnHover: ReadonlySet<BerthNode['kind']> = new Set(['imageTag']);
   constructor(service: EngineService) {
     super('images', service);
     void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', false);
@@ -257,8 +377,10 @@ export class ImagesProvider extends BerthTreeProvider<ImageSummary[]> {
   protected roots(images: ImageSummary[]): BerthNode[] {
     return imageRoots(images, this.dangling, this.takenAt);
   }
+  protected override snapshotChildren(node: BerthNode): BerthNode[] | undefined {
+    return node.kind === 'repository' ? node.tags : undefined;
+  }
   protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
-    if (node.kind === 'repository') return node.tags;
     if (node.kind === 'imageTag') {
       const layers = await (await this.service.engine()).imageHistory(node.image.id);
       return layerNodes(node.key, layers, Date.now());
@@ -291,8 +413,8 @@ export class VolumesProvider extends BerthTreeProvider<VolumesSnapshot> {
   protected roots(snapshot: VolumesSnapshot): BerthNode[] {
     return volumeRoots(snapshot.volumes, snapshot.containers);
   }
-  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
-    return node.kind === 'volume' ? volumeChildren(node) : [];
+  protected override snapshotChildren(node: BerthNode): BerthNode[] | undefined {
+    return node.kind === 'volume' ? volumeChildren(node) : undefined;
   }
   async list(): Promise<VolumeSummary[]> {
     if (this.snapshot === undefined) await this.refresh();
@@ -320,8 +442,8 @@ export class NetworksProvider extends BerthTreeProvider<NetworksSnapshot> {
   protected roots(snapshot: NetworksSnapshot): BerthNode[] {
     return networkRoots(snapshot.networks, snapshot.containers);
   }
-  protected override async childrenOf(node: BerthNode): Promise<BerthNode[]> {
-    return node.kind === 'network' ? networkChildren(node) : [];
+  protected override snapshotChildren(node: BerthNode): BerthNode[] | undefined {
+    return node.kind === 'network' ? networkChildren(node) : undefined;
   }
   async list(): Promise<NetworkSummary[]> {
     if (this.snapshot === undefined) await this.refresh();

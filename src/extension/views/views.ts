@@ -66,8 +66,8 @@ export class BerthViews implements vscode.Disposable {
       volumes: new VolumesProvider(service, containers),
       networks: new NetworksProvider(service, containers),
     };
-    this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.provider(view).refresh(), {
-      spacing: (view) => Math.min(MAX_SPACING_MS, LISTING_SHARE * this.provider(view).lastListMs),
+    this.debouncer = new KeyedDebouncer<ViewId>(DEBOUNCE_MS, (view) => void this.listAgain(view), {
+      spacing: (view) => Math.min(MAX_SPACING_MS, LISTING_SHARE * this.provider(view).costlyListMs),
     });
     for (const view of VIEW_IDS) {
       const provider = this.provider(view);
@@ -83,10 +83,13 @@ export class BerthViews implements vscode.Disposable {
     this.disposables.push(
       service.onDidReceiveEvent((event) => {
         if (this.isVisible('containers')) this.providers.containers.applyEvent(event);
-        for (const view of viewsForEvent(event)) this.request(view);
+        for (const view of viewsForEvent(event)) this.request(view, event.type === 'container' ? event.id : undefined);
         // The list lags a state event; one more listing a moment later brings what only the engine
         // knows (its status text, the ports a started container publishes).
-        if (stateFromEvent(event)) this.followUp('containers');
+        if (stateFromEvent(event)) {
+          this.followUpIds.add(event.id);
+          this.followUp('containers');
+        }
       }),
       service.onDidResync(() => this.refreshAll()),
       service.onDidChangeState((state) => this.stateChanged(state)),
@@ -113,6 +116,7 @@ export class BerthViews implements vscode.Disposable {
   refresh(view: ViewId): Promise<void> {
     this.stale.delete(view);
     this.debouncer.cancel(view);
+    if (view === 'containers') this.containersChanged.clear();
     return this.provider(view).refresh();
   }
 
@@ -126,20 +130,41 @@ export class BerthViews implements vscode.Disposable {
 
   private readonly followUps = new Map<ViewId, ReturnType<typeof setTimeout>>();
 
+  private readonly followUpIds = new Set<string>();
+
   private followUp(view: ViewId): void {
     clearTimeout(this.followUps.get(view));
     this.followUps.set(
       view,
       setTimeout(() => {
         this.followUps.delete(view);
-        this.request(view);
+        const ids = [...this.followUpIds];
+        this.followUpIds.clear();
+        if (ids.length) for (const id of ids) this.request(view, id);
+        else this.request(view);
       }, FOLLOW_UP_MS),
     );
   }
 
-  private request(view: ViewId): void {
-    if (this.isVisible(view)) this.debouncer.request(view);
-    else this.stale.add(view);
+  /** Containers whose events asked the Containers view to list them again; `undefined` in it: everything. */
+  private readonly containersChanged = new Set<string | undefined>();
+
+  /** Asks a view to list again, soon; `containerId`: only that container changed in the Containers view. */
+  private request(view: ViewId, containerId?: string): void {
+    if (!this.isVisible(view)) {
+      this.stale.add(view);
+      return;
+    }
+    if (view === 'containers') this.containersChanged.add(containerId);
+    this.debouncer.request(view);
+  }
+
+  private listAgain(view: ViewId): Promise<void> {
+    if (view !== 'containers') return this.provider(view).refresh();
+    const changed = [...this.containersChanged];
+    this.containersChanged.clear();
+    const ids = changed.filter((id): id is string => id !== undefined);
+    return changed.length > ids.length ? this.providers.containers.refresh() : this.providers.containers.refreshContainers(ids);
   }
 
   private refreshAll(): void {
@@ -151,7 +176,8 @@ export class BerthViews implements vscode.Disposable {
       this.service.ensureStarted();
       if (this.stale.has(view)) {
         this.stale.delete(view);
-        void this.provider(view).refresh();
+        // VS Code asked for the rows as it showed the view: that first listing is current.
+        if (!this.provider(view).loadingFirst) void this.provider(view).refresh();
       }
     }
     this.updateEvents();
@@ -175,7 +201,8 @@ export class BerthViews implements vscode.Disposable {
     if (state.kind === 'connected' || state.kind === 'failed') {
       for (const view of VIEW_IDS) {
         if (state.kind === 'failed') this.provider(view).invalidate();
-        else this.request(view);
+        // A view whose first listing made the connection is listing on it already.
+        else if (!this.provider(view).loadingFirst) this.request(view);
       }
     }
   }

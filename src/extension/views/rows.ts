@@ -1,0 +1,96 @@
+/**
+ * Rows kept between listings. VS Code knows a tree's rows by object: when a view lists again and
+ * only some rows changed, handing VS Code those rows (onDidChangeTreeData with them) redraws them
+ * alone, instead of the whole tree of 2,000 rows it asks for after a full refresh. For that, a key
+ * keeps one node object across listings, updated in place. No `vscode` here.
+ */
+import type { BerthNode } from './model';
+
+/** Summaries a listing did not change are the same objects in the next (merged listings, event states): stringified once. */
+const dataSignatures = new WeakMap<object, string>();
+function dataSignature(data: object): string {
+  let signature = dataSignatures.get(data);
+  if (signature === undefined) dataSignatures.set(data, (signature = JSON.stringify(data)));
+  return signature;
+}
+
+/** What a row shows and carries, as one string: two listings' rows differ iff their signatures do. */
+export function rowSignature(node: BerthNode): string {
+  const shown = `${node.label}\u0000${node.description ?? ''}\u0000${node.contextValue}\u0000${node.collapsible}\u0000${node.icon.id}\u0000${node.icon.color ?? ''}`;
+  switch (node.kind) {
+    // Their tooltips are made on hover from the data, so the data stands for them.
+    case 'container':
+    case 'attached':
+      return `${shown}\u0000${dataSignature(node.container)}`;
+    case 'imageTag':
+      return `${shown}\u0000${node.image.id}\u0000${node.image.size}\u0000${node.image.created}\u0000${node.image.repoTags.length}`;
+    default: {
+      // A tooltip made when read is not made here: its row's data or shown text changes with it.
+      const tooltip = Object.getOwnPropertyDescriptor(node, 'tooltip');
+      return `${shown}\u0000${typeof tooltip?.value === 'string' ? tooltip.value : ''}`;
+    }
+  }
+}
+
+/** The rows of one listing: the roots, and the children known from the listing, by parent key. */
+export interface RowTree {
+  roots: BerthNode[];
+  children: Map<string, BerthNode[]>;
+}
+
+/** What a new listing changes: the whole tree (rows came, went or moved), or these rows only. */
+export type RowChange = { kind: 'structure' } | { kind: 'rows'; rows: BerthNode[] };
+
+const keysOf = (nodes: readonly BerthNode[]) => nodes.map((n) => n.key).join('\u0000');
+
+/**
+ * One node object per key across listings. `adopt` takes a listing's fresh tree and returns the
+ * same tree made of the kept objects (updated in place where they changed), and what changed.
+ */
+export class RowStore {
+  private kept = new Map<string, { node: BerthNode; signature: string }>();
+  private shape: { roots: string; children: Map<string, string> } | undefined;
+
+  adopt(fresh: RowTree): { tree: RowTree; change: RowChange } {
+    const next = new Map<string, { node: BerthNode; signature: string }>();
+    const changed: BerthNode[] = [];
+    const take = (node: BerthNode): BerthNode => {
+      const signature = rowSignature(node);
+      const old = this.kept.get(node.key);
+      let kept = node;
+      if (old && !next.has(node.key)) {
+        kept = old.node;
+        if (old.signature !== signature) {
+          replaceFields(kept, node);
+          changed.push(kept);
+        }
+      }
+      next.set(node.key, { node: kept, signature });
+      return kept;
+    };
+    const roots = fresh.roots.map(take);
+    const children = new Map<string, BerthNode[]>();
+    for (const [parent, nodes] of fresh.children) children.set(parent, nodes.map(take));
+    const shape = { roots: keysOf(roots), children: new Map([...children].map(([k, v]) => [k, keysOf(v)])) };
+    const same =
+      this.shape !== undefined &&
+      this.shape.roots === shape.roots &&
+      this.shape.children.size === shape.children.size &&
+      [...shape.children].every(([k, v]) => this.shape!.children.get(k) === v);
+    this.kept = next;
+    this.shape = shape;
+    return { tree: { roots, children }, change: same ? { kind: 'rows', rows: changed } : { kind: 'structure' } };
+  }
+
+  /** Forgets every row (the view lost its listing). */
+  clear(): void {
+    this.kept.clear();
+    this.shape = undefined;
+  }
+}
+
+/** Makes `target` carry `source`'s fields, getters included (a tooltip made when read stays so). */
+function replaceFields(target: BerthNode, source: BerthNode): void {
+  for (const key of Object.keys(target)) if (!Object.hasOwn(source, key)) delete (target as unknown as Record<string, unknown>)[key];
+  Object.defineProperties(target, Object.getOwnPropertyDescriptors(source));
+}
