@@ -48,25 +48,26 @@ const keysOf = (nodes: readonly BerthNode[]) => nodes.map((n) => n.key).join('\u
  * same tree made of the kept objects (updated in place where they changed), and what changed.
  */
 export class RowStore {
-  private kept = new Map<string, { node: BerthNode; signature: string }>();
+  /** A row's signature is made when a later listing has the key again: a first listing of 2,000 rows makes none. */
+  private kept = new Map<string, { node: BerthNode; signature?: string }>();
   private shape: { roots: string; children: Map<string, string> } | undefined;
 
   adopt(fresh: RowTree): { tree: RowTree; change: RowChange } {
-    const next = new Map<string, { node: BerthNode; signature: string }>();
+    const next = new Map<string, { node: BerthNode; signature?: string }>();
     const changed: BerthNode[] = [];
     const take = (node: BerthNode): BerthNode => {
-      const signature = rowSignature(node);
       const old = this.kept.get(node.key);
-      let kept = node;
-      if (old && !next.has(node.key)) {
-        kept = old.node;
-        if (old.signature !== signature) {
-          replaceFields(kept, node);
-          changed.push(kept);
-        }
+      if (!old || next.has(node.key)) {
+        next.set(node.key, { node });
+        return node;
       }
-      next.set(node.key, { node: kept, signature });
-      return kept;
+      const signature = rowSignature(node);
+      if ((old.signature ?? rowSignature(old.node)) !== signature) {
+        replaceFields(old.node, node);
+        changed.push(old.node);
+      }
+      next.set(node.key, { node: old.node, signature });
+      return old.node;
     };
     const roots = fresh.roots.map(take);
     const children = new Map<string, BerthNode[]>();

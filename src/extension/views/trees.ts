@@ -124,15 +124,24 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
       return this.inflight;
     }
     this.tell = tell;
+    let listed = () => {};
+    this.firstListed = new Promise<void>((resolve) => (listed = resolve));
     this.inflight = (async () => {
-      do {
-        this.again = false;
-        await this.reload();
-      } while (this.again);
-      if (this.tell) this.publish();
-    })().finally(() => (this.inflight = undefined));
+      try {
+        do {
+          this.again = false;
+          await this.reload();
+          listed();
+        } while (this.again);
+        if (this.tell) this.publish();
+      } finally {
+        listed();
+      }
+    })().finally(() => (this.inflight = this.firstListed = undefined));
     return this.inflight;
   }
+  /** Settles when the run under way has its first listing, before any listing it was asked to repeat. */
+  private firstListed: Promise<void> | undefined;
   private tell = false;
 
   /** True while the view's first listing is under way (nothing to show yet, and a refresh would only repeat it). */
@@ -216,7 +225,12 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
 
   async getChildren(node?: BerthNode): Promise<BerthNode[]> {
     if (!node) {
-      if (this.snapshot === undefined) await this.run(false);
+      // A view opening answers from the first listing; one asked for meanwhile (the event stream's
+      // first connection re-lists, for what changed before it) follows and redraws what changed.
+      if (this.snapshot === undefined) {
+        const run = this.run(false);
+        await (this.firstListed ?? run);
+      }
       return this.currentRows().tree.roots;
     }
     return this.currentRows().tree.children.get(node.key) ?? this.childrenOf(node);
