@@ -369,3 +369,29 @@ export function offsetOf(doc: ComposeDocument, position: Position): number {
 export function rangeOfSpan(doc: ComposeDocument, span: Span): Range {
   return rangeOf(doc, span);
 }
+
+/**
+ * @internal The separately parsed piece holding an offset, or undefined outside every piece. A
+ * piece an edit leaves as it was keeps its identity and its `start` follows it, so an offset
+ * kept relative to its piece stays right as edits above move it.
+ */
+export function pieceAt(doc: ComposeDocument, offset: number): { readonly start: number } | undefined {
+  const { chunks } = doc;
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const chunk = chunks[mid];
+    if (offset < chunk.start) hi = mid - 1;
+    // An offset where one piece ends and the next starts is the next one's.
+    else if (offset >= chunk.start + chunk.text.length && mid < chunks.length - 1) lo = mid + 1;
+    else if (offset > chunk.start + chunk.text.length) return undefined;
+    else return chunk;
+  }
+  return undefined;
+}
+
+/** @internal The pieces that anchor a node: what an alias or merge key anywhere may resolve to. */
+export function anchorPieces(doc: ComposeDocument): readonly object[] {
+  return doc.chunks.filter((c) => c.anchors.length > 0);
+}
