@@ -74,7 +74,8 @@ export function checkSchema(ctx: ComposeRuleContext): void {
     } else {
       const top = toJS(doc, { ...doc.root, pairs: others }) as Record<string, unknown>;
       const placeholders: Record<string, unknown> = {};
-      for (const name of names) Object.defineProperty(placeholders, name, { value: {}, enumerable: true });
+      // A name written twice is one key (YAML keeps one; compose-yaml reports the repeat).
+      for (const name of names) Object.defineProperty(placeholders, name, { value: {}, enumerable: true, configurable: true });
       value = { ...top, services: placeholders };
       errors = selectErrors(schemaErrors(value));
       if (topKept.size >= MAX_KEPT_FILES) topKept.clear();
@@ -117,8 +118,10 @@ function serviceFindings(doc: ComposeDocument, pair: PairNode): SchemaFinding[] 
   const prefix = `/services/${pair.name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   const whole = { services: { [pair.name]: service } };
   const out: SchemaFinding[] = [];
+  // Paths are walked from this pair: a service whose name is written twice must not point into the other one.
+  const locate = (path: readonly string[]) => nodeAtPath(doc, path.slice(2), { node: pair.value, pair });
   for (const error of selectErrors(schemaErrors(service, 'service').map((e) => ({ ...e, instancePath: prefix + e.instancePath })))) {
-    const f = describe(doc, whole, error);
+    const f = describe(doc, whole, error, locate);
     if (f) out.push(f);
   }
   return out;
@@ -211,9 +214,14 @@ function label(path: string[]): string {
   return path.join('.');
 }
 
-function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): SchemaFinding | undefined {
+function describe(
+  doc: ComposeDocument,
+  value: unknown,
+  error: ErrorObject,
+  locate: (path: readonly string[]) => ReturnType<typeof nodeAtPath> = (path) => nodeAtPath(doc, path),
+): SchemaFinding | undefined {
   const path = pointerPath(error.instancePath);
-  const found = nodeAtPath(doc, path);
+  const found = locate(path);
   if (!found) return undefined;
   const here = valueAt(value, path);
   const interpolated = typeof here === 'string' && here.includes('$');
@@ -278,7 +286,7 @@ function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): Sch
     case 'uniqueItems': {
       // ajv's i and j come in either order depending on the item type: the later one is the repeat.
       const { i, j } = error.params as { i: number; j: number };
-      const item = nodeAtPath(doc, [...path, String(Math.max(i, j))]);
+      const item = locate([...path, String(Math.max(i, j))]);
       return {
         at: (d: ComposeDocument) => spanFor(d, item ?? found),
         keyword: error.keyword,
