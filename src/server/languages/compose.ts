@@ -80,6 +80,7 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
   // The core calls its host synchronously inside each feature, so one request at a time is current.
   let current: Request | undefined;
   const stats = new Map<string, { answer: 'file' | 'directory' | undefined; at: number }>();
+  let openUris: string[] = [];
   const stat = (file: string) => {
     const now = performance.now();
     const known = stats.get(file);
@@ -179,7 +180,12 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
     async diagnostics(doc) {
       const settings = await doc.settings();
       // Depend on every open Compose file: opening an override file re-validates the file it overrides.
-      doc.workspace.openDocuments(COMPOSE_LANGUAGE_ID);
+      const open = doc.workspace.openDocuments(COMPOSE_LANGUAGE_ID);
+      // An override file opened (or saved) before any file event arrives is there now.
+      if (open.length !== openUris.length || open.some((d, i) => d.uri !== openUris[i])) {
+        stats.clear();
+        openUris = open.map((d) => d.uri);
+      }
       return withProject(doc, undefined, (project) => lintCompose(project, settings.lint));
     },
     codeActions: { kinds: COMPOSE_SHAPE.codeActionKinds, provide: quickFixes },
