@@ -7,6 +7,7 @@ import { isMainThread, workerData, type MessagePort } from 'node:worker_threads'
 import { createConnection, PortMessageReader, PortMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { capYoungGeneration } from './memory';
 import { startServer } from './server';
+import { createStdioConnection } from './stdio';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 const args = process.argv.slice(2);
@@ -37,5 +38,5 @@ if (!isMainThread && port) {
   }
 } else {
   capYoungGeneration(Number(process.env.BERTH_YOUNG_MB ?? 8));
-  serve(createConnection());
+  serve(args.includes('--stdio') ? createStdioConnection() : createConnection());
 }
