@@ -78,7 +78,14 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
 
   if (reuseFrom < 0) {
     const comments = oldComments.slice(0, keptComments).concat(walk.comments);
-    return assemble(text, old.escape, old.directives, comments, instructions.slice(0, keptInstructions).concat(walk.instructions), lineStarts);
+    return assemble(
+      text,
+      old.escape,
+      old.directives,
+      comments,
+      instructions.slice(0, keptInstructions).concat(walk.instructions),
+      lineStarts,
+    );
   }
   const delta = text.length - old.text.length;
   const from = oldStarts[stoppedAt - lineDelta];
@@ -89,7 +96,14 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
     for (let j = movedComments; j < oldComments.length; j++) shiftSpan(oldComments[j].span, delta);
   }
   const comments = replaceRange(oldComments, keptComments, movedComments, walk.comments);
-  return assemble(text, old.escape, old.directives, comments, replaceRange(instructions, keptInstructions, reuseFrom, walk.instructions), lineStarts);
+  return assemble(
+    text,
+    old.escape,
+    old.directives,
+    comments,
+    replaceRange(instructions, keptInstructions, reuseFrom, walk.instructions),
+    lineStarts,
+  );
 }
 
 /**
