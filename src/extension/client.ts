@@ -4,7 +4,9 @@
  * hover in Compose files step aside for another extension's Compose language service
  * (`berth.compose.editingFeatures`), so they do not show twice.
  */
+import { once } from 'node:events';
 import * as fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import {
@@ -16,6 +18,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SERVER_MEMORY_MESSAGE, type ServerMemory } from '../shared/serverMemory';
 import { COMPOSE_PEERS, composeEditing } from './composePeers';
 import * as config from './config';
 import { COMPOSE_LANGUAGE, DOCUMENT_SELECTOR } from './contributions';
@@ -171,6 +174,23 @@ export class BerthClient implements vscode.Disposable {
       },
     );
     return this.client.state === State.Running;
+  }
+
+  /** The server thread's heap as the thread reads it; undefined when no thread runs. For the memory bench. */
+  async serverMemory(): Promise<ServerMemory | undefined> {
+    const worker = this.worker;
+    if (!worker) return undefined;
+    const answer = once(worker, 'message') as Promise<[ServerMemory]>;
+    worker.postMessage(SERVER_MEMORY_MESSAGE);
+    return (await answer)[0];
+  }
+
+  /** Writes a heap snapshot of the server thread to `file`; false when no thread runs. For the memory bench. */
+  async writeServerHeapSnapshot(file: string): Promise<boolean> {
+    const worker = this.worker;
+    if (!worker) return false;
+    await pipeline(await worker.getHeapSnapshot(), fs.createWriteStream(file));
+    return true;
   }
 
   showOutput(): void {
