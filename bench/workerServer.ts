@@ -30,6 +30,9 @@ export interface WorkerRun {
   /** The thread's heap after opening and after the edits: reserved, used, and the young / old spaces reserved. */
   opened: HeapFigures;
   edited: HeapFigures;
+  /** This process's resident set before the thread started and after the edits: the thread's whole cost when it runs first. */
+  rssBefore: number;
+  rssAfter: number;
 }
 
 interface HeapFigures {
@@ -57,6 +60,7 @@ async function heapOf(worker: Worker): Promise<HeapFigures> {
 
 /** One fresh server thread under the given limits, opened and typed into as the memory bench does. */
 export async function workerRun(youngMb: number, oldMb: number): Promise<WorkerRun> {
+  const rssBefore = process.memoryUsage().rss;
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(SERVER, {
     workerData: { lspPort: port2 },
@@ -118,6 +122,7 @@ export async function workerRun(youngMb: number, oldMb: number): Promise<WorkerR
       latencies.push(performance.now() - started);
     }
     const edited = await heapOf(worker);
+    const rssAfter = process.memoryUsage().rss;
     latencies.sort((a, b) => a - b);
     return {
       youngMb,
@@ -126,6 +131,8 @@ export async function workerRun(youngMb: number, oldMb: number): Promise<WorkerR
       p95Ms: latencies[Math.floor(latencies.length * 0.95)],
       opened,
       edited,
+      rssBefore,
+      rssAfter,
     };
   } finally {
     connection.dispose();
@@ -143,15 +150,15 @@ if (require.main === module) {
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   void (async () => {
     console.log(
-      '| young / old limit (MB) | round | keystroke median / p95 (ms) | heap reserved / used after opening (MB) | after the edits: reserved / used / young / old (MB) | load |',
+      '| young / old limit (MB) | round | keystroke median / p95 (ms) | heap reserved / used after opening (MB) | after the edits: reserved / used / young / old (MB) | process RSS growth (MB) | load |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
     // Alternating the limits round by round, so the machine's load falls on each alike.
     for (let round = 1; round <= rounds; round++) {
       for (const [young, old] of limits) {
         const r = await workerRun(young, old);
         console.log(
-          `| ${young} / ${old} | ${round} | ${r.medianMs.toFixed(2)} / ${r.p95Ms.toFixed(2)} | ${mb(r.opened.total)} / ${mb(r.opened.used)} | ${mb(r.edited.total)} / ${mb(r.edited.used)} / ${mb(r.edited.newSpace)} / ${mb(r.edited.oldSpace)} | ${(await import('node:os')).loadavg()[0].toFixed(1)} |`,
+          `| ${young} / ${old} | ${round} | ${r.medianMs.toFixed(2)} / ${r.p95Ms.toFixed(2)} | ${mb(r.opened.total)} / ${mb(r.opened.used)} | ${mb(r.edited.total)} / ${mb(r.edited.used)} / ${mb(r.edited.newSpace)} / ${mb(r.edited.oldSpace)} | ${mb(r.rssAfter - r.rssBefore)} | ${(await import('node:os')).loadavg()[0].toFixed(1)} |`,
         );
       }
     }
