@@ -197,6 +197,17 @@ export class BerthClient implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * Ends the server thread as an out-of-memory end would, without the client's say; false when
+   * none runs. For the test that a server crash is contained and restarted.
+   */
+  async crashServerThread(): Promise<boolean> {
+    const worker = this.worker;
+    if (!worker) return false;
+    await worker.terminate();
+    return true;
+  }
+
   showOutput(): void {
     this.client.outputChannel.show(true);
   }

@@ -30,10 +30,11 @@ import type { BerthApi, Workbench } from './workbench';
 
 export type { BerthApi } from './workbench';
 
-/** What the memory bench reads of the language server; nothing else calls these. */
+/** What the memory bench and the crash test reach of the language server; nothing else calls these. */
 export interface LanguageServerProbe {
   serverMemory(): Promise<ServerMemory | undefined>;
   writeServerHeapSnapshot(file: string): Promise<boolean>;
+  crashServerThread(): Promise<boolean>;
 }
 
 let client: BerthClient | undefined;
@@ -142,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi & { languag
     languageServer: {
       serverMemory: async () => client?.serverMemory(),
       writeServerHeapSnapshot: async (file) => (client ? client.writeServerHeapSnapshot(file) : false),
+      crashServerThread: async () => (client ? client.crashServerThread() : false),
     },
     get service() {
       return loadWorkbench().api.service;
