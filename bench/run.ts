@@ -268,7 +268,7 @@ class ServerRun {
       const first = await opened;
       this.result.openMs = first.at - sent;
       this.result.sendsVersion = typeof first.message.params.version === 'number';
-      if (this.result.server === 'berth' && shellCheckInstalled()) {
+      if (this.result.server.startsWith('berth') && shellCheckInstalled()) {
         // Berth checks every RUN with ShellCheck once the file has been open a moment (a second
         // publish): as a user starts typing after that, so do the edits, rather than race it.
         let publishes = 0;
@@ -362,7 +362,11 @@ async function benchLsp(): Promise<{ ours: LspResult; peer: LspResult }> {
   // BENCH_BERTH_SERVER measures another build of our server (say, one kept from an earlier commit).
   const serverJs = resolve(process.env.BENCH_BERTH_SERVER ?? join(ROOT, 'dist', 'server.js'));
   const ours = new ServerRun('berth', serverJs, ['--stdio']);
-  const peer = new ServerRun('docker-langserver', realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')), ['--stdio']);
+  // BENCH_PEER_BERTH_SERVER puts another build of ours in the peer's seat: two builds side by side in one run.
+  const peerBerth = process.env.BENCH_PEER_BERTH_SERVER;
+  const peer = peerBerth
+    ? new ServerRun('berth (peer build)', resolve(peerBerth), ['--stdio'])
+    : new ServerRun('docker-langserver', realpathSync(join(ROOT, 'node_modules', '.bin', 'docker-langserver')), ['--stdio']);
   if (existsSync(serverJs)) await ours.start(text);
   else {
     ours.result.error = `${serverJs} is missing: the Berth language server is not built. Run \`npm run build\` (it bundles src/server/main.ts).`;
@@ -378,12 +382,15 @@ async function benchLsp(): Promise<{ ours: LspResult; peer: LspResult }> {
   // The peak RSS above is the Dockerfile's alone; opening a compose file comes after it.
   const peakBeforeCompose = ours.peakRss();
   for (const place of EDIT_PLACES) {
-    if (place === 'compose') await ours.openCompose(generateCompose(1000));
+    if (place === 'compose') {
+      await ours.openCompose(generateCompose(1000));
+      if (peerBerth) await peer.openCompose(generateCompose(1000));
+    }
     for (const [i, edit] of placeScript(text, place).entries()) {
       const order = i % 2 ? [ours, peer] : [peer, ours];
       for (const run of order) {
         // The peer has no compose language: its column repeats its mid-file keystrokes, same edits.
-        if (run === peer && place === 'compose') continue;
+        if (run === peer && place === 'compose' && !peerBerth) continue;
         await run.edit(edit, i >= WARMUP_EDITS && place);
       }
     }

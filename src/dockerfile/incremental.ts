@@ -4,10 +4,15 @@
  * instruction before the edit and stop at the first instruction after it that also started a
  * line of the old parse: from there on the text, and so the parse, is the old one moved.
  * The result equals `parse` of the new text (test/unit/incremental.test.ts checks thousands
- * of random edits); the old model is left as it was.
+ * of random edits).
+ *
+ * The edit consumes the old model: the instructions and comments after the edit are moved in
+ * place and belong to the new one. Copying them cost more than the keystroke's whole lint on a
+ * long file (an edit at the top moves every instruction). Whoever holds a model across an edit
+ * must take the new one: an editor's document keeps only its current model.
  */
 import type { Comment, Dockerfile, Instruction } from './model';
-import { assemble, editorLineStarts, movedInstruction, parse, walkLines, type Walk } from './parser';
+import { assemble, editorLineStarts, parse, shiftInstruction, shiftSpan, walkLines, type Walk } from './parser';
 
 /** One replacement of `[start, end)` of the old text by `text`, as LSP's incremental sync sends. */
 export interface TextEdit {
@@ -17,7 +22,8 @@ export interface TextEdit {
 }
 
 /**
- * The model of `old.text` with `edit` applied, reusing every instruction the edit cannot change.
+ * The model of `old.text` with `edit` applied, reusing every instruction the edit cannot change;
+ * `old` is not to be used afterwards.
  * `edited` is that text when the caller holds it already (an editor's document), to share it.
  */
 export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Dockerfile {
@@ -72,10 +78,16 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
 
   if (reuseFrom >= 0) {
     const delta = text.length - old.text.length;
-    for (let j = reuseFrom; j < instructions.length; j++) walk.instructions.push(movedInstruction(instructions[j], delta));
+    for (let j = reuseFrom; j < instructions.length; j++) {
+      const instruction = instructions[j];
+      if (delta !== 0) shiftInstruction(instruction, delta);
+      walk.instructions.push(instruction);
+    }
     const from = oldStarts[stoppedAt - lineDelta];
     for (const c of old.comments) {
-      if (c.span.start >= from) comments.push({ text: c.text, span: { start: c.span.start + delta, end: c.span.end + delta } });
+      if (c.span.start < from) continue;
+      if (delta !== 0) shiftSpan(c.span, delta);
+      comments.push(c);
     }
   }
   return assemble(text, old.escape, old.directives, comments, walk.instructions, lineStarts);

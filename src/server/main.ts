@@ -9,6 +9,7 @@ import { createConnection, PortMessageReader, PortMessageWriter, type Connection
 import { SERVER_MEMORY_MESSAGE, type ServerMemory } from '../shared/serverMemory';
 import { capYoungGeneration } from './memory';
 import { startServer } from './server';
+import { createStdioConnection } from './stdio';
 
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 const args = process.argv.slice(2);
@@ -50,5 +51,5 @@ if (!isMainThread && port) {
   }
 } else {
   capYoungGeneration(Number(process.env.BERTH_YOUNG_MB ?? 8));
-  serve(createConnection());
+  serve(args.includes('--stdio') ? createStdioConnection() : createConnection());
 }

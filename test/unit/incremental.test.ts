@@ -180,24 +180,49 @@ describe('incremental re-parse equals a full parse', () => {
     }
   });
 
-  it('leaves the old model as it was', () => {
-    const text = generateDockerfile(200);
-    const old = parse(text);
-    const before = snapshot(parse(text));
-    const at = text.indexOf('\nRUN ', text.length >> 1) + 5;
-    const next = reparse(old, { start: at, end: at, text: 'echo typed && ' });
-    assert.deepStrictEqual(snapshot(old), before);
-    assert.deepStrictEqual(snapshot(next), snapshot(parse(next.text)));
+  it('moves what follows an edit in place, every span once, whether or not its words were split', () => {
+    const tail = [
+      '# a comment after the edit',
+      'RUN --mount=type=cache,target=/root/.cache --network=none pip install \\',
+      '    requests==2.31 \\',
+      '    flask',
+      'COPY --from=build ["a b", "/dst/"]',
+      'RUN <<EOF cat > /x',
+      'line one',
+      'EOF',
+      'ONBUILD RUN --mount=type=secret,id=t make "a b" c',
+      'CMD ["run", "--now"]',
+      '',
+    ].join('\n');
+    for (const split of [true, false]) {
+      // The edits are on the second line: one on the first would parse afresh (directives end there).
+      let doc = parse(`ARG A=0\nARG V=1\nFROM base:$V AS build\n${tail}`);
+      if (split) for (const i of doc.instructions) void [i.args, i.trigger?.args];
+      for (const edit of [
+        { start: 15, end: 15, text: '23' },
+        { start: 15, end: 17, text: '' },
+        { start: 8, end: 8, text: '# first\n' },
+        { start: 8, end: 16, text: '' },
+      ]) {
+        const before = doc.text;
+        const last = doc.instructions.at(-1);
+        doc = reparse(doc, edit);
+        assert.equal(doc.instructions.at(-1), last, 'the last instruction was moved, not parsed again');
+        const full = parse(apply(before, edit));
+        assert.deepStrictEqual(snapshot(doc), snapshot(full), `${split ? 'split' : 'unsplit'} words, ${JSON.stringify(edit)}`);
+      }
+    }
   });
 
-  it('reuses the instructions before the edit and moves those after it', () => {
+  it('reuses the instructions before the edit and moves those after it in place', () => {
     const text = generateDockerfile(200);
     const old = parse(text);
     const at = text.indexOf('\nRUN ', text.length >> 1) + 5;
+    const after = old.instructions.findIndex((i) => i.span.start > at);
+    const start = old.instructions[after].span.start;
     const next = reparse(old, { start: at, end: at, text: 'x' });
-    const edited = old.instructions.findIndex((i) => i.span.end >= at);
-    assert.equal(next.instructions[edited - 1], old.instructions[edited - 1], 'an instruction before the edit is the same object');
-    assert.notEqual(next.instructions[edited + 1], old.instructions[edited + 1], 'one after it is a moved copy');
-    assert.equal(next.instructions[edited + 1].span.start, old.instructions[edited + 1].span.start + 1);
+    assert.equal(next.instructions[after - 2], old.instructions[after - 2], 'an instruction before the edit is the same object');
+    assert.equal(next.instructions[after], old.instructions[after], 'one after it is the same object, moved');
+    assert.equal(next.instructions[after].span.start, start + 1);
   });
 });
