@@ -6,13 +6,16 @@
  * can be compared on both in one process, alternating, where the stdio server bench cannot set
  * a worker's `resourceLimits`.
  *
- *   node --import tsx bench/workerServer.ts [--rounds N] [--limits YOUNG/OLD,YOUNG/OLD,...]
+ *   node --import tsx bench/workerServer.ts [--rounds N] [--limits YOUNG/OLD,YOUNG/OLD,...] [--snapshot FILE]
  *
  * e.g. `--limits 8/512,4/512,8/64` (MB); needs `npm run build` first (it runs dist/server.js).
+ * `--snapshot` writes a heap snapshot of the last run's thread after the edits.
  */
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { createMessageConnection, PortMessageReader, PortMessageWriter } from 'vscode-jsonrpc/node';
 import { SERVER_MEMORY_MESSAGE, type ServerMemory } from '../src/shared/serverMemory';
@@ -59,7 +62,7 @@ async function heapOf(worker: Worker): Promise<HeapFigures> {
 }
 
 /** One fresh server thread under the given limits, opened and typed into as the memory bench does. */
-export async function workerRun(youngMb: number, oldMb: number): Promise<WorkerRun> {
+export async function workerRun(youngMb: number, oldMb: number, snapshot?: string): Promise<WorkerRun> {
   const rssBefore = process.memoryUsage().rss;
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(SERVER, {
@@ -123,6 +126,7 @@ export async function workerRun(youngMb: number, oldMb: number): Promise<WorkerR
     }
     const edited = await heapOf(worker);
     const rssAfter = process.memoryUsage().rss;
+    if (snapshot) await pipeline(await worker.getHeapSnapshot(), createWriteStream(snapshot));
     latencies.sort((a, b) => a - b);
     return {
       youngMb,
@@ -156,7 +160,7 @@ if (require.main === module) {
     // Alternating the limits round by round, so the machine's load falls on each alike.
     for (let round = 1; round <= rounds; round++) {
       for (const [young, old] of limits) {
-        const r = await workerRun(young, old);
+        const r = await workerRun(young, old, arg('snapshot'));
         console.log(
           `| ${young} / ${old} | ${round} | ${r.medianMs.toFixed(2)} / ${r.p95Ms.toFixed(2)} | ${mb(r.opened.total)} / ${mb(r.opened.used)} | ${mb(r.edited.total)} / ${mb(r.edited.used)} / ${mb(r.edited.newSpace)} / ${mb(r.edited.oldSpace)} | ${mb(r.rssAfter - r.rssBefore)} | ${(await import('node:os')).loadavg()[0].toFixed(1)} |`,
         );
