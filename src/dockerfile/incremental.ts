@@ -11,7 +11,7 @@
  * long file (an edit at the top moves every instruction). Whoever holds a model across an edit
  * must take the new one: an editor's document keeps only its current model.
  */
-import type { Comment, Dockerfile, Instruction } from './model';
+import type { Dockerfile, Instruction } from './model';
 import { assemble, editorLineStarts, parse, shiftInstruction, shiftSpan, walkLines, type Walk } from './parser';
 
 /** One replacement of `[start, end)` of the old text by `text`, as LSP's incremental sync sends. */
@@ -50,17 +50,17 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
   const resumeLine = before ? lineOf(oldStarts, Math.max(before.start, before.end - 1)) + 1 : old.directives.length;
   const resumeAt = oldStarts[resumeLine];
 
-  const comments: Comment[] = [];
-  for (const c of old.comments) {
-    if (c.span.start >= resumeAt) break;
-    comments.push(c);
-  }
+  // The lists of the old model are edited in place below: only what was walked again is new.
+  const oldComments = old.comments;
+  let keptComments = 0;
+  while (keptComments < oldComments.length && oldComments[keptComments].span.start < resumeAt) keptComments++;
+  const keptInstructions = Math.max(kept, 0);
   const walk: Walk = {
     text,
     lineStarts,
     escapeCode: old.escape.charCodeAt(0),
-    comments,
-    instructions: instructions.slice(0, Math.max(kept, 0)),
+    comments: [],
+    instructions: [],
   };
 
   // Past the edit's last line, an old instruction's first line is a place both walks agree on.
@@ -76,21 +76,45 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
     return true;
   });
 
-  if (reuseFrom >= 0) {
-    const delta = text.length - old.text.length;
-    for (let j = reuseFrom; j < instructions.length; j++) {
-      const instruction = instructions[j];
-      if (delta !== 0) shiftInstruction(instruction, delta);
-      walk.instructions.push(instruction);
-    }
-    const from = oldStarts[stoppedAt - lineDelta];
-    for (const c of old.comments) {
-      if (c.span.start < from) continue;
-      if (delta !== 0) shiftSpan(c.span, delta);
-      comments.push(c);
-    }
+  if (reuseFrom < 0) {
+    const comments = oldComments.slice(0, keptComments).concat(walk.comments);
+    return assemble(
+      text,
+      old.escape,
+      old.directives,
+      comments,
+      instructions.slice(0, keptInstructions).concat(walk.instructions),
+      lineStarts,
+    );
   }
-  return assemble(text, old.escape, old.directives, comments, walk.instructions, lineStarts);
+  const delta = text.length - old.text.length;
+  const from = oldStarts[stoppedAt - lineDelta];
+  let movedComments = keptComments;
+  while (movedComments < oldComments.length && oldComments[movedComments].span.start < from) movedComments++;
+  if (delta !== 0) {
+    for (let j = reuseFrom; j < instructions.length; j++) shiftInstruction(instructions[j], delta);
+    for (let j = movedComments; j < oldComments.length; j++) shiftSpan(oldComments[j].span, delta);
+  }
+  const comments = replaceRange(oldComments, keptComments, movedComments, walk.comments);
+  return assemble(
+    text,
+    old.escape,
+    old.directives,
+    comments,
+    replaceRange(instructions, keptInstructions, reuseFrom, walk.instructions),
+    lineStarts,
+  );
+}
+
+/**
+ * `list` with [from, to) replaced by `items`: in place, as a keystroke replaces one or two
+ * instructions of thousands, unless so many are new that spreading them as arguments could
+ * overflow the stack.
+ */
+function replaceRange<T>(list: T[], from: number, to: number, items: T[]): T[] {
+  if (items.length > 1000) return list.slice(0, from).concat(items, list.slice(to));
+  list.splice(from, to - from, ...items);
+  return list;
 }
 
 /**
@@ -101,9 +125,14 @@ export function reparse(old: Dockerfile, edit: TextEdit, edited?: string): Docke
 function editedLineStarts(oldStarts: number[], start: number, end: number, inserted: string, delta: number): number[] {
   const first = lineOf(oldStarts, start);
   const last = lineOf(oldStarts, end);
-  const out = oldStarts.slice(0, first + 1);
-  for (let at = inserted.indexOf('\n'); at >= 0; at = inserted.indexOf('\n', at + 1)) out.push(start + at + 1);
-  for (let k = last + 1; k < oldStarts.length; k++) out.push(oldStarts[k] + delta);
+  let added = 0;
+  for (let at = inserted.indexOf('\n'); at >= 0; at = inserted.indexOf('\n', at + 1)) added++;
+  // Allocated at its size: grown by pushes, a long file's array was copied several times per keystroke.
+  const out = new Array<number>(first + 1 + added + oldStarts.length - last - 1);
+  let n = 0;
+  for (; n <= first; n++) out[n] = oldStarts[n];
+  for (let at = inserted.indexOf('\n'); at >= 0; at = inserted.indexOf('\n', at + 1)) out[n++] = start + at + 1;
+  for (let k = last + 1; k < oldStarts.length; k++) out[n++] = oldStarts[k] + delta;
   return out;
 }
 

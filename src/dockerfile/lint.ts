@@ -28,9 +28,24 @@ export function effectiveSeverities(settings: LintSettings): Map<RuleCode, Sever
 }
 const SEVERITY_NAMES = new Set<string>(['off', 'hint', 'info', 'warning', 'error']);
 
+/**
+ * effectiveSeverities() for a lint, remembered by the settings' severities and ignored lists: the
+ * server lints on every keystroke with the same lists, and the map of every rule is rebuilt otherwise.
+ */
+function severitiesFor(settings: LintSettings): ReadonlyMap<RuleCode, SeverityLevel> {
+  const key = settings.severities ?? NO_SEVERITIES;
+  const known = severityMemo.get(key);
+  if (known && known.ignored === settings.ignored) return known.severities;
+  const severities = effectiveSeverities(settings);
+  severityMemo.set(key, { ignored: settings.ignored, severities });
+  return severities;
+}
+const NO_SEVERITIES = {};
+const severityMemo = new WeakMap<object, { ignored: LintSettings['ignored']; severities: ReadonlyMap<RuleCode, SeverityLevel> }>();
+
 /** Runs every rule over a parsed file; findings come back in source order, suppressions applied. */
 export function lintDocument(doc: Dockerfile, settings: LintSettings = {}): Diagnostic[] {
-  const severities = effectiveSeverities(settings);
+  const severities = severitiesFor(settings);
   const codes: RuleCode[] = [];
   const findings: Finding[] = [];
   const report = (code: RuleCode, finding: Finding) => {
@@ -96,7 +111,7 @@ export function lint(text: string, settings: LintSettings = {}): Diagnostic[] {
   return lintDocument(parse(text), settings);
 }
 
-function enabled(codes: readonly RuleCode[], severities: Map<RuleCode, SeverityLevel>): boolean {
+function enabled(codes: readonly RuleCode[], severities: ReadonlyMap<RuleCode, SeverityLevel>): boolean {
   for (let i = 0; i < codes.length; i++) if (severities.get(codes[i]) !== 'off') return true;
   return false;
 }

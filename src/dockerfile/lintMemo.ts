@@ -9,6 +9,7 @@
  * one-off lint gets one for its own duration, so rules asking for the same text share one
  * answer. Answers are shared between rules and lints: read-only.
  */
+import type { Install } from './installers';
 import type { SimpleCommand } from './shell';
 import type { VariableRef } from './variables';
 
@@ -60,6 +61,13 @@ export class TextMemo<T> {
   }
 }
 
+/** The first dependency install of a script: its commands, which one, and what it installs. */
+export interface FirstInstall {
+  readonly commands: SimpleCommand[];
+  readonly at: number;
+  readonly install: Install;
+}
+
 /** What a document's lints share: one memo per kind of per-text answer. */
 export class LintMemo {
   /** splitCommands (shell.ts). */
@@ -70,12 +78,15 @@ export class LintMemo {
   readonly hints = new TextMemo<number>();
   /** Whether a RUN's script names a dependency installer (installers.ts). */
   readonly installers = new TextMemo<boolean>();
+  /** A RUN script's first dependency install, or null when it has none (rules/shared/layerCache.ts). */
+  readonly installs = new TextMemo<FirstInstall | null>();
 
   age(): void {
     this.splits.age();
     this.variables.age();
     this.hints.age();
     this.installers.age();
+    this.installs.age();
   }
 }
 

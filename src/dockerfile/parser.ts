@@ -379,6 +379,7 @@ class ParsedInstruction implements Instruction {
   stage = -1;
   heredocs: Heredoc[] = NO_HEREDOCS;
   private words: Word[] | undefined;
+  private whole: Span | undefined;
   /** Added to the source offsets of `map`, which a moved copy shares with its original. */
   private delta = 0;
 
@@ -406,8 +407,12 @@ class ParsedInstruction implements Instruction {
     return { start: this.keywordStart, end: this.keywordEnd };
   }
 
+  /**
+   * Made once and kept: rules read every instruction's span on every lint. (It was made per
+   * read while every keystroke copied the instructions after it; they now move in place.)
+   */
   get span(): Span {
-    return { start: this.keywordStart, end: this.end };
+    return (this.whole ??= { start: this.keywordStart, end: this.end });
   }
 
   get argsSpan(): Span {
@@ -417,6 +422,7 @@ class ParsedInstruction implements Instruction {
   /** For the parser: the instruction ends at `end`, past a heredoc's closing line. */
   endAt(end: number): void {
     this.end = end;
+    this.whole = undefined;
   }
 
   get args(): Word[] {
@@ -467,6 +473,7 @@ class ParsedInstruction implements Instruction {
     this.argsFrom += delta;
     this.argsTo += delta;
     this.delta += delta;
+    if (this.whole) shiftSpan(this.whole, delta);
     for (let k = 0; k < this.flags.length; k++) {
       const f = this.flags[k];
       shiftSpan(f.span, delta);

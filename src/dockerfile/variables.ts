@@ -171,7 +171,8 @@ export function expandVariables(text: string, lookup: (name: string) => string |
 
 /** Removes shell quoting: quotes are dropped and the escape character keeps the next character. */
 export function unquote(word: string, escape = '\\'): string {
-  if (!/["']/.test(word) && !word.includes(escape)) return word;
+  // indexOf rather than a regular expression: this runs for most words of every lint, and a test allocates.
+  if (word.indexOf('"') < 0 && word.indexOf("'") < 0 && word.indexOf(escape) < 0) return word;
   let out = '';
   let quote = '';
   for (let i = 0; i < word.length; i++) {

@@ -3,6 +3,7 @@ import type { Instruction, Stage, Word } from '../../model';
 import { detectInstall, mentionsInstaller, type Install } from '../../installers';
 import { splitCommands, type SimpleCommand } from '../../shell';
 import { unquote } from '../../variables';
+import { activeLintMemo, type FirstInstall } from '../../lintMemo';
 import { shellText } from './source';
 
 const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '.\\', '/.']);
@@ -11,7 +12,7 @@ const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '.\\', '/.']);
 export function broadCopySource(instruction: Instruction, escape: string, text?: string): Word | undefined {
   if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return undefined;
   if (instruction.heredocs.length > 0) return undefined;
-  if (instruction.flags.some((f) => f.name === 'from')) return undefined;
+  for (let k = 0; k < instruction.flags.length; k++) if (instruction.flags[k].name === 'from') return undefined;
   if (instruction.json) {
     const source = instruction.json.values.slice(0, -1).find((v) => WHOLE_CONTEXT.has(v));
     if (source === undefined) return undefined;
@@ -22,8 +23,10 @@ export function broadCopySource(instruction: Instruction, escape: string, text?:
       at >= 0 ? { start: instruction.argsSpan.start + at, end: instruction.argsSpan.start + at + quoted.length } : instruction.argsSpan;
     return { value: quoted, span };
   }
-  const sources = instruction.args.slice(0, -1);
-  return sources.find((w) => WHOLE_CONTEXT.has(unquote(w.value, escape)));
+  // Every COPY of every lint comes here: no copies of the word list.
+  const args = instruction.args;
+  for (let k = 0; k < args.length - 1; k++) if (WHOLE_CONTEXT.has(unquote(args[k].value, escape))) return args[k];
+  return undefined;
 }
 
 export interface InstallStep {
@@ -38,13 +41,20 @@ export interface InstallStep {
 export function findInstall(instruction: Instruction): InstallStep | undefined {
   if (instruction.keyword !== 'RUN') return undefined;
   const text = shellText(instruction);
-  if (!mentionsInstaller(text)) return undefined;
+  const memo = activeLintMemo();
+  const found = memo ? memo.installs.answer(text, firstInstall) : firstInstall(text);
+  return found ? { instruction, ...found } : undefined;
+}
+
+/** The first install in a script, by text: a lint asks this of every RUN, and a keystroke changes one. */
+function firstInstall(text: string): FirstInstall | null {
+  if (!mentionsInstaller(text)) return null;
   const commands = splitCommands(text);
   for (let at = 0; at < commands.length; at++) {
     const install = detectInstall(commands[at]);
-    if (install) return { instruction, commands, at, install };
+    if (install) return { commands, at, install };
   }
-  return undefined;
+  return null;
 }
 
 /** Broad copies in a stage, each with the first install after it. */
