@@ -45,6 +45,11 @@ export interface ComposeSide {
   hover?: Timing;
   completion?: Timing;
   diagnostics?: Timing;
+  /**
+   * A request no server handles, answered with "method not found" by the JSON-RPC layer: the
+   * round trip over the same pipes with no work behind it, the floor under every other figure.
+   */
+  noop?: Timing;
   /** Diagnostics in the last publish, to show both servers looked at the file. */
   lastDiagnostics?: number;
   peakRssBytes?: number;
@@ -106,7 +111,7 @@ class Run {
   readonly side: ComposeSide;
   private client: LspClient | undefined;
   private version = 1;
-  private readonly samples = { hover: [] as number[], completion: [] as number[], diagnostics: [] as number[] };
+  private readonly samples = { hover: [] as number[], completion: [] as number[], diagnostics: [] as number[], noop: [] as number[] };
   private readonly empty = { hover: 0, completion: 0 };
 
   constructor(
@@ -185,6 +190,18 @@ class Run {
     }
   }
 
+  /** A request the server does not know: what a round trip costs with no work behind it. */
+  async noop(measured: boolean): Promise<void> {
+    if (!this.ok || !this.client) return;
+    const started = performance.now();
+    try {
+      await this.client.request('berth/benchNoop', {});
+    } catch {
+      // "Method not found" is the answer.
+    }
+    if (measured) this.samples.noop.push(performance.now() - started);
+  }
+
   /** Types one character and waits for the diagnostics that answer it. */
   async edit(position: Position, ch: string, measured: boolean): Promise<void> {
     if (!this.ok || !this.client) return;
@@ -208,6 +225,7 @@ class Run {
       this.side.hover = timing(this.samples.hover, this.empty.hover);
       this.side.completion = timing(this.samples.completion, this.empty.completion);
       this.side.diagnostics = timing(this.samples.diagnostics, 0);
+      this.side.noop = timing(this.samples.noop, 0);
       this.side.peakRssBytes = this.client.peakRss();
     }
     await this.client?.close();
@@ -232,6 +250,9 @@ export async function benchComposeLsp(root: string, ours: string, peer: string):
     ];
     for (const run of runs) await run.start(text, folder);
     const positions = { hover: keyPositions(text, WARMUP + MEASURED), completion: blankServicePositions(text, WARMUP + MEASURED) };
+    for (let i = 0; i < WARMUP + MEASURED; i++) {
+      for (const run of i % 2 ? runs : [...runs].reverse()) await run.noop(i >= WARMUP);
+    }
     for (const feature of ['hover', 'completion'] as const) {
       for (const [i, position] of positions[feature].entries()) {
         for (const run of i % 2 ? runs : [...runs].reverse()) await run.ask(feature, position, i >= WARMUP);
@@ -246,7 +267,7 @@ export async function benchComposeLsp(root: string, ours: string, peer: string):
       const f = (t?: Timing) => `${t!.medianMs.toFixed(2)} ms (p95 ${t!.p95Ms.toFixed(2)}, ${t!.empty} empty)`;
       console.error(
         `compose ${side.server}: hover ${f(side.hover)}, completion ${f(side.completion)}, ` +
-          `edit → diagnostics ${f(side.diagnostics)}, open ${side.openMs?.toFixed(0)} ms, ${side.lastDiagnostics} diagnostics`,
+          `edit → diagnostics ${f(side.diagnostics)}, no-op round trip ${side.noop!.medianMs.toFixed(2)} ms, open ${side.openMs?.toFixed(0)} ms, ${side.lastDiagnostics} diagnostics`,
       );
     }
     return { lines: text.split('\n').length, ours: o, peer: p };
@@ -280,6 +301,9 @@ export function composeLspRows(result: ComposeLspResult, fmtMs: (ms?: number) =>
       `| … p95 / max (ms) | ${cell(ours, o?.p95Ms)} / ${cell(ours, o?.maxMs)} | ${cell(peer, p?.p95Ms)} / ${cell(peer, p?.maxMs)} | ${fmtX(ratio(p?.p95Ms, o?.p95Ms))} | | |`,
     );
   }
+  rows.push(
+    `| Compose: no-op request round trip over the same stdio pipes, median (ms; the floor under hover and completion) | ${cell(ours, ours.noop?.medianMs)} | ${cell(peer, peer.noop?.medianMs)} | ${fmtX(ratio(peer.noop?.medianMs, ours.noop?.medianMs))} | | |`,
+  );
   rows.push(
     `| Compose: open → first diagnostics (ms) | ${cell(ours, ours.openMs)} | ${cell(peer, peer.openMs)} | ${fmtX(ratio(peer.openMs, ours.openMs))} | | |`,
   );

@@ -113,32 +113,115 @@ const TOP_KEY = /^[^\s#\-[{?%]/;
  * must not be used afterwards. ComposeWorkspace.document keeps one such chain per file.
  */
 export function parseCompose(text: string, previous?: ComposeDocument): ComposeDocument {
-  const lineStarts = editorLineStarts(text, computeLineStarts(text));
-  const pieces = split(text, lineStarts);
-  const reuse = new Map<string, Chunk[]>();
-  for (const chunk of previous?.chunks ?? []) {
-    const list = reuse.get(chunk.text);
-    if (list) list.push(chunk);
-    else reuse.set(chunk.text, [chunk]);
+  if (!previous || previous.chunks.length === 0) {
+    const lineStarts = editorLineStarts(text, computeLineStarts(text));
+    return assemble(
+      text,
+      lineStarts,
+      split(text, lineStarts).map((p) => parseChunk(pieceText(text, p), p.start, p.service)),
+    );
   }
+  // Pieces wholly before the first changed character, or wholly in the unchanged tail, are the
+  // previous parse's pieces at the same place (or moved by the edit's length): found by offset,
+  // without comparing their text. The rest are looked up by text (a piece moved as a whole) or parsed.
+  const old = previous.text;
+  const head = commonHead(old, text);
+  const tail = commonTail(old, text, Math.min(old.length, text.length) - head);
+  const delta = text.length - old.length;
+  const lineStarts =
+    old.includes('\r') || text.includes('\r')
+      ? editorLineStarts(text, computeLineStarts(text))
+      : lineStartsAfterEdit(previous.lineStarts, old, text, head, tail);
+  const pieces = split(text, lineStarts);
+  const byStart = new Map<number, Chunk>();
+  for (const chunk of previous.chunks) byStart.set(chunk.start, chunk);
+  const used = new Set<Chunk>();
+  let byText: Map<string, Chunk[]> | undefined;
   const chunks = pieces.map((p) => {
-    const candidates = reuse.get(p.text);
-    const old = candidates?.shift();
-    if (old && old.service === p.service) return old.start === p.start ? old : shift(old, p.start);
-    return parseChunk(p.text, p.start, p.service);
+    const length = p.end - p.start;
+    const before = p.end <= head ? byStart.get(p.start) : undefined;
+    const after = p.start >= text.length - tail ? byStart.get(p.start - delta) : undefined;
+    const same = before ?? after;
+    if (same && same.text.length === length && same.service === p.service && !used.has(same)) {
+      used.add(same);
+      return same.start === p.start ? same : shift(same, p.start);
+    }
+    const piece = pieceText(text, p);
+    if (!byText) {
+      byText = new Map();
+      for (const chunk of previous.chunks) {
+        const list = byText.get(chunk.text);
+        if (list) list.push(chunk);
+        else byText.set(chunk.text, [chunk]);
+      }
+    }
+    const moved = byText.get(piece)?.find((c) => !used.has(c) && c.service === p.service);
+    if (moved) {
+      used.add(moved);
+      return moved.start === p.start ? moved : shift(moved, p.start);
+    }
+    return parseChunk(piece, p.start, p.service);
   });
   return assemble(text, lineStarts, chunks);
 }
 
+/** Compared a block at a time (native string equality), then character by character. */
+const BLOCK = 256;
+
+/** How many characters two texts start with alike. */
+function commonHead(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let at = 0;
+  while (at + BLOCK <= max && a.slice(at, at + BLOCK) === b.slice(at, at + BLOCK)) at += BLOCK;
+  while (at < max && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+  return at;
+}
+
+/** How many characters, at most `max`, two texts end with alike. */
+function commonTail(a: string, b: string, max: number): number {
+  let n = 0;
+  while (n + BLOCK <= max && a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)) n += BLOCK;
+  while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
+}
+
+/**
+ * Line starts after an edit (texts without `\r`): the previous starts in the unchanged head, the
+ * newlines of the changed middle, the previous starts of the unchanged tail moved by the edit's length.
+ */
+function lineStartsAfterEdit(previous: readonly number[], old: string, text: string, head: number, tail: number): number[] {
+  const out: number[] = [];
+  let k = 0;
+  while (k < previous.length && previous[k] <= head) out.push(previous[k++]);
+  const middleEnd = text.length - tail;
+  for (let at = text.indexOf('\n', head); at >= 0 && at < middleEnd; at = text.indexOf('\n', at + 1)) out.push(at + 1);
+  // A start after the old text's tail begins came from a newline in the unchanged tail.
+  const tailStart = old.length - tail;
+  let lo = k;
+  let hi = previous.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (previous[mid] <= tailStart) lo = mid + 1;
+    else hi = mid;
+  }
+  const delta = text.length - old.length;
+  for (let j = lo; j < previous.length; j++) out.push(previous[j] + delta);
+  return out;
+}
+
+function pieceText(text: string, piece: Piece): string {
+  return piece.start === 0 && piece.end === text.length ? text : text.slice(piece.start, piece.end);
+}
+
 interface Piece {
-  text: string;
   start: number;
+  end: number;
   service: boolean;
 }
 
 /** Splits at top-level keys and at the keys of a block `services:`; one piece when the shape is unusual. */
 function split(text: string, lineStarts: number[]): Piece[] {
-  const whole = [{ text, start: 0, service: false }];
+  const whole = [{ start: 0, end: text.length, service: false }];
   const starts: { offset: number; service: boolean }[] = [];
   let servicesIndent = -1;
   let inServices = false;
@@ -181,11 +264,11 @@ function split(text: string, lineStarts: number[]): Piece[] {
   }
   if (starts.length === 0) return whole;
   const pieces: Piece[] = [];
-  if (starts[0].offset > 0) pieces.push({ text: text.slice(0, starts[0].offset), start: 0, service: false });
+  if (starts[0].offset > 0) pieces.push({ start: 0, end: starts[0].offset, service: false });
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i].offset;
     const end = i + 1 < starts.length ? starts[i + 1].offset : text.length;
-    pieces.push({ text: text.slice(start, end), start, service: starts[i].service });
+    pieces.push({ start, end, service: starts[i].service });
   }
   return pieces;
 }
@@ -368,4 +451,30 @@ export function offsetOf(doc: ComposeDocument, position: Position): number {
 /** The LSP range of a span. */
 export function rangeOfSpan(doc: ComposeDocument, span: Span): Range {
   return rangeOf(doc, span);
+}
+
+/**
+ * @internal The separately parsed piece holding an offset, or undefined outside every piece. A
+ * piece an edit leaves as it was keeps its identity and its `start` follows it, so an offset
+ * kept relative to its piece stays right as edits above move it.
+ */
+export function pieceAt(doc: ComposeDocument, offset: number): { readonly start: number } | undefined {
+  const { chunks } = doc;
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const chunk = chunks[mid];
+    if (offset < chunk.start) hi = mid - 1;
+    // An offset where one piece ends and the next starts is the next one's.
+    else if (offset >= chunk.start + chunk.text.length && mid < chunks.length - 1) lo = mid + 1;
+    else if (offset > chunk.start + chunk.text.length) return undefined;
+    else return chunk;
+  }
+  return undefined;
+}
+
+/** @internal The pieces that anchor a node: what an alias or merge key anywhere may resolve to. */
+export function anchorPieces(doc: ComposeDocument): readonly object[] {
+  return doc.chunks.filter((c) => c.anchors.length > 0);
 }

@@ -38,8 +38,19 @@ export function composeRuleCode(code: string): string | undefined {
   return shared && COMPOSE_RULE_INFO.has(shared) ? shared : undefined;
 }
 
+const severitiesOf = new WeakMap<ComposeLintSettings, Map<string, SeverityLevel>>();
+
 /** The severity each Compose rule reports at, settings over defaults. */
 export function composeSeverities(settings: ComposeLintSettings): Map<string, SeverityLevel> {
+  // A server lints with the same settings object until they change: once per settings, not per edit.
+  let out = severitiesOf.get(settings);
+  if (out) return new Map(out);
+  out = readSeverities(settings);
+  severitiesOf.set(settings, out);
+  return new Map(out);
+}
+
+function readSeverities(settings: ComposeLintSettings): Map<string, SeverityLevel> {
   const out = new Map<string, SeverityLevel>();
   for (const [code, info] of COMPOSE_RULE_INFO) out.set(code, info.severity);
   for (const [key, level] of Object.entries(settings.severities ?? {})) {
@@ -60,7 +71,8 @@ export function composeSeverities(settings: ComposeLintSettings): Map<string, Se
 export function lintCompose(project: ComposeProject, settings: ComposeLintSettings = {}): Diagnostic[] {
   const { file } = project;
   const doc = file.doc;
-  const severities = composeSeverities(settings);
+  let severities = severitiesOf.get(settings);
+  if (!severities) severitiesOf.set(settings, (severities = readSeverities(settings)));
   const findings: Finding[] = [];
   const ctx = {
     project,

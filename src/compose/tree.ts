@@ -5,6 +5,8 @@
 import type { ComposeDocument, MapNode, Node, PairNode, ScalarNode, SeqNode } from './document';
 
 const MAX_DEPTH = 64;
+/** The most nodes one value expands to through aliases; real files stay far below. */
+const MAX_VALUE_NODES = 200_000;
 
 /** The node an alias stands for: the last node anchored with its name before it. */
 export function resolveAlias(doc: ComposeDocument, node: Node | null, depth = 0): Exclude<Node, { kind: 'alias' }> | null {
@@ -13,7 +15,8 @@ export function resolveAlias(doc: ComposeDocument, node: Node | null, depth = 0)
   let found: Node | undefined;
   for (const anchor of doc.anchors) {
     if (anchor.node.start >= node.start) break;
-    if (anchor.name === node.name) found = anchor.node;
+    // An alias inside the node its anchor names would stand for itself: it stands for nothing.
+    if (anchor.name === node.name) found = anchor.node.end > node.start ? undefined : anchor.node;
   }
   return found ? resolveAlias(doc, found, depth + 1) : null;
 }
@@ -98,23 +101,33 @@ export function valueOf(doc: ComposeDocument, map: MapNode | undefined, key: str
 }
 
 /** The plain value Compose validates: aliases resolved, merge keys applied, keys as strings. */
-export function toJS(doc: ComposeDocument, node: Node | null, depth = 0): unknown {
+export function toJS(doc: ComposeDocument, node: Node | null, depth = 0, budget = { nodes: MAX_VALUE_NODES }): unknown {
   const n = resolveAlias(doc, node);
-  if (!n || depth > MAX_DEPTH) return null;
+  // Aliases of aliases double at each level (a "billion laughs" file): past the budget, nothing.
+  if (!n || depth > MAX_DEPTH || --budget.nodes < 0) return null;
   if (n.kind === 'scalar') return n.value;
-  if (n.kind === 'seq') return n.items.map((i) => toJS(doc, i, depth + 1));
+  if (n.kind === 'seq') return n.items.map((i) => toJS(doc, i, depth + 1, budget));
   const out: Record<string, unknown> = {};
   for (const p of entries(doc, n)) {
     if (p.key === null && p.value === null) continue;
-    Object.defineProperty(out, p.name, { value: toJS(doc, p.value, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, p.name, {
+      value: toJS(doc, p.value, depth + 1, budget),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
 
-/** The node at a JSON pointer's path into the validated value, and the pair holding it when it is a mapping value. */
-export function nodeAtPath(doc: ComposeDocument, path: readonly string[]): { node: Node | null; pair?: PairNode } | undefined {
-  let node: Node | null = doc.root;
-  let pair: PairNode | undefined;
+/** The node at a JSON pointer's path into the validated value (from the root, or from `from`), and the pair holding it when it is a mapping value. */
+export function nodeAtPath(
+  doc: ComposeDocument,
+  path: readonly string[],
+  from: { node: Node | null; pair?: PairNode } = { node: doc.root },
+): { node: Node | null; pair?: PairNode } | undefined {
+  let node: Node | null = from.node;
+  let pair: PairNode | undefined = from.pair;
   for (const segment of path) {
     const n = resolveAlias(doc, node);
     if (!n) return undefined;

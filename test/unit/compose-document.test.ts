@@ -130,6 +130,30 @@ describe('compose document', () => {
     }
   });
 
+  it('stays exact through random edits to a long file, line starts included', () => {
+    // Long enough that unchanged heads and tails are compared by block, and the line starts of
+    // the unchanged parts are carried over rather than counted again.
+    const random = prng(23);
+    let text = Array.from(
+      { length: 30 },
+      (_, i) => `  s${i}:\n    image: registry.example.com/app${i}:1.${i}\n    ports: ["${8000 + i}:80"]\n`,
+    ).join('');
+    text = `name: long\nx-a: &a\n  restart: always\nservices:\n${text}volumes:\n  data: {}\n`;
+    let doc = parseCompose(text);
+    const alphabet = ['a', ' ', '\n', ':', '-', '#', '\r\n', '\r', '  x:\n    image: b\n', 'y: 2\n'];
+    for (let i = 0; i < 400; i++) {
+      const at = Math.floor(random() * (text.length + 1));
+      const cut = random() < 0.4 ? Math.floor(random() * 40) : 0;
+      text = text.slice(0, at) + (cut ? '' : alphabet[Math.floor(random() * alphabet.length)]) + text.slice(at + cut);
+      // Now and then the edit is undone wholesale, so long unchanged runs sit on both sides of it.
+      if (random() < 0.05) text = text.replace(/\r/g, '');
+      doc = parseCompose(text, doc);
+      const fresh = parseCompose(text);
+      assert.deepEqual(doc.lineStarts, fresh.lineStarts, `line starts after edit ${i}`);
+      assert.equal(snapshot(doc), snapshot(fresh), `after edit ${i}: ${JSON.stringify(text)}`);
+    }
+  });
+
   it('reports keys repeated across pieces, which no piece sees alone', () => {
     const doc = parseCompose('services:\n  web:\n    image: a\n  web:\n    image: b\nnetworks: {}\nnetworks: {}\n');
     assert.equal(doc.problems.length, 2);

@@ -4,12 +4,13 @@
  */
 import * as path from 'node:path';
 import { suggest } from '../suggest';
-import type { Node, ScalarNode } from '../document';
+import type { Node, PairNode, ScalarNode } from '../document';
 import { interpolate } from '../interpolation';
-import { servicePairs, valueSpan } from '../model';
+import { valueSpan } from '../model';
 import type { ComposeProject } from '../project';
 import { asMap, asScalar, asSeq, entries, stringValue, valueOf } from '../tree';
 import type { ComposeRuleContext } from './context';
+import { checkEachService } from './perService';
 
 /** A build context or path that names something remote: a URL or a git repository. */
 export function isRemote(text: string): boolean {
@@ -94,17 +95,19 @@ function resolveBuild(
   };
 }
 
-export function checkFiles(ctx: ComposeRuleContext): void {
-  const { doc, file, project } = ctx;
-  const host = project.host;
+type Check = (node: Node | null, base: string, what: string, expect: 'file' | 'directory') => void;
+
+/** Reports a path that does not exist or is not the kind of thing `expect` says. */
+function pathChecker(ctx: ComposeRuleContext): Check {
+  const { doc, project } = ctx;
   const lookup = (name: string) => project.variable(name);
-  const check = (node: Node | null, base: string, what: string, expect: 'file' | 'directory') => {
+  return (node, base, what, expect) => {
     const scalar = asScalar(doc, node);
     if (!scalar || scalar.value === null || typeof scalar.value !== 'string') return;
     const text = interpolate(scalar.value, lookup);
     if (text === undefined || text === '' || isRemote(text) || text.startsWith('~')) return;
     const resolved = path.resolve(base, text);
-    const found = host.stat(resolved);
+    const found = project.host.stat(resolved);
     if (found === expect || (found && expect === 'file' && what === 'include')) return;
     const message =
       found === undefined
@@ -112,25 +115,13 @@ export function checkFiles(ctx: ComposeRuleContext): void {
         : `${what} '${scalar.value}' is a ${found === 'file' ? 'file' : 'folder'}, not a ${expect === 'file' ? 'file' : 'folder'}.`;
     ctx.report({ code: 'compose-file-missing', span: valueSpan(doc, scalar), message, data: { path: resolved } });
   };
-  const root = doc.root ?? undefined;
+}
 
-  for (const service of servicePairs(doc)) {
-    const map = asMap(doc, service.value);
-    if (!map) continue;
-    const build = valueOf(doc, map, 'build');
-    if (build) buildFiles(ctx, service.name, build, check);
-    for (const item of listOf(doc, valueOf(doc, map, 'env_file'))) {
-      const long = asMap(doc, item);
-      if (long) {
-        const required = stringValue(doc, valueOf(doc, long, 'required'));
-        if (required === 'false') continue;
-        check(valueOf(doc, long, 'path'), file.dir, 'env_file', 'file');
-      } else check(item, file.dir, 'env_file', 'file');
-    }
-    for (const item of listOf(doc, valueOf(doc, map, 'label_file'))) check(item, file.dir, 'label_file', 'file');
-    const ext = asMap(doc, valueOf(doc, map, 'extends'));
-    if (ext) check(valueOf(doc, ext, 'file'), file.dir, 'extends file', 'file');
-  }
+export function checkFiles(ctx: ComposeRuleContext): void {
+  const { doc, file } = ctx;
+  checkEachService(ctx, serviceFiles);
+  const check = pathChecker(ctx);
+  const root = doc.root ?? undefined;
   for (const section of ['configs', 'secrets'] as const) {
     for (const pair of entries(doc, asMap(doc, valueOf(doc, root, section)))) {
       check(valueOf(doc, asMap(doc, pair.value), 'file'), file.dir, `${section === 'configs' ? 'Config' : 'Secret'} file`, 'file');
@@ -143,17 +134,33 @@ export function checkFiles(ctx: ComposeRuleContext): void {
   }
 }
 
+/** The files and folders one service names: its build, env_file, label_file and extends file. */
+function serviceFiles(ctx: ComposeRuleContext, service: PairNode): void {
+  const { doc, file } = ctx;
+  const map = asMap(doc, service.value);
+  if (!map) return;
+  const check = pathChecker(ctx);
+  const build = valueOf(doc, map, 'build');
+  if (build) buildFiles(ctx, service.name, build, check);
+  for (const item of listOf(doc, valueOf(doc, map, 'env_file'))) {
+    const long = asMap(doc, item);
+    if (long) {
+      const required = stringValue(doc, valueOf(doc, long, 'required'));
+      if (required === 'false') continue;
+      check(valueOf(doc, long, 'path'), file.dir, 'env_file', 'file');
+    } else check(item, file.dir, 'env_file', 'file');
+  }
+  for (const item of listOf(doc, valueOf(doc, map, 'label_file'))) check(item, file.dir, 'label_file', 'file');
+  const ext = asMap(doc, valueOf(doc, map, 'extends'));
+  if (ext) check(valueOf(doc, ext, 'file'), file.dir, 'extends file', 'file');
+}
+
 function listOf(doc: ComposeRuleContext['doc'], node: Node | null): (Node | null)[] {
   const seq = asSeq(doc, node);
   return seq ? seq.items : node ? [node] : [];
 }
 
-function buildFiles(
-  ctx: ComposeRuleContext,
-  service: string,
-  build: Node,
-  check: (node: Node | null, base: string, what: string, expect: 'file' | 'directory') => void,
-): void {
+function buildFiles(ctx: ComposeRuleContext, service: string, build: Node, check: Check): void {
   const { doc, file, project } = ctx;
   const info = buildInfo(project, service, file.dir, build);
   if (!info) return;

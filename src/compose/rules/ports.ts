@@ -3,7 +3,7 @@
  * same host address, port and protocol cannot both start; `22:22` unquoted is a base-60 number
  * to YAML 1.1 parsers.
  */
-import type { ComposeDocument, Node } from '../document';
+import { anchorPieces, type ComposeDocument, type Node, type PairNode } from '../document';
 import { interpolate } from '../interpolation';
 import type { ComposeFile, ComposeProject } from '../project';
 import { asMap, asScalar, asSeq, stringValue, valueOf } from '../tree';
@@ -75,26 +75,52 @@ function parseRange(text: string): { first: number; last: number } | undefined {
 /** Every fixed published port of the project's services, merged per service across files. */
 export function publishedPorts(project: ComposeProject): PublishedPort[] {
   const out: PublishedPort[] = [];
-  const lookup = (name: string) => project.variable(name);
   const seen = new Set<string>();
   for (const file of project.files) {
-    const doc = file.doc;
+    const anchors = anchorPieces(file.doc);
     for (const service of file.model.declarations.service) {
-      const map = asMap(doc, service.value);
-      const profiles = (asSeq(doc, valueOf(doc, map, 'profiles'))?.items ?? []).map((i) => stringValue(doc, i) ?? '');
-      for (const item of asSeq(doc, valueOf(doc, map, 'ports'))?.items ?? []) {
-        if (!item) continue;
-        const spec = portOf(doc, item, lookup);
-        if (!spec) continue;
+      for (const port of servicePorts(project, file.doc, service, anchors)) {
         // The same binding written in two files of one service is one binding once merged.
-        const key = `${service.name}|${spec.ip}|${spec.first}-${spec.last}|${spec.protocol}|${spec.target}`;
+        const key = `${service.name}|${port.ip}|${port.first}-${port.last}|${port.protocol}|${port.target}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ service: service.name, file, node: item, profiles, ...spec });
+        out.push({ service: service.name, file, ...port });
       }
     }
   }
   return out;
+}
+
+type ServicePort = Omit<PublishedPort, 'service' | 'file'>;
+
+/** A service's ports, kept while its pair, the pieces with anchors and the variables they read are the same. */
+const portsKept = new WeakMap<PairNode, { anchors: readonly object[]; variables: [string, string | undefined][]; ports: ServicePort[] }>();
+
+function servicePorts(project: ComposeProject, doc: ComposeDocument, service: PairNode, anchors: readonly object[]): ServicePort[] {
+  const kept = portsKept.get(service);
+  if (
+    kept &&
+    kept.anchors.length === anchors.length &&
+    kept.anchors.every((a, i) => a === anchors[i]) &&
+    kept.variables.every(([name, answer]) => project.variable(name) === answer)
+  )
+    return kept.ports;
+  const variables: [string, string | undefined][] = [];
+  const lookup = (name: string) => {
+    const answer = project.variable(name);
+    variables.push([name, answer]);
+    return answer;
+  };
+  const ports: ServicePort[] = [];
+  const map = asMap(doc, service.value);
+  const profiles = (asSeq(doc, valueOf(doc, map, 'profiles'))?.items ?? []).map((i) => stringValue(doc, i) ?? '');
+  for (const item of asSeq(doc, valueOf(doc, map, 'ports'))?.items ?? []) {
+    if (!item) continue;
+    const spec = portOf(doc, item, lookup);
+    if (spec) ports.push({ node: item, profiles, ...spec });
+  }
+  portsKept.set(service, { anchors, variables, ports });
+  return ports;
 }
 
 function portOf(doc: ComposeDocument, item: Node, lookup: (name: string) => string | undefined) {

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { suggest } from '../suggest';
-import type { ComposeDocument, Node, PairNode, Span } from '../document';
+import { anchorPieces, type ComposeDocument, type Node, type PairNode, type Span } from '../document';
 import { propertiesOf, schemaErrors, schemasAt } from '../schema';
 import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
 import type { ComposeRuleContext } from './context';
@@ -41,6 +41,16 @@ interface SchemaFinding {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Per file, the validation of everything but the services' contents, kept while the top-level
+ * entries other than `services`, the pieces with anchors and the service names are the same.
+ */
+const topKept = new Map<
+  string,
+  { others: PairNode[]; anchors: readonly object[]; names: string[]; value: unknown; errors: ErrorObject[] }
+>();
+const MAX_KEPT_FILES = 64;
+
 /** Each service's findings, kept while its piece and every piece with anchors are unchanged. */
 const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; findings: SchemaFinding[] }>();
 
@@ -51,20 +61,36 @@ export function checkSchema(ctx: ComposeRuleContext): void {
   const findings: SchemaFinding[] = [];
   const services = doc.root ? entry(doc, doc.root, 'services') : undefined;
   const serviceMap = services ? asMap(doc, services.value) : undefined;
+  const anchors = anchorPieces(doc);
   // The file with each service as `{}`: the services are validated one by one below.
   let value: unknown;
+  let errors: ErrorObject[];
   if (doc.root && serviceMap) {
-    const top = toJS(doc, { ...doc.root, pairs: entries(doc, doc.root).filter((p) => p !== services) }) as Record<string, unknown>;
-    const placeholders: Record<string, unknown> = {};
-    for (const p of entries(doc, serviceMap)) Object.defineProperty(placeholders, p.name, { value: {}, enumerable: true });
-    value = { ...top, services: placeholders };
-  } else value = toJS(doc, rootNode);
-  for (const error of selectErrors(schemaErrors(value))) {
+    const others = entries(doc, doc.root).filter((p) => p !== services);
+    const names = entries(doc, serviceMap).map((p) => p.name);
+    const kept = topKept.get(ctx.file.path);
+    if (kept && sameList(kept.others, others) && sameList(kept.anchors, anchors) && sameList(kept.names, names)) {
+      ({ value, errors } = kept);
+    } else {
+      const top = toJS(doc, { ...doc.root, pairs: others }) as Record<string, unknown>;
+      const placeholders: Record<string, unknown> = {};
+      // A name written twice is one key (YAML keeps one; compose-yaml reports the repeat).
+      for (const name of names) Object.defineProperty(placeholders, name, { value: {}, enumerable: true, configurable: true });
+      value = { ...top, services: placeholders };
+      errors = selectErrors(schemaErrors(value));
+      if (topKept.size >= MAX_KEPT_FILES) topKept.clear();
+      topKept.set(ctx.file.path, { others, anchors, names, value, errors });
+    }
+  } else {
+    value = toJS(doc, rootNode);
+    errors = selectErrors(schemaErrors(value));
+  }
+  // Described again each time: the nodes an error points at may be a service's, which an edit replaces.
+  for (const error of errors) {
     const f = describe(doc, value, error);
     if (f) findings.push(f);
   }
   if (serviceMap) {
-    const anchors = doc.chunks.filter((c) => c.anchors.length > 0);
     for (const pair of entries(doc, serviceMap)) {
       const cached = byService.get(pair);
       if (cached && sameList(cached.anchors, anchors)) {
@@ -92,8 +118,10 @@ function serviceFindings(doc: ComposeDocument, pair: PairNode): SchemaFinding[] 
   const prefix = `/services/${pair.name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   const whole = { services: { [pair.name]: service } };
   const out: SchemaFinding[] = [];
+  // Paths are walked from this pair: a service whose name is written twice must not point into the other one.
+  const locate = (path: readonly string[]) => nodeAtPath(doc, path.slice(2), { node: pair.value, pair });
   for (const error of selectErrors(schemaErrors(service, 'service').map((e) => ({ ...e, instancePath: prefix + e.instancePath })))) {
-    const f = describe(doc, whole, error);
+    const f = describe(doc, whole, error, locate);
     if (f) out.push(f);
   }
   return out;
@@ -186,9 +214,14 @@ function label(path: string[]): string {
   return path.join('.');
 }
 
-function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): SchemaFinding | undefined {
+function describe(
+  doc: ComposeDocument,
+  value: unknown,
+  error: ErrorObject,
+  locate: (path: readonly string[]) => ReturnType<typeof nodeAtPath> = (path) => nodeAtPath(doc, path),
+): SchemaFinding | undefined {
   const path = pointerPath(error.instancePath);
-  const found = nodeAtPath(doc, path);
+  const found = locate(path);
   if (!found) return undefined;
   const here = valueAt(value, path);
   const interpolated = typeof here === 'string' && here.includes('$');
@@ -253,7 +286,7 @@ function describe(doc: ComposeDocument, value: unknown, error: ErrorObject): Sch
     case 'uniqueItems': {
       // ajv's i and j come in either order depending on the item type: the later one is the repeat.
       const { i, j } = error.params as { i: number; j: number };
-      const item = nodeAtPath(doc, [...path, String(Math.max(i, j))]);
+      const item = locate([...path, String(Math.max(i, j))]);
       return {
         at: (d: ComposeDocument) => spanFor(d, item ?? found),
         keyword: error.keyword,

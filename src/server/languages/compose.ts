@@ -13,6 +13,7 @@
  */
 import { homedir } from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { CodeActionParams } from 'vscode-languageserver';
 import { CodeActionKind, DocumentHighlightKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
@@ -47,6 +48,13 @@ import { COMPOSE_LANGUAGE_ID, COMPOSE_SHAPE } from './composeShape';
 const ENGINE_WAIT_MS = 400;
 /** A select-all over a broken file can touch thousands of findings; no menu shows that many. */
 const MAX_FIXED_DIAGNOSTICS = 100;
+/**
+ * How long a file's existence, once asked, is taken as known. The checks ask about every build
+ * context, Dockerfile and env_file on each keystroke; file events only cover the files the server
+ * watches (not folders, not env files of any name), so answers are dropped on any file event and
+ * also after this long: a folder created meanwhile shows on the next keystroke after it.
+ */
+const STAT_FRESH_MS = 1000;
 /** What Compose accepts as a service, network, volume, secret or config name. */
 const NAME = /^[a-zA-Z0-9._-]+$/;
 
@@ -71,9 +79,21 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
 
   // The core calls its host synchronously inside each feature, so one request at a time is current.
   let current: Request | undefined;
+  const stats = new Map<string, { answer: 'file' | 'directory' | undefined; at: number }>();
+  let openUris: string[] = [];
+  const stat = (file: string) => {
+    const now = performance.now();
+    const known = stats.get(file);
+    if (known && now - known.at < STAT_FRESH_MS) return known.answer;
+    if (!current) return undefined;
+    const answer = current.workspace.stat(file);
+    if (stats.size > 10_000) stats.clear();
+    stats.set(file, { answer, at: now });
+    return answer;
+  };
   const composeHost: ComposeHost = {
     readFile: (file) => current?.workspace.text(file),
-    stat: (file) => current?.workspace.stat(file),
+    stat,
     // Compose interpolates from the environment it runs in: the one the editor was started from.
     env: process.env,
     get localImages() {
@@ -153,13 +173,19 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
     },
     filesChanged(uris) {
       configFiles.clear();
+      stats.clear();
       return changesConfigFile(uris);
     },
 
     async diagnostics(doc) {
       const settings = await doc.settings();
       // Depend on every open Compose file: opening an override file re-validates the file it overrides.
-      doc.workspace.openDocuments(COMPOSE_LANGUAGE_ID);
+      const open = doc.workspace.openDocuments(COMPOSE_LANGUAGE_ID);
+      // An override file opened (or saved) before any file event arrives is there now.
+      if (open.length !== openUris.length || open.some((d, i) => d.uri !== openUris[i])) {
+        stats.clear();
+        openUris = open.map((d) => d.uri);
+      }
       return withProject(doc, undefined, (project) => lintCompose(project, settings.lint));
     },
     codeActions: { kinds: COMPOSE_SHAPE.codeActionKinds, provide: quickFixes },

@@ -1,0 +1,130 @@
+/**
+ * Lints that reuse what the previous lint kept (each service's findings, the whole-file schema
+ * errors, published ports, the parse) give the same diagnostics as a lint from scratch, through
+ * random edits to the file and random changes to what it names: folders, Dockerfile stages,
+ * variables, env files and the override file.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ComposeWorkspace, lintCompose } from '../../src/compose';
+import { prng } from '../fixtures/prng';
+import { MemoryHost, ROOT } from '../fixtures/compose/helpers';
+
+const FILE = path.join(ROOT, 'compose.yaml');
+
+function service(i: number): string {
+  return [
+    `  svc${i}:`,
+    '    <<: *common',
+    `    image: registry.example.com/app${i}${i % 4 === 0 ? '' : i % 4 === 1 ? ':latest' : `:1.${i}`}`,
+    ...(i % 3 === 0 ? ['    build:', `      context: ${i % 2 ? './app' : './gone'}`, `      target: ${i % 2 ? 'runtime' : 'runtme'}`] : []),
+    `    env_file: .env.svc${i % 2}`,
+    '    environment:',
+    `      URL: \${VAR${i % 3}}/x`,
+    `      OTHER: \${DEFAULTED:-${i}}`,
+    '    ports:',
+    `      - "${8000 + (i % 5)}:80"`,
+    `    depends_on: [svc${(i + 1) % 9}, nosuch${i % 2}]`,
+    '    networks: [back]',
+  ].join('\n');
+}
+
+const TEXT = [
+  'name: incremental',
+  'x-common: &common',
+  '  restart: unless-stopped',
+  '  logging: {driver: json-file}',
+  'services:',
+  ...Array.from({ length: 8 }, (_, i) => service(i)),
+  'networks:',
+  '  back: {}',
+  'volumes:',
+  '  data: {}',
+  '',
+].join('\n');
+
+/** Snippets typed at random: characters, values that break a check or mend it, whole lines. */
+const TYPED = ['a', '1', ' ', ':', '$', '${VAR1}', ':latest', '\n', '\n    image: b:latest', '\n    ports: ["8001:81"]', '#', '-', '"'];
+
+describe('compose lint with kept answers', () => {
+  it('lints a file that names a service twice, reporting the repeat', () => {
+    // It threw (the schema's placeholder for the second one), so the file got no diagnostics at all.
+    const host = new MemoryHost({ 'compose.yaml': 'services:\n  web:\n    image: a:1\n  web:\n    image: b\n' });
+    const workspace = new ComposeWorkspace(host);
+    const text = host.files.get(FILE)!;
+    const codes = lintCompose(workspace.project(FILE, workspace.document(FILE, text))).map((d) => d.code);
+    assert.deepEqual(codes, ['compose-yaml', 'image-untagged']);
+  });
+
+  it('lints a file whose aliases stand for the node they are in, or double at every level', () => {
+    // Both expanded without end (2^64 nodes): the lint never returned and the server hung.
+    const circular = 'x-c: &c\n  a:\n    <<: *c\n  b:\n    <<: *c\n  c:\n    <<: *c\nservices:\n  web:\n    <<: *c\n    image: a:1\n';
+    const laughs = [
+      'x-0: &l0 [a, a]',
+      ...Array.from({ length: 40 }, (_, i) => `x-${i + 1}: &l${i + 1} [*l${i}, *l${i}]`),
+      'services: {}',
+      '',
+    ].join('\n');
+    for (const text of [circular, laughs]) {
+      const host = new MemoryHost({ 'compose.yaml': text });
+      const workspace = new ComposeWorkspace(host);
+      assert.ok(Array.isArray(lintCompose(workspace.project(FILE, workspace.document(FILE, text)))));
+    }
+  });
+
+  it('matches a lint from scratch through random edits and changes to the files it names', () => {
+    const random = prng(7);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+    const host = new MemoryHost({ 'app/Dockerfile': 'FROM node:22 AS build\nFROM node:22-slim AS runtime\n', '.env.svc0': 'A=1\n' });
+    host.env = { VAR0: 'x' };
+    const workspace = new ComposeWorkspace(host);
+    let text = TEXT;
+    let kept = 0;
+    for (let step = 0; step < 300; step++) {
+      const roll = random();
+      if (roll < 0.12) {
+        // Something the file names changes on disk or in the environment.
+        const change = pick(['app', 'stages', 'env', 'envfile', 'override', 'gone']);
+        if (change === 'app') {
+          if (host.dirs.has(path.join(ROOT, 'app'))) {
+            host.dirs.delete(path.join(ROOT, 'app'));
+            host.files.delete(path.join(ROOT, 'app/Dockerfile'));
+          } else host.write('app/Dockerfile', 'FROM node:22 AS build\nFROM node:22-slim AS runtime\n');
+        } else if (change === 'stages' && host.files.has(path.join(ROOT, 'app/Dockerfile'))) {
+          host.write(
+            'app/Dockerfile',
+            pick(['FROM node:22 AS runtme\n', 'FROM node:22 AS build\nFROM node:22-slim AS runtime\n', 'FROM scratch\n']),
+          );
+        } else if (change === 'env') {
+          host.env = { ...host.env, [pick(['VAR0', 'VAR1', 'VAR2', 'DEFAULTED'])]: random() < 0.5 ? undefined : 'set' };
+        } else if (change === 'envfile') {
+          const name = path.join(ROOT, pick(['.env.svc0', '.env.svc1']));
+          if (host.files.has(name)) host.files.delete(name);
+          else host.write(name, 'B=2\n');
+        } else if (change === 'override') {
+          host.write(
+            'compose.override.yaml',
+            pick(['services:\n  svc1:\n    build: ./app\n', 'services:\n  svc2:\n    ports: ["8002:80"]\n', '{}\n']),
+          );
+        } else host.mkdir('gone');
+      } else {
+        // Typing, mostly at the end of a line where values are, sometimes anywhere; or deleting.
+        const lines = [...text.matchAll(/\n/g)].map((m) => m.index!);
+        const at = random() < 0.7 && lines.length ? pick(lines) : Math.floor(random() * (text.length + 1));
+        text =
+          random() < 0.3
+            ? text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 6))
+            : text.slice(0, at) + pick(TYPED) + text.slice(at);
+        // Now and then back to the start, so the kept answers meet a text that is valid again.
+        if (random() < 0.03) text = TEXT;
+      }
+      const cached = lintCompose(workspace.project(FILE, workspace.document(FILE, text)));
+      const fresh = lintCompose(new ComposeWorkspace(host).project(FILE, new ComposeWorkspace(host).document(FILE, text)));
+      assert.deepEqual(cached, fresh, `step ${step}: ${JSON.stringify(text)}`);
+      kept += cached.length;
+    }
+    // The run exercised checks that report, not only clean files.
+    assert.ok(kept > 300, `only ${kept} diagnostics over the run`);
+  });
+});
