@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILES } from '../devenv/configFiles';
+import type { ServerMemory } from '../shared/serverMemory';
 import type * as ClientBundle from './client';
 import type { BerthClient } from './client';
 import type { LanguageClientCommands } from './commands/invocation';
@@ -29,6 +30,13 @@ import type { BerthApi, Workbench } from './workbench';
 
 export type { BerthApi } from './workbench';
 
+/** What the memory bench and the crash test reach of the language server; nothing else calls these. */
+export interface LanguageServerProbe {
+  serverMemory(): Promise<ServerMemory | undefined>;
+  writeServerHeapSnapshot(file: string): Promise<boolean>;
+  crashServerThread(): Promise<boolean>;
+}
+
 let client: BerthClient | undefined;
 
 /** Loads one of the sibling bundles (scripts/build.mjs writes them beside this one). */
@@ -38,7 +46,7 @@ function loadBundle<T>(name: string): T {
   return require(path.join(__dirname, name)) as T;
 }
 
-export function activate(context: vscode.ExtensionContext): BerthApi {
+export function activate(context: vscode.ExtensionContext): BerthApi & { languageServer: LanguageServerProbe } {
   // Each part is owned as soon as it exists; VS Code disposes subscriptions in the order pushed,
   // the parts go in reverse, so the workbench (made last) goes before the views it fills.
   const parts: vscode.Disposable[] = [];
@@ -132,6 +140,11 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
 
   // The tests and the bench reach the parts through these; reading one loads the workbench.
   return {
+    languageServer: {
+      serverMemory: async () => client?.serverMemory(),
+      writeServerHeapSnapshot: async (file) => (client ? client.writeServerHeapSnapshot(file) : false),
+      crashServerThread: async () => (client ? client.crashServerThread() : false),
+    },
     get service() {
       return loadWorkbench().api.service;
     },

@@ -3,8 +3,10 @@
  * (workerData carries the MessagePort it speaks over); other editors run
  * `node dist/server.js --stdio` (docs/editors.md).
  */
-import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createConnection, PortMessageReader, PortMessageWriter, type Connection } from 'vscode-languageserver/node';
+import { SERVER_MEMORY_MESSAGE, type ServerMemory } from '../shared/serverMemory';
 import { capYoungGeneration } from './memory';
 import { startServer } from './server';
 import { createStdioConnection } from './stdio';
@@ -24,6 +26,17 @@ if (!isMainThread && port) {
   // In a worker the extension host's V8 flags are not ours to set: the Worker's resourceLimits
   // cap the young generation instead (src/extension/client.ts).
   serve(createConnection(new PortMessageReader(port), new PortMessageWriter(port)));
+  // The thread's heap is its own isolate's: only the thread can read it (the memory bench asks).
+  parentPort?.on('message', (message: unknown) => {
+    if (message !== SERVER_MEMORY_MESSAGE) return;
+    const answer: ServerMemory = {
+      kind: SERVER_MEMORY_MESSAGE,
+      heap: { ...getHeapStatistics() },
+      spaces: getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size })),
+      usage: { ...process.memoryUsage() },
+    };
+    parentPort?.postMessage(answer);
+  });
 } else if (
   args.includes('--help') ||
   args.includes('-h') ||

@@ -6,7 +6,11 @@
  * peak of every process it started since (the language server, when it was a process).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import * as vscode from 'vscode';
+import type { LanguageServerProbe } from '../../src/extension/main';
+import type { ServerMemory } from '../../src/shared/serverMemory';
 import { generateDockerfile, singleLineRuns } from '../../bench/generate';
 import { test } from './harness';
 import { EXTENSION_ID, closeAllEditors, openDockerfile, waitFor, writeWorkspaceFile } from './util';
@@ -15,6 +19,44 @@ const OUT = process.env.BERTH_BENCH_MEMORY_OUT;
 /** The same load on a file Berth does not serve (plain text): what VS Code's own document sync costs. */
 const BASELINE = process.env.BERTH_BENCH_MEMORY_BASELINE === '1';
 const EDITS = 200;
+/**
+ * A directory for heap snapshots of the server thread after opening and after the edits, and of
+ * the extension host after the edits (a diagnosis, not the figure: a snapshot collects garbage
+ * first, and its own memory stays in the process).
+ */
+const SNAPSHOTS = process.env.BERTH_BENCH_MEMORY_SNAPSHOTS;
+
+/** The extension host's own isolate (the extension, the language client, VS Code's API side) and its process. */
+function hostMemory() {
+  const usage = process.memoryUsage();
+  const heap = getHeapStatistics();
+  return {
+    rss: statusBytes('self', 'VmRSS')!,
+    heapUsed: usage.heapUsed,
+    heapTotal: usage.heapTotal,
+    external: usage.external,
+    arrayBuffers: usage.arrayBuffers,
+    mallocedMemory: heap.malloced_memory,
+  };
+}
+
+/** The server thread's isolate, in the fields the breakdown reads. */
+function serverHeap(memory: ServerMemory | undefined) {
+  if (!memory) return undefined;
+  const space = (name: string) => memory.spaces.find((s) => s.name === name);
+  return {
+    heapUsed: memory.heap.used_heap_size,
+    heapTotal: memory.heap.total_heap_size,
+    physical: memory.heap.total_physical_size,
+    external: memory.heap.external_memory,
+    mallocedMemory: memory.heap.malloced_memory,
+    newSpace: space('new_space')?.size ?? 0,
+    oldSpace: space('old_space')?.size ?? 0,
+    codeSpace: space('code_space')?.size ?? 0,
+    largeObjects: space('large_object_space')?.size ?? 0,
+    spaces: memory.spaces,
+  };
+}
 
 /** A field of /proc/<pid>/status in bytes (VmRSS, VmHWM), undefined when the process is gone. */
 function statusBytes(pid: number | 'self', field: string): number | undefined {
@@ -53,9 +95,11 @@ function descendants(root: number): number[] {
 
 if (OUT) {
   test('memory bench: a 3,000-line Dockerfile opened and edited 200 times', async () => {
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const probe = ((await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as { languageServer: LanguageServerProbe })
+      .languageServer;
     const childrenBefore = new Set(descendants(process.pid));
-    const rssBefore = statusBytes('self', 'VmRSS')!;
+    const hostBefore = hostMemory();
+    const rssBefore = hostBefore.rss;
     const text = generateDockerfile(3000);
     const uri = writeWorkspaceFile(BASELINE ? 'memory-bench/baseline.txt' : 'memory-bench/Dockerfile', text);
     const editor = BASELINE ? await vscode.window.showTextDocument(uri) : await openDockerfile(uri);
@@ -72,6 +116,9 @@ if (OUT) {
         };
       });
     if (!BASELINE) await waitFor('first diagnostics', () => vscode.languages.getDiagnostics(uri).length > 0, 60_000);
+    const hostOpened = hostMemory();
+    const serverOpened = serverHeap(await probe.serverMemory());
+    if (SNAPSHOTS) await probe.writeServerHeapSnapshot(join(SNAPSHOTS, 'server-opened.heapsnapshot'));
     const runs = singleLineRuns(text);
     const line = runs[Math.floor(runs.length / 2)];
     let answered = 0;
@@ -85,8 +132,15 @@ if (OUT) {
         for (const pid of descendants(process.pid))
           if (!childrenBefore.has(pid)) childPeaks.set(pid, Math.max(childPeaks.get(pid) ?? 0, statusBytes(pid, 'VmHWM') ?? 0));
     }
-    const rssAfter = statusBytes('self', 'VmRSS')!;
+    const hostAfter = hostMemory();
+    const rssAfter = hostAfter.rss;
     const hwmAfter = statusBytes('self', 'VmHWM')!;
+    const serverAfter = serverHeap(await probe.serverMemory());
+    const diagnostics = vscode.languages.getDiagnostics(uri).length;
+    if (SNAPSHOTS) {
+      await probe.writeServerHeapSnapshot(join(SNAPSHOTS, 'server-edited.heapsnapshot'));
+      writeHeapSnapshot(join(SNAPSHOTS, `host-edited-${BASELINE ? 'baseline' : 'berth'}.heapsnapshot`));
+    }
     const childrenPeak = [...childPeaks.values()].reduce((a, b) => a + b, 0);
     const result = {
       baseline: BASELINE,
@@ -94,6 +148,10 @@ if (OUT) {
       answered,
       extensionHost: { rssBefore, rssAfter, hwmAfter, growth: rssAfter - rssBefore },
       children: { count: childPeaks.size, peakBytes: childrenPeak },
+      // The breakdown: where the growth sits (the host's own isolate, the server thread's isolate, the rest native).
+      host: { before: hostBefore, opened: hostOpened, after: hostAfter },
+      server: { opened: serverOpened, after: serverAfter },
+      diagnostics,
       berthBytes: rssAfter - rssBefore + childrenPeak,
     };
     writeFileSync(OUT, JSON.stringify(result));
