@@ -310,9 +310,19 @@ test('shell: echo comes back through the Pseudoterminal; resize, Ctrl+C and the 
       pty.handleInput('stty size\r');
       await out.waitForText('27 91', undefined, mark);
       pty.setDimensions({ columns: 100, rows: 40 });
+      // The resize is a request to the engine: a `stty size` typed at once can run before it lands
+      // (it did on a loaded CI run, answering 27 91). Ask again until the TTY has the new size.
       mark = out.text.length;
-      pty.handleInput('stty size\r');
-      await out.waitForText('40 100', undefined, mark);
+      await waitFor(
+        'stty to report the new size, 40 100',
+        () => {
+          if (out.text.includes('40 100', mark)) return true;
+          pty.handleInput('stty size\r');
+          return false;
+        },
+        15_000,
+        500,
+      );
 
       // Ctrl+C is a raw byte to the container's TTY, which interrupts the foreground sleep. It is
       // sent once sleep runs: before that the shell's line editor has the TTY in raw mode, where
