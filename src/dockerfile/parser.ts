@@ -380,11 +380,12 @@ class ParsedInstruction implements Instruction {
   heredocs: Heredoc[] = NO_HEREDOCS;
   private words: Word[] | undefined;
   private whole: Span | undefined;
-  /** Added to the source offsets of `map`, which a moved copy shares with its original. */
+  /** How far the instruction has moved since it was parsed: added to the source offsets of `map`. */
   private delta = 0;
 
-  // The three spans are kept as offsets and made on request: as objects they were a third of
-  // a large file's model, which every young-generation collection during a lint copies.
+  // The keyword and argument spans are kept as offsets and made on request: as objects for every
+  // instruction they were a large share of a long file's model. `span`, read by every rule on
+  // every lint, is made once and moved with the instruction.
   constructor(
     readonly keyword: string,
     private keywordStart: number,
@@ -407,10 +408,7 @@ class ParsedInstruction implements Instruction {
     return { start: this.keywordStart, end: this.keywordEnd };
   }
 
-  /**
-   * Made once and kept: rules read every instruction's span on every lint. (It was made per
-   * read while every keystroke copied the instructions after it; they now move in place.)
-   */
+  /** Made once and kept (see above); `shift` and `endAt` keep it right. */
   get span(): Span {
     return (this.whole ??= { start: this.keywordStart, end: this.end });
   }
