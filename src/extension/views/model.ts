@@ -387,17 +387,16 @@ function tagTooltip(image: ImageSummary, reference: string, size: string, age: s
   ].join('\n');
 }
 
-/** `tags`: the image's tags (its `reference` among them), computed once per image: once per tag is quadratic. */
-function tagNode(
-  image: ImageSummary,
-  reference: string,
-  label: string,
-  nowMs: number,
-  dangling: boolean,
-  tags: readonly string[] = [],
-): ImageTagNode {
-  const size = formatSize(image.size);
-  const age = coarseAge(image.created, nowMs);
+/** An image's size and age as its rows show them, made once per image: an image may have 2,000 tags. */
+interface ImageFacts {
+  size: string;
+  age: string;
+  /** The image's tags (each row's reference among them). */
+  tags: readonly string[];
+}
+
+function tagNode(image: ImageSummary, reference: string, label: string, facts: ImageFacts, dangling: boolean): ImageTagNode {
+  const { size, age, tags } = facts;
   return {
     kind: 'imageTag',
     key: `image:${reference}:${image.id}`,
@@ -428,18 +427,25 @@ export function imageRoots(images: readonly ImageSummary[], showDangling: boolea
   };
   for (const image of images) {
     const tags = image.repoTags.filter((t) => t && t !== '<none>:<none>');
+    const facts = (shown: readonly string[]): ImageFacts => ({
+      size: formatSize(image.size),
+      age: coarseAge(image.created, nowMs),
+      tags: shown,
+    });
     if (tags.length) {
+      const tagged = facts(tags);
       for (const reference of tags) {
         const { repository, tag, digest } = splitReference(reference);
-        add(repository, tagNode(image, reference, tag ?? digest ?? 'latest', nowMs, false, tags));
+        add(repository, tagNode(image, reference, tag ?? digest ?? 'latest', tagged, false));
       }
     } else if (image.dangling || !image.repoDigests.length) {
-      if (showDangling) add(DANGLING_GROUP, tagNode(image, image.id, shortId(image.id), nowMs, true));
+      if (showDangling) add(DANGLING_GROUP, tagNode(image, image.id, shortId(image.id), facts([]), true));
     } else {
       // Pulled by digest only: list it under its repository, labelled by digest.
+      const untagged = facts([]);
       for (const digest of image.repoDigests) {
         const { repository, digest: hash } = splitReference(digest);
-        add(repository, tagNode(image, digest, shortId(hash ?? digest), nowMs, false));
+        add(repository, tagNode(image, digest, shortId(hash ?? digest), untagged, false));
       }
     }
   }
@@ -712,6 +718,22 @@ export function mergeContainers(
  * `die` that follows wait a second round.
  */
 const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy|kill$)/;
+
+/**
+ * The container an event changes a row of in the Containers view: a container event's own, or the
+ * one a network connects or disconnects (every container start sends one, even on `none`).
+ */
+export function containerOfEvent(event: {
+  type: string;
+  action: string;
+  id: string;
+  attributes: Record<string, string>;
+}): string | undefined {
+  if (event.type === 'container') return event.id || undefined;
+  if (event.type === 'network' && (event.action === 'connect' || event.action === 'disconnect'))
+    return event.attributes.container || undefined;
+  return undefined;
+}
 
 /** The views an engine event makes stale; [] for events that change nothing shown. */
 export function viewsForEvent(event: { type: string; action: string }): ViewId[] {

@@ -11,7 +11,7 @@ import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
 import { HistoryDocuments } from './history';
-import { VIEW_IDS, setTranslator, stateFromEvent, viewsForEvent, type BerthNode, type ViewId } from './model';
+import { VIEW_IDS, containerOfEvent, setTranslator, stateFromEvent, viewsForEvent, type BerthNode, type ViewId } from './model';
 import {
   ContainersProvider,
   ImagesProvider,
@@ -83,7 +83,7 @@ export class BerthViews implements vscode.Disposable {
     this.disposables.push(
       service.onDidReceiveEvent((event) => {
         if (this.isVisible('containers')) this.providers.containers.applyEvent(event);
-        for (const view of viewsForEvent(event)) this.request(view, event.type === 'container' ? event.id : undefined);
+        for (const view of viewsForEvent(event)) this.request(view, containerOfEvent(event));
         // The list lags a state event; one more listing a moment later brings what only the engine
         // knows (its status text, the ports a started container publishes).
         if (stateFromEvent(event)) {
