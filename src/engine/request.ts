@@ -108,11 +108,15 @@ export class Requester {
 
   /** An ordinary call: the answer's body, parsed when it is JSON (a Buffer otherwise), within one deadline. */
   async answer(call: Call): Promise<unknown> {
+    return parseBody(await this.answerBytes(call));
+  }
+
+  /** An ordinary call's body as it came, for a caller that parses it itself (a long list, in slices). */
+  async answerBytes(call: Call): Promise<Buffer> {
     const deadline = new Deadline(call.timeoutMs ?? this.defaultTimeoutMs, call.signal);
     try {
       const reply = await this.open(call, deadline);
-      const body = await readAll(reply.res, MAX_ANSWER_BYTES, (why) => badResponse(this.endpoint, call.what, why));
-      return parseBody(body);
+      return await readAll(reply.res, MAX_ANSWER_BYTES, (why) => badResponse(this.endpoint, call.what, why));
     } catch (error) {
       throw this.failure(error, call, deadline);
     } finally {
@@ -282,7 +286,7 @@ export function readAll(res: IncomingMessage, max: number, problem: (why: string
 }
 
 /** JSON when it parses, else the bytes: the mappers say what was wrong with them. */
-function parseBody(body: Buffer): unknown {
+export function parseBody(body: Buffer): unknown {
   if (!body.length) return body;
   try {
     return JSON.parse(body.toString('utf8'));
