@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ContainerSummary } from '../../src/engine/types';
-import { containerNode, containerRoots, imageRoots, mergeContainers, type BerthNode } from '../../src/extension/views/model';
+import {
+  containerNode,
+  containerRoots,
+  imageRoots,
+  mergeContainers,
+  type BerthNode,
+  type ContainerNode,
+} from '../../src/extension/views/model';
 import { RowStore } from '../../src/extension/views/rows';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
@@ -62,6 +69,33 @@ describe('rows kept between listings', () => {
     store.adopt(tree(many));
     const again = store.adopt(tree(many.map((c) => ({ ...c }))));
     assert.deepEqual(again.change, { kind: 'rows', rows: [] });
+  });
+
+  it('compares a row whose data is the same object without reading the data, and one with equal data by its content', () => {
+    const store = new RowStore();
+    // A summary whose fields cannot be read: comparing it by content would throw.
+    const sealed = new Proxy(container('p'), {
+      ownKeys() {
+        throw new Error('the data was read');
+      },
+    });
+    const kept = new Map<ContainerSummary, ContainerNode>();
+    const nodeOf = (c: ContainerSummary) => kept.get(c) ?? kept.set(c, containerNode(c, NOW)).get(c)!;
+    const rows = [...many, sealed];
+    store.adopt({ roots: containerRoots(rows, NOW, undefined, nodeOf), children: new Map() });
+    // The same summaries with fresh nodes: compared by what they show and by the summaries' identity.
+    assert.deepEqual(store.adopt({ roots: containerRoots(rows, NOW), children: new Map() }).change, { kind: 'rows', rows: [] });
+    // The same nodes again: not compared at all.
+    assert.deepEqual(store.adopt({ roots: containerRoots(rows, NOW, undefined, nodeOf), children: new Map() }).change, {
+      kind: 'rows',
+      rows: [],
+    });
+    // A copy of a summary with a field only the tooltip shows: that row is redrawn, so a hover reads the new text.
+    const moved = rows.map((c, i) =>
+      i === 5 ? { ...c, mounts: [{ type: 'volume', name: 'v', source: '', destination: '/d', readOnly: false }] } : c,
+    );
+    const change = store.adopt({ roots: containerRoots(moved, NOW), children: new Map() }).change;
+    assert.deepEqual(change.kind === 'rows' ? change.rows.map((n) => n.label) : change, ['c05']);
   });
 
   it('redraws the whole tree when a row comes, goes or moves', () => {

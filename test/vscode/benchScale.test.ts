@@ -6,11 +6,10 @@
  * event-loop delay of this process throughout. The providers' getTreeItem and the engine's list
  * calls are wrapped on their instances to time them: VS Code calls them through those instances.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { ScaleFixture, ScaleInVscode } from '../../bench/scale';
 import type { Engine } from '../../src/engine/types';
@@ -21,7 +20,6 @@ import type { BerthTreeProvider } from '../../src/extension/views/trees';
 import { test } from './harness';
 import { EXTENSION_ID, waitFor } from './util';
 
-const exec = promisify(execFile);
 const OUT = process.env.BERTH_BENCH_SCALE_OUT;
 const FIXTURE = process.env.BERTH_BENCH_SCALE_FIXTURE;
 /** How many `docker start` processes share the storm. */
@@ -30,7 +28,7 @@ const STARTERS = 20;
 const PEER_TERMINAL_LINES = 100_000;
 /** Which parts run (views, storm, logs); all by default. */
 const PARTS = (process.env.BERTH_BENCH_SCALE_PARTS ?? 'views,storm,logs').split(',');
-/** A file for a CPU profile of the extension host while the views open (for working on it). */
+/** A file for a CPU profile of the extension host while the views open, and `.storm` / `.logs` beside it (for working on them). */
 const PROFILE = process.env.BERTH_BENCH_SCALE_PROFILE;
 
 /** Starts the inspector's CPU profiler in this process; the returned function stops it and writes the profile. */
@@ -41,6 +39,8 @@ async function profile(file: string | undefined): Promise<() => Promise<void>> {
   const post = (method: string, params?: object) =>
     new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
   await post('Profiler.enable');
+  // Finer than the default 1 ms: at this machine's load the default misses most short turns.
+  await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
   return async () => {
     const { profile: cpu } = (await post('Profiler.stop')) as { profile: unknown };
@@ -85,6 +85,40 @@ function timeLists(engine: Engine, method: 'listContainers' | 'listImages') {
     }
   };
   return ends;
+}
+
+/**
+ * The storm's `docker start`s, run by a process of their own made before the storm is measured:
+ * spawned from here, twenty of them blocked the extension host 100-200 ms each (forking a large
+ * process), which the event-loop delay then counted against Berth. `go()` starts them and
+ * resolves when all have exited.
+ */
+function stormStarter(ids: string[]): { go(): Promise<void> } {
+  const script = `
+    const { execFile } = require('node:child_process');
+    const [starters, ...ids] = process.argv.slice(1);
+    const share = Math.ceil(ids.length / Number(starters));
+    process.stdin.once('data', async () => {
+      const runs = [];
+      for (let i = 0; i < ids.length; i += share)
+        runs.push(new Promise((resolve, reject) => execFile('docker', ['start', ...ids.slice(i, i + share)], (e) => (e ? reject(e) : resolve()))));
+      await Promise.all(runs);
+      process.exit(0);
+    });`;
+  const child = spawn(process.execPath, ['-e', script, String(STARTERS), ...ids], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the storm's docker start exited with ${code}`))));
+  });
+  return {
+    go() {
+      child.stdin?.end('go\n');
+      return exited;
+    },
+  };
 }
 
 if (OUT && FIXTURE) {
@@ -149,15 +183,11 @@ if (OUT && FIXTURE) {
       });
       const listsBefore = Object.values(api.views.providers).map((p) => p.listCount);
       const containerListsBefore = containers.listCount;
+      const starter = stormStarter(fixture.storm.map((c) => c.id));
+      const stopStormProfile = await profile(PROFILE && `${PROFILE}.storm`);
       const stopStorm = delayMonitor();
       const stormStart = performance.now();
-      const ids = fixture.storm.map((c) => c.id);
-      const share = Math.ceil(ids.length / STARTERS);
-      await Promise.all(
-        Array.from({ length: STARTERS }, (_, i) =>
-          exec('docker', ['start', ...ids.slice(i * share, (i + 1) * share)], { timeout: 600_000 }),
-        ),
-      );
+      await starter.go();
       await waitFor('every storm container to die', () => died.size === storm.size, 600_000, 5);
       const shown = await waitFor(
         'VS Code handed every storm row in its end state',
@@ -172,6 +202,7 @@ if (OUT && FIXTURE) {
       await new Promise((r) => setTimeout(r, 3000));
       sub.dispose();
       const stormDelay = stopStorm();
+      await stopStormProfile();
       const listsAfter = Object.values(api.views.providers).map((p) => p.listCount);
       const lastList = containerLists.filter((l) => l.start >= stormStart).at(-1);
       result.storm = {

@@ -315,12 +315,14 @@ const byName = (a: { name: string }, b: { name: string }): number => a.name.loca
 
 /**
  * The Containers view's top level: one group per compose project (sorted by name), then the
- * containers that belong to none, sorted by name.
+ * containers that belong to none, sorted by name. `nodeOf` makes a container's row (a view keeps
+ * the rows of containers a listing did not change).
  */
 export function containerRoots(
   containers: readonly ContainerSummary[],
   nowMs: number,
   declaredServices?: (project: string, members: readonly ContainerSummary[]) => readonly string[] | undefined,
+  nodeOf: (container: ContainerSummary) => ContainerNode = (c) => containerNode(c, nowMs),
 ): (ComposeGroupNode | ContainerNode)[] {
   const projects = new Map<string, ContainerSummary[]>();
   const loose: ContainerSummary[] = [];
@@ -358,7 +360,7 @@ export function containerRoots(
         missing,
       };
     });
-  return [...groups, ...[...loose].sort(byName).map((c) => containerNode(c, nowMs))];
+  return [...groups, ...[...loose].sort(byName).map(nodeOf)];
 }
 
 // --- images --------------------------------------------------------------------------------------

@@ -14,22 +14,39 @@ function dataSignature(data: object): string {
   return signature;
 }
 
-/** What a row shows and carries, as one string: two listings' rows differ iff their signatures do. */
-export function rowSignature(node: BerthNode): string {
+/**
+ * What a row shows, and the data it carries (its tooltip, made on hover, comes from that data):
+ * two listings' rows differ iff either does. Kept apart so that a row whose data is the same
+ * object as before (most rows after a listing by id, or an event) is compared without
+ * stringifying 2,000 summaries, or concatenating and flattening a kilobyte string per row.
+ */
+export interface RowSignature {
+  shown: string;
+  data: object | string;
+}
+
+export function rowSignature(node: BerthNode): RowSignature {
   const shown = `${node.label}\u0000${node.description ?? ''}\u0000${node.contextValue}\u0000${node.collapsible}\u0000${node.icon.id}\u0000${node.icon.color ?? ''}`;
   switch (node.kind) {
     // Their tooltips are made on hover from the data, so the data stands for them.
     case 'container':
     case 'attached':
-      return `${shown}\u0000${dataSignature(node.container)}`;
+      return { shown, data: node.container };
     case 'imageTag':
-      return `${shown}\u0000${node.image.id}\u0000${node.image.size}\u0000${node.image.created}\u0000${node.image.repoTags.length}`;
+      return { shown, data: `${node.image.id}\u0000${node.image.size}\u0000${node.image.created}\u0000${node.image.repoTags.length}` };
     default: {
       // A tooltip made when read is not made here: its row's data or shown text changes with it.
       const tooltip = Object.getOwnPropertyDescriptor(node, 'tooltip');
-      return `${shown}\u0000${typeof tooltip?.value === 'string' ? tooltip.value : ''}`;
+      return { shown, data: typeof tooltip?.value === 'string' ? tooltip.value : '' };
     }
   }
+}
+
+/** Whether two signatures are of rows that look and carry the same. */
+export function sameRow(a: RowSignature, b: RowSignature): boolean {
+  if (a.shown !== b.shown) return false;
+  if (a.data === b.data) return true;
+  return typeof a.data === 'object' && typeof b.data === 'object' && dataSignature(a.data) === dataSignature(b.data);
 }
 
 /** The rows of one listing: the roots, and the children known from the listing, by parent key. */
@@ -41,7 +58,8 @@ export interface RowTree {
 /** What a new listing changes: the whole tree (rows came, went or moved), or these rows only. */
 export type RowChange = { kind: 'structure' } | { kind: 'rows'; rows: BerthNode[] };
 
-const keysOf = (nodes: readonly BerthNode[]) => nodes.map((n) => n.key).join('\u0000');
+const sameKeys = (a: readonly BerthNode[], b: readonly BerthNode[] | undefined): boolean =>
+  b !== undefined && a.length === b.length && a.every((node, i) => node.key === b[i]!.key);
 
 /**
  * One node object per key across listings. `adopt` takes a listing's fresh tree and returns the
@@ -49,11 +67,11 @@ const keysOf = (nodes: readonly BerthNode[]) => nodes.map((n) => n.key).join('\u
  */
 export class RowStore {
   /** A row's signature is made when a later listing has the key again: a first listing of 2,000 rows makes none. */
-  private kept = new Map<string, { node: BerthNode; signature?: string }>();
-  private shape: { roots: string; children: Map<string, string> } | undefined;
+  private kept = new Map<string, { node: BerthNode; signature?: RowSignature }>();
+  private last: RowTree | undefined;
 
   adopt(fresh: RowTree): { tree: RowTree; change: RowChange } {
-    const next = new Map<string, { node: BerthNode; signature?: string }>();
+    const next = new Map<string, { node: BerthNode; signature?: RowSignature }>();
     const changed: BerthNode[] = [];
     const take = (node: BerthNode): BerthNode => {
       const old = this.kept.get(node.key);
@@ -61,8 +79,13 @@ export class RowStore {
         next.set(node.key, { node });
         return node;
       }
+      // The same object again (a view that keeps its nodes between listings): nothing to compare.
+      if (old.node === node) {
+        next.set(node.key, old);
+        return node;
+      }
       const signature = rowSignature(node);
-      if ((old.signature ?? rowSignature(old.node)) !== signature) {
+      if (!sameRow(old.signature ?? rowSignature(old.node), signature)) {
         replaceFields(old.node, node);
         changed.push(old.node);
       }
@@ -72,21 +95,21 @@ export class RowStore {
     const roots = fresh.roots.map(take);
     const children = new Map<string, BerthNode[]>();
     for (const [parent, nodes] of fresh.children) children.set(parent, nodes.map(take));
-    const shape = { roots: keysOf(roots), children: new Map([...children].map(([k, v]) => [k, keysOf(v)])) };
+    const last = this.last;
     const same =
-      this.shape !== undefined &&
-      this.shape.roots === shape.roots &&
-      this.shape.children.size === shape.children.size &&
-      [...shape.children].every(([k, v]) => this.shape!.children.get(k) === v);
+      last !== undefined &&
+      sameKeys(roots, last.roots) &&
+      last.children.size === children.size &&
+      [...children].every(([parent, nodes]) => sameKeys(nodes, last.children.get(parent)));
     this.kept = next;
-    this.shape = shape;
+    this.last = { roots, children };
     return { tree: { roots, children }, change: same ? { kind: 'rows', rows: changed } : { kind: 'structure' } };
   }
 
   /** Forgets every row (the view lost its listing). */
   clear(): void {
     this.kept.clear();
-    this.shape = undefined;
+    this.last = undefined;
   }
 }
 

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { ContainerStats, ContainerSummary, EngineEvent, ImageSummary, NetworkSummary, VolumeSummary } from '../../engine/types';
 import { statsTooltip } from '../stats/render';
+import { yieldToEventLoop } from '../../engine/jsonSlices';
 import { EngineError } from '../../engine/types';
 import { isConnectionFailure, type EngineService } from '../engineService';
 import { RowStore, type RowChange, type RowTree } from './rows';
@@ -23,6 +24,7 @@ import {
   volumeChildren,
   volumeRoots,
   type BerthNode,
+  type ContainerNode,
   type NodeBase,
   type ViewId,
 } from './model';
@@ -133,7 +135,11 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
           await this.reload();
           listed();
         } while (this.again);
-        if (this.tell) this.publish();
+        if (this.tell) {
+          // The listing's last slice ends a turn; the rows are made in the next.
+          await yieldToEventLoop();
+          this.publish();
+        }
       } finally {
         listed();
       }
@@ -230,6 +236,11 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
       if (this.snapshot === undefined) {
         const run = this.run(false);
         await (this.firstListed ?? run);
+        // The listing's last slice ends a turn; the rows are made in the next, and VS Code reads them in the one after.
+        await yieldToEventLoop();
+        const { roots } = this.currentRows().tree;
+        await yieldToEventLoop();
+        return roots;
       }
       return this.currentRows().tree.roots;
     }
@@ -330,8 +341,19 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
    */
   declaredServices: ((project: string, members: readonly ContainerSummary[]) => readonly string[] | undefined) | undefined;
 
+  /**
+   * A container's row, made once per summary: between listings (events, listings by id) most
+   * summaries stay the same objects, and 2,000 rows are not made again for each change.
+   */
+  private readonly nodes = new WeakMap<ContainerSummary, ContainerNode>();
+  private readonly nodeOf = (container: ContainerSummary): ContainerNode => {
+    let node = this.nodes.get(container);
+    if (!node) this.nodes.set(container, (node = containerNode(container, this.takenAt)));
+    return node;
+  };
+
   protected roots(containers: ContainerSummary[]): BerthNode[] {
-    return containerRoots(containers, this.takenAt, this.declaredServices);
+    return containerRoots(containers, this.takenAt, this.declaredServices, this.nodeOf);
   }
   /** Shows what a state event says at once, without waiting for a list that still lags it. */
   applyEvent(event: EngineEvent): void {
@@ -344,7 +366,7 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
     }
   }
   protected override snapshotChildren(node: BerthNode): BerthNode[] | undefined {
-    return node.kind === 'composeGroup' ? [...node.containers.map((c) => containerNode(c, this.takenAt)), ...node.missing] : undefined;
+    return node.kind === 'composeGroup' ? [...node.containers.map(this.nodeOf), ...node.missing] : undefined;
   }
   /** The current snapshot (commands offer these in QuickPicks). */
   async list(): Promise<ContainerSummary[]> {
