@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ContainerSummary } from '../../src/engine/types';
+import type { ContainerSummary, ImageSummary } from '../../src/engine/types';
 import {
   containerNode,
   containerRoots,
   imageRoots,
+  imageRows,
   mergeContainers,
   type BerthNode,
   type ContainerNode,
+  type ImageRow,
 } from '../../src/extension/views/model';
 import { RowStore } from '../../src/extension/views/rows';
 
@@ -129,6 +131,46 @@ describe('rows kept between listings', () => {
     const kept = first.tree.roots[0]!;
     assert.equal(typeof Object.getOwnPropertyDescriptor(kept, 'tooltip')?.get, 'function');
     assert.match(kept.tooltip ?? '', /Size: 2(\.0)? MB/);
+  });
+});
+
+describe("the Images view's rows made per image", () => {
+  const image = (i: number, tags: string[]): ImageSummary => ({
+    id: `sha256:${i}`,
+    repoTags: tags,
+    repoDigests: [],
+    created: NOW / 1000 - 600,
+    size: 1000 * i,
+    dangling: false,
+    labels: {},
+  });
+
+  it('groups the rows an image gives by repository, as imageRoots made them itself', () => {
+    const images = [image(1, ['b:1', 'a:1']), image(2, ['a:2']), image(3, [])];
+    const made: number[] = [];
+    const rowsOf = (img: ImageSummary) => {
+      made.push(Number(img.id.slice(7)));
+      return imageRows(img, false, NOW);
+    };
+    const shape = (roots: ReturnType<typeof imageRoots>) =>
+      roots.map((r) => `${r.label}: ${r.tags.map((t) => `${t.label} ${t.description}`).join(', ')}`);
+    assert.deepEqual(shape(imageRoots(images, false, NOW, rowsOf)), shape(imageRoots(images, false, NOW)));
+    assert.deepEqual(made, [1, 2, 3], 'once per image');
+  });
+
+  it('keeps the rows of an image listed again unchanged, so keeping them compares nothing', () => {
+    const images = [image(1, ['a:1', 'b:1']), image(2, ['a:2'])];
+    const kept = new Map<string, ImageRow[]>();
+    const rowsOf = (img: ImageSummary) => kept.get(img.id) ?? kept.set(img.id, imageRows(img, false, NOW)).get(img.id)!;
+    const store = new RowStore();
+    const tree = () => {
+      const roots = imageRoots(images, false, NOW, rowsOf);
+      return { roots, children: new Map<string, BerthNode[]>(roots.map((r) => [r.key, r.tags])) };
+    };
+    const first = store.adopt(tree());
+    const again = store.adopt(tree());
+    assert.deepEqual(again.change, { kind: 'rows', rows: [] });
+    assert.equal(again.tree.children.get('repository:a')![0], first.tree.children.get('repository:a')![0]);
   });
 });
 

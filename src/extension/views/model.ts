@@ -416,39 +416,56 @@ function tagNode(image: ImageSummary, reference: string, label: string, facts: I
   };
 }
 
+/** One row of the Images view's tags, with the repository it is listed under. */
+export interface ImageRow {
+  repository: string;
+  node: ImageTagNode;
+}
+
 /**
- * The Images view's top level: one node per repository with its tags as children (an image
- * with several tags appears under each), sorted; dangling images under `<none>` when shown.
+ * An image's rows: one per tag (an image with several tags appears under each); dangling images
+ * under `<none>` when shown; an image pulled by digest only under its repository, by digest.
  */
-export function imageRoots(images: readonly ImageSummary[], showDangling: boolean, nowMs: number): RepositoryNode[] {
-  const repositories = new Map<string, ImageTagNode[]>();
-  const add = (repository: string, node: ImageTagNode): void => {
-    const list = repositories.get(repository) ?? [];
-    list.push(node);
-    repositories.set(repository, list);
-  };
-  for (const image of images) {
-    const tags = image.repoTags.filter((t) => t && t !== '<none>:<none>');
-    const facts = (shown: readonly string[]): ImageFacts => ({
-      size: formatSize(image.size),
-      age: coarseAge(image.created, nowMs),
-      tags: shown,
+export function imageRows(image: ImageSummary, showDangling: boolean, nowMs: number): ImageRow[] {
+  const tags = image.repoTags.filter((t) => t && t !== '<none>:<none>');
+  const facts = (shown: readonly string[]): ImageFacts => ({
+    size: formatSize(image.size),
+    age: coarseAge(image.created, nowMs),
+    tags: shown,
+  });
+  if (tags.length) {
+    const tagged = facts(tags);
+    return tags.map((reference) => {
+      const { repository, tag, digest } = splitReference(reference);
+      return { repository, node: tagNode(image, reference, tag ?? digest ?? 'latest', tagged, false) };
     });
-    if (tags.length) {
-      const tagged = facts(tags);
-      for (const reference of tags) {
-        const { repository, tag, digest } = splitReference(reference);
-        add(repository, tagNode(image, reference, tag ?? digest ?? 'latest', tagged, false));
-      }
-    } else if (image.dangling || !image.repoDigests.length) {
-      if (showDangling) add(DANGLING_GROUP, tagNode(image, image.id, shortId(image.id), facts([]), true));
-    } else {
-      // Pulled by digest only: list it under its repository, labelled by digest.
-      const untagged = facts([]);
-      for (const digest of image.repoDigests) {
-        const { repository, digest: hash } = splitReference(digest);
-        add(repository, tagNode(image, digest, shortId(hash ?? digest), untagged, false));
-      }
+  }
+  if (image.dangling || !image.repoDigests.length)
+    return showDangling ? [{ repository: DANGLING_GROUP, node: tagNode(image, image.id, shortId(image.id), facts([]), true) }] : [];
+  const untagged = facts([]);
+  return image.repoDigests.map((digest) => {
+    const { repository, digest: hash } = splitReference(digest);
+    return { repository, node: tagNode(image, digest, shortId(hash ?? digest), untagged, false) };
+  });
+}
+
+/**
+ * The Images view's top level: one node per repository with its tags as children, sorted;
+ * dangling images under `<none>` when shown. `rowsOf` makes an image's rows (a view keeps those
+ * of images a listing did not change).
+ */
+export function imageRoots(
+  images: readonly ImageSummary[],
+  showDangling: boolean,
+  nowMs: number,
+  rowsOf: (image: ImageSummary) => readonly ImageRow[] = (image) => imageRows(image, showDangling, nowMs),
+): RepositoryNode[] {
+  const repositories = new Map<string, ImageTagNode[]>();
+  for (const image of images) {
+    for (const { repository, node } of rowsOf(image)) {
+      const list = repositories.get(repository);
+      if (list) list.push(node);
+      else repositories.set(repository, [node]);
     }
   }
   return [...repositories.entries()]

@@ -17,6 +17,7 @@ import {
   containerRoots,
   EventStates,
   imageRoots,
+  imageRows,
   layerNodes,
   networkChildren,
   networkRoots,
@@ -25,6 +26,7 @@ import {
   volumeRoots,
   type BerthNode,
   type ContainerNode,
+  type ImageRow,
   type NodeBase,
   type ViewId,
 } from './model';
@@ -76,6 +78,8 @@ export class SharedContainerList {
 
 /** How long events' changes gather before the rows are remade. */
 const PUBLISH_DELAY_MS = 25;
+/** Rows made ahead per turn of the extension host: a few ms under load. */
+const ROWS_PER_TURN = 200;
 
 /** Common snapshot handling; subclasses say how to list and how to turn a snapshot into nodes. */
 export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProvider<BerthNode>, vscode.Disposable {
@@ -136,8 +140,7 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
           listed();
         } while (this.again);
         if (this.tell) {
-          // The listing's last slice ends a turn; the rows are made in the next.
-          await yieldToEventLoop();
+          await this.prepareRows();
           this.publish();
         }
       } finally {
@@ -170,6 +173,29 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
   }
 
   private readonly rows = new RowStore();
+
+  /**
+   * Makes ahead, a slice per turn, what the rows of the current snapshot are made of, so that
+   * making them (`roots`, then keeping them) is short: a listing of 2,000 containers is not
+   * turned into rows in one turn of the extension host. Views with thousands of rows say how.
+   */
+  private async prepareRows(): Promise<void> {
+    const snapshot = this.snapshot;
+    if (snapshot === undefined || this.shown?.snapshot === snapshot) return;
+    const rows = this.rowsAhead(snapshot);
+    for (let i = 0; i < rows.length; i += ROWS_PER_TURN) {
+      // The listing's last slice ends a turn, and each slice of rows ends one.
+      await yieldToEventLoop();
+      if (this.snapshot !== snapshot) return;
+      for (const make of rows.slice(i, i + ROWS_PER_TURN)) for (const node of make()) this.rows.warm(node);
+    }
+    await yieldToEventLoop();
+  }
+
+  /** What `prepareRows` makes ahead: one maker per item of the snapshot, returning its rows. */
+  protected rowsAhead(_snapshot: Snapshot): (() => readonly BerthNode[])[] {
+    return [];
+  }
   /** The rows of the snapshot last turned into rows. */
   private shown: { snapshot: Snapshot; tree: RowTree } | undefined;
 
@@ -236,9 +262,9 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
       if (this.snapshot === undefined) {
         const run = this.run(false);
         await (this.firstListed ?? run);
-        // The listing's last slice ends a turn; the rows are made in the next, and VS Code reads them in the one after.
-        await yieldToEventLoop();
+        await this.prepareRows();
         const { roots } = this.currentRows().tree;
+        // VS Code makes its 2,000 TreeItems in the turn after ours.
         await yieldToEventLoop();
         return roots;
       }
@@ -355,6 +381,9 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
   protected roots(containers: ContainerSummary[]): BerthNode[] {
     return containerRoots(containers, this.takenAt, this.declaredServices, this.nodeOf);
   }
+  protected override rowsAhead(containers: ContainerSummary[]): (() => readonly BerthNode[])[] {
+    return containers.map((container) => () => [this.nodeOf(container)]);
+  }
   /** Shows what a state event says at once, without waiting for a list that still lags it. */
   applyEvent(event: EngineEvent): void {
     const fact = stateFromEvent(event);
@@ -410,8 +439,37 @@ export class ImagesProvider extends BerthTreeProvider<ImageSummary[]> {
   protected async load(): Promise<ImageSummary[]> {
     return (await this.service.engine()).listImages();
   }
+  /**
+   * An image's rows, kept while the image is listed unchanged (by what its rows show, to the
+   * minute of its age): listing 2,000 tags again remakes none of their rows.
+   */
+  private imageRowsKept = new Map<string, readonly ImageRow[]>();
+  private imageRowsUsed = new Map<string, readonly ImageRow[]>();
+  private readonly rowsOf = (image: ImageSummary): readonly ImageRow[] => {
+    const key = [
+      this.dangling,
+      Math.floor(this.takenAt / 60_000),
+      image.id,
+      image.size,
+      image.created,
+      image.dangling,
+      image.repoTags.join(','),
+      image.repoDigests.join(','),
+    ].join('\u0000');
+    let rows = this.imageRowsUsed.get(key) ?? this.imageRowsKept.get(key);
+    if (!rows) rows = imageRows(image, this.dangling, this.takenAt);
+    this.imageRowsUsed.set(key, rows);
+    return rows;
+  };
   protected roots(images: ImageSummary[]): BerthNode[] {
-    return imageRoots(images, this.dangling, this.takenAt);
+    const roots = imageRoots(images, this.dangling, this.takenAt, this.rowsOf);
+    // Only the rows of this listing are kept for the next.
+    this.imageRowsKept = this.imageRowsUsed;
+    this.imageRowsUsed = new Map();
+    return roots;
+  }
+  protected override rowsAhead(images: ImageSummary[]): (() => readonly BerthNode[])[] {
+    return images.map((image) => () => this.rowsOf(image).map((row) => row.node));
   }
   protected override snapshotChildren(node: BerthNode): BerthNode[] | undefined {
     return node.kind === 'repository' ? node.tags : undefined;
