@@ -191,9 +191,16 @@ if (OUT && FIXTURE) {
       await waitFor('every storm container to die', () => died.size === storm.size, 600_000, 5);
       const shown = await waitFor(
         'VS Code handed every storm row in its end state',
-        () => {
+        async () => {
           const rows = keys.map((k) => containerRows.handed.get(k));
-          return rows.every((r) => r?.contextValue === 'container.exited') && Math.max(...rows.map((r) => r!.at));
+          if (rows.every((r) => r?.contextValue === 'container.exited')) return Math.max(...rows.map((r) => r!.at));
+          // Said when it times out: which rows lag, and what the view's snapshot has for them.
+          const behind = keys.filter((_, i) => rows[i]?.contextValue !== 'container.exited');
+          const snapshot = new Map((await containers.list()).map((c) => [`container:${c.id}`, c]));
+          const first = snapshot.get(behind[0]!);
+          throw new Error(
+            `${behind.length} rows not handed as exited, e.g. ${behind[0]} handed ${containerRows.handed.get(behind[0]!)?.contextValue}, in the snapshot ${first?.state} (${first?.status})`,
+          );
         },
         30_000,
         5,

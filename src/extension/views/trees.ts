@@ -138,11 +138,11 @@ export abstract class BerthTreeProvider<Snapshot> implements vscode.TreeDataProv
           this.again = false;
           await this.reload();
           listed();
+          // A refresh asked for while the rows are made ahead lists again: the loop is still running.
+          if (this.tell && !this.again) await this.prepareRows();
         } while (this.again);
-        if (this.tell) {
-          await this.prepareRows();
-          this.publish();
-        }
+        // Nothing awaited from the loop's last check to here: a refresh joining now is not lost.
+        if (this.tell) this.publish();
       } finally {
         listed();
       }
