@@ -63,13 +63,15 @@ function delayMonitor() {
 function watchRows(provider: BerthTreeProvider<unknown>) {
   const handed = new Map<string, { contextValue: string; at: number }>();
   let count = 0;
+  let first: number | undefined;
   const original = provider.getTreeItem.bind(provider);
   provider.getTreeItem = (node: BerthNode) => {
     count++;
+    first ??= performance.now();
     handed.set(node.key, { contextValue: node.contextValue, at: performance.now() });
     return original(node);
   };
-  return { handed, count: () => count };
+  return { handed, count: () => count, first: () => first };
 }
 
 /** Times each call of an engine list method, on this engine instance. */
@@ -152,6 +154,7 @@ if (OUT && FIXTURE) {
     const result: Partial<ScaleInVscode> = {
       containersView: {
         firstListMs: first(containerLists),
+        firstRowMs: (containerRows.first() ?? NaN) - opened,
         rowsMs: containersDone - opened,
         rows: (await containers.getChildren()).length,
         lists: containerLists.length,
@@ -159,6 +162,7 @@ if (OUT && FIXTURE) {
       },
       imagesView: {
         firstListMs: first(imageLists),
+        firstRowMs: (imageRows.first() ?? NaN) - imagesOpened,
         rowsMs: imagesDone - imagesOpened,
         rows: (await images.getChildren()).length,
         lists: imageLists.length,
