@@ -503,6 +503,15 @@ describe('event states: the list lags the events', () => {
     assert.equal(states.apply([listed('a', 'running', 'Up 1 second')], 1200)[0].state, 'running');
   });
 
+  it('judges a listing by when it was asked for: one answered after the hold does not undo the event', () => {
+    const states = new EventStates(2000);
+    states.record('a', { state: 'exited', status: 'Exited (0)' }, 1000);
+    // Asked for 300 ms after the event, answered 3 s later by a loaded engine that still lagged.
+    assert.equal(states.apply([listed('a', 'running', 'Up 4 seconds')], 1300)[0].state, 'exited');
+    // Asked for after the hold: the list is the truth.
+    assert.equal(states.apply([listed('a', 'running', 'Up 1 second')], 3100)[0].state, 'running');
+  });
+
   it('forgets an old fact: after the hold the list is the truth', () => {
     const states = new EventStates(2000);
     states.record('a', { state: 'exited', status: 'Exited (0)' }, 1000);

@@ -693,7 +693,12 @@ export class EventStates {
     this.facts.set(id, { ...fact, until: now + this.holdMs });
   }
 
-  /** The list with recent event facts applied; a fact the list agrees with, or an old one, is dropped. */
+  /**
+   * The list with recent event facts applied; a fact the list agrees with, or an old one, is
+   * dropped. `now`: when the list was asked for. A listing the engine answers late is as old as
+   * its request: on a loaded machine a by-id listing sent 300 ms after `die` came back 2-3 s later
+   * still saying `running`, and judged by its arrival it undid the event for good.
+   */
   apply(containers: ContainerSummary[], now = Date.now()): ContainerSummary[] {
     if (this.facts.size === 0) return containers;
     return containers.map((c) => {

@@ -352,14 +352,14 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
     const all = this.listAll || this.snapshot === undefined || ids.size === 0 || ids.size > MAX_LISTED_BY_ID;
     this.changedIds.clear();
     this.listAll = false;
+    const asked = Date.now();
     if (all) {
-      const started = Date.now();
-      const containers = this.eventStates.apply(await this.containers.list());
-      this.fullListMs = Date.now() - started;
+      const containers = this.eventStates.apply(await this.containers.list(), asked);
+      this.fullListMs = Date.now() - asked;
       return containers;
     }
     const listed = await (await this.service.engine()).listContainers({ filters: { id: [...ids] } });
-    return this.eventStates.apply(mergeContainers(this.snapshot ?? [], ids, listed));
+    return this.eventStates.apply(mergeContainers(this.snapshot ?? [], ids, listed), asked);
   }
   /**
    * The services a project's files declare, for projects whose files are in the workspace (set by
