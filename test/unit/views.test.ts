@@ -512,6 +512,20 @@ describe('event states: the list lags the events', () => {
     assert.equal(states.apply([listed('a', 'running', 'Up 1 second')], 3100)[0].state, 'running');
   });
 
+  it("keeps a fact applied to the view's own rows for the engine's next listing", () => {
+    const states = new EventStates(2000);
+    states.record('a', { state: 'exited', status: 'Exited (0)' }, 1000);
+    const shown = states.overlay([listed('a', 'running', 'Up'), listed('b', 'running', 'Up')], 1010);
+    assert.equal(shown[0]!.state, 'exited');
+    // Another container's event overlays the rows again: they agree with the fact because of it.
+    assert.equal(states.overlay(shown, 1020)[0]!.state, 'exited');
+    // The engine's listing, asked for right after, still lags: the event still wins.
+    assert.equal(states.apply([listed('a', 'running', 'Up 2 seconds')], 1300)[0]!.state, 'exited');
+    // An old fact is dropped from the rows too.
+    states.record('b', { state: 'paused', status: 'Up (Paused)' }, 1000);
+    assert.equal(states.overlay([listed('b', 'running', 'Up')], 3500)[0]!.state, 'running');
+  });
+
   it('forgets an old fact: after the hold the list is the truth', () => {
     const states = new EventStates(2000);
     states.record('a', { state: 'exited', status: 'Exited (0)' }, 1000);

@@ -711,6 +711,25 @@ export class EventStates {
       return { ...c, state: fact.state, status: fact.status, health: fact.state === 'running' ? c.health : undefined };
     });
   }
+
+  /**
+   * The view's own rows with the facts applied. They agree with a fact because it was applied to
+   * them, which says nothing of the engine: the fact is kept for the engine's next listing (only an
+   * old one is dropped). Dropping it here let a lagging listing right after undo the event for good.
+   */
+  overlay(containers: ContainerSummary[], now = Date.now()): ContainerSummary[] {
+    if (this.facts.size === 0) return containers;
+    return containers.map((c) => {
+      const fact = this.facts.get(c.id);
+      if (!fact) return c;
+      if (fact.until < now) {
+        this.facts.delete(c.id);
+        return c;
+      }
+      if (c.state === fact.state) return c;
+      return { ...c, state: fact.state, status: fact.status, health: fact.state === 'running' ? c.health : undefined };
+    });
+  }
 }
 
 /**

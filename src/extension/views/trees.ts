@@ -359,7 +359,8 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
       return containers;
     }
     const listed = await (await this.service.engine()).listContainers({ filters: { id: [...ids] } });
-    return this.eventStates.apply(mergeContainers(this.snapshot ?? [], ids, listed), asked);
+    // Only what the engine listed is judged against the events; the rest are the view's own rows.
+    return mergeContainers(this.snapshot ?? [], ids, this.eventStates.apply(listed, asked));
   }
   /**
    * The services a project's files declare, for projects whose files are in the workspace (set by
@@ -390,7 +391,7 @@ export class ContainersProvider extends BerthTreeProvider<ContainerSummary[]> {
     if (!fact) return;
     this.eventStates.record(event.id, fact);
     if (this.snapshot?.some((c) => c.id === event.id)) {
-      this.snapshot = this.eventStates.apply(this.snapshot);
+      this.snapshot = this.eventStates.overlay(this.snapshot);
       this.publishSoon();
     }
   }
