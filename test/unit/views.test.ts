@@ -20,7 +20,6 @@ import {
   stableStatus,
   stateFromEvent,
   viewsForEvent,
-  containerOfEvent,
   volumeChildren,
   volumeRoots,
 } from '../../src/extension/views/model';
@@ -415,17 +414,6 @@ describe('live refresh', () => {
     assert.deepEqual(viewsForEvent({ type: 'network', action: 'connect' }), ['networks', 'containers']);
     assert.deepEqual(viewsForEvent({ type: 'volume', action: 'mount' }), []);
     assert.deepEqual(viewsForEvent({ type: 'plugin', action: 'enable' }), []);
-  });
-
-  it('names the container whose row an event changes, network connects included', () => {
-    const event = (type: string, action: string, id: string, attributes: Record<string, string> = {}) => ({ type, action, id, attributes });
-    assert.equal(containerOfEvent(event('container', 'die', 'c1')), 'c1');
-    // Every container start sends one of these (on `none` too): listing everything for it made a storm of starts list 2,000 rows per start.
-    assert.equal(containerOfEvent(event('network', 'connect', 'n1', { container: 'c2', name: 'none', type: 'null' })), 'c2');
-    assert.equal(containerOfEvent(event('network', 'disconnect', 'n1', { container: 'c3' })), 'c3');
-    assert.equal(containerOfEvent(event('network', 'connect', 'n1')), undefined, 'no container named: the view lists everything');
-    assert.equal(containerOfEvent(event('network', 'create', 'n1')), undefined);
-    assert.equal(containerOfEvent(event('image', 'tag', 'sha256:x')), undefined);
   });
 
   it('coalesces a burst into one run per key', () => {

@@ -762,22 +762,6 @@ export function mergeContainers(
  */
 const QUIET_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|copy|kill$)/;
 
-/**
- * The container an event changes a row of in the Containers view: a container event's own, or the
- * one a network connects or disconnects (every container start sends one, even on `none`).
- */
-export function containerOfEvent(event: {
-  type: string;
-  action: string;
-  id: string;
-  attributes: Record<string, string>;
-}): string | undefined {
-  if (event.type === 'container') return event.id || undefined;
-  if (event.type === 'network' && (event.action === 'connect' || event.action === 'disconnect'))
-    return event.attributes.container || undefined;
-  return undefined;
-}
-
 /** The views an engine event makes stale; [] for events that change nothing shown. */
 export function viewsForEvent(event: { type: string; action: string }): ViewId[] {
   const action = event.action;

@@ -11,7 +11,7 @@ import type { EngineService, EngineState } from '../engineService';
 import { endpointLabel } from '../statusBar';
 import { KeyedDebouncer } from './debounce';
 import { HistoryDocuments } from './history';
-import { VIEW_IDS, containerOfEvent, setTranslator, stateFromEvent, viewsForEvent, type BerthNode, type ViewId } from './model';
+import { VIEW_IDS, setTranslator, stateFromEvent, viewsForEvent, type BerthNode, type ViewId } from './model';
 import {
   ContainersProvider,
   ImagesProvider,
@@ -83,7 +83,10 @@ export class BerthViews implements vscode.Disposable {
     this.disposables.push(
       service.onDidReceiveEvent((event) => {
         if (this.isVisible('containers')) this.providers.containers.applyEvent(event);
-        for (const view of viewsForEvent(event)) this.request(view, containerOfEvent(event));
+        // A network connect or disconnect (every start and stop sends one) lists everything: listed by
+        // the container it names instead, 4-40 of a storm's 200 rows stayed running at load 20 (see
+        // the README); the full listings it costs are parsed and made into rows a slice per turn.
+        for (const view of viewsForEvent(event)) this.request(view, event.type === 'container' ? event.id : undefined);
         // The list lags a state event; one more listing a moment later brings what only the engine
         // knows (its status text, the ports a started container publishes).
         if (stateFromEvent(event)) {
