@@ -193,6 +193,8 @@ if (OUT && FIXTURE) {
       const stormStart = performance.now();
       await starter.go();
       await waitFor('every storm container to die', () => died.size === storm.size, 600_000, 5);
+      // A storm whose rows never all reach their end state is reported, not lost with the other figures.
+      let stuck: string | undefined;
       const shown = await waitFor(
         'VS Code handed every storm row in its end state',
         async () => {
@@ -208,7 +210,10 @@ if (OUT && FIXTURE) {
         },
         30_000,
         5,
-      );
+      ).catch((error: Error) => {
+        stuck = error.message;
+        return NaN;
+      });
       // The window in which listings the storm caused still run; counted after it.
       await new Promise((r) => setTimeout(r, 3000));
       sub.dispose();
@@ -225,6 +230,7 @@ if (OUT && FIXTURE) {
         },
         shownMs: Math.max(0, shown - lastEventAt),
         settledMs: lastList ? lastList.end - lastEventAt : NaN,
+        ...(stuck ? { stuck } : {}),
         delay: stormDelay,
       };
     }
