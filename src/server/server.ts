@@ -389,7 +389,14 @@ export function startServer(connection: Connection, languageFactories: readonly 
         if (completion.resolve) {
           // Resolve requests carry no document: each item says which language made it.
           const items = Array.isArray(answer) ? answer : answer.items;
-          for (const item of items) if (item.data !== undefined) item.data = { language: d.language.name, data: item.data };
+          // Items that share a data object share its wrapper: the list then says it once, found by identity.
+          const wrapped = new Map<unknown, unknown>();
+          for (const item of items) {
+            if (item.data === undefined) continue;
+            let wrapper = wrapped.get(item.data);
+            if (!wrapper) wrapped.set(item.data, (wrapper = { language: d.language.name, data: item.data }));
+            item.data = wrapper;
+          }
         }
         return compactCompletion(answer, listDefaults);
       });
