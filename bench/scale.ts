@@ -79,6 +79,22 @@ export interface ScaleInVscode {
     peakQueued: number;
     rssGrowthBytes: number;
     skippedNote: boolean;
+    /** Most text sent to the window but not yet acknowledged by it, and the text dropped (characters). */
+    peakInFlight?: number;
+    skippedChars?: number;
+    /**
+     * Growth over the log: peaks of the JS heap, of buffers and of bytes waiting in the process's
+     * sockets; what a full garbage collection leaves at the end and how long it takes to be
+     * released; a timeline of [ms, MB shown, MB rss, MB buffers, MB heap] once a second.
+     */
+    memory?: {
+      heapUsed: number;
+      arrayBuffers: number;
+      socketQueued: number;
+      retainedAtEnd: { rss: number; arrayBuffers: number };
+      releasedMs: number;
+      timeline: [number, number, number, number, number][];
+    };
   };
 }
 

@@ -9,6 +9,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -85,6 +88,48 @@ function timeLists(engine: Engine, method: 'listContainers' | 'listImages') {
     }
   };
   return ends;
+}
+
+/**
+ * Peaks of where the extension host's memory can be during the log: the JS heap, buffers, and the
+ * bytes its sockets have not written yet (VS Code's channel to the window is one of them).
+ */
+function memorySampler() {
+  const before = process.memoryUsage();
+  const peak = { heapUsed: 0, arrayBuffers: 0, socketQueued: 0 };
+  const timeline: [number, number, number, number, number][] = [];
+  const start = performance.now();
+  const sockets = () =>
+    ((process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles() ?? [])
+      .filter((h): h is Socket => h instanceof Socket)
+      .reduce((sum, socket) => sum + socket.writableLength, 0);
+  let n = 0;
+  return {
+    before,
+    timeline,
+    sample(chars: number) {
+      const now = process.memoryUsage();
+      peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed - before.heapUsed);
+      peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers - before.arrayBuffers);
+      peak.socketQueued = Math.max(peak.socketQueued, sockets());
+      const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+      if (n++ % 10 === 0)
+        timeline.push([
+          Math.round(performance.now() - start),
+          mb(chars),
+          mb(now.rss - before.rss),
+          mb(now.arrayBuffers - before.arrayBuffers),
+          mb(now.heapUsed - before.heapUsed),
+        ]);
+    },
+    peaks: () => peak,
+  };
+}
+
+/** A full garbage collection in this process (the extension host has no --expose-gc flag of its own). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 if (OUT && FIXTURE) {
@@ -189,36 +234,47 @@ if (OUT && FIXTURE) {
     // 3. The 100 MB log: `docker logs -f` in a VS Code terminal, then Berth's logs terminal.
     if (PARTS.includes('logs')) {
       const { id, name } = fixture.log;
-      const peerStart = performance.now();
-      // The last 100,000 lines (10 MB) only: a VS Code terminal takes the whole log in minutes.
-      const peer = vscode.window.createTerminal({
-        name: 'docker logs -f',
-        shellPath: 'docker',
-        shellArgs: ['logs', '-f', '--tail', String(PEER_TERMINAL_LINES), id],
-      });
-      peer.show(true);
-      await new Promise<void>((resolve) => {
-        const closed = vscode.window.onDidCloseTerminal((t) => {
-          if (t === peer) {
-            closed.dispose();
-            resolve();
-          }
+      // BERTH_BENCH_SCALE_LOG_PEERS=0 skips both peers (for working on the logs terminal alone).
+      const peers = process.env.BERTH_BENCH_SCALE_LOG_PEERS !== '0';
+      let terminalPeerMs: number | undefined;
+      let terminalPeerChars: number | undefined;
+      let cliMs: number | undefined;
+      if (peers) {
+        const peerStart = performance.now();
+        // The last 100,000 lines (10 MB) only: a VS Code terminal takes the whole log in minutes.
+        const peer = vscode.window.createTerminal({
+          name: 'docker logs -f',
+          shellPath: 'docker',
+          shellArgs: ['logs', '-f', '--tail', String(PEER_TERMINAL_LINES), id],
         });
-      });
-      const terminalPeerMs = performance.now() - peerStart;
-      const terminalPeerChars = PEER_TERMINAL_LINES * 101;
+        peer.show(true);
+        await new Promise<void>((resolve) => {
+          const closed = vscode.window.onDidCloseTerminal((t) => {
+            if (t === peer) {
+              closed.dispose();
+              resolve();
+            }
+          });
+        });
+        terminalPeerMs = performance.now() - peerStart;
+        terminalPeerChars = PEER_TERMINAL_LINES * 101;
 
-      // The CLI to /dev/null over the whole log, right before ours: the machine's load changes by the minute.
-      const cliStart = performance.now();
-      await new Promise((resolve) => spawn('docker', ['logs', '-f', id], { stdio: 'ignore' }).once('exit', resolve));
-      const cliMs = performance.now() - cliStart;
+        // The CLI to /dev/null over the whole log, right before ours: the machine's load changes by the minute.
+        const cliStart = performance.now();
+        await new Promise((resolve) => spawn('docker', ['logs', '-f', id], { stdio: 'ignore' }).once('exit', resolve));
+        cliMs = performance.now() - cliStart;
+      }
+      let chars = 0;
       const rssBefore = process.memoryUsage().rss;
       let rssPeak = rssBefore;
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+      const memory = memorySampler();
+      const sampler = setInterval(() => {
+        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+        memory.sample(chars);
+      }, 100);
       const stopLogsProfile = await profile(PROFILE && `${PROFILE}.logs`);
       const stopLogs = delayMonitor();
       const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 10_000_000 });
-      let chars = 0;
       let skipped = false;
       const ended = new Promise<number>((resolve) => {
         pty.onDidWrite((text) => {
@@ -234,6 +290,16 @@ if (OUT && FIXTURE) {
       const logDelay = stopLogs();
       await stopLogsProfile();
       clearInterval(sampler);
+      // What is still held once garbage is collected: held by a queue, not merely not yet collected.
+      const retained = () => {
+        collectGarbage();
+        const now = process.memoryUsage();
+        return { rss: now.rss - rssBefore, arrayBuffers: now.arrayBuffers - memory.before.arrayBuffers };
+      };
+      const retainedAtEnd = retained();
+      const settle = performance.now();
+      await waitFor('buffers released', () => retained().arrayBuffers < 8 * 1024 * 1024, 20_000, 250).catch(() => undefined);
+      const releasedMs = Math.round(performance.now() - settle);
       terminal.dispose();
       result.logs = {
         chars,
@@ -243,8 +309,11 @@ if (OUT && FIXTURE) {
         cliMs,
         delay: logDelay,
         peakQueued: pty.output.peakQueued,
+        peakInFlight: pty.output.peakInFlight,
+        skippedChars: pty.output.skippedTotal,
         rssGrowthBytes: rssPeak - rssBefore,
         skippedNote: skipped,
+        memory: { ...memory.peaks(), retainedAtEnd, releasedMs, timeline: memory.timeline },
       };
     }
     writeFileSync(OUT, JSON.stringify(result));
