@@ -76,6 +76,8 @@ export interface ScaleInVscode {
     /** `docker logs -f` to /dev/null over the whole log, run by the extension host right before ours. */
     cliMs?: number;
     delay: Delay;
+    /** The same over 20 s with no log flowing, right before. */
+    idleDelay?: Delay;
     peakQueued: number;
     rssGrowthBytes: number;
     skippedNote: boolean;

@@ -31,6 +31,8 @@ const FIXTURE = process.env.BERTH_BENCH_SCALE_FIXTURE;
 const STARTERS = 20;
 /** How much of the log `docker logs -f` shows in a VS Code terminal, the peer of the logs terminal. */
 const PEER_TERMINAL_LINES = 100_000;
+/** How long the extension host's event-loop delay is measured with nothing flowing, before the log. */
+const IDLE_MS = 20_000;
 /** Which parts run (views, storm, logs); all by default. */
 const PARTS = (process.env.BERTH_BENCH_SCALE_PARTS ?? 'views,storm,logs').split(',');
 /** A file for a CPU profile of the extension host while the views open (for working on it). */
@@ -264,6 +266,11 @@ if (OUT && FIXTURE) {
         await new Promise((resolve) => spawn('docker', ['logs', '-f', id], { stdio: 'ignore' }).once('exit', resolve));
         cliMs = performance.now() - cliStart;
       }
+      // The extension host's own event-loop delay with no log flowing, over as long, right before:
+      // what of the delay during the log is the load and VS Code, not the logs terminal.
+      const stopIdle = delayMonitor();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const idleDelay = stopIdle();
       let chars = 0;
       const rssBefore = process.memoryUsage().rss;
       let rssPeak = rssBefore;
@@ -308,6 +315,7 @@ if (OUT && FIXTURE) {
         terminalPeerChars,
         cliMs,
         delay: logDelay,
+        idleDelay,
         peakQueued: pty.output.peakQueued,
         peakInFlight: pty.output.peakInFlight,
         skippedChars: pty.output.skippedTotal,
