@@ -55,6 +55,10 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
     skippedNote: (count) => skippedNote(count, `docker logs ${this.container.name}`, vscode.l10n.t),
     acknowledge: acknowledgeByWindow,
+    // Little waits here (the engine holds the rest): text that waits long outlives the young
+    // generation, and the old one then grows with garbage until a full collection.
+    highWater: 128 * 1024,
+    inFlight: 512 * 1024,
   });
 
   constructor(
