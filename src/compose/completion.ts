@@ -37,26 +37,58 @@ export function completeCompose(project: ComposeProject, position: Position): Co
 }
 
 function keyItems(cursor: CursorContext, range: ReturnType<typeof rangeOfSpan>): CompletionItem[] {
-  const schemas = schemasAt(cursor.path);
-  const present = new Set((cursor.map?.pairs ?? []).map((p) => p.name));
+  const { keys, data } = keysAt(cursor.path);
+  const present = new Set<string>();
+  for (const p of cursor.map?.pairs ?? []) present.add(p.name);
   const items: CompletionItem[] = [];
-  for (const [key, schema] of propertiesOf(schemas)) {
-    if (present.has(key) && key !== cursor.prefix) continue;
-    const alts = alternatives(schema);
-    const block = alts.length > 0 && alts.every((a) => isObjectSchema(a) || isArraySchema(a));
+  for (const k of keys) {
+    if (present.has(k.key) && k.key !== cursor.prefix) continue;
     items.push({
-      label: key,
+      label: k.key,
       kind: CompletionItemKind.Property,
-      detail: typeLabel(alts),
+      detail: k.detail,
       // The description is filled in by resolveComposeItem when the user looks at the item: a
       // service's 80-odd keys with theirs would be most of the answer's bytes.
-      // The key is the label; the same data on every item lets the list say it once.
-      data: { path: cursor.path } satisfies KeyItemData,
-      tags: schema.deprecated ? [1] : undefined,
-      textEdit: { range, newText: block ? `${key}:` : `${key}: ` },
+      // The key is the label; one data object on every item lets the list say it once.
+      data,
+      tags: k.deprecated ? [1] : undefined,
+      textEdit: { range, newText: k.block ? `${k.key}:` : `${k.key}: ` },
     });
   }
   return items;
+}
+
+/** A mapping's keys as the schema gives them, worked out once per schema path. */
+interface KeyTemplate {
+  key: string;
+  detail: string | undefined;
+  deprecated: boolean;
+  /** Its value is a mapping or a list: the key is offered without a space after its colon. */
+  block: boolean;
+}
+
+const keysByPath = new Map<string, { keys: KeyTemplate[]; data: KeyItemData }>();
+const MAX_KEPT_PATHS = 256;
+
+/**
+ * The keys at a schema path. Walking the schema's $refs and oneOfs for each of a service's 80-odd
+ * keys on every request cost more than the rest of the answer; the schema does not change.
+ */
+function keysAt(path: readonly (string | number)[]): { keys: KeyTemplate[]; data: KeyItemData } {
+  const id = JSON.stringify(path);
+  let kept = keysByPath.get(id);
+  if (!kept) {
+    const keys: KeyTemplate[] = [];
+    for (const [key, schema] of propertiesOf(schemasAt(path))) {
+      const alts = alternatives(schema);
+      const block = alts.length > 0 && alts.every((a) => isObjectSchema(a) || isArraySchema(a));
+      keys.push({ key, detail: typeLabel(alts), deprecated: schema.deprecated === true, block });
+    }
+    if (keysByPath.size >= MAX_KEPT_PATHS) keysByPath.clear();
+    kept = { keys, data: { path: [...path] } };
+    keysByPath.set(id, kept);
+  }
+  return kept;
 }
 
 /** What a key item carries for {@link resolveComposeItem}: where its mapping is, in the schema. */

@@ -42,9 +42,12 @@ export function compactCompletion(
   ) {
     defaults.editRange = first.range;
   }
-  const data = items[0].data === undefined ? undefined : JSON.stringify(items[0].data);
-  if (support.data && data !== undefined && items.every((i) => i.data !== undefined && JSON.stringify(i.data) === data)) {
-    defaults.data = items[0].data;
+  const firstData = items[0].data;
+  if (support.data && firstData !== undefined) {
+    // Identity first: items built from one template share their data object.
+    let json: string | undefined;
+    const same = (d: unknown) => d === firstData || (d !== undefined && JSON.stringify(d) === (json ??= JSON.stringify(firstData)));
+    if (items.every((i) => same(i.data))) defaults.data = firstData;
   }
   if (!defaults.editRange && defaults.data === undefined) return answer;
   const compact = items.map((item) => {

@@ -28,6 +28,13 @@ export class OpenDocument implements LanguageDocument {
   published: Promise<Diagnostic[]> | undefined;
   /** Stops the late diagnostics (Language.lateDiagnostics) of the last publish, when they are still coming. */
   late: AbortController | undefined;
+  /**
+   * Starts the late diagnostics once typing pauses: one timer per document, restarted by each
+   * publish (an AbortController, a listener and a timer per keystroke were garbage on every one).
+   */
+  lateTimer: NodeJS.Timeout | undefined;
+  /** What the timer starts: the late diagnostics of the last publish. */
+  lateStart: (() => void) | undefined;
   /** File keys ({@link fileKey}; `language:<name>` for "every open document of it") the last diagnostics read. */
   dependencies = new Set<string>();
   /** The previous semantic tokens answer, for deltas. */

@@ -50,19 +50,13 @@ const LATE_AFTER_QUIET_MS = 250;
  */
 const STALE = Object.freeze({ name: 'AbortError', message: 'The document changed.' });
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function quietFor(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (quiet: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', aborted);
-      resolve(quiet);
-    };
-    const aborted = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', aborted, { once: true });
-  });
+/** Stops the document's late diagnostics: those running, and those waiting for typing to pause. */
+function stopLate(document: OpenDocument): void {
+  document.late?.abort(STALE);
+  document.late = undefined;
+  clearTimeout(document.lateTimer);
+  document.lateTimer = undefined;
+  document.lateStart = undefined;
 }
 
 /** Wires every handler onto `connection` for `languages` and starts listening. */
@@ -270,23 +264,35 @@ export function startServer(connection: Connection, languageFactories: readonly 
     if (!provide || !current()) return;
     document.late?.abort(STALE);
     document.late = undefined;
-    const controller = new AbortController();
-    document.late = controller;
     const version = document.version;
-    void (async () => {
-      let diagnostics: Diagnostic[] | undefined;
-      try {
-        // Typing goes on in bursts: a program started per keystroke would compete with the next one's own diagnostics.
-        if (!(await quietFor(LATE_AFTER_QUIET_MS, controller.signal)) || !current()) return;
-        diagnostics = await provide(document, early, controller.signal);
-      } catch (error) {
-        if (!controller.signal.aborted) logError(`late diagnostics ${document.uri} (${document.language.name})`, error);
-        return;
-      }
-      if (document.late === controller) document.late = undefined;
-      if (!diagnostics || controller.signal.aborted || !current()) return;
-      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
-    })();
+    document.lateStart = () => {
+      if (!current()) return;
+      const controller = new AbortController();
+      document.late = controller;
+      void (async () => {
+        let diagnostics: Diagnostic[] | undefined;
+        try {
+          diagnostics = await provide(document, early, controller.signal);
+        } catch (error) {
+          if (!controller.signal.aborted) logError(`late diagnostics ${document.uri} (${document.language.name})`, error);
+          return;
+        }
+        if (document.late === controller) document.late = undefined;
+        if (!diagnostics || controller.signal.aborted || !current()) return;
+        void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+      })();
+    };
+    // Typing goes on in bursts: a program started per keystroke would compete with the next one's
+    // own diagnostics. Each publish restarts the wait; a change alone does not start late work.
+    if (document.lateTimer) document.lateTimer.refresh();
+    else {
+      document.lateTimer = setTimeout(() => {
+        const start = document.lateStart;
+        document.lateTimer = undefined;
+        document.lateStart = undefined;
+        start?.();
+      }, LATE_AFTER_QUIET_MS);
+    }
   };
 
   // ───────────────────────────── documents ─────────────────────────────
@@ -298,7 +304,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
       if (typeof uri !== 'string' || typeof languageId !== 'string' || typeof text !== 'string') return;
       const language = languageOf(languageId);
       const previous = documents.delete(uri);
-      previous?.late?.abort(STALE);
+      if (previous) stopLate(previous);
       if (!language) {
         if (previous) void connection.sendDiagnostics({ uri, diagnostics: [] });
         return;
@@ -341,7 +347,7 @@ export function startServer(connection: Connection, languageFactories: readonly 
     guarded('didClose', () => {
       const document = documents.delete(params?.textDocument?.uri);
       if (!document) return;
-      document.late?.abort(STALE);
+      stopLate(document);
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       revalidateDependents(document.uri, document.languageId);
     }),
@@ -389,7 +395,14 @@ export function startServer(connection: Connection, languageFactories: readonly 
         if (completion.resolve) {
           // Resolve requests carry no document: each item says which language made it.
           const items = Array.isArray(answer) ? answer : answer.items;
-          for (const item of items) if (item.data !== undefined) item.data = { language: d.language.name, data: item.data };
+          // Items that share a data object share its wrapper: the list then says it once, found by identity.
+          const wrapped = new Map<unknown, unknown>();
+          for (const item of items) {
+            if (item.data === undefined) continue;
+            let wrapper = wrapped.get(item.data);
+            if (!wrapper) wrapped.set(item.data, (wrapper = { language: d.language.name, data: item.data }));
+            item.data = wrapper;
+          }
         }
         return compactCompletion(answer, listDefaults);
       });

@@ -30,12 +30,18 @@ networks:
   back:
 `;
 
-/** Every scalar of our tree has the offsets the yaml package gives when it parses the whole file. */
-function assertSameRanges(doc: ComposeDocument, text: string): void {
+/**
+ * Every node of our tree has the offsets the yaml package gives when it parses the whole file.
+ * With `blankTails`, a mapping or list may end before or after the indentation of a comment line
+ * that follows it (a whole-file parse counts that indentation in, a piece ending at the comment does not).
+ */
+function assertSameRanges(doc: ComposeDocument, text: string, blankTails = false): void {
   const whole = parseDocument(text, { merge: false });
   const walk = (ours: Node | null, theirs: YamlNode | null | undefined, where: string) => {
     if (!ours || !theirs) return assert.equal(!!ours, !!theirs, where);
     assert.equal(ours.start, theirs.range![0], `${where} start`);
+    const [a, b] = [ours.end, theirs.range![1]].sort((x, y) => x - y);
+    if (blankTails && ours.kind !== 'scalar' && /^[ \n]*$/.test(text.slice(a, b))) return;
     assert.equal(ours.end, theirs.range![1], `${where} end`);
     if (ours.kind === 'map') {
       assert.ok(isMap(theirs), where);
@@ -152,6 +158,43 @@ describe('compose document', () => {
       assert.deepEqual(doc.lineStarts, fresh.lineStarts, `line starts after edit ${i}`);
       assert.equal(snapshot(doc), snapshot(fresh), `after edit ${i}: ${JSON.stringify(text)}`);
     }
+  });
+
+  it('splits services at their keys and still reads as the whole file does, through random edits', () => {
+    // Each service whose header is its bare name is parsed key by key; whatever an edit makes of
+    // the text, the tree has the offsets of a whole-file parse, and it has problems exactly when
+    // the whole file does.
+    const random = prng(31);
+    let text = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `  s${i}:\n    <<: *a\n    image: app${i}:1.${i}\n    command: [sh,\n      -c, x]\n    ports:\n    - "${8000 + i}:80"\n    environment:\n      A: "1"\n    # note\n    healthcheck:\n      test: >\n        curl -f\n        http://x\n`,
+    ).join('');
+    text = `x-a: &a\n  restart: always\nservices:\n${text}volumes:\n  data: {}\n`;
+    let doc = parseCompose(text);
+    assert.ok(doc.chunks.length > 60, `split at service keys: ${doc.chunks.length} pieces`);
+    const alphabet = ['a', ' ', '  ', '\n', ':', '-', '#', '[', '"', '\n    x: 1', '\n  s:\n    image: b', '\n   y: 2', '\t'];
+    let checked = 0;
+    // Every other edit is undone, and a valid result becomes the next base: the file stays mostly valid.
+    let base = text;
+    for (let i = 0; i < 600; i++) {
+      if (i % 2 === 1) text = base;
+      else {
+        const at = Math.floor(random() * (text.length + 1));
+        const cut = random() < 0.3 ? Math.floor(random() * 12) : 0;
+        text = text.slice(0, at) + (cut ? '' : alphabet[Math.floor(random() * alphabet.length)]) + text.slice(at + cut);
+      }
+      doc = parseCompose(text, doc);
+      assert.equal(snapshot(doc), snapshot(parseCompose(text)), `after edit ${i}: ${JSON.stringify(text)}`);
+      const whole = parseDocument(text, { merge: false, uniqueKeys: true });
+      assert.equal(doc.problems.length > 0, whole.errors.length > 0, `problems after edit ${i}: ${JSON.stringify(text)}`);
+      if (whole.errors.length === 0 && isMap(whole.contents)) {
+        assertSameRanges(doc, text, true);
+        checked++;
+        base = text;
+      }
+    }
+    assert.ok(checked > 200, `${checked} valid texts compared with a whole-file parse`);
   });
 
   it('reports keys repeated across pieces, which no piece sees alone', () => {

@@ -14,6 +14,7 @@ import { anchorPieces, pieceAt, type ComposeDocument, type PairNode } from '../d
 import { servicePairs } from '../model';
 import type { ComposeProject } from '../project';
 import type { ComposeRuleContext, Finding } from './context';
+import { sameList } from './sameList';
 
 /** A check of one service of `ctx.file`; it reports through `ctx` like a rule. */
 export type ServiceCheck = (ctx: ComposeRuleContext, service: PairNode) => void;
@@ -141,10 +142,4 @@ function sameAnswer(project: ComposeProject, q: Question): boolean {
     case 'inline':
       return project.inlineStages(q.text) === q.answer;
   }
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

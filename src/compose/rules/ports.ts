@@ -8,6 +8,7 @@ import { interpolate } from '../interpolation';
 import type { ComposeFile, ComposeProject } from '../project';
 import { asMap, asScalar, asSeq, stringValue, valueOf } from '../tree';
 import type { ComposeRuleContext } from './context';
+import { sameList } from './sameList';
 
 /** One published port binding. */
 export interface PublishedPort {
@@ -74,18 +75,40 @@ function parseRange(text: string): { first: number; last: number } | undefined {
 
 /** Every fixed published port of the project's services, merged per service across files. */
 export function publishedPorts(project: ComposeProject): PublishedPort[] {
-  const out: PublishedPort[] = [];
-  const seen = new Set<string>();
+  return mergePorts(servicesOf(project));
+}
+
+/** Each service of each file of the project, with its ports (kept per service). */
+interface ProjectServices {
+  files: ComposeFile[];
+  services: PairNode[];
+  ports: ServicePort[][];
+}
+
+function servicesOf(project: ComposeProject): ProjectServices {
+  const out: ProjectServices = { files: [], services: [], ports: [] };
   for (const file of project.files) {
     const anchors = anchorPieces(file.doc);
     for (const service of file.model.declarations.service) {
-      for (const port of servicePorts(project, file.doc, service, anchors)) {
-        // The same binding written in two files of one service is one binding once merged.
-        const key = `${service.name}|${port.ip}|${port.first}-${port.last}|${port.protocol}|${port.target}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ service: service.name, file, ...port });
-      }
+      out.files.push(file);
+      out.services.push(service);
+      out.ports.push(servicePorts(project, file.doc, service, anchors));
+    }
+  }
+  return out;
+}
+
+function mergePorts({ files, services, ports }: ProjectServices): PublishedPort[] {
+  const out: PublishedPort[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < services.length; i++) {
+    const service = services[i];
+    for (const port of ports[i]) {
+      // The same binding written in two files of one service is one binding once merged.
+      const key = `${service.name}|${port.ip}|${port.first}-${port.last}|${port.protocol}|${port.target}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ service: service.name, file: files[i], ...port });
     }
   }
   return out;
@@ -148,9 +171,41 @@ function overlaps(a: PublishedPort, b: PublishedPort): boolean {
   return a.service !== b.service || a.target !== b.target;
 }
 
+/** A finding of the last lint of a file, with the node it is on (its span follows the node as edits move it). */
+interface PortFinding {
+  code: string;
+  node: Node;
+  message: string;
+}
+
+/**
+ * Per file, the findings of its last lint and what they were worked out from: the project's
+ * services and their ports, by identity. A keystroke that leaves every service's ports as they
+ * were (most do) reports them again without indexing every port of the project.
+ */
+const findingsKept = new Map<string, { services: PairNode[]; ports: ServicePort[][]; paths: string[]; findings: PortFinding[] }>();
+const MAX_KEPT_FILES = 64;
+
 export function checkPorts(ctx: ComposeRuleContext): void {
+  const { file } = ctx;
+  const project = servicesOf(ctx.project);
+  const paths = project.files.map((f) => f.path);
+  const kept = findingsKept.get(file.path);
+  let findings: PortFinding[];
+  if (kept && sameList(kept.services, project.services) && sameList(kept.ports, project.ports) && sameList(kept.paths, paths)) {
+    findings = kept.findings;
+  } else {
+    findings = portFindings(ctx, project);
+    if (findingsKept.size >= MAX_KEPT_FILES) findingsKept.clear();
+    findingsKept.set(file.path, { services: project.services, ports: project.ports, paths, findings });
+  }
+  for (const f of findings) ctx.report({ code: f.code, span: { start: f.node.start, end: f.node.end }, message: f.message });
+}
+
+function portFindings(ctx: ComposeRuleContext, project: ProjectServices): PortFinding[] {
   const { file, doc } = ctx;
-  const ports = publishedPorts(ctx.project);
+  const findings: PortFinding[] = [];
+  const ports = mergePorts(project);
   // Indexed by protocol and port, so a file with hundreds of services is not compared pairwise.
   const byPort = new Map<string, PublishedPort[]>();
   for (const port of ports) {
@@ -175,9 +230,9 @@ export function checkPorts(ctx: ComposeRuleContext): void {
     const where = other.file === file ? '' : ` (in ${other.file.path.split(/[\\/]/).pop()})`;
     const at = port.ip && !WILDCARD.has(port.ip) ? `${port.ip}:` : '';
     const number = port.first === port.last ? String(port.first) : `${port.first}-${port.last}`;
-    ctx.report({
+    findings.push({
       code: 'compose-port-conflict',
-      span: { start: port.node.start, end: port.node.end },
+      node: port.node,
       message: `Host port ${at}${number}/${port.protocol} is also published by service '${other.service}'${where}: only one of them can start.`,
     });
   }
@@ -186,11 +241,12 @@ export function checkPorts(ctx: ComposeRuleContext): void {
       const scalar = asScalar(doc, item);
       if (!scalar || scalar.quoted || typeof scalar.value !== 'string') continue;
       if (!/^\d+(?::[0-5]?\d)+$/.test(scalar.value)) continue;
-      ctx.report({
+      findings.push({
         code: 'compose-port-unquoted',
-        span: { start: scalar.start, end: scalar.end },
+        node: scalar,
         message: `Unquoted '${scalar.value}' is a base-60 number to YAML 1.1 parsers (other tools, older docker-compose). Quote it: "${scalar.value}".`,
       });
     }
   }
+  return findings;
 }

@@ -9,6 +9,7 @@ import { anchorPieces, type ComposeDocument, type Node, type PairNode, type Span
 import { propertiesOf, schemaErrors, schemasAt } from '../schema';
 import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
 import type { ComposeRuleContext } from './context';
+import { sameList } from './sameList';
 
 export function checkYaml(ctx: ComposeRuleContext): void {
   for (const problem of ctx.doc.problems) {
@@ -125,10 +126,6 @@ function serviceFindings(doc: ComposeDocument, pair: PairNode): SchemaFinding[] 
     if (f) out.push(f);
   }
   return out;
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
