@@ -5,7 +5,7 @@
  * Kept minimal on purpose: no client library sits between the server and the clock.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 interface Message {
@@ -182,6 +182,22 @@ export class LspClient {
       };
       this.listeners.add(listener);
     });
+  }
+
+  /**
+   * CPU time the server process has used so far, every thread's (ms): the run times in nanoseconds
+   * from /proc/<pid>/task/<tid>/schedstat, not /proc/<pid>/stat's 10 ms ticks. Undefined without /proc.
+   */
+  cpuMs(): number | undefined {
+    try {
+      let ns = 0;
+      for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+        ns += Number(readFileSync(`/proc/${this.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      }
+      return ns / 1e6;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Peak resident set (VmHWM) of the server process in bytes, from /proc. */
