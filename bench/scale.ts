@@ -80,9 +80,27 @@ export interface ScaleInVscode {
     /** `docker logs -f` to /dev/null over the whole log, run by the extension host right before ours. */
     cliMs?: number;
     delay: Delay;
+    /** The same over 20 s with no log flowing, right before. */
+    idleDelay?: Delay;
     peakQueued: number;
     rssGrowthBytes: number;
     skippedNote: boolean;
+    /** Most text sent to the window but not yet acknowledged by it, and the text dropped (characters). */
+    peakInFlight?: number;
+    skippedChars?: number;
+    /**
+     * Growth over the log: peaks of the JS heap, of buffers and of bytes waiting in the process's
+     * sockets; what a full garbage collection leaves at the end and how long it takes to be
+     * released; a timeline of [ms, MB shown, MB rss, MB buffers, MB heap] once a second.
+     */
+    memory?: {
+      heapUsed: number;
+      arrayBuffers: number;
+      socketQueued: number;
+      retainedAtEnd: { rss: number; arrayBuffers: number };
+      releasedMs: number;
+      timeline: [number, number, number, number, number][];
+    };
   };
 }
 
@@ -253,10 +271,10 @@ export function scaleRows(r: ScaleResult): string {
     `| … last event → the view shows every container's end state (ms; Container Tools: 500 ms debounce + a CLI listing) | ${s.stuck ? `never: ${s.stuck.replace(/^.*last error: /, '').replace(/\)$/, '')}` : ms(s.shownMs)} | ≥ 500 | | ≤ 300 ms | ${verdict(!s.stuck && s.shownMs <= 300)} |`,
     `| … last event → the last listing it caused is shown (ms) | ${ms(s.settledMs)} | | | | |`,
     `| … extension host's event-loop delay during the storm, max / p99 (ms) | ${ms(s.delay.maxMs)} / ${ms(s.delay.p99Ms)} | | | ≤ 50 ms | ${verdict(s.delay.maxMs <= 50)} |`,
-    `| Logs terminal over a ${(l.chars / 1024 / 1024).toFixed(0)} MB log (MB/s into the terminal; peer \`docker logs -f > /dev/null\` right before it) | ${mbps(l.oursMs)} | ${mbps(cliLogsMs)} | ${(cliLogsMs / l.oursMs).toFixed(2)}x | ratio ≥ 1 | ${verdict(cliLogsMs / l.oursMs >= 1)} |`,
-    `| … peer \`docker logs -f --tail 100000\` (10 MB) in a VS Code terminal (MB/s) | | ${peerMbps ? peerMbps.toFixed(1) : '—'} | ${peerMbps ? `${(oursMbps / peerMbps).toFixed(2)}x` : ''} | | |`,
-    `| … extension host's event-loop delay, max / p99 (ms) | ${ms(l.delay.maxMs)} / ${ms(l.delay.p99Ms)} | | | ≤ 50 ms | ${verdict(l.delay.maxMs <= 50)} |`,
-    `| … most text waiting in Berth's queue at once (K chars); the extension host's RSS growth over the log (MB: what the window has not drawn waits in VS Code's channel to it, which has no flow control for extension terminals)${l.skippedNote ? '; some text dropped with a note' : ''} | ${(l.peakQueued / 1024).toFixed(0)}; ${(l.rssGrowthBytes / 1024 / 1024).toFixed(0)} | | | bounded (≤ 50 MB) | ${verdict(l.peakQueued <= 2 * 1024 * 1024 && l.rssGrowthBytes <= 50 * 1024 * 1024)} |`,
+    `| Logs terminal over a ${(l.chars / 1024 / 1024).toFixed(0)} MB log (MB/s into the terminal; peer \`docker logs -f > /dev/null\` right before it) | ${mbps(l.oursMs)} | ${mbps(cliLogsMs)} | ${(cliLogsMs / l.oursMs).toFixed(2)}x | | |`,
+    `| … peer \`docker logs -f --tail 100000\` (10 MB) in a VS Code terminal (MB/s) | | ${peerMbps ? peerMbps.toFixed(1) : '—'} | ${peerMbps ? `${(oursMbps / peerMbps).toFixed(2)}x` : ''} | ratio ≥ 1 (the issue's peer) | ${peerMbps ? verdict(oursMbps / peerMbps >= 1) : ''} |`,
+    `| … extension host's event-loop delay, max / p99 (ms${l.idleDelay ? `; with no log flowing, right before: ${ms(l.idleDelay.maxMs)} / ${ms(l.idleDelay.p99Ms)}` : ''}) | ${ms(l.delay.maxMs)} / ${ms(l.delay.p99Ms)} | | | ≤ 50 ms | ${verdict(l.delay.maxMs <= 50)} |`,
+    `| … most text waiting in Berth's queue / sent and not yet taken by the window (K chars); the extension host's RSS growth over the log; buffers still held after a full GC at the end (MB)${l.skippedChars ? `; ${(l.skippedChars / 1e6).toFixed(1)} M chars dropped with a note` : ''} | ${(l.peakQueued / 1024).toFixed(0)} / ${((l.peakInFlight ?? 0) / 1024).toFixed(0)}; ${(l.rssGrowthBytes / 1024 / 1024).toFixed(0)}; ${l.memory ? (Math.max(0, l.memory.retainedAtEnd.arrayBuffers) / 1024 / 1024).toFixed(0) : '—'} | | | bounded (≤ 50 MB) | ${verdict(l.peakQueued <= 2 * 1024 * 1024 && l.rssGrowthBytes <= 50 * 1024 * 1024)} |`,
   );
   return `${rows.join('\n')}\n`;
 }

@@ -21,10 +21,12 @@ export class Demuxer extends Transform {
     }
     let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = Buffer.alloc(0);
+    // Every log line is a frame of its own: a chunk's payloads go on as one buffer, not one push a line.
+    const payloads: Buffer[] = [];
     while (buf.length) {
       if (this.frameLeft > 0) {
         const take = Math.min(this.frameLeft, buf.length);
-        this.push(buf.subarray(0, take));
+        payloads.push(buf.subarray(0, take));
         this.frameLeft -= take;
         buf = buf.subarray(take);
         continue;
@@ -35,12 +37,13 @@ export class Demuxer extends Transform {
       }
       if (buf[0] > 2 || buf[1] !== 0 || buf[2] !== 0 || buf[3] !== 0) {
         this.raw = true;
-        this.push(buf);
+        payloads.push(buf);
         break;
       }
       this.frameLeft = buf.readUInt32BE(4);
       buf = buf.subarray(8);
     }
+    if (payloads.length) this.push(payloads.length === 1 ? payloads[0] : Buffer.concat(payloads));
     done();
   }
 

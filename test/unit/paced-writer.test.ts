@@ -64,6 +64,48 @@ describe('paced terminal writer', () => {
     for (const f of r.frames) assert.ok(!/[\ud800-\udbff]$/.test(f), `frame ${JSON.stringify(f)} ends inside a pair`);
   });
 
+  it('keeps at most its in-flight limit sent but not acknowledged by the window, and goes on as answers come', async () => {
+    const r = recorder();
+    const answers: (() => void)[] = [];
+    const w = new PacedWriter(r.send, {
+      frameSize: 100,
+      frameMs: 1,
+      highWater: 1_000_000,
+      inFlight: 500,
+      acknowledge: () => new Promise<void>((resolve) => answers.push(resolve)),
+    });
+    const input = Array.from({ length: 300 }, (_, i) => `${i}`.padStart(9, '.') + '\n').join('');
+    void w.write(input);
+    await waitFor('a question to the window', () => answers.length === 1);
+    await waitFor('the in-flight limit to be reached', () => r.text().length >= 500);
+    // Frames keep ticking meanwhile; none may go out until the window answers.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(r.text().length, 500, 'nothing sent past the limit without an answer');
+    let answered = 0;
+    await waitFor('everything to be sent as the window answers', () => {
+      answers.splice(0).forEach((answer) => {
+        answered++;
+        answer();
+      });
+      return r.text().length === input.length;
+    });
+    assert.equal(r.text(), input, 'in order, whole');
+    assert.ok(w.peakInFlight <= 500, `at most the limit in flight: ${w.peakInFlight}`);
+    assert.ok(answered >= input.length / 500, `the window was asked as it went: ${answered} answers`);
+  });
+
+  it('counts a failed round trip as taken, so the terminal never stalls on it', async () => {
+    const r = recorder();
+    const w = new PacedWriter(r.send, {
+      frameSize: 100,
+      frameMs: 1,
+      inFlight: 200,
+      acknowledge: () => Promise.reject(new Error('window gone')),
+    });
+    void w.write('q'.repeat(2000));
+    await waitFor('everything to be sent', () => r.text().length === 2000);
+  });
+
   it('sends nothing after dispose and lets a waiting reader go', async () => {
     const r = recorder();
     const w = new PacedWriter(r.send, { frameSize: 10, frameMs: 1, highWater: 10 });

@@ -9,6 +9,7 @@ import {
   errorText,
   readShellProbe,
   shortId,
+  skippedNote,
   takePidReport,
   timestampKey,
 } from '../../src/extension/terminals/text';
@@ -88,6 +89,15 @@ describe('LogLines', () => {
   it('a line without a timestamp passes through', () => {
     const lines = new LogLines();
     assert.equal(lines.push('plain\r\n'), 'plain\r\n');
+  });
+});
+
+describe('skippedNote', () => {
+  it("says how much was skipped in the CLI's units and where all of it is, dimmed on a line of its own", () => {
+    const translate = (message: string, ...args: (string | number)[]) =>
+      message.replace(/\{(\d)\}/g, (_, i: string) => String(args[Number(i)]));
+    const note = skippedNote(12_345_678, 'docker logs web', translate);
+    assert.equal(note, '\r\n\x1b[2m[berth: skipped 12.3 MB of output to keep up with it; docker logs web shows all of it]\x1b[0m\r\n');
   });
 });
 

@@ -9,6 +9,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ScaleFixture, ScaleInVscode } from '../../bench/scale';
@@ -26,6 +29,8 @@ const FIXTURE = process.env.BERTH_BENCH_SCALE_FIXTURE;
 const STARTERS = 20;
 /** How much of the log `docker logs -f` shows in a VS Code terminal, the peer of the logs terminal. */
 const PEER_TERMINAL_LINES = 100_000;
+/** How long the extension host's event-loop delay is measured with nothing flowing, before the log. */
+const IDLE_MS = 20_000;
 /** Which parts run (views, storm, logs); all by default. */
 const PARTS = (process.env.BERTH_BENCH_SCALE_PARTS ?? 'views,storm,logs').split(',');
 /** A file for a CPU profile of the extension host while the views open, and `.storm` / `.logs` beside it (for working on them). */
@@ -121,6 +126,48 @@ function stormStarter(ids: string[]): { go(): Promise<void> } {
       return exited;
     },
   };
+}
+
+/**
+ * Peaks of where the extension host's memory can be during the log: the JS heap, buffers, and the
+ * bytes its sockets have not written yet (VS Code's channel to the window is one of them).
+ */
+function memorySampler() {
+  const before = process.memoryUsage();
+  const peak = { heapUsed: 0, arrayBuffers: 0, socketQueued: 0 };
+  const timeline: [number, number, number, number, number][] = [];
+  const start = performance.now();
+  const sockets = () =>
+    ((process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles() ?? [])
+      .filter((h): h is Socket => h instanceof Socket)
+      .reduce((sum, socket) => sum + socket.writableLength, 0);
+  let n = 0;
+  return {
+    before,
+    timeline,
+    sample(chars: number) {
+      const now = process.memoryUsage();
+      peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed - before.heapUsed);
+      peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers - before.arrayBuffers);
+      peak.socketQueued = Math.max(peak.socketQueued, sockets());
+      const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+      if (n++ % 10 === 0)
+        timeline.push([
+          Math.round(performance.now() - start),
+          mb(chars),
+          mb(now.rss - before.rss),
+          mb(now.arrayBuffers - before.arrayBuffers),
+          mb(now.heapUsed - before.heapUsed),
+        ]);
+    },
+    peaks: () => peak,
+  };
+}
+
+/** A full garbage collection in this process (the extension host has no --expose-gc flag of its own). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 if (OUT && FIXTURE) {
@@ -237,36 +284,52 @@ if (OUT && FIXTURE) {
     // 3. The 100 MB log: `docker logs -f` in a VS Code terminal, then Berth's logs terminal.
     if (PARTS.includes('logs')) {
       const { id, name } = fixture.log;
-      const peerStart = performance.now();
-      // The last 100,000 lines (10 MB) only: a VS Code terminal takes the whole log in minutes.
-      const peer = vscode.window.createTerminal({
-        name: 'docker logs -f',
-        shellPath: 'docker',
-        shellArgs: ['logs', '-f', '--tail', String(PEER_TERMINAL_LINES), id],
-      });
-      peer.show(true);
-      await new Promise<void>((resolve) => {
-        const closed = vscode.window.onDidCloseTerminal((t) => {
-          if (t === peer) {
-            closed.dispose();
-            resolve();
-          }
+      // BERTH_BENCH_SCALE_LOG_PEERS=0 skips both peers (for working on the logs terminal alone).
+      const peers = process.env.BERTH_BENCH_SCALE_LOG_PEERS !== '0';
+      let terminalPeerMs: number | undefined;
+      let terminalPeerChars: number | undefined;
+      let cliMs: number | undefined;
+      if (peers) {
+        const peerStart = performance.now();
+        // The last 100,000 lines (10 MB) only: a VS Code terminal takes the whole log in minutes.
+        const peer = vscode.window.createTerminal({
+          name: 'docker logs -f',
+          shellPath: 'docker',
+          shellArgs: ['logs', '-f', '--tail', String(PEER_TERMINAL_LINES), id],
         });
-      });
-      const terminalPeerMs = performance.now() - peerStart;
-      const terminalPeerChars = PEER_TERMINAL_LINES * 101;
+        peer.show(true);
+        await new Promise<void>((resolve) => {
+          const closed = vscode.window.onDidCloseTerminal((t) => {
+            if (t === peer) {
+              closed.dispose();
+              resolve();
+            }
+          });
+        });
+        terminalPeerMs = performance.now() - peerStart;
+        terminalPeerChars = PEER_TERMINAL_LINES * 101;
 
-      // The CLI to /dev/null over the whole log, right before ours: the machine's load changes by the minute.
-      const cliStart = performance.now();
-      await new Promise((resolve) => spawn('docker', ['logs', '-f', id], { stdio: 'ignore' }).once('exit', resolve));
-      const cliMs = performance.now() - cliStart;
+        // The CLI to /dev/null over the whole log, right before ours: the machine's load changes by the minute.
+        const cliStart = performance.now();
+        await new Promise((resolve) => spawn('docker', ['logs', '-f', id], { stdio: 'ignore' }).once('exit', resolve));
+        cliMs = performance.now() - cliStart;
+      }
+      // The extension host's own event-loop delay with no log flowing, over as long, right before:
+      // what of the delay during the log is the load and VS Code, not the logs terminal.
+      const stopIdle = delayMonitor();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const idleDelay = stopIdle();
+      let chars = 0;
       const rssBefore = process.memoryUsage().rss;
       let rssPeak = rssBefore;
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+      const memory = memorySampler();
+      const sampler = setInterval(() => {
+        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+        memory.sample(chars);
+      }, 100);
       const stopLogsProfile = await profile(PROFILE && `${PROFILE}.logs`);
       const stopLogs = delayMonitor();
       const pty = new ContainerLogsTerminal(engine, { id, name }, { tail: 10_000_000 });
-      let chars = 0;
       let skipped = false;
       const ended = new Promise<number>((resolve) => {
         pty.onDidWrite((text) => {
@@ -282,6 +345,16 @@ if (OUT && FIXTURE) {
       const logDelay = stopLogs();
       await stopLogsProfile();
       clearInterval(sampler);
+      // What is still held once garbage is collected: held by a queue, not merely not yet collected.
+      const retained = () => {
+        collectGarbage();
+        const now = process.memoryUsage();
+        return { rss: now.rss - rssBefore, arrayBuffers: now.arrayBuffers - memory.before.arrayBuffers };
+      };
+      const retainedAtEnd = retained();
+      const settle = performance.now();
+      await waitFor('buffers released', () => retained().arrayBuffers < 8 * 1024 * 1024, 20_000, 250).catch(() => undefined);
+      const releasedMs = Math.round(performance.now() - settle);
       terminal.dispose();
       result.logs = {
         chars,
@@ -290,9 +363,13 @@ if (OUT && FIXTURE) {
         terminalPeerChars,
         cliMs,
         delay: logDelay,
+        idleDelay,
         peakQueued: pty.output.peakQueued,
+        peakInFlight: pty.output.peakInFlight,
+        skippedChars: pty.output.skippedTotal,
         rssGrowthBytes: rssPeak - rssBefore,
         skippedNote: skipped,
+        memory: { ...memory.peaks(), retainedAtEnd, releasedMs, timeline: memory.timeline },
       };
     }
     writeFileSync(OUT, JSON.stringify(result));

@@ -111,7 +111,7 @@ export class ComposeLogsTerminal implements vscode.Pseudoterminal {
   text = '';
   /** Compose's lines, paced for the terminal; a flood beyond its limit is dropped with a note (Compose cannot be made to wait). */
   private readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
-    skippedNote: (count) => skippedNote(count, t),
+    skippedNote: (count) => skippedNote(count, `docker compose -p ${this.ref.project} logs`, t),
   });
 
   constructor(

@@ -21,6 +21,17 @@ export interface LogsOptions {
 }
 
 const DEFAULT_TAIL = 500;
+/** Log text handled in one turn of the event loop before the reader yields (characters). */
+const TURN_BUDGET = 64 * 1024;
+
+/**
+ * A round trip to the window: the window runs commands in the order it receives messages, so its
+ * answer means it has taken the terminal output sent before. The value never changes, so the
+ * window has no context change to process.
+ */
+function acknowledgeByWindow(): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'berth.terminalOutputTaken', true);
+}
 
 type State = 'starting' | 'streaming' | 'waiting' | 'failed' | 'ended' | 'closed';
 
@@ -37,9 +48,17 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
   private readonly tail: number;
   /** The full id once known: events name containers by full id only. */
   private fullId: string | undefined;
-  /** What goes to the terminal, paced: a flooding container waits in the engine, not here. */
+  /**
+   * What goes to the terminal, paced by the window's own pace: a flooding container waits in the
+   * engine, neither here nor in VS Code's channel to the window.
+   */
   readonly output = new PacedWriter((text) => this.writeEmitter.fire(text), {
-    skippedNote: (count) => skippedNote(count, vscode.l10n.t),
+    skippedNote: (count) => skippedNote(count, `docker logs ${this.container.name}`, vscode.l10n.t),
+    acknowledge: acknowledgeByWindow,
+    // Little waits here (the engine holds the rest): text that waits long outlives the young
+    // generation, and the old one then grows with garbage until a full collection.
+    highWater: 128 * 1024,
+    inFlight: 512 * 1024,
   });
 
   constructor(
@@ -92,11 +111,20 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
       try {
         if (!first) this.lines.resume();
         stream = await this.engine.containerLogs(this.container.id, { follow: true, tail: this.tail, timestamps: true }, signal);
+        let thisTurn = 0;
         for await (const chunk of stream) {
           if (signal.aborted) return;
           // Waits while the terminal is behind: the engine keeps the rest of the log meanwhile.
           const behind = this.write(this.lines.push(chunk as string | Buffer));
-          if (behind) await behind;
+          thisTurn += chunk.length as number;
+          if (behind) {
+            await behind;
+            thisTurn = 0;
+          } else if (thisTurn >= TURN_BUDGET) {
+            // Buffered chunks come one microtask after another: let the rest of the extension host in.
+            await new Promise((resolve) => setImmediate(resolve));
+            thisTurn = 0;
+          }
         }
         if (signal.aborted) return;
         void this.write(this.lines.flush());

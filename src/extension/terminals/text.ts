@@ -5,6 +5,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { EngineError } from '../../engine/types';
+import { formatSize } from '../../shared/format';
 
 /** ANSI: dim for Berth's own lines, so they stand apart from the container's output. */
 export const DIM = '\x1b[2m';
@@ -12,11 +13,14 @@ export const RED = '\x1b[31m';
 export const RESET = '\x1b[0m';
 
 /**
- * The line a paced terminal writes where it dropped output, in Berth's dim. `translate` is
+ * The line a paced terminal writes where it dropped `count` characters, in Berth's dim, naming
+ * where all of the output can still be read (`whole`, e.g. `docker logs web`). `translate` is
  * `vscode.l10n.t`, passed in so this file stays free of vscode.
  */
-export function skippedNote(count: number, translate: (message: string, ...args: (string | number)[]) => string): string {
-  return `${DIM}${translate('… {0} characters skipped: they came faster than the terminal shows them.', count)}${RESET}\r\n`;
+export function skippedNote(count: number, whole: string, translate: (message: string, ...args: (string | number)[]) => string): string {
+  // Characters, shown as bytes: log text is almost all ASCII, and sizes read best in the CLI's units.
+  const note = translate('[berth: skipped {0} of output to keep up with it; {1} shows all of it]', formatSize(count), whole);
+  return `\r\n${DIM}${note}${RESET}\r\n`;
 }
 
 /** A terminal moves down on \n but returns to column 0 only on \r: give every bare \n its \r. */
