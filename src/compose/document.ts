@@ -78,8 +78,6 @@ export interface YamlProblem {
 interface Chunk {
   text: string;
   start: number;
-  /** The parsed piece, offsets relative to the piece: kept so a moved piece is converted again, not parsed. */
-  contents: YamlNode | null;
   yamlErrors: { message: string; code: string; pos: [number, number] }[];
   /** The converted tree, offsets absolute for `start`. */
   pairs: PairNode[];
@@ -432,30 +430,22 @@ function isBareKeyLine(text: string, at: number, end: number): boolean {
   return /^[^\s#&*!|>'"%@`{}[\],?:-][^#]*:(?:\s+#.*)?$/.test(line) && !/:\s/.test(line.replace(/:(?:\s+#.*)?$/, ''));
 }
 
+/** Parses one piece into our tree, offsets absolute for `start`; the yaml package's tree is not kept. */
 function parseChunk(text: string, start: number, level: Level): Chunk {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false });
   const yamlErrors = doc.errors.map((e) => ({ message: e.message, code: e.code, pos: e.pos }));
-  return convert(
-    { text, start, contents: doc.contents, yamlErrors, pairs: [], other: null, problems: [], anchors: [], level, mapEnd: start },
-    start,
-  );
-}
-
-/** The chunk's tree with offsets for `start`; the parse is shared with `from`. */
-function convert(from: Chunk, start: number): Chunk {
   const anchors: { name: string; node: Node }[] = [];
-  const problems = from.yamlErrors.map((e) => {
+  const problems = yamlErrors.map((e) => {
     let end = e.pos[1];
     // A duplicate key is reported at its first character: cover the key.
-    if (e.code === 'DUPLICATE_KEY') while (end < from.text.length && !/[\s:]/.test(from.text[end])) end++;
+    if (e.code === 'DUPLICATE_KEY') while (end < text.length && !/[\s:]/.test(text[end])) end++;
     return { message: firstLine(e.message), span: { start: e.pos[0] + start, end: end + start } };
   });
-  const contents = from.contents;
   let pairs: PairNode[] = [];
   let other: Node | null = null;
-  let mapEnd = start + from.text.length;
-  if (contents) {
-    const root = toNode(contents, start, anchors);
+  let mapEnd = start + text.length;
+  if (doc.contents) {
+    const root = toNode(doc.contents, start, anchors);
     if (root.kind === 'map' && !root.flow) {
       pairs = root.pairs;
       mapEnd = root.end;
@@ -463,7 +453,7 @@ function convert(from: Chunk, start: number): Chunk {
     // An empty document (a lone `---`) is nothing, not a value.
     else if (!(root.kind === 'scalar' && root.value === null && root.start === root.end)) other = root;
   }
-  return { ...from, start, pairs, other, problems, anchors, mapEnd };
+  return { text, start, yamlErrors, pairs, other, problems, anchors, level, mapEnd };
 }
 
 /** Moves a chunk's tree to a new start, in place: cheaper than converting it again, and no garbage. */
