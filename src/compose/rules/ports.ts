@@ -3,7 +3,7 @@
  * same host address, port and protocol cannot both start; `22:22` unquoted is a base-60 number
  * to YAML 1.1 parsers.
  */
-import { anchorPieces, type ComposeDocument, type Node, type PairNode } from '../document';
+import { anchorPieces, type ComposeDocument, type Node, type PairNode, type ScalarNode } from '../document';
 import { interpolate } from '../interpolation';
 import type { ComposeFile, ComposeProject } from '../project';
 import { asMap, asScalar, asSeq, stringValue, valueOf } from '../tree';
@@ -82,7 +82,7 @@ export function publishedPorts(project: ComposeProject): PublishedPort[] {
 interface ProjectServices {
   files: ComposeFile[];
   services: PairNode[];
-  ports: ServicePort[][];
+  ports: ServicePorts[];
 }
 
 function servicesOf(project: ComposeProject): ProjectServices {
@@ -98,17 +98,21 @@ function servicesOf(project: ComposeProject): ProjectServices {
   return out;
 }
 
-function mergePorts({ files, services, ports }: ProjectServices): PublishedPort[] {
+/** Each published port with where it came from: the index of its service in `ProjectServices` and of the port in that service's list. */
+function mergePorts({ files, services, ports }: ProjectServices, origins?: [number, number][]): PublishedPort[] {
   const out: PublishedPort[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < services.length; i++) {
     const service = services[i];
-    for (const port of ports[i]) {
+    const own = ports[i].ports;
+    for (let j = 0; j < own.length; j++) {
+      const port = own[j];
       // The same binding written in two files of one service is one binding once merged.
       const key = `${service.name}|${port.ip}|${port.first}-${port.last}|${port.protocol}|${port.target}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ service: service.name, file: files[i], ...port });
+      origins?.push([i, j]);
     }
   }
   return out;
@@ -116,17 +120,18 @@ function mergePorts({ files, services, ports }: ProjectServices): PublishedPort[
 
 type ServicePort = Omit<PublishedPort, 'service' | 'file'>;
 
-/** A service's ports, kept while its pair, the pieces with anchors and the variables they read are the same. */
-const portsKept = new WeakMap<PairNode, { anchors: readonly object[]; variables: [string, string | undefined][]; ports: ServicePort[] }>();
+/** A service's fixed published ports, and its port items written as unquoted `digits:digits`. */
+interface ServicePorts {
+  ports: ServicePort[];
+  unquoted: ScalarNode[];
+}
 
-function servicePorts(project: ComposeProject, doc: ComposeDocument, service: PairNode, anchors: readonly object[]): ServicePort[] {
+/** A service's ports, kept while its pair, the pieces with anchors and the variables they read are the same. */
+const portsKept = new WeakMap<PairNode, { anchors: readonly object[]; variables: [string, string | undefined][]; ports: ServicePorts }>();
+
+function servicePorts(project: ComposeProject, doc: ComposeDocument, service: PairNode, anchors: readonly object[]): ServicePorts {
   const kept = portsKept.get(service);
-  if (
-    kept &&
-    kept.anchors.length === anchors.length &&
-    kept.anchors.every((a, i) => a === anchors[i]) &&
-    kept.variables.every(([name, answer]) => project.variable(name) === answer)
-  )
+  if (kept && sameList(kept.anchors, anchors) && kept.variables.every(([name, answer]) => project.variable(name) === answer))
     return kept.ports;
   const variables: [string, string | undefined][] = [];
   const lookup = (name: string) => {
@@ -134,16 +139,30 @@ function servicePorts(project: ComposeProject, doc: ComposeDocument, service: Pa
     variables.push([name, answer]);
     return answer;
   };
-  const ports: ServicePort[] = [];
+  const out: ServicePorts = { ports: [], unquoted: [] };
   const map = asMap(doc, service.value);
   const profiles = (asSeq(doc, valueOf(doc, map, 'profiles'))?.items ?? []).map((i) => stringValue(doc, i) ?? '');
   for (const item of asSeq(doc, valueOf(doc, map, 'ports'))?.items ?? []) {
     if (!item) continue;
     const spec = portOf(doc, item, lookup);
-    if (spec) ports.push({ node: item, profiles, ...spec });
+    if (spec) out.ports.push({ node: item, profiles, ...spec });
+    const scalar = asScalar(doc, item);
+    if (scalar && !scalar.quoted && typeof scalar.value === 'string' && /^\d+(?::[0-5]?\d)+$/.test(scalar.value)) out.unquoted.push(scalar);
   }
-  portsKept.set(service, { anchors, variables, ports });
-  return ports;
+  portsKept.set(service, { anchors, variables, ports: out });
+  return out;
+}
+
+/** Whether two services publish the same bindings: what conflicts are worked out from, nodes aside. */
+function samePorts(a: ServicePort[], b: ServicePort[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x.ip !== y.ip || x.first !== y.first || x.last !== y.last || x.protocol !== y.protocol || x.target !== y.target) return false;
+    if (!sameList(x.profiles, y.profiles) && x.profiles.join('\0') !== y.profiles.join('\0')) return false;
+  }
+  return true;
 }
 
 function portOf(doc: ComposeDocument, item: Node, lookup: (name: string) => string | undefined) {
@@ -171,41 +190,67 @@ function overlaps(a: PublishedPort, b: PublishedPort): boolean {
   return a.service !== b.service || a.target !== b.target;
 }
 
-/** A finding of the last lint of a file, with the node it is on (its span follows the node as edits move it). */
+/** A conflict found by the last lint of a file, on the port at `service`, `port` of its `ProjectServices` (whose node moves with edits). */
 interface PortFinding {
-  code: string;
-  node: Node;
+  service: number;
+  port: number;
   message: string;
 }
 
+/** What a file's conflicts were worked out from: each service's name, file and bindings. */
+interface Basis {
+  services: PairNode[];
+  ports: ServicePorts[];
+  paths: string[];
+}
+
 /**
- * Per file, the findings of its last lint and what they were worked out from: the project's
- * services and their ports, by identity. A keystroke that leaves every service's ports as they
- * were (most do) reports them again without indexing every port of the project.
+ * Per file, the conflicts of its last lint and what they were worked out from. A keystroke that
+ * leaves every service's bindings as they were (most do, even in the service typed in) reports
+ * them again without indexing every port of the project.
  */
-const findingsKept = new Map<string, { services: PairNode[]; ports: ServicePort[][]; paths: string[]; findings: PortFinding[] }>();
+const findingsKept = new Map<string, Basis & { findings: PortFinding[] }>();
 const MAX_KEPT_FILES = 64;
+
+function sameBasis(a: Basis, b: Basis): boolean {
+  if (a.services.length !== b.services.length || !sameList(a.paths, b.paths)) return false;
+  for (let i = 0; i < a.services.length; i++) {
+    if (a.services[i] === b.services[i] && a.ports[i] === b.ports[i]) continue;
+    if (a.services[i].name !== b.services[i].name || !samePorts(a.ports[i].ports, b.ports[i].ports)) return false;
+  }
+  return true;
+}
 
 export function checkPorts(ctx: ComposeRuleContext): void {
   const { file } = ctx;
   const project = servicesOf(ctx.project);
-  const paths = project.files.map((f) => f.path);
+  const basis = { services: project.services, ports: project.ports, paths: project.files.map((f) => f.path) };
   const kept = findingsKept.get(file.path);
   let findings: PortFinding[];
-  if (kept && sameList(kept.services, project.services) && sameList(kept.ports, project.ports) && sameList(kept.paths, paths)) {
-    findings = kept.findings;
-  } else {
-    findings = portFindings(ctx, project);
-    if (findingsKept.size >= MAX_KEPT_FILES) findingsKept.clear();
-    findingsKept.set(file.path, { services: project.services, ports: project.ports, paths, findings });
+  if (kept && sameBasis(kept, basis)) findings = kept.findings;
+  else findings = portFindings(file, project);
+  if (findingsKept.size >= MAX_KEPT_FILES && !kept) findingsKept.clear();
+  findingsKept.set(file.path, { ...basis, findings });
+  for (const f of findings) {
+    const node = project.ports[f.service].ports[f.port].node;
+    ctx.report({ code: 'compose-port-conflict', span: { start: node.start, end: node.end }, message: f.message });
   }
-  for (const f of findings) ctx.report({ code: f.code, span: { start: f.node.start, end: f.node.end }, message: f.message });
+  for (let i = 0; i < project.services.length; i++) {
+    if (project.files[i] !== file) continue;
+    for (const scalar of project.ports[i].unquoted) {
+      ctx.report({
+        code: 'compose-port-unquoted',
+        span: { start: scalar.start, end: scalar.end },
+        message: `Unquoted '${scalar.value}' is a base-60 number to YAML 1.1 parsers (other tools, older docker-compose). Quote it: "${scalar.value}".`,
+      });
+    }
+  }
 }
 
-function portFindings(ctx: ComposeRuleContext, project: ProjectServices): PortFinding[] {
-  const { file, doc } = ctx;
+function portFindings(file: ComposeFile, project: ProjectServices): PortFinding[] {
   const findings: PortFinding[] = [];
-  const ports = mergePorts(project);
+  const origins: [number, number][] = [];
+  const ports = mergePorts(project, origins);
   // Indexed by protocol and port, so a file with hundreds of services is not compared pairwise.
   const byPort = new Map<string, PublishedPort[]>();
   for (const port of ports) {
@@ -217,7 +262,7 @@ function portFindings(ctx: ComposeRuleContext, project: ProjectServices): PortFi
       else byPort.set(key, [port]);
     }
   }
-  for (const port of ports) {
+  for (const [k, port] of ports.entries()) {
     if (port.file !== file) continue;
     let other: PublishedPort | undefined;
     if (port.last - port.first > MAX_INDEXED_RANGE) other = ports.find((p) => p !== port && overlaps(port, p));
@@ -230,23 +275,12 @@ function portFindings(ctx: ComposeRuleContext, project: ProjectServices): PortFi
     const where = other.file === file ? '' : ` (in ${other.file.path.split(/[\\/]/).pop()})`;
     const at = port.ip && !WILDCARD.has(port.ip) ? `${port.ip}:` : '';
     const number = port.first === port.last ? String(port.first) : `${port.first}-${port.last}`;
+    const [service, index] = origins[k];
     findings.push({
-      code: 'compose-port-conflict',
-      node: port.node,
+      service,
+      port: index,
       message: `Host port ${at}${number}/${port.protocol} is also published by service '${other.service}'${where}: only one of them can start.`,
     });
-  }
-  for (const service of file.model.declarations.service) {
-    for (const item of asSeq(doc, valueOf(doc, asMap(doc, service.value), 'ports'))?.items ?? []) {
-      const scalar = asScalar(doc, item);
-      if (!scalar || scalar.quoted || typeof scalar.value !== 'string') continue;
-      if (!/^\d+(?::[0-5]?\d)+$/.test(scalar.value)) continue;
-      findings.push({
-        code: 'compose-port-unquoted',
-        node: scalar,
-        message: `Unquoted '${scalar.value}' is a base-60 number to YAML 1.1 parsers (other tools, older docker-compose). Quote it: "${scalar.value}".`,
-      });
-    }
   }
   return findings;
 }

@@ -39,7 +39,11 @@ function serviceReference(ctx: ComposeRuleContext, ref: Reference): void {
     if (!other) return;
     names = other.model.declarations.service.map((p) => p.name);
     where = `'${ref.file}'`;
-  } else names = project.declarations('service').keys();
+  } else {
+    const declared = project.declarations('service');
+    if (declared.has(ref.name)) return;
+    names = declared.keys();
+  }
   const list = [...names];
   if (list.includes(ref.name)) return;
   const suggestion = suggest(ref.name, list);
