@@ -430,8 +430,35 @@ function isBareKeyLine(text: string, at: number, end: number): boolean {
   return /^[^\s#&*!|>'"%@`{}[\],?:-][^#]*:(?:\s+#.*)?$/.test(line) && !/:\s/.test(line.replace(/:(?:\s+#.*)?$/, ''));
 }
 
+/**
+ * One `key: value` line, both plain and both strings whatever the schema: what a keystroke in a
+ * service key's value mostly leaves. The value's first character rules out numbers, `.inf`, `~`
+ * and every indicator; its others rule out comments, flow collections and `: `.
+ */
+const SIMPLE_LINE = /^( +)([A-Za-z_][A-Za-z0-9_-]*): +([A-Za-z_/][A-Za-z0-9._/:@+=-]*)\n?$/;
+const RESOLVED_WORD = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+
+/**
+ * The piece of a simple line, built as the yaml package would build it: most keystrokes re-parse
+ * one such line, and the package's lexer, parser and composer cost a hundred times this.
+ */
+function simpleChunk(text: string, start: number, level: Level): Chunk | undefined {
+  const m = SIMPLE_LINE.exec(text);
+  if (!m) return undefined;
+  const [, indent, name, value] = m;
+  if (value.endsWith(':') || RESOLVED_WORD.test(name) || RESOLVED_WORD.test(value)) return undefined;
+  const keyStart = start + indent.length;
+  const key: ScalarNode = { kind: 'scalar', start: keyStart, end: keyStart + name.length, value: name, quoted: false, block: false };
+  const valueStart = start + text.indexOf(value, indent.length + name.length + 1);
+  const scalar: ScalarNode = { kind: 'scalar', start: valueStart, end: valueStart + value.length, value, quoted: false, block: false };
+  const pair: PairNode = { key, name, value: scalar, start: key.start, end: scalar.end };
+  return { text, start, yamlErrors: [], pairs: [pair], other: null, problems: [], anchors: [], level, mapEnd: start + text.length };
+}
+
 /** Parses one piece into our tree, offsets absolute for `start`; the yaml package's tree is not kept. */
 function parseChunk(text: string, start: number, level: Level): Chunk {
+  const simple = simpleChunk(text, start, level);
+  if (simple) return simple;
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false });
   const yamlErrors = doc.errors.map((e) => ({ message: e.message, code: e.code, pos: e.pos }));
   const anchors: { name: string; node: Node }[] = [];

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap as YamlMap } from 'yaml';
 import { isComposeFile } from '../../src/compose';
-import { parseCompose, type ComposeDocument, type Node } from '../../src/compose/document';
+import { parseCompose, type ComposeDocument, type MapNode, type Node } from '../../src/compose/document';
 import { toJS } from '../../src/compose/tree';
 import { prng } from '../fixtures/prng';
 
@@ -195,6 +195,72 @@ describe('compose document', () => {
       }
     }
     assert.ok(checked > 200, `${checked} valid texts compared with a whole-file parse`);
+  });
+
+  it('reads one-line keys as the yaml package does, whatever their value looks like', () => {
+    // A keystroke in a `key: value` line takes a short way past the yaml package when the line
+    // is plain enough; values that YAML reads as numbers, booleans or null, or as more than a
+    // string, must take the long way and read the same.
+    const random = prng(41);
+    const parts = ['a', 'Z', '_', '/', '.', ':', '@', '-', '+', '=', '0', '9', 'e', 'x', '~', '#', ' ', ',', '[', '"', "'", '&', '*', '!'];
+    const words = [
+      'true',
+      'True',
+      'FALSE',
+      'null',
+      'Null',
+      'NULL',
+      '~',
+      '.inf',
+      '.NaN',
+      '0x1F',
+      '0o17',
+      '1e5',
+      '1.2',
+      '-3',
+      'y',
+      'no',
+      'on',
+      'a:',
+      'a: b',
+      'a #c',
+      ':',
+      '::',
+      'http://x:1/y',
+      'nginx:1.2@sha256:ab',
+    ];
+    let checked = 0;
+    for (let i = 0; i < 400; i++) {
+      const value =
+        random() < 0.3
+          ? words[Math.floor(random() * words.length)]
+          : Array.from({ length: 1 + Math.floor(random() * 8) }, () => parts[Math.floor(random() * parts.length)]).join('');
+      const key = random() < 0.1 ? words[Math.floor(random() * 8)] : 'image';
+      const text = `services:\n  web:\n    ${key}: ${value}\n    user: app\n  db:\n    image: postgres\n`;
+      const whole = parseDocument(text, { merge: false, uniqueKeys: true });
+      const doc = parseCompose(text);
+      assert.equal(doc.problems.length > 0, whole.errors.length > 0, `problems: ${JSON.stringify(text)}`);
+      if (whole.errors.length > 0) continue;
+      let expected: unknown;
+      try {
+        expected = whole.toJS();
+      } catch {
+        continue; // an alias with no anchor: no value to compare
+      }
+      assert.deepEqual(toJS(doc, doc.root), expected, `values: ${JSON.stringify(text)}`);
+      const web = (doc.root!.pairs[0].value as MapNode).pairs[0].value as MapNode;
+      const ours = web.pairs[0].value;
+      const theirs =
+        ((((whole.contents as YamlMap).items[0].value as YamlMap).items[0].value as YamlMap).items[0].value as YamlNode | null) ?? null;
+      assert.equal(
+        ours?.kind === 'scalar' && ours.quoted,
+        isScalar(theirs) && (theirs.type === 'QUOTE_DOUBLE' || theirs.type === 'QUOTE_SINGLE'),
+        `quoted: ${JSON.stringify(text)}`,
+      );
+      assertSameRanges(doc, text);
+      checked++;
+    }
+    assert.ok(checked > 200, `${checked} valid lines compared`);
   });
 
   it('reports keys repeated across pieces, which no piece sees alone', () => {
