@@ -5,10 +5,10 @@
  * place), so a service's pair is the same object until its text changes. A service's findings are
  * then a function of its pair, the pieces anchors live in (aliases and merge keys reach into them),
  * the project's other files and what the check asked the world: files' existence, variables,
- * Dockerfile stages. Each kept answer records those questions with the answers it got; it is
- * reused when the pair and pieces are the same and asking again gets the same answers (cheap: the
- * host keeps its own answers), and computed again otherwise. An edit in one service so re-checks
- * that service, and a changed `.env` or a new Dockerfile re-checks the services that read them.
+ * Dockerfile stages. Those questions are kept with the answers they got, once per file; a lint
+ * asks each again, and while every answer, the anchors and the other files are the same, a
+ * service's findings are reused when its pair is. An edit in one service so re-checks that
+ * service, and a changed `.env` or a new Dockerfile re-checks every service of the file.
  */
 import { anchorPieces, pieceAt, type ComposeDocument, type PairNode } from '../document';
 import { servicePairs } from '../model';
@@ -34,15 +34,24 @@ interface KeptFinding {
   to: number;
 }
 
-interface Kept {
-  file: string;
+/**
+ * One check's answers for one file: each service's findings by pair, and what they were worked
+ * out from besides the pair. The questions the services asked are kept once each for the whole
+ * file, so a lint asks each again once (a handful: the same folders, Dockerfile and variables)
+ * rather than once per service, and a keystroke costs a lookup per service it did not touch.
+ */
+interface KeptFile {
   anchors: readonly object[];
   others: readonly ComposeDocument[];
-  questions: Question[];
-  findings: KeptFinding[];
+  questions: Map<string, Question>;
+  services: WeakMap<PairNode, KeptFinding[]>;
 }
 
-const keptBy = new WeakMap<ServiceCheck, WeakMap<PairNode, Kept>>();
+/** Past this many distinct questions (a path typed a character at a time asks a new one per keystroke) the file starts afresh. */
+const MAX_QUESTIONS = 256;
+
+const keptBy = new WeakMap<ServiceCheck, Map<string, KeptFile>>();
+const MAX_KEPT_FILES = 64;
 
 /** Runs `check` on every service of the file (or those given), reusing the findings of services nothing changed for. */
 export function checkEachService(
@@ -51,25 +60,30 @@ export function checkEachService(
   services: readonly PairNode[] = servicePairs(ctx.doc),
 ): void {
   const { doc, file, project } = ctx;
-  let kept = keptBy.get(check);
-  if (!kept) keptBy.set(check, (kept = new WeakMap()));
+  let byFile = keptBy.get(check);
+  if (!byFile) keptBy.set(check, (byFile = new Map()));
   const anchors = anchorPieces(doc);
   const others = project.files.filter((f) => f !== file).map((f) => f.doc);
-  let recording: Question[] = [];
-  const recorder = recordingProject(project, (question) => recording.push(question));
-  for (const service of services) {
-    const before = kept.get(service);
-    if (
-      before &&
-      before.file === file.path &&
-      sameList(before.anchors, anchors) &&
-      sameList(before.others, others) &&
-      before.questions.every((q) => sameAnswer(project, q))
-    ) {
-      for (const f of before.findings) ctx.report({ ...f.finding, span: { start: f.piece.start + f.from, end: f.piece.start + f.to } });
+  let kept = byFile.get(file.path);
+  if (!kept || !stillTrue(kept, anchors, others, project)) {
+    if (!kept && byFile.size >= MAX_KEPT_FILES) byFile.clear();
+    kept = { anchors, others, questions: new Map(), services: new WeakMap() };
+    byFile.set(file.path, kept);
+  }
+  const questions = kept.questions;
+  const recorder = recordingProject(project, (key, question) => {
+    if (!questions.has(key)) questions.set(key, question);
+  });
+  for (let i = 0; i < services.length; i++) {
+    const service = services[i];
+    const before = kept.services.get(service);
+    if (before) {
+      for (let k = 0; k < before.length; k++) {
+        const f = before[k];
+        ctx.report({ ...f.finding, span: { start: f.piece.start + f.from, end: f.piece.start + f.to } });
+      }
       continue;
     }
-    recording = [];
     const findings: KeptFinding[] = [];
     let keepable = true;
     const own = pieceAt(doc, service.start);
@@ -91,40 +105,46 @@ export function checkEachService(
       },
       service,
     );
-    if (keepable) kept.set(service, { file: file.path, anchors, others, questions: recording, findings });
-    else kept.delete(service);
+    if (keepable) kept.services.set(service, findings);
   }
+}
+
+/** Whether what a file's kept findings were worked out from, besides each service's pair, is still so. */
+function stillTrue(kept: KeptFile, anchors: readonly object[], others: readonly ComposeDocument[], project: ComposeProject): boolean {
+  if (!sameList(kept.anchors, anchors) || !sameList(kept.others, others) || kept.questions.size > MAX_QUESTIONS) return false;
+  for (const question of kept.questions.values()) if (!sameAnswer(project, question)) return false;
+  return true;
 }
 
 function lengthOf(piece: object): number {
   return (piece as ComposeDocument['chunks'][number]).text.length;
 }
 
-/** The project, with every question the checks ask of the world recorded. */
-function recordingProject(project: ComposeProject, record: (question: Question) => void): ComposeProject {
+/** The project, with every question the checks ask of the world recorded, under a key that is the same for the same question. */
+function recordingProject(project: ComposeProject, record: (key: string, question: Question) => void): ComposeProject {
   return {
     ...project,
     host: {
       ...project.host,
       stat(path) {
         const answer = project.host.stat(path);
-        record({ ask: 'stat', path, answer });
+        record(`stat\0${path}`, { ask: 'stat', path, answer });
         return answer;
       },
     },
     variable(name) {
       const answer = project.variable(name);
-      record({ ask: 'variable', name, answer });
+      record(`variable\0${name}`, { ask: 'variable', name, answer });
       return answer;
     },
     dockerfileStages(path) {
       const answer = project.dockerfileStages(path);
-      record({ ask: 'stages', path, answer });
+      record(`stages\0${path}`, { ask: 'stages', path, answer });
       return answer;
     },
     inlineStages(text) {
       const answer = project.inlineStages(text);
-      record({ ask: 'inline', text, answer });
+      record(`inline\0${text}`, { ask: 'inline', text, answer });
       return answer;
     },
   };
