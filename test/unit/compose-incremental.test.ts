@@ -45,7 +45,25 @@ const TEXT = [
 ].join('\n');
 
 /** Snippets typed at random: characters, values that break a check or mend it, whole lines. */
-const TYPED = ['a', '1', ' ', ':', '$', '${VAR1}', ':latest', '\n', '\n    image: b:latest', '\n    ports: ["8001:81"]', '#', '-', '"'];
+const TYPED = [
+  'a',
+  '1',
+  ' ',
+  ':',
+  '$',
+  '${VAR1}',
+  ':latest',
+  '\n',
+  '\n    image: b:latest',
+  '\n    ports: ["8001:81"]',
+  '#',
+  '-',
+  '"',
+  // Keys the schema refuses, or refuses the value of: a service's entries are validated one by one.
+  '\n    imagee: x',
+  '\n    restart: [5]',
+  '\n    x-note: 1',
+];
 
 describe('compose lint with kept answers', () => {
   it('lints a file that names a service twice, reporting the repeat', () => {

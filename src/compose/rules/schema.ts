@@ -98,7 +98,7 @@ export function checkSchema(ctx: ComposeRuleContext): void {
         findings.push(...cached.findings);
         continue;
       }
-      const own = serviceFindings(doc, pair);
+      const own = serviceFindings(doc, pair, anchors);
       byService.set(pair, { anchors, findings: own });
       findings.push(...own);
     }
@@ -114,8 +114,43 @@ export function checkSchema(ctx: ComposeRuleContext): void {
   }
 }
 
-function serviceFindings(doc: ComposeDocument, pair: PairNode): SchemaFinding[] {
-  const service = toJS(doc, pair.value);
+/**
+ * Each entry's findings, by the name of the service it is validated in (an entry merged from an
+ * anchor is in several services, and messages name the service), kept while the pieces with
+ * anchors are the same: a keystroke in one key of a service validates that key alone.
+ */
+const byEntry = new WeakMap<PairNode, Map<string, { anchors: readonly unknown[]; findings: SchemaFinding[] }>>();
+
+/**
+ * A service's findings, key by key: the schema's service is a mapping whose keys are checked each
+ * on its own (properties, `x-` patterns, no others), so its errors are those of its entries
+ * validated one at a time. A service that is not a mapping, or repeats a key, is validated whole.
+ */
+function serviceFindings(doc: ComposeDocument, pair: PairNode, anchors: readonly unknown[]): SchemaFinding[] {
+  const map = asMap(doc, pair.value);
+  const list = map ? entries(doc, map) : undefined;
+  if (!list || new Set(list.map((p) => p.name)).size !== list.length) return validateService(doc, pair, toJS(doc, pair.value));
+  const out: SchemaFinding[] = [];
+  for (const item of list) {
+    if (item.key === null && item.value === null) continue;
+    let byName = byEntry.get(item);
+    if (!byName) byEntry.set(item, (byName = new Map()));
+    const kept = byName.get(pair.name);
+    if (kept && sameList(kept.anchors, anchors)) {
+      out.push(...kept.findings);
+      continue;
+    }
+    const value: Record<string, unknown> = {};
+    Object.defineProperty(value, item.name, { value: toJS(doc, item.value, 1), enumerable: true, writable: true, configurable: true });
+    const findings = validateService(doc, pair, value);
+    byName.set(pair.name, { anchors, findings });
+    out.push(...findings);
+  }
+  return out;
+}
+
+/** The findings of `service`, the whole value of service `pair` or some of its entries. */
+function validateService(doc: ComposeDocument, pair: PairNode, service: unknown): SchemaFinding[] {
   const prefix = `/services/${pair.name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   const whole = { services: { [pair.name]: service } };
   const out: SchemaFinding[] = [];
