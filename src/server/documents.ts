@@ -152,12 +152,22 @@ export function filePath(uri: string): string | undefined {
  */
 export function fileKey(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
-  try {
-    return path.resolve(fileURLToPath(uri));
-  } catch {
-    return uri;
+  // Asked on every keystroke (which open documents read this one): URL parsing is not free.
+  let key = fileKeys.get(uri);
+  if (key === undefined) {
+    try {
+      key = path.resolve(fileURLToPath(uri));
+    } catch {
+      key = uri;
+    }
+    if (fileKeys.size >= MAX_FILE_KEYS) fileKeys.clear();
+    fileKeys.set(uri, key);
   }
+  return key;
 }
+
+const fileKeys = new Map<string, string>();
+const MAX_FILE_KEYS = 1024;
 
 /** The open documents by URI, and by file for cross-file reads. */
 export class DocumentStore {
