@@ -720,5 +720,9 @@ export function pieceAt(doc: ComposeDocument, offset: number): { readonly start:
 
 /** @internal The pieces that anchor a node: what an alias or merge key anywhere may resolve to. */
 export function anchorPieces(doc: ComposeDocument): readonly object[] {
-  return doc.chunks.filter((c) => c.anchors.length > 0);
+  let pieces = anchored.get(doc);
+  if (!pieces) anchored.set(doc, (pieces = doc.chunks.filter((c) => c.anchors.length > 0)));
+  return pieces;
 }
+
+const anchored = new WeakMap<ComposeDocument, readonly object[]>();

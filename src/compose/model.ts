@@ -3,7 +3,7 @@
  * configs, and every place a service names one of them. Checks, navigation and completion read
  * this model; it is computed once per parse.
  */
-import type { ComposeDocument, MapNode, Node, PairNode, ScalarNode, Span } from './document';
+import { anchorPieces, type ComposeDocument, type MapNode, type Node, type PairNode, type ScalarNode, type Span } from './document';
 import { asMap, asScalar, asSeq, entries, resolveAlias, stringValue, valueOf } from './tree';
 
 /** The kinds of named things a Compose project declares at the top level and services refer to. */
@@ -36,7 +36,13 @@ export interface Reference {
 export interface FileModel {
   /** Top-level declarations by kind, in source order. */
   declarations: Record<SymbolKind, PairNode[]>;
-  references: Reference[];
+  /** Every reference, in source order. */
+  readonly references: Reference[];
+  /**
+   * The references of each service of `declarations.service`, by index. A service's list is the
+   * same array while its pair and the anchors are: what a check keyed on it can tell.
+   */
+  readonly serviceReferences: readonly (readonly Reference[])[];
 }
 
 const cache = new WeakMap<ComposeDocument, FileModel>();
@@ -56,6 +62,21 @@ export function servicePairs(doc: ComposeDocument): PairNode[] {
   return entries(doc, asMap(doc, valueOf(doc, doc.root ?? undefined, 'services')));
 }
 
+/** A model whose flat list of references is made when first read: a keystroke's lint reads them service by service. */
+class Model implements FileModel {
+  private flat: Reference[] | undefined;
+
+  constructor(
+    readonly declarations: Record<SymbolKind, PairNode[]>,
+    readonly serviceReferences: readonly (readonly Reference[])[],
+  ) {}
+
+  get references(): Reference[] {
+    this.flat ??= this.serviceReferences.flat();
+    return this.flat;
+  }
+}
+
 function build(doc: ComposeDocument): FileModel {
   const root = doc.root ?? undefined;
   const section = (name: string) => entries(doc, asMap(doc, valueOf(doc, root, name)));
@@ -66,37 +87,56 @@ function build(doc: ComposeDocument): FileModel {
     secret: section('secrets'),
     config: section('configs'),
   };
-  const references: Reference[] = [];
-  const anchors = doc.chunks.filter((c) => c.anchors.length > 0);
+  const anchors = anchorPieces(doc);
+  const perService: Reference[][] = [];
   for (const service of declarations.service) {
     // A service whose piece and the anchors are unchanged refers to the same things; its
     // references' spans follow the nodes, which move in place with edits above them.
     const cached = byService.get(service);
     if (cached && cached.anchors.length === anchors.length && cached.anchors.every((c, i) => c === anchors[i])) {
-      references.push(...cached.references);
+      perService.push(cached.references);
       continue;
     }
     const own: Reference[] = [];
     const map = asMap(doc, service.value);
     if (map) serviceReferences(doc, service.name, map, own);
     byService.set(service, { anchors, references: own });
-    references.push(...own);
+    perService.push(own);
   }
-  return { declarations, references };
+  return new Model(declarations, perService);
 }
 
 const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; references: Reference[] }>();
 
-/** A span inside a scalar that follows the scalar when its piece moves. */
-function movingSpan(doc: ComposeDocument, scalar: ScalarNode, from: number, to: number): () => Span {
-  const value = scalar.value === null ? '' : String(scalar.value);
-  const source = doc.text.slice(scalar.start, scalar.end);
-  const at = source === value ? 0 : scalar.quoted && source.slice(1, -1) === value ? 1 : -1;
-  return () => (at < 0 ? { start: scalar.start, end: scalar.end } : { start: scalar.start + at + from, end: scalar.start + at + to });
-}
+/** A reference whose span follows its scalar when the scalar's piece moves. */
+class MovingReference implements Reference {
+  readonly optional: boolean | undefined;
+  readonly file: string | undefined;
+  /** Where the value starts in the scalar's source: 0 plain, 1 quoted, -1 when escapes make it unknown (the whole scalar is the span). */
+  private readonly at: number;
 
-function reference(fields: Omit<Reference, 'span'>, span: () => Span): Reference {
-  return Object.defineProperty(fields, 'span', { get: span, enumerable: true }) as Reference;
+  constructor(
+    doc: ComposeDocument,
+    readonly kind: SymbolKind,
+    readonly name: string,
+    readonly service: string,
+    readonly via: string,
+    private readonly scalar: ScalarNode,
+    private readonly from: number,
+    private readonly to: number,
+    extra: Partial<Reference> = {},
+  ) {
+    this.optional = extra.optional;
+    this.file = extra.file;
+    const value = scalar.value === null ? '' : String(scalar.value);
+    const source = doc.text.slice(scalar.start, scalar.end);
+    this.at = source === value ? 0 : scalar.quoted && source.slice(1, -1) === value ? 1 : -1;
+  }
+
+  get span(): Span {
+    const { scalar, at } = this;
+    return at < 0 ? { start: scalar.start, end: scalar.end } : { start: scalar.start + at + this.from, end: scalar.start + at + this.to };
+  }
 }
 
 function serviceReferences(doc: ComposeDocument, service: string, map: MapNode, out: Reference[]): void {
@@ -106,7 +146,7 @@ function serviceReferences(doc: ComposeDocument, service: string, map: MapNode, 
     const value = String(scalar.value);
     const name = value.slice(from, to);
     if (!name || name.includes('$')) return;
-    out.push(reference({ kind, name, service, via, ...extra }, movingSpan(doc, scalar, from, from + name.length)));
+    out.push(new MovingReference(doc, kind, name, service, via, scalar, from, from + name.length, extra));
   };
   for (const pair of entries(doc, map)) {
     const value = resolveAlias(doc, pair.value);
@@ -185,7 +225,7 @@ function volumeReference(doc: ComposeDocument, service: string, item: Node | nul
     if (type !== 'volume' || !source || source.value === null) return;
     const name = String(source.value);
     if (!isVolumeName(name)) return;
-    out.push(reference({ kind: 'volume', name, service, via: 'volumes' }, movingSpan(doc, source, 0, name.length)));
+    out.push(new MovingReference(doc, 'volume', name, service, 'volumes', source, 0, name.length));
     return;
   }
   const scalar = asScalar(doc, item);
@@ -196,7 +236,7 @@ function volumeReference(doc: ComposeDocument, service: string, item: Node | nul
   const name = text.slice(0, colon);
   // `C:\data:/data` and `C:/data:/data` are Windows paths, not a volume named C.
   if (!isVolumeName(name) || (name.length === 1 && /^:[\\/]/.test(text.slice(colon)))) return;
-  out.push(reference({ kind: 'volume', name, service, via: 'volumes' }, movingSpan(doc, scalar, 0, colon)));
+  out.push(new MovingReference(doc, 'volume', name, service, 'volumes', scalar, 0, colon));
 }
 
 /** Named volumes start with a letter or digit and have no path separators; anything else is a host path. */

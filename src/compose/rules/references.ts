@@ -4,31 +4,74 @@
  */
 import * as path from 'node:path';
 import { suggest } from '../suggest';
-import { SECTION, type Reference } from '../model';
+import { SECTION, type Reference, type SymbolKind } from '../model';
+import type { ComposeFile, ComposeProject } from '../project';
 import type { ComposeRuleContext } from './context';
+
+/** A finding of a reference; its span is read from the reference when reported, so it follows edits. */
+interface ReferenceFinding {
+  ref: Reference;
+  code: string;
+  message: string;
+  data: Record<string, unknown> | undefined;
+}
+
+/**
+ * Per file, the names the project declared at the last lint, and each service's findings by its
+ * list of references (the same array while the service is unchanged). While the names are the
+ * same, a keystroke checks only the references of the service it is in.
+ */
+const keptBy = new Map<string, { names: string[][]; byService: WeakMap<readonly Reference[], ReferenceFinding[]> }>();
+const MAX_KEPT_FILES = 64;
+const KINDS: readonly SymbolKind[] = ['service', 'network', 'volume', 'secret', 'config'];
 
 export function checkReferences(ctx: ComposeRuleContext): void {
   const { project, file } = ctx;
-  for (const ref of file.model.references) {
-    if (ref.kind === 'service') serviceReference(ctx, ref);
-    else if (!(ref.kind === 'network' && ref.name === 'default')) {
-      const declared = project.declarations(ref.kind);
-      if (declared.has(ref.name)) continue;
-      const suggestion = suggest(ref.name, declared.keys());
-      ctx.report({
-        code: 'compose-resource-undeclared',
-        span: ref.span,
-        message:
-          `Service '${ref.service}' uses ${ref.kind} '${ref.name}', which the top-level '${SECTION[ref.kind]}' does not declare.` +
-          (suggestion ? ` Did you mean '${suggestion}'?` : ''),
-        data: { kind: ref.kind, name: ref.name, ...(suggestion ? { replacement: suggestion } : {}) },
-      });
+  const names = KINDS.map((kind) => project.files.flatMap((f) => f.model.declarations[kind].map((p) => p.name)));
+  let kept = keptBy.get(file.path);
+  if (!kept || !names.every((list, i) => sameNames(list, kept!.names[i]))) {
+    if (!kept && keptBy.size >= MAX_KEPT_FILES) keptBy.clear();
+    kept = { names, byService: new WeakMap() };
+    keptBy.set(file.path, kept);
+  }
+  for (const refs of file.model.serviceReferences) {
+    let findings = kept.byService.get(refs);
+    if (!findings) {
+      findings = [];
+      for (const ref of refs) referenceFinding(project, file, ref, findings);
+      // A reference into another file (extends: file:) reads that file's names, which the kept names do not cover.
+      if (!refs.some((ref) => ref.file !== undefined)) kept.byService.set(refs, findings);
     }
+    for (const f of findings) ctx.report({ code: f.code, span: f.ref.span, message: f.message, ...(f.data ? { data: f.data } : {}) });
   }
 }
 
-function serviceReference(ctx: ComposeRuleContext, ref: Reference): void {
-  const { project, file } = ctx;
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function referenceFinding(project: ComposeProject, file: ComposeFile, ref: Reference, out: ReferenceFinding[]): void {
+  if (ref.kind === 'service') {
+    serviceReference(project, file, ref, out);
+    return;
+  }
+  if (ref.kind === 'network' && ref.name === 'default') return;
+  const declared = project.declarations(ref.kind);
+  if (declared.has(ref.name)) return;
+  const suggestion = suggest(ref.name, declared.keys());
+  out.push({
+    ref,
+    code: 'compose-resource-undeclared',
+    message:
+      `Service '${ref.service}' uses ${ref.kind} '${ref.name}', which the top-level '${SECTION[ref.kind]}' does not declare.` +
+      (suggestion ? ` Did you mean '${suggestion}'?` : ''),
+    data: { kind: ref.kind, name: ref.name, ...(suggestion ? { replacement: suggestion } : {}) },
+  });
+}
+
+function serviceReference(project: ComposeProject, file: ComposeFile, ref: Reference, out: ReferenceFinding[]): void {
   if (ref.optional) return;
   let names: Iterable<string>;
   let where = 'the project';
@@ -47,9 +90,9 @@ function serviceReference(ctx: ComposeRuleContext, ref: Reference): void {
   const list = [...names];
   if (list.includes(ref.name)) return;
   const suggestion = suggest(ref.name, list);
-  ctx.report({
+  out.push({
+    ref,
     code: 'compose-service-unknown',
-    span: ref.span,
     message: `'${ref.via}' of service '${ref.service}' names '${ref.name}', which ${where} does not define.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
     data: suggestion ? { replacement: suggestion } : undefined,
   });
