@@ -278,21 +278,33 @@ function isBareHeader(chunk: Chunk): boolean {
 }
 
 /** Compared a block at a time (native string equality), then character by character. */
-const BLOCK = 256;
+const BLOCK = 64;
 
 /** How many characters two texts start with alike. */
 function commonHead(a: string, b: string): number {
   const max = Math.min(a.length, b.length);
   let at = 0;
-  while (at + BLOCK <= max && a.slice(at, at + BLOCK) === b.slice(at, at + BLOCK)) at += BLOCK;
+  // Blocks that double while they match, then halve: a few comparisons of long slices, not one per block.
+  let size = BLOCK;
+  while (at + size <= max && a.slice(at, at + size) === b.slice(at, at + size)) {
+    at += size;
+    size *= 2;
+  }
+  for (size >>= 1; size >= BLOCK; size >>= 1) if (at + size <= max && a.slice(at, at + size) === b.slice(at, at + size)) at += size;
   while (at < max && a.charCodeAt(at) === b.charCodeAt(at)) at++;
   return at;
 }
 
 /** How many characters, at most `max`, two texts end with alike. */
 function commonTail(a: string, b: string, max: number): number {
+  const same = (n: number, size: number) => a.slice(a.length - n - size, a.length - n) === b.slice(b.length - n - size, b.length - n);
   let n = 0;
-  while (n + BLOCK <= max && a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)) n += BLOCK;
+  let size = BLOCK;
+  while (n + size <= max && same(n, size)) {
+    n += size;
+    size *= 2;
+  }
+  for (size >>= 1; size >= BLOCK; size >>= 1) if (n + size <= max && same(n, size)) n += size;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
   return n;
 }
@@ -301,7 +313,7 @@ function commonTail(a: string, b: string, max: number): number {
  * Line starts after an edit (texts without `\r`): the previous starts in the unchanged head, the
  * newlines of the changed middle, the previous starts of the unchanged tail moved by the edit's length.
  */
-function lineStartsAfterEdit(previous: readonly number[], old: string, text: string, head: number, tail: number): number[] {
+function lineStartsAfterEdit(previous: number[], old: string, text: string, head: number, tail: number): number[] {
   let k = 0;
   while (k < previous.length && previous[k] <= head) k++;
   const middleEnd = text.length - tail;
@@ -316,12 +328,19 @@ function lineStartsAfterEdit(previous: readonly number[], old: string, text: str
     if (previous[mid] <= tailStart) lo = mid + 1;
     else hi = mid;
   }
+  const delta = text.length - old.length;
+  if (middle === lo - k) {
+    // As many lines as before (a keystroke inside a line): the previous parse's starts are
+    // brought up to date in place, as its pieces are; it is not used again.
+    for (let at = text.indexOf('\n', head), j = k; at >= 0 && at < middleEnd; at = text.indexOf('\n', at + 1)) previous[j++] = at + 1;
+    for (let j = lo; j < previous.length; j++) previous[j] += delta;
+    return previous;
+  }
   // Sized once: a keystroke in a long file makes no garbage growing it.
   const out = new Array<number>(k + middle + previous.length - lo);
   let n = 0;
   for (let j = 0; j < k; j++) out[n++] = previous[j];
   for (let at = text.indexOf('\n', head); at >= 0 && at < middleEnd; at = text.indexOf('\n', at + 1)) out[n++] = at + 1;
-  const delta = text.length - old.length;
   for (let j = lo; j < previous.length; j++) out[n++] = previous[j] + delta;
   return out;
 }
@@ -578,8 +597,8 @@ function assemble(text: string, lineStarts: number[], chunks: Chunk[]): ComposeD
   let services: { header: PairNode; pairs: PairNode[] } | undefined;
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i];
-    problems.push(...chunk.problems);
-    anchors.push(...chunk.anchors);
+    if (chunk.problems.length > 0) problems.push(...chunk.problems);
+    if (chunk.anchors.length > 0) anchors.push(...chunk.anchors);
     if (chunk.other) {
       if (chunks.length === 1) rootOther = chunk.other;
       else problems.push({ message: 'Expected a key followed by a colon here.', span: { start: chunk.other.start, end: chunk.other.end } });
@@ -589,12 +608,12 @@ function assemble(text: string, lineStarts: number[], chunks: Chunk[]): ComposeD
       let end = i + 1;
       while (end < chunks.length && chunks[end].level === 2) end++;
       if (chunk.level === 1 && end > i + 1) {
-        const parts = chunks.slice(i + 1, end);
-        for (const part of parts) {
-          problems.push(...part.problems);
-          anchors.push(...part.anchors);
+        for (let k = i + 1; k < end; k++) {
+          const part = chunks[k];
+          if (part.problems.length > 0) problems.push(...part.problems);
+          if (part.anchors.length > 0) anchors.push(...part.anchors);
         }
-        services.pairs.push(serviceOf(chunk, parts, problems));
+        services.pairs.push(serviceOf(chunk, chunks, i + 1, end, problems));
         i = end - 1;
       } else services.pairs.push(...chunk.pairs);
       continue;
@@ -625,12 +644,12 @@ function assemble(text: string, lineStarts: number[], chunks: Chunk[]): ComposeD
  * A service's pair from its header piece and key pieces. The same pieces give the same pair
  * object, its offsets brought up to date: what each service's kept findings are keyed by.
  */
-function serviceOf(header: Chunk, parts: Chunk[], problems: YamlProblem[]): PairNode {
+function serviceOf(header: Chunk, chunks: readonly Chunk[], from: number, to: number, problems: YamlProblem[]): PairNode {
   const name = header.pairs[0];
-  const first = parts[0].pairs[0];
-  const last = parts[parts.length - 1];
+  const first = chunks[from].pairs[0];
+  const last = chunks[to - 1];
   const kept = header.assembled;
-  if (kept && kept.parts.length === parts.length && kept.parts.every((p, k) => p === parts[k])) {
+  if (kept && samePieces(kept.parts, chunks, from, to)) {
     const { pair } = kept;
     const value = pair.value as MapNode;
     pair.start = name.start;
@@ -640,12 +659,20 @@ function serviceOf(header: Chunk, parts: Chunk[], problems: YamlProblem[]): Pair
     if (kept.duplicates) duplicateKeys(value.pairs, problems);
     return pair;
   }
+  const parts = chunks.slice(from, to);
   const keyPairs: PairNode[] = [];
   for (const part of parts) keyPairs.push(...part.pairs);
   const value: MapNode = { kind: 'map', start: first.start, end: last.mapEnd, pairs: keyPairs, flow: false };
   const pair = { ...name, value, end: last.mapEnd };
   header.assembled = { parts, pair, duplicates: duplicateKeys(keyPairs, problems) };
   return pair;
+}
+
+/** Whether `parts` are the pieces `chunks[from..to)`, by identity. */
+function samePieces(parts: readonly Chunk[], chunks: readonly Chunk[], from: number, to: number): boolean {
+  if (parts.length !== to - from) return false;
+  for (let k = 0; k < parts.length; k++) if (parts[k] !== chunks[from + k]) return false;
+  return true;
 }
 
 function isEmpty(node: Node | null): boolean {

@@ -71,9 +71,8 @@ export function checkEachService(
     byFile.set(file.path, kept);
   }
   const questions = kept.questions;
-  const recorder = recordingProject(project, (key, question) => {
-    if (!questions.has(key)) questions.set(key, question);
-  });
+  // Made for the first service checked again, if any: most keystrokes check none but the one typed in.
+  let recorder: ComposeProject | undefined;
   for (let i = 0; i < services.length; i++) {
     const service = services[i];
     const before = kept.services.get(service);
@@ -84,29 +83,49 @@ export function checkEachService(
       }
       continue;
     }
-    const findings: KeptFinding[] = [];
-    let keepable = true;
-    const own = pieceAt(doc, service.start);
-    check(
-      {
-        project: recorder,
-        file,
-        doc,
-        report(finding) {
-          ctx.report(finding);
-          const piece = pieceAt(doc, finding.span.start);
-          // A span in a piece whose moves the key does not follow cannot be placed later.
-          if (!piece || (piece !== own && !anchors.includes(piece)) || finding.span.end > piece.start + lengthOf(piece)) {
-            keepable = false;
-            return;
-          }
-          findings.push({ finding, piece, from: finding.span.start - piece.start, to: finding.span.end - piece.start });
-        },
-      },
-      service,
-    );
-    if (keepable) kept.services.set(service, findings);
+    recorder ??= recordingProject(project, (key, question) => {
+      if (!questions.has(key)) questions.set(key, question);
+    });
+    const findings = checkService(ctx, check, service, recorder, anchors);
+    if (findings) kept.services.set(service, findings);
   }
+}
+
+/**
+ * Checks one service, reporting through `ctx`; returns its findings placed relative to their
+ * pieces, or undefined when one cannot be placed later. Its own function: the closure over the
+ * findings would otherwise be allocated for every service of the loop, checked or not.
+ */
+function checkService(
+  ctx: ComposeRuleContext,
+  check: ServiceCheck,
+  service: PairNode,
+  recorder: ComposeProject,
+  anchors: readonly object[],
+): KeptFinding[] | undefined {
+  const { doc, file } = ctx;
+  const findings: KeptFinding[] = [];
+  let keepable = true;
+  const own = pieceAt(doc, service.start);
+  check(
+    {
+      project: recorder,
+      file,
+      doc,
+      report(finding) {
+        ctx.report(finding);
+        const piece = pieceAt(doc, finding.span.start);
+        // A span in a piece whose moves the key does not follow cannot be placed later.
+        if (!piece || (piece !== own && !anchors.includes(piece)) || finding.span.end > piece.start + lengthOf(piece)) {
+          keepable = false;
+          return;
+        }
+        findings.push({ finding, piece, from: finding.span.start - piece.start, to: finding.span.end - piece.start });
+      },
+    },
+    service,
+  );
+  return keepable ? findings : undefined;
 }
 
 /** Whether what a file's kept findings were worked out from, besides each service's pair, is still so. */

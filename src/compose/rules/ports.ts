@@ -131,8 +131,7 @@ const portsKept = new WeakMap<PairNode, { anchors: readonly object[]; variables:
 
 function servicePorts(project: ComposeProject, doc: ComposeDocument, service: PairNode, anchors: readonly object[]): ServicePorts {
   const kept = portsKept.get(service);
-  if (kept && sameList(kept.anchors, anchors) && kept.variables.every(([name, answer]) => project.variable(name) === answer))
-    return kept.ports;
+  if (kept && sameList(kept.anchors, anchors) && sameVariables(project, kept.variables)) return kept.ports;
   const variables: [string, string | undefined][] = [];
   const lookup = (name: string) => {
     const answer = project.variable(name);
@@ -151,6 +150,11 @@ function servicePorts(project: ComposeProject, doc: ComposeDocument, service: Pa
   }
   portsKept.set(service, { anchors, variables, ports: out });
   return out;
+}
+
+function sameVariables(project: ComposeProject, variables: readonly [string, string | undefined][]): boolean {
+  for (let i = 0; i < variables.length; i++) if (project.variable(variables[i][0]) !== variables[i][1]) return false;
+  return true;
 }
 
 /** Whether two services publish the same bindings: what conflicts are worked out from, nodes aside. */

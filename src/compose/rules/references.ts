@@ -21,7 +21,10 @@ interface ReferenceFinding {
  * list of references (the same array while the service is unchanged). While the names are the
  * same, a keystroke checks only the references of the service it is in.
  */
-const keptBy = new Map<string, { names: string[][]; byService: WeakMap<readonly Reference[], ReferenceFinding[]> }>();
+const keptBy = new Map<
+  string,
+  { names: string[][]; sets: (ReadonlySet<string> | undefined)[]; byService: WeakMap<readonly Reference[], ReferenceFinding[]> }
+>();
 const MAX_KEPT_FILES = 64;
 const KINDS: readonly SymbolKind[] = ['service', 'network', 'volume', 'secret', 'config'];
 
@@ -31,14 +34,19 @@ export function checkReferences(ctx: ComposeRuleContext): void {
   let kept = keptBy.get(file.path);
   if (!kept || !names.every((list, i) => sameNames(list, kept!.names[i]))) {
     if (!kept && keptBy.size >= MAX_KEPT_FILES) keptBy.clear();
-    kept = { names, byService: new WeakMap() };
+    kept = { names, sets: [], byService: new WeakMap() };
     keptBy.set(file.path, kept);
   }
+  const { sets } = kept;
+  const declared = (kind: SymbolKind) => {
+    const at = KINDS.indexOf(kind);
+    return (sets[at] ??= new Set(names[at]));
+  };
   for (const refs of file.model.serviceReferences) {
     let findings = kept.byService.get(refs);
     if (!findings) {
       findings = [];
-      for (const ref of refs) referenceFinding(project, file, ref, findings);
+      for (const ref of refs) referenceFinding(project, file, ref, declared, findings);
       // A reference into another file (extends: file:) reads that file's names, which the kept names do not cover.
       if (!refs.some((ref) => ref.file !== undefined)) kept.byService.set(refs, findings);
     }
@@ -52,15 +60,18 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function referenceFinding(project: ComposeProject, file: ComposeFile, ref: Reference, out: ReferenceFinding[]): void {
+/** The names the project declares of a kind, across its files. */
+type Declared = (kind: SymbolKind) => ReadonlySet<string>;
+
+function referenceFinding(project: ComposeProject, file: ComposeFile, ref: Reference, declared: Declared, out: ReferenceFinding[]): void {
   if (ref.kind === 'service') {
-    serviceReference(project, file, ref, out);
+    serviceReference(project, file, ref, declared, out);
     return;
   }
   if (ref.kind === 'network' && ref.name === 'default') return;
-  const declared = project.declarations(ref.kind);
-  if (declared.has(ref.name)) return;
-  const suggestion = suggest(ref.name, declared.keys());
+  const names = declared(ref.kind);
+  if (names.has(ref.name)) return;
+  const suggestion = suggest(ref.name, names);
   out.push({
     ref,
     code: 'compose-resource-undeclared',
@@ -71,7 +82,7 @@ function referenceFinding(project: ComposeProject, file: ComposeFile, ref: Refer
   });
 }
 
-function serviceReference(project: ComposeProject, file: ComposeFile, ref: Reference, out: ReferenceFinding[]): void {
+function serviceReference(project: ComposeProject, file: ComposeFile, ref: Reference, declared: Declared, out: ReferenceFinding[]): void {
   if (ref.optional) return;
   let names: Iterable<string>;
   let where = 'the project';
@@ -83,9 +94,8 @@ function serviceReference(project: ComposeProject, file: ComposeFile, ref: Refer
     names = other.model.declarations.service.map((p) => p.name);
     where = `'${ref.file}'`;
   } else {
-    const declared = project.declarations('service');
-    if (declared.has(ref.name)) return;
-    names = declared.keys();
+    names = declared('service');
+    if ((names as ReadonlySet<string>).has(ref.name)) return;
   }
   const list = [...names];
   if (list.includes(ref.name)) return;
