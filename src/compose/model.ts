@@ -63,18 +63,16 @@ export function servicePairs(doc: ComposeDocument): PairNode[] {
 }
 
 /** A model whose flat list of references is made when first read: a keystroke's lint reads them service by service. */
-class Model implements FileModel {
-  private flat: Reference[] | undefined;
-
-  constructor(
-    readonly declarations: Record<SymbolKind, PairNode[]>,
-    readonly serviceReferences: readonly (readonly Reference[])[],
-  ) {}
-
-  get references(): Reference[] {
-    this.flat ??= this.serviceReferences.flat();
-    return this.flat;
-  }
+function model(declarations: Record<SymbolKind, PairNode[]>, serviceReferences: readonly (readonly Reference[])[]): FileModel {
+  let flat: Reference[] | undefined;
+  return {
+    declarations,
+    serviceReferences,
+    get references() {
+      flat ??= serviceReferences.flat();
+      return flat;
+    },
+  };
 }
 
 function build(doc: ComposeDocument): FileModel {
@@ -103,7 +101,7 @@ function build(doc: ComposeDocument): FileModel {
     byService.set(service, { anchors, references: own });
     perService.push(own);
   }
-  return new Model(declarations, perService);
+  return model(declarations, perService);
 }
 
 const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; references: Reference[] }>();

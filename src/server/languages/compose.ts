@@ -128,9 +128,21 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
     }
   };
 
-  /** The engine's images when the feature at this position shows them, else undefined without asking. */
-  const imagesAt = async (doc: Doc, position: { line: number; character: number }) =>
-    withProject(doc, undefined, (project) => composeWantsImages(project, position)) ? await images() : undefined;
+  /**
+   * Runs `feature` at a position, with the engine's images when the feature shows them there.
+   * Elsewhere (most positions) the engine is not asked and the project is read once.
+   */
+  const withImagesAt = async <T>(
+    doc: Doc,
+    position: { line: number; character: number },
+    feature: (project: ComposeProject) => T,
+  ): Promise<T> => {
+    const without = withProject(doc, undefined, (project) =>
+      composeWantsImages(project, position) ? undefined : { result: feature(project) },
+    );
+    if (without) return without.result;
+    return withProject(doc, await images(), feature);
+  };
 
   const quickFixes = async (doc: Doc, params: CodeActionParams, diagnostics: Diagnostic[]): Promise<CodeAction[]> => {
     const only = params.context?.only;
@@ -191,16 +203,10 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
     codeActions: { kinds: COMPOSE_SHAPE.codeActionKinds, provide: quickFixes },
     completion: {
       triggerCharacters: COMPOSE_SHAPE.completion.triggerCharacters,
-      async provide(doc, params) {
-        const localImages = await imagesAt(doc, params.position);
-        return withProject(doc, localImages, (project) => completeCompose(project, params.position));
-      },
+      provide: (doc, params) => withImagesAt(doc, params.position, (project) => completeCompose(project, params.position)),
       resolve: resolveComposeItem,
     },
-    async hover(doc, params) {
-      const localImages = await imagesAt(doc, params.position);
-      return withProject(doc, localImages, (project) => hoverCompose(project, params.position));
-    },
+    hover: (doc, params) => withImagesAt(doc, params.position, (project) => hoverCompose(project, params.position)),
     definition: (doc, params) => withProject(doc, undefined, (project) => composeDefinition(project, params.position)),
     references: (doc, params) =>
       withProject(doc, undefined, (project) => composeReferences(project, params.position, params.context?.includeDeclaration ?? true)),
