@@ -30,6 +30,12 @@ const MEASURED = 100;
  */
 const STEADY_AFTER = 800;
 const EDIT_TIMEOUT_MS = 10_000;
+/**
+ * Rounds of the whole comparison, each with both servers started afresh. One round's medians
+ * moved by a quarter from run to run on this machine, both servers' alike (when each tiers its
+ * code up, what else runs): the figures are the median round's.
+ */
+const ROUNDS = 3;
 /** Targets of issue #11: ≥ 10x the peer, ≤ 3 ms median. */
 export const COMPOSE_TARGETS = { speedup: 10, medianMs: 3 };
 
@@ -70,8 +76,11 @@ export interface ComposeSide {
 
 export interface ComposeLspResult {
   lines: number;
+  /** Each figure the median of the rounds' figures (p95s likewise; max the highest). */
   ours: ComposeSide;
   peer: ComposeSide;
+  /** Every round's own figures, in order: the spread behind the medians. */
+  rounds: { ours: ComposeSide; peer: ComposeSide }[];
 }
 
 /** Key positions (the first letter of a key) spread evenly through the file. */
@@ -280,8 +289,54 @@ class Run {
   }
 }
 
-/** Both servers on the same project; `ours` and `peer` are the scripts to run under node. */
+/** Both servers on the same project, ROUNDS times; `ours` and `peer` are the scripts to run under node. */
 export async function benchComposeLsp(root: string, ours: string, peer: string): Promise<ComposeLspResult> {
+  const rounds: ComposeLspResult['rounds'] = [];
+  let lines = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const one = await benchComposeRound(root, ours, peer, round);
+    lines = one.lines;
+    rounds.push({ ours: one.ours, peer: one.peer });
+  }
+  return { lines, ours: medianSide(rounds.map((r) => r.ours)), peer: medianSide(rounds.map((r) => r.peer)), rounds };
+}
+
+/** One side's figures over rounds: medians of the rounds' figures; a failed round fails the side. */
+function medianSide(sides: ComposeSide[]): ComposeSide {
+  const failed = sides.find((s) => s.error);
+  if (failed) return failed;
+  const of = (pick: (s: ComposeSide) => number | undefined) => {
+    const values = sides.map(pick).filter((v): v is number => v !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+  const timing = (pick: (s: ComposeSide) => Timing | undefined): Timing | undefined => {
+    const all = sides.map(pick).filter((t): t is Timing => t !== undefined);
+    if (all.length === 0) return undefined;
+    return {
+      medianMs: median(all.map((t) => t.medianMs)),
+      p95Ms: median(all.map((t) => t.p95Ms)),
+      maxMs: Math.max(...all.map((t) => t.maxMs)),
+      samples: all.reduce((n, t) => n + t.samples, 0),
+      empty: all.reduce((n, t) => n + t.empty, 0),
+    };
+  };
+  const cpu = (feature: 'hover' | 'completion' | 'diagnostics') => of((s) => s.cpuPerRequestMs?.[feature]);
+  return {
+    server: sides[0].server,
+    openMs: of((s) => s.openMs),
+    hover: timing((s) => s.hover),
+    completion: timing((s) => s.completion),
+    diagnostics: timing((s) => s.diagnostics),
+    steadyDiagnostics: timing((s) => s.steadyDiagnostics),
+    noop: timing((s) => s.noop),
+    lastDiagnostics: sides[sides.length - 1].lastDiagnostics,
+    cpuPerRequestMs: { hover: cpu('hover'), completion: cpu('completion'), diagnostics: cpu('diagnostics') },
+    // A high-water mark: the highest round's.
+    peakRssBytes: Math.max(...sides.map((s) => s.peakRssBytes ?? 0)) || undefined,
+  };
+}
+
+async function benchComposeRound(root: string, ours: string, peer: string, round: number): Promise<Omit<ComposeLspResult, 'rounds'>> {
   const folder = mkdtempSync(path.join(tmpdir(), 'berth-bench-compose-'));
   try {
     const text = withBlankServiceLines(generateCompose(LINES));
@@ -322,7 +377,7 @@ export async function benchComposeLsp(root: string, ours: string, peer: string):
       if (side.error) continue;
       const f = (t?: Timing) => `${t!.medianMs.toFixed(2)} ms (p95 ${t!.p95Ms.toFixed(2)}, ${t!.empty} empty)`;
       console.error(
-        `compose ${side.server}: hover ${f(side.hover)}, completion ${f(side.completion)}, ` +
+        `compose round ${round}/${ROUNDS} ${side.server}: hover ${f(side.hover)}, completion ${f(side.completion)}, ` +
           `edit → diagnostics ${f(side.diagnostics)}, steady ${side.steadyDiagnostics ? f(side.steadyDiagnostics) : '—'}, no-op round trip ${side.noop!.medianMs.toFixed(2)} ms, open ${side.openMs?.toFixed(0)} ms, ${side.lastDiagnostics} diagnostics`,
       );
     }
@@ -365,6 +420,18 @@ export function composeLspRows(result: ComposeLspResult, fmtMs: (ms?: number) =>
     2,
     0,
     `| … after ${STEADY_AFTER.toLocaleString('en-US')} more keystrokes, median / p95 (ms; a digit typed and deleted at one tag, taking turns as above) | ${cell(ours, so?.medianMs)} / ${cell(ours, so?.p95Ms)} | ${cell(peer, sp?.medianMs)} / ${cell(peer, sp?.p95Ms)} | ${fmtX(steadyX)} | ≥ ${COMPOSE_TARGETS.speedup}x, ≤ ${COMPOSE_TARGETS.medianMs} ms | ${steadyMet === undefined ? '—' : steadyMet ? '✅ met' : '❌ missed'} |`,
+  );
+  // The spread behind the edit medians: each round's, and its ratio.
+  const perRound = (pick: (side: ComposeSide) => Timing | undefined) => {
+    const list = (side: 'ours' | 'peer') => result.rounds.map((r) => cell(r[side], pick(r[side])?.medianMs)).join(' / ');
+    const ratios = result.rounds.map((r) => fmtX(ratio(pick(r.peer)?.medianMs, pick(r.ours)?.medianMs))).join(' / ');
+    return `${list('ours')} | ${list('peer')} | ${ratios}`;
+  };
+  rows.splice(
+    3,
+    0,
+    `| … each of the ${result.rounds.length} rounds' medians, first keystrokes (ms; fresh servers each round; the figures above are the median round's) | ${perRound((side) => side.diagnostics)} | | |`,
+    `| … each round's, after ${STEADY_AFTER.toLocaleString('en-US')} more keystrokes (ms) | ${perRound((side) => side.steadyDiagnostics)} | | |`,
   );
   const cpu = (side: ComposeSide, feature: 'hover' | 'completion' | 'diagnostics') => cell(side, side.cpuPerRequestMs?.[feature]);
   rows.push(
