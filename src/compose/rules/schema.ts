@@ -120,6 +120,7 @@ export function checkSchema(ctx: ComposeRuleContext): void {
  * anchors are the same: a keystroke in one key of a service validates that key alone.
  */
 const byEntry = new WeakMap<PairNode, Map<string, { anchors: readonly unknown[]; findings: SchemaFinding[] }>>();
+const MAX_NAMES_PER_ENTRY = 256;
 
 /**
  * A service's findings, key by key: the schema's service is a mapping whose keys are checked each
@@ -143,6 +144,8 @@ function serviceFindings(doc: ComposeDocument, pair: PairNode, anchors: readonly
     const value: Record<string, unknown> = {};
     Object.defineProperty(value, item.name, { value: toJS(doc, item.value, 1), enumerable: true, writable: true, configurable: true });
     const findings = validateService(doc, pair, value);
+    // An anchored entry's map gains a name per keystroke while a service's name is typed.
+    if (byName.size >= MAX_NAMES_PER_ENTRY) byName.clear();
     byName.set(pair.name, { anchors, findings });
     out.push(...findings);
   }
