@@ -4,6 +4,7 @@
  * this model; it is computed once per parse.
  */
 import { anchorPieces, type ComposeDocument, type MapNode, type Node, type PairNode, type ScalarNode, type Span } from './document';
+import { sameList } from './sameList';
 import { asMap, asScalar, asSeq, entries, resolveAlias, stringValue, valueOf } from './tree';
 
 /** The kinds of named things a Compose project declares at the top level and services refer to. */
@@ -91,7 +92,7 @@ function build(doc: ComposeDocument): FileModel {
     // A service whose piece and the anchors are unchanged refers to the same things; its
     // references' spans follow the nodes, which move in place with edits above them.
     const cached = byService.get(service);
-    if (cached && cached.anchors.length === anchors.length && cached.anchors.every((c, i) => c === anchors[i])) {
+    if (cached && sameList(cached.anchors, anchors)) {
       perService.push(cached.references);
       continue;
     }

@@ -14,7 +14,7 @@ import { anchorPieces, pieceAt, type ComposeDocument, type PairNode } from '../d
 import { servicePairs } from '../model';
 import type { ComposeProject } from '../project';
 import type { ComposeRuleContext, Finding } from './context';
-import { sameList } from './sameList';
+import { sameList } from '../sameList';
 
 /** A check of one service of `ctx.file`; it reports through `ctx` like a rule. */
 export type ServiceCheck = (ctx: ComposeRuleContext, service: PairNode) => void;

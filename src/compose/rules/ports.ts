@@ -8,7 +8,7 @@ import { interpolate } from '../interpolation';
 import type { ComposeFile, ComposeProject } from '../project';
 import { asMap, asScalar, asSeq, stringValue, valueOf } from '../tree';
 import type { ComposeRuleContext } from './context';
-import { sameList } from './sameList';
+import { sameList } from '../sameList';
 
 /** One published port binding. */
 export interface PublishedPort {

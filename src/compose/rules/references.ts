@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { suggest } from '../suggest';
 import { SECTION, type Reference, type SymbolKind } from '../model';
 import type { ComposeFile, ComposeProject } from '../project';
+import { sameList } from '../sameList';
 import type { ComposeRuleContext } from './context';
 
 /** A finding of a reference; its span is read from the reference when reported, so it follows edits. */
@@ -32,7 +33,7 @@ export function checkReferences(ctx: ComposeRuleContext): void {
   const { project, file } = ctx;
   const names = KINDS.map((kind) => project.files.flatMap((f) => f.model.declarations[kind].map((p) => p.name)));
   let kept = keptBy.get(file.path);
-  if (!kept || !names.every((list, i) => sameNames(list, kept!.names[i]))) {
+  if (!kept || !names.every((list, i) => sameList(list, kept!.names[i]))) {
     if (!kept && keptBy.size >= MAX_KEPT_FILES) keptBy.clear();
     kept = { names, sets: [], byService: new WeakMap() };
     keptBy.set(file.path, kept);
@@ -52,12 +53,6 @@ export function checkReferences(ctx: ComposeRuleContext): void {
     }
     for (const f of findings) ctx.report({ code: f.code, span: f.ref.span, message: f.message, ...(f.data ? { data: f.data } : {}) });
   }
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The names the project declares of a kind, across its files. */
@@ -84,22 +79,18 @@ function referenceFinding(project: ComposeProject, file: ComposeFile, ref: Refer
 
 function serviceReference(project: ComposeProject, file: ComposeFile, ref: Reference, declared: Declared, out: ReferenceFinding[]): void {
   if (ref.optional) return;
-  let names: Iterable<string>;
+  let names: ReadonlySet<string>;
   let where = 'the project';
   if (ref.file !== undefined) {
     if (ref.file.includes('$')) return;
     const other = project.composeFile(path.resolve(file.dir, ref.file));
     // A missing file is compose-file-missing's finding.
     if (!other) return;
-    names = other.model.declarations.service.map((p) => p.name);
+    names = new Set(other.model.declarations.service.map((p) => p.name));
     where = `'${ref.file}'`;
-  } else {
-    names = declared('service');
-    if ((names as ReadonlySet<string>).has(ref.name)) return;
-  }
-  const list = [...names];
-  if (list.includes(ref.name)) return;
-  const suggestion = suggest(ref.name, list);
+  } else names = declared('service');
+  if (names.has(ref.name)) return;
+  const suggestion = suggest(ref.name, names);
   out.push({
     ref,
     code: 'compose-service-unknown',

@@ -9,7 +9,7 @@ import { anchorPieces, type ComposeDocument, type Node, type PairNode, type Span
 import { propertiesOf, schemaErrors, schemasAt } from '../schema';
 import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
 import type { ComposeRuleContext } from './context';
-import { sameList } from './sameList';
+import { sameList } from '../sameList';
 
 export function checkYaml(ctx: ComposeRuleContext): void {
   for (const problem of ctx.doc.problems) {
@@ -129,8 +129,8 @@ const MAX_NAMES_PER_ENTRY = 256;
  */
 function serviceFindings(doc: ComposeDocument, pair: PairNode, anchors: readonly unknown[]): SchemaFinding[] {
   const map = asMap(doc, pair.value);
-  const list = map ? entries(doc, map) : undefined;
-  if (!list || new Set(list.map((p) => p.name)).size !== list.length) return validateService(doc, pair, toJS(doc, pair.value));
+  const list = map ? entries(doc, map) : [];
+  if (!map || new Set(list.map((p) => p.name)).size !== list.length) return validateService(doc, pair, toJS(doc, pair.value));
   const out: SchemaFinding[] = [];
   for (const item of list) {
     if (item.key === null && item.value === null) continue;
@@ -141,9 +141,8 @@ function serviceFindings(doc: ComposeDocument, pair: PairNode, anchors: readonly
       out.push(...kept.findings);
       continue;
     }
-    const value: Record<string, unknown> = {};
-    Object.defineProperty(value, item.name, { value: toJS(doc, item.value, 1), enumerable: true, writable: true, configurable: true });
-    const findings = validateService(doc, pair, value);
+    // The service with this entry alone, converted as the whole service is.
+    const findings = validateService(doc, pair, toJS(doc, { ...map, pairs: [item] }));
     // An anchored entry's map gains a name per keystroke while a service's name is typed.
     if (byName.size >= MAX_NAMES_PER_ENTRY) byName.clear();
     byName.set(pair.name, { anchors, findings });
