@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ComposeWorkspace, lintCompose } from '../../src/compose';
+import type { Finding } from '../../src/compose/rules/context';
+import { checkEachService, type ServiceCheck } from '../../src/compose/rules/perService';
+import { asMap, valueOf } from '../../src/compose/tree';
 import { prng } from '../fixtures/prng';
 import { MemoryHost, ROOT } from '../fixtures/compose/helpers';
 
@@ -89,6 +92,39 @@ describe('compose lint with kept answers', () => {
       const workspace = new ComposeWorkspace(host);
       assert.ok(Array.isArray(lintCompose(workspace.project(FILE, workspace.document(FILE, text)))));
     }
+  });
+
+  it("checks again only the service typed in, keeping the others' findings in any of their keys", () => {
+    // A finding past a service's first key was not kept: every keystroke checked that service again.
+    const host = new MemoryHost();
+    const workspace = new ComposeWorkspace(host);
+    const checked: string[] = [];
+    const buildValue: ServiceCheck = (ctx, service) => {
+      checked.push(service.name);
+      const build = valueOf(ctx.doc, asMap(ctx.doc, service.value), 'build');
+      if (build) ctx.report({ code: 'x', span: { start: build.start, end: build.end }, message: service.name });
+    };
+    const run = (text: string) => {
+      checked.length = 0;
+      const project = workspace.project(FILE, workspace.document(FILE, text));
+      const found: Finding[] = [];
+      checkEachService({ project, file: project.file, doc: project.file.doc, report: (f) => found.push(f) }, buildValue);
+      return found.map((f) => `${f.message} ${text.slice(f.span.start, f.span.end).trim()}`);
+    };
+    const service = (name: string) => `  ${name}:\n    image: ${name}:1\n    build:\n      context: ./${name}\n    restart: always\n`;
+    const text = `name: p\nservices:\n${service('a')}${service('b')}${service('c')}`;
+    const all = ['a context: ./a', 'b context: ./b', 'c context: ./c'];
+    assert.deepEqual(run(text), all);
+    assert.deepEqual(checked, ['a', 'b', 'c']);
+    // Typed in b's image, and then above every service: the findings follow their keys.
+    const typed = text.replace('b:1', 'b:12');
+    assert.deepEqual(run(typed), all);
+    assert.deepEqual(checked, ['b']);
+    assert.deepEqual(run(typed.replace('name: p', 'name: pp')), all);
+    assert.deepEqual(checked, []);
+    // Typed in a's build key itself: a is checked again.
+    assert.deepEqual(run(typed.replace('name: p', 'name: pp').replace('./a', './ab')), ['a context: ./ab', ...all.slice(1)]);
+    assert.deepEqual(checked, ['a']);
   });
 
   it('matches a lint from scratch through random edits and changes to the files it names', () => {

@@ -115,8 +115,10 @@ function checkService(
       report(finding) {
         ctx.report(finding);
         const piece = pieceAt(doc, finding.span.start);
-        // A span in a piece whose moves the key does not follow cannot be placed later.
-        if (!piece || (piece !== own && !anchors.includes(piece)) || finding.span.end > piece.start + lengthOf(piece)) {
+        // A span in a piece whose moves the key does not follow cannot be placed later. The pair
+        // is the same object only while every piece of the service is, so each of them follows it.
+        const followed = piece && (piece === own || ownPiece(service, piece) || anchors.includes(piece));
+        if (!piece || !followed || finding.span.end > piece.start + lengthOf(piece)) {
           keepable = false;
           return;
         }
@@ -133,6 +135,11 @@ function stillTrue(kept: KeptFile, anchors: readonly object[], others: readonly 
   if (!sameList(kept.anchors, anchors) || !sameList(kept.others, others) || kept.questions.size > MAX_QUESTIONS) return false;
   for (const question of kept.questions.values()) if (!sameAnswer(project, question)) return false;
   return true;
+}
+
+/** Whether a piece is one of the service's own: its key pieces start inside it. */
+function ownPiece(service: PairNode, piece: { readonly start: number }): boolean {
+  return piece.start >= service.start && piece.start < service.end;
 }
 
 function lengthOf(piece: object): number {
