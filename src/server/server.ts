@@ -192,8 +192,9 @@ export function startServer(connection: Connection, languageFactories: readonly 
     },
     stat(file) {
       try {
-        const info = statSync(file);
-        return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : undefined;
+        // A missing file is the common answer (override files, env files): no exception built for it.
+        const info = statSync(file, { throwIfNoEntry: false });
+        return info?.isFile() ? 'file' : info?.isDirectory() ? 'directory' : undefined;
       } catch {
         return undefined;
       }

@@ -40,7 +40,7 @@ import { ConfigFiles } from '../../dockerfile/configFiles';
 import type { LintSettings } from '../../dockerfile/settings';
 import type { LocalImage } from '../../shared/localImage';
 import { changesConfigFile, readClientSettings } from '../clientSettings';
-import { filePath } from '../documents';
+import { fileKey, filePath } from '../documents';
 import { overlaps, RequestRefused, type Language, type LanguageDocument, type LanguageHost, type Workspace } from '../language';
 import { COMPOSE_LANGUAGE_ID, COMPOSE_SHAPE } from './composeShape';
 
@@ -238,8 +238,9 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
  * folder (where it is likely to be saved, so relative paths in it resolve there) that no file has.
  */
 function documentPath(uri: string, folders: readonly string[]): string {
-  const file = filePath(uri);
-  if (file) return path.resolve(file);
+  // Asked on every request: a file URI's key is its resolved path, remembered once parsed.
+  const key = fileKey(uri);
+  if (key !== uri) return key;
   const name = uri.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/[\\/:*?"<>|]/g, '_') || 'untitled';
   return path.join(folders[0] ?? homedir(), `.berth-unsaved-${name}`);
 }
