@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ComposeWorkspace, lintCompose } from '../../src/compose';
+import { ComposeWorkspace, lintCompose, type ComposeHost } from '../../src/compose';
 import type { Finding } from '../../src/compose/rules/context';
 import { checkEachService, type ServiceCheck } from '../../src/compose/rules/perService';
 import { asMap, valueOf } from '../../src/compose/tree';
@@ -15,6 +15,8 @@ import { prng } from '../fixtures/prng';
 import { MemoryHost, ROOT } from '../fixtures/compose/helpers';
 
 const FILE = path.join(ROOT, 'compose.yaml');
+const MIRROR = path.join(path.dirname(ROOT), 'mirrored-project');
+const MIRRORED = path.join(MIRROR, 'compose.yaml');
 
 function service(i: number): string {
   return [
@@ -133,6 +135,14 @@ describe('compose lint with kept answers', () => {
     const host = new MemoryHost({ 'app/Dockerfile': 'FROM node:22 AS build\nFROM node:22-slim AS runtime\n', '.env.svc0': 'A=1\n' });
     host.env = { VAR0: 'x' };
     const workspace = new ComposeWorkspace(host);
+    // The same files, seen from another folder.
+    const mirror: ComposeHost = {
+      readFile: (p) => host.readFile(p.replace(MIRROR, ROOT)),
+      stat: (p) => host.stat(p.replace(MIRROR, ROOT)),
+      get env() {
+        return host.env;
+      },
+    };
     let text = TEXT;
     let kept = 0;
     for (let step = 0; step < 300; step++) {
@@ -174,8 +184,14 @@ describe('compose lint with kept answers', () => {
         if (random() < 0.03) text = TEXT;
       }
       const cached = lintCompose(workspace.project(FILE, workspace.document(FILE, text)));
-      const fresh = lintCompose(new ComposeWorkspace(host).project(FILE, new ComposeWorkspace(host).document(FILE, text)));
-      assert.deepEqual(cached, fresh, `step ${step}: ${JSON.stringify(text)}`);
+      // From scratch means in another folder: what rules keep between lints is kept per file path.
+      const fresh = lintCompose(new ComposeWorkspace(mirror).project(MIRRORED, new ComposeWorkspace(mirror).document(MIRRORED, text)));
+      // As the client gets them: JSON, the other folder's paths read as this one's.
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(cached)),
+        JSON.parse(JSON.stringify(fresh).replaceAll(MIRROR, ROOT)),
+        `step ${step}: ${JSON.stringify(text)}`,
+      );
       kept += cached.length;
     }
     // The run exercised checks that report, not only clean files.
