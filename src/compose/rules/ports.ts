@@ -75,7 +75,7 @@ function parseRange(text: string): { first: number; last: number } | undefined {
 
 /** Every fixed published port of the project's services, merged per service across files. */
 export function publishedPorts(project: ComposeProject): PublishedPort[] {
-  return mergePorts(servicesOf(project));
+  return mergePorts(servicesOf(project, undefined));
 }
 
 /** Each service of each file of the project, with its ports (kept per service). */
@@ -83,16 +83,60 @@ interface ProjectServices {
   files: ComposeFile[];
   services: PairNode[];
   ports: ServicePorts[];
+  /** Each service's count of unquoted port items, by index: read without touching every service's ports. */
+  unquoted: number[];
+  /** Every variable the services' ports read, with the answer each got. */
+  variables: Map<string, string | undefined>;
+  /** Each file's path and anchor pieces, in project order. */
+  paths: string[];
+  anchors: (readonly object[])[];
+  /** The indexes of the services not taken from `last` (all of them when there was none). */
+  changed: number[];
 }
 
-function servicesOf(project: ComposeProject): ProjectServices {
-  const out: ProjectServices = { files: [], services: [], ports: [] };
-  for (const file of project.files) {
+/** Past this many variables read by ports (a name typed a character at a time adds one per keystroke) the project is read afresh. */
+const MAX_VARIABLES = 256;
+
+/**
+ * The project's services and their ports. A service at the same place as in `last`, with the same
+ * pair, in a file whose anchors are the same, while every variable the ports read is, has the
+ * same ports: taken by position, without looking the pair up.
+ */
+function servicesOf(project: ComposeProject, last: ProjectServices | undefined): ProjectServices {
+  const paths = project.files.map((f) => f.path);
+  const reuse =
+    last && sameList(last.paths, paths) && last.variables.size <= MAX_VARIABLES && sameVariables(project, last.variables)
+      ? last
+      : undefined;
+  const out: ProjectServices = {
+    files: [],
+    services: [],
+    ports: [],
+    unquoted: [],
+    variables: new Map(reuse?.variables),
+    paths,
+    anchors: [],
+    changed: [],
+  };
+  for (let n = 0; n < project.files.length; n++) {
+    const file = project.files[n];
     const anchors = anchorPieces(file.doc);
+    out.anchors.push(anchors);
+    const same = reuse !== undefined && sameList(reuse.anchors[n], anchors);
     for (const service of file.model.declarations.service) {
+      const index = out.services.length;
       out.files.push(file);
       out.services.push(service);
-      out.ports.push(servicePorts(project, file.doc, service, anchors));
+      if (same && reuse.services[index] === service) {
+        out.ports.push(reuse.ports[index]);
+        out.unquoted.push(reuse.unquoted[index]);
+        continue;
+      }
+      const ports = servicePorts(project, file.doc, service, anchors);
+      out.ports.push(ports);
+      out.unquoted.push(ports.unquoted.length);
+      out.changed.push(index);
+      for (const [name, answer] of ports.variables) out.variables.set(name, answer);
     }
   }
   return out;
@@ -120,25 +164,26 @@ function mergePorts({ files, services, ports }: ProjectServices, origins?: [numb
 
 type ServicePort = Omit<PublishedPort, 'service' | 'file'>;
 
-/** A service's fixed published ports, and its port items written as unquoted `digits:digits`. */
+/** A service's fixed published ports, its port items written as unquoted `digits:digits`, and the variables they read. */
 interface ServicePorts {
   ports: ServicePort[];
   unquoted: ScalarNode[];
+  variables: [string, string | undefined][];
 }
 
 /** A service's ports, kept while its pair, the pieces with anchors and the variables they read are the same. */
-const portsKept = new WeakMap<PairNode, { anchors: readonly object[]; variables: [string, string | undefined][]; ports: ServicePorts }>();
+const portsKept = new WeakMap<PairNode, { anchors: readonly object[]; ports: ServicePorts }>();
 
 function servicePorts(project: ComposeProject, doc: ComposeDocument, service: PairNode, anchors: readonly object[]): ServicePorts {
   const kept = portsKept.get(service);
-  if (kept && sameList(kept.anchors, anchors) && sameVariables(project, kept.variables)) return kept.ports;
+  if (kept && sameList(kept.anchors, anchors) && sameVariables(project, kept.ports.variables)) return kept.ports;
   const variables: [string, string | undefined][] = [];
   const lookup = (name: string) => {
     const answer = project.variable(name);
     variables.push([name, answer]);
     return answer;
   };
-  const out: ServicePorts = { ports: [], unquoted: [] };
+  const out: ServicePorts = { ports: [], unquoted: [], variables };
   const map = asMap(doc, service.value);
   const profiles = (asSeq(doc, valueOf(doc, map, 'profiles'))?.items ?? []).map((i) => stringValue(doc, i) ?? '');
   for (const item of asSeq(doc, valueOf(doc, map, 'ports'))?.items ?? []) {
@@ -148,12 +193,12 @@ function servicePorts(project: ComposeProject, doc: ComposeDocument, service: Pa
     const scalar = asScalar(doc, item);
     if (scalar && !scalar.quoted && typeof scalar.value === 'string' && /^\d+(?::[0-5]?\d)+$/.test(scalar.value)) out.unquoted.push(scalar);
   }
-  portsKept.set(service, { anchors, variables, ports: out });
+  portsKept.set(service, { anchors, ports: out });
   return out;
 }
 
-function sameVariables(project: ComposeProject, variables: readonly [string, string | undefined][]): boolean {
-  for (let i = 0; i < variables.length; i++) if (project.variable(variables[i][0]) !== variables[i][1]) return false;
+function sameVariables(project: ComposeProject, variables: Iterable<readonly [string, string | undefined]>): boolean {
+  for (const [name, answer] of variables) if (project.variable(name) !== answer) return false;
   return true;
 }
 
@@ -201,46 +246,37 @@ interface PortFinding {
   message: string;
 }
 
-/** What a file's conflicts were worked out from: each service's name, file and bindings. */
-interface Basis {
-  services: PairNode[];
-  ports: ServicePorts[];
-  paths: string[];
-}
-
 /**
- * Per file, the conflicts of its last lint and what they were worked out from. A keystroke that
- * leaves every service's bindings as they were (most do, even in the service typed in) reports
- * them again without indexing every port of the project.
+ * Per file, the conflicts of its last lint and the services they were worked out from. A
+ * keystroke that leaves every service's bindings as they were (most do, even in the service typed
+ * in) reports them again without indexing every port of the project.
  */
-const findingsKept = new Map<string, Basis & { findings: PortFinding[] }>();
+const findingsKept = new Map<string, { project: ProjectServices; findings: PortFinding[] }>();
 const MAX_KEPT_FILES = 64;
 
-function sameBasis(a: Basis, b: Basis): boolean {
-  if (a.services.length !== b.services.length || !sameList(a.paths, b.paths)) return false;
-  for (let i = 0; i < a.services.length; i++) {
-    if (a.services[i] === b.services[i] && a.ports[i] === b.ports[i]) continue;
-    if (a.services[i].name !== b.services[i].name || !samePorts(a.ports[i].ports, b.ports[i].ports)) return false;
+/** Whether the services not taken from `last` have the names and bindings they had there: the conflicts are then the same. */
+function sameBindings(last: ProjectServices, now: ProjectServices): boolean {
+  if (last.services.length !== now.services.length) return false;
+  for (const i of now.changed) {
+    if (last.services[i].name !== now.services[i].name || !samePorts(last.ports[i].ports, now.ports[i].ports)) return false;
   }
   return true;
 }
 
 export function checkPorts(ctx: ComposeRuleContext): void {
   const { file } = ctx;
-  const project = servicesOf(ctx.project);
-  const basis = { services: project.services, ports: project.ports, paths: project.files.map((f) => f.path) };
   const kept = findingsKept.get(file.path);
-  let findings: PortFinding[];
-  if (kept && sameBasis(kept, basis)) findings = kept.findings;
-  else findings = portFindings(file, project);
+  const project = servicesOf(ctx.project, kept?.project);
+  const reused = kept !== undefined && project.changed.length < project.services.length;
+  const findings = reused && sameBindings(kept.project, project) ? kept.findings : portFindings(file, project);
   if (findingsKept.size >= MAX_KEPT_FILES && !kept) findingsKept.clear();
-  findingsKept.set(file.path, { ...basis, findings });
+  findingsKept.set(file.path, { project, findings });
   for (const f of findings) {
     const node = project.ports[f.service].ports[f.port].node;
     ctx.report({ code: 'compose-port-conflict', span: { start: node.start, end: node.end }, message: f.message });
   }
   for (let i = 0; i < project.services.length; i++) {
-    if (project.files[i] !== file) continue;
+    if (project.unquoted[i] === 0 || project.files[i] !== file) continue;
     for (const scalar of project.ports[i].unquoted) {
       ctx.report({
         code: 'compose-port-unquoted',
