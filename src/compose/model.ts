@@ -46,16 +46,20 @@ export interface FileModel {
   readonly serviceReferences: readonly (readonly Reference[])[];
 }
 
-const cache = new WeakMap<ComposeDocument, FileModel>();
+const cache = new WeakMap<ComposeDocument, { model: FileModel; anchors: readonly object[] }>();
 
-/** The file's declarations and references; computed once per parsed document. */
-export function fileModel(doc: ComposeDocument): FileModel {
-  let model = cache.get(doc);
-  if (!model) {
-    model = build(doc);
-    cache.set(doc, model);
+/**
+ * The file's declarations and references; computed once per parsed document. Given the parse
+ * `doc` was made from, a service at the same place with the same pair takes its references from
+ * that parse's model by position.
+ */
+export function fileModel(doc: ComposeDocument, previous?: ComposeDocument): FileModel {
+  let built = cache.get(doc);
+  if (!built) {
+    built = build(doc, previous && cache.get(previous));
+    cache.set(doc, built);
   }
-  return model;
+  return built.model;
 }
 
 /** The service mappings of a file, by pair, with merge keys applied. */
@@ -76,7 +80,10 @@ function model(declarations: Record<SymbolKind, PairNode[]>, serviceReferences: 
   };
 }
 
-function build(doc: ComposeDocument): FileModel {
+function build(
+  doc: ComposeDocument,
+  last: { model: FileModel; anchors: readonly object[] } | undefined,
+): { model: FileModel; anchors: readonly object[] } {
   const root = doc.root ?? undefined;
   const section = (name: string) => entries(doc, asMap(doc, valueOf(doc, root, name)));
   const declarations: Record<SymbolKind, PairNode[]> = {
@@ -87,8 +94,14 @@ function build(doc: ComposeDocument): FileModel {
     config: section('configs'),
   };
   const anchors = anchorPieces(doc);
-  const perService: Reference[][] = [];
-  for (const service of declarations.service) {
+  const perService: (readonly Reference[])[] = [];
+  const lastServices = last && sameList(last.anchors, anchors) ? last.model.declarations.service : undefined;
+  for (let i = 0; i < declarations.service.length; i++) {
+    const service = declarations.service[i];
+    if (lastServices?.[i] === service) {
+      perService.push(last!.model.serviceReferences[i]);
+      continue;
+    }
     // A service whose piece and the anchors are unchanged refers to the same things; its
     // references' spans follow the nodes, which move in place with edits above them.
     const cached = byService.get(service);
@@ -102,7 +115,7 @@ function build(doc: ComposeDocument): FileModel {
     byService.set(service, { anchors, references: own });
     perService.push(own);
   }
-  return model(declarations, perService);
+  return { model: model(declarations, perService), anchors };
 }
 
 const byService = new WeakMap<PairNode, { anchors: readonly unknown[]; references: Reference[] }>();

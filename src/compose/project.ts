@@ -74,6 +74,8 @@ export class ComposeWorkspace {
     const previous = this.docs.get(file);
     if (previous && previous.text === text) return previous;
     const doc = parseCompose(text, previous);
+    // Now, while the previous parse's model can still lend the services an edit left alone.
+    if (previous) fileModel(doc, previous);
     this.docs.set(file, doc);
     return doc;
   }

@@ -40,6 +40,8 @@ const TEXT = [
   'x-common: &common',
   '  restart: unless-stopped',
   '  logging: {driver: json-file}',
+  // Merged into every service: an edit here changes what each refers to.
+  '  volumes: ["data:/data"]',
   'services:',
   ...Array.from({ length: 8 }, (_, i) => service(i)),
   'networks:',
