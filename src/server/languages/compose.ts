@@ -94,8 +94,9 @@ export function composeLanguage(host: LanguageHost): Language<string, undefined,
   const composeHost: ComposeHost = {
     readFile: (file) => current?.workspace.text(file),
     stat,
-    // Compose interpolates from the environment it runs in: the one the editor was started from.
-    env: process.env,
+    // Compose interpolates from the environment it runs in: the one the editor was started from,
+    // which is fixed for the server's life. A copy: each read of process.env is a call into C++.
+    env: { ...process.env },
     get localImages() {
       return current?.images;
     },
