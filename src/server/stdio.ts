@@ -130,13 +130,10 @@ export class SingleWriteMessageWriter extends AbstractMessageWriter implements M
 
   write(message: Message): Promise<void> {
     const body = JSON.stringify(message);
-    const length = Buffer.byteLength(body, 'utf8');
-    const header = `Content-Length: ${length}\r\n\r\n`;
-    const frame = Buffer.allocUnsafe(header.length + length);
-    frame.write(header, 0, 'latin1');
-    frame.write(body, header.length, 'utf8');
+    // A string goes to the pipe encoded by the write itself: no buffer to fill first.
+    const frame = `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
     return new Promise((resolve, reject) => {
-      this.stream.write(frame, (error?: Error | null) => {
+      this.stream.write(frame, 'utf8', (error?: Error | null) => {
         if (!error) {
           this.errors = 0;
           return resolve();
