@@ -131,6 +131,20 @@ describe('compose lint with kept answers', () => {
     assert.deepEqual(checked, ['a']);
   });
 
+  it('reports a reference again when what it names is renamed in place, and not once the name is back', () => {
+    // A rename keeps every pair where it was: the declared names changed though no list grew.
+    const host = new MemoryHost();
+    const workspace = new ComposeWorkspace(host);
+    const lint = (text: string) => lintCompose(workspace.project(FILE, workspace.document(FILE, text))).map((d) => d.code);
+    const text =
+      'services:\n  web:\n    image: a:1\n    depends_on: [db]\n    networks: [back]\n  db:\n    image: b:1\nnetworks:\n  back: {}\n';
+    assert.deepEqual(lint(text), []);
+    assert.deepEqual(lint(text.replace('  db:', '  dbx:')), ['compose-service-unknown']);
+    assert.deepEqual(lint(text), []);
+    assert.deepEqual(lint(text.replace('  back: {}', '  front: {}')), ['compose-resource-undeclared']);
+    assert.deepEqual(lint(text), []);
+  });
+
   it('matches a lint from scratch through random edits and changes to the files it names', () => {
     const random = prng(7);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];

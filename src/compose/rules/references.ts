@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { suggest } from '../suggest';
 import { SECTION, type Reference, type SymbolKind } from '../model';
 import type { ComposeFile, ComposeProject } from '../project';
-import { sameList } from '../sameList';
+import type { PairNode } from '../document';
 import type { ComposeRuleContext } from './context';
 
 /** A finding of a reference; its span is read from the reference when reported, so it follows edits. */
@@ -18,30 +18,37 @@ interface ReferenceFinding {
 }
 
 /**
- * Per file, the names the project declared at the last lint, and each service's findings by its
- * list of references (the same array while the service is unchanged). While the names are the
+ * Per file, what the project declared at the last lint, and each service's findings by its list
+ * of references (the same array while the service is unchanged). While the declared names are the
  * same, a keystroke checks only the references of the service it is in.
  */
 const keptBy = new Map<
   string,
-  { names: string[][]; sets: (ReadonlySet<string> | undefined)[]; byService: WeakMap<readonly Reference[], ReferenceFinding[]> }
+  {
+    declarations: (readonly PairNode[])[];
+    sets: (ReadonlySet<string> | undefined)[];
+    byService: WeakMap<readonly Reference[], ReferenceFinding[]>;
+  }
 >();
 const MAX_KEPT_FILES = 64;
 const KINDS: readonly SymbolKind[] = ['service', 'network', 'volume', 'secret', 'config'];
 
 export function checkReferences(ctx: ComposeRuleContext): void {
   const { project, file } = ctx;
-  const names = KINDS.map((kind) => project.files.flatMap((f) => f.model.declarations[kind].map((p) => p.name)));
+  const declarations = KINDS.map((kind) =>
+    project.files.length === 1 ? project.files[0].model.declarations[kind] : project.files.flatMap((f) => f.model.declarations[kind]),
+  );
   let kept = keptBy.get(file.path);
-  if (!kept || !names.every((list, i) => sameList(list, kept!.names[i]))) {
+  if (kept && declarations.every((pairs, i) => sameNames(pairs, kept!.declarations[i]))) kept.declarations = declarations;
+  else {
     if (!kept && keptBy.size >= MAX_KEPT_FILES) keptBy.clear();
-    kept = { names, sets: [], byService: new WeakMap() };
+    kept = { declarations, sets: [], byService: new WeakMap() };
     keptBy.set(file.path, kept);
   }
   const { sets } = kept;
   const declared = (kind: SymbolKind) => {
     const at = KINDS.indexOf(kind);
-    return (sets[at] ??= new Set(names[at]));
+    return (sets[at] ??= new Set(declarations[at].map((p) => p.name)));
   };
   for (const refs of file.model.serviceReferences) {
     let findings = kept.byService.get(refs);
@@ -53,6 +60,14 @@ export function checkReferences(ctx: ComposeRuleContext): void {
     }
     for (const f of findings) ctx.report({ code: f.code, span: f.ref.span, message: f.message, ...(f.data ? { data: f.data } : {}) });
   }
+}
+
+/** Whether two lists of declarations name the same things in order. A pair the edit left alone is the same object, and its name is not read. */
+function sameNames(a: readonly PairNode[], b: readonly PairNode[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i].name !== b[i].name) return false;
+  return true;
 }
 
 /** The names the project declares of a kind, across its files. */
