@@ -143,6 +143,9 @@ describe('compose lint with kept answers', () => {
     assert.deepEqual(lint(text), []);
     assert.deepEqual(lint(text.replace('  back: {}', '  front: {}')), ['compose-resource-undeclared']);
     assert.deepEqual(lint(text), []);
+    // A name the schema refuses, in place of one it takes.
+    assert.deepEqual(lint(text.replace('  db:', '  d!b:')), ['compose-service-unknown', 'compose-schema']);
+    assert.deepEqual(lint(text), []);
   });
 
   it('matches a lint from scratch through random edits and changes to the files it names', () => {

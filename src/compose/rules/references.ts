@@ -7,6 +7,7 @@ import { suggest } from '../suggest';
 import { SECTION, type Reference, type SymbolKind } from '../model';
 import type { ComposeFile, ComposeProject } from '../project';
 import type { PairNode } from '../document';
+import { sameNames } from '../sameList';
 import type { ComposeRuleContext } from './context';
 
 /** A finding of a reference; its span is read from the reference when reported, so it follows edits. */
@@ -60,14 +61,6 @@ export function checkReferences(ctx: ComposeRuleContext): void {
     }
     for (const f of findings) ctx.report({ code: f.code, span: f.ref.span, message: f.message, ...(f.data ? { data: f.data } : {}) });
   }
-}
-
-/** Whether two lists of declarations name the same things in order. A pair the edit left alone is the same object, and its name is not read. */
-function sameNames(a: readonly PairNode[], b: readonly PairNode[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && a[i].name !== b[i].name) return false;
-  return true;
 }
 
 /** The names the project declares of a kind, across its files. */

@@ -9,7 +9,7 @@ import { anchorPieces, type ComposeDocument, type Node, type PairNode, type Span
 import { propertiesOf, schemaErrors, schemasAt } from '../schema';
 import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
 import type { ComposeRuleContext } from './context';
-import { sameList } from '../sameList';
+import { sameList, sameNames } from '../sameList';
 
 export function checkYaml(ctx: ComposeRuleContext): void {
   for (const problem of ctx.doc.problems) {
@@ -48,7 +48,7 @@ interface SchemaFinding {
  */
 const topKept = new Map<
   string,
-  { others: PairNode[]; anchors: readonly object[]; names: string[]; value: unknown; errors: ErrorObject[] }
+  { others: PairNode[]; anchors: readonly object[]; services: readonly PairNode[]; value: unknown; errors: ErrorObject[] }
 >();
 const MAX_KEPT_FILES = 64;
 
@@ -68,11 +68,13 @@ export function checkSchema(ctx: ComposeRuleContext): void {
   let errors: ErrorObject[];
   if (doc.root && serviceMap) {
     const others = entries(doc, doc.root).filter((p) => p !== services);
-    const names = entries(doc, serviceMap).map((p) => p.name);
+    const servicePairs = entries(doc, serviceMap);
     const kept = topKept.get(ctx.file.path);
-    if (kept && sameList(kept.others, others) && sameList(kept.anchors, anchors) && sameList(kept.names, names)) {
+    if (kept && sameList(kept.others, others) && sameList(kept.anchors, anchors) && sameNames(kept.services, servicePairs)) {
       ({ value, errors } = kept);
+      kept.services = servicePairs;
     } else {
+      const names = servicePairs.map((p) => p.name);
       const top = toJS(doc, { ...doc.root, pairs: others }) as Record<string, unknown>;
       const placeholders: Record<string, unknown> = {};
       // A name written twice is one key (YAML keeps one; compose-yaml reports the repeat).
@@ -80,7 +82,7 @@ export function checkSchema(ctx: ComposeRuleContext): void {
       value = { ...top, services: placeholders };
       errors = selectErrors(schemaErrors(value));
       if (topKept.size >= MAX_KEPT_FILES) topKept.clear();
-      topKept.set(ctx.file.path, { others, anchors, names, value, errors });
+      topKept.set(ctx.file.path, { others, anchors, services: servicePairs, value, errors });
     }
   } else {
     value = toJS(doc, rootNode);
