@@ -67,28 +67,30 @@ interface KeyTemplate {
   block: boolean;
 }
 
-const keysByPath = new Map<string, { keys: KeyTemplate[]; data: KeyItemData }>();
-const MAX_KEPT_PATHS = 256;
+const keysByRoute = new Map<string, KeyTemplate[]>();
+const MAX_KEPT_ROUTES = 256;
 
 /**
- * The keys at a schema path. Walking the schema's $refs and oneOfs for each of a service's 80-odd
- * keys on every request cost more than the rest of the answer; the schema does not change.
+ * The keys at a path, worked out once per route through the schema. Walking the schema's $refs
+ * and oneOfs for each of a service's 80-odd keys cost more than the rest of the answer; the schema
+ * does not change, and every service's keys are the same.
  */
 function keysAt(path: readonly (string | number)[]): { keys: KeyTemplate[]; data: KeyItemData } {
-  const id = JSON.stringify(path);
-  let kept = keysByPath.get(id);
-  if (!kept) {
-    const keys: KeyTemplate[] = [];
-    for (const [key, schema] of propertiesOf(schemasAt(path))) {
+  const route: string[] = [];
+  const schemas = schemasAt(path, route);
+  const id = route.join('\0');
+  let keys = keysByRoute.get(id);
+  if (!keys) {
+    keys = [];
+    for (const [key, schema] of propertiesOf(schemas)) {
       const alts = alternatives(schema);
       const block = alts.length > 0 && alts.every((a) => isObjectSchema(a) || isArraySchema(a));
       keys.push({ key, detail: typeLabel(alts), deprecated: schema.deprecated === true, block });
     }
-    if (keysByPath.size >= MAX_KEPT_PATHS) keysByPath.clear();
-    kept = { keys, data: { path: [...path] } };
-    keysByPath.set(id, kept);
+    if (keysByRoute.size >= MAX_KEPT_ROUTES) keysByRoute.clear();
+    keysByRoute.set(id, keys);
   }
-  return kept;
+  return { keys, data: { path: [...path] } };
 }
 
 /** What a key item carries for {@link resolveComposeItem}: where its mapping is, in the schema. */

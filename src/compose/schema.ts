@@ -85,23 +85,37 @@ function patternRegExp(pattern: string): RegExp {
   return re;
 }
 
-/** The alternatives for the value at a path of keys and list indices from the root. */
-export function schemasAt(path: readonly (string | number)[]): SchemaNode[] {
+/**
+ * The alternatives for the value at a path of keys and list indices from the root. With `route`,
+ * also how the schema reached each segment: paths with the same route (two services' keys, say)
+ * have the same schemas.
+ */
+export function schemasAt(path: readonly (string | number)[], route?: string[]): SchemaNode[] {
   let current = alternatives(COMPOSE_SCHEMA);
   for (const segment of path) {
     const next: SchemaNode[] = [];
+    const how: string[] = [];
     for (const schema of current) {
       if (typeof segment === 'number') {
         if (schema.items) next.push(...alternatives(schema.items));
       } else if (isObjectSchema(schema)) {
         const sub = propertySchema(schema, segment);
         if (sub) next.push(...alternatives(sub));
+        if (route) how.push(routeOf(schema, segment));
       }
     }
+    route?.push(typeof segment === 'number' ? '[]' : how.join('|'));
     current = next;
     if (current.length === 0) break;
   }
   return current;
+}
+
+/** How a mapping's schema reads a key: by its name when it lists it, else by the pattern it matches, `*` for any other key, `!` for none. */
+function routeOf(schema: SchemaNode, key: string): string {
+  if (schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, key)) return JSON.stringify(key);
+  for (const pattern of Object.keys(schema.patternProperties ?? {})) if (patternRegExp(pattern).test(key)) return `/${pattern}/`;
+  return typeof schema.additionalProperties === 'object' ? '*' : '!';
 }
 
 /** Whether a schema describes a mapping. */

@@ -56,6 +56,25 @@ describe('compose completion', () => {
     assert.ok(build.includes('context') && build.includes('target') && !build.includes('image'), build.join(','));
   });
 
+  it("offers each service the schema's service keys, and none under an extension key or one the schema does not know", () => {
+    // Worked out once per route through the schema: keys asked at the same depth elsewhere must not be these.
+    const text = 'services:\n  a:\n    x-meta:\n      \n  b:\n    imagee:\n      \n  c:\n    build:\n      \n    \n';
+    const keys = (line: number, character: number) => {
+      const host = new MemoryHost();
+      host.write('compose.yaml', text);
+      return labels(completeCompose(projectOf(host), { line, character }));
+    };
+    const build = keys(9, 6);
+    assert.ok(build.includes('context'), build.join(','));
+    assert.deepEqual(keys(3, 6), []);
+    assert.deepEqual(keys(6, 6), []);
+    const service = keys(10, 4);
+    assert.ok(service.includes('image') && !service.includes('build'), service.join(','));
+    assert.deepEqual(keys(9, 6), build);
+    const items = complete('services:\n  a:\n    image: x\n  b:\n    |\n');
+    assert.deepEqual((items[0].data as { path: unknown }).path, ['services', 'b'], 'the item resolves against its own service');
+  });
+
   it('offers enum values and booleans', () => {
     assert.deepEqual(labels(complete('services:\n  web:\n    cgroup: |\n')).sort(), ['host', 'private']);
     assert.deepEqual(labels(complete('services:\n  web:\n    read_only: |\n')).sort(), ['false', 'true']);
