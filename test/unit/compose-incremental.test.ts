@@ -148,6 +148,19 @@ describe('compose lint with kept answers', () => {
     assert.deepEqual(lint(text), []);
   });
 
+  it("names the override file a conflicting port is in after that file's name changes", () => {
+    // The same services and bindings from a file of another name: the kept message would name the old one.
+    const host = new MemoryHost({ 'compose.override.yaml': 'services:\n  b:\n    ports: ["8000:80"]\n' });
+    const workspace = new ComposeWorkspace(host);
+    const text = 'services:\n  a:\n    image: a:1\n    ports: ["8000:80"]\n';
+    const conflict = () =>
+      lintCompose(workspace.project(FILE, workspace.document(FILE, text))).find((d) => d.code === 'compose-port-conflict')?.message;
+    assert.match(conflict() ?? '', /in compose\.override\.yaml\)/);
+    host.files.delete(path.join(ROOT, 'compose.override.yaml'));
+    host.write('compose.override.yml', 'services:\n  b:\n    ports: ["8000:80"]\n');
+    assert.match(conflict() ?? '', /in compose\.override\.yml\)/);
+  });
+
   it('matches a lint from scratch through random edits and changes to the files it names', () => {
     const random = prng(7);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];

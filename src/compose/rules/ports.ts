@@ -254,9 +254,9 @@ interface PortFinding {
 const findingsKept = new Map<string, { project: ProjectServices; findings: PortFinding[] }>();
 const MAX_KEPT_FILES = 64;
 
-/** Whether the services not taken from `last` have the names and bindings they had there: the conflicts are then the same. */
+/** Whether the project's files are the same and the services not taken from `last` have the names and bindings they had there: the conflicts are then the same. */
 function sameBindings(last: ProjectServices, now: ProjectServices): boolean {
-  if (last.services.length !== now.services.length) return false;
+  if (last.services.length !== now.services.length || !sameList(last.paths, now.paths)) return false;
   for (const i of now.changed) {
     if (last.services[i].name !== now.services[i].name || !samePorts(last.ports[i].ports, now.ports[i].ports)) return false;
   }
@@ -267,8 +267,7 @@ export function checkPorts(ctx: ComposeRuleContext): void {
   const { file } = ctx;
   const kept = findingsKept.get(file.path);
   const project = servicesOf(ctx.project, kept?.project);
-  const reused = kept !== undefined && project.changed.length < project.services.length;
-  const findings = reused && sameBindings(kept.project, project) ? kept.findings : portFindings(file, project);
+  const findings = kept && sameBindings(kept.project, project) ? kept.findings : portFindings(file, project);
   if (findingsKept.size >= MAX_KEPT_FILES && !kept) findingsKept.clear();
   findingsKept.set(file.path, { project, findings });
   for (const f of findings) {
