@@ -94,17 +94,17 @@ export function schemasAt(path: readonly (string | number)[], route?: string[]):
   let current = alternatives(COMPOSE_SCHEMA);
   for (const segment of path) {
     const next: SchemaNode[] = [];
-    const how: string[] = [];
+    const how: string[] | undefined = route && [];
     for (const schema of current) {
       if (typeof segment === 'number') {
         if (schema.items) next.push(...alternatives(schema.items));
       } else if (isObjectSchema(schema)) {
         const sub = propertySchema(schema, segment);
         if (sub) next.push(...alternatives(sub));
-        if (route) how.push(routeOf(schema, segment));
+        how?.push(routeOf(schema, segment));
       }
     }
-    route?.push(typeof segment === 'number' ? '[]' : how.join('|'));
+    if (route) route.push(typeof segment === 'number' ? '[]' : how!.join('|'));
     current = next;
     if (current.length === 0) break;
   }
