@@ -154,11 +154,11 @@ describe('compose lint with kept answers', () => {
     const workspace = new ComposeWorkspace(host);
     const text = 'services:\n  a:\n    image: a:1\n    ports: ["8000:80"]\n';
     const conflict = () =>
-      lintCompose(workspace.project(FILE, workspace.document(FILE, text))).find((d) => d.code === 'compose-port-conflict')?.message;
-    assert.match(conflict() ?? '', /in compose\.override\.yaml\)/);
+      String(lintCompose(workspace.project(FILE, workspace.document(FILE, text))).find((d) => d.code === 'compose-port-conflict')?.message);
+    assert.match(conflict(), /in compose\.override\.yaml\)/);
     host.files.delete(path.join(ROOT, 'compose.override.yaml'));
     host.write('compose.override.yml', 'services:\n  b:\n    ports: ["8000:80"]\n');
-    assert.match(conflict() ?? '', /in compose\.override\.yml\)/);
+    assert.match(conflict(), /in compose\.override\.yml\)/);
   });
 
   it('matches a lint from scratch through random edits and changes to the files it names', () => {
