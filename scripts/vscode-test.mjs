@@ -369,6 +369,7 @@ class UiBridge {
           .waitFor({ state: 'hidden', timeout: timeoutMs });
         return true;
       case 'click':
+        await moveOffHover(page);
         await target().click({ timeout: timeoutMs });
         return true;
       case 'hover':
@@ -410,6 +411,18 @@ class UiBridge {
         throw new Error(`unknown verb ${verb}`);
     }
   }
+}
+
+/**
+ * A workbench hover left by where the mouse last was (a quick input's placeholder, say) can lie
+ * over the next thing to click, and it stays while the mouse is on it, so the click never lands.
+ * With one showing, the mouse leaves for the page's corner until it is gone.
+ */
+async function moveOffHover(page) {
+  const hover = page.locator('.context-view .hover-contents').first();
+  if (!(await hover.isVisible().catch(() => false))) return;
+  await page.mouse.move(0, 0);
+  await hover.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => {});
 }
 
 async function launchBrowser() {

@@ -71,6 +71,10 @@ test(
       fs.writeFileSync(local, 'from this machine\n');
       const into = vscode.commands.executeCommand('berth.containers.browseFiles', { id, path: '/data/' });
       await ui.waitForQuickInput(title, 30_000);
+      // Where the last dialog left the mouse: the input's placeholder hover then lies over the
+      // title's buttons, as it did in a CI run. The click has to land all the same.
+      await ui.hover(ui.SELECTORS.quickInputBox);
+      await ui.waitForElement('.context-view .hover-contents', undefined, 10_000);
       await ui.click(ui.SELECTORS.quickInputTitleButton('Copy into this folder from this machine…'));
       await answerFileDialog('Copy into a container', local);
       await into;
