@@ -45,6 +45,8 @@ interface Remembered {
   dialect: ShellDialect;
   exported: string;
   escape: string;
+  /** The RUN's distinct words that could name a variable, in order: what the exported line is chosen from. */
+  words: readonly string[];
   scripts: { text: string; lineStarts: readonly number[] }[];
 }
 
@@ -105,18 +107,43 @@ export function dialectOf(program: string | undefined): ShellDialect | undefined
  * The scripts of every RUN a shell runs, in source order. Exec form runs no shell of the
  * Dockerfile's (skipped), nor does a stage whose SHELL ShellCheck cannot read, nor an ONBUILD
  * trigger (it runs in another build, under that build's SHELL).
+ *
+ * Each script exports the names in scope that its RUN mentions, not every name in scope: in a
+ * chain of thousands of stages each adding an ENV, the whole scope on every RUN made text (and
+ * ShellCheck input) that grew with the square of the file. For the same reason the stages are
+ * walked depth first, with the ENV names visible counted, instead of each stage copying its
+ * base's.
  */
 export function shellCheckScripts(doc: Dockerfile, memo?: ShellCheckScriptMemo): ShellCheckScript[] {
-  const out: ShellCheckScript[] = [];
-  const stages: { dialect: ShellDialect | undefined; env: Set<string> }[] = [];
+  const byStage: ShellCheckScript[][] = [];
+  const finalDialect: (ShellDialect | undefined)[] = [];
+  // How many stages on the way down from the root declare each ENV name.
+  const visibleEnv = new Map<string, number>();
+  const children: number[][] = doc.stages.map(() => []);
+  const roots: number[] = [];
   for (const stage of doc.stages) {
-    const parent = stage.parent !== undefined ? stages[stage.parent] : undefined;
-    let dialect = parent ? parent.dialect : 'sh';
+    if (stage.parent !== undefined && stage.parent < stage.index) children[stage.parent].push(stage.index);
+    else roots.push(stage.index);
+  }
+  const work: { stage: number; leave?: Set<string> }[] = roots.reverse().map((stage) => ({ stage }));
+  while (work.length) {
+    const { stage: index, leave } = work.pop()!;
+    if (leave) {
+      for (const name of leave) {
+        const count = visibleEnv.get(name)! - 1;
+        if (count) visibleEnv.set(name, count);
+        else visibleEnv.delete(name);
+      }
+      continue;
+    }
+    const stage = doc.stages[index];
+    const parent = stage.parent !== undefined && stage.parent < index ? stage.parent : undefined;
+    const out: ShellCheckScript[] = (byStage[index] = []);
+    let dialect = parent === undefined ? 'sh' : finalDialect[parent];
     // ENV lives in the image, so a stage built on another has it; ARGs end with their stage.
-    const env = new Set(parent?.env);
-    const declared = new Set<string>([...PREDEFINED, ...env]);
-    // Grown name by name: a file of thousands of ENVs must not rebuild it for every RUN.
-    let exported = `export ${[...declared].join(' ')}`;
+    const ownEnv = new Set<string>();
+    const ownArgs = new Set<string>();
+    const inScope = (name: string) => PREDEFINED.has(name) || ownArgs.has(name) || visibleEnv.has(name);
     for (const instruction of stage.instructions) {
       const keyword = instruction.keyword;
       if (keyword === 'SHELL') {
@@ -125,26 +152,38 @@ export function shellCheckScripts(doc: Dockerfile, memo?: ShellCheckScriptMemo):
         const words = instruction.args.map((a) => a.value);
         for (const { name } of keyValues(words, doc.escape, keyword === 'ENV')) {
           if (!NAME.test(name)) continue;
-          if (keyword === 'ENV') env.add(name);
-          if (declared.has(name)) continue;
-          declared.add(name);
-          exported += ` ${name}`;
+          if (keyword === 'ARG') ownArgs.add(name);
+          else if (!ownEnv.has(name)) {
+            ownEnv.add(name);
+            visibleEnv.set(name, (visibleEnv.get(name) ?? 0) + 1);
+          }
         }
       } else if (keyword === 'RUN' && !instruction.json && dialect) {
-        const source = memo ? doc.text.slice(instruction.span.start, instruction.span.end) : '';
+        const source = doc.text.slice(instruction.span.start, instruction.span.end);
         let known = memo?.get(source);
+        const words = known?.words ?? wordsOf(source);
+        const exported = `export ${words.filter(inScope).join(' ')}`.trimEnd();
         if (!known || known.dialect !== dialect || known.exported !== exported || known.escape !== doc.escape) {
-          known = { dialect, exported, escape: doc.escape, scripts: [] };
+          known = { dialect, exported, escape: doc.escape, words, scripts: [] };
           scriptsOf(doc, instruction, dialect, exported, known.scripts);
           memo?.set(source, known);
         }
         for (const made of known.scripts) out.push({ text: made.text, instruction, lineStarts: made.lineStarts });
       }
     }
-    stages[stage.index] = { dialect, env };
+    finalDialect[index] = dialect;
+    work.push({ stage: index, leave: ownEnv });
+    for (let i = children[index].length - 1; i >= 0; i--) work.push({ stage: children[index][i] });
   }
   memo?.age();
-  return out;
+  return byStage.flat();
+}
+
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** The distinct words of `text` that could name a variable, in the order first written. */
+function wordsOf(text: string): string[] {
+  return [...new Set(text.match(WORD))];
 }
 
 interface Line {

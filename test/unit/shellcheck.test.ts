@@ -93,14 +93,41 @@ describe('ShellCheck scripts of a Dockerfile', () => {
     );
   });
 
-  it('exports the ARG and ENV names in scope: ENV carries into a stage built on the stage, ARG does not', () => {
+  it('exports the ARG and ENV names in scope that the RUN mentions: ENV carries into a stage built on the stage, ARG does not', () => {
     const doc = parse(
-      df('ARG GLOBAL=1', 'FROM debian:12 AS base', 'ARG version', 'ENV home=/opt/app other=x', 'RUN echo', 'FROM base', 'RUN echo'),
+      df(
+        'ARG GLOBAL=1',
+        'FROM debian:12 AS base',
+        'ARG version',
+        'ENV home=/opt/app other=x',
+        'RUN echo $version ${home}/x $GLOBAL $http_proxy $((count + 1))',
+        'FROM base',
+        'RUN echo $version $home $other',
+        'FROM base',
+        'RUN echo nothing in scope',
+      ),
     );
-    const [first, second] = shellCheckScripts(doc).map((s) => s.text.split('\n')[1].split(' '));
-    assert.ok(first.includes('version') && first.includes('home') && first.includes('other') && first.includes('http_proxy'));
-    assert.ok(!first.includes('GLOBAL'), 'a global ARG is not in a stage until redeclared there');
-    assert.ok(second.includes('home') && !second.includes('version'));
+    assert.deepEqual(
+      shellCheckScripts(doc).map((s) => s.text.split('\n')[1]),
+      ['export version home http_proxy', 'export home other', 'export'],
+      'a global ARG is not in a stage until redeclared there; a name nobody declared is not exported',
+    );
+  });
+
+  it('a chain of thousands of stages makes scripts as long as their RUNs, and ENV still carries down every branch', () => {
+    const lines = ['FROM debian:12 AS s0', 'ENV V0=x'];
+    const STAGES = 3_000;
+    for (let i = 1; i < STAGES; i++) lines.push(`FROM s${i - 1} AS s${i}`, `ENV V${i}=y`, `RUN echo $V${i} $V0 $V${i + 1}`);
+    // A branch off the first stage: it sees V0, not what the long chain added.
+    lines.push('FROM s0 AS branch', 'RUN echo $V0 $V1 $V2999');
+    const scripts = shellCheckScripts(parse(df(...lines)));
+    assert.equal(scripts.length, STAGES);
+    const exports = scripts.map((s) => s.text.split('\n')[1]);
+    assert.equal(exports[0], 'export V1 V0');
+    assert.equal(exports[STAGES - 2], `export V${STAGES - 1} V0`);
+    assert.equal(exports[STAGES - 1], 'export V0');
+    const total = scripts.reduce((n, s) => n + s.text.length, 0);
+    assert.ok(total < STAGES * 80, `${total} characters of scripts for ${STAGES} one-line RUNs`);
   });
 
   it('a heredoc the shell runs is a script of its own; a #! line names its dialect, or a program that is no shell', () => {
@@ -141,11 +168,8 @@ describe('ShellCheck scripts remembered between lints', () => {
     const [a1, b1] = shellCheckScripts(before, memo);
     const after = parse(df('FROM debian:12', 'ENV b=1', 'RUN echo $a', 'RUN echo $b'));
     const [a2, b2] = shellCheckScripts(after, memo);
-    assert.equal(
-      a2.text,
-      a1.text.replace(/\n(export .*)\n/, (_, line: string) => `\n${line} b\n`),
-      'the new ENV is in scope',
-    );
+    assert.equal(a2.lineStarts, a1.lineStarts, 'the RUN that does not mention the new ENV keeps its script');
+    assert.equal(b2.text, b1.text.replace('\nexport\n', '\nexport b\n'), 'the new ENV is in scope where mentioned');
     assert.notEqual(b2.text, b1.text);
     const again = shellCheckScripts(after, memo);
     assert.equal(again[0].lineStarts, a2.lineStarts, 'the same script, remembered');
