@@ -21,6 +21,20 @@ describe('compose-build-target-unknown', () => {
     assert.deepEqual(d.data, { stages: ['deps', 'runtime'], replacement: 'runtime' });
   });
 
+  it('takes an abbreviation for the one stage it begins, and suggests nothing when several begin with it', () => {
+    const stages = 'FROM node:22 AS production\nFROM node:22 AS preview\nFROM node:22 AS test\n';
+    const said = (target: string) => {
+      const text = `services:\n  web:\n    build:\n      context: ./app\n      target: ${target}\n`;
+      const [d] = of('compose-build-target-unknown', text, { 'app/Dockerfile': stages });
+      return (d.data as { replacement?: string }).replacement;
+    };
+    assert.equal(said('prod'), 'production');
+    assert.equal(said('pr'), undefined, 'too short to say');
+    assert.equal(said('pre'), 'preview');
+    assert.equal(said('p'), undefined);
+    assert.equal(said('tes'), 'test', 'one edit away');
+  });
+
   it('accepts stages in any case, a named dockerfile, and dockerfile_inline', () => {
     const ok = (text: string, files: Record<string, string>) => assert.deepEqual(of('compose-build-target-unknown', text, files), []);
     ok('services:\n  web:\n    build:\n      context: app\n      target: RUNTIME\n', { 'app/Dockerfile': dockerfile });

@@ -32,6 +32,16 @@ describe('compose-schema', () => {
     assert.deepEqual(d.data, { replacement: 'image' });
   });
 
+  it('takes an abbreviation for the one key it begins; two keys beginning with it are no suggestion', () => {
+    const meant = (key: string) => {
+      const [d] = only(`services:\n  web:\n    ${key}: x\n`, 'compose-schema');
+      return (d.data as { replacement?: string } | undefined)?.replacement;
+    };
+    assert.equal(meant('health'), 'healthcheck');
+    assert.equal(meant('entry'), 'entrypoint');
+    assert.equal(meant('env'), undefined, 'env_file or environment');
+  });
+
   it('reports unknown top-level keys and accepts x- extensions', () => {
     const text = 'servics:\n  web: {}\nx-anything:\n  whatever: [1, 2]\n';
     const found = only(text, 'compose-schema');
