@@ -9,6 +9,7 @@ import { exposedPorts, findDockerfile, type BuildConfig } from './dockerfileRun'
 import { defaultCommand, PRESETS, type ToolchainId } from './presets';
 import type { DevcontainerCompose } from './devcontainerCompose';
 import { readServices, SERVICES_ON_EXIT, type ServicesConfig, type ServicesOnExit } from './services';
+import { didYouMean } from '../shared/didYouMean';
 
 export interface PortSpec {
   container: number;
@@ -249,7 +250,7 @@ export function parseRunConfig(text: string): ConfigRead {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const keyRange = isNode(pair.key) ? pair.key.range : undefined;
     if (key === undefined || !RUN_KEYS.includes(key)) {
-      const guess = key === undefined ? undefined : closest(key, RUN_KEYS);
+      const guess = key === undefined ? undefined : didYouMean(key, RUN_KEYS);
       add(`'${key ?? String(pair.key)}' is not a run setting${guess ? ` (did you mean '${guess}'?)` : ''}`, keyRange);
       continue;
     }
@@ -258,28 +259,6 @@ export function parseRunConfig(text: string): ConfigRead {
     for (const message of problems) add(message, (isNode(pair.value) ? pair.value.range : undefined) ?? keyRange);
   }
   return done(readFields(section.toJS(doc) as Record<string, unknown>, []));
-}
-
-/** The candidate within two edits of `word` (case aside), if one is. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** Validates loose input (YAML, task definitions, command arguments) into a partial config. */

@@ -1,7 +1,7 @@
 import { EVERY_RULE_CODE } from '../compose/catalog';
 import { CONFIG_FILE_NAMES, isShellCheckSetting, parseSeverityLevel, ruleCode } from '../dockerfile/config';
 import type { FormatSettings } from '../dockerfile/format';
-import { closest } from '../dockerfile/rules/shared/names';
+import { didYouMean } from '../shared/didYouMean';
 import type { LintSettings, SeverityLevel } from '../dockerfile/settings';
 
 /** What the client's `berth` settings section says, checked. */
@@ -41,7 +41,7 @@ export function readClientSettings(value: unknown): ClientSettings {
       // A hadolint code Berth has no rule for: no effect, no complaint, as in .hadolint.yaml.
       if (code === null) continue;
       if (!EVERY_RULE_CODE.includes(code) && !isShellCheckSetting(code)) {
-        const near = closest(raw, EVERY_RULE_CODE);
+        const near = didYouMean(raw, EVERY_RULE_CODE);
         result.problems.push(
           `Setting berth.rules.${raw}: no rule has that code${near ? `; did you mean '${near}'?` : ''} (the codes are in docs/rules)`,
         );

@@ -1,7 +1,6 @@
 /** COPY and ADD: ADD where COPY does the same, COPY --from names, relative destinations. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closest, editDistance } from '../../src/dockerfile/rules/shared/names';
 import { df, ERROR, HINT, INFO, none, one, WARNING } from '../fixtures/rules/helpers';
 
 const stage = (...lines: string[]) => df('FROM debian:12', 'WORKDIR /app', ...lines, 'USER nobody');
@@ -120,18 +119,6 @@ describe('copy-dest-not-directory', () => {
     none(CODE, app('COPY a b ${APP_HOME}'));
     none(CODE, df('# escape=`', 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022', 'COPY a.exe b.dll C:\\app\\'));
     none(CODE, app('RUN cp a b dest'));
-  });
-});
-
-describe('closest names', () => {
-  it('measures edits with transpositions and gives up early', () => {
-    assert.equal(editDistance('builder', 'buidler'), 1);
-    assert.equal(editDistance('build', 'builds'), 1);
-    assert.equal(editDistance('abc', 'xyz'), 3);
-    assert.equal(closest('NODE_VERISON', ['NODE_VERSION', 'GO_VERSION']), 'NODE_VERSION');
-    assert.equal(closest('node_version', ['NODE_VERSION']), 'NODE_VERSION');
-    assert.equal(closest('A', ['B']), undefined);
-    assert.equal(closest('TAG', ['ZZZZZ']), undefined);
   });
 });
 

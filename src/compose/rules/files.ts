@@ -3,7 +3,7 @@
  * points to exist, and `build.target` is a stage of the Dockerfile the service builds.
  */
 import * as path from 'node:path';
-import { suggest } from '../suggest';
+import { didYouMean } from '../../shared/didYouMean';
 import type { Node, PairNode, ScalarNode } from '../document';
 import { interpolate } from '../interpolation';
 import { valueSpan } from '../model';
@@ -183,7 +183,7 @@ function buildFiles(ctx: ComposeRuleContext, service: string, build: Node, check
   if (stages === undefined) return;
   const wanted = target.value;
   if (stages.some((s) => s.toLowerCase() === wanted.toLowerCase())) return;
-  const suggestion = suggest(wanted, stages);
+  const suggestion = didYouMean(wanted, stages, { abbreviations: true });
   const message =
     stages.length === 0
       ? `build.target '${wanted}': ${source} has no named stages (FROM … AS <name>).`

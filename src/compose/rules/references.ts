@@ -3,7 +3,7 @@
  * secret and config a service names exists somewhere in the project.
  */
 import * as path from 'node:path';
-import { suggest } from '../suggest';
+import { didYouMean } from '../../shared/didYouMean';
 import { SECTION, type Reference, type SymbolKind } from '../model';
 import type { ComposeFile, ComposeProject } from '../project';
 import type { PairNode } from '../document';
@@ -74,7 +74,7 @@ function referenceFinding(project: ComposeProject, file: ComposeFile, ref: Refer
   if (ref.kind === 'network' && ref.name === 'default') return;
   const names = declared(ref.kind);
   if (names.has(ref.name)) return;
-  const suggestion = suggest(ref.name, names);
+  const suggestion = didYouMean(ref.name, names, { abbreviations: true });
   out.push({
     ref,
     code: 'compose-resource-undeclared',
@@ -98,7 +98,7 @@ function serviceReference(project: ComposeProject, file: ComposeFile, ref: Refer
     where = `'${ref.file}'`;
   } else names = declared('service');
   if (names.has(ref.name)) return;
-  const suggestion = suggest(ref.name, names);
+  const suggestion = didYouMean(ref.name, names, { abbreviations: true });
   out.push({
     ref,
     code: 'compose-service-unknown',

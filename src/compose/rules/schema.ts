@@ -4,7 +4,7 @@
  * resolved, merge keys applied); each error is reported where the offending text is written.
  */
 import type { ErrorObject } from 'ajv';
-import { suggest } from '../suggest';
+import { didYouMean } from '../../shared/didYouMean';
 import { anchorPieces, type ComposeDocument, type Node, type PairNode, type Span } from '../document';
 import { propertiesOf, schemaErrors, schemasAt } from '../schema';
 import { asMap, entries, entry, nodeAtPath, resolveAlias, toJS } from '../tree';
@@ -274,7 +274,7 @@ function describe(
         // A mapping of names (services, networks, …): the name itself is invalid.
         return { at, keyword: error.keyword, message: `'${key}' is not a valid name here: use letters, digits, '.', '_' and '-'.` };
       }
-      const suggestion = suggest(key, known);
+      const suggestion = didYouMean(key, known, { abbreviations: true });
       const where = path.length === 0 ? 'at the top level' : `in ${label(path)}`;
       return suggestion
         ? {

@@ -2,7 +2,7 @@
 import { dataString, fixFromData } from './fixer';
 import { defineRule } from './rule';
 import { copyFrom } from './shared/copyFrom';
-import { closest } from './shared/names';
+import { didYouMean } from '../../shared/didYouMean';
 
 /** Suggestions come from the nearest earlier stages only, so a file of thousands of stages stays linear. */
 const MAX_SUGGESTION_STAGES = 64;
@@ -37,7 +37,7 @@ export const copyFromUnknown = defineRule({
         const name = stages[s].name;
         if (name) earlier.push(name.value);
       }
-      const suggestion = closest(value, earlier);
+      const suggestion = didYouMean(value, earlier);
       const hint = suggestion ? ` Did you mean '${suggestion}'?` : '';
       report({
         span,

@@ -2,7 +2,7 @@
 import type { Stage, Word } from '../model';
 import type { RuleContext } from './context';
 import { defineRule, type Finding } from './rule';
-import { closest } from './shared/names';
+import { didYouMean } from '../../shared/didYouMean';
 import { hasDollar, nameSpan, PLATFORM, PREDEFINED, refsOf, renameData, renameOrDeclareFix } from './shared/scope';
 
 /** Some stage declares `ARG name`, which FROM cannot see. */
@@ -25,7 +25,7 @@ function checkFrom(ctx: RuleContext, report: (finding: Finding) => void, stage: 
     for (const ref of refsOf(word, ctx.doc.escape)) {
       if (ref.modifier && ref.modifier !== '?' && ref.modifier !== ':?') continue;
       if (globals.has(ref.name) || PLATFORM.has(ref.name) || PREDEFINED.has(ref.name)) continue;
-      const suggestion = closest(ref.name, [...globals, ...PLATFORM]);
+      const suggestion = didYouMean(ref.name, [...globals, ...PLATFORM]);
       const inStage = declaredInAStage(ctx, ref.name);
       const why = inStage
         ? `ARG ${ref.name} is declared inside a stage, and FROM only sees ARGs declared before the first FROM. Move the ARG above the first FROM`

@@ -6,7 +6,7 @@
 import type { Stage, Word } from '../model';
 import type { VariableRef } from '../variables';
 import { defineRule, type DataEdit, type Finding } from './rule';
-import { closest } from './shared/names';
+import { didYouMean } from '../../shared/didYouMean';
 import { declaredName, hasDollar, nameSpan, PLATFORM, PREDEFINED, refsOf, renameData, renameOrDeclareFix } from './shared/scope';
 
 /** What base images commonly set in ENV; with the image unknown, never reported as undefined. */
@@ -71,7 +71,7 @@ function checkRef(
   // The base image's ENV is not known here: only a near miss of a name in scope, or a stage that
   // starts from scratch, is certain enough to report.
   const candidates = scope.size > MAX_CANDIDATES ? [...scope.keys()].slice(-MAX_CANDIDATES) : scope.keys();
-  const suggestion = closest(name, candidates);
+  const suggestion = didYouMean(name, candidates);
   if (!suggestion && !fromScratch) return;
   report({
     span: nameSpan(word, ref),
@@ -97,7 +97,7 @@ export const variableUndefined = defineRule({
         for (const ref of refsOf(word, escape)) {
           if (globals.has(ref.name) || PLATFORM.has(ref.name) || PREDEFINED.has(ref.name) || (ref.modifier && !ref.modifier.endsWith('?')))
             continue;
-          const suggestion = closest(ref.name, globals);
+          const suggestion = didYouMean(ref.name, globals);
           report({
             span: nameSpan(word, ref),
             message: `'${ref.name}' is not declared by an ARG before this one, so it expands to an empty string.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
