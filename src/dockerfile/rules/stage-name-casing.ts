@@ -1,5 +1,5 @@
 /** `FROM x AS Build`: a stage name with capitals (BuildKit's StageNameCasing). */
-import { analyzeSymbols } from '../navigation';
+import { analyzeSymbols, type StageOccurrence } from '../navigation';
 import { fixFromData } from './fixer';
 import { defineRule, type DataEdit } from './rule';
 
@@ -10,15 +10,21 @@ export const stageNameCasing = defineRule({
   buildkit: 'StageNameCasing',
   check(ctx, report) {
     const { doc } = ctx;
+    // Each stage's mentions, gathered once: a chain of thousands of capitalised stages would
+    // otherwise read every mention once per stage.
+    let mentions: StageOccurrence[][] | undefined;
     for (const stage of doc.stages) {
       const name = stage.name;
       // A name from a variable is decided at build time.
       if (!name || name.value === name.value.toLowerCase() || name.value.includes('$')) continue;
       const lower = name.value.toLowerCase();
+      if (!mentions) {
+        mentions = doc.stages.map(() => []);
+        for (const o of analyzeSymbols(doc).stages) if (!o.numeric) mentions[o.stage]?.push(o);
+      }
       // BuildKit compares stage names in lower case, so renaming every mention changes no reference.
       const edits: DataEdit[] = [];
-      for (const o of analyzeSymbols(doc).stages) {
-        if (o.stage !== stage.index || o.numeric) continue;
+      for (const o of mentions[stage.index]) {
         const written = doc.text.slice(o.span.start, o.span.end);
         if (written.toLowerCase() === lower && written !== lower) edits.push({ start: o.span.start, end: o.span.end, text: lower });
       }
