@@ -250,7 +250,7 @@ export function parseRunConfig(text: string): ConfigRead {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const keyRange = isNode(pair.key) ? pair.key.range : undefined;
     if (key === undefined || !RUN_KEYS.includes(key)) {
-      const guess = key === undefined ? undefined : didYouMean(key, RUN_KEYS);
+      const guess = key === undefined ? undefined : didYouMean(key, RUN_KEYS, { ignoreCase: true });
       add(`'${key ?? String(pair.key)}' is not a run setting${guess ? ` (did you mean '${guess}'?)` : ''}`, keyRange);
       continue;
     }

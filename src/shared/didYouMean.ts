@@ -34,6 +34,8 @@ export interface DidYouMeanOptions {
    * applied without a look (Fix All on variables).
    */
   abbreviations?: boolean;
+  /** Count edits as if both names were lower case: for keys whose case carries no meaning (run settings). */
+  ignoreCase?: boolean;
 }
 
 /** The shortest name taken as an abbreviation. */
@@ -56,7 +58,7 @@ export function didYouMean(name: string, candidates: Iterable<string>, options: 
     if (candidate === name) continue;
     const candidateLower = candidate.toLowerCase();
     const caseOnly = candidateLower === lower;
-    const d = caseOnly ? 1 : editDistance(name, candidate, max);
+    const d = caseOnly ? 1 : options.ignoreCase ? editDistance(lower, candidateLower, max) : editDistance(name, candidate, max);
     if ((caseOnly || d <= max) && d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -108,7 +108,7 @@ describe('.berth.yaml', () => {
     assert.deepEqual(parseRunConfig('run: 5\n').problems, ['line 1: run: must be a mapping of settings (image, command, ports, …)']);
   });
   it("points each problem at its key or value, and names a typo's likely setting", () => {
-    const text = 'run:\n  imgae: busybox\n  ports: [70000]\n  toolchain: go\n  Detach: true\n  nonsense: 1\n';
+    const text = 'run:\n  imgae: busybox\n  ports: [70000]\n  toolchain: go\n  Detach: true\n  nonsense: 1\n  COMAND: sh\n';
     const { located, problems, config } = parseRunConfig(text);
     const at = (p: { start: number; end: number }) => text.slice(p.start, p.end);
     assert.deepEqual(
@@ -118,6 +118,7 @@ describe('.berth.yaml', () => {
         ['port 70000 is not between 1 and 65535', '[70000]'],
         ["'Detach' is not a run setting (did you mean 'detach'?)", 'Detach'],
         ["'nonsense' is not a run setting", 'nonsense'],
+        ["'COMAND' is not a run setting (did you mean 'command'?)", 'COMAND'],
       ],
     );
     assert.match(problems[1], /^line 3: port 70000/);

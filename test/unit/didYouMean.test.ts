@@ -23,6 +23,12 @@ describe('didYouMean', () => {
     assert.equal(didYouMean('same', ['same']), undefined, 'the name itself is no suggestion');
   });
 
+  it('counts edits regardless of case where asked', () => {
+    assert.equal(didYouMean('TOOLCHIAN', ['toolchain', 'image']), undefined);
+    assert.equal(didYouMean('TOOLCHIAN', ['toolchain', 'image'], { ignoreCase: true }), 'toolchain');
+    assert.equal(didYouMean('Imgae', ['image'], { ignoreCase: true }), 'image');
+  });
+
   it('takes the nearest candidate, the first of equals', () => {
     assert.equal(didYouMean('imagee', ['images', 'image']), 'images');
     assert.equal(didYouMean('imagex', ['imagess', 'image']), 'image');
