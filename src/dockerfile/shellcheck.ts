@@ -125,7 +125,8 @@ export function shellCheckScripts(doc: Dockerfile, memo?: ShellCheckScriptMemo):
     if (stage.parent !== undefined && stage.parent < stage.index) children[stage.parent].push(stage.index);
     else roots.push(stage.index);
   }
-  const work: { stage: number; leave?: Set<string> }[] = roots.reverse().map((stage) => ({ stage }));
+  // The walk's order is free: each stage's scripts go in its own slot, and the slots are in source order.
+  const work: { stage: number; leave?: Set<string> }[] = roots.map((stage) => ({ stage }));
   while (work.length) {
     const { stage: index, leave } = work.pop()!;
     if (leave) {
@@ -173,7 +174,7 @@ export function shellCheckScripts(doc: Dockerfile, memo?: ShellCheckScriptMemo):
     }
     finalDialect[index] = dialect;
     work.push({ stage: index, leave: ownEnv });
-    for (let i = children[index].length - 1; i >= 0; i--) work.push({ stage: children[index][i] });
+    for (const child of children[index]) work.push({ stage: child });
   }
   memo?.age();
   return byStage.flat();
